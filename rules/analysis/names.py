@@ -1,0 +1,93 @@
+"""Resolve what a Python name or attribute chain refers to through the file's imports.
+
+AI code uses every import style, so rules never compare callee text: `import hashlib as h;
+h.md5()`, `from hashlib import md5; md5()` and `hashlib.md5()` all resolve to `hashlib.md5`.
+Names that no import binds resolve to themselves (`eval`, `open`, `request.args` in a file
+that imported `request` from flask resolves to `flask.request.args`). Imports are collected
+from the whole file, wherever they appear: a rule errs towards seeing the library.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+
+class NameResolver:
+    """Maps local names to the dotted names they were imported as, for one file."""
+
+    def __init__(self, root: Node) -> None:
+        self.bindings: dict[str, str] = {}
+        self._cache: dict[int, str | None] = {}
+        self._collect(root)
+
+    def _collect(self, root: Node) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type == "import_statement":
+                self._bind_import(node)
+            elif node.type == "import_from_statement":
+                self._bind_from_import(node)
+            elif node.type in _MAY_CONTAIN_IMPORTS or node.is_error:
+                stack.extend(node.named_children)
+
+    def _bind_import(self, node: Node) -> None:
+        for child in node.children_by_field_name("name"):
+            if child.type == "aliased_import":
+                target = _text(child.child_by_field_name("name"))
+                self.bindings[_text(child.child_by_field_name("alias"))] = target
+            else:
+                dotted = _text(child)
+                head = dotted.split(".")[0]
+                self.bindings.setdefault(head, head)
+
+    def _bind_from_import(self, node: Node) -> None:
+        module_node = node.child_by_field_name("module_name")
+        module = _text(module_node) if module_node is not None else ""
+        for child in node.children_by_field_name("name"):
+            if child.type == "aliased_import":
+                name = _text(child.child_by_field_name("name"))
+                self.bindings[_text(child.child_by_field_name("alias"))] = f"{module}.{name}"
+            else:
+                name = _text(child)
+                self.bindings[name.split(".")[-1]] = f"{module}.{name}"
+
+    def qualified_name(self, node: Node | None) -> str | None:
+        """The dotted name an identifier or attribute chain stands for, or None if not a name."""
+        if node is None:
+            return None
+        key = node.id
+        if key not in self._cache:
+            self._cache[key] = self._resolve(node)
+        return self._cache[key]
+
+    def _resolve(self, node: Node) -> str | None:
+        if node.type == "identifier":
+            name = _text(node)
+            return self.bindings.get(name, name)
+        if node.type == "attribute":
+            base = self.qualified_name(node.child_by_field_name("object"))
+            attribute = node.child_by_field_name("attribute")
+            if base is None or attribute is None:
+                return None
+            return f"{base}.{_text(attribute)}"
+        return None
+
+    def imports_module(self, module: str) -> bool:
+        """True when any import in the file binds `module` or something inside it."""
+        prefix = module + "."
+        return any(v == module or v.startswith(prefix) for v in self.bindings.values())
+
+
+# Statements whose bodies may hold imports; expressions never do, so the walk skips them.
+_MAY_CONTAIN_IMPORTS = frozenset({
+    "module", "block", "if_statement", "elif_clause", "else_clause", "try_statement",
+    "except_clause", "except_group_clause", "finally_clause", "with_statement", "function_definition",
+    "class_definition", "decorated_definition", "for_statement", "while_statement",
+})
+
+
+def _text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", "replace")

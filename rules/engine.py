@@ -1,0 +1,246 @@
+"""Run rules over one file: parse once, match every rule in one pass, isolate crashing rules.
+
+For each language the engine compiles one tree-sitter query holding every rule's patterns
+(one tree walk serves all query rules) and resolves every call's callee once through the
+file's imports (so all `calls=` rules share one lookup table). A rule that raises is logged
+with its traceback and dropped for the rest of that file; the other rules still report.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import tree_sitter
+from tree_sitter import Node, Tree
+
+from . import languages, suppress
+from .context import FileContext, Match
+from .model import Finding, Report, Rule
+
+log = logging.getLogger("vetline.engine")
+
+# The node shape of a call, per language: the callee is `@fn`, the arguments `@args`.
+CALL_QUERIES: Mapping[str, str] = {
+    "python": "(call function: (_) @fn arguments: (_) @args) @target",
+}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The outcome of analysing one file: its findings in source order, and any rule errors."""
+
+    findings: tuple[Finding, ...]
+    errors: tuple[str, ...] = ()
+    tree: Tree | None = None
+
+
+@dataclass(frozen=True)
+class SuppressionSettings:
+    """Which foreign suppression comments count besides `# vetline: ignore[...]`."""
+
+    honour_nosec: bool = True
+    honour_noqa: bool = True
+
+
+class Engine:
+    """Analyses files with a fixed set of rules and per-rule options."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        suppression: SuppressionSettings = SuppressionSettings(),
+    ) -> None:
+        self.rules = tuple(rules)
+        self.options = options or {}
+        self.suppression = suppression
+        self._by_language: dict[str, _LanguagePlan] = {}
+
+    def analyze(self, source: bytes, language: str, path: str = "", tree: Tree | None = None) -> Analysis:
+        """Analyse `source` as `language`; pass `tree` to reuse an (incrementally) parsed tree."""
+        if tree is None:
+            ts_parser = languages.parser(language)
+            tree = ts_parser.parse(source) if ts_parser is not None else None
+        ctx = FileContext(path=path, language=language, source=source, tree=tree, options=self.options)
+        plan = self._plan(language)
+        errors: list[str] = []
+        findings = list(plan.run(ctx, errors))
+        findings = suppress.filter_findings(findings, ctx, plan.aliases, self.suppression)
+        findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.rule_id))
+        return Analysis(tuple(findings), tuple(errors), tree)
+
+    def _plan(self, language: str) -> _LanguagePlan:
+        if language not in self._by_language:
+            rules = [r for r in self.rules if language in r.languages]
+            self._by_language[language] = _LanguagePlan(language, rules)
+        return self._by_language[language]
+
+
+class _LanguagePlan:
+    """The compiled form of the rules for one language."""
+
+    def __init__(self, language: str, rules: list[Rule]) -> None:
+        self.language = language
+        self.aliases = {r.id: r.aliases for r in rules}
+        self.scan_rules = [r for r in rules if r.scan is not None]
+        grammar = languages.grammar(language)
+        self.query_rules = [r for r in rules if r.query is not None and grammar is not None]
+        self.query, self.pattern_owner = _combined_query(language, tuple(self.query_rules))
+        self.exact_calls: dict[str, list[Rule]] = defaultdict(list)
+        self.method_calls: dict[str, list[Rule]] = defaultdict(list)
+        self.prefix_calls: dict[str, list[Rule]] = defaultdict(list)
+        for rule in rules:
+            for name in rule.calls:
+                if name.startswith("."):
+                    self.method_calls[name[1:]].append(rule)
+                elif name.endswith(".*"):
+                    self.prefix_calls[name[:-2]].append(rule)
+                else:
+                    self.exact_calls[name].append(rule)
+        has_calls = bool(self.exact_calls or self.method_calls or self.prefix_calls)
+        self.call_query = _call_query(language) if has_calls and grammar is not None else None
+
+    def run(self, ctx: FileContext, errors: list[str]) -> Iterator[Finding]:
+        broken: set[str] = set()
+        if ctx.tree is not None:
+            root = ctx.tree.root_node
+            for rule, target, captures in self._query_matches(root):
+                yield from _apply(rule, Match(ctx, rule, target, captures), broken, errors)
+            for rule, target, captures in self._call_matches(ctx, root):
+                yield from _apply(rule, Match(ctx, rule, target, captures), broken, errors)
+        for rule in self.scan_rules:
+            yield from _scan(rule, ctx, broken, errors)
+
+    def _query_matches(self, root: Node) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
+        if self.query is None:
+            return
+        for pattern_index, captures in tree_sitter.QueryCursor(self.query).matches(root):
+            rule = self.pattern_owner[pattern_index]
+            targets = captures.get("target") or next(iter(captures.values()))
+            yield rule, targets[0], captures
+
+    def _call_matches(self, ctx: FileContext, root: Node) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
+        if self.call_query is None:
+            return
+        for _, captures in tree_sitter.QueryCursor(self.call_query).matches(root):
+            callee = captures["fn"][0]
+            for rule in self._rules_for_callee(ctx, callee):
+                yield rule, captures["target"][0], captures
+
+    def _rules_for_callee(self, ctx: FileContext, callee: Node) -> list[Rule]:
+        found: list[Rule] = []
+        if callee.type == "attribute" and self.method_calls:
+            attribute = callee.child_by_field_name("attribute")
+            found.extend(self.method_calls.get(ctx.text(attribute), ()))
+        name = ctx.qualified_name(callee)
+        if name is not None:
+            found.extend(self.exact_calls.get(name, ()))
+            if self.prefix_calls:
+                parts = name.split(".")
+                for i in range(1, len(parts)):
+                    found.extend(self.prefix_calls.get(".".join(parts[:i]), ()))
+        return list(dict.fromkeys(found))  # one finding per rule per call, order kept
+
+
+def _apply(rule: Rule, match: Match, broken: set[str], errors: list[str]) -> Iterable[Finding]:
+    if rule.id in broken:
+        return ()
+    try:
+        return _evaluate(rule, match)
+    except Exception as error:  # a rule bug must never cost the user the other rules' findings
+        _record_crash(rule, match.ctx, error, broken, errors)
+        return ()
+
+
+def _scan(rule: Rule, ctx: FileContext, broken: set[str], errors: list[str]) -> Iterable[Finding]:
+    try:
+        assert rule.scan is not None
+        return list(rule.scan(ctx))
+    except Exception as error:
+        _record_crash(rule, ctx, error, broken, errors)
+        return ()
+
+
+def _record_crash(rule: Rule, ctx: FileContext, error: Exception, broken: set[str], errors: list[str]) -> None:
+    broken.add(rule.id)
+    log.error("rule %s failed on %s; skipped for this file", rule.id, ctx.path or "<buffer>", exc_info=error)
+    errors.append(f"rule {rule.id} failed ({type(error).__name__}); its findings for this file are missing")
+
+
+def _evaluate(rule: Rule, match: Match) -> tuple[Finding, ...]:
+    verdict: bool | Report | None = True if rule.where is None else rule.where(match)
+    if not verdict:
+        return ()
+    report = verdict if isinstance(verdict, Report) else Report()
+    node = report.node if report.node is not None else match.target
+    fix = rule.fix(match) if rule.fix is not None else None
+    return (
+        make_finding(
+            rule,
+            match.ctx,
+            node.start_byte,
+            node.end_byte,
+            message=report.message,
+            severity=report.severity,
+            confidence=report.confidence,
+            fix=fix,
+            data=report.data,
+        ),
+    )
+
+
+def make_finding(rule: Rule, ctx: FileContext, start_byte: int, end_byte: int, **overrides: Any) -> Finding:
+    """A finding of `rule` over a byte range of the file; None-valued overrides keep defaults."""
+    return Finding(
+        rule_id=rule.id,
+        message=overrides.get("message") or rule.message,
+        severity=overrides.get("severity") or rule.severity,
+        confidence=overrides.get("confidence") or rule.confidence,
+        start_byte=start_byte,
+        end_byte=end_byte,
+        start=ctx.position(start_byte),
+        end=ctx.position(end_byte),
+        fix=overrides.get("fix"),
+        data=overrides.get("data") or {},
+    )
+
+
+@functools.cache
+def _call_query(language: str) -> tree_sitter.Query | None:
+    source = CALL_QUERIES.get(language)
+    grammar = languages.grammar(language)
+    return tree_sitter.Query(grammar, source) if source and grammar else None
+
+
+def _combined_query(language: str, rules: tuple[Rule, ...]) -> tuple[tree_sitter.Query | None, list[Rule]]:
+    """One query holding every rule's patterns, and the rule that owns each pattern index."""
+    grammar = languages.grammar(language)
+    if grammar is None or not rules:
+        return None, []
+    owners: list[Rule] = []
+    parts: list[str] = []
+    for rule in rules:
+        try:
+            count = compile_query(rule.query or "", language).pattern_count
+        except (tree_sitter.QueryError, ValueError) as error:
+            log.error("rule %s: query does not compile for %s: %s", rule.id, language, error)
+            continue
+        owners.extend([rule] * count)
+        parts.append(rule.query or "")
+    if not parts:
+        return None, []
+    return tree_sitter.Query(grammar, "\n".join(parts)), owners
+
+
+@functools.cache
+def compile_query(source: str, language: str) -> tree_sitter.Query:
+    """Compile one query for a language (cached); raises `tree_sitter.QueryError` if invalid."""
+    grammar = languages.grammar(language)
+    if grammar is None:
+        raise ValueError(f"language {language!r} has no tree-sitter grammar")
+    return tree_sitter.Query(grammar, source)

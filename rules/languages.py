@@ -1,0 +1,78 @@
+"""Which language a file is, and the tree-sitter grammar that parses it: one table.
+
+Each grammar comes from its official per-language wheel (no run-time downloads). Adding a
+language is one row in `LANGUAGES`. Rows without a grammar are plain-text formats (manifests,
+config files) that only whole-file scanners read.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import importlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import tree_sitter
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """A language id (the LSP languageId), how its files are named, and its grammar if any."""
+
+    id: str
+    extensions: tuple[str, ...] = ()
+    filenames: tuple[str, ...] = ()  # fnmatch patterns on the base name
+    grammar: str | None = None  # "module:function" returning the tree-sitter language pointer
+
+
+LANGUAGES: tuple[LanguageSpec, ...] = (
+    LanguageSpec("python", (".py", ".pyi", ".pyw"), (), "tree_sitter_python:language"),
+    LanguageSpec("javascript", (".js", ".mjs", ".cjs", ".jsx"), (), "tree_sitter_javascript:language"),
+    LanguageSpec("typescript", (".ts", ".mts", ".cts"), (), "tree_sitter_typescript:language_typescript"),
+    LanguageSpec("typescriptreact", (".tsx",), (), "tree_sitter_typescript:language_tsx"),
+    LanguageSpec("pip-requirements", (), ("requirements*.txt", "*requirements.txt", "constraints*.txt")),
+    LanguageSpec("toml", (".toml",), ("Pipfile",)),
+    LanguageSpec("json", (".json",), ()),
+    LanguageSpec("dotenv", (".env",), (".env", ".env.*", "*.env")),
+    LanguageSpec("ini", (".ini", ".cfg", ".properties"), ()),
+    LanguageSpec("yaml", (".yaml", ".yml"), ()),
+    LanguageSpec("dockerfile", (), ("Dockerfile", "Dockerfile.*", "*.dockerfile")),
+)
+
+_BY_ID = {spec.id: spec for spec in LANGUAGES}
+
+
+def language_for_path(path: str | PurePath) -> str | None:
+    """Return the language id for a file name, or None when vetline does not read it."""
+    name = PurePath(path).name
+    for spec in LANGUAGES:
+        if any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):
+            return spec.id
+    suffix = PurePath(name).suffix.lower()
+    for spec in LANGUAGES:
+        if suffix in spec.extensions:
+            return spec.id
+    return None
+
+
+def spec(language_id: str) -> LanguageSpec | None:
+    """The table row for a language id, or None for an id vetline does not know."""
+    return _BY_ID.get(language_id)
+
+
+@functools.cache
+def grammar(language_id: str) -> tree_sitter.Language | None:
+    """The tree-sitter Language for an id, or None for plain-text formats and unknown ids."""
+    row = _BY_ID.get(language_id)
+    if row is None or row.grammar is None:
+        return None
+    module_name, function_name = row.grammar.split(":")
+    module = importlib.import_module(module_name)
+    return tree_sitter.Language(getattr(module, function_name)())
+
+
+def parser(language_id: str) -> tree_sitter.Parser | None:
+    """A fresh parser for the language (parsers are not thread-safe, so never shared)."""
+    language = grammar(language_id)
+    return tree_sitter.Parser(language) if language is not None else None

@@ -1,0 +1,95 @@
+"""`yaml.load` without a safe Loader builds arbitrary Python objects from the document."""
+
+from __future__ import annotations
+
+from ..analysis.nodes import argument
+from ..context import Match
+from ..model import Category, Confidence, Edit, Fix, Rule, Severity
+
+SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+LOADING_CALLS = frozenset({"yaml.load", "yaml.load_all", "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all"})
+
+
+def loader_name(match: Match) -> str | None:
+    """The last dotted part of the Loader argument (`yaml.SafeLoader` -> `SafeLoader`)."""
+    loader = argument(match.node("args"), 1, "Loader")
+    if loader is None:
+        return None
+    name = match.ctx.qualified_name(loader) or match.ctx.text(loader)
+    return name.rsplit(".", 1)[-1]
+
+
+def no_safe_loader(match: Match) -> bool:
+    name = match.ctx.qualified_name(match.node("fn")) or ""
+    if name.split(".")[-1].startswith(("unsafe_", "full_")):
+        return True
+    return loader_name(match) not in SAFE_LOADERS
+
+
+def use_safe_load(match: Match) -> Fix | None:
+    """Rename the attribute to `safe_load`/`safe_load_all` and drop the Loader argument."""
+    callee = match.node("fn")
+    args = match.node("args")
+    if callee is None or args is None or callee.type != "attribute":
+        return None
+    attribute = callee.child_by_field_name("attribute")
+    document = argument(args, 0, "stream")
+    if attribute is None or document is None:
+        return None
+    plural = match.ctx.text(attribute).endswith("_all")
+    new_name = "safe_load_all" if plural else "safe_load"
+    edits = (
+        Edit(attribute.start_byte, attribute.end_byte, new_name),
+        Edit(args.start_byte, args.end_byte, f"({match.ctx.text(document)})"),
+    )
+    had_loader = loader_name(match) is not None
+    return Fix(f"Use `yaml.{new_name}`", edits, safe=not had_loader)
+
+
+RULE = Rule(
+    id="yaml-unsafe-load",
+    title="Unsafe YAML deserialization",
+    category=Category.INJECTION,
+    cwe=(502,),
+    owasp=("A08:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({"python"}),
+    calls=LOADING_CALLS,
+    where=no_safe_loader,
+    fix=use_safe_load,
+    aliases=("B506", "S506"),
+    message="`yaml.load` without `SafeLoader` can instantiate arbitrary Python objects from the document.",
+    docs="""## Why is this bad?
+PyYAML's full and unsafe loaders honour tags such as `!!python/object/apply`, so a YAML
+document can make the loader call any Python function: reading untrusted YAML with them is
+remote code execution.
+
+## How to fix
+Use `yaml.safe_load` (or pass `Loader=yaml.SafeLoader`), which builds only plain data.
+
+## Fix safety
+Safe when the call had no `Loader` argument (PyYAML 6 rejects such a call anyway). When it
+named a full or unsafe loader the fix is offered as unsafe: documents that rely on Python tags
+will stop loading.
+""",
+    references=("https://pyyaml.org/wiki/PyYAMLDocumentation", "https://cwe.mitre.org/data/definitions/502.html"),
+    examples="""
+import yaml
+from yaml import load as yload
+# ruleid: yaml-unsafe-load
+yaml.load(data)
+# ruleid: yaml-unsafe-load
+yaml.load(data, Loader=yaml.Loader)
+# ruleid: yaml-unsafe-load
+yload(data, yaml.FullLoader)
+# ruleid: yaml-unsafe-load
+yaml.unsafe_load(data)
+# ok: yaml-unsafe-load
+yaml.safe_load(data)
+# ok: yaml-unsafe-load
+yaml.load(data, Loader=yaml.SafeLoader)
+# ok: yaml-unsafe-load
+json.load(data)
+""",
+)

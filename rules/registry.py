@@ -1,0 +1,60 @@
+"""Collect every rule: the `RULE` of each module in `vetline.rules.<family>` packages.
+
+A rule lives in its own module named after its id in snake_case; this module imports them
+all once, rejects duplicate ids and mismatched file names, and answers look-ups by id or
+category so the CLI, the server and the tests see one list.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Iterable
+
+from .model import Rule
+
+# Packages under vetline.rules that hold rule modules (analysis helpers live elsewhere).
+RULE_PACKAGES: tuple[str, ...] = ("python", "javascript", "secrets", "dependencies", "aicontext")
+
+
+class DuplicateRuleError(ValueError):
+    """Two modules declared the same rule id."""
+
+
+@functools.cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule vetline ships, sorted by id."""
+    return collect(_rule_modules())
+
+
+def collect(modules: Iterable[object]) -> tuple[Rule, ...]:
+    """The `RULE` of each module, rejecting duplicate ids."""
+    seen: dict[str, str] = {}
+    rules: list[Rule] = []
+    for module in modules:
+        rule = getattr(module, "RULE", None)
+        if not isinstance(rule, Rule):
+            continue
+        name = getattr(module, "__name__", "?")
+        if rule.id in seen:
+            raise DuplicateRuleError(f"rule id {rule.id!r} declared in {seen[rule.id]} and {name}")
+        seen[rule.id] = name
+        rules.append(rule)
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def by_id() -> dict[str, Rule]:
+    return {rule.id: rule for rule in all_rules()}
+
+
+def _rule_modules() -> Iterable[object]:
+    for package_name in RULE_PACKAGES:
+        full_name = f"{__package__}.{package_name}"
+        if importlib.util.find_spec(full_name) is None:
+            continue
+        package = importlib.import_module(full_name)
+        for info in pkgutil.iter_modules(package.__path__):
+            if not info.name.startswith("_"):
+                yield importlib.import_module(f"{package.__name__}.{info.name}")

@@ -1,0 +1,219 @@
+"""Project configuration: `[tool.vetline]` in the nearest `pyproject.toml`, or `.vetline.toml`.
+
+Defaults are the documentation: every field of `Config` says what it means and what it is when
+the user says nothing. Loading validates types and names: an unknown key is a warning naming
+the key and file (so a typo does not silently change nothing), an invalid value is a
+`ConfigError` naming the key and file (the CLI exits 2). The language server layers its
+editor settings over the same object with `Config.merged`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vetline.rules import registry
+from vetline.rules.engine import Engine, SuppressionSettings
+from vetline.rules.model import Category, Rule, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_FILES = (".vetline.toml", "pyproject.toml")
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".git", ".hg", ".svn", ".venv", "venv", "env", ".tox", ".nox", "__pycache__", "node_modules",
+    "build", "dist", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", "*.egg-info",
+)
+CATEGORIES = frozenset(c.value for c in Category)
+
+
+class ConfigError(ValueError):
+    """An invalid configuration value; the message names the key and the file."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a scan or an editor session can be configured with."""
+
+    select: tuple[str, ...] = ()  # rule ids or categories to run; empty means every rule
+    ignore: tuple[str, ...] = ()  # rule ids or categories never to run
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)  # rule id -> severity
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # glob patterns of paths never scanned
+    extend_exclude: tuple[str, ...] = ()  # added to `exclude` rather than replacing it
+    max_file_size: int = 1_000_000  # bytes; larger files are skipped with a reason
+    honour_nosec: bool = True  # Bandit's `# nosec` comments suppress findings
+    honour_noqa: bool = True  # Ruff's `# noqa: S…` comments suppress the matching rules
+    baseline: str | None = None  # path of a baseline file whose findings are not reported
+    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # per-rule options by id
+    dependencies: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.dependencies]
+    secrets: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.secrets]
+    source: Path | None = None  # the file this configuration was read from
+    root: Path | None = None  # the folder of that file: relative paths start here
+
+    def merged(self, overrides: Mapping[str, Any], origin: str = "settings") -> Config:
+        """A copy with `overrides` (snake_case keys, already validated by `parse`) applied."""
+        checked, _ = parse(overrides, origin)
+        changes = {key: getattr(checked, key) for key in overrides if key in _FIELDS}
+        return dataclasses.replace(self, **changes)
+
+    def is_excluded(self, relative_path: str) -> bool:
+        """True when a path (relative to the scan root, `/`-separated) matches an exclude glob."""
+        parts = relative_path.split("/")
+        for pattern in (*self.exclude, *self.extend_exclude):
+            pattern = pattern.rstrip("/")
+            if fnmatch.fnmatch(relative_path, pattern) or fnmatch.fnmatch(relative_path, pattern + "/*"):
+                return True
+            if "/" not in pattern and any(fnmatch.fnmatch(part, pattern) for part in parts):
+                return True
+        return False
+
+
+_FIELDS = {f.name for f in dataclasses.fields(Config)} - {"source", "root"}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.vetline.toml`, or `pyproject.toml` with a `[tool.vetline]` table, upwards."""
+    folder = start if start.is_dir() else start.parent
+    for directory in (folder.resolve(), *folder.resolve().parents):
+        for name in CONFIG_FILES:
+            candidate = directory / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_vetline_table(candidate)):
+                return candidate
+    return None
+
+
+def load_config(path: Path | None) -> tuple[Config, list[str]]:
+    """Read and validate a configuration file; `None` gives the defaults. Returns warnings too."""
+    if path is None:
+        return Config(), []
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from error
+    table = document.get("tool", {}).get("vetline", {}) if path.name == "pyproject.toml" else document
+    if path.name != "pyproject.toml" and "tool" in document and "vetline" in document.get("tool", {}):
+        table = document["tool"]["vetline"]
+    config, warnings = parse(table, str(path))
+    return dataclasses.replace(config, source=path, root=path.parent), warnings
+
+
+def parse(table: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
+    """Validate a snake_case (or kebab-case) settings table into a Config plus warnings."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{origin}: the vetline configuration must be a table")
+    warnings: list[str] = []
+    values: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = str(raw_key).replace("-", "_")
+        if key not in _FIELDS:
+            warnings.append(f"{origin}: unknown configuration key `{raw_key}` (ignored)")
+            continue
+        values[key] = _VALIDATORS[key](value, f"{origin}: `{raw_key}`")
+    known_ids = set(registry.by_id())
+    for key in ("select", "ignore"):
+        for name in values.get(key, ()):
+            if name not in known_ids and name not in CATEGORIES:
+                warnings.append(f"{origin}: `{key}` names unknown rule or category `{name}`")
+    for rule_id in values.get("severity_overrides", {}):
+        if rule_id not in known_ids:
+            warnings.append(f"{origin}: `severity_overrides` names unknown rule `{rule_id}`")
+    return Config(**values), warnings
+
+
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+def _severities(value: Any, where: str) -> dict[str, Severity]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} must be a table of rule id = \"high\" | \"medium\" | \"low\"")
+    try:
+        return {str(k): Severity.parse(str(v)) for k, v in value.items()}
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false")
+    return value
+
+
+def _positive_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where} must be a positive whole number of bytes")
+    return value
+
+
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} must be a table")
+    return dict(value)
+
+
+def _rule_tables(value: Any, where: str) -> dict[str, dict[str, Any]]:
+    tables = _table(value, where)
+    for rule_id, options in tables.items():
+        if not isinstance(options, Mapping):
+            raise ConfigError(f"{where}.{rule_id} must be a table of options")
+    return {k: dict(v) for k, v in tables.items()}
+
+
+def _optional_string(value: Any, where: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{where} must be a path string")
+    return value
+
+
+_VALIDATORS = {
+    "select": _string_list,
+    "ignore": _string_list,
+    "severity_overrides": _severities,
+    "exclude": _string_list,
+    "extend_exclude": _string_list,
+    "max_file_size": _positive_int,
+    "honour_nosec": _boolean,
+    "honour_noqa": _boolean,
+    "baseline": _optional_string,
+    "rules": _rule_tables,
+    "dependencies": _table,
+    "secrets": _table,
+}
+
+
+def selected_rules(config: Config, all_rules: Sequence[Rule] | None = None) -> list[Rule]:
+    """The rules `select`/`ignore` leave on, with severity overrides applied."""
+    rules = registry.all_rules() if all_rules is None else all_rules
+    chosen = [r for r in rules if _named(r, config.select or ("*",)) and not _named(r, config.ignore)]
+    return [
+        dataclasses.replace(r, severity=config.severity_overrides[r.id]) if r.id in config.severity_overrides else r
+        for r in chosen
+    ]
+
+
+def build_engine(config: Config) -> Engine:
+    """An engine running the selected rules with the configured options and suppressions."""
+    suppression = SuppressionSettings(honour_nosec=config.honour_nosec, honour_noqa=config.honour_noqa)
+    return Engine(selected_rules(config), options=config.rules, suppression=suppression)
+
+
+def _named(rule: Rule, names: Sequence[str]) -> bool:
+    return any(n == "*" or n == rule.id or n == rule.category.value for n in names)
+
+
+def _has_vetline_table(pyproject: Path) -> bool:
+    try:
+        return "vetline" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
