@@ -66,8 +66,8 @@ class Engine:
         if tree is None:
             ts_parser = languages.parser(language)
             tree = ts_parser.parse(source) if ts_parser is not None else None
-        ctx = FileContext(path=path, language=language, source=source, tree=tree, options=self.options)
         plan = self._plan(language)
+        ctx = FileContext(path=path, language=language, source=source, tree=tree, options=self.options, rules=plan.by_id)
         errors: list[str] = []
         findings = list(plan.run(ctx, errors))
         findings = suppress.filter_findings(findings, ctx, plan.aliases, self.suppression)
@@ -87,6 +87,7 @@ class _LanguagePlan:
     def __init__(self, language: str, rules: list[Rule]) -> None:
         self.language = language
         self.aliases = {r.id: r.aliases for r in rules}
+        self.by_id = {r.id: r for r in rules}
         self.scan_rules = [r for r in rules if r.scan is not None]
         grammar = languages.grammar(language)
         self.query_rules = [r for r in rules if r.query is not None and grammar is not None]
@@ -207,6 +208,7 @@ def make_finding(rule: Rule, ctx: FileContext, start_byte: int, end_byte: int, *
         end=ctx.position(end_byte),
         fix=overrides.get("fix"),
         data=overrides.get("data") or {},
+        alternative_fixes=overrides.get("alternative_fixes") or (),
     )
 
 

@@ -117,6 +117,14 @@ class Finding:
     end: Position
     fix: Fix | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    # Other ways to fix the same finding (e.g. "use the Django setting" besides "move to an
+    # environment variable"); front ends offer them after `fix`, never in fix-all.
+    alternative_fixes: tuple[Fix, ...] = ()
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """Every fix offered for the finding, the preferred one first."""
+        return ((self.fix,) if self.fix is not None else ()) + self.alternative_fixes
 
 
 @dataclass(frozen=True)

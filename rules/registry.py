@@ -8,12 +8,15 @@ category so the CLI, the server and the tests see one list.
 from __future__ import annotations
 
 import functools
+import logging
 import importlib
 import importlib.util
 import pkgutil
 from collections.abc import Iterable
 
 from .model import Rule
+
+log = logging.getLogger("vetline.registry")
 
 # Packages under vetline.rules that hold rule modules (analysis helpers live elsewhere).
 RULE_PACKAGES: tuple[str, ...] = ("python", "javascript", "secrets", "dependencies", "aicontext")
@@ -57,4 +60,25 @@ def _rule_modules() -> Iterable[object]:
         package = importlib.import_module(full_name)
         for info in pkgutil.iter_modules(package.__path__):
             if not info.name.startswith("_"):
-                yield importlib.import_module(f"{package.__name__}.{info.name}")
+                module = _import_rule_module(f"{package.__name__}.{info.name}")
+                if module is not None:
+                    yield module
+
+
+_load_errors: dict[str, str] = {}
+
+
+def load_errors() -> dict[str, str]:
+    """Rule modules that failed to import, with the error; the contract test keeps this empty."""
+    all_rules()
+    return dict(_load_errors)
+
+
+def _import_rule_module(name: str) -> object | None:
+    """Import one rule module; a broken one is logged and left out so the others still run."""
+    try:
+        return importlib.import_module(name)
+    except Exception as error:  # noqa: BLE001 - one bad rule must not disable vetline
+        log.error("rule module %s failed to import and is disabled: %s", name, error, exc_info=error)
+        _load_errors[name] = f"{type(error).__name__}: {error}"
+        return None

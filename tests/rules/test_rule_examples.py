@@ -12,7 +12,8 @@ EXAMPLE_RULES = [r for r in registry.all_rules() if any(grammar(lang) for lang i
 
 
 def _example_language(rule: Rule) -> str:
-    return sorted(lang for lang in rule.languages if grammar(lang) is not None)[0]
+    # Rules that cover Python and other languages (secrets) write their examples in Python.
+    return "python" if "python" in rule.languages else sorted(lang for lang in rule.languages if grammar(lang) is not None)[0]
 
 
 @pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda r: r.id)

@@ -1,0 +1,127 @@
+--- vetline for Neovim: `require("vetline").setup(opts)` runs `vetline serve` for Python buffers
+--- and dependency manifests. Neovim 0.11+ goes through vim.lsp.config/vim.lsp.enable (the same
+--- table as lsp/vetline.lua); 0.7-0.10 start one client per project root with
+--- vim.lsp.start_client and attach buffers with vim.lsp.buf_attach_client.
+---
+--- opts: cmd, filetypes, manifests, settings, root_markers (see vetline.config for defaults).
+local config_mod = require("vetline.config")
+
+local M = {}
+local legacy_clients = {} -- project root -> client id (0.7-0.10)
+local warned_missing = false
+
+local function has(version)
+  return vim.fn.has("nvim-" .. version) == 1
+end
+
+local function vetline_clients()
+  local clients = has("0.10") and vim.lsp.get_clients({ name = "vetline" }) or vim.lsp.get_active_clients()
+  return vim.tbl_filter(function(client)
+    return client.name == "vetline"
+  end, clients)
+end
+
+--- One message, once, when the server cannot run: why, and how to fix it.
+local function check_executable(cmd)
+  if vim.fn.executable(cmd[1]) == 1 then
+    return true
+  end
+  if not warned_missing then
+    warned_missing = true
+    vim.notify(
+      ("vetline: `%s` is not executable. Install the server with `pip install vetline`, or pass "
+        .. 'cmd = { "/path/to/python", "-m", "vetline", "serve" } to require("vetline").setup().'):format(cmd[1]),
+      vim.log.levels.ERROR
+    )
+  end
+  return false
+end
+
+local function legacy_client(config, root)
+  local id = legacy_clients[root]
+  local client = id and vim.lsp.get_client_by_id(id)
+  if client and not client.is_stopped() then
+    return id
+  end
+  if not check_executable(config.cmd) then
+    return nil
+  end
+  id = vim.lsp.start_client({
+    name = "vetline",
+    cmd = config.cmd,
+    root_dir = root,
+    settings = { vetline = config.settings },
+    init_options = { vetline = config.settings },
+  })
+  legacy_clients[root] = id
+  return id
+end
+
+local function attach_legacy(config, bufnr)
+  local root = config_mod.find_root(vim.api.nvim_buf_get_name(bufnr), config.root_markers)
+  local id = legacy_client(config, root)
+  if id then
+    vim.lsp.buf_attach_client(bufnr, id)
+  end
+end
+
+local function setup_legacy(config)
+  local group = vim.api.nvim_create_augroup("vetline", { clear = true })
+  local filetypes = vim.list_extend(vim.deepcopy(config.filetypes), config.manifest_filetypes)
+  local function maybe_attach(bufnr)
+    if vim.api.nvim_buf_is_valid(bufnr) and vim.bo[bufnr].buftype == "" and config_mod.wants(config, bufnr) then
+      attach_legacy(config, bufnr)
+    end
+  end
+  vim.api.nvim_create_autocmd("FileType", {
+    group = group,
+    pattern = filetypes,
+    callback = function(args)
+      maybe_attach(args.buf)
+    end,
+  })
+  -- Buffers opened before setup() ran (e.g. `nvim app.py` with a lazy-loaded plugin).
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) then
+      maybe_attach(bufnr)
+    end
+  end
+end
+
+function M.setup(opts)
+  local config = config_mod.resolve(opts)
+  if has("0.11") then
+    if check_executable(config.cmd) then
+      vim.lsp.config("vetline", config_mod.native(opts))
+      vim.lsp.enable("vetline")
+    end
+    return
+  end
+  setup_legacy(config)
+end
+
+--- `:VetlineScanWorkspace`: findings for every file, opened or not, land in vim.diagnostic.
+function M.scan_workspace()
+  local clients = vetline_clients()
+  if #clients == 0 then
+    vim.notify("vetline: no vetline language server is running", vim.log.levels.WARN)
+    return
+  end
+  local params = { command = "vetline.scanWorkspace", arguments = {} }
+  local function done(err, result)
+    if err then
+      vim.notify("vetline: workspace scan failed: " .. tostring(err.message or err), vim.log.levels.ERROR)
+    elseif type(result) == "table" then
+      vim.notify(("vetline: %d files scanned, %d findings"):format(result.files or 0, result.findings or 0))
+    end
+  end
+  for _, client in ipairs(clients) do
+    if has("0.11") then
+      client:request("workspace/executeCommand", params, done)
+    else
+      client.request("workspace/executeCommand", params, done)
+    end
+  end
+end
+
+return M

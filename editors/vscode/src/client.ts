@@ -1,0 +1,184 @@
+/**
+ * Owns the language client's life cycle: pick the launch command, pre-flight it, start,
+ * restart, stop, and forward settings. Settings travel three ways, as the server expects
+ * them: `initializationOptions.settings`, answers to `workspace/configuration` (section
+ * `vetline`), and `workspace/didChangeConfiguration` pushes when the user edits them.
+ */
+import * as vscode from 'vscode';
+import {
+    CloseAction,
+    CloseHandlerResult,
+    DidChangeConfigurationNotification,
+    DocumentDiagnosticRequest,
+    ErrorAction,
+    ExecuteCommandRequest,
+    LanguageClient,
+    LanguageClientOptions,
+    State,
+} from 'vscode-languageclient/node';
+import { cannotStartMessage, chooseLaunch, probe, serveArgv, ServerLaunch } from './launch';
+import { activeInterpreter } from './python';
+import { launchSettings, SECTION, serverSettings } from './settings';
+import { StatusItem } from './status';
+
+export const DOCUMENT_SELECTOR = [
+    { scheme: 'file', language: 'python' },
+    { scheme: 'untitled', language: 'python' },
+    { scheme: 'file', language: 'javascript' },
+    { scheme: 'file', language: 'javascriptreact' },
+    { scheme: 'file', language: 'typescript' },
+    { scheme: 'file', language: 'typescriptreact' },
+    { scheme: 'file', pattern: '**/requirements*.txt' },
+    { scheme: 'file', pattern: '**/pyproject.toml' },
+    { scheme: 'file', pattern: '**/package.json' },
+];
+
+/** After this many crashes in CRASH_WINDOW_MS the server stays down and the user is told once. */
+const MAX_CRASHES = 4;
+const CRASH_WINDOW_MS = 3 * 60 * 1000;
+
+export class ServerController implements vscode.Disposable {
+    private client: LanguageClient | undefined;
+    private crashes: number[] = [];
+
+    constructor(
+        private readonly output: vscode.LogOutputChannel,
+        private readonly status: StatusItem,
+        private readonly keys: string[],
+    ) {}
+
+    async start(): Promise<void> {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        const launch = chooseLaunch(launchSettings(folder), await activeInterpreter(folder?.uri));
+        this.output.info(`Server command: ${serveArgv(launch).join(' ')} (from ${launch.origin})`);
+        this.status.setState('starting');
+        const reason = await probe(launch, folder?.uri.fsPath);
+        if (reason) {
+            return this.failed(launch, reason);
+        }
+        this.client = this.createClient(launch, folder);
+        this.client.onDidChangeState((event) => this.onState(event.newState));
+        try {
+            await this.client.start();
+        } catch (error) {
+            this.client = undefined;
+            this.failed(launch, error instanceof Error ? error.message : String(error));
+        }
+    }
+
+    async stop(): Promise<void> {
+        const client = this.client;
+        this.client = undefined;
+        if (client) {
+            await client.stop().catch((error) => this.output.warn(`Stopping the server: ${error}`));
+        }
+        this.status.setState('stopped');
+    }
+
+    async restart(): Promise<void> {
+        this.output.info('Restarting the server');
+        await this.stop();
+        await this.start();
+    }
+
+    /** Pushes the current settings; launch settings are handled by the caller with a restart. */
+    async pushSettings(): Promise<void> {
+        if (this.client?.isRunning()) {
+            const settings = { [SECTION]: serverSettings(this.keys) };
+            await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings });
+        }
+    }
+
+    async scanWorkspace(): Promise<void> {
+        if (!this.client?.isRunning()) {
+            void vscode.window.showWarningMessage('vetline: the language server is not running.', 'Show Output')
+                .then((choice) => choice && this.output.show());
+            return;
+        }
+        await this.client.sendRequest(ExecuteCommandRequest.type, { command: 'vetline.scanWorkspace', arguments: [] });
+    }
+
+    /** The trigger of `"vetline.run": "manual"`: analyse the active file now. */
+    async analyzeFile(): Promise<void> {
+        const document = vscode.window.activeTextEditor?.document;
+        if (!document || !this.client?.isRunning()) {
+            return this.scanWorkspace(); // explains that the server is not running, or scans
+        }
+        const uri = this.client.code2ProtocolConverter.asUri(document.uri);
+        await this.client.sendRequest(ExecuteCommandRequest.type, { command: 'vetline.analyzeDocument', arguments: [uri] });
+        // With pull diagnostics the server keeps the result until asked: ask now.
+        this.client.getFeature(DocumentDiagnosticRequest.method)?.getProvider(document)?.onDidChangeDiagnosticsEmitter.fire();
+    }
+
+    dispose(): void {
+        void this.stop();
+    }
+
+    private createClient(launch: ServerLaunch, folder?: vscode.WorkspaceFolder): LanguageClient {
+        const [command, ...args] = serveArgv(launch);
+        const options: LanguageClientOptions = {
+            documentSelector: DOCUMENT_SELECTOR,
+            outputChannel: this.output,
+            revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+            initializationOptions: { [SECTION]: serverSettings(this.keys, folder) },
+            errorHandler: {
+                error: () => ({ action: ErrorAction.Continue }),
+                closed: () => this.onClosed(),
+            },
+            middleware: {
+                workspace: {
+                    configuration: async (params, token, next) => {
+                        const answers = await next(params, token);
+                        if (!Array.isArray(answers)) {
+                            return answers;
+                        }
+                        return params.items.map((item, index) =>
+                            item.section === SECTION
+                                ? serverSettings(this.keys, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : folder)
+                                : answers[index],
+                        );
+                    },
+                },
+            },
+        };
+        const cwd = folder?.uri.fsPath;
+        return new LanguageClient('vetline', 'vetline', { command, args, options: { cwd } }, options);
+    }
+
+    private onState(state: State): void {
+        const names: Record<State, 'starting' | 'running' | 'stopped'> = {
+            [State.Starting]: 'starting',
+            [State.Running]: 'running',
+            [State.Stopped]: 'stopped',
+        };
+        this.output.info(`Server state: ${names[state]}`);
+        this.status.setState(names[state]);
+    }
+
+    /** Restarts a crashed server a few times, then gives up with a single notification. */
+    private onClosed(): CloseHandlerResult {
+        const now = Date.now();
+        this.crashes = [...this.crashes.filter((time) => now - time < CRASH_WINDOW_MS), now];
+        if (this.crashes.length <= MAX_CRASHES) {
+            return { action: CloseAction.Restart, handled: true };
+        }
+        this.status.setState('failed');
+        const message = `vetline: the language server stopped ${this.crashes.length} times in a few minutes and will not be restarted. See the output for its error, then run "vetline: Restart Server".`;
+        void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => choice && this.output.show());
+        return { action: CloseAction.DoNotRestart, handled: true };
+    }
+
+    /** Not awaited by start(): a notification left open must not block activation. */
+    private failed(launch: ServerLaunch, reason: string): void {
+        const message = cannotStartMessage(launch, reason);
+        this.output.error(message);
+        this.status.setState('failed');
+        void vscode.window.showErrorMessage(message, 'Open Settings', 'Show Output').then((choice) => {
+            if (choice === 'Open Settings') {
+                void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:vetline.vetline');
+            } else if (choice === 'Show Output') {
+                this.output.show();
+            }
+        });
+    }
+}

@@ -1,0 +1,64 @@
+/**
+ * Which process to run as the server, and a cheap pre-flight check of it. The check exists so
+ * a missing vetline produces one notification saying what to install where, instead of the
+ * language client's generic "couldn't create connection" errors.
+ */
+import { spawn } from 'child_process';
+import { LaunchSettings } from './settings';
+
+export const INSTALL_HINT = 'pip install vetline';
+
+export interface ServerLaunch {
+    /** The argv that starts vetline without a subcommand, e.g. `[python, -m, vetline]`. */
+    prefix: string[];
+    /** Where the choice came from, for messages and the output channel. */
+    origin: string;
+}
+
+/** Precedence: `vetline.path`, `vetline.interpreter`, the Python extension, `vetline` on PATH. */
+export function chooseLaunch(settings: LaunchSettings, pythonInterpreter?: string[]): ServerLaunch {
+    if (settings.path.length > 0) {
+        return { prefix: settings.path, origin: 'the "vetline.path" setting' };
+    }
+    if (settings.interpreter.length > 0) {
+        return { prefix: [...settings.interpreter, '-m', 'vetline'], origin: 'the "vetline.interpreter" setting' };
+    }
+    if (pythonInterpreter && pythonInterpreter.length > 0) {
+        return { prefix: [...pythonInterpreter, '-m', 'vetline'], origin: "the Python extension's interpreter" };
+    }
+    return { prefix: ['vetline'], origin: 'PATH' };
+}
+
+export function serveArgv(launch: ServerLaunch): string[] {
+    return [...launch.prefix, 'serve'];
+}
+
+/** Runs `<prefix> --version`; resolves to undefined when it works, else to the reason it does not. */
+export function probe(launch: ServerLaunch, cwd?: string, timeoutMs = 20000): Promise<string | undefined> {
+    const [command, ...args] = launch.prefix;
+    return new Promise((resolve) => {
+        let stderr = '';
+        const child = spawn(command, [...args, '--version'], { cwd, timeout: timeoutMs });
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', (error: NodeJS.ErrnoException) =>
+            resolve(error.code === 'ENOENT' ? `\`${command}\` was not found` : error.message),
+        );
+        child.on('close', (code) => {
+            const lastLine = stderr.trim().split('\n').pop() ?? '';
+            resolve(code === 0 ? undefined : `\`${launch.prefix.join(' ')} --version\` failed: ${lastLine}`);
+        });
+    });
+}
+
+/** The one notification shown when the server cannot start: why, then how to fix it. */
+export function cannotStartMessage(launch: ServerLaunch, reason: string): string {
+    const why = `vetline could not start its language server (from ${launch.origin}): ${reason}.`;
+    if (launch.origin === 'PATH') {
+        return `${why} Install it with \`${INSTALL_HINT}\` (from a checkout: \`pip install <path to the vetline repo>\`), or set "vetline.interpreter" to a Python that has it.`;
+    }
+    if (launch.prefix.includes('-m')) {
+        const python = launch.prefix[0];
+        return `${why} Install it into that Python with \`${python} -m ${INSTALL_HINT}\`, or change ${launch.origin}.`;
+    }
+    return `${why} Point ${launch.origin} at the vetline executable, or install it with \`${INSTALL_HINT}\`.`;
+}

@@ -1,0 +1,75 @@
+"""Turn the origin of a value reaching a sink into a finding's confidence and message.
+
+One policy for every injection rule: constant-only data is never reported; data of unknown
+origin is medium confidence ("is this reachable by a user?"); tainted data is high confidence
+and the message says where it came from. Some sources count only for some sinks: the
+environment is attacker-controlled for commands and paths run by CI jobs or containers, but not
+for SQL; file and socket reads matter for deserialization. The sink opts in to those, and names
+the context-specific sanitizers (`shlex.quote` for a shell, `os.path.basename` for a path) that
+protect it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from tree_sitter import Node
+
+from ..context import Match
+from ..model import Confidence, Report
+from .taint import Kind, Origin
+from .taint_tables import ENVIRONMENT, FILE_READ, SOCKET_READ, SOFT_SOURCES
+
+
+def effective_origin(
+    origin: Origin, *, environment: bool = False, streams: bool = False, sanitizers: Collection[str] = ()
+) -> Origin:
+    """The origin as this sink sees it: soft sources it does not accept become unknown."""
+    if origin.kind is not Kind.TAINTED:
+        return origin
+    if origin.sanitized_by is not None and origin.sanitized_by in sanitizers:
+        return Origin(Kind.CONSTANT, origin.source, origin.variable, origin.sanitized_by)
+    accepted = {ENVIRONMENT} if environment else set()
+    if streams:
+        accepted |= {FILE_READ, SOCKET_READ}
+    if origin.source in SOFT_SOURCES and origin.source not in accepted:
+        return Origin(Kind.UNKNOWN, None, origin.variable)
+    return origin
+
+
+def taint_verdict(
+    match: Match,
+    value: Node | None,
+    sink: str,
+    *,
+    environment: bool = False,
+    streams: bool = False,
+    sanitizers: Collection[str] = (),
+    report_unknown: bool = True,
+    consequence: str = "",
+) -> Report | None:
+    """None when `value` is constant-only; a medium Report when its origin is unknown; high when tainted.
+
+    `sink` names what is reached ("an SQL query", "`pickle.loads`"); `consequence` (optional)
+    ends the message ("an attacker can run any command"). `environment`/`streams` make
+    `os.environ` and file/socket reads count as tainted; `sanitizers` are the context-specific
+    sanitizers that protect this sink.
+    """
+    if value is None:
+        return None
+    origin = match.ctx.taint.origin(value)
+    origin = effective_origin(origin, environment=environment, streams=streams, sanitizers=sanitizers)
+    tail = f": {consequence}" if consequence else ""
+    data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
+    if origin.kind is Kind.CONSTANT:
+        return None
+    if origin.kind is Kind.UNKNOWN:
+        if not report_unknown:
+            return None
+        message = f"{_capital(origin.describe())} reaches {sink}{tail}."
+        return Report(confidence=Confidence.MEDIUM, message=message, data=data)
+    return Report(confidence=Confidence.HIGH, message=f"{_capital(origin.describe())} reaches {sink}{tail}.", data=data)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text and not text.startswith("`") else text

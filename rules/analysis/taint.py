@@ -1,0 +1,262 @@
+"""Intra-procedural taint analysis for Python: where does the value of an expression come from?
+
+Injection rules report at a sink (`cursor.execute(query)`) and need to know whether `query`
+holds request data (TAINTED, high confidence), something the file cannot explain (UNKNOWN,
+medium) or only literals and constants (CONSTANT, never reported). `TaintAnalysis.origin(node)`
+answers that for an expression at its program point.
+
+How: each function (and the module body) is walked once, in source order, on the first
+question about it, keeping an environment `name -> Origin`; the environment before every
+statement is remembered, so a question is one expression evaluation against it and a later
+reassignment never taints an earlier use. Branches are analysed separately and joined; a branch
+that returns, raises or aborts is dead, which makes `if x not in ALLOWED: abort(400)` sanitise
+`x` for the code after it. Loops are walked once (no fixpoint: cheap, and loop-carried flows
+through two variables are rare). A call of a function defined at module level in the same file
+is summarised (does a parameter reach its return?), so `def build(q): return "SELECT " + q`
+called with request data returns tainted data. Sources, sanitizers and pass-through functions
+are the tables in `taint_tables`, statements are walked in `taint_flow`,
+expressions evaluated in `taint_eval`; the sink decides what counts (`sinks.taint_verdict`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from tree_sitter import Node
+
+from ..context import FileContext
+from . import taint_tables as tables
+from .nodes import decorators, string_value
+
+
+class Kind(enum.IntEnum):
+    """How much an attacker may control a value; ordered so `max` is the join."""
+
+    CONSTANT = 0
+    UNKNOWN = 1
+    TAINTED = 2
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value comes from: its kind, the source it was read from, the name it went through.
+
+    `sanitized_by` names the check or function that cleaned the value (`int`, `an allow-list
+    check`); for context-specific sanitizers such as `os.path.basename` the kind stays TAINTED
+    and the sink decides whether that sanitizer protects it.
+    """
+
+    kind: Kind
+    source: str | None = None
+    variable: str | None = None
+    sanitized_by: str | None = None
+
+    def describe(self) -> str:
+        """`term` from `request.args` / `request.args` / a value of unknown origin."""
+        if self.kind is Kind.CONSTANT:
+            return "a constant value"
+        if self.kind is Kind.UNKNOWN:
+            return f"`{self.variable}` (origin unknown)" if self.variable else "a value of unknown origin"
+        source = self.source or "untrusted input"
+        shown = source if " " in source else f"`{source}`"
+        if self.variable and f"`{self.variable}`" not in shown:
+            return f"`{self.variable}` from {shown}"
+        return shown
+
+    def through(self, variable: str) -> Origin:
+        """The same origin after passing through local `variable` (the first name is kept)."""
+        if self.kind is Kind.CONSTANT or self.variable is not None:
+            return self
+        return replace(self, variable=variable)
+
+
+CONSTANT = Origin(Kind.CONSTANT)
+UNKNOWN = Origin(Kind.UNKNOWN)
+# A request object itself (`flask.request`, a view's `request` parameter): its attributes are sources.
+REQUEST = Origin(Kind.UNKNOWN, source="the request object")
+
+
+def _rank(origin: Origin) -> tuple[int, bool, bool]:
+    return (origin.kind, origin.sanitized_by is None, origin.source not in tables.SOFT_SOURCES)
+
+
+def join(origins: Iterable[Origin]) -> Origin:
+    """The most dangerous of several origins (CONSTANT when there are none)."""
+    best = CONSTANT
+    for origin in origins:
+        if origin is REQUEST:
+            origin = UNKNOWN
+        if _rank(origin) > _rank(best):
+            best = origin
+    return best
+
+
+class TaintAnalysis:
+    """Data-flow facts of one file, computed per function on first use and cached."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self._scopes: dict[int, dict[int, dict[str, Origin]]] = {}
+        self._globals: dict[str, list[Node]] | None = None
+        self._global_cache: dict[str, Origin] = {}
+        self._functions: dict[str, Node | None] | None = None
+        self._summaries: dict[int, tuple[Origin, bool] | None] = {}
+        self._web = tables.imports_web_framework(ctx)
+
+    def origin(self, node: Node) -> Origin:
+        """The origin of the expression `node` at its program point."""
+        scope = _scope_of(node)
+        snapshots = self._snapshots(scope)
+        current: Node | None = node
+        while current is not None and current.id not in snapshots:
+            current = current.parent
+        env = snapshots[current.id] if current is not None else {}
+        result = self.evaluate(node, env)
+        return UNKNOWN if result is REQUEST else result
+
+    def evaluate(self, node: Node, env: dict[str, Origin]) -> Origin:
+        """The origin of `node` under a given environment (used by the scope walker)."""
+        from .taint_eval import Evaluator
+
+        try:
+            return Evaluator(self, env).origin(node)
+        except RecursionError:  # absurdly deep expressions: give up on this one, not the file
+            return UNKNOWN
+
+    def _snapshots(self, scope: Node) -> dict[int, dict[str, Origin]]:
+        if scope.id not in self._scopes:
+            self._scopes[scope.id] = {}  # a re-entrant question during the walk sees no facts
+            from .taint_flow import ScopeWalker
+
+            walker = ScopeWalker(self, record=True)
+            walker.run(scope, self.parameters(scope))
+            self._scopes[scope.id] = walker.snapshots
+        return self._scopes[scope.id]
+
+    def parameters(self, function: Node) -> dict[str, Origin]:
+        """The origins of a function's parameters on entry (route parameters are tainted)."""
+        if function.type != "function_definition":
+            return {}
+        params = _parameter_nodes(function)
+        route = self._route_decorator(function)
+        view = route is not None or self._is_view(function, params)
+        converters = tables.route_converters(string_value(_first_arg(route))) if route is not None else {}
+        env: dict[str, Origin] = {}
+        for index, (name, annotation, default) in enumerate(params):
+            env[name] = self._parameter_origin(name, index, annotation, default, view, converters)
+        return env
+
+    def _parameter_origin(
+        self, name: str, index: int, annotation: Node | None, default: Node | None, view: bool, converters: dict[str, str]
+    ) -> Origin:
+        type_name = self.ctx.text(annotation).rsplit(".", 1)[-1] if annotation is not None else ""
+        if name in ("self", "cls") and index == 0:
+            return UNKNOWN
+        if type_name in tables.REQUEST_TYPES or (name in ("request", "req") and self._web and index <= 1):
+            return REQUEST
+        if not view or (default is not None and tables.is_dependency(self.ctx, default)):
+            return Origin(Kind.UNKNOWN, variable=name)
+        if name in converters or type_name in tables.SAFE_TYPES:
+            return Origin(Kind.CONSTANT, variable=name, sanitized_by=f"type `{converters.get(name, type_name)}`")
+        return Origin(Kind.TAINTED, source=f"route parameter `{name}`")
+
+    def _route_decorator(self, function: Node) -> Node | None:
+        for decorator in decorators(function):
+            if tables.is_route_decorator(self.ctx, decorator):
+                return decorator
+        return None
+
+    def _is_view(self, function: Node, params: list[tuple[str, Node | None, Node | None]]) -> bool:
+        """A Django/DRF view: `def view(request, pk)` or `def get(self, request, pk)` in a web file."""
+        names = [name for name, _, _ in params]
+        if not self._web or "request" not in names[:2]:
+            return False
+        return names[0] == "request" or tables.function_name(function) in tables.VIEW_METHODS
+
+    def global_origin(self, name: str) -> Origin | None:
+        """The flow-insensitive origin of a module-level name, None when the module never binds it."""
+        if self._globals is None:
+            self._globals = tables.module_bindings(self.ctx)
+        if name not in self._globals:
+            return None
+        if name not in self._global_cache:
+            self._global_cache[name] = UNKNOWN  # a cycle (`A = B; B = A`) resolves to unknown
+            values = self._globals[name]
+            self._global_cache[name] = join(CONSTANT if v is None else self.evaluate(v, {}) for v in values)
+        return self._global_cache[name]
+
+    def module_function(self, name: str) -> Node | None:
+        """The module-level `def` of that name in this file, if there is exactly one."""
+        if self._functions is None:
+            self._functions = _module_functions(self.ctx)
+        return self._functions.get(name)
+
+    def summary(self, function: Node) -> tuple[Origin, bool] | None:
+        """(return origin with constant arguments, whether arguments reach the return)."""
+        if function.id in self._summaries:
+            return self._summaries[function.id]
+        from .taint_flow import ScopeWalker
+
+        self._summaries[function.id] = None  # recursion: unknown
+        params = [name for name, _, _ in _parameter_nodes(function)]
+        base = ScopeWalker(self, record=False)
+        base.run(function, dict.fromkeys(params, CONSTANT))
+        probe = ScopeWalker(self, record=False)
+        probe.run(function, dict.fromkeys(params, Origin(Kind.TAINTED, source="a parameter")))
+        result = (base.returned(), probe.returned().kind is Kind.TAINTED)
+        self._summaries[function.id] = result
+        return result
+
+
+def _module_functions(ctx: FileContext) -> dict[str, Node | None]:
+    found: dict[str, Node | None] = {}
+    for node in ctx.tree.root_node.named_children if ctx.tree is not None else ():
+        if node.type == "decorated_definition":
+            node = node.child_by_field_name("definition") or node
+        if node.type == "function_definition":
+            name = tables.function_name(node)
+            found[name] = None if name in found else node  # redefined: do not guess which one
+    return found
+
+
+def _scope_of(node: Node) -> Node:
+    current = node.parent
+    while current is not None:
+        if current.type == "function_definition":
+            return current
+        if current.parent is None:
+            return current
+        current = current.parent
+    return node
+
+
+def _first_arg(decorator: Node | None) -> Node | None:
+    args = decorator.child_by_field_name("arguments") if decorator is not None else None
+    if args is None:
+        return None
+    positional = [c for c in args.named_children if c.type not in ("keyword_argument", "comment")]
+    return positional[0] if positional else None
+
+
+def _parameter_nodes(function: Node) -> list[tuple[str, Node | None, Node | None]]:
+    """(name, annotation, default) of each named parameter, splats included by their name."""
+    parameters = function.child_by_field_name("parameters")
+    found: list[tuple[str, Node | None, Node | None]] = []
+    for param in parameters.named_children if parameters is not None else ():
+        if param.type == "identifier":
+            found.append((_text(param), None, None))
+        elif param.type == "typed_parameter":
+            inner = param.named_children[0] if param.named_children else None
+            name = inner.named_children[0] if inner is not None and inner.type.endswith("splat_pattern") and inner.named_children else inner
+            found.append((_text(name), param.child_by_field_name("type"), None))
+        elif param.type in ("default_parameter", "typed_default_parameter"):
+            found.append((_text(param.child_by_field_name("name")), param.child_by_field_name("type"), param.child_by_field_name("value")))
+        elif param.type in ("list_splat_pattern", "dictionary_splat_pattern") and param.named_children:
+            found.append((_text(param.named_children[0]), None, None))
+    return [entry for entry in found if entry[0]]
+
+
+def _text(node: Node | None) -> str:
+    return (node.text or b"").decode("utf-8", "replace") if node is not None else ""

@@ -1,0 +1,171 @@
+"""Evaluate one Python expression to an `Origin` under an environment of local names.
+
+Literals are constant; names come from the environment, then from module-level bindings, then
+from the source tables; operators, f-strings, containers and string methods join their parts;
+sanitizers clean; other calls are unknown unless they are in-file functions whose summary says
+their arguments reach their return. Long `a + b + c ...` chains are flattened, not recursed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from . import taint_tables as tables
+from .taint import CONSTANT, REQUEST, UNKNOWN, Kind, Origin, join
+
+if TYPE_CHECKING:
+    from .taint import TaintAnalysis
+
+_CONSTANT_TYPES = frozenset({"integer", "float", "true", "false", "none", "ellipsis", "comparison_operator",
+                             "not_operator", "escape_sequence", "string_content", "string_start", "string_end"})
+_JOINED_TYPES = frozenset({"list", "tuple", "set", "dictionary", "pair", "expression_list", "parenthesized_expression",
+                           "conditional_expression", "unary_operator", "await", "list_splat", "dictionary_splat",
+                           "slice", "list_comprehension", "set_comprehension", "dictionary_comprehension",
+                           "generator_expression", "for_in_clause", "interpolation", "concatenated_string"})
+_FLATTENED = frozenset({"binary_operator", "boolean_operator"})
+
+
+class Evaluator:
+    """One evaluation of expressions against a fixed environment."""
+
+    def __init__(self, analysis: TaintAnalysis, env: dict[str, Origin]) -> None:
+        self.analysis = analysis
+        self.ctx = analysis.ctx
+        self.env = env
+
+    def origin(self, node: Node) -> Origin:
+        kind = node.type
+        if kind in _CONSTANT_TYPES:
+            return CONSTANT
+        if kind == "string":
+            return join(self.origin(c.child_by_field_name("expression") or c) for c in node.named_children if c.type == "interpolation")
+        if kind == "identifier":
+            return self.name(node)
+        if kind == "attribute":
+            return self.attribute(node)
+        if kind == "subscript":
+            return self._plain(self.origin(node.child_by_field_name("value") or node.named_children[0]))
+        if kind == "call":
+            return self.call(node)
+        if kind in _FLATTENED:
+            return join(self._plain(self.origin(part)) for part in _operands(node))
+        if kind == "conditional_expression" and len(node.named_children) == 3:
+            return join(self._plain(self.origin(c)) for c in (node.named_children[0], node.named_children[2]))
+        if kind in ("keyword_argument", "named_expression"):
+            value = node.child_by_field_name("value")
+            return self.origin(value) if value is not None else UNKNOWN
+        if kind in _JOINED_TYPES:
+            return join(self._plain(self.origin(c)) for c in node.named_children if c.type != "comment")
+        return UNKNOWN  # lambdas, yields and anything new: no claim either way
+
+    def _plain(self, origin: Origin) -> Origin:
+        return UNKNOWN if origin is REQUEST else origin
+
+    def name(self, node: Node) -> Origin:
+        text = (node.text or b"").decode("utf-8", "replace")
+        if text in self.env:
+            return self.env[text]
+        qualified = self.ctx.qualified_name(node) or text
+        if qualified in tables.REQUEST_GLOBALS:
+            return REQUEST
+        if qualified in tables.SOURCE_NAMES:
+            return Origin(Kind.TAINTED, source=tables.SOURCE_NAMES[qualified])
+        found = self.analysis.global_origin(text) if qualified == text else None
+        return found if found is not None else UNKNOWN
+
+    def _local_root(self, node: Node) -> bool:
+        """True when the chain `a.b.c` starts at a local variable (so imports do not apply)."""
+        while node.type == "attribute":
+            node = node.child_by_field_name("object") or node
+            if node.type != "attribute":
+                break
+        return node.type == "identifier" and (node.text or b"").decode() in self.env
+
+    def attribute(self, node: Node) -> Origin:
+        if not self._local_root(node):
+            qualified = self.ctx.qualified_name(node)
+            if qualified in tables.SOURCE_NAMES:
+                return Origin(Kind.TAINTED, source=tables.SOURCE_NAMES[qualified])
+            if qualified in tables.REQUEST_GLOBALS:
+                return REQUEST
+        receiver = node.child_by_field_name("object")
+        owner = self.origin(receiver) if receiver is not None else UNKNOWN
+        if owner is REQUEST:
+            attribute = self.ctx.text(node.child_by_field_name("attribute"))
+            return Origin(Kind.TAINTED, source=f"request.{attribute}") if attribute in tables.SOURCE_ATTRS else UNKNOWN
+        return owner
+
+    def call(self, node: Node) -> Origin:
+        callee = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        arguments = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+        if callee is None:
+            return UNKNOWN
+        if callee.type == "identifier" and (callee.text or b"").decode() in self.env:
+            return UNKNOWN  # a local callable: nothing known about it
+        qualified = None if self._local_root(callee) else self.ctx.qualified_name(callee)
+        known = self._known_call(qualified, arguments) if qualified else None
+        if known is not None:
+            return known
+        if callee.type == "attribute":
+            return self._method(callee, arguments)
+        if callee.type == "identifier":
+            return self._in_file_call(qualified or "", arguments)
+        return UNKNOWN
+
+    def _known_call(self, name: str, arguments: list[Node]) -> Origin | None:
+        if name in tables.SOURCE_CALLS:
+            return Origin(Kind.TAINTED, source=tables.SOURCE_CALLS[name])
+        if name in tables.SANITIZERS:
+            value = self._join(arguments[:1])
+            if value.kind is Kind.CONSTANT:
+                return CONSTANT
+            return Origin(Kind.CONSTANT, variable=value.variable, sanitized_by=name)
+        if name in tables.PARTIAL_SANITIZERS:
+            value = self._join(arguments[:1])
+            return value if value.kind is Kind.CONSTANT else Origin(value.kind, value.source, value.variable, name)
+        if name in tables.PASSTHROUGH:
+            return self._join(arguments)
+        return None
+
+    def _method(self, callee: Node, arguments: list[Node]) -> Origin:
+        method = self.ctx.text(callee.child_by_field_name("attribute"))
+        receiver_node = callee.child_by_field_name("object")
+        receiver = self.origin(receiver_node) if receiver_node is not None else UNKNOWN
+        if receiver is REQUEST:
+            return Origin(Kind.TAINTED, source=f"request.{method}()") if method in tables.SOURCE_METHODS else UNKNOWN
+        if method in tables.STREAM_METHODS and receiver.kind is not Kind.TAINTED:
+            return Origin(Kind.TAINTED, source=tables.STREAM_METHODS[method])
+        if method == "get" and receiver.kind is Kind.CONSTANT:
+            return self._join(arguments[1:])  # a lookup in a constant table yields its values
+        if method in tables.STRING_METHODS:
+            return join([receiver, self._join(arguments)])
+        return receiver if receiver.kind is Kind.TAINTED else UNKNOWN
+
+    def _in_file_call(self, name: str, arguments: list[Node]) -> Origin:
+        function = self.analysis.module_function(name)
+        if function is None:
+            return UNKNOWN
+        summary = self.analysis.summary(function)
+        if summary is None:
+            return UNKNOWN
+        base, flows = summary
+        return join([base, self._join(arguments)]) if flows else base
+
+    def _join(self, nodes: list[Node]) -> Origin:
+        return join(self._plain(self.origin(n)) for n in nodes)
+
+
+def _operands(node: Node) -> list[Node]:
+    """The leaves of a left-deep chain of binary/boolean operators, without recursion."""
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in _FLATTENED:
+            stack.extend(reversed(current.named_children))
+        else:
+            found.append(current)
+    return found

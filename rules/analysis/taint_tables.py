@@ -1,0 +1,172 @@
+"""What the taint analysis knows about libraries: sources, sanitizers, pass-through functions.
+
+Names are alias-resolved (`from flask import request as req` makes `req.args` a source).
+Everything here is data or a small syntactic question, so extending the analysis to a new
+framework is a table edit. `taint.py` explains how the tables are used.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ..context import FileContext
+
+WEB_MODULES = ("flask", "quart", "django", "rest_framework", "fastapi", "starlette", "sanic", "bottle", "aiohttp", "litestar")
+# Module-level request proxies: their attributes are request data.
+REQUEST_GLOBALS = frozenset({"flask.request", "flask.globals.request", "quart.request", "bottle.request"})
+# Annotations that make a parameter a request object (FastAPI/Starlette/Django/aiohttp).
+REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WebSocket", "HTTPConnection", "BaseRequest", "WSGIRequest", "ASGIRequest"})
+# Attributes of a request object that hold client data.
+SOURCE_ATTRS = frozenset({
+    "args", "form", "json", "data", "files", "values", "headers", "cookies", "GET", "POST", "FILES",
+    "COOKIES", "META", "body", "query_params", "path_params", "query_string", "view_args", "path",
+    "full_path", "url", "stream", "query", "params", "match_info", "content", "raw_post_data",
+})
+# Methods of a request object that return client data (`request.get_json()`, `await request.json()`).
+SOURCE_METHODS = frozenset({"get_json", "get_data", "json", "form", "body", "read", "text", "post", "stream"})
+# Module-level names that are sources by themselves.
+SOURCE_NAMES = {"sys.argv": "sys.argv", "sys.stdin": "sys.stdin", "os.environ": "os.environ", "os.environb": "os.environ"}
+SOURCE_CALLS = {"input": "input()", "raw_input": "input()", "os.getenv": "os.environ", "os.getenvb": "os.environ",
+                "os.environ.get": "os.environ", "sys.stdin.read": "sys.stdin", "sys.stdin.readline": "sys.stdin"}
+ENVIRONMENT = "os.environ"
+FILE_READ = "a file read"
+SOCKET_READ = "a socket read"
+# Sources an attacker controls only in some deployments: sinks opt in (`sinks.taint_verdict`).
+SOFT_SOURCES = frozenset({ENVIRONMENT, FILE_READ, SOCKET_READ})
+STREAM_METHODS = {"read": FILE_READ, "readline": FILE_READ, "readlines": FILE_READ, "read_bytes": FILE_READ,
+                  "read_text": FILE_READ, "recv": SOCKET_READ, "recvfrom": SOCKET_READ, "recv_bytes": SOCKET_READ}
+
+# Calls whose result carries none of the argument's danger.
+SANITIZERS = frozenset({
+    "int", "float", "bool", "len", "abs", "round", "complex", "ord", "hash", "id", "isinstance",
+    "shlex.quote", "pipes.quote", "html.escape", "markupsafe.escape", "flask.escape", "jinja2.escape",
+    "django.utils.html.escape", "cgi.escape", "werkzeug.utils.secure_filename", "werkzeug.secure_filename",
+    "uuid.UUID", "decimal.Decimal", "ipaddress.ip_address", "urllib.parse.quote", "urllib.parse.quote_plus",
+})
+# Sanitizers that protect one kind of sink only: the value stays tainted, marked, and the sink decides.
+PARTIAL_SANITIZERS = frozenset({"os.path.basename", "posixpath.basename", "ntpath.basename"})
+# Calls whose result is made of their arguments (the danger passes through).
+PASSTHROUGH = frozenset({
+    "str", "bytes", "bytearray", "list", "tuple", "set", "frozenset", "dict", "sorted", "reversed", "format",
+    "repr", "ascii", "min", "max", "next", "iter", "enumerate", "zip", "map", "filter", "getattr",
+    "os.path.join", "os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.expanduser", "os.fspath",
+    "os.path.dirname", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
+    "pathlib.PurePosixPath", "pathlib.WindowsPath", "urllib.parse.urljoin", "urllib.parse.unquote",
+    "urllib.parse.urlunparse", "base64.b64decode", "base64.urlsafe_b64decode", "bytes.fromhex", "json.loads",
+    "json.dumps", "textwrap.dedent", "string.Template", "typing.cast",
+})
+# Methods that build a string from their receiver and arguments.
+STRING_METHODS = frozenset({
+    "format", "format_map", "join", "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title",
+    "capitalize", "swapcase", "replace", "split", "rsplit", "splitlines", "partition", "rpartition",
+    "encode", "decode", "center", "ljust", "rjust", "zfill", "expandtabs", "removeprefix", "removesuffix",
+    "translate", "substitute", "safe_substitute", "copy", "joinpath", "with_name", "with_suffix", "resolve",
+    "absolute", "expanduser", "as_posix", "get", "getlist", "pop", "values", "items", "keys", "__str__",
+})
+# Calls that never return: the code after them is unreachable (early-exit sanitising).
+EXIT_CALLS = frozenset({"abort", "flask.abort", "quart.abort", "werkzeug.exceptions.abort", "bottle.abort",
+                        "sys.exit", "exit", "quit", "os._exit", "os.abort", "pytest.fail", "pytest.skip"})
+# Predicate methods that, when true, prove a string harmless (`x.isdigit()`).
+SAFE_PREDICATES = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "isascii"})
+# Annotations that make a route parameter a validated scalar (FastAPI parses and rejects others).
+SAFE_TYPES = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal", "PositiveInt", "conint"})
+VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
+_ROUTE_VERBS = frozenset({"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view"})
+_DEPENDENCIES = ("Depends", "Security", "Annotated")
+_CONVERTER = re.compile(r"<(int|float|uuid):(\w+)>|\{(\w+):(int|float|uuid)\}")
+
+
+def imports_web_framework(ctx: FileContext) -> bool:
+    return ctx.tree is not None and any(ctx.names.imports_module(m) for m in WEB_MODULES)
+
+
+def is_route_decorator(ctx: FileContext, decorator: Node) -> bool:
+    """`@app.route(...)`, `@bp.get(...)`, `@router.post(...)`, DRF `@api_view(...)`."""
+    if decorator.type != "call":
+        return False
+    callee = decorator.child_by_field_name("function")
+    if callee is None:
+        return False
+    if callee.type == "attribute":
+        return ctx.text(callee.child_by_field_name("attribute")) in _ROUTE_VERBS
+    return (ctx.qualified_name(callee) or "").endswith("api_view")
+
+
+def route_converters(path: str | None) -> dict[str, str]:
+    """Parameters the route pattern types as numbers (`/<int:user_id>`, `/{item_id:int}`)."""
+    found: dict[str, str] = {}
+    for match in _CONVERTER.finditer(path or ""):
+        if match.group(1):
+            found[match.group(2)] = match.group(1)
+        else:
+            found[match.group(3)] = match.group(4)
+    return found
+
+
+def is_dependency(ctx: FileContext, default: Node) -> bool:
+    """FastAPI injects `Depends(...)` parameters: they are server objects, not client data."""
+    if default.type != "call":
+        return False
+    return ctx.text(default.child_by_field_name("function")).endswith(_DEPENDENCIES)
+
+
+def function_name(function: Node) -> str:
+    name = function.child_by_field_name("name")
+    return (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+
+
+# Module-level statements whose bodies still bind module names.
+_MODULE_BLOCKS = frozenset({"if_statement", "elif_clause", "else_clause", "try_statement", "except_clause",
+                            "finally_clause", "with_statement", "block", "for_statement", "while_statement"})
+
+
+def module_bindings(ctx: FileContext) -> dict[str, list[Node | None]]:
+    """Module-level name -> the expressions assigned to it (None for `def`/`class`)."""
+    bindings: dict[str, list[Node | None]] = {}
+    if ctx.tree is None:
+        return bindings
+    stack = list(reversed(ctx.tree.root_node.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type == "decorated_definition":
+            node = node.child_by_field_name("definition") or node
+        if node.type in ("function_definition", "class_definition"):
+            bindings.setdefault(function_name(node), []).append(None)
+        elif node.type == "expression_statement" and node.named_children:
+            _bind_assignment(node.named_children[0], bindings)
+        elif node.type == "for_statement":
+            _bind_targets(node.child_by_field_name("left"), node.child_by_field_name("right"), bindings)
+            stack.extend(reversed(node.named_children))
+        elif node.type in _MODULE_BLOCKS:
+            stack.extend(reversed(node.named_children))
+    return bindings
+
+
+def _bind_assignment(node: Node, bindings: dict[str, list[Node | None]]) -> None:
+    while node.type in ("assignment", "augmented_assignment"):
+        value = node.child_by_field_name("right")
+        if value is None:
+            return
+        inner = value if value.type in ("assignment", "augmented_assignment") else None
+        _bind_targets(node.child_by_field_name("left"), _innermost_value(value), bindings)
+        if inner is None:
+            return
+        node = inner
+
+
+def _innermost_value(value: Node) -> Node:
+    while value.type in ("assignment", "augmented_assignment") and value.child_by_field_name("right") is not None:
+        value = value.child_by_field_name("right")  # type: ignore[assignment]
+    return value
+
+
+def _bind_targets(target: Node | None, value: Node | None, bindings: dict[str, list[Node | None]]) -> None:
+    if target is None or value is None:
+        return
+    if target.type == "identifier":
+        bindings.setdefault((target.text or b"").decode(), []).append(value)
+    elif target.type in ("pattern_list", "tuple_pattern", "list_pattern", "tuple", "list"):
+        for child in target.named_children:
+            _bind_targets(child, value, bindings)

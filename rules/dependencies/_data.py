@@ -1,0 +1,197 @@
+"""Dependency data from local files only: settings, the registry index, popular names, advisories.
+
+Rules never touch the network (that is `vetline data update`, in `vetline.server.depdata`):
+each source is a local path used directly, or a URL whose last download sits in the user
+cache directory under a name derived from the URL (`cache_file`). Loaded data is cached per
+(path, mtime, size), so a keystroke costs a few `stat` calls. An engine built without
+dependency settings (library use, the example harness) reads no cache: results then depend
+only on the file, the project and the bundled popular lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import _advisories
+from ._index import NameIndex, load_index
+from ._names import normalize
+
+log = logging.getLogger("vetline.dependencies")
+DEFAULTS = {
+    "index": "https://pypi.org/simple/",
+    "popular": "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
+    "advisories": "https://api.osv.dev",
+}
+BUNDLED = Path(__file__).with_name("data")
+_loaded: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
+_noted: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """`[tool.vetline.dependencies]` resolved: sources, policy, and where the cache lives."""
+
+    configured: bool = False  # False: no settings reached the engine; read no cache
+    root: Path | None = None  # relative paths start here
+    index: str | tuple[str, ...] | None = None  # path, URL, or (in-file) a list of names
+    popular: str | None = None
+    advisories: str | None = None
+    allow: frozenset[str] = frozenset()
+    deny: frozenset[str] = frozenset()
+    mode: str = "warn"  # "warn" | "allowlist"
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any] | None, root: Path | None = None) -> Settings:
+        """Settings from the engine's `dependencies` options (None when the engine had none)."""
+        if options is None:
+            return cls()
+        index = options.get("index", DEFAULTS["index"])
+        return cls(
+            configured=True,
+            root=Path(options["root"]) if options.get("root") else root,
+            index=_names_setting(index, "index") if isinstance(index, list) else _source(index, "index"),
+            popular=_source(options.get("popular", DEFAULTS["popular"]), "popular"),
+            advisories=_source(options.get("advisories", DEFAULTS["advisories"]), "advisories"),
+            allow=frozenset(_names_setting(options.get("allow", []), "allow")),
+            deny=frozenset(_names_setting(options.get("deny", []), "deny")),
+            mode="allowlist" if options.get("mode") == "allowlist" else "warn",
+        )
+
+
+def _source(value: Any, key: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    note_once(f"[tool.vetline.dependencies] `{key}` must be a path or URL string; ignored")
+    return None
+
+
+def _names_setting(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(normalize(v) for v in value)
+    note_once(f"[tool.vetline.dependencies] `{key}` must be a list of package names; ignored")
+    return ()
+
+
+def cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/vetline`, else `~/.cache/vetline` (`VETLINE_CACHE_DIR` overrides)."""
+    explicit = os.environ.get("VETLINE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vetline"
+
+
+def cache_file(kind: str, url: str) -> Path:
+    """Where the last download of `url` (an index, popular list or advisory set) is kept."""
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return cache_dir() / f"{kind}-{digest}"
+
+
+def is_url(value: str) -> bool:
+    return value.startswith(("https://", "http://"))
+
+
+def local_source(settings: Settings, kind: str, value: str | None) -> Path | None:
+    """The local file behind a setting: the path itself, or the cached download of a URL."""
+    if value is None:
+        return None
+    if is_url(value):
+        return cache_file(kind, value) if settings.configured else None
+    path = Path(os.path.expanduser(value))
+    return path if path.is_absolute() or settings.root is None else settings.root / path
+
+
+def index(settings: Settings) -> NameIndex | frozenset[str] | None:
+    """The registry's project names, or None (noted once) when no index is available."""
+    if isinstance(settings.index, tuple):
+        return frozenset(settings.index)
+    path = local_source(settings, "index", settings.index)
+    names = _cached(path, load_index) if path is not None else None
+    if names is None and settings.configured:
+        note_once("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
+    return names
+
+
+def popular(settings: Settings, ecosystem: str) -> tuple[str, ...]:
+    """Popular project names, most popular first: the configured list, then the bundled one."""
+    bundled = _cached(BUNDLED / f"popular-{ecosystem.lower()}.json", _load_popular) or ()
+    if ecosystem != "PyPI":
+        return bundled
+    path = local_source(settings, "popular", settings.popular)
+    configured = _cached(path, _load_popular) if path is not None else None
+    return tuple(dict.fromkeys((*configured, *bundled))) if configured else bundled
+
+
+def advisories(settings: Settings) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
+    """OSV records by (ecosystem, package), from a directory, a zip, or the advisory cache."""
+    path = local_source(settings, "advisories", settings.advisories)
+    return (_cached(path, _load_osv) if path is not None else None) or {}
+
+
+def note_once(message: str) -> None:
+    """Log an informational note the first time it arises in this process."""
+    if message not in _noted:
+        _noted.add(message)
+        log.info("%s", message)
+
+
+def notes() -> list[str]:
+    """The notes raised so far (front ends may show them once)."""
+    return sorted(_noted)
+
+
+def _cached(path: Path | None, loader: Callable[[Path], Any]) -> Any:
+    """`loader(path)`, reloaded only when the file's mtime or size changes; None if missing."""
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    key = (str(path), loader.__name__)
+    if key not in _loaded or _loaded[key][0] != stamp:
+        try:
+            _loaded[key] = (stamp, loader(path))
+        except (OSError, ValueError, zipfile.BadZipFile) as error:
+            note_once(f"cannot read dependency data {path}: {error}")
+            _loaded[key] = (stamp, None)
+    return _loaded[key][1]
+
+
+def _load_popular(path: Path) -> tuple[str, ...]:
+    """The top-pypi-packages format (`rows` of `project`) or a plain JSON list of names."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    rows = document.get("rows", []) if isinstance(document, dict) else document
+    names = (row.get("project") if isinstance(row, dict) else row for row in rows)
+    return tuple(normalize(n) if "npm" not in path.name else n.lower() for n in names if isinstance(n, str))
+
+
+def _load_osv(path: Path) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
+    """Every OSV record in a directory tree, a zip file, or one JSON file (a record or a list)."""
+    records: list[Any] = []
+    if path.is_dir():
+        for file in sorted(path.rglob("*.json")):
+            records.extend(_records(file.read_bytes()))
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(n for n in archive.namelist() if n.endswith(".json")):
+                records.extend(_records(archive.read(name)))
+    else:
+        records.extend(_records(path.read_bytes()))
+    return _advisories.index_records(r for r in records if isinstance(r, dict))
+
+
+def _records(data: bytes) -> list[Any]:
+    document = json.loads(data)
+    if isinstance(document, dict) and "vulns" in document:
+        return list(document["vulns"])
+    return document if isinstance(document, list) else [document]

@@ -1,0 +1,118 @@
+"""Read requirement lines from manifests with the exact byte range of each name and version.
+
+Diagnostics belong on the manifest line itself, so parsing keeps offsets: `requirements*.txt`
+line by line (with `-r` includes), `package.json` dependency tables, and `package-lock.json`
+entries. TOML manifests (pyproject, Poetry, PEP 723 script blocks) live in `_toml_manifests`.
+A manifest that does not parse yields what could be read, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_REQUIREMENT = re.compile(
+    rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]\n]*\])?[ \t]*(?P<spec>[^;#\n]*)"
+)
+_PIN = re.compile(rb"^(?:===?)[ \t]*(?P<version>[A-Za-z0-9.+!_-]+)[ \t]*$")
+_INCLUDE = re.compile(rb"^[ \t]*(?:-r|--requirement)[ \t=]+(?P<path>\S+)", re.MULTILINE)
+_NPM_TABLE = re.compile(rb'"(?:dependencies|devDependencies|optionalDependencies|peerDependencies)"\s*:\s*\{')
+_NPM_ENTRY = re.compile(rb'\s*"(?P<name>[^"\\]+)"\s*:\s*"(?P<spec>[^"\\]*)"\s*,?')
+_NPM_EXACT = re.compile(rb"^=?v?(?P<version>\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)$")
+_NPM_LOCK = re.compile(rb'"(?:[^"]*/)?node_modules/(?P<name>(?:@[^/"]+/)?[^/"]+)"\s*:\s*\{[^{}]*?"version"\s*:\s*"')
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One declared dependency: its name, where it is written and its exact pin if any."""
+
+    name: str
+    ecosystem: str  # OSV ecosystem: "PyPI" or "npm"
+    start: int  # byte range of the name in its file
+    end: int
+    version: str | None = None  # the exactly pinned version (`==1.2.3`, npm `1.2.3`)
+    version_start: int = -1  # byte range of that version text
+    version_end: int = -1
+
+
+def parse_requirements(source: bytes) -> list[Requirement]:
+    """Requirement lines of a pip requirements file (options, URLs and comments skipped)."""
+    found: list[Requirement] = []
+    offset = 0
+    for line in source.split(b"\n"):
+        found.extend(_requirement_line(line, offset))
+        offset += len(line) + 1
+    return found
+
+
+def _requirement_line(line: bytes, offset: int) -> list[Requirement]:
+    stripped = line.strip()
+    if not stripped or stripped.startswith((b"#", b"-")) or b"://" in stripped.split(b"@")[0]:
+        return []
+    match = _REQUIREMENT.match(line)
+    if match is None:
+        return []
+    return [requirement(match.group("name"), match.group("spec"), offset + match.start("name"), offset + match.start("spec"))]
+
+
+def requirement(name: bytes, spec: bytes, name_start: int, spec_start: int, ecosystem: str = "PyPI") -> Requirement:
+    """A Requirement from a PEP 508 name and version specifier found at the given offsets."""
+    start = name_start
+    pin = _PIN.match(spec.rstrip(b" \t\r\\"))
+    if pin is None or spec.strip().startswith(b"@") or b"*" in spec:
+        return Requirement(name.decode(), ecosystem, start, start + len(name))
+    version_start = spec_start + pin.start("version")
+    version = pin.group("version").decode()
+    return Requirement(name.decode(), ecosystem, start, start + len(name), version, version_start, version_start + len(version))
+
+
+def included_files(path: Path, seen: set[Path] | None = None) -> list[Path]:
+    """`path` and every requirements file it includes with `-r`, each once (cycles are cut)."""
+    seen = set() if seen is None else seen
+    resolved = path.resolve()
+    if resolved in seen or not resolved.is_file():
+        return []
+    seen.add(resolved)
+    files = [resolved]
+    try:
+        text = resolved.read_bytes()
+    except OSError:
+        return files
+    for match in _INCLUDE.finditer(text):
+        files.extend(included_files(resolved.parent / match.group("path").decode(errors="replace"), seen))
+    return files
+
+
+def parse_package_json(source: bytes) -> list[Requirement]:
+    """The entries of `dependencies`, `devDependencies`, ... tables of a package.json."""
+    found: list[Requirement] = []
+    for table in _NPM_TABLE.finditer(source):
+        position = table.end()
+        while (entry := _NPM_ENTRY.match(source, position)) is not None:
+            found.append(_npm_requirement(entry))
+            position = entry.end()
+    return found
+
+
+def _npm_requirement(entry: re.Match[bytes]) -> Requirement:
+    name, spec = entry.group("name"), entry.group("spec")
+    exact = _NPM_EXACT.match(spec)
+    start, end = entry.start("name"), entry.end("name")
+    if exact is None:
+        return Requirement(name.decode(), "npm", start, end)
+    version_start = entry.start("spec") + exact.start("version")
+    version = exact.group("version").decode()
+    return Requirement(name.decode(), "npm", start, end, version, version_start, version_start + len(version))
+
+
+def parse_package_lock(source: bytes) -> list[Requirement]:
+    """Installed packages of an npm lock file (v2/v3 `packages` entries) with their versions."""
+    found: list[Requirement] = []
+    for match in _NPM_LOCK.finditer(source):
+        version_start = match.end()
+        version_end = source.find(b'"', version_start)
+        version = source[version_start:version_end].decode(errors="replace")
+        name = match.group("name").decode(errors="replace")
+        found.append(Requirement(name, "npm", match.start("name"), match.end("name"), version, version_start, version_end))
+    return found

@@ -1,0 +1,203 @@
+"""The project a file belongs to, and every dependency its manifests declare.
+
+The project folder is the nearest folder upwards holding a manifest (`pyproject.toml`,
+`requirements*.txt`, `setup.cfg`, `setup.py`, `Pipfile`, `package.json`); the walk stops at a
+repository root (`.git`). Declarations are re-read only when a manifest's mtime or size
+changes, so analysing on every keystroke costs a handful of `stat` calls.
+"""
+
+from __future__ import annotations
+
+import configparser
+import functools
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._manifests import _REQUIREMENT, included_files, parse_package_json, parse_requirements
+from ._names import normalize
+from ._toml_manifests import parse_pyproject
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+PYTHON_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
+_SETUP_PY_LIST = re.compile(rb"install_requires\s*=\s*\[(?P<items>[^\]]*)\]")
+_QUOTED = re.compile(rb"""["']([^"'\n]+)["']""")
+
+
+@dataclass(frozen=True)
+class Project:
+    """What a project declares; `folder` is None for a buffer outside any project."""
+
+    folder: Path | None = None
+    declared: frozenset[str] = frozenset()  # normalised PyPI names
+    declared_npm: frozenset[str] = frozenset()
+    has_manifest: bool = False  # some Python manifest could declare an import
+    opaque: bool = False  # declarations live where vetline cannot read them (setup.py code)
+    own_names: frozenset[str] = frozenset()
+    requirements: Path | None = None  # the requirements file new dependencies go to
+    pyproject: Path | None = None  # or the pyproject.toml, when it declares dependencies
+
+
+def find_folder(path: str) -> Path | None:
+    """The project folder of the analysed file, or None (unsaved buffer, no manifest)."""
+    file = Path(path)
+    if not path or not (file.is_file() or (file.is_absolute() and file.parent.is_dir())):
+        return None
+    for folder in (file.resolve().parent, *file.resolve().parent.parents):
+        names = _manifest_names(folder)
+        if names:
+            return folder
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def project_for(path: str) -> Project:
+    """The (cached) declarations of the project that holds `path`."""
+    folder = find_folder(path)
+    if folder is None:
+        return Project()
+    stamps = tuple(sorted((str(f), *_stamp(f)) for f in _manifest_files(folder)))
+    return _read_project(folder, stamps)
+
+
+def project_in(folder: Path) -> Project:
+    """The declarations of the project whose folder is `folder` (for `vetline data update`)."""
+    stamps = tuple(sorted((str(f), *_stamp(f)) for f in _manifest_files(folder)))
+    return _read_project(folder.resolve(), stamps) if stamps else Project(folder)
+
+
+def project_settings(folder: Path | None) -> dict | None:
+    """The project's own `[tool.vetline.dependencies]` (`.vetline.toml` first), or None.
+
+    In a monorepo each project keeps its own dependency data and policy, whichever
+    configuration the scan started from; relative paths in it start at `folder`.
+    """
+    if folder is None:
+        return None
+    for name in (".vetline.toml", "pyproject.toml"):
+        path = folder / name
+        if path.is_file():
+            table = _settings_table(path, *_stamp(path))
+            if table is not None:
+                return {**table, "root": str(folder)}
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _settings_table(path: Path, mtime: int, size: int) -> dict | None:
+    try:
+        document = tomllib.loads(_read(path).decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return None
+    tool = document.get("tool", {}).get("vetline")
+    table = (tool if isinstance(tool, dict) else document if path.name == ".vetline.toml" else {}).get("dependencies")
+    return dict(table) if isinstance(table, dict) else None
+
+
+def _manifest_names(folder: Path) -> list[str]:
+    try:
+        names = [p.name for p in folder.iterdir() if p.is_file()]
+    except OSError:
+        return []
+    return [n for n in names if n in PYTHON_MANIFESTS or n == "package.json" or _is_requirements(n)]
+
+
+def _is_requirements(name: str) -> bool:
+    return name.endswith(".txt") and "requirements" in name
+
+
+def _manifest_files(folder: Path) -> list[Path]:
+    files = [folder / n for n in _manifest_names(folder)]
+    nested = folder / "requirements"
+    if nested.is_dir():
+        files.extend(sorted(nested.glob("*.txt")))
+    return files
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Project:
+    files = [Path(entry[0]) for entry in stamps]
+    declared: set[str] = set()
+    own: set[str] = set()
+    pyproject = requirements = None
+    for file in files:
+        if file.name == "pyproject.toml":
+            manifest = parse_pyproject(_read(file))
+            declared.update(normalize(r.name) for r in manifest.requirements)
+            own.update(_own_names(file))
+            pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
+        elif _is_requirements(file.name):
+            for included in included_files(file):
+                declared.update(normalize(r.name) for r in parse_requirements(_read(included)))
+        elif file.name == "setup.cfg":
+            declared.update(_setup_cfg(file))
+        elif file.name == "Pipfile":
+            declared.update(_pipfile(file))
+    requirements = next((f for f in files if f.name == "requirements.txt"), None)
+    requirements = requirements or next((f for f in files if _is_requirements(f.name) and f.parent == folder), None)
+    setup_py = folder / "setup.py"
+    opaque = setup_py.is_file() and not _setup_py(setup_py, declared) and not declared
+    npm = {r.name.lower() for f in files if f.name == "package.json" for r in parse_package_json(_read(f))}
+    has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in files)
+    return Project(folder, frozenset(declared), frozenset(npm), has_manifest, opaque, frozenset(own), requirements, pyproject)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _own_names(pyproject: Path) -> set[str]:
+    try:
+        document = tomllib.loads(_read(pyproject).decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return set()
+    names = [document.get("project", {}).get("name"), document.get("tool", {}).get("poetry", {}).get("name")]
+    return {normalize(n) for n in names if isinstance(n, str)}
+
+
+def _setup_cfg(path: Path) -> set[str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(_read(path).decode("utf-8", "replace"))
+    except configparser.Error:
+        return set()
+    lines = parser.get("options", "install_requires", fallback="").splitlines()
+    if parser.has_section("options.extras_require"):
+        lines += [line for _, value in parser.items("options.extras_require") for line in value.splitlines()]
+    return {normalize(m.group("name").decode()) for line in lines if (m := _REQUIREMENT.match(line.encode()))}
+
+
+def _pipfile(path: Path) -> set[str]:
+    try:
+        document = tomllib.loads(_read(path).decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return set()
+    return {normalize(name) for table in ("packages", "dev-packages") for name in document.get(table, {})}
+
+
+def _setup_py(path: Path, declared: set[str]) -> bool:
+    """Add a literal `install_requires=[...]` of setup.py to `declared`; False when there is none."""
+    match = _SETUP_PY_LIST.search(_read(path))
+    if match is None:
+        return False
+    for quoted in _QUOTED.finditer(match.group("items")):
+        if (name := _REQUIREMENT.match(quoted.group(1))) is not None:
+            declared.add(normalize(name.group("name").decode()))
+    return True

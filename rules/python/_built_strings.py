@@ -1,0 +1,99 @@
+"""Questions query-injection rules (LDAP filters, XPath expressions) ask about a query string.
+
+Not a rule module (the leading underscore keeps the registry out). Such rules report a query
+that is *built* in place (f-string, `%`, `+`, `.format`, `.join`) from non-constant parts, and
+accept a query whose every non-constant part went through the query language's escaper. The
+taint analysis tracks origins, not expressions, so when the query is a local variable the rule
+looks at the last assignment to it before the call (same function, any branch): a heuristic
+that is right for the straight-line code queries are usually built in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from tree_sitter import Node
+
+from ..analysis.taint import Kind
+from ..context import Match
+
+_SCOPES = frozenset({"function_definition", "module"})
+_NESTED = frozenset({"function_definition", "class_definition", "lambda"})
+_BUILD_METHODS = frozenset({"format", "format_map", "join"})
+# Nodes whose children are the parts: operators, groupings, `%` tuples, `.format(...)` arguments.
+_CONTAINERS = frozenset({"binary_operator", "parenthesized_expression", "tuple", "list", "dictionary", "pair",
+                         "concatenated_string", "argument_list"})
+
+
+def definition(node: Node | None) -> Node | None:
+    """The expression a local name was last assigned before `node`, or `node` itself."""
+    if node is None or node.type != "identifier":
+        return node
+    scope = node.parent
+    while scope is not None and scope.type not in _SCOPES:
+        scope = scope.parent
+    best: Node | None = None
+    stack = list(scope.named_children) if scope is not None else []
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= node.start_byte or current.type in _NESTED:
+            continue
+        later = best is None or current.start_byte > best.start_byte
+        if later and current.type == "assignment" and _assigns(current, node.text):
+            best = current
+        stack.extend(current.named_children)
+    value = best.child_by_field_name("right") if best is not None else None
+    return value if value is not None else node
+
+
+def _assigns(assignment: Node, name: bytes | None) -> bool:
+    left = assignment.child_by_field_name("left")
+    return left is not None and left.type == "identifier" and left.text == name
+
+
+def is_built(node: Node | None) -> bool:
+    """True for an f-string with fields, `a % b`, `a + b`, `"...".format(...)` or `"".join(...)`."""
+    if node is None:
+        return False
+    if node.type == "string":
+        return any(child.type == "interpolation" for child in node.named_children)
+    if node.type == "binary_operator":
+        return True
+    if node.type == "call":
+        callee = node.child_by_field_name("function")
+        if callee is not None and callee.type == "attribute":
+            attribute = callee.child_by_field_name("attribute")
+            return attribute is not None and attribute.text is not None and attribute.text.decode() in _BUILD_METHODS
+    return node.type == "concatenated_string" and any(is_built(child) for child in node.named_children)
+
+
+def parts(node: Node) -> Iterator[Node]:
+    """The leaves a built string is made of: interpolated fields, operands, format arguments."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "string":
+            fields = [c for c in current.named_children if c.type == "interpolation"]
+            stack.extend(c.child_by_field_name("expression") or c for c in fields)
+        elif current.type in _CONTAINERS:
+            stack.extend(current.named_children)
+        elif current.type == "keyword_argument":
+            stack.extend(current.children_by_field_name("value"))
+        elif current.type == "call" and is_built(current):
+            callee = current.child_by_field_name("function")
+            stack.extend(callee.children_by_field_name("object") if callee is not None else [])
+            stack.extend(current.children_by_field_name("arguments"))
+        else:
+            yield current
+
+
+def escaped(match: Match, node: Node, is_escaper: Callable[[str], bool]) -> bool:
+    """True when every part of `node` is a constant or the result of an escaper call."""
+    for part in parts(node):
+        if part.type == "call" and is_escaper(match.ctx.qualified_name(part.child_by_field_name("function")) or ""):
+            continue
+        if part.type in ("comment", "string_content", "escape_sequence"):
+            continue
+        if match.ctx.taint.origin(part).kind is not Kind.CONSTANT:
+            return False
+    return True

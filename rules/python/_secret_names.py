@@ -1,0 +1,30 @@
+"""Does an identifier or key name a credential? (`api_key`, `X-Api-Key`, `userPassword`: yes.)
+
+Not a rule module. Names are split into words (snake_case, camelCase, kebab-case); a name is a
+credential when a word or adjacent pair is a credential word, unless another word says the
+name only describes one (`token_count`, `password_hash`, `max_tokens` in LLM code).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+_SECRET_WORDS = {"password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "authorization",
+                 "cookie", "cookies", "ssn", "cvv", "credentials", "creds", "jwt"}
+_SECRET_PAIRS = {("api", "key"), ("credit", "card"), ("card", "number"), ("private", "key"), ("access", "key"),
+                 ("secret", "key"), ("auth", "header"), ("session", "key"), ("client", "secret")}
+# Words that make a name describe a secret rather than hold it (`token_count`, `password_hash`).
+_HARMLESS_WORDS = {"len", "length", "count", "hash", "hashed", "masked", "mask", "redacted", "type", "id", "name",
+                   "field", "url", "expiry", "expires", "expiration", "at", "is", "has", "valid", "required",
+                   "used", "total", "max", "min", "prompt", "completion", "num", "limit", "remaining", "input",
+                   "output", "usage", "policy", "hint", "prefix", "path", "file", "env", "header_name"}
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def is_secret_name(name: str) -> bool:
+    """True when an identifier or key (`api_key`, `X-Api-Key`, `userPassword`) names a credential."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    if not words or _HARMLESS_WORDS.intersection(words):
+        return False
+    return bool(_SECRET_WORDS.intersection(words)) or any(pair in _SECRET_PAIRS for pair in itertools.pairwise(words))

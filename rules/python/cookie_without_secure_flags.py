@@ -1,0 +1,139 @@
+"""Cookies set without `Secure`/`HttpOnly`, and settings that switch those flags off."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ..analysis.nodes import argument, has_splat, is_false, keyword_arg, positional_args, string_value
+from ..context import Match
+from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ._edits import append_keyword
+
+FLAGS = ("secure", "httponly")
+FLAG_SETTINGS = '"SESSION_COOKIE_SECURE" "SESSION_COOKIE_HTTPONLY" "CSRF_COOKIE_SECURE" "REMEMBER_COOKIE_SECURE" "REMEMBER_COOKIE_HTTPONLY"'
+_SENSITIVE_NAME = re.compile(r"sess|sid|auth|token|jwt|remember|login|user|csrf|xsrf", re.IGNORECASE)
+_FLAG_POSITION = 6  # Flask, Django and Starlette all take `secure` after key, value, max_age, expires, path, domain
+
+
+def weak_flags(match: Match) -> dict[str, Node | None]:
+    """The flags that are missing (None) or literally False, by keyword name."""
+    args = match.node("args")
+    if has_splat(args) or len(positional_args(args)) > _FLAG_POSITION:
+        return {}
+    values = {flag: keyword_arg(args, flag) for flag in FLAGS}
+    return {flag: value for flag, value in values.items() if value is None or is_false(value)}
+
+
+def is_deletion(match: Match) -> bool:
+    """`set_cookie("sid", "", max_age=0)` expires a cookie; its flags do not matter."""
+    args = match.node("args")
+    value = argument(args, 1, "value")
+    expiry = keyword_arg(args, "max_age") or keyword_arg(args, "expires")
+    return string_value(value) == "" and expiry is not None and match.ctx.text(expiry) == "0"
+
+
+def flags_missing(match: Match) -> bool | Report:
+    if match.node("setting") is not None:
+        return Report(message=f"`{match.text('setting')} = False` lets the cookie leak over plain HTTP or to scripts.")
+    weak = weak_flags(match)
+    if not weak or is_deletion(match):
+        return False
+    name = string_value(argument(match.node("args"), 0, "key"))
+    shown = " and ".join(f"`{flag}=True`" for flag in weak)
+    label = f"Cookie `{name}`" if name else "This cookie"
+    sensitive = name is not None and _SENSITIVE_NAME.search(name) is not None
+    return Report(
+        message=f"{label} is set without {shown}: it can be sent over plain HTTP or read by injected scripts.",
+        confidence=Confidence.HIGH if sensitive else None,
+    )
+
+
+def set_flags(match: Match) -> Fix | None:
+    if match.node("setting") is not None:
+        value = match.node("value")
+        assert value is not None
+        return Fix("Set the flag to `True`", (Edit(value.start_byte, value.end_byte, "True"),), safe=False)
+    weak = weak_flags(match)
+    edits = [Edit(v.start_byte, v.end_byte, "True") for v in weak.values() if v is not None]
+    added = [f"{flag}=True" for flag, value in weak.items() if value is None]
+    if keyword_arg(match.node("args"), "samesite") is None:
+        added.append('samesite="Lax"')
+    if added:
+        edits.append(append_keyword(match, ", ".join(added)))
+    return Fix("Set `secure`, `httponly` and `samesite` on the cookie", tuple(edits), safe=False) if edits else None
+
+
+RULE = Rule(
+    id="cookie-without-secure-flags",
+    title="Cookie without Secure or HttpOnly flag",
+    category=Category.EXPOSURE,
+    cwe=(614, 1004),
+    owasp=("A05:2021",),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=frozenset({".set_cookie", ".set_signed_cookie"}),
+    query=f"""
+(assignment left: (identifier) @setting (#any-of? @setting {FLAG_SETTINGS}) right: (false) @value) @target
+(assignment
+  left: (subscript value: (attribute attribute: (identifier) @c (#eq? @c "config"))
+                   subscript: (string (string_content) @setting (#any-of? @setting {FLAG_SETTINGS})))
+  right: (false) @value) @target
+""",
+    where=flags_missing,
+    fix=set_flags,
+    message="A cookie is set without the Secure and HttpOnly flags.",
+    docs="""## Why is this bad?
+Without `Secure` the browser also sends the cookie over plain HTTP, where anyone on the
+network path can read a session id. Without `HttpOnly` any injected script can read it with
+`document.cookie` and hijack the session. Flask's and Starlette's `set_cookie` default both
+flags to off, and AI-written code rarely passes them.
+
+## How to fix
+Pass `secure=True, httponly=True, samesite="Lax"` to `set_cookie`, and keep Django's/Flask's
+`SESSION_COOKIE_SECURE` and `SESSION_COOKIE_HTTPONLY` settings `True` in production.
+
+## Fix safety
+Unsafe: adds (or turns on) `secure=True`, `httponly=True` and `samesite="Lax"`. Over plain
+`http://` in local development the browser stops sending the cookie, front-end code that
+reads the cookie stops seeing it, and cross-site requests no longer carry it.
+""",
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#cookies",
+        "https://flask.palletsprojects.com/en/stable/security/#set-cookie-options",
+        "https://docs.djangoproject.com/en/stable/ref/settings/#session-cookie-secure",
+        "https://cwe.mitre.org/data/definitions/614.html",
+        "https://cwe.mitre.org/data/definitions/1004.html",
+    ),
+    examples="""
+from flask import make_response
+# ruleid: cookie-without-secure-flags
+resp.set_cookie("session_id", token)
+# ruleid: cookie-without-secure-flags
+resp.set_cookie("auth", token, httponly=True)
+# ruleid: cookie-without-secure-flags
+response.set_cookie(key="jwt", value=jwt, secure=False, httponly=True, samesite="Strict")
+# ruleid: cookie-without-secure-flags
+response.set_signed_cookie("remember", user.pk, salt="x", secure=True)
+# ruleid: cookie-without-secure-flags
+SESSION_COOKIE_SECURE = False
+# ruleid: cookie-without-secure-flags
+app.config["SESSION_COOKIE_HTTPONLY"] = False
+# ok: cookie-without-secure-flags
+resp.set_cookie("session_id", token, secure=True, httponly=True, samesite="Lax")
+# ok: cookie-without-secure-flags
+resp.set_cookie("session_id", "", max_age=0)
+# ok: cookie-without-secure-flags
+resp.set_cookie("theme", theme, secure=settings.SECURE_COOKIES, httponly=True)
+# ok: cookie-without-secure-flags
+resp.set_cookie("session_id", token, **COOKIE_OPTIONS)
+# ok: cookie-without-secure-flags
+SESSION_COOKIE_SECURE = True
+# ok: cookie-without-secure-flags
+CSRF_COOKIE_HTTPONLY = False
+# todoruleid: cookie-without-secure-flags
+resp.headers["Set-Cookie"] = f"session={token}"  # raw Set-Cookie headers are not parsed
+""",
+)

@@ -1,0 +1,157 @@
+"""Web frameworks started or configured with debug mode on (Flask, Django, FastAPI, Starlette)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from tree_sitter import Node
+
+from ..analysis.nodes import is_true, keyword_arg
+from ..context import Match
+from ..model import Category, Confidence, Edit, Fix, Rule, Severity
+from ._edits import import_edit
+
+APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
+CONFIG_UPDATES = frozenset({".update", ".from_mapping"})
+_DEV_SETTINGS = re.compile(r"dev|local|test")
+
+
+def debug_value(match: Match) -> Node | None:
+    """The literal `True` that turns debug mode on, or None."""
+    if match.node("fn") is None:
+        return match.node("value")  # query patterns capture it; the settings one needs a look
+    name = match.ctx.qualified_name(match.node("fn")) or ""
+    args = match.node("args")
+    if name.startswith("asyncio."):
+        return None  # `asyncio.run(main(), debug=True)` only adds event-loop checks
+    if name.endswith(tuple(CONFIG_UPDATES)):
+        receiver = match.node("fn").child_by_field_name("object")  # type: ignore[union-attr]
+        if receiver is None or not match.ctx.text(receiver).endswith("config"):
+            return None
+        value = keyword_arg(args, "DEBUG")
+    else:
+        value = keyword_arg(args, "debug")
+    return value if is_true(value) else None
+
+
+def is_debug_enabled(match: Match) -> bool:
+    value = debug_value(match)
+    if value is None:
+        return False
+    if match.node("setting") is not None:
+        return looks_like_django_settings(match)
+    return True
+
+
+def looks_like_django_settings(match: Match) -> bool:
+    """Production settings modules: named settings.py or declaring Django's core settings."""
+    path = PurePath(match.ctx.path)
+    if _DEV_SETTINGS.search(path.stem):
+        return False  # settings/dev.py and local_settings.py are meant to debug
+    return path.name == "settings.py" or b"INSTALLED_APPS" in match.ctx.source or b"ROOT_URLCONF" in match.ctx.source
+
+
+def read_from_environment(match: Match) -> Fix | None:
+    value = debug_value(match)
+    if value is None:
+        return None
+    if match.node("setting") is not None:
+        variable = "DJANGO_DEBUG"
+    elif match.ctx.qualified_name(match.node("fn")) not in APP_CONSTRUCTORS and match.ctx.names.imports_module("flask"):
+        variable = "FLASK_DEBUG"
+    else:
+        variable = "APP_DEBUG"
+    edits = [Edit(value.start_byte, value.end_byte, f'os.environ.get("{variable}") == "1"')]
+    add_os = import_edit(match.ctx, "os")
+    if add_os is not None:
+        edits.insert(0, add_os)
+    return Fix(f"Read debug mode from the `{variable}` environment variable", tuple(edits), safe=False)
+
+
+RULE = Rule(
+    id="debug-mode-enabled",
+    title="Web application runs in debug mode",
+    category=Category.EXPOSURE,
+    cwe=(489,),
+    owasp=("A05:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=frozenset({".run", *APP_CONSTRUCTORS, *CONFIG_UPDATES}),
+    query="""
+(assignment left: (attribute attribute: (identifier) @a (#eq? @a "debug")) right: (true) @value) @target
+(assignment
+  left: (subscript value: (attribute attribute: (identifier) @c (#eq? @c "config"))
+                   subscript: (string (string_content) @k (#eq? @k "DEBUG")))
+  right: (true) @value) @target
+(module (expression_statement
+  (assignment left: (identifier) @setting (#eq? @setting "DEBUG") right: (true) @value) @target))
+""",
+    where=is_debug_enabled,
+    fix=read_from_environment,
+    aliases=("B201", "S201"),
+    message="Debug mode is on: tracebacks, settings and (in Flask) an interactive console are exposed to clients.",
+    docs="""## Why is this bad?
+Flask's debugger (Werkzeug) lets anyone who can reach the server run Python code from an error
+page. Django's `DEBUG = True` shows settings, SQL and source in error pages. FastAPI/Starlette
+`debug=True` returns tracebacks to clients. AI assistants copy `debug=True` from tutorials and
+it reaches production unchanged.
+
+## How to fix
+Turn debug mode on only from the environment of a developer machine, e.g.
+`app.run(debug=os.environ.get("FLASK_DEBUG") == "1")`, or run `flask --debug run` locally.
+Keep Django's `DEBUG = True` in a development-only settings module (`settings/dev.py`).
+
+## Fix safety
+Unsafe: the fix reads an environment variable (`FLASK_DEBUG`, `DJANGO_DEBUG` or `APP_DEBUG`)
+and adds `import os` when missing; debug mode is off until the variable is set to `1`.
+""",
+    references=(
+        "https://flask.palletsprojects.com/en/stable/debugging/",
+        "https://docs.djangoproject.com/en/stable/ref/settings/#debug",
+        "https://www.starlette.io/applications/",
+        "https://cwe.mitre.org/data/definitions/489.html",
+    ),
+    examples="""
+import asyncio
+import fastapi
+from flask import Flask
+from starlette.applications import Starlette as App
+
+app = Flask(__name__)
+# ruleid: debug-mode-enabled
+app.debug = True
+# ruleid: debug-mode-enabled
+app.config["DEBUG"] = True
+# ruleid: debug-mode-enabled
+app.config.update(DEBUG=True, TESTING=False)
+# ruleid: debug-mode-enabled
+api = fastapi.FastAPI(title="svc", debug=True)
+# ruleid: debug-mode-enabled
+star = App(debug=True)
+INSTALLED_APPS = ["django.contrib.admin"]
+# ruleid: debug-mode-enabled
+DEBUG = True
+if __name__ == "__main__":
+    # ruleid: debug-mode-enabled
+    app.run(host="127.0.0.1", debug=True)
+    # ok: debug-mode-enabled
+    app.run(debug=False)
+    # ok: debug-mode-enabled
+    app.run(debug=os.environ.get("FLASK_DEBUG") == "1")
+    # ok: debug-mode-enabled
+    uvicorn.run("main:app", reload=True)
+    # ok: debug-mode-enabled
+    asyncio.run(main(), debug=True)
+# ok: debug-mode-enabled
+cache.update(DEBUG=True)
+# ok: debug-mode-enabled
+app.config["TESTING"] = True
+def configure(app):
+    # ok: debug-mode-enabled
+    DEBUG = True
+    # todoruleid: debug-mode-enabled
+    app.run(**{"debug": True})  # options passed through a dict splat are not read
+""",
+)

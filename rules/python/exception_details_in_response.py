@@ -1,0 +1,163 @@
+"""Exception messages and tracebacks sent back to the client in an HTTP response."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ..analysis.web import is_response_call, is_web_module, route_of
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+
+TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
+                             "traceback.format_stack", "sys.exc_info"})
+BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
+# Attributes of an exception meant for clients (HTTP errors) or that reveal nothing.
+_HARMLESS_ATTRIBUTES = frozenset({"code", "status_code", "status", "description", "detail", "name"})
+_NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
+
+
+def leak_in(match: Match, node: Node, name: str | None) -> Node | None:
+    """The sub-expression of `node` that shows the exception `name` or a traceback, or None."""
+    if node.type == "identifier":
+        return node if name is not None and match.ctx.text(node) == name else None
+    if node.type == "attribute":
+        attribute = match.ctx.text(node.child_by_field_name("attribute"))
+        return None if attribute in _HARMLESS_ATTRIBUTES else leak_in(match, node.child_by_field_name("object"), name)  # type: ignore[arg-type]
+    if node.type == "call":
+        callee = match.ctx.qualified_name(node.child_by_field_name("function")) or ""
+        if callee in TRACEBACK_CALLS:
+            return node
+        if callee in ("type", "isinstance", "len", "bool") or callee.startswith("logging."):
+            return None  # `type(e).__name__` names the class only
+    if node.type in _NESTED_SCOPES:
+        return None
+    return next(filter(None, (leak_in(match, child, name) for child in node.named_children)), None)
+
+
+def responses(match: Match, block: Node) -> Iterator[Node]:
+    """Return statements and response-building calls of an except block, nested scopes excluded."""
+    stack = list(reversed(block.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type in _NESTED_SCOPES:
+            continue
+        if node.type == "return_statement" or is_response_call(match.ctx, node):
+            yield node
+        stack.extend(reversed(node.named_children))
+
+
+def caught(match: Match) -> tuple[str | None, list[str]]:
+    """The name bound by `except ... as name` and the names of the caught exception classes."""
+    value = match.target.child_by_field_name("value")
+    if value is None:
+        return None, []
+    bound = None
+    if value.type == "as_pattern":
+        alias = value.child_by_field_name("alias")
+        bound = match.ctx.text(alias) or None
+        value = value.named_children[0]
+    classes = value.named_children if value.type == "tuple" else [value]
+    return bound, [match.ctx.text(c).rsplit(".", 1)[-1] for c in classes]
+
+
+def details_returned(match: Match) -> bool | Report:
+    if not is_web_module(match.ctx):
+        return False
+    block = next((c for c in match.target.named_children if c.type == "block"), None)
+    if block is None:
+        return False
+    name, classes = caught(match)
+    handler = _enclosing_def(match.target)
+    in_handler = handler is not None and route_of(match.ctx, handler) is not None
+    for response in responses(match, block):
+        if response.type == "return_statement" and not in_handler:
+            continue
+        leak = leak_in(match, response, name)
+        if leak is not None:
+            return Report(node=leak, confidence=_confidence(match, leak, classes))
+    return False
+
+
+def _confidence(match: Match, leak: Node, classes: list[str]) -> Confidence:
+    if leak.type == "call":
+        return Confidence.HIGH  # a traceback is never meant for the client
+    if not classes or BROAD_EXCEPTIONS.intersection(classes):
+        return Confidence.MEDIUM
+    return Confidence.LOW  # `except ValueError as e: return str(e), 400` is often deliberate
+
+
+def _enclosing_def(node: Node) -> Node | None:
+    current = node.parent
+    while current is not None and current.type != "function_definition":
+        current = current.parent
+    return current
+
+
+RULE = Rule(
+    id="exception-details-in-response",
+    title="Exception details returned to the client",
+    category=Category.EXPOSURE,
+    cwe=(209,),
+    owasp=("A04:2021", "A05:2021"),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    query="(except_clause) @target",
+    where=details_returned,
+    message="The exception's text is sent to the client, revealing internals such as paths, queries or library versions.",
+    docs="""## Why is this bad?
+Exception messages and tracebacks describe the server: file paths, SQL and table names,
+hostnames, library versions, sometimes credentials from a connection string. Returning them
+(`return {"error": str(e)}, 500`, `HTTPException(detail=str(e))`) maps the system for an
+attacker. Confidence is high for tracebacks, low when a specific exception is caught.
+
+## How to fix
+Log the exception server-side (`logger.exception(...)`) and return a generic message with a
+correlation id. Return the text of exceptions you raise yourself for client errors only
+(validation messages), and catch those specifically.
+""",
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Error_Handling_Cheat_Sheet.html",
+        "https://flask.palletsprojects.com/en/stable/errorhandling/",
+        "https://fastapi.tiangolo.com/tutorial/handling-errors/",
+        "https://cwe.mitre.org/data/definitions/209.html",
+    ),
+    examples="""
+import traceback
+from fastapi import HTTPException
+from flask import Flask, jsonify
+app = Flask(__name__)
+@app.post("/orders")
+def orders():
+    try:
+        create_order()
+    except Exception as e:
+        return {"error": str(e)}, 500  # ruleid: exception-details-in-response
+    except (KeyError, ValueError) as err:
+        return jsonify(error=repr(err)), 400  # ruleid: exception-details-in-response
+    except RuntimeError:
+        return jsonify(trace=traceback.format_exc()), 500  # ruleid: exception-details-in-response
+    except HTTPException as e:
+        return {"error": e.detail}, e.status_code  # ok: exception-details-in-response
+    except OSError as e:
+        app.logger.exception("write failed: %s", e)
+        return {"error": type(e).__name__}, 503  # ok: exception-details-in-response
+def helper():
+    try:
+        run()
+    except Exception as exc:
+        raise HTTPException(status_code=500, detail=f"failed: {exc}")  # ruleid: exception-details-in-response
+    except ValueError as exc:
+        return str(exc)  # ok: exception-details-in-response
+@app.route("/jobs")
+def jobs():
+    try:
+        run()
+    except Exception as e:
+        message = str(e)
+        # todoruleid: exception-details-in-response
+        return {"error": message}, 500  # the text copied into a variable first is not followed
+""",
+)

@@ -1,0 +1,96 @@
+"""Jinja2 environments and templates that render variables without HTML escaping."""
+
+from __future__ import annotations
+
+from ..analysis.nodes import has_splat, is_false, keyword_arg
+from ..context import Match
+from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ._edits import append_keyword
+
+TEMPLATE_BUILDERS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.Template"})
+
+
+def autoescape_off(match: Match) -> bool | Report:
+    """No `autoescape=` at all (Jinja2's default is off), or a literal `False`."""
+    args = match.node("args")
+    value = keyword_arg(args, "autoescape")
+    if value is None:
+        return not has_splat(args)
+    if is_false(value):
+        return Report(message="`autoescape=False` renders template variables as raw HTML (cross-site scripting).")
+    return False  # True, select_autoescape(...) or a setting we cannot evaluate
+
+
+def enable_autoescape(match: Match) -> Fix | None:
+    args = match.node("args")
+    if args is None:
+        return None
+    value = keyword_arg(args, "autoescape")
+    if value is not None:
+        edit = Edit(value.start_byte, value.end_byte, "True")
+    else:
+        edit = append_keyword(match, "autoescape=True")
+    return Fix("Enable autoescaping (`autoescape=True`)", (edit,), safe=False)
+
+
+RULE = Rule(
+    id="jinja2-autoescape-disabled",
+    title="Jinja2 autoescaping disabled",
+    category=Category.INJECTION,
+    cwe=(79,),
+    owasp=("A03:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=TEMPLATE_BUILDERS,
+    where=autoescape_off,
+    fix=enable_autoescape,
+    aliases=("B701", "S701"),
+    message="Jinja2 does not escape HTML by default: variables rendered from this template can inject scripts.",
+    docs="""## Why is this bad?
+A `jinja2.Environment` (or a `jinja2.Template` built directly) without `autoescape` renders
+`{{ name }}` verbatim, so a value holding `<script>` runs in the visitor's browser (stored or
+reflected cross-site scripting). Flask turns autoescaping on for its own `.html` templates;
+a hand-made environment does not.
+
+## How to fix
+Pass `autoescape=True`, or `autoescape=select_autoescape()` to escape only HTML/XML templates,
+and mark intentionally raw fragments with `|safe` after sanitising them.
+
+## Fix safety
+Unsafe: adds `autoescape=True` (or turns `False` into `True`). Templates that deliberately
+emit raw HTML from variables, or render non-HTML text such as e-mails, will show escaped
+entities until those spots are marked `|safe` or the environment uses `select_autoescape()`.
+""",
+    references=(
+        "https://jinja.palletsprojects.com/en/stable/api/#autoescaping",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Cross_Site_Scripting_Prevention_Cheat_Sheet.html",
+        "https://cwe.mitre.org/data/definitions/79.html",
+    ),
+    examples="""
+import jinja2
+import jinja2 as j2
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
+from jinja2 import Environment as Env
+# ruleid: jinja2-autoescape-disabled
+env = Environment(loader=FileSystemLoader("templates"))
+# ruleid: jinja2-autoescape-disabled
+env = jinja2.Environment(loader=loader, autoescape=False)
+# ruleid: jinja2-autoescape-disabled
+env = Env()
+# ruleid: jinja2-autoescape-disabled
+html = Template("<p>Hello {{ name }}</p>").render(name=name)
+# ruleid: jinja2-autoescape-disabled
+tpl = j2.Template(source)
+# ok: jinja2-autoescape-disabled
+env = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape(["html", "xml"]))
+# ok: jinja2-autoescape-disabled
+env = jinja2.Environment(autoescape=True)
+# ok: jinja2-autoescape-disabled
+env = Environment(autoescape=settings.AUTOESCAPE)
+# ok: jinja2-autoescape-disabled
+env = Environment(**options)
+# todoruleid: jinja2-autoescape-disabled
+app.jinja_env.autoescape = False  # switching it off on an existing environment is not tracked
+""",
+)

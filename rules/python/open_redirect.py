@@ -1,0 +1,195 @@
+"""Request data used as the target of an HTTP redirect (Flask, Django, Starlette/FastAPI).
+
+Only tainted targets are reported: redirecting to values of unknown origin is everyday code.
+A target is clean when it is constant or a `url_for`/`reverse` call, when its fixed prefix pins
+the host (`"/profile/" + name`, `f"https://app.example.com/{path}"`), when the taint analysis
+saw an allow-list or equality check, or when an earlier statement of the same function checks
+one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` or compares the
+`netloc` of its parse (a heuristic: which branch redirects is not checked).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ..analysis.nodes import argument, enclosing_function
+from ..analysis.sinks import taint_verdict
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+
+REDIRECTS = {
+    "flask.redirect": "location", "quart.redirect": "location", "werkzeug.utils.redirect": "location",
+    "werkzeug.redirect": "location", "django.shortcuts.redirect": "to",
+    "django.http.HttpResponseRedirect": "redirect_to", "django.http.HttpResponsePermanentRedirect": "redirect_to",
+    "django.http.response.HttpResponseRedirect": "redirect_to",
+    "starlette.responses.RedirectResponse": "url", "fastapi.responses.RedirectResponse": "url",
+}
+URL_BUILDERS = ("url_for", "reverse", "reverse_lazy")
+GUARDS = ("url_has_allowed_host_and_scheme", "is_safe_url", "is_safe_redirect_url", "is_safe_redirect")
+# A fixed prefix that already decides the host: a same-site path, or a full origin and a slash.
+FIXED_HOST = re.compile(r"^(/[^/\\]|https?://[^/\s{%]+/)")
+
+
+def _prefix(node: Node) -> str:
+    """The literal text the URL starts with (f-string head, left operand, format template)."""
+    while node.type in ("binary_operator", "call", "concatenated_string"):
+        if node.type == "call":
+            callee = node.child_by_field_name("function")
+            node = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
+            if node is None:
+                return ""
+        else:
+            node = node.named_children[0]
+    if node.type != "string":
+        return ""
+    head = []
+    for child in node.named_children:
+        if child.type == "interpolation":
+            break
+        if child.type in ("string_content", "escape_sequence"):
+            head.append((child.text or b"").decode("utf-8", "replace"))
+    return "".join(head)
+
+
+def _variables(node: Node) -> set[bytes]:
+    stack, found = [node], set()
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier" and current.text:
+            found.add(current.text)
+        stack.extend(current.named_children)
+    return found
+
+
+def _guarded(match: Match, url: Node) -> bool:
+    """An earlier guard call or `.netloc` comparison in the function mentions the URL's variables."""
+    names = _variables(url)
+    scope = enclosing_function(match.target)
+    stack = list(scope.named_children) if scope is not None and names else []
+    while stack:
+        node = stack.pop()
+        if node.start_byte >= match.target.start_byte:
+            continue
+        checked = _checked_part(match, node)
+        if checked is not None and names & _variables(checked):
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _checked_part(match: Match, node: Node) -> Node | None:
+    """What a guard call's arguments or a `urlparse(x).netloc` look at; None for other nodes."""
+    if node.type == "call" and match.ctx.text(node.child_by_field_name("function")).endswith(GUARDS):
+        return node.child_by_field_name("arguments")
+    if node.type == "attribute" and match.ctx.text(node.child_by_field_name("attribute")) == "netloc":
+        return node.child_by_field_name("object")
+    return None
+
+
+def tainted_redirect(match: Match) -> Report | None:
+    name = match.ctx.qualified_name(match.node("fn")) or ""
+    url = argument(match.node("args"), 0, REDIRECTS.get(name))
+    if url is None or FIXED_HOST.match(_prefix(url)):
+        return None
+    if url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(URL_BUILDERS):
+        return None
+    verdict = taint_verdict(match, url, "a redirect", report_unknown=False,
+                            consequence="an attacker can send users to a site of their choice")
+    return None if verdict is None or _guarded(match, url) else verdict
+
+
+RULE = Rule(
+    id="open-redirect",
+    title="Redirect to a URL taken from the request",
+    category=Category.INJECTION,
+    cwe=(601,),
+    owasp=("A01:2021",),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    languages=frozenset({"python"}),
+    calls=frozenset(REDIRECTS),
+    where=tainted_redirect,
+    message="Redirecting to a URL taken from the request lets an attacker send users to a site of their choice.",
+    docs="""## Why is this bad?
+`/login?next=https://evil.example` looks like your site in a phishing mail, then bounces the
+user to the attacker's copy of your login page. Redirects that carry tokens (OAuth
+`redirect_uri`) can leak them to the attacker's host.
+
+## How to fix
+Redirect to names, not URLs (`url_for("profile")`, `reverse("profile")`), or check the target
+first: Django's `url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+require_https=True)`, or `urlparse(url)` with an empty `netloc` and `scheme` (a same-site
+path; reject `//` and `\\` prefixes), or membership in an allow-list. Fall back to a fixed
+page when the check fails.
+""",
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",
+        "https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.http.url_has_allowed_host_and_scheme",
+        "https://flask.palletsprojects.com/en/stable/api/#flask.redirect",
+        "https://cwe.mitre.org/data/definitions/601.html",
+    ),
+    examples="""
+import flask
+from flask import Flask, request, redirect, url_for
+from flask import redirect as go
+from django.shortcuts import redirect as django_redirect
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from fastapi.responses import RedirectResponse
+from urllib.parse import urlparse
+app = Flask(__name__)
+ALLOWED = {"/", "/home"}
+@app.route("/login")
+def login():
+    target = request.args.get("next")
+    # ruleid: open-redirect
+    return redirect(target)
+@app.route("/out")
+def out():
+    # ruleid: open-redirect
+    resp = go(request.args["url"] or url_for("index"))
+    # ruleid: open-redirect
+    return flask.redirect(f"{request.args['host']}/landing")
+@app.route("/safe")
+def safe():
+    nxt = request.args.get("next", "/")
+    if nxt not in ALLOWED:
+        nxt = "/"
+    # ok: open-redirect
+    go(nxt)
+    # ok: open-redirect
+    go(url_for("profile", name=request.args["name"]))
+    # ok: open-redirect
+    return go("/profile/" + request.args["name"])
+@app.route("/relative")
+def relative():
+    nxt = request.args["next"]
+    if urlparse(nxt).netloc or nxt.startswith("//"):
+        abort(400)
+    # ok: open-redirect
+    return redirect(nxt)
+def django_view(request):
+    # ruleid: open-redirect
+    return django_redirect(request.GET.get("next"))
+def django_checked(request):
+    url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        url = "/"
+    # ok: open-redirect
+    return HttpResponseRedirect(url)
+@app.get("/go")
+async def fastapi_go(to: str):
+    # ruleid: open-redirect
+    return RedirectResponse(url=to)
+# A check in a branch that still redirects is taken as a guard: which branch redirects is not checked.
+@app.route("/weak")
+def weak():
+    nxt = request.args["next"]
+    if urlparse(nxt).netloc != "":
+        print("external redirect")
+    # todoruleid: open-redirect
+    return redirect(nxt)
+""",
+)

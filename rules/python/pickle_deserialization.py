@@ -1,0 +1,177 @@
+"""Pickle-family loaders (pickle, dill, shelve, marshal, jsonpickle, pandas, joblib, numpy).
+
+Every call is reported, since any of them runs code held in the data; data flow only sets the
+confidence (high: request data, argv or a socket reaches it; medium: unknown origin or a file
+read; low: a constant path). `torch.load` and `yaml.load` have rules of their own.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..analysis.nodes import argument, is_false, keyword_arg
+from ..analysis.sinks import taint_verdict
+from ..analysis.taint_tables import FILE_READ
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+
+# Loader name -> the keyword under which the data may be passed instead of position 0.
+DATA_KEYWORD = {"load": "file", "loads": "data", "Unpickler": "file", "open": "filename",
+                "read_pickle": "filepath_or_buffer", "decode": "string"}
+PICKLE_MODULES = ("pickle", "_pickle", "cPickle", "dill", "cloudpickle")
+LOADERS = frozenset(
+    {f"{module}.{name}" for module in PICKLE_MODULES for name in ("load", "loads", "Unpickler")}
+    | {"shelve.open", "shelve.DbfilenameShelf", "marshal.load", "marshal.loads", "jsonpickle.decode",
+       "jsonpickle.unpickler.decode", "pandas.read_pickle", "joblib.load", "sklearn.externals.joblib.load",
+       "numpy.load"}
+)
+OPENERS = frozenset({"open", "io.open", "builtins.open", "gzip.open", "bz2.open", "lzma.open"})
+CONSEQUENCE = "unpickling runs any code the data holds"
+
+
+def _opened_path(match: Match, node: Node | None) -> Node | None:
+    """The path of `open(path)`, given inline or bound by `with open(path) as f`; else None."""
+    if node is not None and node.type == "identifier":
+        node = _with_binding(node)
+    if node is None or node.type != "call":
+        return None
+    opener = match.ctx.qualified_name(node.child_by_field_name("function"))
+    return argument(node.child_by_field_name("arguments"), 0, "file") if opener in OPENERS else None
+
+
+def _with_binding(name: Node) -> Node | None:
+    """The value of an enclosing `with value as name` clause, if any."""
+    current = name.parent
+    while current is not None and current.type != "function_definition":
+        clauses = [c for c in current.named_children if c.type == "with_clause"] if current.type == "with_statement" else []
+        for item in (item for clause in clauses for item in clause.named_children):
+            value = item.child_by_field_name("value")
+            if value is not None and value.type == "as_pattern" and _alias(value) == name.text:
+                return value.named_children[0]
+        current = current.parent
+    return None
+
+
+def _alias(pattern: Node) -> bytes | None:
+    alias = pattern.child_by_field_name("alias")
+    return alias.text if alias is not None else None
+
+
+def _data(match: Match, name: str) -> Node | None:
+    keyword = "filename" if name.endswith("joblib.load") else DATA_KEYWORD.get(name.rsplit(".", 1)[-1])
+    data = argument(match.node("args"), 0, keyword)
+    return _opened_path(match, data) or data
+
+
+def loads_untrusted_objects(match: Match) -> Report | None:
+    name = match.ctx.qualified_name(match.node("fn")) or "pickle.load"
+    if name == "numpy.load":
+        allow = keyword_arg(match.node("args"), "allow_pickle")
+        if allow is None or is_false(allow):
+            return None  # numpy refuses object arrays unless allow_pickle is switched on
+    sink, data = f"`{name}`", _data(match, name)
+    if data is not None and match.ctx.taint.origin(data).source == FILE_READ:
+        return Report(confidence=Confidence.MEDIUM, message=f"Bytes read from a file reach {sink}: {CONSEQUENCE}; "
+                      "make sure nothing untrusted can write that file.")
+    verdict = taint_verdict(match, data, sink, streams=True, consequence=CONSEQUENCE)
+    if verdict is not None or data is None:
+        return verdict or Report()
+    return Report(confidence=Confidence.LOW, message=f"{sink} on a fixed file runs any code that file holds; "
+                  "make sure only this program can write it.")
+
+
+RULE = Rule(
+    id="pickle-deserialization",
+    title="Deserialization with pickle-based loaders",
+    category=Category.INJECTION,
+    cwe=(502,),
+    owasp=("A08:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=LOADERS,
+    where=loads_untrusted_objects,
+    aliases=("B301", "S301", "B302", "S302"),
+    message="Pickle-based loaders run code embedded in the data; never load data an attacker can influence.",
+    docs="""## Why is this bad?
+Unpickling calls whatever callables the byte stream names (`__reduce__`), so loading a pickle
+is running a program written by whoever produced it. `dill`, `cloudpickle`, `shelve`,
+`jsonpickle`, `pandas.read_pickle`, `joblib.load` and `numpy.load(allow_pickle=True)` are
+pickle underneath; `marshal` can build code objects and crash the interpreter. Model files,
+caches and session blobs that a user can upload or tamper with are the usual way in.
+
+Confidence is high when request data, `sys.argv`, `input()` or a socket reaches the call,
+medium for unknown origins and file reads, low for a constant path (safe only while nothing
+untrusted can write that file).
+
+## How to fix
+Exchange data as JSON, MessagePack or Protocol Buffers; for models use `safetensors`,
+ONNX or `skops.io` (for scikit-learn) instead of pickles. If a pickle cannot be avoided, sign
+it with `hmac` and verify the signature before loading, or restrict `Unpickler.find_class`
+to an allow-list of harmless classes.
+""",
+    references=(
+        "https://docs.python.org/3/library/pickle.html#restricting-globals",
+        "https://joblib.readthedocs.io/en/stable/persistence.html",
+        "https://huggingface.co/docs/hub/security-pickle",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Deserialization_Cheat_Sheet.html",
+        "https://cwe.mitre.org/data/definitions/502.html",
+    ),
+    examples="""
+import pickle, pickle as pkl, dill, joblib, marshal, shelve, jsonpickle, numpy as np, pandas as pd
+from pickle import loads
+from pickle import Unpickler as Reader
+from flask import Flask, request
+app = Flask(__name__)
+@app.post("/predict")
+def predict():
+    # ruleid: pickle-deserialization
+    model = pickle.loads(request.data)
+    blob = request.files["model"]
+    # ruleid: pickle-deserialization
+    model = pkl.load(blob)
+    # ruleid: pickle-deserialization
+    state = Reader(request.stream).load()
+    name = request.args["name"]
+    # ruleid: pickle-deserialization
+    model = joblib.load(f"/models/{name}.joblib")
+    # ruleid: pickle-deserialization
+    frame = pd.read_pickle(request.args.get("path"))
+    # ruleid: pickle-deserialization
+    obj = jsonpickle.decode(request.form["state"])
+    # ruleid: pickle-deserialization
+    cache = shelve.open(name)
+    # ruleid: pickle-deserialization
+    state = loads(request.get_data())
+    # ok: pickle-deserialization
+    return json.loads(request.data)
+def load_session(blob):
+    # ruleid: pickle-deserialization
+    return dill.loads(blob)
+def load_code(path):
+    with open(path, "rb") as handle:
+        # ruleid: pickle-deserialization
+        return marshal.load(handle)
+def load_cache(sock):
+    with open("cache.pkl", "rb") as handle:
+        # ruleid: pickle-deserialization
+        return pickle.load(handle), pickle.loads(sock.recv(4096))
+# ruleid: pickle-deserialization
+arrays = np.load(upload, allow_pickle=True)
+# ok: pickle-deserialization
+arrays = np.load(upload), np.load(upload, allow_pickle=False), pickle.dumps(state), jsonpickle.encode(state)
+# ruleid: pickle-deserialization
+index = pickle.loads(pathlib.Path(index_path).read_bytes())
+@app.post("/signed")
+def signed():
+    if not hmac.compare_digest(request.headers["X-Sig"], sign(request.data)):
+        abort(403)
+    # A verified HMAC signature is not recognised as making the bytes trustworthy.
+    # todook: pickle-deserialization
+    return pickle.loads(request.data)
+# A loader reached through another name is not followed.
+loader = pickle.loads
+# todoruleid: pickle-deserialization
+loader(request.data)
+""",
+)

@@ -1,0 +1,146 @@
+"""MD5 and SHA-1 digests (`hashlib`, PyCryptodome, `cryptography`), and passwords hashed with them.
+
+A call marked `usedforsecurity=False` is a checksum by the author's own word and stays quiet.
+When the hashed value is named like a password the finding says so (CWE-916): any fast hash is
+the wrong tool there, so no "use SHA-256" fix is offered for it.
+"""
+
+from __future__ import annotations
+
+from ..analysis.crypto_names import destination_names, is_password_name
+from ..analysis.nodes import argument, is_false, keyword_arg, string_value
+from ..context import Match
+from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+
+CRYPTOGRAPHY_HASHES = "cryptography.hazmat.primitives.hashes"
+WEAK_CALLS = frozenset({
+    "hashlib.md5", "hashlib.sha1", "hashlib.new",
+    *(f"{package}.{algo}.new" for package in ("Crypto.Hash", "Cryptodome.Hash") for algo in ("MD5", "SHA1")),
+    f"{CRYPTOGRAPHY_HASHES}.MD5", f"{CRYPTOGRAPHY_HASHES}.SHA1",
+})
+WEAK_NAMES = {"md5": "MD5", "sha1": "SHA-1"}
+# SHA-1 inside RSA-OAEP / MGF1 padding does not rely on collision resistance.
+PADDING_PARENTS = ("padding.MGF1", "padding.OAEP")
+PASSWORD_MESSAGE = "A password is hashed with fast, unsalted {algo} (CWE-916); use scrypt, argon2 or bcrypt."
+
+
+def algorithm(match: Match) -> str | None:
+    """`md5`/`sha1` for a weak hash call, None for `hashlib.new` of a strong algorithm."""
+    name = match.ctx.qualified_name(match.node("fn")) or ""
+    if name == "hashlib.new":
+        chosen = (string_value(argument(match.node("args"), 0, "name")) or "").lower()
+        chosen = chosen.replace("-", "").replace("_", "")
+        return chosen if chosen in WEAK_NAMES else None
+    return "md5" if "md5" in name.lower() else "sha1"
+
+
+def in_padding(match: Match) -> bool:
+    parent = match.target.parent
+    while parent is not None and parent.type in ("argument_list", "keyword_argument"):
+        parent = parent.parent
+    if parent is None or parent.type != "call":
+        return False
+    callee = match.ctx.qualified_name(parent.child_by_field_name("function")) or ""
+    return callee.endswith(PADDING_PARENTS)
+
+
+def hashes_password(match: Match) -> bool:
+    """True when the hashed argument, or a name the digest flows into, names a password."""
+    position = 1 if match.ctx.qualified_name(match.node("fn")) == "hashlib.new" else 0
+    data = argument(match.node("args"), position, "data")
+    # name_words() splits the argument's text (`user.password.encode()`) into its words.
+    names = [match.ctx.text(data), *destination_names(match.ctx, match.target)]
+    return any(is_password_name(name) for name in names)
+
+
+def weak_hash_used(match: Match) -> bool | Report:
+    if is_false(keyword_arg(match.node("args"), "usedforsecurity")):
+        return False
+    algo = algorithm(match)
+    if algo is None or in_padding(match):
+        return False
+    if hashes_password(match):
+        return Report(message=PASSWORD_MESSAGE.format(algo=WEAK_NAMES[algo]), severity=Severity.HIGH)
+    return Report(message=f"{WEAK_NAMES[algo]} is broken for security use (practical collisions); use SHA-256.")
+
+
+def use_sha256(match: Match) -> Fix | None:
+    """Rename `hashlib.md5`/`hashes.MD5` to SHA-256, or change `hashlib.new("md5")`'s name."""
+    if hashes_password(match):
+        return None  # SHA-256 is as wrong for passwords, and the finding would go quiet
+    callee = match.node("fn")
+    name = match.ctx.qualified_name(callee) or ""
+    if name == "hashlib.new":
+        chosen = argument(match.node("args"), 0, "name")
+        assert chosen is not None  # algorithm() found a weak name in it
+        quote = match.ctx.text(chosen)[-1]
+        edit = Edit(chosen.start_byte, chosen.end_byte, f"{quote}sha256{quote}")
+    elif callee is not None and callee.type == "attribute" and name.startswith(("hashlib.", CRYPTOGRAPHY_HASHES)):
+        attribute = callee.child_by_field_name("attribute")
+        assert attribute is not None
+        new_name = "SHA256" if name.startswith(CRYPTOGRAPHY_HASHES) else "sha256"
+        edit = Edit(attribute.start_byte, attribute.end_byte, new_name)
+    else:
+        return None  # `from hashlib import md5` or PyCryptodome: the fix would need a new import
+    return Fix("Use SHA-256", (edit,), safe=False)
+
+
+RULE = Rule(
+    id="weak-hash-md5-sha1",
+    title="Weak hash algorithm (MD5/SHA-1)",
+    category=Category.CRYPTO,
+    cwe=(328, 916),
+    owasp=("A02:2021",),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=WEAK_CALLS,
+    where=weak_hash_used,
+    fix=use_sha256,
+    aliases=("B303", "B324", "S303", "S324"),
+    message="MD5 and SHA-1 are broken for security use; use SHA-256 or better.",
+    docs="""## Why is this bad?
+Collisions for MD5 and SHA-1 can be computed cheaply, so signatures, integrity checks and
+tokens built on them can be forged. For passwords any fast hash is wrong (CWE-916): GPUs try
+billions of MD5 or SHA-256 guesses per second against a leaked table.
+
+## How to fix
+Use `hashlib.sha256` (or SHA-3/BLAKE2) for integrity. Hash passwords with a slow, salted KDF:
+`hashlib.scrypt`, argon2 (`argon2-cffi`) or `bcrypt`. If the digest is only a cache key or a
+checksum, say so with `hashlib.md5(data, usedforsecurity=False)` (Python 3.9+).
+
+## Fix safety
+Unsafe: every digest changes, so stored hashes, ETags, cache keys and file names derived from
+them stop matching. No fix is offered when the input is a password: SHA-256 is just as wrong
+there and would only make the finding disappear; migrate to a KDF instead.
+""",
+    references=(
+        "https://docs.python.org/3/library/hashlib.html",
+        "https://cwe.mitre.org/data/definitions/328.html",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html",
+    ),
+    examples="""
+import hashlib
+import hashlib as h
+from hashlib import md5, sha1 as s1
+from Crypto.Hash import MD5
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+digest = hashlib.md5(data).hexdigest()  # ruleid: weak-hash-md5-sha1
+stored = h.md5(password.encode()).hexdigest()  # ruleid: weak-hash-md5-sha1
+password_hash = md5(raw).hexdigest()  # ruleid: weak-hash-md5-sha1
+sig = s1(message).digest()  # ruleid: weak-hash-md5-sha1
+hashlib.new("SHA1", body)  # ruleid: weak-hash-md5-sha1
+MD5.new(blob)  # ruleid: weak-hash-md5-sha1
+hasher = hashes.Hash(hashes.SHA1())  # ruleid: weak-hash-md5-sha1
+etag = hashlib.md5(body, usedforsecurity=False).hexdigest()  # ok: weak-hash-md5-sha1
+digest = hashlib.sha256(data).hexdigest()  # ok: weak-hash-md5-sha1
+hashlib.new("sha256", body)  # ok: weak-hash-md5-sha1
+# ok: weak-hash-md5-sha1
+pad = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA1(), label=None)
+# todoruleid: weak-hash-md5-sha1 (the algorithm name is in a variable, not a literal)
+hashlib.new(algo_name, body)
+# todook: weak-hash-md5-sha1 (a cache key is not security use, but nothing in the code says so)
+cache_key = hashlib.md5(url.encode()).hexdigest()
+""",
+)

@@ -1,0 +1,113 @@
+"""Request data or built strings used as an XPath expression (lxml, parsel, ElementTree paths).
+
+lxml's `.xpath(expr)` and `etree.XPath(expr)` are always XPath; ElementTree's
+`find`/`findall`/`findtext`/`iterfind` share their names with `str.find`, so for those the rule
+also wants an XML import in the file and an expression that looks like a path (`/` or `[`).
+Tainted expressions are high confidence, expressions built in place from values of unknown
+origin medium; constants, including those using XPath variables (`$name`), are clean.
+"""
+
+from __future__ import annotations
+
+from ..analysis.nodes import argument
+from ..analysis.sinks import taint_verdict
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+from ._built_strings import definition, is_built
+
+XPATH_CALLS = frozenset({".xpath", "lxml.etree.XPath", "lxml.etree.ETXPath"})
+PATH_METHODS = frozenset({"find", "findall", "findtext", "iterfind"})
+XML_MODULES = ("xml.etree", "lxml", "defusedxml")
+
+
+def _is_element_path(match: Match, method: str) -> bool:
+    return method in PATH_METHODS and match.ctx.qualified_name(match.node("fn")) not in XPATH_CALLS
+
+
+def injectable_expression(match: Match) -> Report | None:
+    method = match.ctx.text(match.node("fn")).rsplit(".", 1)[-1]
+    element_path = _is_element_path(match, method)
+    if element_path and not any(match.ctx.names.imports_module(m) for m in XML_MODULES):
+        return None
+    value = argument(match.node("args"), 0, "path" if element_path or method != "xpath" else "_path")
+    if value is None:
+        return None
+    built = definition(value) or value
+    if element_path and not (is_built(built) and any(c in match.ctx.text(built) for c in "/[")):
+        return None  # `text.find(x)`: no sign of a path
+    return taint_verdict(match, value, "an XPath expression", report_unknown=is_built(built),
+                         consequence="pass values as XPath variables (`$name`) instead")
+
+
+RULE = Rule(
+    id="xpath-query-injection",
+    title="XPath expression built from untrusted data",
+    category=Category.INJECTION,
+    cwe=(643,),
+    owasp=("A03:2021",),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    languages=frozenset({"python"}),
+    calls=XPATH_CALLS | {f".{name}" for name in PATH_METHODS},
+    where=injectable_expression,
+    message="An XPath expression built from untrusted data lets the caller change what the query selects.",
+    docs="""## Why is this bad?
+Quotes and brackets are XPath syntax. `//user[@name='%s' and @password='%s']` filled with
+`' or '1'='1` selects every user, which turns a lookup into an authentication bypass or a way
+to read any node of the document.
+
+## How to fix
+Keep the expression constant and pass values as XPath variables, which lxml quotes for you:
+`tree.xpath("//user[@name=$name]", name=user)` or
+`etree.XPath("//user[@name=$name]")(tree, name=user)`. ElementTree paths have no variables:
+compare the attribute in Python instead (`[u for u in root.iter("user") if u.get("name") == user]`).
+""",
+    references=(
+        "https://lxml.de/xpathxslt.html#the-xpath-method",
+        "https://owasp.org/www-community/attacks/XPATH_Injection",
+        "https://cwe.mitre.org/data/definitions/643.html",
+    ),
+    examples="""
+from lxml import etree
+from lxml import etree as ET
+from lxml.etree import XPath
+from lxml.etree import XPath as Compile
+import xml.etree.ElementTree as ElementTree
+from flask import request
+
+def find_user(tree):
+    name = request.args["name"]
+    # ruleid: xpath-query-injection
+    nodes = tree.xpath(f"//user[@name='{name}']")
+    # ruleid: xpath-query-injection
+    nodes = tree.xpath("//user[@name='" + request.form["user"] + "']")
+    query = "//account[@id='%s']" % name
+    # ruleid: xpath-query-injection
+    finder = etree.XPath(query)
+    # ruleid: xpath-query-injection
+    finder = XPath("//item[@sku='{}']".format(name))
+    # ruleid: xpath-query-injection
+    finder = Compile(request.args.get("q"))
+    root = ElementTree.parse("users.xml").getroot()
+    # ruleid: xpath-query-injection
+    match = root.find(f".//user[@name='{name}']")
+    # ok: xpath-query-injection
+    nodes = tree.xpath("//user[@name=$name]", name=name)
+    # ok: xpath-query-injection
+    nodes = ET.XPath("//user[@name=$name]")(tree, name=name)
+    # ok: xpath-query-injection
+    index = name.find(f"{name}-")
+    # ok: xpath-query-injection
+    found = root.findall(".//user")
+    return nodes, finder, match, index, found
+
+def select(tree, user_id):
+    # ruleid: xpath-query-injection
+    return tree.xpath("//user[@id=" + user_id + "]")
+
+def run(tree, expression):
+    # An expression handed in by the caller is not built here; callers are not followed.
+    # todoruleid: xpath-query-injection
+    return tree.xpath(expression)
+""",
+)

@@ -1,0 +1,148 @@
+"""Data placed into HTML without escaping: raw templates, `Markup`/`mark_safe`, hand-built HTML responses."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..analysis.nodes import argument, is_string_literal
+from ..analysis.sinks import taint_verdict
+from ..analysis.web import enclosing_handler, is_built_string, looks_like_html
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+
+TEMPLATE_CALLS = frozenset({"flask.render_template_string", "quart.render_template_string"})
+TRUSTING_CALLS = frozenset({  # mark a string as already-safe HTML: it is never escaped again
+    "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "django.utils.safestring.mark_safe",
+    "django.utils.safestring.SafeString", "django.utils.html.format_html",
+})
+HTML_RESPONSES = frozenset({"fastapi.responses.HTMLResponse", "starlette.responses.HTMLResponse",
+                            "django.http.HttpResponse", "flask.Response", "flask.make_response"})
+
+
+def html_value(match: Match) -> tuple[Node | None, str]:
+    """The expression that becomes HTML, and the sink's name for the message."""
+    if match.node("fn") is None:
+        return match.node("value"), "an HTML response"
+    name = match.ctx.qualified_name(match.node("fn")) or ""
+    args = match.node("args")
+    short = name.rsplit(".", 1)[-1]
+    if name in TEMPLATE_CALLS:
+        return argument(args, 0, "source"), f"`{short}` as template code"
+    if name in TRUSTING_CALLS:
+        value = argument(args, 0, "format_string" if short == "format_html" else None)
+        return (value if short != "format_html" or is_built_string(value) else None), f"`{short}`"
+    value = argument(args, 0, "content" if "HTMLResponse" in name else "response")
+    if "HTMLResponse" not in name and (value is None or not looks_like_html(value)):
+        return None, ""
+    return (value if is_built_string(value) else None), "an HTML response"
+
+
+def unescaped(match: Match) -> Report | None:
+    if match.node("fn") is None and not _returns_flask_html(match):
+        return None
+    value, sink = html_value(match)
+    if value is None or is_string_literal(value):
+        return None
+    return taint_verdict(match, value, sink, consequence="it can inject script into the page (cross-site scripting)")
+
+
+def _returns_flask_html(match: Match) -> bool:
+    """Flask and Quart send a returned `str` as `text/html`; FastAPI would JSON-encode it."""
+    ctx = match.ctx
+    value = match.node("value")
+    if value is None or not (ctx.names.imports_module("flask") or ctx.names.imports_module("quart")):
+        return False
+    return looks_like_html(value) and is_built_string(value) and enclosing_handler(ctx, value) is not None
+
+
+RULE = Rule(
+    id="xss-unescaped-html",
+    title="Cross-site scripting through unescaped HTML",
+    category=Category.INJECTION,
+    cwe=(79,),
+    owasp=("A03:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=TEMPLATE_CALLS | TRUSTING_CALLS | HTML_RESPONSES,
+    query="""
+(return_statement (string (interpolation)) @value) @target
+(return_statement (binary_operator) @value) @target
+(return_statement (call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @value) @target
+""",
+    where=unescaped,
+    message="Data reaches HTML without escaping, so it can inject script into the page (cross-site scripting).",
+    docs="""## Why is this bad?
+Template engines escape `{{ value }}`; these APIs do not. `render_template_string` with a
+template assembled from data runs that data as template code (XSS and server-side template
+injection). `Markup`, `mark_safe` and the format string of `format_html` declare their text
+already safe. An HTML response (`HTMLResponse`, `HttpResponse`, a `str` returned from a Flask
+view) built with an f-string or `+` sends the data as markup. A value from the request that
+contains `<script>` then runs in the visitor's browser with their session.
+
+## How to fix
+Render a template file with `render_template(...)` and pass data as variables, keep
+`render_template_string` templates constant, build safe HTML with `format_html("<b>{}</b>",
+value)` or `Markup("<b>{}</b>").format(value)`, or escape each value with `html.escape` /
+`markupsafe.escape` before it is joined into HTML.
+""",
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Cross_Site_Scripting_Prevention_Cheat_Sheet.html",
+        "https://flask.palletsprojects.com/en/stable/security/#cross-site-scripting-xss",
+        "https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html",
+        "https://markupsafe.palletsprojects.com/en/stable/escaping/",
+        "https://cwe.mitre.org/data/definitions/79.html",
+    ),
+    examples="""
+import html
+import flask
+from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe as safe
+from fastapi.responses import HTMLResponse
+from flask import Flask, request, render_template_string
+from markupsafe import Markup, escape
+app = Flask(__name__)
+@app.route("/hello")
+def hello():
+    name = request.args.get("name", "")
+    # ruleid: xss-unescaped-html
+    return f"<h1>Hello {name}</h1>"
+@app.route("/page")
+def page():
+    # ruleid: xss-unescaped-html
+    return render_template_string("<p>" + request.args["msg"] + "</p>")
+def comment(request, text):
+    # ruleid: xss-unescaped-html
+    body = safe(text)
+    # ruleid: xss-unescaped-html
+    link = format_html(f"<a href='{request.GET['u']}'>go</a>")
+    # ruleid: xss-unescaped-html
+    return HttpResponse(f"<p>{request.GET.get('q')}</p>")
+async def search(q: str):
+    # ruleid: xss-unescaped-html
+    return HTMLResponse(content=f"<h2>Results for {q}</h2>")
+def safe_views(user):
+    # ok: xss-unescaped-html
+    a = render_template_string("<p>{{ name }}</p>", name=request.args["n"])
+    # ok: xss-unescaped-html
+    b = Markup("<b>{}</b>").format(request.args["n"])
+    # ok: xss-unescaped-html
+    c = format_html("<a href='{}'>{}</a>", url, label)
+    # ok: xss-unescaped-html
+    d = HTMLResponse(content=f"<h2>Results for {html.escape(user)}</h2>")
+    # ok: xss-unescaped-html
+    e = flask.Markup("<br>")
+    # ok: xss-unescaped-html
+    return f"<p>{request.args['n']}</p>"
+@app.route("/safe")
+def safe_page():
+    # ok: xss-unescaped-html
+    return f"<p>{escape(request.args['n'])}</p>"
+def not_html():
+    # ok: xss-unescaped-html
+    return HttpResponse(f"count={total}", content_type="text/plain")
+    # todoruleid: xss-unescaped-html
+    return HTMLResponse(content=page_html)  # HTML assembled earlier into a variable is not followed
+""",
+)

@@ -1,0 +1,141 @@
+"""What a string is, judged from its text alone: provider key, private key, URL with a
+password, placeholder, high-entropy token, or a reference to configuration.
+
+The provider patterns and the entropy measures are detect-secrets' own plugins, instantiated
+once here with their default settings and asked only `analyze_string` (never `analyze_line`,
+which may verify a secret over the network, and never a whole-file scan). Every answer is cached
+by the text, so re-checking a literal that did not change costs a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+from detect_secrets.plugins import base as ds_base
+from detect_secrets.plugins.basic_auth import BasicAuthDetector
+from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString, HexHighEntropyString
+from detect_secrets.plugins.ip_public import IPPublicDetector
+from detect_secrets.plugins.private_key import PrivateKeyDetector
+
+# Secret types of the plugins whose findings other rules own (or that are not secrets at all).
+_NOT_PROVIDERS = frozenset({BasicAuthDetector.secret_type, PrivateKeyDetector.secret_type, IPPublicDetector.secret_type})
+# detect-secrets names the type; users read a kind ("OpenAI API key"): the ones that differ.
+_KINDS = {
+    "OpenAI Token": "OpenAI API key",
+    "AWS Access Key": "AWS access key",
+    "GitHub Token": "GitHub token",
+    "Slack Token": "Slack token",
+    "Stripe Access Key": "Stripe API key",
+    "JSON Web Token": "JSON Web Token",
+}
+# Environment variable names for provider keys found where no variable names them.
+PROVIDER_ENV = {
+    "OpenAI Token": "OPENAI_API_KEY",
+    "AWS Access Key": "AWS_ACCESS_KEY_ID",
+    "GitHub Token": "GITHUB_TOKEN",
+    "Slack Token": "SLACK_TOKEN",
+    "Stripe Access Key": "STRIPE_API_KEY",
+}
+MIN_PROVIDER_LENGTH = 16  # shorter strings match no provider pattern: skip the regexes
+_BASE64 = Base64HighEntropyString()
+_HEX = HexHighEntropyString()
+_URL_CREDENTIALS = re.compile(
+    r"\b(?P<scheme>postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|https?|ftp|smtp|mssql|oracle)"
+    r"://(?P<user>[^:/@\s'\"]+):(?P<password>[^@/\s'\"]+)@",
+    re.IGNORECASE,
+)
+_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d")
+_REFERENCE = re.compile(r"\$\{|\{\{|%\(|^\$[A-Za-z_]|^\{[\w.]*\}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^env:|^vault:|^arn:")
+_PLACEHOLDER_WORDS = frozenset({
+    "changeme", "change_me", "change-me", "changethis", "change_this", "replaceme", "replace_me", "replace-me",
+    "placeholder", "dummy", "example", "sample", "test", "testing", "secret", "password", "pass", "passw0rd",
+    "p@ssw0rd", "p@ssword", "password1", "password123", "passwd", "admin", "root", "guest", "default",
+    "letmein", "qwerty", "todo", "tbd", "fixme", "none", "null", "xxx", "abc123", "secret123", "token",
+    "mysecret", "mypassword", "supersecret", "topsecret", "s3cr3t", "foobar", "apikey", "api_key",
+})
+_PLACEHOLDER = re.compile(
+    r"^(?:your|my|insert|enter|put|add|replace)[-_ ]?.*(?:key|token|secret|password|pass|id|here)$"
+    r"|[-_ ]here$|^<[^<>]+>$|\.\.\.|…|(.)\1{5,}|0123456|1234567|abcdefg|^sk-(?:proj-)?x+$",
+    re.IGNORECASE,
+)
+PROVIDER_PREFIXES = ("sk-", "sk_", "pk_", "rk_", "ghp_", "gho_", "ghs_", "github_pat_", "xox", "AKIA", "AIza", "glpat-", "hf_", "whsec_")
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A provider pattern that matched: the user-facing kind and detect-secrets' type name."""
+
+    kind: str
+    secret_type: str
+    start: int  # character offsets of the match within the scanned text
+    end: int
+
+
+@functools.cache
+def _provider_plugins() -> tuple[ds_base.RegexBasedDetector, ...]:
+    """One instance of every detect-secrets regex plugin that finds provider credentials."""
+    found = []
+    for secret_type, plugin_class in sorted(get_mapping_from_secret_type_to_class().items()):
+        if issubclass(plugin_class, ds_base.RegexBasedDetector) and secret_type not in _NOT_PROVIDERS:
+            found.append(plugin_class())
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=8192)
+def provider(text: str) -> Provider | None:
+    """The first provider credential in `text` (cached by text), or None."""
+    if len(text) < MIN_PROVIDER_LENGTH:
+        return None
+    for plugin in _provider_plugins():
+        if next(plugin.analyze_string(text), None) is None:
+            continue
+        # The plugin yields a regex group (sometimes only a prefix); the span is the whole match.
+        spans = [m.span() for m in (regex.search(text) for regex in plugin.denylist) if m]
+        start, end = spans[0] if spans else (0, len(text))
+        return Provider(_KINDS.get(plugin.secret_type, plugin.secret_type), plugin.secret_type, start, end)
+    return None
+
+
+@functools.lru_cache(maxsize=8192)
+def url_password(text: str) -> tuple[int, int, str] | None:
+    """The span of the password in a `scheme://user:password@` URL and the scheme, or None."""
+    match = _URL_CREDENTIALS.search(text) if "://" in text else None
+    if match is None or _REFERENCE.search(match.group("password")) or "{" in match.group("password"):
+        return None
+    if match.group("password").startswith(("%", "<", "*")):
+        return None
+    return match.start("password"), match.end("password"), match.group("scheme").lower()
+
+
+def private_key(text: str) -> tuple[int, int] | None:
+    """The span of a private-key header (`-----BEGIN RSA PRIVATE KEY-----`), or None."""
+    match = _PRIVATE_KEY.search(text) if "PRIVATE KEY" in text or "PuTTY" in text else None
+    return (match.start(), match.end()) if match else None
+
+
+@functools.lru_cache(maxsize=8192)
+def is_placeholder(value: str) -> bool:
+    """`your-api-key-here`, `<YOUR_TOKEN>`, `sk-...XXXX`, `changeme`, `password123`, `aaaaaa`."""
+    return value.lower() in _PLACEHOLDER_WORDS or bool(_PLACEHOLDER.search(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def is_reference(value: str) -> bool:
+    """A value that names configuration instead of holding a secret: `${DB_PASSWORD}`, `OPENAI_API_KEY`."""
+    return bool(_REFERENCE.search(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def entropy_type(value: str) -> str | None:
+    """detect-secrets' entropy type when the whole value is a high-entropy token, else None."""
+    if len(value) < 16 or " " in value:
+        return None
+    for plugin in (_HEX, _BASE64):
+        if not set(value) <= set(plugin.charset):
+            continue
+        if plugin.calculate_shannon_entropy(value) > plugin.entropy_limit:
+            return str(plugin.secret_type)
+    return None

@@ -1,0 +1,140 @@
+"""The "Move to environment variable" fix and its settings-based alternatives.
+
+The literal becomes `os.environ["NAME"]` (Python, importing `os` after the docstring and
+`__future__` imports when needed) or `process.env.NAME` (JavaScript/TypeScript). Two edits on
+other files go with it: `NAME=` appended to `.env.example`, and `.env` appended to `.gitignore`
+unless the nearest `.gitignore` already ignores it. Reading those files is cached by their
+modification time, so linting as you type costs a `stat`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+from pathlib import Path
+
+from tree_sitter import Node
+
+from ..context import FileContext
+from ..model import Edit, Fix
+from ._positions import Literal
+
+
+def move_to_env(ctx: FileContext, literal: Literal, env: str) -> Fix | None:
+    """Replace the literal with an environment read and record the variable for the team."""
+    if literal.node is None or literal.interpolated:
+        return None
+    if ctx.language == "python":
+        edits = [Edit(literal.start, literal.end, f'os.environ["{env}"]')]
+        if ctx.names.bindings.get("os") != "os":
+            edits.append(_python_import(ctx, "import os\n"))
+    else:
+        edits = [Edit(literal.start, literal.end, f"process.env.{env}")]
+    edits.extend(_sibling_edits(_folder(ctx), env))
+    return Fix(f"Move to environment variable `{env}`", tuple(edits), safe=False)
+
+
+def settings_alternatives(ctx: FileContext, literal: Literal, env: str) -> tuple[Fix, ...]:
+    """A Django `settings.NAME` reference, or dropping a pydantic-settings field default."""
+    if literal.node is None or ctx.language != "python" or literal.interpolated:
+        return ()
+    field = _settings_field(ctx, literal.node)
+    if field is not None:
+        return (Fix(f"Read `{env}` through pydantic-settings (drop the default)", (Edit(field, literal.end, ""),), safe=False),)
+    if ctx.names.imports_module("django") and not Path(ctx.path).stem.startswith("settings"):
+        edits = [Edit(literal.start, literal.end, f"settings.{env}")]
+        if ctx.names.bindings.get("settings") != "django.conf.settings":
+            edits.append(_python_import(ctx, "from django.conf import settings\n"))
+        return (Fix(f"Use the Django setting `settings.{env}`", tuple(edits), safe=False),)
+    return ()
+
+
+def _settings_field(ctx: FileContext, node: Node) -> int | None:
+    """Where ` = "..."` starts when the literal is a field default of a `BaseSettings` class."""
+    assignment = node.parent
+    if assignment is None or assignment.type != "assignment" or assignment.child_by_field_name("type") is None:
+        return None
+    klass = assignment.parent.parent if assignment.parent and assignment.parent.parent else None
+    while klass is not None and klass.type != "class_definition":
+        klass = klass.parent
+    bases = klass.child_by_field_name("superclasses") if klass is not None else None
+    names = [ctx.qualified_name(base) or "" for base in (bases.named_children if bases else ())]
+    if not any(name.endswith("BaseSettings") for name in names):
+        return None
+    return assignment.child_by_field_name("type").end_byte
+
+
+def _folder(ctx: FileContext) -> Path:
+    """The analysed file's folder, resolved once per file."""
+    if "_vetline_fix_folder" not in ctx.__dict__:
+        ctx.__dict__["_vetline_fix_folder"] = Path(ctx.path).resolve().parent if ctx.path else Path.cwd()
+    return ctx.__dict__["_vetline_fix_folder"]
+
+
+def _python_import(ctx: FileContext, statement: str) -> Edit:
+    """Insert an import after the module docstring, `__future__` imports and leading comments."""
+    key = "_vetline_import_offset"
+    if key not in ctx.__dict__:
+        ctx.__dict__[key] = _import_offset(ctx)
+    return Edit(ctx.__dict__[key], ctx.__dict__[key], statement)
+
+
+def _import_offset(ctx: FileContext) -> int:
+    assert ctx.tree is not None
+    offset = 0
+    for child in ctx.tree.root_node.children:
+        docstring = child.type == "expression_statement" and child.named_children and child.named_children[0].type == "string"
+        if child.type == "comment" or child.type == "future_import_statement" or (docstring and offset == 0):
+            offset = ctx.source.find(b"\n", child.end_byte) + 1 or len(ctx.source)
+            continue
+        break
+    return offset
+
+
+def _sibling_edits(folder: Path, env: str) -> list[Edit]:
+    example = folder / ".env.example"
+    gitignore = _nearest_gitignore(folder)
+    return list(_sibling_edits_cached(folder, env, _mtime(example), gitignore, _mtime(gitignore)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _sibling_edits_cached(folder: Path, env: str, example_mtime: int, gitignore: Path, gitignore_mtime: int) -> tuple[Edit, ...]:
+    edits = []
+    lines, ends_newline = _read_lines(str(folder / ".env.example"), example_mtime)
+    if not any(line.split("=", 1)[0].strip() == env for line in lines):
+        edits.append(Edit(-1, -1, ("" if ends_newline else "\n") + f"{env}=\n", path=".env.example"))
+    lines, ends_newline = _read_lines(str(gitignore), gitignore_mtime)
+    if not any(fnmatch.fnmatch(".env", line.strip().lstrip("/")) for line in lines if not line.startswith("!")):
+        relative = "/".join([".."] * (len(folder.parts) - len(gitignore.parent.parts)) + [".gitignore"])
+        edits.append(Edit(-1, -1, ("" if ends_newline else "\n") + ".env\n", path=relative))
+    return tuple(edits)
+
+
+@functools.lru_cache(maxsize=256)
+def _nearest_gitignore(folder: Path) -> Path:
+    """The `.gitignore` next to the file, else the repository root's, else a new one here."""
+    for directory in (folder, *folder.parents):
+        if (directory / ".gitignore").is_file():
+            return directory / ".gitignore"
+        if (directory / ".git").exists():
+            break
+    return folder / ".gitignore"
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+@functools.lru_cache(maxsize=64)
+def _read_lines(path: str, mtime: int) -> tuple[tuple[str, ...], bool]:
+    """The file's lines and whether it ends with a newline (a missing file is empty and does)."""
+    if mtime < 0:
+        return (), True
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return (), True
+    return tuple(text.splitlines()), text.endswith("\n") or not text

@@ -1,0 +1,62 @@
+"""Key/value pairs of plain-text configuration formats, read line by line.
+
+`.env`, `.ini`/`.cfg`/`.properties`, YAML, JSON, TOML and Dockerfile `ENV`/`ARG` lines all boil
+down to "a name, then a value"; each pair becomes a `Literal` whose name is the key, so the same
+credential-position logic as for code applies. A line with no pair is still searched for
+provider keys, private-key headers and URLs with passwords (role `text`). Byte offsets are exact
+so that findings point at the value, not the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..context import FileContext
+from ._positions import Literal
+
+_VALUE = r"""(?P<q>["']?)(?P<value>.*?)(?P=q)"""
+_PAIRS = {
+    "dotenv": re.compile(rf"^\s*(?:export\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*{_VALUE}\s*(?:#.*)?$"),
+    "ini": re.compile(rf"^\s*(?P<key>[^=:#;\[\s][^=:]*?)\s*[=:]\s*{_VALUE}\s*$"),
+    "yaml": re.compile(rf"^\s*(?:-\s+)?(?P<q0>[\"']?)(?P<key>[\w.-]+)(?P=q0)\s*:\s+{_VALUE}\s*(?:\s#.*)?$"),
+    "toml": re.compile(rf"^\s*(?P<q0>[\"']?)(?P<key>[\w.-]+)(?P=q0)\s*=\s*{_VALUE}\s*(?:#.*)?$"),
+    "dockerfile": re.compile(rf"^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z_]\w*)(?:\s*=\s*|\s+){_VALUE}\s*$", re.IGNORECASE),
+}
+_JSON_PAIR = re.compile(r'"(?P<key>[^"\\]+)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
+_COMMENT = re.compile(r"^\s*[#;]")
+
+
+def literals(ctx: FileContext) -> Iterator[Literal]:
+    """The values of every line of a text-format file, each with its key as the name."""
+    offset = 0
+    for raw in ctx.source.split(b"\n"):
+        line = raw.decode("utf-8", "replace")
+        yield from _line_literals(ctx.language, line, offset)
+        offset += len(raw) + 1
+
+
+def _line_literals(language: str, line: str, offset: int) -> Iterator[Literal]:
+    if not line.strip():
+        return
+    if language == "json":
+        pairs = list(_JSON_PAIR.finditer(line))
+    elif _COMMENT.match(line):
+        pairs = []
+    else:
+        pattern = _PAIRS.get(language)
+        match = pattern.match(line) if pattern is not None else None
+        pairs = [match] if match else []
+    found = False
+    for match in pairs:
+        value = match.group("value")
+        if value.startswith(("|", ">")) and language == "yaml":
+            continue  # a block scalar: its content is on the next lines, read as free text
+        found = True
+        yield Literal(_byte(line, offset, match.start("value")), _byte(line, offset, match.end("value")), value, match.group("key"), "key")
+    if not found:
+        yield Literal(offset, offset + len(line.encode("utf-8")), line, None, "text")
+
+
+def _byte(line: str, offset: int, char_index: int) -> int:
+    return offset + len(line[:char_index].encode("utf-8"))

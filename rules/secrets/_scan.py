@@ -1,0 +1,153 @@
+"""The one pass all secrets rules share: classify every literal once, then let each rule
+turn its own verdicts into findings.
+
+`classify` decides which rule (if any) owns a literal from its text, the class of the name it
+is bound to and its role; it is cached by those values, so a literal that did not change is
+re-checked with a dictionary look-up. The per-file list of verdicts is computed on the first
+secrets rule's call and kept on the `FileContext`, so eight rules cost one walk.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..context import FileContext
+from ..engine import make_finding
+from ..model import Confidence, Finding, Rule, Severity
+from . import _allowlist, _detect, _fix, _lines, _positions
+from ._positions import Literal
+from ._redact import describe, env_name
+
+_CACHE_KEY = "_vetline_secret_verdicts"  # per-file verdicts live in the FileContext's __dict__
+TEXT_FORMATS = frozenset({"dotenv", "ini", "yaml", "json", "toml", "dockerfile"})
+CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "typescriptreact"})
+_VERBS = {"keyword": "passed as", "key": "stored under", "default": "default of", "compare": "compared with", "signing": "used as"}
+_EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Which rule owns a literal, what kind of secret it is, and where in the text it lies."""
+
+    rule_id: str
+    kind: str
+    secret_type: str | None = None  # detect-secrets' type name, for `.secrets.baseline`
+    span: tuple[int, int] | None = None  # character span within the value; None = the whole literal
+    confidence: Confidence | None = None
+
+
+@functools.lru_cache(maxsize=16384)
+def classify(value: str, name_class: str | None, role: str, interpolated: bool, example: bool) -> Verdict | None:
+    """The rule that owns a literal, judged from its text and position (cached)."""
+    if not value.strip():
+        return None
+    span = _detect.private_key(value)
+    if span is not None:
+        return Verdict("private-key-block", "Private key", "Private Key", span)
+    url = _detect.url_password(value)
+    if url is not None:
+        weak = Confidence.MEDIUM if _detect.is_placeholder(value[url[0] : url[1]]) else None
+        return Verdict("credentials-in-url", f"{url[2]} URL with a password", "Basic Auth Credentials", url[:2], weak)
+    found = _detect.provider(value)
+    if found is not None:
+        rule_id = "placeholder-credential" if _detect.is_placeholder(value) and not example else "hardcoded-secret"
+        return Verdict(rule_id, found.kind, found.secret_type, (found.start, found.end) if role in ("comment", "text") else None)
+    if role in ("comment", "text") or interpolated or _detect.is_reference(value):
+        return None
+    return _by_position(value, name_class, role, example)
+
+
+def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
+    if role == "signing" or name_class == "signing":
+        return Verdict("hardcoded-signing-key", "Signing key", "Secret Keyword")
+    if name_class is None:
+        if value.startswith(_detect.PROVIDER_PREFIXES) and _detect.is_placeholder(value) and not example:
+            return Verdict("placeholder-credential", "Placeholder credential")
+        return None
+    if _detect.is_placeholder(value):
+        return None if example else Verdict("placeholder-credential", "Placeholder credential", "Secret Keyword")
+    if any(c.isspace() for c in value) or len(value) < 3:
+        return None  # a prompt or label ("Enter your password"), not a credential
+    entropy = _detect.entropy_type(value)
+    if entropy is not None:
+        return Verdict("hardcoded-secret", "High-entropy secret", entropy, confidence=Confidence.MEDIUM)
+    return Verdict("hardcoded-password", "Password" if name_class == "password" else "Credential", "Secret Keyword")
+
+
+def verdicts(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
+    """Every literal of the file that some secrets rule owns (computed once per file)."""
+    cached = ctx.__dict__.get(_CACHE_KEY)
+    if cached is None:
+        cached = ctx.__dict__[_CACHE_KEY] = list(_compute(ctx))
+    return cached
+
+
+def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
+    if ctx.language in TEXT_FORMATS:
+        items = _lines.literals(ctx)
+    elif ctx.tree is not None:
+        items = _positions.literals(ctx)
+    else:
+        return []
+    example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
+    found = []
+    for literal in items:
+        verdict = classify(literal.value, _positions.name_class(literal.name), literal.role, literal.interpolated, example)
+        if verdict is not None:
+            found.append((literal, verdict))
+    return found
+
+
+Describe = Callable[[str, str | None, str, str], str]
+
+
+def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = True) -> list[Finding]:
+    """The findings of one secrets rule: its verdicts minus allowlisted ones, redacted."""
+    rule = ctx.rules.get(rule.id, rule)
+    mine = [(lit, v) for lit, v in verdicts(ctx) if v.rule_id == rule.id]
+    if not mine:
+        return []
+    allowed = _allowlist.pragma_lines(ctx.source)
+    audited = _allowlist.detect_secrets_hashes(ctx.path)
+    options = {**ctx.options.get("secrets", {}), **ctx.options.get(rule.id, {})}
+    downgrade = _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
+    result = []
+    for literal, verdict in mine:
+        start, end, secret = _range(literal, verdict)
+        if ctx.position(start).line in allowed or audited & {_allowlist.sha1(secret), _allowlist.sha1(literal.value)}:
+            continue
+        result.append(_finding(ctx, rule, literal, verdict, (start, end, secret), message, fixable, downgrade, options))
+    return result
+
+
+def _range(literal: Literal, verdict: Verdict) -> tuple[int, int, str]:
+    """Byte range to report and the secret text itself (never printed, only hashed)."""
+    if verdict.span is None:
+        return literal.start, literal.end, literal.value
+    start, end = verdict.span
+    secret = literal.value[start:end]
+    if literal.node is not None and literal.role != "comment":
+        return literal.start, literal.end, secret  # a code literal is reported whole
+    head = literal.start + len(literal.value[:start].encode("utf-8"))
+    return head, head + len(secret.encode("utf-8")), secret
+
+
+def _finding(ctx: FileContext, rule: Rule, literal: Literal, verdict: Verdict, where: tuple[int, int, str],
+             message: Describe, fixable: bool, downgrade: bool, options: dict) -> Finding:
+    start, end, secret = where
+    env = env_name(literal.name if literal.role != "signing" else "JWT_SECRET",
+                   _detect.PROVIDER_ENV.get(verdict.secret_type or "", "DATABASE_URL" if rule.id == "credentials-in-url" else "SECRET"))
+    fix = _fix.move_to_env(ctx, literal, env) if fixable and ctx.language in CODE_LANGUAGES and literal.role not in ("comment", "text") else None
+    data = {"secret_kind": verdict.kind, "preview": describe("", None, secret).strip(" ()"), "env_name": env,
+            "name": literal.name, "scope": _positions.scope_name(literal, ctx.language)}
+    if verdict.secret_type:
+        data["detect_secrets_type"] = verdict.secret_type
+    severity = Severity.parse(str(options.get("test_severity", "low"))) if downgrade else None
+    return make_finding(
+        rule, ctx, start, end,
+        message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to")),
+        confidence=verdict.confidence, severity=severity, fix=fix, data=data,
+        alternative_fixes=_fix.settings_alternatives(ctx, literal, env) if fix is not None else (),
+    )

@@ -1,0 +1,88 @@
+"""A password or key literal bound to a credential-named variable, attribute, argument or key."""
+
+from __future__ import annotations
+
+from ..context import FileContext
+from ..model import Category, Confidence, Finding, Rule, Severity
+from . import _scan
+from ._redact import describe
+
+
+def message(kind: str, name: str | None, value: str, verb: str) -> str:
+    return f"{describe(kind, name, value, verb)}: it ships with the code and cannot be rotated; read it from the environment."
+
+
+def scan(ctx: FileContext) -> list[Finding]:
+    return _scan.findings(ctx, RULE, message)
+
+
+RULE = Rule(
+    id="hardcoded-password",
+    title="Hard-coded password",
+    category=Category.SECRETS,
+    cwe=(259,),
+    owasp=("A07:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=_scan.CODE_LANGUAGES | _scan.TEXT_FORMATS,
+    scan=scan,
+    fixable=True,
+    aliases=("B105", "B106", "B107", "S105", "S106", "S107"),
+    message="A password or key is written into the code as a literal.",
+    docs="""## Why is this bad?
+A literal bound to a credential name (`password`, `db_pass`, `api_key`, `client_secret`,
+`token`) is a credential everyone with the code shares, that cannot be rotated without a
+release. vetline checks variables, attributes (`self.password`), keyword arguments
+(`connect(password=...)`), dictionary keys, default parameters (`def connect(password="admin123")`),
+comparisons (`if pwd == "..."`) and the keys of `.env`, INI, YAML, JSON, TOML and Dockerfile
+`ENV` lines. Names that describe a credential rather than hold it (`PASSWORD_FIELD`,
+`TOKEN_HEADER`, `password_url`), empty strings, prompts with spaces and references such as
+`${DB_PASSWORD}` or `os.environ[...]` are not reported.
+
+## How to fix
+Read the password from the environment or a secret manager.
+
+## Fix safety
+"Move to environment variable" is unsafe: the program now needs the variable set (and a
+default parameter becomes an environment read at definition time).
+""",
+    references=(
+        "https://cwe.mitre.org/data/definitions/259.html",
+        "https://bandit.readthedocs.io/en/latest/plugins/b105_hardcoded_password_string.html",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+    ),
+    examples='''
+import os
+import psycopg2 as pg
+# ruleid: hardcoded-password
+DB_PASSWORD = "s3cr3t-Pa55"
+# ruleid: hardcoded-password
+def connect(password="admin123"): ...
+# ruleid: hardcoded-password
+conn = pg.connect(host="db", user="app", password="Tr0ub4dor")
+# ruleid: hardcoded-password
+settings = {"db_pass": "hunter2!"}
+# ruleid: hardcoded-password
+if pwd == "opensesame": ...
+class Service:
+    def __init__(self):
+        # ruleid: hardcoded-password
+        self.client_secret = "abc-def-ghi"
+# ok: hardcoded-password
+PASSWORD_FIELD = "password"
+# ok: hardcoded-password
+TOKEN_HEADER = "Authorization"
+# ok: hardcoded-password
+password = os.environ["DB_PASSWORD"]
+# ok: hardcoded-password
+password = os.getenv("DB_PASSWORD", "")
+# ok: hardcoded-password
+password = ""
+# ok: hardcoded-password
+password = input("Enter your password: ")
+# ok: hardcoded-password
+db_password = "${DB_PASSWORD}"
+# ok: hardcoded-password
+author = "Ada Lovelace"
+''',
+)

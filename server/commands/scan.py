@@ -1,0 +1,99 @@
+"""`vetline scan`: analyse files and report findings as text, JSON or SARIF."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from pathlib import Path
+
+from vetline.rules import registry
+from vetline.rules.model import Severity
+
+from ..config import Config, ConfigError, find_config, load_config, parse
+from ..formats import json_report, sarif, text
+from ..scanner import FileResult, scan_paths
+
+FAIL_ON = ("high", "medium", "low", "none")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("scan", help="scan files or folders and report findings")
+    parser.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH", help="files or folders (default: .)")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
+    parser.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
+    parser.add_argument("--select", help="comma-separated rule ids or categories to run (overrides configuration)")
+    parser.add_argument("--ignore", help="comma-separated rule ids or categories to skip (added to configuration)")
+    parser.add_argument("--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)")
+    parser.add_argument("--fail-on", choices=FAIL_ON, default="low", help="lowest severity that makes the exit code 1 (default: low)")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel processes (default: CPU count)")
+    parser.add_argument("--baseline", type=Path, help="do not report findings recorded in this baseline file")
+    parser.add_argument("--no-color", action="store_true", help="never colour the text output")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = _configure(args)
+    except ConfigError as error:
+        print(f"vetline: error: {error}", file=sys.stderr)
+        return 2
+    if args.jobs < 1:
+        print("vetline: error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    results = scan_paths(list(args.paths), config, jobs=args.jobs)
+    _write(_render(results, args), args)
+    return 1 if _fails(results, args.fail_on) else 0
+
+
+def _configure(args: argparse.Namespace) -> Config:
+    if args.config is not None and not args.config.is_file():
+        raise ConfigError(f"{args.config}: configuration file not found")
+    path = args.config or find_config(args.paths[0] if args.paths else Path("."))
+    config, warnings = load_config(path)
+    for warning in warnings:
+        print(f"vetline: warning: {warning}", file=sys.stderr)
+    overrides: dict[str, object] = {}
+    if args.select:
+        overrides["select"] = _split(args.select)
+    if args.ignore:
+        overrides["ignore"] = (*config.ignore, *_split(args.ignore))
+    if overrides:
+        for warning in parse(overrides, "command line")[1]:
+            print(f"vetline: warning: {warning}", file=sys.stderr)
+        config = config.merged(overrides, "command line")
+    if args.baseline:
+        if not args.baseline.is_file():
+            raise ConfigError(f"{args.baseline}: baseline file not found (create one with `vetline baseline create`)")
+        config = dataclasses.replace(config, baseline=str(args.baseline.resolve()))
+    return config
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _render(results: list[FileResult], args: argparse.Namespace) -> str:
+    rules = registry.by_id()
+    if args.format == "json":
+        return json_report.render(results, rules) + "\n"
+    if args.format == "sarif":
+        return sarif.render(results, rules) + "\n"
+    colour = args.output is None and sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    return text.render(results, rules, colour=colour)
+
+
+def _write(report: str, args: argparse.Namespace) -> None:
+    if args.output is None:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+    else:
+        args.output.write_text(report, encoding="utf-8")
+
+
+def _fails(results: list[FileResult], fail_on: str) -> bool:
+    if fail_on == "none":
+        return False
+    threshold = Severity.parse(fail_on)
+    return any(f.severity >= threshold for r in results for f in r.findings)

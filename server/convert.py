@@ -1,0 +1,96 @@
+"""Turn engine findings into LSP diagnostics, and diagnostic `data` back into fixes.
+
+A diagnostic carries everything a later code action needs (Ruff's `AssociatedDiagnosticData`):
+the rule id, the document version it was computed for, and the fix as byte-range edits, which
+do not depend on the position encoding. A code action for the same version reads the fix back
+without re-running any rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lsprotocol import types
+
+from vetline.rules.model import Confidence, Edit, Finding, Fix, Rule, Severity
+
+from .positions import LineIndex
+
+SOURCE = "vetline"
+INSERTED_BLOCK = "inserted-block"
+INSERTED_SUFFIX = " (in a block inserted in one edit, such as an accepted AI suggestion or a paste: review it)"
+
+# (impact, likelihood) -> how loudly the editor shows it: a likely, high-impact finding is an
+# error; unlikely or low-impact ones step down so they do not drown the real problems.
+_SEVERITY: Mapping[tuple[Severity, Confidence], types.DiagnosticSeverity] = {
+    (Severity.HIGH, Confidence.HIGH): types.DiagnosticSeverity.Error,
+    (Severity.HIGH, Confidence.MEDIUM): types.DiagnosticSeverity.Error,
+    (Severity.HIGH, Confidence.LOW): types.DiagnosticSeverity.Warning,
+    (Severity.MEDIUM, Confidence.HIGH): types.DiagnosticSeverity.Warning,
+    (Severity.MEDIUM, Confidence.MEDIUM): types.DiagnosticSeverity.Warning,
+    (Severity.MEDIUM, Confidence.LOW): types.DiagnosticSeverity.Information,
+    (Severity.LOW, Confidence.HIGH): types.DiagnosticSeverity.Information,
+    (Severity.LOW, Confidence.MEDIUM): types.DiagnosticSeverity.Information,
+    (Severity.LOW, Confidence.LOW): types.DiagnosticSeverity.Hint,
+}
+
+
+def diagnostic_severity(finding: Finding) -> types.DiagnosticSeverity:
+    return _SEVERITY[(finding.severity, finding.confidence)]
+
+
+def to_diagnostic(
+    finding: Finding,
+    index: LineIndex,
+    encoding: str,
+    version: int | None,
+    rule: Rule | None,
+    inserted: bool = False,
+) -> types.Diagnostic:
+    """The diagnostic of one finding, its range in the negotiated encoding."""
+    data: dict[str, Any] = {"rule": finding.rule_id, "version": version, "fix": fix_to_data(finding.fix)}
+    message = finding.message
+    if inserted:
+        data["origin"] = INSERTED_BLOCK
+        message += INSERTED_SUFFIX
+    href = rule.cwe_url if rule is not None else None
+    return types.Diagnostic(
+        range=index.range(finding.start_byte, finding.end_byte, encoding),
+        message=message,
+        severity=diagnostic_severity(finding),
+        code=finding.rule_id,
+        code_description=types.CodeDescription(href=href) if href else None,
+        source=SOURCE,
+        data=data,
+    )
+
+
+def notice(index: LineIndex, encoding: str, message: str, code: str) -> types.Diagnostic:
+    """An informational diagnostic on the first line (a file vetline did not analyse)."""
+    return types.Diagnostic(
+        range=index.range(0, index.line_end(0), encoding),
+        message=message,
+        severity=types.DiagnosticSeverity.Information,
+        code=code,
+        source=SOURCE,
+    )
+
+
+def fix_to_data(fix: Fix | None) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    edits = [{"start": e.start_byte, "end": e.end_byte, "newText": e.new_text, "path": e.path} for e in fix.edits]
+    return {"title": fix.title, "safe": fix.safe, "edits": edits}
+
+
+def fix_from_data(data: Any) -> Fix | None:
+    """The fix stored in a diagnostic's `data`, or None when absent or malformed."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("fix"), Mapping):
+        return None
+    raw = data["fix"]
+    try:
+        edits = tuple(Edit(int(e["start"]), int(e["end"]), str(e["newText"]), e.get("path")) for e in raw["edits"])
+        return Fix(str(raw["title"]), edits, bool(raw["safe"]))
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -1,0 +1,232 @@
+"""Download dependency data into the user cache: the registry index, popular names, advisories.
+
+This is the only code in vetline that talks to package registries, and it runs only on
+`vetline data update` (or a language server started with `online = true`). What leaves the
+machine: the index and popular-list requests carry nothing; the OSV query carries the names of
+the project's declared packages (no versions, no code). Every request verifies TLS, has a
+timeout and a size cap, and is conditional (ETag / Last-Modified) so an unchanged source costs
+one round trip. Downloads are written atomically next to a `.meta.json` with the timestamps;
+the rules read them through `vetline.rules.dependencies._data` and never fetch anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import ssl
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vetline import __version__
+from vetline.rules.dependencies import _data
+from vetline.rules.dependencies._index import NameIndex, project_names
+from vetline.rules.dependencies._project import project_in
+
+PEP691 = "application/vnd.pypi.simple.v1+json"
+TIMEOUT = 30.0
+LIMITS = {"index": 256 << 20, "popular": 32 << 20, "advisories": 32 << 20, "record": 4 << 20}
+MAX_RECORDS = 2000  # advisory records fetched per update; the rest is reported, not silently dropped
+
+
+class FetchError(Exception):
+    """A download failed; the message says what happened in words a user can act on."""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int  # 200, or 304 when the cached copy is current
+    body: bytes
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `update` did for one source: "updated", "unchanged", "skipped" or "failed"."""
+
+    kind: str
+    status: str
+    message: str
+
+
+def fetch(url: str, *, data: bytes | None = None, headers: Mapping[str, str] | None = None,
+          meta: Mapping[str, Any] | None = None, timeout: float = TIMEOUT, limit: int = LIMITS["popular"]) -> Response:
+    """GET (or POST `data`) with TLS verification, a timeout, a size cap and conditional headers."""
+    request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+    request.add_header("User-Agent", f"vetline/{__version__} (+https://github.com/vetline/vetline)")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    if meta and meta.get("etag"):
+        request.add_header("If-None-Match", meta["etag"])
+    if meta and meta.get("last_modified"):
+        request.add_header("If-Modified-Since", meta["last_modified"])
+    try:
+        with urllib.request.urlopen(request, timeout=timeout, context=ssl.create_default_context()) as reply:
+            return Response(reply.status, _read_capped(reply, limit, url), dict(reply.headers.items()))
+    except urllib.error.HTTPError as error:
+        if error.code == 304:
+            return Response(304, b"", dict(error.headers.items()))
+        raise FetchError(f"{url}: the server answered HTTP {error.code} {error.reason}") from None
+    except (TimeoutError, OSError) as error:  # URLError, socket timeouts, refused connections, TLS
+        reason = getattr(error, "reason", error)
+        raise FetchError(f"{url}: cannot download ({'timed out' if _timed_out(error) else reason})") from None
+
+
+def _read_capped(reply: Any, limit: int, url: str) -> bytes:
+    declared = reply.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise FetchError(f"{url}: response of {int(declared)} bytes exceeds the {limit}-byte limit")
+    body = reply.read(limit + 1)
+    if len(body) > limit:
+        raise FetchError(f"{url}: response exceeds the {limit}-byte limit")
+    return body
+
+
+def _timed_out(error: BaseException) -> bool:
+    return isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError)
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(_meta_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name + ".meta.json")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+    os.replace(temporary, path)
+
+
+def _save(path: Path, url: str, response: Response, body: bytes, **extra: Any) -> None:
+    _write_atomic(path, body)
+    meta = {"url": url, "fetched_at": time.time(), "etag": response.headers.get("ETag"),
+            "last_modified": response.headers.get("Last-Modified"), **extra}
+    _write_atomic(_meta_path(path), json.dumps(meta, indent=1).encode())
+
+
+def update_index(url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["index"]) -> Outcome:
+    """Fetch the PEP 691 project list and cache it as sorted normalised names."""
+    path = _data.cache_file("index", url)
+    try:
+        meta = read_meta(path) if path.is_file() else {}
+        response = fetch(url, headers={"Accept": PEP691}, meta=meta, timeout=timeout, limit=limit)
+        if response.status == 304:
+            return Outcome("index", "unchanged", f"{url}: not modified since the last download")
+        names = project_names(_json(response.body, url))
+        index = NameIndex.from_names(names)
+    except (FetchError, ValueError) as error:
+        return Outcome("index", "failed", f"{error}; keeping the previous copy" if path.is_file() else str(error))
+    _save(path, url, response, index.to_text(), count=len(index))
+    return Outcome("index", "updated", f"{url}: {len(index)} project names cached")
+
+
+def update_popular(url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["popular"]) -> Outcome:
+    """Fetch the top-pypi-packages list (`{"rows": [{"project", "download_count"}]}`)."""
+    path = _data.cache_file("popular", url)
+    try:
+        response = fetch(url, meta=read_meta(path) if path.is_file() else {}, timeout=timeout, limit=limit)
+        if response.status == 304:
+            return Outcome("popular", "unchanged", f"{url}: not modified since the last download")
+        document = _json(response.body, url)
+        rows = document.get("rows") if isinstance(document, dict) else None
+        if not isinstance(rows, list):
+            raise FetchError(f"{url}: not a top-pypi-packages document (no `rows` array)")
+    except (FetchError, ValueError) as error:
+        return Outcome("popular", "failed", str(error))
+    _save(path, url, response, json.dumps({"rows": rows}).encode(), count=len(rows))
+    return Outcome("popular", "updated", f"{url}: {len(rows)} popular projects cached")
+
+
+def update_advisories(base: str, packages: Iterable[tuple[str, str]], *, timeout: float = TIMEOUT,
+                      limit: int = LIMITS["advisories"]) -> Outcome:
+    """Ask OSV's `/v1/querybatch` which advisories name the packages, then cache each record."""
+    wanted = sorted(set(packages))
+    if not wanted:
+        return Outcome("advisories", "skipped", "no declared packages to look up")
+    folder = _data.cache_file("advisories", base)
+    try:
+        ids = _query_ids(base.rstrip("/"), wanted, timeout, limit)
+        records = [_record(base.rstrip("/"), vuln_id, timeout) for vuln_id in ids[:MAX_RECORDS]]
+    except (FetchError, ValueError) as error:
+        return Outcome("advisories", "failed", str(error))
+    staging = Path(tempfile.mkdtemp(dir=_ensure(folder.parent), prefix=folder.name + "."))
+    for record in records:
+        (staging / f"{record['id']}.json").write_text(json.dumps(record), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(staging, folder)
+    _write_atomic(_meta_path(folder), json.dumps({"url": base, "fetched_at": time.time(), "packages": len(wanted)}).encode())
+    extra = f" (first {MAX_RECORDS} of {len(ids)})" if len(ids) > MAX_RECORDS else ""
+    return Outcome("advisories", "updated", f"{base}: {len(records)} advisories{extra} for {len(wanted)} packages cached")
+
+
+def _query_ids(base: str, packages: list[tuple[str, str]], timeout: float, limit: int) -> list[str]:
+    ids: list[str] = []
+    for start in range(0, len(packages), 1000):  # OSV accepts at most 1000 queries per batch
+        chunk = packages[start : start + 1000]
+        queries = [{"package": {"name": name, "ecosystem": ecosystem}} for name, ecosystem in chunk]
+        body = json.dumps({"queries": queries}).encode()
+        reply = fetch(f"{base}/v1/querybatch", data=body, headers={"Content-Type": "application/json"},
+                      timeout=timeout, limit=limit)
+        answer = _json(reply.body, f"{base}/v1/querybatch")
+        results = answer.get("results") if isinstance(answer, dict) else None
+        if not isinstance(results, list):
+            raise FetchError(f"{base}/v1/querybatch: answer has no `results` array")
+        ids.extend(v["id"] for r in results if isinstance(r, dict) for v in r.get("vulns") or () if "id" in v)
+    return sorted(set(ids))
+
+
+def _record(base: str, vuln_id: str, timeout: float) -> dict[str, Any]:
+    url = f"{base}/v1/vulns/{urllib.request.quote(vuln_id)}"
+    record = _json(fetch(url, timeout=timeout, limit=LIMITS["record"]).body, url)
+    if not isinstance(record, dict) or record.get("id") != vuln_id:
+        raise ValueError(f"{url}: not the OSV record {vuln_id}")
+    return record
+
+
+def _json(body: bytes, url: str) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise ValueError(f"{url}: the answer is not valid JSON ({error})") from None
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def update(options: Mapping[str, Any], project: Path, only: Iterable[str] = ("index", "popular", "advisories"),
+           *, timeout: float = TIMEOUT) -> list[Outcome]:
+    """Refresh every URL source of `[tool.vetline.dependencies]`; local paths are left alone."""
+    outcomes = []
+    for kind in only:
+        value = options.get(kind, _data.DEFAULTS[kind])
+        if not isinstance(value, str) or not _data.is_url(value):
+            outcomes.append(Outcome(kind, "skipped", "a local source, used directly"))
+        elif kind == "index":
+            outcomes.append(update_index(value, timeout=timeout))
+        elif kind == "popular":
+            outcomes.append(update_popular(value, timeout=timeout))
+        else:
+            outcomes.append(update_advisories(value, declared_packages(project), timeout=timeout))
+    return outcomes
+
+
+def declared_packages(folder: Path) -> list[tuple[str, str]]:
+    """(name, OSV ecosystem) of every package the project's manifests declare: all that is sent."""
+    found = project_in(folder)
+    return sorted({(n, "PyPI") for n in found.declared} | {(n, "npm") for n in found.declared_npm})

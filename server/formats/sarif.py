@@ -1,0 +1,88 @@
+"""`vetline scan --format sarif`: SARIF 2.1.0 that GitHub code scanning accepts.
+
+The `rules` table carries id, name, descriptions, help, `helpUri` (the CWE page),
+`properties.tags` (security, category, `external/cwe/cwe-N`), `precision` and the numeric
+`security-severity` GitHub uses to rank alerts. Skipped files become tool notifications.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from vetline import __version__
+from vetline.rules.model import Confidence, Rule, Severity
+
+from ..scanner import FileResult
+from . import span
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SECURITY_SEVERITY = {Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
+LEVEL = {Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}
+PRECISION = {Confidence.HIGH: "high", Confidence.MEDIUM: "medium", Confidence.LOW: "low"}
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.message},
+        "help": {"text": rule.docs, "markdown": rule.docs},
+        "helpUri": rule.cwe_url,
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {
+            "tags": ["security", rule.category.value, *(f"external/cwe/cwe-{c}" for c in rule.cwe)],
+            "precision": PRECISION[rule.confidence],
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+        },
+    }
+
+
+def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
+    used = sorted({f.rule_id for r in results for f in r.findings})
+    index = {rule_id: i for i, rule_id in enumerate(used)}
+    sarif_results = [_result(r, f, index) for r in results for f in r.findings]
+    notifications = [
+        {"level": "warning", "message": {"text": message}, "locations": [_artifact_location(r)]}
+        for r in results
+        for message in r.errors
+    ]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "vetline",
+                "version": __version__,
+                "informationUri": "https://github.com/vetline/vetline",
+                "rules": [rule_descriptor(rules[rule_id]) for rule_id in used],
+            }
+        },
+        "results": sarif_results,
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory vetline scanned from."}}},
+    }
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
+
+
+def _artifact_location(result: FileResult) -> dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": result.relative, "uriBaseId": "%SRCROOT%"}}}
+
+
+def _result(result: FileResult, finding: Any, index: Mapping[str, int]) -> dict[str, Any]:
+    line, column, end_line, end_column = span(result, finding)
+    location = _artifact_location(result)
+    location["physicalLocation"]["region"] = {
+        "startLine": line,
+        "startColumn": column,
+        "endLine": end_line,
+        "endColumn": end_column,
+    }
+    return {
+        "ruleId": finding.rule_id,
+        "ruleIndex": index[finding.rule_id],
+        "level": LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [location],
+        "properties": {"confidence": finding.confidence.label, "fixable": finding.fix is not None},
+    }

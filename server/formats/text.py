@@ -1,0 +1,84 @@
+"""`vetline scan` text output: grouped by file, the flagged line with a caret, like Ruff.
+
+Colours only when writing to a terminal (and never when NO_COLOR is set). The flagged text of a
+secret finding is masked in the shown line: the report must not echo a credential.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from vetline.rules.model import Finding, Rule, Severity
+
+from ..scanner import FileResult
+from . import is_secret, line_start, span
+
+COLOURS = {Severity.HIGH: "31", Severity.MEDIUM: "33", Severity.LOW: "36"}
+MASK = "•"
+
+
+class Palette:
+    """ANSI styling that collapses to plain text when colour is off."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def paint(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+
+def render(results: Sequence[FileResult], rules: Mapping[str, Rule], colour: bool = False) -> str:
+    palette = Palette(colour)
+    blocks = [_file_block(r, rules, palette) for r in results if r.findings]
+    errors = [f"{r.relative}: {palette.paint('skipped', '2')}: {e}" for r in results for e in r.errors]
+    return "\n".join([*blocks, *errors, _summary(results, palette)]) + "\n"
+
+
+def _file_block(result: FileResult, rules: Mapping[str, Rule], palette: Palette) -> str:
+    lines = [palette.paint(result.relative, "1")]
+    for finding in result.findings:
+        lines.extend(_finding_lines(result, finding, rules[finding.rule_id], palette))
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(result: FileResult, finding: Finding, rule: Rule, palette: Palette) -> list[str]:
+    line, column, end_line, end_column = span(result, finding)
+    severity = palette.paint(finding.severity.label, COLOURS[finding.severity])
+    head = f"  {line}:{column} {palette.paint(rule.id, '1')} [{severity}, CWE-{rule.cwe[0]}] {finding.message}"
+    out = [head]
+    if result.source is not None:
+        out.extend(_snippet(result.source, finding, line, column, end_line, end_column, palette))
+    if finding.fix is not None:
+        safety = "safe fix" if finding.fix.safe else "unsafe fix: review it"
+        out.append(f"     = {palette.paint('fix', '32')}: {finding.fix.title} ({safety})")
+    return out
+
+
+def _snippet(source: bytes, finding: Finding, line: int, column: int, end_line: int, end_column: int, palette: Palette) -> list[str]:
+    start = line_start(source, line - 1)
+    end = source.find(b"\n", start)
+    text = source[start : end if end != -1 else len(source)].decode("utf-8", "replace").rstrip("\r")
+    last = end_column - 1 if end_line == line else len(text)
+    if is_secret(finding):
+        text = text[: column - 1] + MASK * 3 + text[last:]
+        last = column - 1 + 3
+    gutter = " " * len(str(line))
+    width = max(1, last - (column - 1))
+    return [
+        f"     {gutter} |",
+        f"     {line} | {text}",
+        f"     {gutter} | {' ' * (column - 1)}{palette.paint('^' * width, COLOURS[finding.severity])}",
+    ]
+
+
+def _summary(results: Sequence[FileResult], palette: Palette) -> str:
+    counts = Counter(f.severity for r in results for f in r.findings)
+    files = sum(1 for r in results if r.findings)
+    total = sum(counts.values())
+    if not total:
+        return f"No findings in {len(results)} file(s)."
+    by_severity = ", ".join(
+        palette.paint(f"{counts[s]} {s.label}", COLOURS[s]) for s in sorted(Severity, reverse=True) if counts[s]
+    )
+    return f"Found {total} finding(s) in {files} file(s): {by_severity}."

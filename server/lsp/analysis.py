@@ -1,0 +1,101 @@
+"""Analyse one open document: reparse incrementally, run the engine, build its diagnostics.
+
+This is the only place the server calls the engine for an open buffer. It never raises: a
+document that makes something fail gets no diagnostics and one log entry, and the server goes
+on. Findings silenced by a configured baseline are dropped here, as the CLI drops them.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vetline.rules import languages
+from vetline.rules.model import Finding
+
+from ..config import Config
+from ..convert import notice, to_diagnostic
+from .documents import Document, Result
+
+if TYPE_CHECKING:
+    from .server import VetlineServer
+
+log = logging.getLogger("vetline.server")
+_ids = itertools.count(1)
+TOO_LARGE = "file-too-large"
+
+
+def current_result(ls: VetlineServer, doc: Document) -> Result:
+    """The result for the document's current version, analysing now if there is none."""
+    if doc.result is None or doc.result.version != doc.version:
+        doc.result = analyse(ls, doc)
+    return doc.result
+
+
+def analyse(ls: VetlineServer, doc: Document) -> Result:
+    """Analyse the buffer as it is now; failures give an empty result, never an exception."""
+    result_id = f"{doc.version}.{next(_ids)}"
+    try:
+        return _analyse(ls, doc, result_id)
+    except Exception:
+        log.exception("analysing %s failed; no diagnostics for this version", doc.uri)
+        return Result(doc.version, result_id)
+
+
+def _analyse(ls: VetlineServer, doc: Document, result_id: str) -> Result:
+    if doc.language is None:
+        return Result(doc.version, result_id)
+    config = ls.projects.config_for(doc.path)
+    if len(doc.source) > config.max_file_size:
+        message = f"vetline did not analyse this file: {len(doc.source):,} bytes is over `maxFileSize` ({config.max_file_size:,})"
+        return Result(doc.version, result_id, (), [notice(doc.index, ls.encoding, message, TOO_LARGE)])
+    engine = ls.projects.engine_for(doc.path)
+    tree = _reparse(doc)
+    analysis = engine.analyze(doc.source, doc.language, str(doc.path or doc.uri), tree=tree)
+    doc.tree = analysis.tree
+    findings = _without_baselined(ls, config, analysis.findings, doc)
+    rules = {rule.id: rule for rule in engine.rules}
+    diagnostics = [
+        to_diagnostic(f, doc.index, ls.encoding, doc.version, rules.get(f.rule_id), doc.in_inserted_block(f.start_byte))
+        for f in findings
+    ]
+    return Result(doc.version, result_id, tuple(findings), diagnostics)
+
+
+def _reparse(doc: Document) -> Any:
+    parser = _parser(doc.language or "")
+    if parser is None:
+        return None
+    return parser.parse(doc.source, doc.tree) if doc.tree is not None else parser.parse(doc.source)
+
+
+@functools.cache
+def _parser(language: str) -> Any:
+    # One parser per language is safe: the server parses on its event loop thread only.
+    return languages.parser(language)
+
+
+def _without_baselined(ls: VetlineServer, config: Config, findings: Sequence[Finding], doc: Document) -> Sequence[Finding]:
+    if not config.baseline or not findings or doc.path is None:
+        return findings
+    from ..scanner import baseline_path, display_path
+
+    location = baseline_path(config)
+    try:
+        loaded = _load_baseline(location, location.stat().st_mtime_ns)
+        return loaded.filter(list(findings), display_path(doc.path, config.root or Path.cwd()), doc.source)
+    except Exception as error:  # a missing or broken baseline must not hide every finding
+        ls.show_once(f"vetline: cannot use baseline {location}: {type(error).__name__}; it is ignored")
+        return findings
+
+
+@functools.lru_cache(maxsize=4)
+def _load_baseline(location: Path, stamp: int) -> Any:
+    """The baseline at `location`, reloaded when its modification time (`stamp`) changes."""
+    from .. import baseline  # only projects that use a baseline pay for importing it
+
+    return baseline.load_baseline(location)

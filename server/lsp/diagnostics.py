@@ -1,0 +1,101 @@
+"""When to analyse and how results reach the client: debounced push, or pull on request.
+
+Push (`publishDiagnostics` with the document version) serves clients without pull support;
+pull (`textDocument/diagnostic`, with `resultId` and unchanged reports) serves the others;
+never both. Analysis is debounced per URI: the first change after a quiet period is answered
+at once, changes during a burst restart the timer and cancel the pending run (a cancelled run
+is normal, not an error). A result is only published while its version is still current.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+
+from lsprotocol import types
+
+from .analysis import analyse, current_result
+from .configuration import settings_ready
+from .server import VetlineServer
+
+log = logging.getLogger("vetline.server")
+
+
+class Scheduler:
+    """Per-URI debounced analysis runs."""
+
+    def __init__(self, ls: VetlineServer) -> None:
+        self.ls = ls
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.last_request: dict[str, float] = {}
+
+    def request(self, uri: str, immediate: bool = False) -> None:
+        """Analyse `uri` soon: now if it has been quiet, after the debounce delay if not."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        delay = self.ls.settings.debounce_ms / 1000
+        quiet = now - self.last_request.get(uri, -math.inf) >= delay
+        self.last_request[uri] = now
+        pending = self.cancel(uri)
+        wait = 0.0 if immediate or (quiet and not pending) else delay
+        self.tasks[uri] = loop.create_task(self._run(uri, wait))
+
+    def cancel(self, uri: str) -> bool:
+        """Cancel a pending run for `uri`; True if there was one."""
+        task = self.tasks.pop(uri, None)
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
+
+    async def _run(self, uri: str, wait: float) -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # superseded by a newer change
+            await asyncio.sleep(wait)
+            await settings_ready(self.ls)
+            doc = self.ls.documents.get(uri)
+            if doc is None:
+                return
+            result = analyse(self.ls, doc)
+            if self.ls.documents.get(uri) is not doc or doc.version != result.version:
+                log.debug("dropping diagnostics of %s version %s: the document moved on", uri, result.version)
+                return
+            doc.result = result
+            if self.ls.features.pull_diagnostics:
+                await _ask_client_to_pull(self.ls)
+            else:
+                publish(self.ls, uri, result.version, result.diagnostics)
+
+
+def publish(ls: VetlineServer, uri: str, version: int | None, diagnostics: list[types.Diagnostic]) -> None:
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
+
+
+async def _ask_client_to_pull(ls: VetlineServer) -> None:
+    if ls.features.diagnostic_refresh:
+        with contextlib.suppress(Exception):
+            await ls.workspace_diagnostic_refresh_async(None)
+
+
+def register(server: VetlineServer) -> None:
+    options = types.DiagnosticOptions(identifier="vetline", inter_file_dependencies=False, workspace_diagnostics=True)
+    server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, options)(document_diagnostic)
+
+
+async def document_diagnostic(ls: VetlineServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    """Pull diagnostics: the current result, or `unchanged` when the client already has it."""
+    await settings_ready(ls)
+    doc = ls.documents.get(params.text_document.uri)
+    if doc is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    if ls.settings.run == "onType" or (ls.settings.run == "onSave" and doc.result is None):
+        ls.scheduler.cancel(doc.uri)  # answer now rather than after the pending run
+        result = current_result(ls, doc)
+    elif doc.result is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    else:
+        result = doc.result  # onSave / manual: the last analysis, even if the buffer moved on
+    if params.previous_result_id == result.result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=result.diagnostics, result_id=result.result_id)

@@ -1,0 +1,105 @@
+"""Open documents as the server sees them: the buffer's bytes, its line index and its tree.
+
+The server analyses the editor's buffer, never the file on disk. Each incremental change is
+applied to the bytes, to the line index and, through `Tree.edit`, to the last tree-sitter tree,
+so the next parse is incremental. Edits that insert three or more lines at once (an accepted
+AI suggestion, a paste) are remembered as inserted blocks; the ranges shift with later edits
+so a finding inside one can say where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+from tree_sitter import Tree
+
+from vetline.rules import languages
+
+from ..positions import LineIndex, encode
+
+BLOCK_LINES = 3  # an edit inserting at least this many lines counts as one inserted block
+MAX_BLOCKS = 32  # remember only the most recent blocks
+
+
+@dataclass
+class Result:
+    """Diagnostics computed for one version of a document."""
+
+    version: int
+    result_id: str
+    findings: tuple = ()
+    diagnostics: list[types.Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """One open text document."""
+
+    uri: str
+    language: str | None
+    version: int
+    index: LineIndex
+    path: Path | None = None
+    tree: Tree | None = None
+    blocks: list[list[int]] = field(default_factory=list)  # [start, end) byte ranges of inserted blocks
+    result: Result | None = None
+
+    @property
+    def source(self) -> bytes:
+        return self.index.source
+
+    def apply(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
+        """Apply one content change (incremental or whole-document)."""
+        new = encode(change.text)
+        if not isinstance(change, types.TextDocumentContentChangePartial):
+            self.index = LineIndex(new)
+            self.tree, self.blocks = None, []  # a whole-document change cannot tell what was inserted
+            return
+        start = self.index.offset(change.range.start, encoding)
+        end = max(start, self.index.offset(change.range.end, encoding))
+        edit = self.index.replace(start, end, new)
+        if self.tree is not None:
+            self.tree.edit(
+                edit.start_byte, edit.old_end_byte, edit.new_end_byte,
+                edit.start_point, edit.old_end_point, edit.new_end_point,
+            )
+        self._shift_blocks(start, end, len(new))
+        self._remember_block(start, new)
+
+    def in_inserted_block(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.blocks)
+
+    def _shift_blocks(self, start: int, end: int, new_length: int) -> None:
+        delta = new_length - (end - start)
+        for block in self.blocks:
+            if block[0] >= end:
+                block[0] += delta
+                block[1] += delta
+            elif block[1] > start:  # an edit inside (or across) a block grows or shrinks it
+                block[1] = max(block[0], block[1] + delta)
+
+    def _remember_block(self, start: int, new: bytes) -> None:
+        if new.count(b"\n") >= BLOCK_LINES - 1:
+            self.blocks.append([start, start + len(new)])
+            del self.blocks[:-MAX_BLOCKS]
+
+
+def open_document(item: types.TextDocumentItem) -> Document:
+    """A Document for a didOpen item, its language from the client or from the file name."""
+    path = _path(item.uri)
+    return Document(item.uri, language_of(item.language_id, path), item.version, LineIndex(encode(item.text)), path)
+
+
+def language_of(language_id: str, path: Path | None) -> str | None:
+    """vetline's language for a document: the client's id when vetline knows it, else the name's."""
+    if languages.spec(language_id) is not None:
+        return language_id
+    return languages.language_for_path(path) if path is not None else None
+
+
+def _path(uri: str) -> Path | None:
+    fs_path = to_fs_path(uri) if uri.startswith("file:") else None
+    return Path(fs_path) if fs_path else None

@@ -1,0 +1,83 @@
+"""Turn a fix's byte-range edits into an LSP `WorkspaceEdit` the client can apply.
+
+Edits with `path=None` change the document itself. Edits with a relative `path` (e.g.
+`.env.example`) target a sibling file: when the client accepts `documentChanges` with `create`
+resource operations they become `CreateFile(ignoreIfExists)` plus a `TextDocumentEdit`
+(appending when the edit's range is -1..-1); otherwise only the document's own edits are sent
+and the caller says so in the action title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from vetline.rules.model import Edit, Fix
+
+from ..positions import LineIndex
+from .documents import Document
+from .server import VetlineServer
+
+
+@dataclass(frozen=True)
+class PlannedEdit:
+    """A workspace edit and whether it had to leave out edits of other files."""
+
+    edit: types.WorkspaceEdit
+    single_file_fallback: bool
+
+
+def text_edits(doc: Document, edits: list[Edit], encoding: str) -> list[types.TextEdit]:
+    return [types.TextEdit(range=doc.index.range(e.start_byte, e.end_byte, encoding), new_text=e.new_text) for e in edits]
+
+
+def plan(ls: VetlineServer, doc: Document, fix: Fix) -> PlannedEdit:
+    """The WorkspaceEdit for a fix on `doc` (computed for the document's current version)."""
+    own = text_edits(doc, [e for e in fix.edits if e.path is None], ls.encoding)
+    others = [e for e in fix.edits if e.path is not None]
+    if others and not (ls.features.document_changes and ls.features.create_files and doc.path is not None):
+        return PlannedEdit(document_edit(ls, doc, own), single_file_fallback=True)
+    if not others:
+        return PlannedEdit(document_edit(ls, doc, own), single_file_fallback=False)
+    assert doc.path is not None
+    changes: list[types.TextDocumentEdit | types.CreateFile] = []
+    if own:
+        changes.append(_versioned(doc.uri, doc.version, own))
+    for edit in others:
+        target = (doc.path.parent / str(edit.path)).resolve()
+        uri = from_fs_path(str(target)) or target.as_uri()
+        changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
+        changes.append(_versioned(uri, None, [_edit_in_file(ls, uri, target, edit)]))
+    return PlannedEdit(types.WorkspaceEdit(document_changes=changes), single_file_fallback=False)
+
+
+def document_edit(ls: VetlineServer, doc: Document, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+    """Edits of one document, versioned when the client supports it."""
+    if ls.features.document_changes:
+        return types.WorkspaceEdit(document_changes=[_versioned(doc.uri, doc.version, edits)])
+    return types.WorkspaceEdit(changes={doc.uri: edits})
+
+
+def _versioned(uri: str, version: int | None, edits: list[types.TextEdit]) -> types.TextDocumentEdit:
+    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+    return types.TextDocumentEdit(text_document=identifier, edits=list(edits))
+
+
+def _edit_in_file(ls: VetlineServer, uri: str, path: Path, edit: Edit) -> types.TextEdit:
+    """A TextEdit on another file: its open buffer, else its content on disk, else empty."""
+    open_doc = ls.documents.get(uri)
+    if open_doc is not None:
+        index = open_doc.index
+    else:
+        try:
+            index = LineIndex(path.read_bytes())
+        except OSError:
+            index = LineIndex(b"")
+    if edit.start_byte == edit.end_byte == -1:  # append, on a line of its own
+        end = len(index.source)
+        text = edit.new_text if not index.source or index.source.endswith(b"\n") else "\n" + edit.new_text
+        return types.TextEdit(range=index.range(end, end, ls.encoding), new_text=text)
+    return types.TextEdit(range=index.range(edit.start_byte, edit.end_byte, ls.encoding), new_text=edit.new_text)

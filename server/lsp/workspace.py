@@ -1,0 +1,161 @@
+"""The workspace: `vetline.scanWorkspace`, workspace diagnostics, watched configuration files.
+
+`vetline.scanWorkspace` walks every workspace folder with the CLI's scanner (same excludes,
+same size cap), reports `$/progress` the user can cancel, and reports findings of files that
+are not open: as workspace diagnostics when the client pulls and can be asked to refresh,
+pushed otherwise. Open documents are skipped, their live buffer is what counts. A change to a
+watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from ..config import CONFIG_FILES
+from ..convert import to_diagnostic
+from ..positions import LineIndex
+from ..scanner import FileResult, iter_files, scan_file
+from .analysis import analyse
+from .configuration import reanalyse_open_documents
+from .diagnostics import publish
+from .server import VetlineServer
+
+log = logging.getLogger("vetline.server")
+SCAN_COMMAND = "vetline.scanWorkspace"
+ANALYZE_COMMAND = "vetline.analyzeDocument"
+
+
+def register(server: VetlineServer) -> None:
+    server.command(SCAN_COMMAND)(scan_workspace)
+    server.command(ANALYZE_COMMAND)(analyze_document)
+    server.feature(types.WORKSPACE_DIAGNOSTIC)(workspace_diagnostic)
+    server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(did_change_watched_files)
+    server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)(did_change_folders)
+
+
+async def scan_workspace(ls: VetlineServer, *args: Any) -> dict[str, Any]:
+    """Scan every file of every folder; returns counts and whether the user cancelled."""
+    files = [path for folder in ls.folders() for path in iter_files(folder, ls.projects.config_for(folder / "x"))]
+    progress = await _Progress.start(ls, len(files))
+    findings, scanned = 0, 0
+    for number, path in enumerate(files, 1):
+        if progress.cancelled:
+            break
+        uri = from_fs_path(str(path)) or path.as_uri()
+        if uri not in ls.documents:
+            findings += _report(ls, uri, _scan(ls, path))
+            scanned += 1
+        progress.report(number, f"{number}/{len(files)} files, {findings} findings")
+        await asyncio.sleep(0)  # let cancellations and edits in between files
+    progress.end(f"{scanned} files scanned, {findings} findings" + (" (cancelled)" if progress.cancelled else ""))
+    if ls.features.pull_diagnostics and ls.features.diagnostic_refresh:
+        await ls.workspace_diagnostic_refresh_async(None)
+    return {"files": scanned, "findings": findings, "cancelled": progress.cancelled}
+
+
+def _scan(ls: VetlineServer, path: Path) -> FileResult:
+    config = ls.projects.config_for(path)
+    try:
+        return scan_file(path, config.root or path.parent, config, ls.projects.engine_for(path))
+    except Exception as error:  # one bad file must not end the scan
+        log.exception("scanning %s failed", path)
+        return FileResult(path, path.name, errors=(type(error).__name__,))
+
+
+def _report(ls: VetlineServer, uri: str, result: FileResult) -> int:
+    for error in result.errors:
+        log.info("%s: %s", result.relative, error)
+    if not result.findings and uri not in ls.workspace_results:
+        return 0
+    index = LineIndex(result.source or b"")
+    rules = {rule.id: rule for rule in ls.projects.engine_for(result.path).rules}
+    diagnostics = [to_diagnostic(f, index, ls.encoding, None, rules.get(f.rule_id)) for f in result.findings]
+    ls.workspace_results[uri] = diagnostics
+    if not (ls.features.pull_diagnostics and ls.features.diagnostic_refresh):
+        publish(ls, uri, None, diagnostics)
+    return len(diagnostics)
+
+
+class _Progress:
+    """Work-done progress for the scan, a no-op for clients without support."""
+
+    def __init__(self, ls: VetlineServer, token: str | None, total: int) -> None:
+        self.ls, self.token, self.total = ls, token, max(total, 1)
+
+    @classmethod
+    async def start(cls, ls: VetlineServer, total: int) -> _Progress:
+        if not ls.features.work_done_progress:
+            return cls(ls, None, total)
+        token = f"vetline-scan-{uuid.uuid4().hex}"
+        await ls.work_done_progress.create_async(token)
+        begin = types.WorkDoneProgressBegin(title="vetline: scanning workspace", cancellable=True, percentage=0)
+        ls.work_done_progress.begin(token, begin)
+        return cls(ls, token, total)
+
+    @property
+    def cancelled(self) -> bool:
+        future = self.ls.work_done_progress.tokens.get(self.token) if self.token else None
+        return future is not None and future.cancelled()
+
+    def report(self, done: int, message: str) -> None:
+        if self.token is not None:
+            value = types.WorkDoneProgressReport(message=message, percentage=done * 100 // self.total)
+            self.ls.work_done_progress.report(self.token, value)
+
+    def end(self, message: str) -> None:
+        if self.token is not None:
+            self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+
+
+def analyze_document(ls: VetlineServer, *args: Any) -> int:
+    """`vetline.analyzeDocument <uri>`: analyse now (the trigger of the `manual` run mode)."""
+    doc = ls.documents.get(str(args[0])) if args else None
+    if doc is None:
+        return 0
+    doc.result = analyse(ls, doc)
+    if not ls.features.pull_diagnostics:
+        publish(ls, doc.uri, doc.version, doc.result.diagnostics)
+    return len(doc.result.diagnostics)
+
+
+def workspace_diagnostic(ls: VetlineServer, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+    """The last workspace scan's findings for files that are not open."""
+    items: list[types.WorkspaceDocumentDiagnosticReport] = [
+        types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=diagnostics, version=None)
+        for uri, diagnostics in ls.workspace_results.items()
+        if uri not in ls.documents
+    ]
+    return types.WorkspaceDiagnosticReport(items=items)
+
+
+def did_change_watched_files(ls: VetlineServer, params: types.DidChangeWatchedFilesParams) -> None:
+    if any(change.uri.rsplit("/", 1)[-1] in CONFIG_FILES for change in params.changes):
+        log.info("configuration file changed; reloading")
+        ls.projects.reset()
+        reanalyse_open_documents(ls)
+
+
+def did_change_folders(ls: VetlineServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    ls.projects.reset()  # a new folder may bring its own configuration
+    log.info("workspace folders: %s", ", ".join(str(p) for p in ls.folders()))
+
+
+async def watch_configuration_files(ls: VetlineServer) -> None:
+    """Ask the client to tell us about configuration file changes (dynamic registration)."""
+    if not ls.features.watch_files_dynamically:
+        return
+    watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
+    options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
+    registration = types.Registration(id="vetline-configuration-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                      register_options=options)
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+    except Exception as error:
+        log.info("the client did not accept file watching (%s); configuration changes need a restart", error)

@@ -1,0 +1,187 @@
+"""Find the files under a path, read them defensively, and analyse them, in parallel if asked.
+
+Shared by `vetline scan` and the language server's workspace scan. Bad input never stops a
+scan: a binary file, a file that is not UTF-8, an unreadable or oversized file is skipped with
+a reason in `FileResult.errors`; a crashing rule loses only its own findings for that file.
+Results come back sorted by path whatever the number of worker processes, so output is
+deterministic.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vetline.rules.engine import Engine
+from vetline.rules.languages import language_for_path
+from vetline.rules.model import Finding
+
+from .config import Config, build_engine
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What scanning one file produced. `source` is kept only when there are findings."""
+
+    path: Path
+    relative: str
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[str, ...] = ()
+    source: bytes | None = None
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """`path` relative to `base` (default: the working directory) when inside it, `/`-separated."""
+    base = (base or Path.cwd()).resolve()
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def iter_files(root: Path, config: Config) -> Iterator[Path]:
+    """Every file under `root` that vetline reads and the configuration does not exclude.
+
+    Exclude globs are matched against paths relative to the configuration's folder (the
+    project root) when the file lies inside it, else relative to `root`. A file named
+    explicitly is scanned even if a pattern excludes it, like Ruff: it was asked for.
+    """
+    if root.is_file():
+        yield root
+        return
+    anchor = _exclude_anchor(root, config)
+    for folder, subfolders, files in os.walk(root):
+        relative_folder = Path(folder).resolve().relative_to(anchor).as_posix()
+        subfolders[:] = sorted(d for d in subfolders if not config.is_excluded(_join(relative_folder, d)))
+        for name in sorted(files):
+            if language_for_path(name) and not config.is_excluded(_join(relative_folder, name)):
+                yield Path(folder) / name
+
+
+def _exclude_anchor(root: Path, config: Config) -> Path:
+    """Where exclude globs are anchored: the project root, unless it excludes `root` itself
+    (then the user asked for an excluded folder by name, and only patterns below it apply)."""
+    resolved = root.resolve()
+    if config.root is not None and resolved.is_relative_to(config.root.resolve()):
+        project = config.root.resolve()
+        inside = resolved.relative_to(project).as_posix()
+        if inside == "." or not config.is_excluded(inside):
+            return project
+    return resolved
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else f"{folder}/{name}"
+
+
+def read_source(path: Path, max_size: int) -> tuple[bytes | None, str | None]:
+    """The file's bytes, or None and the reason it cannot be analysed."""
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            return None, f"file is {size:,} bytes, over the {max_size:,}-byte limit (`max_file_size`); skipped"
+        data = path.read_bytes()
+    except OSError as error:
+        return None, f"cannot read file: {error.strerror or error}"
+    return data, problem_with_content(data)
+
+
+def problem_with_content(data: bytes) -> str | None:
+    """Why `data` is not analysable text (binary, not UTF-8), or None when it is fine."""
+    if b"\x00" in data[:8192]:
+        return "binary file (contains NUL bytes); skipped"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); skipped"
+    return None
+
+
+def scan_file(path: Path, root: Path, config: Config, engine: Engine) -> FileResult:
+    """Read and analyse one file; never raises for bad input."""
+    relative = display_path(path, root)
+    language = language_for_path(path)
+    if language is None:
+        return FileResult(path, relative, errors=("vetline does not read this kind of file; skipped",))
+    source, problem = read_source(path, config.max_file_size)
+    if source is None or problem:
+        return FileResult(path, relative, errors=(problem or "unreadable",))
+    analysis = engine.analyze(source, language, str(path))
+    findings = _apply_baseline(config, analysis.findings, path, source)
+    return FileResult(path, relative, tuple(findings), analysis.errors, source if findings else None)
+
+
+def baseline_path(config: Config) -> Path | None:
+    """The configured baseline file, relative paths taken from the configuration's folder."""
+    if not config.baseline:
+        return None
+    path = Path(config.baseline)
+    return path if path.is_absolute() or config.root is None else config.root / path
+
+
+def _apply_baseline(config: Config, findings: Sequence[Finding], path: Path, source: bytes) -> Sequence[Finding]:
+    """Drop baselined findings; baseline entries use paths relative to the project root."""
+    location = baseline_path(config)
+    if location is None or not findings:
+        return findings
+    return _cached_baseline(location).filter(findings, display_path(path, config.root), source)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_baseline(location: Path) -> Any:
+    from . import baseline  # only projects that use a baseline pay for importing it
+
+    return baseline.load_baseline(location)
+
+
+def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[FileResult]:
+    """Scan every file under `paths`, sorted by displayed path; `jobs` > 1 uses processes.
+
+    Paths are shown relative to the working directory, or to the scanned folder when it
+    lies outside the working directory.
+    """
+    work = [(f, _display_base(p)) for p in paths for f in iter_files(p, config)]
+    work = list(dict.fromkeys(work))
+    missing = [FileResult(p, str(p), errors=("no such file or directory",)) for p in paths if not p.exists()]
+    if jobs <= 1 or len(work) < 8:
+        engine = build_engine(config)
+        results = [scan_file(f, base, config, engine) for f, base in work]
+    else:
+        results = list(_parallel(work, config, jobs))
+    return sorted([*results, *missing], key=lambda r: r.relative)
+
+
+def _display_base(root: Path) -> Path:
+    cwd = Path.cwd().resolve()
+    resolved = root.resolve()
+    if resolved.is_relative_to(cwd):
+        return cwd
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+# Each worker process builds its engine once (tree-sitter objects cannot cross processes).
+_worker_engine: Engine | None = None
+_worker_config: Config | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _worker_engine, _worker_config
+    _worker_engine, _worker_config = build_engine(config), config
+
+
+def _scan_in_worker(args: tuple[Path, Path]) -> FileResult:
+    path, base = args
+    assert _worker_engine is not None and _worker_config is not None
+    return scan_file(path, base, _worker_config, _worker_engine)
+
+
+def _parallel(work: list[tuple[Path, Path]], config: Config, jobs: int) -> Iterable[FileResult]:
+    chunk = max(1, len(work) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        yield from pool.map(_scan_in_worker, [(f, base) for f, base in work], chunksize=chunk)

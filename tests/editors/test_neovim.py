@@ -1,0 +1,67 @@
+"""Neovim (Debian's 0.7.2 in CI) running headless with only editors/nvim on its runtimepath.
+
+Set VETLINE_NVIM to run them with another Neovim binary (e.g. 0.11+ for the vim.lsp.enable path).
+The editor side of each test is a Lua script run inside Neovim; it reports what it saw as JSON
+in a file and its exit code says whether it got there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, require_tool, which
+
+pytestmark = pytest.mark.editor
+
+PLUGIN = REPO / "editors" / "nvim"
+SCRIPTS = Path(__file__).parent
+
+
+def run_nvim(script: str, file: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """Open `file` in headless Neovim with the plugin, run `script`, return its JSON report."""
+    nvim = require_tool(os.environ.get("VETLINE_NVIM") or which("nvim"), "Neovim")
+    result_path = tmp_path / "nvim-result.json"
+    env = dict(os.environ, VETLINE_TEST_PYTHON=sys.executable, VETLINE_NVIM_RESULT=str(result_path),
+               XDG_STATE_HOME=str(tmp_path / "state"), XDG_CACHE_HOME=str(tmp_path / "cache"))  # fmt: skip
+    argv = [str(nvim), "--headless", "--clean", "--cmd", f"set runtimepath^={PLUGIN}",
+            "-c", f"luafile {SCRIPTS / script}", str(file)]  # fmt: skip
+    done = subprocess.run(argv, check=False, cwd=file.parent, env=env, capture_output=True, text=True, timeout=120)
+    report = json.loads(result_path.read_text(encoding="utf-8")) if result_path.exists() else {}
+    return done, report
+
+
+def test_neovim_shows_findings_and_applies_quick_fix(vulnerable_workspace: Path, tmp_path: Path) -> None:
+    """Ensure that Neovim gets vetline diagnostics and the quick fix rewrites the buffer and clears them."""
+    done, report = run_nvim("nvim_quickfix.lua", vulnerable_workspace / "app.py", tmp_path)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["diagnostic"]["code"] == "yaml-unsafe-load"
+    assert report["diagnostic"]["line"] == 4  # 0-based: `return yaml.load(data)`
+    assert "yaml.safe_load(data)" in report["text"]
+    assert "yaml.load(" not in report["text"]
+    assert report["cleared"], "the diagnostic stayed after the fix"
+
+
+def test_neovim_attaches_to_python_and_manifests_and_scans_the_workspace(
+    vulnerable_workspace: Path, tmp_path: Path
+) -> None:
+    """Ensure that vetline attaches to Python files and manifests only, and the scan reports unopened files."""
+    (vulnerable_workspace / "requirements-dev.txt").write_text("pyyaml==6.0.1\n", encoding="utf-8")
+    (vulnerable_workspace / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    (vulnerable_workspace / "settings.toml").write_text("debug = true\n", encoding="utf-8")
+    (vulnerable_workspace / "worker.py").write_text("import yaml\nyaml.load(open('x'))\n", encoding="utf-8")
+    done, report = run_nvim("nvim_workspace.lua", vulnerable_workspace / "app.py", tmp_path)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["attached"] == {
+        "app.py": True,
+        "requirements-dev.txt": True,
+        "pyproject.toml": True,
+        "settings.toml": False,
+    }
+    assert report["worker_found"], "no findings for the unopened worker.py after :VetlineScanWorkspace"
+    assert "yaml-unsafe-load" in report["worker_codes"]

@@ -1,0 +1,167 @@
+"""VS Code itself, as code-server in headless Chromium, with the freshly built vetline .vsix.
+
+Each test gets a fresh code-server profile (user data, extensions, settings) under tmp_path,
+installs the .vsix with `--install-extension`, serves the workbench on 127.0.0.1 only, and
+drives it with playwright-core through tests/editors/vscode_driver.mjs, which reports what it
+saw as JSON. Screenshots land in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import (
+    EDITORS_DIR,
+    FINDING_COLUMN,
+    FINDING_LINE,
+    REPO,
+    free_port,
+    process_group,
+    require_tool,
+    which,
+)
+
+pytestmark = pytest.mark.editor
+
+VSCODE_DIR = REPO / "editors" / "vscode"
+DRIVER = Path(__file__).with_name("vscode_driver.mjs")
+STARTUP_TIMEOUT_S = 90
+
+
+@pytest.fixture(scope="session")
+def vsix() -> Path:
+    """The extension built from the current sources (the setup script installed its toolchain)."""
+    require_tool(VSCODE_DIR / "node_modules" / ".bin" / "vsce", "the extension's npm toolchain")
+    subprocess.run(["npm", "run", "package"], cwd=VSCODE_DIR, check=True, capture_output=True)
+    return VSCODE_DIR / "vetline.vsix"
+
+
+@pytest.fixture(scope="session")
+def code_server() -> Path:
+    return require_tool(EDITORS_DIR / "node_modules" / ".bin" / "code-server", "code-server")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    return require_tool(which("chromium"), "Debian's chromium")
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    """Keep code-server's config and logs out of the real $HOME."""
+    env = dict(os.environ)
+    env.update(
+        XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"), XDG_CACHE_HOME=str(home / "cache")
+    )
+    return env
+
+
+def write_user_settings(user_data: Path, interpreter: str) -> None:
+    settings = {
+        "security.workspace.trust.enabled": False,
+        "vetline.interpreter": [interpreter],
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": False,
+        "extensions.autoUpdate": False,
+        "update.mode": "none",
+        "files.autoSave": "off",
+        "chat.disableAIFeatures": True,
+    }
+    (user_data / "User").mkdir(parents=True, exist_ok=True)
+    (user_data / "User" / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"code-server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"code-server did not answer within {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
+
+
+def run_vscode(
+    scenario: str, workspace: Path, interpreter: str, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> dict[str, Any]:
+    """Install the .vsix into a fresh profile, serve `workspace`, run one driver scenario."""
+    user_data, extensions = tmp_path / "user-data", tmp_path / "extensions"
+    env = isolated_env(tmp_path / "home")
+    base = [str(paths["code_server"]), "--user-data-dir", str(user_data), "--extensions-dir", str(extensions)]
+    subprocess.run([*base, "--install-extension", str(paths["vsix"])], check=True, capture_output=True, env=env)
+    write_user_settings(user_data, interpreter)
+    port = free_port()
+    serve = [*base, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
+             "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
+             str(workspace)]  # fmt: skip
+    log = artifacts / f"code-server-{scenario}.log"
+    with process_group(serve, log, env) as proc:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_serving(url, proc, log)
+        config = {
+            "scenario": scenario,
+            "url": f"{url}/?folder={workspace}",
+            "file": "app.py",
+            "position": f"{FINDING_LINE}:{FINDING_COLUMN}",
+            "ruleId": "yaml-unsafe-load",
+            "fixTitle": "safe_load",
+            "artifacts": str(artifacts),
+            "chromium": str(paths["chromium"]),
+            "browserProfile": str(tmp_path / "chromium-profile"),
+            "nodeModulesRoot": str(EDITORS_DIR),
+            "timeoutMs": 60_000,
+            "stepTimeoutMs": 30_000,
+        }
+        config_path = tmp_path / "driver.json"
+        config_path.write_text(json.dumps(config), encoding="utf-8")
+        done = subprocess.run(
+            ["node", str(DRIVER), str(config_path)], check=False, capture_output=True, text=True, timeout=240
+        )
+    sys.stderr.write(done.stderr)
+    result = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
+    assert done.returncode == 0, f"driver failed: {result.get('error', done.stderr)}\nsee {log} and {artifacts}"
+    return result
+
+
+@pytest.fixture
+def paths(vsix: Path, code_server: Path, chromium: Path) -> dict[str, Path]:
+    return {"vsix": vsix, "code_server": code_server, "chromium": chromium}
+
+
+def test_vscode_lists_findings_and_applies_quick_fix(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that VS Code lists vetline findings in the Problems panel and its quick fix rewrites the file."""
+    result = run_vscode("quickfix", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
+    assert any("yaml-unsafe-load" in row and "vetline" in row for row in result["problems"])
+    assert any("safe_load" in action for action in result["actions"])
+    fixed = (vulnerable_workspace / "app.py").read_text(encoding="utf-8")
+    assert "yaml.safe_load(data)" in fixed
+    assert "yaml.load(" not in fixed
+    server_errors = [text for text in result["notifications"] if "Error in server" in text]
+    assert not server_errors, f"the server showed errors while the user worked: {server_errors}"
+
+
+def test_vscode_explains_how_to_install_when_the_server_cannot_start(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that a Python without vetline gives one notification naming the install command."""
+    python = tmp_path / "python-without-vetline"
+    python.write_text("#!/bin/sh\necho 'No module named vetline' >&2\nexit 1\n", encoding="utf-8")
+    python.chmod(0o755)
+    result = run_vscode("notify", vulnerable_workspace, str(python), tmp_path, artifacts, paths)
+    toasts = [text for text in result["notifications"] if "vetline could not start" in text]
+    assert len(toasts) == 1
+    assert "-m pip install vetline" in toasts[0]

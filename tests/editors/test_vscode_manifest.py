@@ -1,0 +1,43 @@
+"""The VS Code extension's manifest agrees with the server and with its own sources (no editor needed)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from conftest import REPO
+
+VSCODE_DIR = REPO / "editors" / "vscode"
+
+
+def manifest() -> dict:
+    return json.loads((VSCODE_DIR / "package.json").read_text(encoding="utf-8"))
+
+
+def test_package_json_settings_match_the_server_schema() -> None:
+    """Ensure that package.json declares exactly the server's settings plus the two launch settings."""
+    check = subprocess.run(
+        [sys.executable, str(VSCODE_DIR / "scripts" / "sync_settings.py"), "--check"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_every_registered_command_is_contributed() -> None:
+    """Ensure that each command the extension registers appears in the command palette, and no other."""
+    source = (VSCODE_DIR / "src" / "extension.ts").read_text(encoding="utf-8")
+    registered = set(re.findall(r"registerCommand\('([\w.]+)'", source))
+    contributed = {command["command"] for command in manifest()["contributes"]["commands"]}
+    assert registered == contributed
+
+
+def test_client_commands_do_not_shadow_server_commands() -> None:
+    """Ensure that no client command reuses an id the server registers (vscode-languageclient registers those)."""
+    from vetline.server.lsp.workspace import ANALYZE_COMMAND, SCAN_COMMAND
+
+    contributed = {command["command"] for command in manifest()["contributes"]["commands"]}
+    assert not contributed & {SCAN_COMMAND, ANALYZE_COMMAND}

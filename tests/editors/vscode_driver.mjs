@@ -1,0 +1,140 @@
+// Drives VS Code (code-server) in headless Chromium for tests/editors/test_vscode.py.
+//
+// Usage: node vscode_driver.mjs <config.json>. The config names the workbench URL, the file to
+// open, the line:column of the finding, the artifacts directory and the scenario:
+//   "quickfix"  wait for vetline findings in the Problems panel, apply the quick fix, save;
+//   "notify"    wait for the "could not start" notification.
+// It prints one JSON line of observations and exits 0; any failure exits 1 with the reason,
+// after saving a screenshot so a red CI run shows what the page looked like.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const require = createRequire(join(config.nodeModulesRoot, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const CHROMIUM_FLAGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-dev-shm-usage',
+];
+
+function log(message) {
+    process.stderr.write(`[driver ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Runs a workbench command through the command palette (F1), as a user would. */
+async function runCommand(page, title) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+}
+
+async function openFile(page, name) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    await page.locator('.monaco-editor .view-lines').first().click();
+}
+
+async function goTo(page, position) {
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${position}`);
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+}
+
+async function problemsRows(page, text) {
+    const rows = page.locator('.markers-panel .monaco-list-row', { hasText: text });
+    await rows.first().waitFor({ timeout: config.timeoutMs });
+    return rows.allInnerTexts();
+}
+
+/** Moves the list focus to the row containing `text` and accepts it (the widget blocks clicks). */
+async function chooseFocused(page, rows, text) {
+    for (let step = 0; step < 10; step++) {
+        const focused = rows.and(page.locator('.focused'));
+        if ((await focused.count()) > 0 && (await focused.first().innerText()).includes(text)) {
+            await page.keyboard.press('Enter');
+            return;
+        }
+        await page.keyboard.press('ArrowDown');
+    }
+    throw new Error(`no code action containing ${JSON.stringify(text)}`);
+}
+
+async function quickFix(page, result) {
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    result.problems = await problemsRows(page, config.ruleId);
+    log(`problems: ${JSON.stringify(result.problems)}`);
+    await page.screenshot({ path: join(config.artifacts, 'vscode-problems.png') });
+    await goTo(page, config.position);
+    await page.keyboard.press('Control+.');
+    const actions = page.locator('.action-widget .monaco-list-row');
+    await actions.first().waitFor();
+    result.actions = await actions.allInnerTexts();
+    log(`code actions: ${JSON.stringify(result.actions)}`);
+    await chooseFocused(page, actions, config.fixTitle);
+    await page.keyboard.press('Control+S');
+    await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
+    result.editorText = await page.locator('.monaco-editor .view-lines').first().innerText();
+    result.notifications = await page.locator('.notification-toast').allInnerTexts();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-fixed.png') });
+}
+
+async function notification(page, result) {
+    const toast = page.locator('.notification-toast', { hasText: 'vetline could not start' });
+    await toast.first().waitFor({ timeout: config.timeoutMs });
+    result.notifications = await page.locator('.notification-toast').allInnerTexts();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-cannot-start.png') });
+}
+
+async function main() {
+    const context = await chromium.launchPersistentContext(config.browserProfile, {
+        executablePath: config.chromium,
+        headless: true,
+        args: CHROMIUM_FLAGS,
+        viewport: { width: 1400, height: 900 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(config.stepTimeoutMs);
+    const result = { scenario: config.scenario };
+    try {
+        await page.goto(config.url);
+        await page.locator('.monaco-workbench').waitFor();
+        await page.locator('.explorer-folders-view .monaco-list-row', { hasText: config.file }).first().waitFor();
+        log('workbench ready');
+        if (config.scenario === 'quickfix') {
+            await openFile(page, config.file);
+            await quickFix(page, result);
+        } else {
+            await openFile(page, config.file);
+            await notification(page, result);
+        }
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+    } catch (error) {
+        await page.screenshot({ path: join(config.artifacts, `vscode-${config.scenario}-failure.png`) }).catch(() => {});
+        result.error = String(error?.stack ?? error);
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        process.exitCode = 1;
+    } finally {
+        await context.close();
+    }
+}
+
+await main();

@@ -1,0 +1,65 @@
+"""Unit tests of the server's document model: incremental edits, trees and inserted blocks."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from vetline.server.lsp.analysis import _reparse
+from vetline.server.lsp.documents import Document, language_of, open_document
+from vetline.server.positions import UTF16
+
+from pathlib import Path
+
+
+def change(line: int, character: int, end_line: int, end_character: int, text: str) -> types.TextDocumentContentChangePartial:
+    rng = types.Range(start=types.Position(line=line, character=character),
+                      end=types.Position(line=end_line, character=end_character))
+    return types.TextDocumentContentChangePartial(range=rng, text=text)
+
+
+def opened(text: str, uri: str = "file:///p/app.py", language: str = "python") -> Document:
+    return open_document(types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text))
+
+
+def test_incremental_changes_update_bytes_and_reuse_the_tree() -> None:
+    """Ensure that edits reach the bytes and the edited tree reparses to the fresh parse."""
+    doc = opened("import yaml\nx = yaml.safe_load(s)\n")
+    doc.tree = _reparse(doc)
+    doc.apply(change(1, 9, 1, 18, "load"), UTF16)
+    assert doc.source == b"import yaml\nx = yaml.load(s)\n"
+    incremental = _reparse(doc)
+    doc.tree = None
+    assert str(incremental.root_node) == str(_reparse(doc).root_node)
+
+
+def test_a_paste_of_three_lines_is_an_inserted_block_that_moves_with_later_edits() -> None:
+    """Ensure that a 3-line insertion is remembered and shifts when text is added before it."""
+    doc = opened("a = 1\n")
+    doc.apply(change(1, 0, 1, 0, "b = 2\nc = 3\nd = 4\n"), UTF16)
+    assert doc.blocks == [[6, 24]]
+    doc.apply(change(0, 0, 0, 0, "# x\n"), UTF16)
+    assert doc.blocks == [[10, 28]] and doc.in_inserted_block(12) and not doc.in_inserted_block(2)
+
+
+def test_typing_a_line_at_a_time_is_not_an_inserted_block() -> None:
+    """Ensure that ordinary typing (one or two lines per edit) never counts as a block."""
+    doc = opened("a = 1\n")
+    doc.apply(change(1, 0, 1, 0, "b = 2\n"), UTF16)
+    doc.apply(change(2, 0, 2, 0, "c = 3\nd = 4"), UTF16)
+    assert doc.blocks == []
+
+
+def test_a_whole_document_change_resets_tree_and_blocks() -> None:
+    """Ensure that a full-text change (no range) replaces everything and forgets blocks."""
+    doc = opened("a = 1\n")
+    doc.apply(change(1, 0, 1, 0, "b\nc\nd\n"), UTF16)
+    doc.apply(types.TextDocumentContentChangeWholeDocument(text="z = 0\n"), UTF16)
+    assert doc.source == b"z = 0\n" and doc.blocks == [] and doc.tree is None
+
+
+def test_language_comes_from_the_client_or_the_file_name() -> None:
+    """Ensure that unknown client language ids fall back to vetline's file-name table."""
+    assert language_of("python", None) == "python"
+    assert language_of("plaintext", Path("/p/requirements-dev.txt")) == "pip-requirements"
+    assert language_of("json", Path("/p/package.json")) == "json"
+    assert language_of("markdown", Path("/p/README.md")) is None
