@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from lsprotocol import types
-
 from vetline.rules.model import Confidence, Edit, Finding, Fix, Rule, Severity
 
 from .positions import LineIndex

@@ -26,12 +26,17 @@ from typing import Any
 
 from vetline import __version__
 from vetline.rules.dependencies import _data
+from vetline.rules.dependencies._advisories import package_key
 from vetline.rules.dependencies._index import NameIndex, project_names
+from vetline.rules.dependencies._manifests import parse_package_lock, parse_pipfile_lock
 from vetline.rules.dependencies._project import project_in
+from vetline.rules.dependencies._toml_manifests import parse_toml_lock
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
 TIMEOUT = 30.0
 LIMITS = {"index": 256 << 20, "popular": 32 << 20, "advisories": 32 << 20, "record": 4 << 20}
+_LOCK_PARSERS = {"poetry.lock": parse_toml_lock, "uv.lock": parse_toml_lock, "Pipfile.lock": parse_pipfile_lock,
+                 "package-lock.json": parse_package_lock}
 MAX_RECORDS = 2000  # advisory records fetched per update; the rest is reported, not silently dropped
 
 
@@ -227,6 +232,13 @@ def update(options: Mapping[str, Any], project: Path, only: Iterable[str] = ("in
 
 
 def declared_packages(folder: Path) -> list[tuple[str, str]]:
-    """(name, OSV ecosystem) of every package the project's manifests declare: all that is sent."""
+    """(name, OSV ecosystem) of every package the project's manifests and lock files name.
+
+    This list is all that leaves the machine for advisories: names, never versions or code.
+    """
     found = project_in(folder)
-    return sorted({(n, "PyPI") for n in found.declared} | {(n, "npm") for n in found.declared_npm})
+    names = {(n, "PyPI") for n in found.declared} | {(n, "npm") for n in found.declared_npm}
+    for lock, parse in _LOCK_PARSERS.items():
+        if (folder / lock).is_file():
+            names |= {(package_key(r.name, r.ecosystem), r.ecosystem) for r in parse((folder / lock).read_bytes())}
+    return sorted(names)

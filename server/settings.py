@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import ConfigError, parse as parse_config
+from .config import ConfigError
+from .config import parse as parse_config
 
 RUN_MODES = ("onType", "onSave", "manual")
 LOG_LEVELS = ("error", "warning", "info", "debug")

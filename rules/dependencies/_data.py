@@ -10,6 +10,7 @@ only on the file, the project and the bundled popular lists.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -91,8 +92,13 @@ def cache_dir() -> Path:
 
 def cache_file(kind: str, url: str) -> Path:
     """Where the last download of `url` (an index, popular list or advisory set) is kept."""
+    return _cache_file(kind, url, str(cache_dir()))
+
+
+@functools.lru_cache(maxsize=64)
+def _cache_file(kind: str, url: str, base: str) -> Path:
     digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return cache_dir() / f"{kind}-{digest}"
+    return Path(base) / f"{kind}-{digest}"
 
 
 def is_url(value: str) -> bool:
@@ -134,6 +140,18 @@ def advisories(settings: Settings) -> dict[tuple[str, str], list[Mapping[str, An
     """OSV records by (ecosystem, package), from a directory, a zip, or the advisory cache."""
     path = local_source(settings, "advisories", settings.advisories)
     return (_cached(path, _load_osv) if path is not None else None) or {}
+
+
+def missing_data(options: Mapping[str, Any] | None) -> list[str]:
+    """What the checks will lack under these engine options, for a front end to say once.
+
+    (The rules themselves only log; a CLI with worker processes should call this up front.)
+    """
+    settings = Settings.from_options(options or {})
+    missing = []
+    if not isinstance(settings.index, tuple) and _cached(local_source(settings, "index", settings.index), load_index) is None:
+        missing.append("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
+    return missing
 
 
 def note_once(message: str) -> None:

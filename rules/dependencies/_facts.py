@@ -18,17 +18,19 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..context import FileContext
-from . import _imports, _names
+from . import _data, _imports, _names
 from ._data import Settings
-from ._manifests import Requirement, parse_package_json, parse_package_lock, parse_requirements
+from ._manifests import Requirement, parse_package_json, parse_package_lock, parse_pipfile_lock, parse_requirements
 from ._project import Project, project_for, project_settings
-from ._toml_manifests import TomlManifest, parse_pyproject, parse_script
+from ._toml_manifests import TomlManifest, parse_pyproject, parse_script, parse_toml_lock
+from ._typosquat import Squats, squats
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+LOCK_FILES = frozenset({"package-lock.json", "poetry.lock", "uv.lock", "Pipfile.lock"})
 _CACHE_ATTRIBUTE = "_vetline_dependency_facts"  # memo on the FileContext: one computation per file
 
 
@@ -54,6 +56,42 @@ class Facts:
     script: TomlManifest | None = None
     subjects: list[Subject] = field(default_factory=list)
     undeclared: list[tuple[_imports.Import, str]] = field(default_factory=list)  # with its distribution
+    _memo: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def judges_imports(self) -> bool:
+        """Whether an import's name says which package it is: only inside a project or a script.
+
+        Elsewhere (a loose file, an interpreter's own library) modules come from `sys.path`
+        tricks vetline cannot see, so a name near a popular one is no evidence of a typosquat.
+        """
+        return self.script is not None or self.project.folder is not None
+
+    # The data views below are looked up once per file, whatever the number of imports.
+    def popular(self, ecosystem: str) -> Squats:
+        """Typosquat tables over the popular names of `ecosystem`."""
+        key = ("squats", ecosystem)
+        if key not in self._memo:
+            self._memo[key] = squats(_data.popular(self.settings, ecosystem))
+        return self._memo[key]
+
+    def index(self) -> Any:
+        """The registry index (`in` works on it), or None when there is none."""
+        if "index" not in self._memo:
+            self._memo["index"] = _data.index(self.settings)
+        return self._memo["index"]
+
+    def registered(self, name: str) -> bool:
+        """True when the index lists `name` (memoised: a file names a package many times)."""
+        key = ("registered", name)
+        if key not in self._memo:
+            self._memo[key] = name in self.index()
+        return self._memo[key]
+
+    def advisories(self) -> dict[tuple[str, str], list[Any]]:
+        if "advisories" not in self._memo:
+            self._memo["advisories"] = _data.advisories(self.settings)
+        return self._memo["advisories"]
 
 
 def facts(ctx: FileContext) -> Facts:
@@ -66,23 +104,35 @@ def facts(ctx: FileContext) -> Facts:
 
 
 def _compute(ctx: FileContext) -> Facts:
-    folder = Path(ctx.path).parent if ctx.path else None
+    """Facts of one file; the project is looked up only when the file names a package at all."""
+    engine = ctx.options.get("dependencies")
+    if ctx.language == "python":
+        assert ctx.tree is not None
+        script = parse_script(ctx.source) if b"# /// script" in ctx.source else None
+        found = [i for i in _imports.imports(ctx.tree.root_node) if not i.relative and i.top not in _imports.STDLIB]
+        if not found and script is None:
+            return Facts(Settings.from_options(engine), Project())
+        project = project_for(ctx.path)
+        in_file = script.settings if script is not None else None
+        return _python(ctx, Facts(_layered(ctx, engine, project, in_file), project, script), found)
+    requirements = _manifest_requirements(ctx)
+    if not requirements:
+        return Facts(Settings.from_options(engine), Project())
+    own = _own_settings(ctx.source) if ctx.language == "toml" else None
+    facts = Facts(_layered(ctx, engine, project_for(ctx.path), own), Project())
+    locked = PurePath(ctx.path).name in LOCK_FILES
+    facts.subjects = [_manifest_subject(r, locked) for r in requirements]
+    return facts
+
+
+def _layered(ctx: FileContext, engine: Any, project: Project, in_file: dict[str, Any] | None) -> Settings:
     layers: list[dict[str, Any]] = []
-    project = project_for(ctx.path)
     if (own_project := project_settings(project.folder)) is not None:
         layers.append(own_project)
-    if ctx.language == "python":
-        script = parse_script(ctx.source) if b"# /// script" in ctx.source else None
-        if script is not None and script.settings:
-            layers.append({**script.settings, "root": str(folder) if folder else None})
-        settings = _settings(ctx.options.get("dependencies"), layers, own_project is not None)
-        return _python(ctx, Facts(settings, project, script))
-    if ctx.language == "toml" and (own := _own_settings(ctx.source)) is not None:
-        layers.append({**own, "root": str(folder) if folder else None})
-    facts = Facts(_settings(ctx.options.get("dependencies"), layers, own_project is not None), Project())
-    locked = PurePath(ctx.path).name == "package-lock.json"
-    facts.subjects = [_manifest_subject(r, locked) for r in _manifest_requirements(ctx)]
-    return facts
+    if in_file:
+        folder = Path(ctx.path).parent if ctx.path else None
+        layers.append({**in_file, "root": str(folder) if folder else None})
+    return _settings(engine, layers, own_project is not None)
 
 
 def _settings(engine: Any, layers: list[dict[str, Any]], project_configured: bool) -> Settings:
@@ -112,29 +162,37 @@ def _own_settings(source: bytes) -> dict[str, Any] | None:
     return dict(table) if isinstance(table, dict) else None
 
 
-def _python(ctx: FileContext, facts: Facts) -> Facts:
+def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> Facts:
     project, script = facts.project, facts.script
     declared = frozenset(_names.normalize(r.name) for r in script.requirements) if script else project.declared
     can_declare = script is not None or (project.has_manifest and not project.opaque)
     folders = tuple(f for f in (Path(ctx.path).parent if ctx.path else None, project.folder) if f is not None)
-    folders += tuple(f / "src" for f in folders)
-    assert ctx.tree is not None
-    for found in _imports.imports(ctx.tree.root_node):
-        if found.relative or found.top in _imports.STDLIB or _imports.is_local(found.module, folders):
+    local = _imports.local_names((*folders, *(f / "src" for f in folders)))
+    resolved: dict[str, tuple[str, bool, bool] | None] = {}  # one decision per module per file
+    for found in imports:
+        if found.top in local:
             continue
-        if _names.normalize(found.top) in project.own_names:
+        if found.module not in resolved:
+            resolved[found.module] = _resolve(found, declared, project.own_names)
+        if (decision := resolved[found.module]) is None:
             continue
-        candidates = _names.distributions(found.module)
-        match = next((c for c in candidates if c in declared), None) or _declared_alias(found.top, declared)
-        name = match or candidates[0]
-        mapped = match is not None or _names.is_mapped(found.module)
-        facts.subjects.append(Subject(name, "PyPI", found.start, found.end, found.module, match is not None, mapped))
-        if match is None and can_declare and not found.optional:
+        name, is_declared, mapped = decision
+        facts.subjects.append(Subject(name, "PyPI", found.start, found.end, found.module, is_declared, mapped))
+        if not is_declared and can_declare and not found.optional:
             facts.undeclared.append((found, name))
     if script is not None:
         facts.subjects.extend(_manifest_subject(r, False) for r in script.requirements)
     facts.subjects.sort(key=lambda s: s.start)
     return facts
+
+
+def _resolve(found: _imports.Import, declared: frozenset[str], own: frozenset[str]) -> tuple[str, bool, bool] | None:
+    """(distribution, declared?, mapped?) for a third-party import; None for the project itself."""
+    if _names.normalize(found.top) in own:
+        return None
+    candidates = _names.distributions(found.module)
+    match = next((c for c in candidates if c in declared), None) or _declared_alias(found.top, declared)
+    return match or candidates[0], match is not None, match is not None or _names.is_mapped(found.module)
 
 
 def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
@@ -150,6 +208,10 @@ def _manifest_requirements(ctx: FileContext) -> list[Requirement]:
     base = PurePath(ctx.path).name
     if ctx.language == "pip-requirements":
         return parse_requirements(ctx.source)
+    if base in ("poetry.lock", "uv.lock"):
+        return parse_toml_lock(ctx.source)
+    if base == "Pipfile.lock":
+        return parse_pipfile_lock(ctx.source)
     if ctx.language == "toml" and base != "Pipfile":
         return parse_pyproject(ctx.source).requirements
     if ctx.language == "json" and base == "package.json":

@@ -14,17 +14,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import tree_sitter
 from tree_sitter import Node
 
+from .. import languages
 from ._names import NAMESPACE_ROOTS
 
-_CONTAINERS = frozenset({
-    "module", "block", "if_statement", "elif_clause", "else_clause", "try_statement",
-    "except_clause", "except_group_clause", "finally_clause", "with_statement", "function_definition",
-    "class_definition", "decorated_definition", "for_statement", "while_statement",
-})
 _IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError", "Exception", "BaseException")
-STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__", "_typeshed"}
+# `test` (CPython's own test suite) ships with the interpreter but is left out of stdlib_module_names.
+STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__", "_typeshed", "test", "__hello__", "__phello__"}
 
 
 @dataclass(frozen=True)
@@ -37,27 +35,34 @@ class Import:
     relative: bool = False
     optional: bool = False  # guarded by `except ImportError`
 
-    @property
+    @functools.cached_property
     def top(self) -> str:
         return self.module.split(".")[0]
 
 
 def imports(root: Node) -> list[Import]:
-    """Every import of the file in source order."""
+    """Every import of the file in source order (one query run in C, then a short parent walk)."""
     found: list[Import] = []
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, optional = stack.pop()
-        if node.type == "import_statement":
-            found.extend(_plain(node, optional))
-        elif node.type == "import_from_statement":
-            found.extend(_from(node, optional))
-        elif node.type in _CONTAINERS or node.is_error:
-            guarded = optional or (node.type == "try_statement" and _catches_import_error(node))
-            for child in node.named_children:
-                inner = guarded if node.type == "try_statement" and child.type == "block" else optional
-                stack.append((child, inner))
+    for _, captures in tree_sitter.QueryCursor(_import_query()).matches(root):
+        node = captures["import"][0]
+        optional = _optional(node)
+        found.extend(_plain(node, optional) if node.type == "import_statement" else _from(node, optional))
     return sorted(found, key=lambda i: i.start)
+
+
+@functools.cache
+def _import_query() -> tree_sitter.Query:
+    return tree_sitter.Query(languages.grammar("python"), "(import_statement) @import (import_from_statement) @import")
+
+
+def _optional(node: Node) -> bool:
+    """True inside the body of a `try` whose handlers catch ImportError (or everything)."""
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type == "try_statement" and child.type == "block" and _catches_import_error(parent):
+            return True
+        child, parent = parent, parent.parent
+    return False
 
 
 def _plain(node: Node, optional: bool) -> list[Import]:
@@ -93,10 +98,9 @@ def _catches_import_error(try_node: Node) -> bool:
     return False
 
 
-def is_local(module: str, folders: tuple[Path, ...]) -> bool:
-    """True when the top-level name is a module or package in one of `folders`."""
-    top = module.split(".")[0]
-    return any(top in module_names(str(folder)) for folder in folders)
+def local_names(folders: tuple[Path, ...]) -> frozenset[str]:
+    """Every top-level name importable from `folders` (modules and packages found there)."""
+    return frozenset().union(*(module_names(str(folder)) for folder in folders))
 
 
 def module_names(folder: str) -> frozenset[str]:

@@ -29,6 +29,11 @@ class NameIndex:
         starts.extend(m.end() for m in _NEWLINE.finditer(self._blob))
         self._starts = starts  # the last entry is the end of the blob
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the index itself (the blob and the offset table)."""
+        return len(self._blob) + self._starts.itemsize * len(self._starts)
+
     def __len__(self) -> int:
         return len(self._starts) - 1
 

@@ -116,3 +116,17 @@ def parse_package_lock(source: bytes) -> list[Requirement]:
         name = match.group("name").decode(errors="replace")
         found.append(Requirement(name, "npm", match.start("name"), match.end("name"), version, version_start, version_end))
     return found
+
+
+_PIPFILE_LOCK = re.compile(rb'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)"\s*:\s*\{[^{}]*?"version"\s*:\s*"==(?P<version>[^"]+)"')
+
+
+def parse_pipfile_lock(source: bytes) -> list[Requirement]:
+    """The `default` and `develop` entries of a Pipfile.lock with their `==` versions."""
+    found = []
+    for match in _PIPFILE_LOCK.finditer(source):
+        name = match.group("name").decode()
+        version = match.group("version").decode()
+        found.append(Requirement(name, "PyPI", match.start("name"), match.end("name"), version,
+                                 match.start("version"), match.end("version")))
+    return found

@@ -86,6 +86,7 @@ def installed() -> dict[str, tuple[str, ...]]:
     return {module: tuple(sorted({normalize(d) for d in dists})) for module, dists in mapping.items()}
 
 
+@functools.lru_cache(maxsize=4096)
 def distributions(module: str) -> tuple[str, ...]:
     """Candidate normalised distributions providing dotted `module`, most specific first.
 
@@ -122,6 +123,7 @@ def primary(module: str) -> str:
     return distributions(module)[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def is_mapped(module: str) -> bool:
     """True when the table or installed metadata (not a guess) names the module's project."""
     top = module.split(".")[0]

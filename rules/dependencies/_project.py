@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import configparser
 import functools
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -48,11 +49,12 @@ def find_folder(path: str) -> Path | None:
     file = Path(path)
     if not path or not (file.is_file() or (file.is_absolute() and file.parent.is_dir())):
         return None
-    for folder in (file.resolve().parent, *file.resolve().parent.parents):
-        names = _manifest_names(folder)
+    start = file.resolve().parent
+    for folder in (start, *start.parents):
+        names, repository_root = _listing(str(folder))
         if names:
             return folder
-        if (folder / ".git").exists():
+        if repository_root:
             return None
     return None
 
@@ -100,12 +102,31 @@ def _settings_table(path: Path, mtime: int, size: int) -> dict | None:
     return dict(table) if isinstance(table, dict) else None
 
 
-def _manifest_names(folder: Path) -> list[str]:
+def _manifest_names(folder: Path) -> tuple[str, ...]:
+    return _listing(str(folder))[0]
+
+
+def _listing(folder: str) -> tuple[tuple[str, ...], bool]:
+    """The manifest files in a folder and whether it is a repository root (cached by mtime)."""
     try:
-        names = [p.name for p in folder.iterdir() if p.is_file()]
+        stamp = os.stat(folder).st_mtime_ns
     except OSError:
-        return []
-    return [n for n in names if n in PYTHON_MANIFESTS or n == "package.json" or _is_requirements(n)]
+        return (), False
+    return _read_listing(folder, stamp)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_listing(folder: str, stamp: int) -> tuple[tuple[str, ...], bool]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return (), False
+    names = tuple(sorted(e.name for e in entries if _is_manifest(e.name) and e.is_file()))
+    return names, any(e.name == ".git" for e in entries)
+
+
+def _is_manifest(name: str) -> bool:
+    return name in PYTHON_MANIFESTS or name == "package.json" or _is_requirements(name)
 
 
 def _is_requirements(name: str) -> bool:

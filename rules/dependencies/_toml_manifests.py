@@ -177,3 +177,23 @@ def insert_item(source: bytes, array: tuple[int, int], item: str, prefix: bytes 
     if source[last : last + 1] in (b",", b"["):
         return last + 1, f"{lead}{quoted},"
     return last + 1, f",{lead}{quoted}"
+
+
+_LOCK_ENTRY = re.compile(rb'(?m)^\[\[package\]\]\s*\n(?P<body>(?:(?!\[)[^\n]*\n?)*)')
+_LOCK_FIELD = re.compile(rb'(?m)^(?P<key>name|version)[ \t]*=[ \t]*"(?P<value>[^"\n]*)"')
+
+
+def parse_toml_lock(source: bytes) -> list[Requirement]:
+    """The `[[package]]` entries (name and exact version) of poetry.lock or uv.lock."""
+    found = []
+    for entry in _LOCK_ENTRY.finditer(source):
+        fields = {m.group("key"): m for m in _LOCK_FIELD.finditer(source, entry.start("body"), entry.end("body"))}
+        name, version = fields.get(b"name"), fields.get(b"version")
+        if name is None:
+            continue
+        requirement = Requirement(name.group("value").decode(), "PyPI", name.start("value"), name.end("value"))
+        if version is not None:
+            requirement = Requirement(requirement.name, "PyPI", requirement.start, requirement.end,
+                                      version.group("value").decode(), version.start("value"), version.end("value"))
+        found.append(requirement)
+    return found

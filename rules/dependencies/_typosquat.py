@@ -27,6 +27,7 @@ class Squats:
         self._deletions: dict[str, list[str]] = {}
         self._joined: dict[str, str] = {}
         self._bare: dict[str, str] = {}
+        self._answers: dict[str, str | None] = {}
         for name in self.popular:
             for variant in _deletions(name):
                 self._deletions.setdefault(variant, []).append(name)
@@ -35,6 +36,11 @@ class Squats:
 
     def target(self, name: str) -> str | None:
         """The popular project `name` imitates, or None (also None for popular names)."""
+        if name not in self._answers:
+            self._answers[name] = self._target(name)
+        return self._answers[name]
+
+    def _target(self, name: str) -> str | None:
         if name in self.popular:
             return None
         candidates = self._candidates(name)

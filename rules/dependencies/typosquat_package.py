@@ -5,9 +5,7 @@ from __future__ import annotations
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
-from . import _data
 from ._facts import Subject, facts, import_name
-from ._typosquat import squats
 
 
 def find_typosquats(ctx: FileContext) -> list[Finding]:
@@ -16,7 +14,9 @@ def find_typosquats(ctx: FileContext) -> list[Finding]:
     for subject in known.subjects:
         if subject.locked or subject.name in known.settings.allow:
             continue
-        target = squats(_data.popular(known.settings, subject.ecosystem)).target(subject.name)
+        if subject.module is not None and not known.judges_imports:
+            continue
+        target = known.popular(subject.ecosystem).target(subject.name)
         if target is not None:
             found.append(_finding(ctx, subject, target))
     return found
@@ -68,7 +68,6 @@ RULE = Rule(
     confidence=Confidence.MEDIUM,
     languages=frozenset({"python", "pip-requirements", "toml", "json"}),
     scan=find_typosquats,
-    fix=None,
     fixable=True,
     message="The package name is one typo away from a popular package.",
     docs="""## Why is this bad?
@@ -79,7 +78,9 @@ the developer's or CI's credentials.
 
 vetline flags a name within one edit (insertion, deletion, substitution or a swap of
 neighbouring letters), a separator change (`scikitlearn`) or a `python-`/`py` prefix or
-suffix confusion of a popular package, when the name is not itself popular. Popular names
+suffix confusion of a popular package, when the name is not itself popular. Import lines are
+judged inside a project (a folder with a manifest) or a PEP 723 script, where imports name
+packages; a loose file's imports may come from anywhere on `sys.path`. Popular names
 come from the bundled list and, when configured, the `popular` source of
 `[tool.vetline.dependencies]` (the top-pypi-packages format). Names in `allow` are trusted.
 
@@ -96,6 +97,9 @@ Unsafe: it changes which package is installed and imported; review the replaceme
         "https://github.com/DataDog/guarddog",
     ),
     examples="""
+# /// script
+# dependencies = []
+# ///
 # ruleid: typosquat-package
 import reqeusts
 # ruleid: typosquat-package

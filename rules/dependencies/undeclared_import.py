@@ -8,31 +8,31 @@ from pathlib import Path
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
-from . import _data
 from ._facts import Facts, facts
 from ._names import canonical, normalize
 from ._toml_manifests import insert_item, parse_pyproject
-from ._typosquat import squats
 
 
 def find_undeclared(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     found = []
+    fixes: dict[str, Fix | None] = {}
     for imported, normalized in known.undeclared:
         name = canonical(normalized)
         where = "the script's dependencies" if known.script else "the project's manifests"
         message = f"`{imported.module}` is imported but `{name}` is not declared in {where}, so nobody vetted or pinned it."
-        fix = _fix(ctx, known, name)
+        if name not in fixes:
+            fixes[name] = _fix(ctx, known, name)
+        fix = fixes[name]
         found.append(make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fix, data={"package": name}))
     return found
 
 
 def _fix(ctx: FileContext, known: Facts, name: str) -> Fix | None:
     """Declare `name` where the project declares things; never for a look-alike of a popular name."""
-    if squats(_data.popular(known.settings, "PyPI")).target(normalize(name)) is not None:
+    if known.popular("PyPI").target(normalize(name)) is not None:
         return None
-    registry = _data.index(known.settings)
-    if registry is not None and normalize(name) not in registry:
+    if known.index() is not None and not known.registered(normalize(name)):
         return None  # never offer to install a name the registry does not have (unknown-package)
     if known.script is not None and known.script.array is not None:
         position, text = insert_item(ctx.source, known.script.array, name, prefix=b"#")

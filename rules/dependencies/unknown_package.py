@@ -7,18 +7,19 @@ from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
 from . import _data
 from ._facts import Subject, facts
-from ._typosquat import squats
 
 
 def find_unknown(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
-    names = _data.index(known.settings)
+    names = known.index()
     if names is None:  # no index: skip quietly (noted once) rather than guess
         return []
-    popular = squats(_data.popular(known.settings, "PyPI"))
+    popular = known.popular("PyPI")
     found = []
     for subject in known.subjects:
-        if not _checkable(subject, known.settings) or subject.name in names:
+        if subject.module is not None and not known.judges_imports:
+            continue
+        if not _checkable(subject, known.settings) or known.registered(subject.name):
             continue
         if popular.target(subject.name) is not None:
             continue  # typosquat-package reports it, with a better message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
-from . import _advisories, _data, _versions
+from . import _advisories, _versions
 from ._facts import Subject, facts
 
 _SEVERITY = {"critical": Severity.HIGH, "high": Severity.HIGH, "moderate": Severity.MEDIUM, "medium": Severity.MEDIUM, "low": Severity.LOW}
@@ -16,7 +16,7 @@ def find_vulnerable(ctx: FileContext) -> list[Finding]:
     pinned = [s for s in known.subjects if s.requirement is not None and s.requirement.version]
     if not pinned:
         return []
-    records = _data.advisories(known.settings)
+    records = known.advisories()
     found = []
     for subject in pinned:
         key = (subject.ecosystem, _advisories.package_key(subject.name, subject.ecosystem))

@@ -15,7 +15,7 @@ from ..analysis.nodes import argument, keyword_arg
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ._built_strings import definition, escaped, is_built
+from ._expressions import definition, escaped, is_built
 
 PYTHON_LDAP = frozenset({"search", "search_s", "search_st", "search_ext", "search_ext_s"})
 ESCAPERS = frozenset({"escape_filter_chars", "filter_format"})

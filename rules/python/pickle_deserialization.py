@@ -14,6 +14,7 @@ from ..analysis.sinks import taint_verdict
 from ..analysis.taint_tables import FILE_READ
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ._expressions import definition
 
 # Loader name -> the keyword under which the data may be passed instead of position 0.
 DATA_KEYWORD = {"load": "file", "loads": "data", "Unpickler": "file", "open": "filename",
@@ -27,40 +28,29 @@ LOADERS = frozenset(
 )
 OPENERS = frozenset({"open", "io.open", "builtins.open", "gzip.open", "bz2.open", "lzma.open"})
 CONSEQUENCE = "unpickling runs any code the data holds"
+# `loads(dumps(x))` round-trips an object this process made (copying, tests): nothing to load from outside.
+SERIALIZERS = frozenset({f"{module}.dumps" for module in (*PICKLE_MODULES, "marshal")} | {"jsonpickle.encode"})
 
 
 def _opened_path(match: Match, node: Node | None) -> Node | None:
-    """The path of `open(path)`, given inline or bound by `with open(path) as f`; else None."""
-    if node is not None and node.type == "identifier":
-        node = _with_binding(node)
-    if node is None or node.type != "call":
+    """The path of `open(path)`, given inline, assigned, or bound by `with open(path) as f`."""
+    opened = definition(node)
+    if opened is None or opened.type != "call":
         return None
-    opener = match.ctx.qualified_name(node.child_by_field_name("function"))
-    return argument(node.child_by_field_name("arguments"), 0, "file") if opener in OPENERS else None
-
-
-def _with_binding(name: Node) -> Node | None:
-    """The value of an enclosing `with value as name` clause, if any."""
-    current = name.parent
-    while current is not None and current.type != "function_definition":
-        clauses = [c for c in current.named_children if c.type == "with_clause"] if current.type == "with_statement" else []
-        for item in (item for clause in clauses for item in clause.named_children):
-            value = item.child_by_field_name("value")
-            if value is not None and value.type == "as_pattern" and _alias(value) == name.text:
-                return value.named_children[0]
-        current = current.parent
-    return None
-
-
-def _alias(pattern: Node) -> bytes | None:
-    alias = pattern.child_by_field_name("alias")
-    return alias.text if alias is not None else None
+    opener = match.ctx.qualified_name(opened.child_by_field_name("function"))
+    return argument(opened.child_by_field_name("arguments"), 0, "file") if opener in OPENERS else None
 
 
 def _data(match: Match, name: str) -> Node | None:
     keyword = "filename" if name.endswith("joblib.load") else DATA_KEYWORD.get(name.rsplit(".", 1)[-1])
     data = argument(match.node("args"), 0, keyword)
     return _opened_path(match, data) or data
+
+
+def _round_trip(match: Match, data: Node | None) -> bool:
+    made_by = definition(data)
+    callee = made_by.child_by_field_name("function") if made_by is not None and made_by.type == "call" else None
+    return callee is not None and match.ctx.qualified_name(callee) in SERIALIZERS
 
 
 def loads_untrusted_objects(match: Match) -> Report | None:
@@ -70,6 +60,8 @@ def loads_untrusted_objects(match: Match) -> Report | None:
         if allow is None or is_false(allow):
             return None  # numpy refuses object arrays unless allow_pickle is switched on
     sink, data = f"`{name}`", _data(match, name)
+    if _round_trip(match, data):
+        return None
     if data is not None and match.ctx.taint.origin(data).source == FILE_READ:
         return Report(confidence=Confidence.MEDIUM, message=f"Bytes read from a file reach {sink}: {CONSEQUENCE}; "
                       "make sure nothing untrusted can write that file.")
@@ -160,6 +152,11 @@ def load_cache(sock):
 arrays = np.load(upload, allow_pickle=True)
 # ok: pickle-deserialization
 arrays = np.load(upload), np.load(upload, allow_pickle=False), pickle.dumps(state), jsonpickle.encode(state)
+# ok: pickle-deserialization
+clone = pickle.loads(pickle.dumps(model))
+blob = dill.dumps(model)
+# ok: pickle-deserialization
+clone = dill.loads(blob)
 # ruleid: pickle-deserialization
 index = pickle.loads(pathlib.Path(index_path).read_bytes())
 @app.post("/signed")

@@ -13,7 +13,7 @@ from ..analysis.nodes import argument
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ._built_strings import definition, is_built
+from ._expressions import definition, is_built
 
 XPATH_CALLS = frozenset({".xpath", "lxml.etree.XPath", "lxml.etree.ETXPath"})
 PATH_METHODS = frozenset({"find", "findall", "findtext", "iterfind"})
@@ -45,7 +45,7 @@ RULE = Rule(
     category=Category.INJECTION,
     cwe=(643,),
     owasp=("A03:2021",),
-    severity=Severity.MEDIUM,
+    severity=Severity.HIGH,
     confidence=Confidence.HIGH,
     languages=frozenset({"python"}),
     calls=XPATH_CALLS | {f".{name}" for name in PATH_METHODS},

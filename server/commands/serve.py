@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if address is None:
         server.start_io()
     else:
+        logging.getLogger("pygls.server").setLevel(logging.INFO)  # prints "Serving on ..." once bound
         server.start_tcp(*address)
     return 0
 

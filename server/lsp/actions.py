@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
-
 from vetline.rules.model import Edit, Finding, Fix
 
 from ..convert import SOURCE, fix_from_data

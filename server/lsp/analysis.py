@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vetline.rules import languages
+from vetline.rules.engine import Engine
 from vetline.rules.model import Finding
 
 from ..config import Config
 from ..convert import notice, to_diagnostic
+from . import incremental
 from .documents import Document, Result
 
 if TYPE_CHECKING:
@@ -36,17 +38,21 @@ def current_result(ls: VetlineServer, doc: Document) -> Result:
     return doc.result
 
 
-def analyse(ls: VetlineServer, doc: Document) -> Result:
-    """Analyse the buffer as it is now; failures give an empty result, never an exception."""
+def analyse(ls: VetlineServer, doc: Document, full: bool = False) -> Result:
+    """Analyse the buffer as it is now (only its edited definitions unless `full`).
+
+    Failures give an empty result, never an exception.
+    """
     result_id = f"{doc.version}.{next(_ids)}"
     try:
-        return _analyse(ls, doc, result_id)
+        return _analyse(ls, doc, result_id, full)
     except Exception:
+        doc.base = None  # start from scratch next time
         log.exception("analysing %s failed; no diagnostics for this version", doc.uri)
         return Result(doc.version, result_id)
 
 
-def _analyse(ls: VetlineServer, doc: Document, result_id: str) -> Result:
+def _analyse(ls: VetlineServer, doc: Document, result_id: str, full: bool) -> Result:
     if doc.language is None:
         return Result(doc.version, result_id)
     config = ls.projects.config_for(doc.path)
@@ -54,16 +60,32 @@ def _analyse(ls: VetlineServer, doc: Document, result_id: str) -> Result:
         message = f"vetline did not analyse this file: {len(doc.source):,} bytes is over `maxFileSize` ({config.max_file_size:,})"
         return Result(doc.version, result_id, (), [notice(doc.index, ls.encoding, message, TOO_LARGE)])
     engine = ls.projects.engine_for(doc.path)
-    tree = _reparse(doc)
-    analysis = engine.analyze(doc.source, doc.language, str(doc.path or doc.uri), tree=tree)
-    doc.tree = analysis.tree
-    findings = _without_baselined(ls, config, analysis.findings, doc)
+    findings, partial = _incremental(doc, engine) if not full else (None, False)
+    if findings is None:
+        analysis = engine.analyze(doc.source, doc.language, str(doc.path or doc.uri), tree=_reparse(doc))
+        doc.tree = analysis.tree
+        findings = analysis.findings
+    doc.analysed(findings)
+    reported = _without_baselined(ls, config, findings, doc)
     rules = {rule.id: rule for rule in engine.rules}
     diagnostics = [
         to_diagnostic(f, doc.index, ls.encoding, doc.version, rules.get(f.rule_id), doc.in_inserted_block(f.start_byte))
-        for f in findings
+        for f in reported
     ]
-    return Result(doc.version, result_id, tuple(findings), diagnostics)
+    return Result(doc.version, result_id, tuple(reported), diagnostics, partial)
+
+
+def _incremental(doc: Document, engine: Engine) -> tuple[tuple[Finding, ...] | None, bool]:
+    """Findings from re-analysing only the edited definitions, or (None, False) to go full."""
+    planned = incremental.plan(doc)
+    if planned is None:
+        return None, False
+    ranges, spans = planned
+    tree = incremental.parse(doc, ranges, spans)
+    if tree is None:
+        return None, False
+    analysis = engine.analyze(doc.source, doc.language or "", str(doc.path or doc.uri), tree=tree)
+    return incremental.merge(doc, analysis.findings, ranges), True
 
 
 def _reparse(doc: Document) -> Any:
@@ -88,7 +110,7 @@ def _without_baselined(ls: VetlineServer, config: Config, findings: Sequence[Fin
     try:
         loaded = _load_baseline(location, location.stat().st_mtime_ns)
         return loaded.filter(list(findings), display_path(doc.path, config.root or Path.cwd()), doc.source)
-    except Exception as error:  # a missing or broken baseline must not hide every finding
+    except Exception as error:  # noqa: BLE001 - a missing or broken baseline must not hide every finding
         ls.show_once(f"vetline: cannot use baseline {location}: {type(error).__name__}; it is ignored")
         return findings
 

@@ -74,7 +74,7 @@ async def refresh(ls: VetlineServer) -> None:
         answer = await ls.workspace_configuration_async(
             types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
         )
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - a client's failure keeps the current settings
         log.warning("workspace/configuration failed: %s", type(error).__name__)
         return
     if generation != ls.settings_generation:
@@ -100,7 +100,7 @@ def apply(ls: VetlineServer, raw: Mapping[str, Any]) -> None:
 
 def reanalyse_open_documents(ls: VetlineServer) -> None:
     for doc in ls.documents.values():
-        doc.result = None
+        doc.result, doc.base = None, None  # new rules or options: nothing incremental to reuse
         ls.scheduler.request(doc.uri, immediate=True)
 
 

@@ -21,6 +21,7 @@ from .configuration import settings_ready
 from .server import VetlineServer
 
 log = logging.getLogger("vetline.server")
+RECONCILE_AFTER = 1.0  # seconds of quiet before an incremental result is confirmed by a full run
 
 
 class Scheduler:
@@ -50,18 +51,20 @@ class Scheduler:
         task.cancel()
         return True
 
-    async def _run(self, uri: str, wait: float) -> None:
+    async def _run(self, uri: str, wait: float, full: bool = False) -> None:
         with contextlib.suppress(asyncio.CancelledError):  # superseded by a newer change
             await asyncio.sleep(wait)
             await settings_ready(self.ls)
             doc = self.ls.documents.get(uri)
             if doc is None:
                 return
-            result = analyse(self.ls, doc)
+            result = analyse(self.ls, doc, full)
             if self.ls.documents.get(uri) is not doc or doc.version != result.version:
                 log.debug("dropping diagnostics of %s version %s: the document moved on", uri, result.version)
                 return
             doc.result = result
+            if result.partial:  # once the buffer is quiet, confirm with a full analysis
+                self.tasks[uri] = asyncio.get_running_loop().create_task(self._run(uri, RECONCILE_AFTER, full=True))
             if self.ls.features.pull_diagnostics:
                 await _ask_client_to_pull(self.ls)
             else:

@@ -15,8 +15,8 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import to_fs_path
 from tree_sitter import Tree
-
 from vetline.rules import languages
+from vetline.rules.model import Finding
 
 from ..positions import LineIndex, encode
 
@@ -30,8 +30,9 @@ class Result:
 
     version: int
     result_id: str
-    findings: tuple = ()
+    findings: tuple[Finding, ...] = ()
     diagnostics: list[types.Diagnostic] = field(default_factory=list)
+    partial: bool = False  # True when only the edited definitions were re-analysed
 
 
 @dataclass
@@ -46,6 +47,11 @@ class Document:
     tree: Tree | None = None
     blocks: list[list[int]] = field(default_factory=list)  # [start, end) byte ranges of inserted blocks
     result: Result | None = None
+    # What incremental analysis needs: the findings of the last analysis (in that analysis's
+    # byte coordinates), the edits since then, and the regions they touched (current coordinates).
+    base: tuple[Finding, ...] | None = None
+    edits_since: list[tuple[int, int, int]] = field(default_factory=list)  # (start, old end, new length)
+    dirty: list[list[int]] = field(default_factory=list)
 
     @property
     def source(self) -> bytes:
@@ -57,6 +63,7 @@ class Document:
         if not isinstance(change, types.TextDocumentContentChangePartial):
             self.index = LineIndex(new)
             self.tree, self.blocks = None, []  # a whole-document change cannot tell what was inserted
+            self.base = None
             return
         start = self.index.offset(change.range.start, encoding)
         end = max(start, self.index.offset(change.range.end, encoding))
@@ -66,25 +73,34 @@ class Document:
                 edit.start_byte, edit.old_end_byte, edit.new_end_byte,
                 edit.start_point, edit.old_end_point, edit.new_end_point,
             )
-        self._shift_blocks(start, end, len(new))
+        shift(self.blocks, start, end, len(new))
+        shift(self.dirty, start, end, len(new))
+        self.dirty.append([start, start + len(new)])
+        self.edits_since.append((start, end, len(new)))
         self._remember_block(start, new)
+
+    def analysed(self, findings: tuple[Finding, ...]) -> None:
+        """Record the findings of an analysis of the current text as the next incremental base."""
+        self.base, self.edits_since, self.dirty = findings, [], []
 
     def in_inserted_block(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.blocks)
-
-    def _shift_blocks(self, start: int, end: int, new_length: int) -> None:
-        delta = new_length - (end - start)
-        for block in self.blocks:
-            if block[0] >= end:
-                block[0] += delta
-                block[1] += delta
-            elif block[1] > start:  # an edit inside (or across) a block grows or shrinks it
-                block[1] = max(block[0], block[1] + delta)
 
     def _remember_block(self, start: int, new: bytes) -> None:
         if new.count(b"\n") >= BLOCK_LINES - 1:
             self.blocks.append([start, start + len(new)])
             del self.blocks[:-MAX_BLOCKS]
+
+
+def shift(ranges: list[list[int]], start: int, end: int, new_length: int) -> None:
+    """Move `[start, end)` byte ranges in place for an edit of `[start, end)` to `new_length` bytes."""
+    delta = new_length - (end - start)
+    for span in ranges:
+        if span[0] >= end:
+            span[0] += delta
+            span[1] += delta
+        elif span[1] > start:  # an edit inside (or across) a range grows or shrinks it
+            span[1] = max(span[0], span[1] + delta)
 
 
 def open_document(item: types.TextDocumentItem) -> Document:

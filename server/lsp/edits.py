@@ -14,7 +14,6 @@ from pathlib import Path
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
-
 from vetline.rules.model import Edit, Fix
 
 from ..positions import LineIndex

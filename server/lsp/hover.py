@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from lsprotocol import types
-
 from vetline.rules.model import Finding, Rule
 
 from .analysis import current_result
@@ -71,5 +70,5 @@ def explain(finding: Finding, rule: Rule | None) -> str:
 
 def section(docs: str, heading: str) -> str:
     """The text under a `## heading` of a rule's docs, joined into one paragraph."""
-    match = re.search(rf"^##\s*{re.escape(heading)}\s*$(.*?)(?=^##\s|\Z)", docs, re.M | re.S)
+    match = re.search(rf"^##\s*{re.escape(heading)}\s*$(.*?)(?=^##\s|\Z)", docs, re.MULTILINE | re.DOTALL)
     return " ".join(match.group(1).split()) if match else ""

@@ -36,7 +36,7 @@ class EditorLogHandler(logging.Handler):
         try:
             kind = next(t for level, t in _MESSAGE_TYPES if record.levelno >= level)
             self.server.window_log_message(types.LogMessageParams(type=kind, message=self.format(record)))
-        except Exception:  # logging must never take a handler down with it
+        except Exception:  # noqa: BLE001 - logging must never take a handler down with it
             self.handleError(record)
 
 

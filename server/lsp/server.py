@@ -14,7 +14,6 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-
 from vetline import __version__
 
 from ..settings import Settings

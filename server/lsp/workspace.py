@@ -157,5 +157,5 @@ async def watch_configuration_files(ls: VetlineServer) -> None:
                                       register_options=options)
     try:
         await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - a client may refuse; watching is optional
         log.info("the client did not accept file watching (%s); configuration changes need a restart", error)

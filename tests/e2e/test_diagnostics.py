@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lsp_helpers import Buffer, RecordingClient, diagnostics, pulls
 import pytest
+from lsp_helpers import Buffer, RecordingClient, diagnostics, pulls
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -8,7 +8,8 @@ local TIMEOUT_MS = 30000
 local result = { attached = {} }
 
 local function vetline_attached(bufnr)
-  for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
+  for _, client in pairs(clients) do
     if client.name == "vetline" then
       return true
     end
@@ -22,9 +23,17 @@ local function run()
   assert(vim.wait(TIMEOUT_MS, function()
     return vetline_attached(vim.api.nvim_get_current_buf())
   end, 50), "vetline never attached to app.py")
-  for _, name in ipairs({ "app.py", "requirements-dev.txt", "pyproject.toml", "settings.toml" }) do
+  local buffers = { ["app.py"] = vim.api.nvim_get_current_buf() }
+  for _, name in ipairs({ "requirements-dev.txt", "pyproject.toml", "settings.toml" }) do
     vim.cmd("edit " .. name)
-    result.attached[name] = vetline_attached(vim.api.nvim_get_current_buf())
+    buffers[name] = vim.api.nvim_get_current_buf()
+  end
+  -- Newer Neovims attach asynchronously: give the manifests time, then read every buffer.
+  vim.wait(TIMEOUT_MS, function()
+    return vetline_attached(buffers["requirements-dev.txt"]) and vetline_attached(buffers["pyproject.toml"])
+  end, 50)
+  for name, bufnr in pairs(buffers) do
+    result.attached[name] = vetline_attached(bufnr)
   end
   vim.cmd("VetlineScanWorkspace")
   local worker = vim.uri_to_bufnr(vim.uri_from_fname(vim.fn.fnamemodify("worker.py", ":p")))

@@ -28,7 +28,8 @@ def run_nvim(script: str, file: Path, tmp_path: Path) -> tuple[subprocess.Comple
     nvim = require_tool(os.environ.get("VETLINE_NVIM") or which("nvim"), "Neovim")
     result_path = tmp_path / "nvim-result.json"
     env = dict(os.environ, VETLINE_TEST_PYTHON=sys.executable, VETLINE_NVIM_RESULT=str(result_path),
-               XDG_STATE_HOME=str(tmp_path / "state"), XDG_CACHE_HOME=str(tmp_path / "cache"))  # fmt: skip
+               XDG_STATE_HOME=str(tmp_path / "state"), XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))  # fmt: skip
     argv = [str(nvim), "--headless", "--clean", "--cmd", f"set runtimepath^={PLUGIN}",
             "-c", f"luafile {SCRIPTS / script}", str(file)]  # fmt: skip
     done = subprocess.run(argv, check=False, cwd=file.parent, env=env, capture_output=True, text=True, timeout=120)

@@ -120,6 +120,7 @@ def run_vscode(
             "artifacts": str(artifacts),
             "chromium": str(paths["chromium"]),
             "browserProfile": str(tmp_path / "chromium-profile"),
+            "userSettings": str(user_data / "User" / "settings.json"),
             "nodeModulesRoot": str(EDITORS_DIR),
             "timeoutMs": 60_000,
             "stepTimeoutMs": 30_000,
@@ -127,7 +128,7 @@ def run_vscode(
         config_path = tmp_path / "driver.json"
         config_path.write_text(json.dumps(config), encoding="utf-8")
         done = subprocess.run(
-            ["node", str(DRIVER), str(config_path)], check=False, capture_output=True, text=True, timeout=240
+            ["node", str(DRIVER), str(config_path)], check=False, capture_output=True, text=True, timeout=240, env=env
         )
     sys.stderr.write(done.stderr)
     result = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
@@ -165,3 +166,15 @@ def test_vscode_explains_how_to_install_when_the_server_cannot_start(
     toasts = [text for text in result["notifications"] if "vetline could not start" in text]
     assert len(toasts) == 1
     assert "-m pip install vetline" in toasts[0]
+
+
+def test_vscode_applies_setting_changes_without_restarting_the_server(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that adding the rule to `vetline.ignore` clears its finding through didChangeConfiguration alone."""
+    result = run_vscode("settings", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
+    assert any("yaml-unsafe-load" in row for row in result["problems"])
+    assert result["clearedByIgnore"]
+    output = "".join(path.read_text() for path in (tmp_path / "user-data" / "logs").rglob("vetline.log"))
+    assert output.count("Server command:") == 1, "the server was restarted for a setting that needs no restart"
+    assert not [text for text in result["notifications"] if "vetline" in text.lower()]

@@ -3,11 +3,13 @@
 // Usage: node vscode_driver.mjs <config.json>. The config names the workbench URL, the file to
 // open, the line:column of the finding, the artifacts directory and the scenario:
 //   "quickfix"  wait for vetline findings in the Problems panel, apply the quick fix, save;
+//   "settings"  wait for the finding, add its rule to `vetline.ignore` in the user settings
+//               file and wait for the finding to leave the Problems panel;
 //   "notify"    wait for the "could not start" notification.
 // It prints one JSON line of observations and exits 0; any failure exits 1 with the reason,
 // after saving a screenshot so a red CI run shows what the page looked like.
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -90,11 +92,26 @@ async function quickFix(page, result) {
     result.actions = await actions.allInnerTexts();
     log(`code actions: ${JSON.stringify(result.actions)}`);
     await chooseFocused(page, actions, config.fixTitle);
+    // The edit lands asynchronously: save only once the editor shows it.
+    await page.locator('.monaco-editor .view-lines', { hasText: config.fixTitle }).first().waitFor();
     await page.keyboard.press('Control+S');
     await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
     result.editorText = await page.locator('.monaco-editor .view-lines').first().innerText();
     result.notifications = await page.locator('.notification-toast').allInnerTexts();
     await page.screenshot({ path: join(config.artifacts, 'vscode-fixed.png') });
+}
+
+async function ignoreThroughSettings(page, result) {
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    result.problems = await problemsRows(page, config.ruleId);
+    const settings = JSON.parse(readFileSync(config.userSettings, 'utf8'));
+    settings['vetline.ignore'] = [config.ruleId];
+    writeFileSync(config.userSettings, JSON.stringify(settings, null, 2));
+    await page.locator('.markers-panel .monaco-list-row', { hasText: config.ruleId }).first()
+        .waitFor({ state: 'detached', timeout: config.timeoutMs });
+    result.clearedByIgnore = true;
+    result.notifications = await page.locator('.notification-toast').allInnerTexts();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-ignored-by-setting.png') });
 }
 
 async function notification(page, result) {
@@ -122,6 +139,9 @@ async function main() {
         if (config.scenario === 'quickfix') {
             await openFile(page, config.file);
             await quickFix(page, result);
+        } else if (config.scenario === 'settings') {
+            await openFile(page, config.file);
+            await ignoreThroughSettings(page, result);
         } else {
             await openFile(page, config.file);
             await notification(page, result);

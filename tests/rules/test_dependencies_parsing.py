@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
-
 from vetline.rules.dependencies import _advisories, _imports, _manifests, _names, _toml_manifests, _versions
 from vetline.rules.dependencies._index import NameIndex, load_index
 from vetline.rules.dependencies._typosquat import Squats
@@ -129,7 +129,7 @@ def test_pep440_ordering(older: str, newer: str) -> None:
 def test_semver_ordering() -> None:
     """Ensure that npm versions follow SemVer 2 precedence, pre-releases first."""
     ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-beta", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.10.0"]
-    for older, newer in zip(ordered, ordered[1:]):
+    for older, newer in itertools.pairwise(ordered):
         assert _versions.compare(older, newer, "npm") == -1
 
 
@@ -189,3 +189,15 @@ def test_name_index_answers_membership_from_json_and_text(tmp_path: Path) -> Non
     round_trip = tmp_path / "cache"
     round_trip.write_bytes(NameIndex.from_names(["b", "a", "c"]).to_text())
     assert [n in load_index(round_trip) for n in ("a", "b", "c", "d")] == [True, True, True, False]
+
+
+def test_lock_files_give_exact_versions() -> None:
+    """Ensure that poetry.lock / uv.lock `[[package]]` entries and Pipfile.lock entries are read."""
+    lock = b'[[package]]\nname = "django"\nversion = "3.2.0"\ndescription = "x"\n\n[package.dependencies]\nasgiref = ">=3"\n\n' \
+        b'[[package]]\nname = "requests"\nversion = "2.31.0"\n'
+    found = _toml_manifests.parse_toml_lock(lock)
+    assert [(r.name, r.version) for r in found] == [("django", "3.2.0"), ("requests", "2.31.0")]
+    assert _text(lock, found[0].version_start, found[0].version_end) == "3.2.0"
+    pipfile = b'{"default": {"django": {"hashes": ["sha256:x"], "version": "==3.2.0"}}, "develop": {}}'
+    (entry,) = _manifests.parse_pipfile_lock(pipfile)
+    assert (entry.name, entry.version, _text(pipfile, entry.start, entry.end)) == ("django", "3.2.0", "django")

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from vetline.rules import registry
 from vetline.rules.dependencies import _data
 from vetline.rules.engine import Analysis, Engine
@@ -196,3 +195,26 @@ def test_undeclared_import_offers_no_fix_for_a_name_missing_from_the_index(tmp_p
     root = project(tmp_path, {"index.txt": "requests\n", "requirements.txt": "requests\n", "app.py": "import torch_magic_utils\n"})
     findings = analyze(root / "app.py", {"index": str(root / "index.txt")}).findings
     assert [(f.rule_id, f.fix) for f in findings] == [("undeclared-import", None), ("unknown-package", None)]
+
+
+@pytest.mark.parametrize("name", ["poetry.lock", "uv.lock"])
+def test_vulnerable_versions_in_lock_files_are_reported(tmp_path: Path, name: str) -> None:
+    """Ensure that lock-file entries are checked for advisories but not for typosquats or policy."""
+    root = project(tmp_path, {name: '[[package]]\nname = "pyyaml"\nversion = "5.3.1"\n\n[[package]]\nname = "reqeusts"\nversion = "1.0"\n'})
+    findings = analyze(root / name, {"advisories": str(OSV)}).findings
+    assert [(f.rule_id, f.start.line + 1) for f in findings] == [("vulnerable-pinned-version", 2)]
+    assert findings[0].fix is not None and findings[0].fix.edits[0].new_text == "5.4"
+
+
+def test_front_ends_can_ask_up_front_what_data_is_missing(tmp_path: Path) -> None:
+    """Ensure that `missing_data` names the skipped check without an index and nothing with one."""
+    (tmp_path / "index.txt").write_text("requests\n")
+    assert "vetline data update" in _data.missing_data({"root": None})[0]
+    assert _data.missing_data({"root": str(tmp_path), "index": "index.txt"}) == []
+
+
+def test_loose_files_outside_projects_are_not_judged_on_imports(tmp_path: Path) -> None:
+    """Ensure that a file in no project (like an interpreter's own library) gets no import findings."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tool.py").write_text("import locker\nimport reqeusts\n")
+    assert found(analyze(tmp_path / "tool.py", {"index": str(FIXTURES / "clean_project" / "index.txt")})) == []

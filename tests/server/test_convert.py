@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from lsprotocol import types
-
 from vetline.rules.model import Confidence, Edit, Finding, Fix, Position, Severity
 from vetline.rules.python.yaml_unsafe_load import RULE
 from vetline.server.convert import diagnostic_severity, fix_from_data, fix_to_data, to_diagnostic

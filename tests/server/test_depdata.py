@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from vetline.rules.dependencies import _data
 from vetline.rules.dependencies._index import load_index
 from vetline.server import depdata
@@ -29,10 +28,10 @@ class Registry:
         registry = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 self._answer("GET")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self._answer("POST")
 
             def _answer(self, method: str) -> None:
@@ -180,3 +179,11 @@ def test_data_update_exit_code_reports_failures(registry: Registry, tmp_path: Pa
     (tmp_path / ".vetline.toml").write_text(f'[dependencies]\nindex = "{registry.url}/missing/"\n')
     assert main(["data", "update", str(tmp_path), "--only", "index"]) == 1
     assert "HTTP 404" in capsys.readouterr().err
+
+
+def test_advisory_lookup_names_lock_file_packages_too(tmp_path: Path) -> None:
+    """Ensure that lock-file packages are looked up (by name only) along with declared ones."""
+    (tmp_path / "requirements.txt").write_text("Flask==3.0.0\n")
+    (tmp_path / "poetry.lock").write_text('[[package]]\nname = "Werkzeug"\nversion = "3.0.1"\n')
+    (tmp_path / "package-lock.json").write_text('{"packages": {"node_modules/lodash": {"version": "4.17.20"}}}')
+    assert depdata.declared_packages(tmp_path) == [("flask", "PyPI"), ("lodash", "npm"), ("werkzeug", "PyPI")]

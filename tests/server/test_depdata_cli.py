@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from vetline.server.cli import main
 from vetline.server.config import Config, build_engine, load_config
 

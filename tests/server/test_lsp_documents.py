@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from lsprotocol import types
+from pathlib import Path
 
+from lsprotocol import types
 from vetline.server.lsp.analysis import _reparse
 from vetline.server.lsp.documents import Document, language_of, open_document
 from vetline.server.positions import UTF16
-
-from pathlib import Path
 
 
 def change(line: int, character: int, end_line: int, end_character: int, text: str) -> types.TextDocumentContentChangePartial:

@@ -6,7 +6,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from lsprotocol import types
-
 from vetline.rules.model import Confidence, Edit, Finding, Fix, Position, Severity
 from vetline.server.lsp.actions import safe_fix_edits
 from vetline.server.lsp.capabilities import ClientFeatures

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from lsprotocol import types
-
 from vetline.rules.model import Edit
 from vetline.server.lsp.analysis import _reparse
 from vetline.server.lsp.documents import Document, open_document

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from lsprotocol.types import Position
-
 from vetline.rules import languages
 from vetline.server.positions import UTF8, UTF16, UTF32, LineIndex, encode
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from vetline.server.config import Config
 from vetline.server.settings import SETTINGS, Settings, SettingsError, merge_layers, parse, schema
 

@@ -14,6 +14,7 @@ import {
     ExecuteCommandRequest,
     LanguageClient,
     LanguageClientOptions,
+    RevealOutputChannelOn,
     State,
 } from 'vscode-languageclient/node';
 import { cannotStartMessage, chooseLaunch, probe, serveArgv, ServerLaunch } from './launch';
@@ -85,6 +86,7 @@ export class ServerController implements vscode.Disposable {
     async pushSettings(): Promise<void> {
         if (this.client?.isRunning()) {
             const settings = { [SECTION]: serverSettings(this.keys) };
+            this.output.info(`Settings changed: ${JSON.stringify(settings[SECTION])}`);
             await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings });
         }
     }
@@ -119,7 +121,7 @@ export class ServerController implements vscode.Disposable {
         const options: LanguageClientOptions = {
             documentSelector: DOCUMENT_SELECTOR,
             outputChannel: this.output,
-            revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+            revealOutputChannelOn: RevealOutputChannelOn.Never,
             initializationOptions: { [SECTION]: serverSettings(this.keys, folder) },
             errorHandler: {
                 error: () => ({ action: ErrorAction.Continue }),
@@ -152,7 +154,10 @@ export class ServerController implements vscode.Disposable {
             [State.Stopped]: 'stopped',
         };
         this.output.info(`Server state: ${names[state]}`);
-        this.status.setState(names[state]);
+        // A server given up on after crashing stays "failed" when the client reports it stopped.
+        if (!(names[state] === 'stopped' && this.status.current === 'failed')) {
+            this.status.setState(names[state]);
+        }
     }
 
     /** Restarts a crashed server a few times, then gives up with a single notification. */

@@ -24,6 +24,10 @@ export class StatusItem implements vscode.Disposable {
         this.item.show();
     }
 
+    get current(): ServerState {
+        return this.state;
+    }
+
     setState(state: ServerState): void {
         this.state = state;
         this.refresh();

@@ -88,16 +88,29 @@ local function setup_legacy(config)
   end
 end
 
+--- vim.lsp.enable only re-checks open buffers once Neovim has entered (v:vim_did_enter), so a
+--- setup() run from `-c` or during startup would miss the file given on the command line.
+--- vim.lsp.start reuses the client Neovim itself would start (same name and root).
+local function attach_open_buffers(config)
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].buftype == "" and config_mod.wants(config, bufnr) then
+      local native = vim.deepcopy(vim.lsp.config.vetline)
+      native.root_dir = config_mod.find_root(vim.api.nvim_buf_get_name(bufnr), config.root_markers)
+      vim.lsp.start(native, { bufnr = bufnr })
+    end
+  end
+end
+
 function M.setup(opts)
   local config = config_mod.resolve(opts)
-  if has("0.11") then
-    if check_executable(config.cmd) then
-      vim.lsp.config("vetline", config_mod.native(opts))
-      vim.lsp.enable("vetline")
-    end
-    return
+  if not has("0.11") then
+    return setup_legacy(config)
   end
-  setup_legacy(config)
+  if check_executable(config.cmd) then
+    vim.lsp.config("vetline", config_mod.native(opts))
+    vim.lsp.enable("vetline")
+    attach_open_buffers(config)
+  end
 end
 
 --- `:VetlineScanWorkspace`: findings for every file, opened or not, land in vim.diagnostic.

@@ -1,11 +1,12 @@
-"""Questions query-injection rules (LDAP filters, XPath expressions) ask about a query string.
+"""What expression an argument holds, and how it was built: for injection and loader rules.
 
-Not a rule module (the leading underscore keeps the registry out). Such rules report a query
-that is *built* in place (f-string, `%`, `+`, `.format`, `.join`) from non-constant parts, and
-accept a query whose every non-constant part went through the query language's escaper. The
-taint analysis tracks origins, not expressions, so when the query is a local variable the rule
-looks at the last assignment to it before the call (same function, any branch): a heuristic
-that is right for the straight-line code queries are usually built in.
+Not a rule module (the leading underscore keeps the registry out). Query rules (LDAP filters,
+XPath) report a query *built* in place (f-string, `%`, `+`, `.format`, `.join`) from
+non-constant parts, and accept one whose every non-constant part went through the query
+language's escaper; loader rules ask what a file handle was opened on. The taint analysis
+tracks origins, not expressions, so for a local name these helpers look at its last assignment
+before the use (same function, any branch) or its `with ... as` binding: a heuristic that is
+right for the straight-line code such values are usually made in.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ _CONTAINERS = frozenset({"binary_operator", "parenthesized_expression", "tuple",
 
 
 def definition(node: Node | None) -> Node | None:
-    """The expression a local name was last assigned before `node`, or `node` itself."""
+    """The expression a local name was last assigned (or bound by `with x as name`) before `node`.
+
+    `node` itself when it is not a name or no binding is found.
+    """
     if node is None or node.type != "identifier":
         return node
     scope = node.parent
@@ -42,8 +46,22 @@ def definition(node: Node | None) -> Node | None:
         if later and current.type == "assignment" and _assigns(current, node.text):
             best = current
         stack.extend(current.named_children)
-    value = best.child_by_field_name("right") if best is not None else None
+    value = best.child_by_field_name("right") if best is not None else _with_binding(node)
     return value if value is not None else node
+
+
+def _with_binding(name: Node) -> Node | None:
+    """The value of an enclosing `with value as name` clause, if any."""
+    current = name.parent
+    while current is not None and current.type not in _NESTED:
+        clauses = [c for c in current.named_children if c.type == "with_clause"] if current.type == "with_statement" else []
+        for item in (item for clause in clauses for item in clause.named_children):
+            value = item.child_by_field_name("value")
+            alias = value.child_by_field_name("alias") if value is not None and value.type == "as_pattern" else None
+            if value is not None and alias is not None and alias.text == name.text:
+                return value.named_children[0]
+        current = current.parent
+    return None
 
 
 def _assigns(assignment: Node, name: bytes | None) -> bool:

@@ -1,0 +1,151 @@
+"""Incremental analysis: re-analyse only the top-level definitions an edit touched.
+
+An edit inside one function changes nothing the engine concludes about other functions
+(rules and data flow are intra-procedural; imports live at module level), so the server
+parses just the module-level statements plus the edited definitions (tree-sitter
+`included_ranges` keeps real byte offsets), runs the engine on that partial tree, and keeps the
+previous findings of every untouched definition, moved by the edits. The cost of an edit then
+follows the size of what was edited, not of the file. Anything structural (an edit at module
+level, across definitions, creating or splitting one, a file with syntax errors) takes the
+full path instead, and a full analysis follows once the buffer has been quiet for a second so
+even cross-function effects converge.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+from collections.abc import Sequence
+
+import tree_sitter
+
+from vetline.rules import languages
+from vetline.rules.model import Edit, Finding, Fix, Position
+
+from .documents import Document
+
+DEFINITIONS = frozenset({"function_definition", "class_definition", "decorated_definition"})
+MAX_UNITS = 8  # more edited definitions than this: a full analysis is as cheap
+Span = tuple[int, int]
+
+
+def plan(doc: Document) -> tuple[list[Span], list[Span]] | None:
+    """(ranges to parse, edited definition spans), or None when a full analysis is needed."""
+    if doc.language != "python" or doc.tree is None or doc.base is None or not doc.dirty:
+        return None
+    root = doc.tree.root_node
+    children = root.children
+    if root.has_error or not children:
+        return None
+    starts = [child.start_byte for child in children]
+    units: set[int] = set()
+    for start, end in doc.dirty:
+        i = bisect.bisect_right(starts, start) - 1
+        next_start = starts[i + 1] if i + 1 < len(children) else len(doc.source)
+        if i < 0 or children[i].type not in DEFINITIONS or end > next_start:
+            return None
+        units.add(i)
+    if len(units) > MAX_UNITS:
+        return None
+    spans = [_unit_span(children, i, len(doc.source)) for i in sorted(units)]
+    module_level = [(c.start_byte, c.end_byte) for c in children if c.type not in DEFINITIONS]
+    return _merged([_whole_lines(doc, s) for s in (*module_level, *spans)]), spans
+
+
+def parse(doc: Document, ranges: list[Span], spans: list[Span]) -> tree_sitter.Tree | None:
+    """The partial tree, or None when an edited span no longer holds exactly one definition."""
+    parser = _partial_parser(doc.language or "")
+    parser.included_ranges = [
+        tree_sitter.Range(doc.index.point(start), doc.index.point(end), start, end) for start, end in ranges
+    ]
+    tree = parser.parse(doc.source)
+    if tree.root_node.has_error:
+        return None
+    for start, end in spans:
+        inside = [c for c in tree.root_node.children if start <= c.start_byte < end and c.type != "comment"]
+        if len(inside) != 1 or inside[0].type not in DEFINITIONS:
+            return None
+    return tree
+
+
+def merge(doc: Document, fresh: Sequence[Finding], ranges: list[Span]) -> tuple[Finding, ...]:
+    """Fresh findings inside the re-analysed ranges plus the moved findings outside them."""
+    assert doc.base is not None
+    kept = [f for f in fresh if _inside(f.start_byte, ranges)]
+    for finding in doc.base:
+        moved = _moved(finding, doc)
+        if moved is not None and not _inside(moved.start_byte, ranges):
+            kept.append(moved)
+    return tuple(sorted(kept, key=lambda f: (f.start_byte, f.end_byte, f.rule_id)))
+
+
+def _unit_span(children: list[tree_sitter.Node], i: int, size: int) -> Span:
+    # The gap after a definition belongs to it: text typed at the end of a function lands there.
+    return children[i].start_byte, children[i + 1].start_byte if i + 1 < len(children) else size
+
+
+def _whole_lines(doc: Document, span: Span) -> Span:
+    """Widen to whole lines: Python's indentation scanner needs each statement's newline."""
+    start_line = doc.index.point(span[0])[0]
+    end_line = doc.index.point(max(span[0], span[1] - 1))[0]
+    starts = doc.index.starts
+    return starts[start_line], starts[end_line + 1] if end_line + 1 < len(starts) else len(doc.source)
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _inside(offset: int, ranges: list[Span]) -> bool:
+    return any(start <= offset < end for start, end in ranges)
+
+
+def _moved(finding: Finding, doc: Document) -> Finding | None:
+    """The finding moved through the edits since its analysis; None if an edit touched it."""
+    span = _moved_span(finding.start_byte, finding.end_byte, doc.edits_since)
+    if span is None:
+        return None
+    fix = _moved_fix(finding.fix, doc.edits_since)
+    if span == (finding.start_byte, finding.end_byte) and fix is finding.fix:
+        return finding
+    start, end = span
+    return dataclasses.replace(finding, start_byte=start, end_byte=end, fix=fix,
+                               start=Position(*doc.index.point(start)), end=Position(*doc.index.point(end)))
+
+
+def _moved_span(start: int, end: int, edits: list[tuple[int, int, int]]) -> Span | None:
+    for edit_start, edit_end, new_length in edits:
+        if end <= edit_start:
+            continue
+        if start < edit_end:
+            return None
+        delta = new_length - (edit_end - edit_start)
+        start, end = start + delta, end + delta
+    return start, end
+
+
+def _moved_fix(fix: Fix | None, edits: list[tuple[int, int, int]]) -> Fix | None:
+    if fix is None:
+        return None
+    moved: list[Edit] = []
+    for edit in fix.edits:
+        span = (edit.start_byte, edit.end_byte) if edit.path is not None else _moved_span(edit.start_byte, edit.end_byte, edits)
+        if span is None:
+            return None
+        moved.append(edit if span == (edit.start_byte, edit.end_byte) else dataclasses.replace(edit, start_byte=span[0], end_byte=span[1]))
+    return dataclasses.replace(fix, edits=tuple(moved))
+
+
+@functools.cache
+def _partial_parser(language: str) -> tree_sitter.Parser:
+    # A parser of its own: `included_ranges` sticks to a parser, the full parser must not see it.
+    parser = languages.parser(language)
+    assert parser is not None
+    return parser
