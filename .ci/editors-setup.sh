@@ -27,6 +27,8 @@ install_debian_packages() {
     apt-get install -y -q --no-install-recommends \
         chromium ripgrep neovim libkrb5-dev libsecret-1-dev libxkbfile-dev \
         build-essential python3 pkg-config git ca-certificates
+    # The project's machines ship Node 20 (code-server 4.100.3 needs it); Debian's own nodejs
+    # (18) is only a last resort for a machine without any Node.
     command -v node >/dev/null || apt-get install -y -q --no-install-recommends nodejs npm
 }
 

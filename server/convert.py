@@ -49,6 +49,8 @@ def to_diagnostic(
 ) -> types.Diagnostic:
     """The diagnostic of one finding, its range in the negotiated encoding."""
     data: dict[str, Any] = {"rule": finding.rule_id, "version": version, "fix": fix_to_data(finding.fix)}
+    if finding.alternative_fixes:
+        data["alternatives"] = [fix_to_data(fix) for fix in finding.alternative_fixes]
     message = finding.message
     if inserted:
         data["origin"] = INSERTED_BLOCK
@@ -83,11 +85,22 @@ def fix_to_data(fix: Fix | None) -> dict[str, Any] | None:
     return {"title": fix.title, "safe": fix.safe, "edits": edits}
 
 
+def fixes_from_data(data: Any) -> list[Fix]:
+    """Every fix stored in a diagnostic's `data`, the preferred one first; malformed ones skipped."""
+    if not isinstance(data, Mapping):
+        return []
+    raw = [data.get("fix"), *(data.get("alternatives") or [])]
+    return [fix for fix in (_fix(item) for item in raw) if fix is not None]
+
+
 def fix_from_data(data: Any) -> Fix | None:
-    """The fix stored in a diagnostic's `data`, or None when absent or malformed."""
-    if not isinstance(data, Mapping) or not isinstance(data.get("fix"), Mapping):
+    """The preferred fix stored in a diagnostic's `data`, or None when absent or malformed."""
+    return _fix(data.get("fix")) if isinstance(data, Mapping) else None
+
+
+def _fix(raw: Any) -> Fix | None:
+    if not isinstance(raw, Mapping):
         return None
-    raw = data["fix"]
     try:
         edits = tuple(Edit(int(e["start"]), int(e["end"]), str(e["newText"]), e.get("path")) for e in raw["edits"])
         return Fix(str(raw["title"]), edits, bool(raw["safe"]))

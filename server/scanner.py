@@ -130,11 +130,24 @@ def _apply_baseline(config: Config, findings: Sequence[Finding], path: Path, sou
     location = baseline_path(config)
     if location is None or not findings:
         return findings
-    return _cached_baseline(location).filter(findings, display_path(path, config.root), source)
+    return load_cached_baseline(location).filter(findings, display_path(path, config.root), source)
+
+
+def load_cached_baseline(location: Path) -> Any:
+    """The baseline at `location`, re-read whenever `vetline baseline update` rewrites it.
+
+    A long-running language server scans many times: keying the cache on the file's
+    modification time and size (not on the path alone) makes an updated baseline take effect.
+    """
+    try:
+        stat = location.stat()
+    except OSError:
+        return _cached_baseline(location, -1, -1)  # raises the reason to the caller, never cached
+    return _cached_baseline(location, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_baseline(location: Path) -> Any:
+def _cached_baseline(location: Path, mtime_ns: int, size: int) -> Any:
     from . import baseline  # only projects that use a baseline pay for importing it
 
     return baseline.load_baseline(location)

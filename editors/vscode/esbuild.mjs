@@ -14,7 +14,10 @@ const options = {
     logLevel: 'info',
 };
 
-if (process.argv.includes('--watch')) {
+// `--tests`: bundle the unit tests instead, for `node --test` (they must not import vscode).
+if (process.argv.includes('--tests')) {
+    await esbuild.build({ ...options, entryPoints: ['test/*.test.ts'], outfile: undefined, outdir: 'out/test' });
+} else if (process.argv.includes('--watch')) {
     await (await esbuild.context(options)).watch();
 } else {
     await esbuild.build(options);

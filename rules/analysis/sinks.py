@@ -73,3 +73,57 @@ def taint_verdict(
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text and not text.startswith("`") else text
+
+
+# String-building expressions: an f-string with interpolations, `+`, `%`, `.format(...)`, `.join(...)`.
+_BUILDER_METHODS = frozenset({"format", "format_map", "join", "replace", "substitute"})
+
+
+def is_string_building(node: Node | None) -> bool:
+    """True when the expression itself builds a string from parts."""
+    if node is None:
+        return False
+    if node.type == "parenthesized_expression" and node.named_children:
+        return is_string_building(node.named_children[0])
+    if node.type == "string":
+        return any(child.type == "interpolation" for child in node.named_children)
+    if node.type == "concatenated_string":
+        return any(is_string_building(child) for child in node.named_children)
+    if node.type == "binary_operator":
+        operator = node.child_by_field_name("operator")
+        return operator is not None and operator.type in ("+", "%")
+    if node.type == "call":
+        callee = node.child_by_field_name("function")
+        attribute = callee.child_by_field_name("attribute") if callee is not None and callee.type == "attribute" else None
+        return attribute is not None and (attribute.text or b"").decode() in _BUILDER_METHODS
+    return False
+
+
+def built_from_strings(node: Node | None) -> bool:
+    """True when `node` builds a string, or is a local name that an earlier statement built (or `+=`)."""
+    if node is None:
+        return False
+    if node.type != "identifier":
+        return is_string_building(node)
+    scope = _enclosing_scope(node)
+    name = node.text
+    stack = [scope]
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= node.start_byte:
+            continue
+        if current.type in ("assignment", "augmented_assignment"):
+            left = current.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and left.text == name:
+                if current.type == "augmented_assignment" or is_string_building(current.child_by_field_name("right")):
+                    return True
+        if current.type not in ("function_definition", "class_definition", "lambda") or current is scope:
+            stack.extend(current.named_children)
+    return False
+
+
+def _enclosing_scope(node: Node) -> Node:
+    current = node
+    while current.parent is not None and current.type != "function_definition":
+        current = current.parent
+    return current

@@ -95,10 +95,13 @@ class ScopeWalker:
 
     def assign(self, node: Node, env: Env) -> Env:
         targets: list[Node] = []
-        while node.type == "assignment" and (node.child_by_field_name("right") or node).type == "assignment":
-            targets.append(node.child_by_field_name("left") or node)
-            node = node.child_by_field_name("right") or node
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        right = node.child_by_field_name("right")
+        while node.type == "assignment" and right is not None and right.type == "assignment":
+            left = node.child_by_field_name("left")
+            if left is not None:
+                targets.append(left)
+            node, right = right, right.child_by_field_name("right")
+        left = node.child_by_field_name("left")
         if left is None or right is None:
             return env  # `x: int` declares, binds nothing
         origin = self.value(right, env)

@@ -84,10 +84,27 @@ def _provider_plugins() -> tuple[ds_base.RegexBasedDetector, ...]:
     return tuple(found)
 
 
+@functools.cache
+def _any_provider() -> re.Pattern[str]:
+    """Every plugin's patterns as one alternation: one C-level search says "no provider" for
+    the vast majority of strings, instead of ~40 searches driven from Python. Each pattern
+    keeps its own flags in a scoped group, so a string matches here exactly when it matches
+    some plugin's pattern."""
+    parts = []
+    for plugin in _provider_plugins():
+        for regex in plugin.denylist:
+            flags = "".join(letter for flag, letter in _SCOPED_FLAGS if regex.flags & flag)
+            parts.append(f"(?{flags}:{regex.pattern})" if flags else f"(?:{regex.pattern})")
+    return re.compile("|".join(parts))
+
+
+_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+
+
 @functools.lru_cache(maxsize=8192)
 def provider(text: str) -> Provider | None:
     """The first provider credential in `text` (cached by text), or None."""
-    if len(text) < MIN_PROVIDER_LENGTH:
+    if len(text) < MIN_PROVIDER_LENGTH or _any_provider().search(text) is None:
         return None
     for plugin in _provider_plugins():
         if next(plugin.analyze_string(text), None) is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import re
 from pathlib import Path
 
 from tree_sitter import Node
@@ -26,11 +27,11 @@ def move_to_env(ctx: FileContext, literal: Literal, env: str) -> Fix | None:
         return None
     if ctx.language == "python":
         edits = [Edit(literal.start, literal.end, f'os.environ["{env}"]')]
-        if ctx.names.bindings.get("os") != "os":
+        if not _binds(ctx, "os", "os"):
             edits.append(_python_import(ctx, "import os\n"))
     else:
         edits = [Edit(literal.start, literal.end, f"process.env.{env}")]
-    edits.extend(_sibling_edits(_folder(ctx), env))
+    edits.extend(_sibling_edits(ctx, env))
     return Fix(f"Move to environment variable `{env}`", tuple(edits), safe=False)
 
 
@@ -41,12 +42,31 @@ def settings_alternatives(ctx: FileContext, literal: Literal, env: str) -> tuple
     field = _settings_field(ctx, literal.node)
     if field is not None:
         return (Fix(f"Read `{env}` through pydantic-settings (drop the default)", (Edit(field, literal.end, ""),), safe=False),)
-    if ctx.names.imports_module("django") and not Path(ctx.path).stem.startswith("settings"):
+    if _mentions(ctx, "django") and ctx.names.imports_module("django") and not Path(ctx.path).stem.startswith("settings"):
         edits = [Edit(literal.start, literal.end, f"settings.{env}")]
-        if ctx.names.bindings.get("settings") != "django.conf.settings":
+        if not _binds(ctx, "settings", "django.conf.settings"):
             edits.append(_python_import(ctx, "from django.conf import settings\n"))
         return (Fix(f"Use the Django setting `settings.{env}`", tuple(edits), safe=False),)
     return ()
+
+
+_WORD_BYTE = re.compile(rb"\w")
+
+
+def _mentions(ctx: FileContext, word: str) -> bool:
+    """Whether `word` occurs in the file at all (cached): a file that never says `os` cannot
+    import it, and checking that avoids resolving every import of a file for one answer."""
+    key = f"_vetline_mentions_{word}"
+    if key not in ctx.__dict__:
+        # `os\b` has a literal prefix the regex engine scans for fast; `\bos\b` would not.
+        found = (m.start() for m in re.finditer(rb"%s\b" % word.encode(), ctx.source))
+        ctx.__dict__[key] = any(i == 0 or not _WORD_BYTE.match(ctx.source, i - 1) for i in found)
+    return ctx.__dict__[key]
+
+
+def _binds(ctx: FileContext, name: str, target: str) -> bool:
+    """Whether an import in the file binds `name` to `target` (`os` to the module `os`)."""
+    return _mentions(ctx, name) and ctx.names.bindings.get(name) == target
 
 
 def _settings_field(ctx: FileContext, node: Node) -> int | None:
@@ -91,10 +111,15 @@ def _import_offset(ctx: FileContext) -> int:
     return offset
 
 
-def _sibling_edits(folder: Path, env: str) -> list[Edit]:
-    example = folder / ".env.example"
-    gitignore = _nearest_gitignore(folder)
-    return list(_sibling_edits_cached(folder, env, _mtime(example), gitignore, _mtime(gitignore)))
+def _sibling_edits(ctx: FileContext, env: str) -> list[Edit]:
+    """The `.env.example` and `.gitignore` edits; the two files are `stat`ed once per analysis."""
+    key = "_vetline_fix_siblings"
+    if key not in ctx.__dict__:
+        folder = _folder(ctx)
+        gitignore = _nearest_gitignore(folder)
+        ctx.__dict__[key] = (folder, _mtime(folder / ".env.example"), gitignore, _mtime(gitignore))
+    folder, example_mtime, gitignore, gitignore_mtime = ctx.__dict__[key]
+    return list(_sibling_edits_cached(folder, env, example_mtime, gitignore, gitignore_mtime))
 
 
 @functools.lru_cache(maxsize=1024)

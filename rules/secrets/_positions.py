@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import tree_sitter
 from tree_sitter import Node
@@ -23,7 +23,8 @@ from ..analysis.nodes import enclosing_scope_name
 from ..context import FileContext
 
 _QUERIES = {
-    "python": "[(string) (concatenated_string) (comment)] @item",
+    # `@part`: the pieces of `"a" "b"`, read as one literal through their concatenation.
+    "python": "[(string) (concatenated_string) (comment)] @item (concatenated_string (string) @part)",
     "javascript": "[(string) (template_string) (comment)] @item",
 }
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -52,9 +53,11 @@ _ENV_READS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
 _JWT_CALLS = re.compile(r"(?:^|\.)(?:jwt|jose\.jwt|jsonwebtoken)\.(?:encode|decode|sign|verify)$")
 
 
-@dataclass(frozen=True)
-class Literal:
-    """A string literal or comment and the name whose value it is (None when it has none)."""
+class Literal(NamedTuple):
+    """A string literal or comment and the name whose value it is (None when it has none).
+
+    A named tuple rather than a frozen dataclass: one is built per literal of the file, and a
+    frozen dataclass costs four times as much to construct."""
 
     start: int
     end: int
@@ -93,21 +96,45 @@ def literals(ctx: FileContext) -> Iterator[Literal]:
     query = _query(ctx.language)
     if query is None:
         return
-    for node in tree_sitter.QueryCursor(query).captures(ctx.tree.root_node).get("item", ()):
-        if node.type == "comment":
-            yield Literal(node.start_byte, node.end_byte, ctx.text(node), None, "comment", node=node)
-        elif node.parent is None or node.parent.type != "concatenated_string":
-            value, interpolated = _value(node)
+    captures = tree_sitter.QueryCursor(query).captures(ctx.tree.root_node)
+    parts = set(captures.get("part", ()))
+    source = ctx.source
+    for node in captures.get("item", ()):
+        start, end, kind = node.start_byte, node.end_byte, node.type
+        if kind == "comment":
+            yield Literal(start, end, source[start:end].decode("utf-8", "replace"), None, "comment", node=node)
+        elif node not in parts:
+            value, interpolated = (kind != "concatenated_string" and _plain_value(source[start:end])) or _value(node)
             if _may_be_bound(value, interpolated):
                 name, role = _position(ctx, node)
             else:
                 name, role = None, "argument"  # prose or empty: no name can make it a credential
-            yield Literal(node.start_byte, node.end_byte, value, name, role, interpolated, node=node)
+            yield Literal(start, end, value, name, role, interpolated, node=node)
 
 
 def _may_be_bound(value: str, interpolated: bool) -> bool:
     """Cheap gate before reading the position: prose (docstrings, log lines) never needs it."""
     return bool(value) and not interpolated and "\n" not in value and value.count(" ") < 4
+
+
+# The opening of a string literal: prefix letters (`rb`, `f`) and the quote.
+_OPENING = re.compile(rb"([A-Za-z]{0,3})(\"\"\"|'''|\"|'|`)")
+
+
+def _plain_value(raw: bytes) -> tuple[str, bool] | None:
+    """The text between the quotes, read straight from the source (no child nodes built);
+    None when the literal may interpolate (`f"{x}"`, `${x}`) or is malformed: `_value` then
+    reads it from the tree."""
+    opening = _OPENING.match(raw)
+    if opening is None:
+        return None
+    quote = opening.group(2)
+    if len(raw) < opening.end() + len(quote) or not raw.endswith(quote):
+        return None
+    content = raw[opening.end() : len(raw) - len(quote)]
+    if (opening.group(1) or quote == b"`") and b"{" in content:
+        return None
+    return content.decode("utf-8", "replace"), False
 
 
 def _value(node: Node) -> tuple[str, bool]:
@@ -161,16 +188,28 @@ def _position(ctx: FileContext, node: Node) -> tuple[str | None, str]:
 
 
 def _argument_position(ctx: FileContext, args: Node, child: Node) -> tuple[str | None, str]:
+    first = _first_of_two_positionals(child)
+    if first is None:  # only a second positional argument can be a key or a default
+        return None, "argument"
     call = args.parent
     callee = call.child_by_field_name("function") if call is not None else None
     name = (ctx.qualified_name(callee) if ctx.language == "python" else None) or ctx.text(callee)
-    positional = [c for c in args.named_children if c.type not in ("keyword_argument", "comment")]
-    index = positional.index(child) if child in positional else -1
-    if index == 1 and _JWT_CALLS.search(name):
+    if _JWT_CALLS.search(name):
         return "jwt signing key", "signing"
-    if index == 1 and name in _ENV_READS and positional[0].type == "string":
-        return _value(positional[0])[0], "default"
+    if name in _ENV_READS and first.type == "string":
+        return _value(first)[0], "default"
     return None, "argument"
+
+
+def _first_of_two_positionals(child: Node) -> Node | None:
+    """The first positional argument when `child` is the second one, else None."""
+    before = []
+    sibling = child.prev_named_sibling
+    while sibling is not None and len(before) < 2:
+        if sibling.type not in ("keyword_argument", "comment"):
+            before.append(sibling)
+        sibling = sibling.prev_named_sibling
+    return before[0] if len(before) == 1 else None
 
 
 def _target_name(ctx: FileContext, node: Node | None) -> str | None:

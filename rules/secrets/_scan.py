@@ -110,16 +110,26 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
     if not mine:
         return []
     allowed = _allowlist.pragma_lines(ctx.source)
-    audited = _allowlist.detect_secrets_hashes(ctx.path)
+    audited = _audited(ctx)
     options = {**ctx.options.get("secrets", {}), **ctx.options.get(rule.id, {})}
     downgrade = _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
     result = []
     for literal, verdict in mine:
         start, end, secret = _range(literal, verdict)
-        if ctx.position(start).line in allowed or audited & {_allowlist.sha1(secret), _allowlist.sha1(literal.value)}:
+        if allowed and ctx.position(start).line in allowed:
+            continue
+        if audited and audited & {_allowlist.sha1(secret), _allowlist.sha1(literal.value)}:
             continue
         result.append(_finding(ctx, rule, literal, verdict, (start, end, secret), message, fixable, downgrade, options))
     return result
+
+
+def _audited(ctx: FileContext) -> frozenset[str]:
+    """The file's entries in a detect-secrets `.secrets.baseline`, looked up once per file."""
+    key = "_vetline_secrets_audited"
+    if key not in ctx.__dict__:
+        ctx.__dict__[key] = _allowlist.detect_secrets_hashes(ctx.path)
+    return ctx.__dict__[key]
 
 
 def _range(literal: Literal, verdict: Verdict) -> tuple[int, int, str]:

@@ -15,7 +15,7 @@ from typing import Any
 from lsprotocol import types
 from vetline.rules.model import Edit, Finding, Fix
 
-from ..convert import SOURCE, fix_from_data
+from ..convert import SOURCE, fix_from_data, fixes_from_data
 from . import edits as workspace_edits
 from . import ignore_comments
 from .analysis import current_result
@@ -58,14 +58,13 @@ def resolve_action(ls: VetlineServer, action: types.CodeAction) -> types.CodeAct
 def _actions_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic) -> list[types.CodeAction]:
     rule_id = str(diagnostic.code)
     actions = []
-    fix = _fix_for(ls, doc, diagnostic)
-    if fix is not None:
+    for number, fix in enumerate(_fixes_for(ls, doc, diagnostic)):
         planned = workspace_edits.plan(ls, doc, fix)
         title = fix.title + ("" if fix.safe else " (unsafe fix: review it)")
         if planned.single_file_fallback:
             title += " (this file only: your editor cannot create or edit the other file)"
         actions.append(types.CodeAction(title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                                        is_preferred=fix.safe, edit=planned.edit))
+                                        is_preferred=fix.safe and number == 0, edit=planned.edit))
     line_edit = ignore_comments.ignore_line(doc, diagnostic.range.start.line, rule_id)
     if line_edit is not None:
         edit = workspace_edits.document_edit(ls, doc, workspace_edits.text_edits(doc, [line_edit], ls.encoding))
@@ -111,17 +110,17 @@ def safe_fix_edits(findings: Sequence[Finding]) -> list[Edit]:
     return chosen
 
 
-def _fix_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic) -> Fix | None:
+def _fixes_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic) -> list[Fix]:
     data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
     if data.get("version") == doc.version:
-        return fix_from_data(data)
+        return fixes_from_data(data)
     # Stale diagnostic: find the same rule's finding at that place in a fresh analysis.
     start = doc.index.offset(diagnostic.range.start, ls.encoding)
     end = doc.index.offset(diagnostic.range.end, ls.encoding)
     for finding in current_result(ls, doc).findings:
         if finding.rule_id == diagnostic.code and finding.start_byte <= end and start <= finding.end_byte:
-            return finding.fix
-    return None
+            return list(finding.fixes)
+    return []
 
 
 def _safe_fix_in(diagnostic: types.Diagnostic) -> bool:

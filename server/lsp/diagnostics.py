@@ -31,6 +31,7 @@ class Scheduler:
         self.ls = ls
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.last_request: dict[str, float] = {}
+        self.confirmations: dict[str, asyncio.Task[None]] = {}  # full runs after incremental ones
 
     def request(self, uri: str, immediate: bool = False) -> None:
         """Analyse `uri` soon: now if it has been quiet, after the debounce delay if not."""
@@ -45,6 +46,9 @@ class Scheduler:
 
     def cancel(self, uri: str) -> bool:
         """Cancel a pending run for `uri`; True if there was one."""
+        confirmation = self.confirmations.pop(uri, None)
+        if confirmation is not None:
+            confirmation.cancel()
         task = self.tasks.pop(uri, None)
         if task is None or task.done():
             return False
@@ -64,7 +68,7 @@ class Scheduler:
                 return
             doc.result = result
             if result.partial:  # once the buffer is quiet, confirm with a full analysis
-                self.tasks[uri] = asyncio.get_running_loop().create_task(self._run(uri, RECONCILE_AFTER, full=True))
+                self.confirmations[uri] = asyncio.get_running_loop().create_task(self._run(uri, RECONCILE_AFTER, True))
             if self.ls.features.pull_diagnostics:
                 await _ask_client_to_pull(self.ls)
             else:

@@ -113,10 +113,9 @@ def _moved(finding: Finding, doc: Document) -> Finding | None:
     if span is None:
         return None
     fix = _moved_fix(finding.fix, doc.edits_since)
-    if span == (finding.start_byte, finding.end_byte) and fix is finding.fix:
-        return finding
+    alternatives = tuple(f for f in (_moved_fix(a, doc.edits_since) for a in finding.alternative_fixes) if f)
     start, end = span
-    return dataclasses.replace(finding, start_byte=start, end_byte=end, fix=fix,
+    return dataclasses.replace(finding, start_byte=start, end_byte=end, fix=fix, alternative_fixes=alternatives,
                                start=Position(*doc.index.point(start)), end=Position(*doc.index.point(end)))
 
 

@@ -1,14 +1,16 @@
 """Server logging: stderr always, and `window/logMessage` at or above the `logLevel` setting.
 
 Only the `vetline` loggers are forwarded to the editor (pygls's own chatter stays on stderr).
-Log records never carry source text: handlers log rule ids, URIs and exception types, and the
-engine logs a crashing rule's traceback, which holds code locations, not the analysed buffer.
+Log records never carry source text: handlers log rule ids, URIs and exception types, and
+exceptions (a crashing rule's, say) are written as type and stack without their message, which
+might quote the analysed buffer.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+import traceback
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -24,13 +26,24 @@ _MESSAGE_TYPES = (
 )
 
 
+class RedactingFormatter(logging.Formatter):
+    """Formats exceptions as type and stack only: an exception's message may quote the analysed
+    source (a rule's `ValueError(repr(text))`), and that source may hold a secret."""
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - overrides logging's name
+        kind, _, trace = ei
+        frames = "".join(traceback.format_tb(trace))
+        name = kind.__name__ if kind is not None else "Exception"
+        return f"Traceback (most recent call last):\n{frames}{name}: <message withheld>"
+
+
 class EditorLogHandler(logging.Handler):
     """Forwards log records to the client as `window/logMessage` notifications."""
 
     def __init__(self, server: VetlineServer) -> None:
         super().__init__()
         self.server = server
-        self.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        self.setFormatter(RedactingFormatter("%(name)s: %(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -50,3 +63,9 @@ def attach(server: VetlineServer) -> None:
 def set_level(name: str) -> None:
     """Apply the `logLevel` setting to the `vetline` loggers."""
     logging.getLogger("vetline").setLevel(LEVELS.get(name, logging.INFO))
+
+
+def redact_stderr() -> None:
+    """Give the stderr handlers the redacting formatter too."""
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))

@@ -117,3 +117,29 @@ async def test_watched_configuration_file_change_reloads(client: RecordingClient
         (registration,) = client.registrations
         globs = sorted(w["globPattern"] for w in registration.register_options["watchers"])
         assert globs == ["**/.vetline.toml", "**/pyproject.toml"]
+
+
+async def test_severity_override_setting_changes_the_diagnostic_severity(client: RecordingClient) -> None:
+    """Ensure that `severityOverrides` re-grades a rule (high -> low makes it informational)."""
+    push_settings(client, {"severityOverrides": {"yaml-unsafe-load": "low"}})
+    try:
+        buffer = Buffer(client, client.workspace_path / "graded.py", VULNERABLE)
+        (found,) = await buffer.diagnostics()
+        assert found.severity == types.DiagnosticSeverity.Information
+    finally:
+        push_settings(client, {})
+
+
+async def test_missing_baseline_gives_one_message_and_findings_still_show(client: RecordingClient) -> None:
+    """Ensure that a baseline file that cannot be read is reported once and then ignored."""
+    before = len(client.messages)
+    push_settings(client, {"baseline": "no-such-baseline.json"})
+    try:
+        first = Buffer(client, client.workspace_path / "baseline_a.py", VULNERABLE)
+        assert len(await first.diagnostics()) == 1
+        second = Buffer(client, client.workspace_path / "baseline_b.py", VULNERABLE)
+        assert len(await second.diagnostics()) == 1
+        new = client.messages[before:]
+        assert len(new) == 1 and "no-such-baseline.json" in new[0].message
+    finally:
+        push_settings(client, {})

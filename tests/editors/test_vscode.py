@@ -2,8 +2,9 @@
 
 Each test gets a fresh code-server profile (user data, extensions, settings) under tmp_path,
 installs the .vsix with `--install-extension`, serves the workbench on 127.0.0.1 only, and
-drives it with playwright-core through tests/editors/vscode_driver.mjs, which reports what it
-saw as JSON. Screenshots land in tests/artifacts/.
+drives it with playwright-core through tests/editors/vscode_driver.mjs, which runs one scenario
+(quickfix, settings, manual, scan, notify) and reports what it saw as JSON. Screenshots and the
+code-server logs land in tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
-def write_user_settings(user_data: Path, interpreter: str) -> None:
+def write_user_settings(user_data: Path, interpreter: str, extra: dict[str, Any]) -> None:
     settings = {
         "security.workspace.trust.enabled": False,
         "vetline.interpreter": [interpreter],
@@ -75,6 +76,7 @@ def write_user_settings(user_data: Path, interpreter: str) -> None:
         "update.mode": "none",
         "files.autoSave": "off",
         "chat.disableAIFeatures": True,
+        **extra,
     }
     (user_data / "User").mkdir(parents=True, exist_ok=True)
     (user_data / "User" / "settings.json").write_text(json.dumps(settings, indent=2), encoding="utf-8")
@@ -94,14 +96,20 @@ def wait_until_serving(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 def run_vscode(
-    scenario: str, workspace: Path, interpreter: str, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+    scenario: str,
+    workspace: Path,
+    interpreter: str,
+    tmp_path: Path,
+    artifacts: Path,
+    paths: dict[str, Path],
+    settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Install the .vsix into a fresh profile, serve `workspace`, run one driver scenario."""
     user_data, extensions = tmp_path / "user-data", tmp_path / "extensions"
     env = isolated_env(tmp_path / "home")
     base = [str(paths["code_server"]), "--user-data-dir", str(user_data), "--extensions-dir", str(extensions)]
     subprocess.run([*base, "--install-extension", str(paths["vsix"])], check=True, capture_output=True, env=env)
-    write_user_settings(user_data, interpreter)
+    write_user_settings(user_data, interpreter, settings or {})
     port = free_port()
     serve = [*base, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
              "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override",
@@ -120,7 +128,8 @@ def run_vscode(
             "artifacts": str(artifacts),
             "chromium": str(paths["chromium"]),
             "browserProfile": str(tmp_path / "chromium-profile"),
-            "userSettings": str(user_data / "User" / "settings.json"),
+            "workspaceSettings": str(workspace / ".vscode" / "settings.json"),
+            "unopenedFile": "worker.py",
             "nodeModulesRoot": str(EDITORS_DIR),
             "timeoutMs": 60_000,
             "stepTimeoutMs": 30_000,
@@ -178,3 +187,24 @@ def test_vscode_applies_setting_changes_without_restarting_the_server(
     output = "".join(path.read_text() for path in (tmp_path / "user-data" / "logs").rglob("vetline.log"))
     assert output.count("Server command:") == 1, "the server was restarted for a setting that needs no restart"
     assert not [text for text in result["notifications"] if "vetline" in text.lower()]
+
+
+def test_vscode_manual_run_mode_analyses_on_command(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that with `"vetline.run": "manual"` a typed-in finding appears only after "Analyze Current File"."""
+    result = run_vscode(
+        "manual", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths, {"vetline.run": "manual"}
+    )
+    assert result["problemsBefore"] <= 1, "the typed line was analysed although run is manual"
+    assert len(result["problems"]) == 2
+
+
+def test_vscode_scan_workspace_reports_files_never_opened(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that "vetline: Scan Workspace" lists the findings of a file that was never opened."""
+    (vulnerable_workspace / "worker.py").write_text("import yaml\n\nyaml.load(open('jobs.yml'))\n", encoding="utf-8")
+    result = run_vscode("scan", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
+    assert any("worker.py" in row for row in result["problems"])
+    assert sum("yaml-unsafe-load" in row for row in result["problems"]) == 2

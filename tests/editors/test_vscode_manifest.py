@@ -1,4 +1,5 @@
-"""The VS Code extension's manifest agrees with the server and with its own sources (no editor needed)."""
+"""The VS Code extension without an editor: its manifest agrees with the server and its own sources,
+and its TypeScript unit tests (launch logic) pass under `node --test`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from conftest import REPO
+from conftest import REPO, require_tool
 
 VSCODE_DIR = REPO / "editors" / "vscode"
 
@@ -41,3 +42,10 @@ def test_client_commands_do_not_shadow_server_commands() -> None:
 
     contributed = {command["command"] for command in manifest()["contributes"]["commands"]}
     assert not contributed & {SCAN_COMMAND, ANALYZE_COMMAND}
+
+
+def test_extension_unit_tests_pass() -> None:
+    """Ensure that the extension's TypeScript unit tests (`npm test`) pass."""
+    require_tool(VSCODE_DIR / "node_modules" / ".bin" / "esbuild", "the extension's npm toolchain")
+    done = subprocess.run(["npm", "test"], cwd=VSCODE_DIR, check=False, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr

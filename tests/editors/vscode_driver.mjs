@@ -3,14 +3,17 @@
 // Usage: node vscode_driver.mjs <config.json>. The config names the workbench URL, the file to
 // open, the line:column of the finding, the artifacts directory and the scenario:
 //   "quickfix"  wait for vetline findings in the Problems panel, apply the quick fix, save;
-//   "settings"  wait for the finding, add its rule to `vetline.ignore` in the user settings
-//               file and wait for the finding to leave the Problems panel;
+//   "settings"  wait for the finding, add its rule to `vetline.ignore` in the folder's
+//               .vscode/settings.json and wait for the finding to leave the Problems panel;
+//   "manual"    with `"vetline.run": "manual"`: a vulnerable line typed in is not reported
+//               until the "vetline: Analyze Current File" command;
+//   "scan"      run "vetline: Scan Workspace" and wait for a finding in a file never opened;
 //   "notify"    wait for the "could not start" notification.
 // It prints one JSON line of observations and exits 0; any failure exits 1 with the reason,
 // after saving a screenshot so a red CI run shows what the page looked like.
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const require = createRequire(join(config.nodeModulesRoot, 'package.json'));
@@ -104,14 +107,42 @@ async function quickFix(page, result) {
 async function ignoreThroughSettings(page, result) {
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     result.problems = await problemsRows(page, config.ruleId);
-    const settings = JSON.parse(readFileSync(config.userSettings, 'utf8'));
-    settings['vetline.ignore'] = [config.ruleId];
-    writeFileSync(config.userSettings, JSON.stringify(settings, null, 2));
+    // The folder's .vscode/settings.json, which VS Code watches (an edited user settings file
+    // on disk goes unnoticed in code-server).
+    mkdirSync(dirname(config.workspaceSettings), { recursive: true });
+    writeFileSync(config.workspaceSettings, JSON.stringify({ 'vetline.ignore': [config.ruleId] }, null, 2));
     await page.locator('.markers-panel .monaco-list-row', { hasText: config.ruleId }).first()
         .waitFor({ state: 'detached', timeout: config.timeoutMs });
     result.clearedByIgnore = true;
     result.notifications = await page.locator('.notification-toast').allInnerTexts();
     await page.screenshot({ path: join(config.artifacts, 'vscode-ignored-by-setting.png') });
+}
+
+async function analyzeOnCommand(page, result) {
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    // The server is up once the status bar shows the finding count ("vetline 0").
+    await page.locator('.statusbar-item', { hasText: /vetline \d/ }).first().waitFor({ timeout: config.timeoutMs });
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('x = yaml.load(other)');
+    // A negative check needs a pause: onType would have reported the new line well within it.
+    await page.waitForTimeout(2000);
+    const rows = page.locator('.markers-panel .monaco-list-row', { hasText: config.ruleId });
+    result.problemsBefore = await rows.count();
+    await runCommand(page, 'vetline: Analyze Current File');
+    await rows.nth(1).waitFor({ timeout: config.timeoutMs });
+    result.problems = await rows.allInnerTexts();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-manual-analysis.png') });
+}
+
+async function scanWorkspace(page, result) {
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await page.locator('.statusbar-item', { hasText: /vetline \d/ }).first().waitFor({ timeout: config.timeoutMs });
+    await runCommand(page, 'vetline: Scan Workspace');
+    const unopened = page.locator('.markers-panel .monaco-list-row', { hasText: config.unopenedFile });
+    await unopened.first().waitFor({ timeout: config.timeoutMs });
+    result.problems = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-scan-workspace.png') });
 }
 
 async function notification(page, result) {
@@ -139,6 +170,12 @@ async function main() {
         if (config.scenario === 'quickfix') {
             await openFile(page, config.file);
             await quickFix(page, result);
+        } else if (config.scenario === 'manual') {
+            await openFile(page, config.file);
+            await analyzeOnCommand(page, result);
+        } else if (config.scenario === 'scan') {
+            await openFile(page, config.file);
+            await scanWorkspace(page, result);
         } else if (config.scenario === 'settings') {
             await openFile(page, config.file);
             await ignoreThroughSettings(page, result);

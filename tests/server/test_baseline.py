@@ -65,3 +65,23 @@ def test_baseline_cli_create_then_scan_reports_only_new_findings(tmp_path: Path)
     scan = subprocess.run([*run, "scan", "--format", "json", "--baseline", "base.json", "db.py"], check=False, cwd=tmp_path, capture_output=True, text=True)
     reported = [(f["rule"], f["line"]) for f in json.loads(scan.stdout)["findings"] if f["category"] == "secrets"]
     assert reported == [("hardcoded-password", 7)]
+
+
+def test_scanner_sees_a_rewritten_baseline_without_restarting(tmp_path: Path) -> None:
+    """Ensure that `scan_file` re-reads a baseline file once `baseline update` rewrites it."""
+    import os
+
+    from vetline.server.config import Config
+    from vetline.server.scanner import scan_file
+
+    (tmp_path / "db.py").write_text(SOURCE)
+    location = tmp_path / "base.json"
+    location.write_text(dump_baseline(baseline_of(SOURCE).entries))
+    config = Config(baseline=str(location), root=tmp_path)
+    engine = Engine(RULES)
+    assert scan_file(tmp_path / "db.py", tmp_path, config, engine).findings == ()
+    stamp = location.stat().st_mtime_ns
+    location.write_text(dump_baseline(()))
+    os.utime(location, ns=(stamp + 1_000_000, stamp + 1_000_000))  # a coarse clock may not tick
+    reported = scan_file(tmp_path / "db.py", tmp_path, config, engine).findings
+    assert [f.rule_id for f in reported] == ["hardcoded-password"]

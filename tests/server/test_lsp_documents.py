@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 
 from lsprotocol import types
 from vetline.server.lsp.analysis import _reparse
 from vetline.server.lsp.documents import Document, language_of, open_document
+from vetline.server.lsp.logs import RedactingFormatter
 from vetline.server.positions import UTF16
 
 
@@ -62,3 +65,17 @@ def test_language_comes_from_the_client_or_the_file_name() -> None:
     assert language_of("plaintext", Path("/p/requirements-dev.txt")) == "pip-requirements"
     assert language_of("json", Path("/p/package.json")) == "json"
     assert language_of("markdown", Path("/p/README.md")) is None
+
+
+def test_logged_exceptions_never_include_their_message() -> None:
+    """Ensure that a logged exception's message (which may quote a secret) is withheld."""
+
+    try:
+        buffer_text = "AKIA" + "IOSFODNN7EXAMPLE"  # as a rule would hold it: in a variable
+        raise ValueError(f"{buffer_text} found in buffer")
+    except ValueError:
+        record = logging.LogRecord("vetline.engine", logging.ERROR, __file__, 1, "rule crashed", None, True)
+        record.exc_info = sys.exc_info()
+    text = RedactingFormatter("%(message)s").format(record)
+    assert "rule crashed" in text and "ValueError: <message withheld>" in text
+    assert "AKIA" not in text

@@ -77,7 +77,7 @@ def test_a_sequence_of_edits_stays_equal_to_full_analyses() -> None:
     doc = open_document(types.TextDocumentItem(uri="file:///p/m.py", language_id="python", version=1, text=MODULE))
     analyse(server, doc)
     for step in range(8):
-        edit(doc, "    return value\n", f"    return value  # {step}\n", step)
+        edit(doc, "    return value\n", f"    return value  # {step}\n", 0)
         edit(doc, "safe_load", "load", 0)
         result = analyse(server, doc)
         assert result.partial and summary(result.findings) == full_answer(doc)

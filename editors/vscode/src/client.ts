@@ -1,7 +1,7 @@
 /**
  * Owns the language client's life cycle: pick the launch command, pre-flight it, start,
  * restart, stop, and forward settings. Settings travel three ways, as the server expects
- * them: `initializationOptions.settings`, answers to `workspace/configuration` (section
+ * them: `initializationOptions.vetline`, answers to `workspace/configuration` (section
  * `vetline`), and `workspace/didChangeConfiguration` pushes when the user edits them.
  */
 import * as vscode from 'vscode';
@@ -92,24 +92,37 @@ export class ServerController implements vscode.Disposable {
     }
 
     async scanWorkspace(): Promise<void> {
-        if (!this.client?.isRunning()) {
-            void vscode.window.showWarningMessage('vetline: the language server is not running.', 'Show Output')
-                .then((choice) => choice && this.output.show());
-            return;
+        if (this.running()) {
+            await this.client!.sendRequest(ExecuteCommandRequest.type, { command: 'vetline.scanWorkspace', arguments: [] });
         }
-        await this.client.sendRequest(ExecuteCommandRequest.type, { command: 'vetline.scanWorkspace', arguments: [] });
     }
 
     /** The trigger of `"vetline.run": "manual"`: analyse the active file now. */
     async analyzeFile(): Promise<void> {
         const document = vscode.window.activeTextEditor?.document;
-        if (!document || !this.client?.isRunning()) {
-            return this.scanWorkspace(); // explains that the server is not running, or scans
+        if (!document) {
+            void vscode.window.showInformationMessage('vetline: open a file to analyse it.');
+            return;
         }
-        const uri = this.client.code2ProtocolConverter.asUri(document.uri);
-        await this.client.sendRequest(ExecuteCommandRequest.type, { command: 'vetline.analyzeDocument', arguments: [uri] });
+        if (!this.running()) {
+            return;
+        }
+        const client = this.client!;
+        const uri = client.code2ProtocolConverter.asUri(document.uri);
+        await client.sendRequest(ExecuteCommandRequest.type, { command: 'vetline.analyzeDocument', arguments: [uri] });
         // With pull diagnostics the server keeps the result until asked: ask now.
-        this.client.getFeature(DocumentDiagnosticRequest.method)?.getProvider(document)?.onDidChangeDiagnosticsEmitter.fire();
+        client.getFeature(DocumentDiagnosticRequest.method)?.getProvider(document)?.onDidChangeDiagnosticsEmitter.fire();
+    }
+
+    /** True when a command can reach the server; otherwise says so to the user. */
+    private running(): boolean {
+        if (this.client?.isRunning()) {
+            return true;
+        }
+        void vscode.window
+            .showWarningMessage('vetline: the language server is not running.', 'Show Output')
+            .then((choice) => choice && this.output.show());
+        return false;
     }
 
     dispose(): void {

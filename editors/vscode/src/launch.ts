@@ -4,7 +4,7 @@
  * language client's generic "couldn't create connection" errors.
  */
 import { spawn } from 'child_process';
-import { LaunchSettings } from './settings';
+import type { LaunchSettings } from './settings';
 
 export const INSTALL_HINT = 'pip install vetline';
 
@@ -38,14 +38,23 @@ export function probe(launch: ServerLaunch, cwd?: string, timeoutMs = 20000): Pr
     const [command, ...args] = launch.prefix;
     return new Promise((resolve) => {
         let stderr = '';
-        const child = spawn(command, [...args, '--version'], { cwd, timeout: timeoutMs });
+        const child = spawn(command, [...args, '--version'], { cwd });
+        // Our own timer: spawn's `timeout` option outlives a child that never started (ENOENT).
+        const timer = setTimeout(() => {
+            child.kill();
+            resolve(`\`${launch.prefix.join(' ')} --version\` did not answer within ${timeoutMs / 1000}s`);
+        }, timeoutMs);
+        const settle = (reason: string | undefined): void => {
+            clearTimeout(timer);
+            resolve(reason);
+        };
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('error', (error: NodeJS.ErrnoException) =>
-            resolve(error.code === 'ENOENT' ? `\`${command}\` was not found` : error.message),
+            settle(error.code === 'ENOENT' ? `\`${command}\` was not found` : error.message),
         );
         child.on('close', (code) => {
             const lastLine = stderr.trim().split('\n').pop() ?? '';
-            resolve(code === 0 ? undefined : `\`${launch.prefix.join(' ')} --version\` failed: ${lastLine}`);
+            settle(code === 0 ? undefined : `\`${launch.prefix.join(' ')} --version\` failed: ${lastLine}`);
         });
     });
 }
