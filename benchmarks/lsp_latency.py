@@ -42,9 +42,11 @@ def handler_{i}(request, path):
 
 def generate(lines: int) -> str:
     """A realistic module of about `lines` lines with a few findings for both tools."""
-    parts = ["import hashlib\nimport os\nimport subprocess\n\nimport yaml\n\n",
-             "def run(cmd):\n    return subprocess.call(cmd, shell=True)\n\n",
-             "def load(blob):\n    return yaml.load(blob)\n"]
+    parts = [
+        "import hashlib\nimport os\nimport subprocess\n\nimport yaml\n\n",
+        "def run(cmd):\n    return subprocess.call(cmd, shell=True)\n\n",
+        "def load(blob):\n    return yaml.load(blob)\n",
+    ]
     i = 0
     while sum(p.count("\n") for p in parts) < lines:
         parts.append(FUNCTION.format(i=i))
@@ -104,7 +106,11 @@ class Client:
         assert stream is not None
         while True:
             header = await stream.readuntil(b"\r\n\r\n")
-            length = int(next(line.split(b":")[1] for line in header.split(b"\r\n") if line.lower().startswith(b"content-length")))
+            length = int(
+                next(
+                    line.split(b":")[1] for line in header.split(b"\r\n") if line.lower().startswith(b"content-length")
+                )
+            )
             self._dispatch(json.loads(await stream.readexactly(length)), time.perf_counter())
 
     def _dispatch(self, message: dict[str, Any], now: float) -> None:
@@ -133,8 +139,10 @@ class Client:
         self.notify("textDocument/didOpen", {"textDocument": item})
 
     def change(self, uri: str, version: int, rng: dict[str, Any], text: str) -> None:
-        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                               "contentChanges": [{"range": rng, "text": text}]})
+        self.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": rng, "text": text}]},
+        )
 
 
 CAPABILITIES = {
@@ -146,14 +154,22 @@ CAPABILITIES = {
 
 async def start(command: list[str], folder: Path) -> Client:
     process = await asyncio.create_subprocess_exec(
-        *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        *command,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
         limit=2**24,
     )
     client = Client(process)
-    await client.request("initialize", {
-        "processId": None, "capabilities": CAPABILITIES, "rootUri": folder.as_uri(),
-        "workspaceFolders": [{"uri": folder.as_uri(), "name": "bench"}],
-    })
+    await client.request(
+        "initialize",
+        {
+            "processId": None,
+            "capabilities": CAPABILITIES,
+            "rootUri": folder.as_uri(),
+            "workspaceFolders": [{"uri": folder.as_uri(), "name": "bench"}],
+        },
+    )
     client.notify("initialized", {})
     return client
 
@@ -165,7 +181,9 @@ async def stop(client: Client) -> None:
     client.reader.cancel()
 
 
-async def latencies(command: list[str], folder: Path, path: Path, edits: list[tuple[dict[str, Any], str]]) -> list[float]:
+async def latencies(
+    command: list[str], folder: Path, path: Path, edits: list[tuple[dict[str, Any], str]]
+) -> list[float]:
     """Milliseconds from each didChange to the diagnostics of that version."""
     client = await start(command, folder)
     uri = path.as_uri()
@@ -221,14 +239,18 @@ async def main() -> int:
         ruff_median, _ = summary("ruff", await latencies([args.ruff, "server"], folder, big, edits))
         vetline_median, _ = summary("vetline", await latencies(vetline, folder, big, edits))
         print(f"ratio    vetline/ruff median = {vetline_median / ruff_median:.2f}x (target <= 2x)")
-        small_median, _ = summary("vetline (1/4 file)", await latencies(vetline, folder, small, edit_sequence(small.read_text(), args.edits)))
+        small_median, _ = summary(
+            "vetline (1/4 file)", await latencies(vetline, folder, small, edit_sequence(small.read_text(), args.edits))
+        )
         print(f"scaling  4x the file costs {vetline_median / small_median:.2f}x per edit (same edits)")
         files = []
         for n in range(50):
             path = folder / f"open_{n:02}.py"
             path.write_text(generate(1000).replace("handler_", f"handler{n}_"))
             files.append(path)
-        print(f"vetline peak RSS with 50 open files: {await peak_rss(vetline, folder, [big, *files[:49]]):.0f} MB (target <= 200 MB)")
+        print(
+            f"vetline peak RSS with 50 open files: {await peak_rss(vetline, folder, [big, *files[:49]]):.0f} MB (target <= 200 MB)"
+        )
     return 0
 
 

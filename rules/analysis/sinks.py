@@ -3,8 +3,9 @@
 One policy for every injection rule: constant-only data is never reported; data of unknown
 origin is medium confidence ("is this reachable by a user?"); tainted data is high confidence
 and the message says where it came from. Some sources count only for some sinks: the
-environment is attacker-controlled for commands and paths run by CI jobs or containers, but not
-for SQL; file and socket reads matter for deserialization. The sink opts in to those, and names
+environment is attacker-controlled for commands run by CI jobs or containers, but not for SQL;
+file and socket reads matter for deserialization; `sys.argv`/`input()` choose a CLI's own
+files and URLs, which is no attack (path and SSRF sinks discount them). The sink opts in to those, and names
 the context-specific sanitizers (`shlex.quote` for a shell, `os.path.basename` for a path) that
 protect it.
 """
@@ -15,16 +16,24 @@ from collections.abc import Collection
 
 from tree_sitter import Node
 
-from ..context import Match
+from ..context import FileContext, Match
 from ..model import Confidence, Report
 from .taint import Kind, Origin
 from .taint_tables import ENVIRONMENT, FILE_READ, SOCKET_READ, SOFT_SOURCES
 
+# Input typed by whoever runs the program: an attack only where the program serves others.
+LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin"})
+
 
 def effective_origin(
-    origin: Origin, *, environment: bool = False, streams: bool = False, sanitizers: Collection[str] = ()
+    origin: Origin,
+    *,
+    environment: bool = False,
+    streams: bool = False,
+    local_input: bool = True,
+    sanitizers: Collection[str] = (),
 ) -> Origin:
-    """The origin as this sink sees it: soft sources it does not accept become unknown."""
+    """The origin as this sink sees it: sources it does not accept become unknown."""
     if origin.kind is not Kind.TAINTED:
         return origin
     if origin.sanitized_by is not None and origin.sanitized_by in sanitizers:
@@ -32,7 +41,11 @@ def effective_origin(
     accepted = {ENVIRONMENT} if environment else set()
     if streams:
         accepted |= {FILE_READ, SOCKET_READ}
+    if not local_input:
+        accepted -= {ENVIRONMENT}
     if origin.source in SOFT_SOURCES and origin.source not in accepted:
+        return Origin(Kind.UNKNOWN, None, origin.variable)
+    if not local_input and origin.source in LOCAL_SOURCES:
         return Origin(Kind.UNKNOWN, None, origin.variable)
     return origin
 
@@ -44,6 +57,7 @@ def taint_verdict(
     *,
     environment: bool = False,
     streams: bool = False,
+    local_input: bool = True,
     sanitizers: Collection[str] = (),
     report_unknown: bool = True,
     consequence: str = "",
@@ -52,13 +66,17 @@ def taint_verdict(
 
     `sink` names what is reached ("an SQL query", "`pickle.loads`"); `consequence` (optional)
     ends the message ("an attacker can run any command"). `environment`/`streams` make
-    `os.environ` and file/socket reads count as tainted; `sanitizers` are the context-specific
+    `os.environ` and file/socket reads count as tainted; `local_input=False` discounts `sys.argv`,
+    `input()`, `sys.stdin` and the environment (the user running the program chose them, as for a
+    CLI's file argument); `sanitizers` are the context-specific
     sanitizers that protect this sink.
     """
     if value is None:
         return None
     origin = match.ctx.taint.origin(value)
-    origin = effective_origin(origin, environment=environment, streams=streams, sanitizers=sanitizers)
+    origin = effective_origin(
+        origin, environment=environment, streams=streams, local_input=local_input, sanitizers=sanitizers
+    )
     tail = f": {consequence}" if consequence else ""
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
     if origin.kind is Kind.CONSTANT:
@@ -94,15 +112,20 @@ def is_string_building(node: Node | None) -> bool:
         return operator is not None and operator.type in ("+", "%")
     if node.type == "call":
         callee = node.child_by_field_name("function")
-        attribute = callee.child_by_field_name("attribute") if callee is not None and callee.type == "attribute" else None
+        attribute = (
+            callee.child_by_field_name("attribute") if callee is not None and callee.type == "attribute" else None
+        )
         return attribute is not None and (attribute.text or b"").decode() in _BUILDER_METHODS
     return False
 
 
-def built_from_strings(node: Node | None) -> bool:
-    """True when `node` builds a string, or is a local name that an earlier statement built (or `+=`)."""
+def built_from_strings(node: Node | None, ctx: FileContext | None = None) -> bool:
+    """True when `node` builds a string, is a local name an earlier statement built (or `+=`),
+    or (given `ctx`) calls a function of this file that returns a built string."""
     if node is None:
         return False
+    if node.type == "call" and ctx is not None:
+        return is_string_building(node) or _returns_built_string(ctx, node)
     if node.type != "identifier":
         return is_string_building(node)
     scope = _enclosing_scope(node)
@@ -112,13 +135,38 @@ def built_from_strings(node: Node | None) -> bool:
         current = stack.pop()
         if current.start_byte >= node.start_byte:
             continue
-        if current.type in ("assignment", "augmented_assignment"):
-            left = current.child_by_field_name("left")
-            if left is not None and left.type == "identifier" and left.text == name:
-                if current.type == "augmented_assignment" or is_string_building(current.child_by_field_name("right")):
-                    return True
+        if current.type in ("assignment", "augmented_assignment") and _builds(current, name):
+            return True
         if current.type not in ("function_definition", "class_definition", "lambda") or current is scope:
             stack.extend(current.named_children)
+    return False
+
+
+def _builds(assignment: Node, name: bytes | None) -> bool:
+    """`name += ...` or `name = <string-building expression>`."""
+    left = assignment.child_by_field_name("left")
+    if left is None or left.type != "identifier" or left.text != name:
+        return False
+    return assignment.type == "augmented_assignment" or is_string_building(assignment.child_by_field_name("right"))
+
+
+def _returns_built_string(ctx: FileContext, call: Node) -> bool:
+    callee = call.child_by_field_name("function")
+    if callee is None or callee.type != "identifier":
+        return False
+    function = ctx.taint.module_function(ctx.text(callee))
+    stack = [function.child_by_field_name("body")] if function is not None else []
+    while stack:
+        current = stack.pop()
+        if current is None or current.type in ("function_definition", "class_definition"):
+            continue
+        if (
+            current.type == "return_statement"
+            and current.named_children
+            and built_from_strings(current.named_children[0])
+        ):
+            return True
+        stack.extend(current.named_children)
     return False
 
 
@@ -127,3 +175,24 @@ def _enclosing_scope(node: Node) -> Node:
     while current.parent is not None and current.type != "function_definition":
         current = current.parent
     return current
+
+
+def bound_value(name: Node) -> Node | None:
+    """The value last bound to identifier `name` by `x = ...` or `with ... as x` before it, in its scope."""
+    scope = _enclosing_scope(name)
+    found, stack = None, [scope]
+    while stack:
+        node = stack.pop()
+        if node.start_byte >= name.start_byte:
+            continue
+        if node.type == "assignment":
+            left = node.child_by_field_name("left")
+            if left is not None and left.text == name.text:
+                found = node.child_by_field_name("right")
+        elif node.type == "as_pattern":
+            alias = node.child_by_field_name("alias")
+            if alias is not None and alias.text == name.text and node.named_children:
+                found = node.named_children[0]
+        if node.type not in ("function_definition", "class_definition") or node is scope:
+            stack.extend(reversed(node.named_children))
+    return found

@@ -149,7 +149,13 @@ class TaintAnalysis:
         return env
 
     def _parameter_origin(
-        self, name: str, index: int, annotation: Node | None, default: Node | None, view: bool, converters: dict[str, str]
+        self,
+        name: str,
+        index: int,
+        annotation: Node | None,
+        default: Node | None,
+        view: bool,
+        converters: dict[str, str],
     ) -> Origin:
         type_name = self.ctx.text(annotation).rsplit(".", 1)[-1] if annotation is not None else ""
         if name in ("self", "cls") and index == 0:
@@ -249,10 +255,20 @@ def _parameter_nodes(function: Node) -> list[tuple[str, Node | None, Node | None
             found.append((_text(param), None, None))
         elif param.type == "typed_parameter":
             inner = param.named_children[0] if param.named_children else None
-            name = inner.named_children[0] if inner is not None and inner.type.endswith("splat_pattern") and inner.named_children else inner
+            name = (
+                inner.named_children[0]
+                if inner is not None and inner.type.endswith("splat_pattern") and inner.named_children
+                else inner
+            )
             found.append((_text(name), param.child_by_field_name("type"), None))
         elif param.type in ("default_parameter", "typed_default_parameter"):
-            found.append((_text(param.child_by_field_name("name")), param.child_by_field_name("type"), param.child_by_field_name("value")))
+            found.append(
+                (
+                    _text(param.child_by_field_name("name")),
+                    param.child_by_field_name("type"),
+                    param.child_by_field_name("value"),
+                )
+            )
         elif param.type in ("list_splat_pattern", "dictionary_splat_pattern") and param.named_children:
             found.append((_text(param.named_children[0]), None, None))
     return [entry for entry in found if entry[0]]

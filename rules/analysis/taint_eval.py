@@ -18,12 +18,46 @@ from .taint import CONSTANT, REQUEST, UNKNOWN, Kind, Origin, join
 if TYPE_CHECKING:
     from .taint import TaintAnalysis
 
-_CONSTANT_TYPES = frozenset({"integer", "float", "true", "false", "none", "ellipsis", "comparison_operator",
-                             "not_operator", "escape_sequence", "string_content", "string_start", "string_end"})
-_JOINED_TYPES = frozenset({"list", "tuple", "set", "dictionary", "pair", "expression_list", "parenthesized_expression",
-                           "conditional_expression", "unary_operator", "await", "list_splat", "dictionary_splat",
-                           "slice", "list_comprehension", "set_comprehension", "dictionary_comprehension",
-                           "generator_expression", "for_in_clause", "interpolation", "concatenated_string"})
+_CONSTANT_TYPES = frozenset(
+    {
+        "integer",
+        "float",
+        "true",
+        "false",
+        "none",
+        "ellipsis",
+        "comparison_operator",
+        "not_operator",
+        "escape_sequence",
+        "string_content",
+        "string_start",
+        "string_end",
+    }
+)
+_JOINED_TYPES = frozenset(
+    {
+        "list",
+        "tuple",
+        "set",
+        "dictionary",
+        "pair",
+        "expression_list",
+        "parenthesized_expression",
+        "conditional_expression",
+        "unary_operator",
+        "await",
+        "list_splat",
+        "dictionary_splat",
+        "slice",
+        "list_comprehension",
+        "set_comprehension",
+        "dictionary_comprehension",
+        "generator_expression",
+        "for_in_clause",
+        "interpolation",
+        "concatenated_string",
+    }
+)
 _FLATTENED = frozenset({"binary_operator", "boolean_operator"})
 
 
@@ -40,7 +74,11 @@ class Evaluator:
         if kind in _CONSTANT_TYPES:
             return CONSTANT
         if kind == "string":
-            return join(self.origin(c.child_by_field_name("expression") or c) for c in node.named_children if c.type == "interpolation")
+            return join(
+                self.origin(c.child_by_field_name("expression") or c)
+                for c in node.named_children
+                if c.type == "interpolation"
+            )
         if kind == "identifier":
             return self.name(node)
         if kind == "attribute":

@@ -12,12 +12,12 @@ with a constant, path containment (`p.resolve().is_relative_to(base)`, `real.sta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from . import taint_tables as tables
-from .taint import CONSTANT, Kind, Origin, join
+from .taint import CONSTANT, REQUEST, Kind, Origin, join
 
 if TYPE_CHECKING:
     from .taint import TaintAnalysis
@@ -29,7 +29,7 @@ _VALUE_LISTS = frozenset({"tuple", "list", "expression_list", "pattern_list"})
 _CONTAINMENT = "a path containment check"
 
 
-def join_envs(envs: list[Optional[Env]]) -> Optional[Env]:
+def join_envs(envs: list[Env | None]) -> Env | None:
     """The environment where several paths meet (None when all are unreachable)."""
     live = [env for env in envs if env is not None]
     if len(live) <= 1:
@@ -62,7 +62,7 @@ class ScopeWalker:
     def value(self, node: Node | None, env: Env) -> Origin:
         return self.analysis.evaluate(node, env) if node is not None else CONSTANT
 
-    def block(self, block: Node | None, env: Optional[Env]) -> Optional[Env]:
+    def block(self, block: Node | None, env: Env | None) -> Env | None:
         for statement in block.named_children if block is not None else ():
             if env is None:
                 break
@@ -75,7 +75,7 @@ class ScopeWalker:
 
     # Simple statements -------------------------------------------------------------------
 
-    def expression(self, node: Node, env: Env) -> Optional[Env]:
+    def expression(self, node: Node, env: Env) -> Env | None:
         inner = node.named_children[0] if node.named_children else None
         if inner is None:
             return env
@@ -88,7 +88,6 @@ class ScopeWalker:
 
     def returns(self, node: Node, env: Env) -> None:
         self._returns.append(self.value(node.named_children[0] if node.named_children else None, env))
-        return None
 
     def assertion(self, node: Node, env: Env) -> Env:
         return self.facts(node.named_children[0], env)[0] if node.named_children else env
@@ -115,13 +114,15 @@ class ScopeWalker:
         kind = target.type
         if kind == "identifier":
             name = (target.text or b"").decode("utf-8", "replace")
-            return {**env, name: origin.through(name)}
+            return {**env, name: origin if origin is REQUEST else origin.through(name)}
         if kind in _TARGET_LISTS:
             parts = target.named_children
             items = value.named_children if value is not None and value.type in _VALUE_LISTS else []
             pairwise = len(items) == len(parts) and not any(i.type == "list_splat" for i in items)
             for index, part in enumerate(parts):
-                env = self.bind(part, items[index] if pairwise else None, self.value(items[index], env) if pairwise else origin, env)
+                env = self.bind(
+                    part, items[index] if pairwise else None, self.value(items[index], env) if pairwise else origin, env
+                )
             return env
         if kind in ("list_splat_pattern", "as_pattern_target", "parenthesized_expression") and target.named_children:
             return self.bind(target.named_children[0], value, origin, env)
@@ -132,9 +133,9 @@ class ScopeWalker:
 
     # Compound statements -----------------------------------------------------------------
 
-    def if_statement(self, node: Node, env: Env) -> Optional[Env]:
-        current: Optional[Env] = env
-        ends: list[Optional[Env]] = []
+    def if_statement(self, node: Node, env: Env) -> Env | None:
+        current: Env | None = env
+        ends: list[Env | None] = []
         clauses = [node, *node.children_by_field_name("alternative")]
         for clause in clauses:
             if current is None:
@@ -150,25 +151,27 @@ class ScopeWalker:
             current = when_false
         return join_envs([*ends, current])
 
-    def for_statement(self, node: Node, env: Env) -> Optional[Env]:
+    def for_statement(self, node: Node, env: Env) -> Env | None:
         left = node.child_by_field_name("left")
-        inner = self.bind(left, None, self.value(node.child_by_field_name("right"), env), env) if left is not None else env
+        inner = (
+            self.bind(left, None, self.value(node.child_by_field_name("right"), env), env) if left is not None else env
+        )
         after = join_envs([inner, self.block(node.child_by_field_name("body"), inner)])
         return self._else(node, after)
 
-    def while_statement(self, node: Node, env: Env) -> Optional[Env]:
+    def while_statement(self, node: Node, env: Env) -> Env | None:
         when_true, when_false = self.facts(node.child_by_field_name("condition"), env)
         after = join_envs([when_false, self.block(node.child_by_field_name("body"), when_true)])
         return self._else(node, after)
 
-    def _else(self, node: Node, env: Optional[Env]) -> Optional[Env]:
+    def _else(self, node: Node, env: Env | None) -> Env | None:
         alternative = node.child_by_field_name("alternative")
         return self.block(alternative.child_by_field_name("body"), env) if alternative is not None else env
 
-    def try_statement(self, node: Node, env: Env) -> Optional[Env]:
+    def try_statement(self, node: Node, env: Env) -> Env | None:
         end = self.block(node.child_by_field_name("body"), env)
         start = join_envs([env, end]) or env
-        handlers: list[Optional[Env]] = []
+        handlers: list[Env | None] = []
         final: Node | None = None
         for clause in node.named_children:
             if clause.type in ("except_clause", "except_group_clause"):
@@ -185,7 +188,7 @@ class ScopeWalker:
         finished = self.block(_last_block(final), after if after is not None else start)
         return finished if after is not None else None
 
-    def with_statement(self, node: Node, env: Env) -> Optional[Env]:
+    def with_statement(self, node: Node, env: Env) -> Env | None:
         clause = next((c for c in node.named_children if c.type == "with_clause"), None)
         for item in clause.named_children if clause is not None else ():
             value = item.child_by_field_name("value")
@@ -195,7 +198,7 @@ class ScopeWalker:
                     env = self.bind(alias, None, self.value(value.named_children[0], env), env)
         return self.block(node.child_by_field_name("body"), env)
 
-    def match_statement(self, node: Node, env: Env) -> Optional[Env]:
+    def match_statement(self, node: Node, env: Env) -> Env | None:
         body = node.child_by_field_name("body")
         cases = [c for c in body.named_children if c.type == "case_clause"] if body is not None else []
         ends = [self.block(case.child_by_field_name("consequence"), env) for case in cases]
@@ -219,7 +222,7 @@ class ScopeWalker:
             return when_false, when_true
         if kind == "boolean_operator":
             left, right = (self.checked(node.child_by_field_name(f) or node, env) for f in ("left", "right"))
-            both = (lambda a, b: {k: v for k, v in a.items() if k in b})
+            both = lambda a, b: {k: v for k, v in a.items() if k in b}
             if self.ctx.text(node.child_by_field_name("operator")) == "and":
                 return {**left[0], **right[0]}, both(left[1], right[1])
             return both(left[0], right[0]), {**left[1], **right[1]}
@@ -243,7 +246,9 @@ class ScopeWalker:
         return {}, {}
 
     def _equality(self, side: Node, other: Node, env: Env) -> Facts:
-        if side.type == "call" and (self.ctx.qualified_name(side.child_by_field_name("function")) or "").endswith("commonpath"):
+        if side.type == "call" and (self.ctx.qualified_name(side.child_by_field_name("function")) or "").endswith(
+            "commonpath"
+        ):
             return _names([(side.child_by_field_name("arguments") or side, _CONTAINMENT)], env)
         if side.type == "identifier" and self.value(other, env).kind is Kind.CONSTANT:
             return _names([(side, "a comparison with a constant")], env)
@@ -260,7 +265,11 @@ def node_checked(walker: ScopeWalker, call: Node) -> list[tuple[Node, str]]:
     name = walker.ctx.qualified_name(callee) or ""
     if name in ("re.fullmatch", "re.match") and len(positional) >= 2:
         return [(positional[1], "a regular-expression check")]
-    if name == "isinstance" and len(positional) == 2 and walker.ctx.text(positional[1]).strip("()") in ("int", "float", "bool", "int, float"):
+    if (
+        name == "isinstance"
+        and len(positional) == 2
+        and walker.ctx.text(positional[1]).strip("()") in ("int", "float", "bool", "int, float")
+    ):
         return [(positional[0], "a type check")]
     if callee.type != "attribute" or callee.child_by_field_name("object") is None:
         return []
@@ -313,7 +322,7 @@ def _last_block(node: Node) -> Node | None:
     return next((c for c in reversed(node.named_children) if c.type == "block"), None)
 
 
-_HANDLERS: dict[str, Callable[[ScopeWalker, Node, Env], Optional[Env]]] = {
+_HANDLERS: dict[str, Callable[[ScopeWalker, Node, Env], Env | None]] = {
     "expression_statement": ScopeWalker.expression,
     "return_statement": ScopeWalker.returns,
     "raise_statement": lambda walker, node, env: None,

@@ -44,7 +44,8 @@ def parse_detect_secrets(document: Mapping[str, Any]) -> frozenset[tuple[str, st
     return frozenset(
         (str(filename), str(entry.get("hashed_secret")))
         for filename, entries in results.items()
-        for entry in entries if isinstance(entry, Mapping)
+        for entry in entries
+        if isinstance(entry, Mapping)
     )
 
 

@@ -10,6 +10,7 @@ by the text, so re-checking a literal that did not change costs a dictionary loo
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -21,7 +22,9 @@ from detect_secrets.plugins.ip_public import IPPublicDetector
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 
 # Secret types of the plugins whose findings other rules own (or that are not secrets at all).
-_NOT_PROVIDERS = frozenset({BasicAuthDetector.secret_type, PrivateKeyDetector.secret_type, IPPublicDetector.secret_type})
+_NOT_PROVIDERS = frozenset(
+    {BasicAuthDetector.secret_type, PrivateKeyDetector.secret_type, IPPublicDetector.secret_type}
+)
 # detect-secrets names the type; users read a kind ("OpenAI API key"): the ones that differ.
 _KINDS = {
     "OpenAI Token": "OpenAI API key",
@@ -42,6 +45,7 @@ PROVIDER_ENV = {
 MIN_PROVIDER_LENGTH = 16  # shorter strings match no provider pattern: skip the regexes
 _BASE64 = Base64HighEntropyString()
 _HEX = HexHighEntropyString()
+_ENTROPY_CHARSETS = tuple((plugin, frozenset(plugin.charset)) for plugin in (_HEX, _BASE64))
 _URL_CREDENTIALS = re.compile(
     r"\b(?P<scheme>postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|https?|ftp|smtp|mssql|oracle)"
     r"://(?P<user>[^:/@\s'\"]+):(?P<password>[^@/\s'\"]+)@",
@@ -49,19 +53,77 @@ _URL_CREDENTIALS = re.compile(
 )
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d")
 _REFERENCE = re.compile(r"\$\{|\{\{|%\(|^\$[A-Za-z_]|^\{[\w.]*\}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^env:|^vault:|^arn:")
-_PLACEHOLDER_WORDS = frozenset({
-    "changeme", "change_me", "change-me", "changethis", "change_this", "replaceme", "replace_me", "replace-me",
-    "placeholder", "dummy", "example", "sample", "test", "testing", "secret", "password", "pass", "passw0rd",
-    "p@ssw0rd", "p@ssword", "password1", "password123", "passwd", "admin", "root", "guest", "default",
-    "letmein", "qwerty", "todo", "tbd", "fixme", "none", "null", "xxx", "abc123", "secret123", "token",
-    "mysecret", "mypassword", "supersecret", "topsecret", "s3cr3t", "foobar", "apikey", "api_key",
-})
+_PLACEHOLDER_WORDS = frozenset(
+    {
+        "changeme",
+        "change_me",
+        "change-me",
+        "changethis",
+        "change_this",
+        "replaceme",
+        "replace_me",
+        "replace-me",
+        "placeholder",
+        "dummy",
+        "example",
+        "sample",
+        "test",
+        "testing",
+        "secret",
+        "password",
+        "pass",
+        "passw0rd",
+        "p@ssw0rd",
+        "p@ssword",
+        "password1",
+        "password123",
+        "passwd",
+        "admin",
+        "root",
+        "guest",
+        "default",
+        "letmein",
+        "qwerty",
+        "todo",
+        "tbd",
+        "fixme",
+        "none",
+        "null",
+        "xxx",
+        "abc123",
+        "secret123",
+        "token",
+        "mysecret",
+        "mypassword",
+        "supersecret",
+        "topsecret",
+        "s3cr3t",
+        "foobar",
+        "apikey",
+        "api_key",
+    }
+)
 _PLACEHOLDER = re.compile(
     r"^(?:your|my|insert|enter|put|add|replace)[-_ ]?.*(?:key|token|secret|password|pass|id|here)$"
     r"|[-_ ]here$|^<[^<>]+>$|\.\.\.|…|(.)\1{5,}|0123456|1234567|abcdefg|^sk-(?:proj-)?x+$",
     re.IGNORECASE,
 )
-PROVIDER_PREFIXES = ("sk-", "sk_", "pk_", "rk_", "ghp_", "gho_", "ghs_", "github_pat_", "xox", "AKIA", "AIza", "glpat-", "hf_", "whsec_")
+PROVIDER_PREFIXES = (
+    "sk-",
+    "sk_",
+    "pk_",
+    "rk_",
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "github_pat_",
+    "xox",
+    "AKIA",
+    "AIza",
+    "glpat-",
+    "hf_",
+    "whsec_",
+)
 
 
 @dataclass(frozen=True)
@@ -85,26 +147,48 @@ def _provider_plugins() -> tuple[ds_base.RegexBasedDetector, ...]:
 
 
 @functools.cache
-def _any_provider() -> re.Pattern[str]:
-    """Every plugin's patterns as one alternation: one C-level search says "no provider" for
-    the vast majority of strings, instead of ~40 searches driven from Python. Each pattern
-    keeps its own flags in a scoped group, so a string matches here exactly when it matches
-    some plugin's pattern."""
-    parts = []
+def _provider_prefilter() -> tuple[re.Pattern[str], ...]:
+    """Every plugin's patterns, searched without driving ~25 generators from Python.
+
+    Patterns that open with a case-sensitive literal (`ghp_`, `AKIA`, `xox`) are joined into one
+    alternation, which the regex engine skips through by first character; the loose ones (a
+    look-behind or a character class first) would spoil that and are searched one by one. Each
+    keeps its flags, so a string passes exactly when some plugin's pattern matches it.
+    """
+    literal_first, loose = [], []
     for plugin in _provider_plugins():
         for regex in plugin.denylist:
-            flags = "".join(letter for flag, letter in _SCOPED_FLAGS if regex.flags & flag)
-            parts.append(f"(?{flags}:{regex.pattern})" if flags else f"(?:{regex.pattern})")
-    return re.compile("|".join(parts))
+            (literal_first if _joinable(regex) else loose).append(regex)
+    joined = "|".join(f"(?{_scoped_flags(regex)}:{regex.pattern})" for regex in literal_first)
+    return (re.compile(joined), *loose)
 
 
-_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+_SCOPED = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+
+
+def _joinable(regex: re.Pattern[str]) -> bool:
+    """Opens with a case-sensitive literal, and has no flag or back-reference joining would break."""
+    head = re.sub(r"^\((?:\?:)?", "", regex.pattern)
+    if regex.flags & re.IGNORECASE or regex.flags & ~(re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE):
+        return False
+    return head[:1].isalnum() and "(?P=" not in regex.pattern and re.search(r"\\[1-9]", regex.pattern) is None
+
+
+def _scoped_flags(regex: re.Pattern[str]) -> str:
+    return "".join(letter for flag, letter in _SCOPED if regex.flags & flag)
+
+
+def _may_hold_provider(text: str) -> bool:
+    for regex in _provider_prefilter():  # a loop, not any(...): the generator costs more than the searches
+        if regex.search(text):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=8192)
 def provider(text: str) -> Provider | None:
     """The first provider credential in `text` (cached by text), or None."""
-    if len(text) < MIN_PROVIDER_LENGTH or _any_provider().search(text) is None:
+    if len(text) < MIN_PROVIDER_LENGTH or not _may_hold_provider(text):
         return None
     for plugin in _provider_plugins():
         if next(plugin.analyze_string(text), None) is None:
@@ -150,8 +234,11 @@ def entropy_type(value: str) -> str | None:
     """detect-secrets' entropy type when the whole value is a high-entropy token, else None."""
     if len(value) < 16 or " " in value:
         return None
-    for plugin in (_HEX, _BASE64):
-        if not set(value) <= set(plugin.charset):
+    chars = frozenset(value)
+    for plugin, charset in _ENTROPY_CHARSETS:
+        # k distinct characters carry at most log2(k) bits each: most passwords cannot reach
+        # the limit, so detect-secrets' own (slow, per-character) measure is skipped for them.
+        if not chars <= charset or math.log2(len(chars)) < plugin.entropy_limit - 1e-9:
             continue
         if plugin.calculate_shannon_entropy(value) > plugin.entropy_limit:
             return str(plugin.secret_type)

@@ -41,8 +41,18 @@ def settings_alternatives(ctx: FileContext, literal: Literal, env: str) -> tuple
         return ()
     field = _settings_field(ctx, literal.node)
     if field is not None:
-        return (Fix(f"Read `{env}` through pydantic-settings (drop the default)", (Edit(field, literal.end, ""),), safe=False),)
-    if _mentions(ctx, "django") and ctx.names.imports_module("django") and not Path(ctx.path).stem.startswith("settings"):
+        return (
+            Fix(
+                f"Read `{env}` through pydantic-settings (drop the default)",
+                (Edit(field, literal.end, ""),),
+                safe=False,
+            ),
+        )
+    if (
+        _mentions(ctx, "django")
+        and ctx.names.imports_module("django")
+        and not Path(ctx.path).stem.startswith("settings")
+    ):
         edits = [Edit(literal.start, literal.end, f"settings.{env}")]
         if not _binds(ctx, "settings", "django.conf.settings"):
             edits.append(_python_import(ctx, "from django.conf import settings\n"))
@@ -93,17 +103,22 @@ def _folder(ctx: FileContext) -> Path:
 
 def _python_import(ctx: FileContext, statement: str) -> Edit:
     """Insert an import after the module docstring, `__future__` imports and leading comments."""
-    key = "_vetline_import_offset"
+    key = f"_vetline_import_{statement}"  # one Edit per file, shared by all its findings
     if key not in ctx.__dict__:
-        ctx.__dict__[key] = _import_offset(ctx)
-    return Edit(ctx.__dict__[key], ctx.__dict__[key], statement)
+        if "_vetline_import_offset" not in ctx.__dict__:
+            ctx.__dict__["_vetline_import_offset"] = _import_offset(ctx)
+        offset = ctx.__dict__["_vetline_import_offset"]
+        ctx.__dict__[key] = Edit(offset, offset, statement)
+    return ctx.__dict__[key]
 
 
 def _import_offset(ctx: FileContext) -> int:
     assert ctx.tree is not None
     offset = 0
     for child in ctx.tree.root_node.children:
-        docstring = child.type == "expression_statement" and child.named_children and child.named_children[0].type == "string"
+        docstring = (
+            child.type == "expression_statement" and child.named_children and child.named_children[0].type == "string"
+        )
         if child.type == "comment" or child.type == "future_import_statement" or (docstring and offset == 0):
             offset = ctx.source.find(b"\n", child.end_byte) + 1 or len(ctx.source)
             continue
@@ -117,13 +132,15 @@ def _sibling_edits(ctx: FileContext, env: str) -> list[Edit]:
     if key not in ctx.__dict__:
         folder = _folder(ctx)
         gitignore = _nearest_gitignore(folder)
-        ctx.__dict__[key] = (folder, _mtime(folder / ".env.example"), gitignore, _mtime(gitignore))
-    folder, example_mtime, gitignore, gitignore_mtime = ctx.__dict__[key]
-    return list(_sibling_edits_cached(folder, env, example_mtime, gitignore, gitignore_mtime))
+        stamps = (folder, _mtime(folder / ".env.example"), gitignore, _mtime(gitignore))
+        ctx.__dict__[key] = functools.cache(lambda name: _sibling_edits_cached(stamps[0], name, *stamps[1:]))
+    return list(ctx.__dict__[key](env))
 
 
 @functools.lru_cache(maxsize=1024)
-def _sibling_edits_cached(folder: Path, env: str, example_mtime: int, gitignore: Path, gitignore_mtime: int) -> tuple[Edit, ...]:
+def _sibling_edits_cached(
+    folder: Path, env: str, example_mtime: int, gitignore: Path, gitignore_mtime: int
+) -> tuple[Edit, ...]:
     edits = []
     lines, ends_newline = _read_lines(str(folder / ".env.example"), example_mtime)
     if not any(line.split("=", 1)[0].strip() == env for line in lines):
@@ -135,9 +152,11 @@ def _sibling_edits_cached(folder: Path, env: str, example_mtime: int, gitignore:
     return tuple(edits)
 
 
-@functools.lru_cache(maxsize=256)
 def _nearest_gitignore(folder: Path) -> Path:
-    """The `.gitignore` next to the file, else the repository root's, else a new one here."""
+    """The `.gitignore` next to the file, else the repository root's, else a new one here.
+
+    Looked up once per analysis (not cached for the process): a `.gitignore` created while
+    the language server runs must be found."""
     for directory in (folder, *folder.parents):
         if (directory / ".gitignore").is_file():
             return directory / ".gitignore"

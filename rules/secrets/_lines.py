@@ -53,7 +53,13 @@ def _line_literals(language: str, line: str, offset: int) -> Iterator[Literal]:
         if value.startswith(("|", ">")) and language == "yaml":
             continue  # a block scalar: its content is on the next lines, read as free text
         found = True
-        yield Literal(_byte(line, offset, match.start("value")), _byte(line, offset, match.end("value")), value, match.group("key"), "key")
+        yield Literal(
+            _byte(line, offset, match.start("value")),
+            _byte(line, offset, match.end("value")),
+            value,
+            match.group("key"),
+            "key",
+        )
     if not found:
         yield Literal(offset, offset + len(line.encode("utf-8")), line, None, "text")
 

@@ -16,14 +16,20 @@ from dataclasses import dataclass
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Confidence, Finding, Rule, Severity
-from . import _allowlist, _detect, _fix, _lines, _positions
+from . import _allowlist, _detect, _fix, _lines, _names, _positions
 from ._positions import Literal
 from ._redact import describe, env_name
 
 _CACHE_KEY = "_vetline_secret_verdicts"  # per-file verdicts live in the FileContext's __dict__
 TEXT_FORMATS = frozenset({"dotenv", "ini", "yaml", "json", "toml", "dockerfile"})
 CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "typescriptreact"})
-_VERBS = {"keyword": "passed as", "key": "stored under", "default": "default of", "compare": "compared with", "signing": "used as"}
+_VERBS = {
+    "keyword": "passed as",
+    "key": "stored under",
+    "default": "default of",
+    "compare": "compared with",
+    "signing": "used as",
+}
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 
 
@@ -53,7 +59,9 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     found = _detect.provider(value)
     if found is not None:
         rule_id = "placeholder-credential" if _detect.is_placeholder(value) and not example else "hardcoded-secret"
-        return Verdict(rule_id, found.kind, found.secret_type, (found.start, found.end) if role in ("comment", "text") else None)
+        return Verdict(
+            rule_id, found.kind, found.secret_type, (found.start, found.end) if role in ("comment", "text") else None
+        )
     if role in ("comment", "text") or interpolated or _detect.is_reference(value):
         return None
     return _by_position(value, name_class, role, example)
@@ -94,7 +102,7 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
     found = []
     for literal in items:
-        verdict = classify(literal.value, _positions.name_class(literal.name), literal.role, literal.interpolated, example)
+        verdict = classify(literal.value, _names.name_class(literal.name), literal.role, literal.interpolated, example)
         if verdict is not None:
             found.append((literal, verdict))
     return found
@@ -144,20 +152,48 @@ def _range(literal: Literal, verdict: Verdict) -> tuple[int, int, str]:
     return head, head + len(secret.encode("utf-8")), secret
 
 
-def _finding(ctx: FileContext, rule: Rule, literal: Literal, verdict: Verdict, where: tuple[int, int, str],
-             message: Describe, fixable: bool, downgrade: bool, options: dict) -> Finding:
+def _finding(
+    ctx: FileContext,
+    rule: Rule,
+    literal: Literal,
+    verdict: Verdict,
+    where: tuple[int, int, str],
+    message: Describe,
+    fixable: bool,
+    downgrade: bool,
+    options: dict,
+) -> Finding:
     start, end, secret = where
-    env = env_name(literal.name if literal.role != "signing" else "JWT_SECRET",
-                   _detect.PROVIDER_ENV.get(verdict.secret_type or "", "DATABASE_URL" if rule.id == "credentials-in-url" else "SECRET"))
-    fix = _fix.move_to_env(ctx, literal, env) if fixable and ctx.language in CODE_LANGUAGES and literal.role not in ("comment", "text") else None
-    data = {"secret_kind": verdict.kind, "preview": describe("", None, secret).strip(" ()"), "env_name": env,
-            "name": literal.name, "scope": _positions.scope_name(literal, ctx.language)}
+    env = env_name(
+        literal.name if literal.role != "signing" else "JWT_SECRET",
+        _detect.PROVIDER_ENV.get(
+            verdict.secret_type or "", "DATABASE_URL" if rule.id == "credentials-in-url" else "SECRET"
+        ),
+    )
+    fix = (
+        _fix.move_to_env(ctx, literal, env)
+        if fixable and ctx.language in CODE_LANGUAGES and literal.role not in ("comment", "text")
+        else None
+    )
+    data = {
+        "secret_kind": verdict.kind,
+        "preview": describe("", None, secret).strip(" ()"),
+        "env_name": env,
+        "name": literal.name,
+        "scope": _positions.scope_name(literal, ctx.language),
+    }
     if verdict.secret_type:
         data["detect_secrets_type"] = verdict.secret_type
     severity = Severity.parse(str(options.get("test_severity", "low"))) if downgrade else None
     return make_finding(
-        rule, ctx, start, end,
+        rule,
+        ctx,
+        start,
+        end,
         message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to")),
-        confidence=verdict.confidence, severity=severity, fix=fix, data=data,
+        confidence=verdict.confidence,
+        severity=severity,
+        fix=fix,
+        data=data,
         alternative_fixes=_fix.settings_alternatives(ctx, literal, env) if fix is not None else (),
     )

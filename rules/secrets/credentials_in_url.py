@@ -46,7 +46,7 @@ Read the whole URL from the environment (`DATABASE_URL`), or build it from parts
         "https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING",
         "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
     ),
-    examples='''
+    examples="""
 import os
 from sqlalchemy import create_engine as ce
 # ruleid: credentials-in-url
@@ -65,5 +65,5 @@ url = f"postgresql://{user}:{password}@{host}/db"
 REDIS_URL = "redis://:${REDIS_PASSWORD}@cache:6379/0"
 # ok: credentials-in-url
 docs = "https://example.com/path?q=1"
-''',
+""",
 )

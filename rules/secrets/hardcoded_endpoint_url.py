@@ -17,7 +17,9 @@ def is_service_url(match: Match) -> bool | Report:
     if not _SERVICE_URL.match(value):
         return False
     host = value.split("://", 1)[1].split("/", 1)[0]
-    return Report(message=f"Endpoint `{host}` is hard-coded in `{match.text('name')}`: it belongs in configuration so each environment can point elsewhere.")
+    return Report(
+        message=f"Endpoint `{host}` is hard-coded in `{match.text('name')}`: it belongs in configuration so each environment can point elsewhere."
+    )
 
 
 RULE = Rule(
@@ -49,7 +51,7 @@ Read the URL from settings or the environment, with the production value as conf
         "https://cwe.mitre.org/data/definitions/1051.html",
         "https://12factor.net/config",
     ),
-    examples='''
+    examples="""
 import os
 import openai
 # ruleid: hardcoded-endpoint-url
@@ -64,5 +66,5 @@ DOCS_URL = "https://example.com/docs"
 message = "https://api.acme.io"
 # todoruleid: hardcoded-endpoint-url
 requests.get("https://api.acme.io/v2/users")  # an inline call URL has no configuration-like name
-''',
+""",
 )

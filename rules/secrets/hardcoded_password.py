@@ -51,7 +51,7 @@ default parameter becomes an environment read at definition time).
         "https://bandit.readthedocs.io/en/latest/plugins/b105_hardcoded_password_string.html",
         "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
     ),
-    examples='''
+    examples="""
 import os
 import psycopg2 as pg
 # ruleid: hardcoded-password
@@ -84,5 +84,5 @@ password = input("Enter your password: ")
 db_password = "${DB_PASSWORD}"
 # ok: hardcoded-password
 author = "Ada Lovelace"
-''',
+""",
 )

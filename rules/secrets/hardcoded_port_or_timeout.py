@@ -45,7 +45,7 @@ Read the value from settings or the environment, keeping the number as the defau
         "https://cwe.mitre.org/data/definitions/1051.html",
         "https://12factor.net/config",
     ),
-    examples='''
+    examples="""
 import os
 import requests
 # ruleid: hardcoded-port-or-timeout
@@ -60,5 +60,5 @@ DB_PORT = int(os.environ.get("DB_PORT", "5432"))
 requests.get(url, timeout=10)
 # ok: hardcoded-port-or-timeout
 retries = 3
-''',
+""",
 )

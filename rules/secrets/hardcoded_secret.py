@@ -10,7 +10,9 @@ from ._redact import describe
 
 
 def message(kind: str, name: str | None, value: str, verb: str) -> str:
-    return f"{describe(kind, name, value, verb)}: anyone who can read the source can use it; load it from the environment."
+    return (
+        f"{describe(kind, name, value, verb)}: anyone who can read the source can use it; load it from the environment."
+    )
 
 
 def scan(ctx: FileContext) -> list[Finding]:
@@ -52,7 +54,7 @@ in `.gitignore`. It is unsafe: the program now needs the variable set.
         "https://github.com/Yelp/detect-secrets",
         "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
     ),
-    examples='''
+    examples="""
 import os
 import openai as oa
 # ruleid: hardcoded-secret
@@ -81,5 +83,5 @@ api_key = ""
 api_key = "AKIAIOSFODNN7EXAMPLE"  # pragma: allowlist secret
 # todoruleid: hardcoded-secret
 credentials = ["aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY"]  # a list element has no credential position
-''',
+""",
 )

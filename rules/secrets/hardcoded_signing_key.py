@@ -49,7 +49,7 @@ secret store, and rotate the leaked one (existing sessions become invalid).
         "https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY",
         "https://cwe.mitre.org/data/definitions/321.html",
     ),
-    examples='''
+    examples="""
 import os
 import jwt
 from flask import Flask
@@ -70,5 +70,5 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 token = jwt.encode(payload, key, algorithm="HS256")
 # ok: hardcoded-signing-key
 SECRET_KEY_FILE = "/run/secrets/django"
-''',
+""",
 )

@@ -51,7 +51,7 @@ Read the value from the environment, and document the variable in `.env.example`
         "https://cwe.mitre.org/data/definitions/798.html",
         "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
     ),
-    examples='''
+    examples="""
 import os
 from openai import OpenAI
 # ruleid: placeholder-credential
@@ -74,5 +74,5 @@ PASSWORD_FIELD = "password"
 greeting = "your-name-here"
 # todoruleid: placeholder-credential
 auth = ("admin", "admin")  # a tuple has no credential position
-''',
+""",
 )

@@ -27,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"vetline serve: --tcp expects HOST:PORT, got {args.tcp!r}", file=sys.stderr)
         return 2
     # stdout carries the protocol: every log line must go to stderr.
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s"
+    )
     logging.getLogger("vetline").setLevel(getattr(logging, str(args.log_level).upper(), logging.INFO))
     from vetline.server.lsp.logs import redact_stderr
     from vetline.server.lsp.server import create_server

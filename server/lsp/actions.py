@@ -63,13 +63,26 @@ def _actions_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic)
         title = fix.title + ("" if fix.safe else " (unsafe fix: review it)")
         if planned.single_file_fallback:
             title += " (this file only: your editor cannot create or edit the other file)"
-        actions.append(types.CodeAction(title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                                        is_preferred=fix.safe and number == 0, edit=planned.edit))
+        actions.append(
+            types.CodeAction(
+                title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                is_preferred=fix.safe and number == 0,
+                edit=planned.edit,
+            )
+        )
     line_edit = ignore_comments.ignore_line(doc, diagnostic.range.start.line, rule_id)
     if line_edit is not None:
         edit = workspace_edits.document_edit(ls, doc, workspace_edits.text_edits(doc, [line_edit], ls.encoding))
-        actions.append(types.CodeAction(f"Ignore {rule_id} on this line", kind=types.CodeActionKind.QuickFix,
-                                        diagnostics=[diagnostic], edit=edit))
+        actions.append(
+            types.CodeAction(
+                f"Ignore {rule_id} on this line",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=edit,
+            )
+        )
     if ignore_comments.marker(doc.language) is not None:
         data = {"action": "ignoreFile", "rule": rule_id}
         actions.append(_deferred(ls, doc, f"Ignore {rule_id} in this file", types.CodeActionKind.QuickFix, data))

@@ -101,7 +101,9 @@ def _parser(language: str) -> Any:
     return languages.parser(language)
 
 
-def _without_baselined(ls: VetlineServer, config: Config, findings: Sequence[Finding], doc: Document) -> Sequence[Finding]:
+def _without_baselined(
+    ls: VetlineServer, config: Config, findings: Sequence[Finding], doc: Document
+) -> Sequence[Finding]:
     if not config.baseline or not findings or doc.path is None:
         return findings
     from ..scanner import baseline_path, display_path

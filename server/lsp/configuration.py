@@ -37,10 +37,12 @@ def initialize(ls: VetlineServer, params: types.InitializeParams) -> None:
 
 
 def initialized(ls: VetlineServer, params: types.InitializedParams) -> None:
+    from .online import refresh_dependency_data
     from .workspace import watch_configuration_files
 
     asyncio.ensure_future(watch_configuration_files(ls))
     start_refresh(ls)
+    refresh_dependency_data(ls)  # only projects with `online = true`; in the background
 
 
 def did_change_configuration(ls: VetlineServer, params: types.DidChangeConfigurationParams) -> None:
@@ -99,8 +101,12 @@ def apply(ls: VetlineServer, raw: Mapping[str, Any]) -> None:
 
 
 def reanalyse_open_documents(ls: VetlineServer) -> None:
+    """Analyse open buffers again under new settings; in `manual` mode only the commands do."""
     for doc in ls.documents.values():
-        doc.result, doc.base = None, None  # new rules or options: nothing incremental to reuse
+        doc.base = None  # new rules or options: nothing incremental to reuse
+        if ls.settings.run == "manual":
+            continue  # the last result the user asked for stays until they ask again
+        doc.result = None
         ls.scheduler.request(doc.uri, immediate=True)
 
 

@@ -60,7 +60,7 @@ class Scheduler:
             await asyncio.sleep(wait)
             await settings_ready(self.ls)
             doc = self.ls.documents.get(uri)
-            if doc is None:
+            if doc is None or self.ls.settings.run == "manual":  # requested under settings now replaced
                 return
             result = analyse(self.ls, doc, full)
             if self.ls.documents.get(uri) is not doc or doc.version != result.version:
@@ -70,19 +70,22 @@ class Scheduler:
             if result.partial:  # once the buffer is quiet, confirm with a full analysis
                 self.confirmations[uri] = asyncio.get_running_loop().create_task(self._run(uri, RECONCILE_AFTER, True))
             if self.ls.features.pull_diagnostics:
-                await _ask_client_to_pull(self.ls)
+                ask_client_to_pull(self.ls)
             else:
                 publish(self.ls, uri, result.version, result.diagnostics)
 
 
 def publish(ls: VetlineServer, uri: str, version: int | None, diagnostics: list[types.Diagnostic]) -> None:
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
+    )
 
 
-async def _ask_client_to_pull(ls: VetlineServer) -> None:
+def ask_client_to_pull(ls: VetlineServer) -> None:
+    """Send `workspace/diagnostic/refresh` without waiting: its answer carries nothing, and a
+    waiter inside a run that a newer change cancels would cancel the request under pygls."""
     if ls.features.diagnostic_refresh:
-        with contextlib.suppress(Exception):
-            await ls.workspace_diagnostic_refresh_async(None)
+        ls.workspace_diagnostic_refresh(None)
 
 
 def register(server: VetlineServer) -> None:
@@ -90,7 +93,9 @@ def register(server: VetlineServer) -> None:
     server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, options)(document_diagnostic)
 
 
-async def document_diagnostic(ls: VetlineServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+async def document_diagnostic(
+    ls: VetlineServer, params: types.DocumentDiagnosticParams
+) -> types.DocumentDiagnosticReport:
     """Pull diagnostics: the current result, or `unchanged` when the client already has it."""
     await settings_ready(ls)
     doc = ls.documents.get(params.text_document.uri)

@@ -70,8 +70,12 @@ class Document:
         edit = self.index.replace(start, end, new)
         if self.tree is not None:
             self.tree.edit(
-                edit.start_byte, edit.old_end_byte, edit.new_end_byte,
-                edit.start_point, edit.old_end_point, edit.new_end_point,
+                edit.start_byte,
+                edit.old_end_byte,
+                edit.new_end_byte,
+                edit.start_point,
+                edit.old_end_point,
+                edit.new_end_point,
             )
         shift(self.blocks, start, end, len(new))
         shift(self.dirty, start, end, len(new))

@@ -30,7 +30,9 @@ class PlannedEdit:
 
 
 def text_edits(doc: Document, edits: list[Edit], encoding: str) -> list[types.TextEdit]:
-    return [types.TextEdit(range=doc.index.range(e.start_byte, e.end_byte, encoding), new_text=e.new_text) for e in edits]
+    return [
+        types.TextEdit(range=doc.index.range(e.start_byte, e.end_byte, encoding), new_text=e.new_text) for e in edits
+    ]
 
 
 def plan(ls: VetlineServer, doc: Document, fix: Fix) -> PlannedEdit:
@@ -77,6 +79,9 @@ def _edit_in_file(ls: VetlineServer, uri: str, path: Path, edit: Edit) -> types.
             index = LineIndex(b"")
     if edit.start_byte == edit.end_byte == -1:  # append, on a line of its own
         end = len(index.source)
-        text = edit.new_text if not index.source or index.source.endswith(b"\n") else "\n" + edit.new_text
+        # The rule may already have started its text on a new line, judging the file as it was
+        # when linting; judge it as it is now instead, so the line break is never doubled.
+        text = edit.new_text.lstrip("\n")
+        text = text if not index.source or index.source.endswith(b"\n") else "\n" + text
         return types.TextEdit(range=index.range(end, end, ls.encoding), new_text=text)
     return types.TextEdit(range=index.range(edit.start_byte, edit.end_byte, ls.encoding), new_text=edit.new_text)

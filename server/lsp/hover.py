@@ -15,9 +15,12 @@ from .analysis import current_result
 from .server import VetlineServer
 
 OWASP_PAGES = {
-    "A01:2021": "A01_2021-Broken_Access_Control", "A02:2021": "A02_2021-Cryptographic_Failures",
-    "A03:2021": "A03_2021-Injection", "A04:2021": "A04_2021-Insecure_Design",
-    "A05:2021": "A05_2021-Security_Misconfiguration", "A06:2021": "A06_2021-Vulnerable_and_Outdated_Components",
+    "A01:2021": "A01_2021-Broken_Access_Control",
+    "A02:2021": "A02_2021-Cryptographic_Failures",
+    "A03:2021": "A03_2021-Injection",
+    "A04:2021": "A04_2021-Insecure_Design",
+    "A05:2021": "A05_2021-Security_Misconfiguration",
+    "A06:2021": "A06_2021-Vulnerable_and_Outdated_Components",
     "A07:2021": "A07_2021-Identification_and_Authentication_Failures",
     "A08:2021": "A08_2021-Software_and_Data_Integrity_Failures",
     "A09:2021": "A09_2021-Security_Logging_and_Monitoring_Failures",

@@ -54,7 +54,9 @@ def ignore_file(doc: Document, rule_id: str) -> Edit | None:
     if existing is not None:
         return _merge(existing, 0, rule_id)
     line = 0
-    while line < min(2, len(doc.index.starts) - 1) and doc.source[doc.index.starts[line] :].startswith((b"#!", b"# -*-")):
+    while line < min(2, len(doc.index.starts) - 1) and doc.source[doc.index.starts[line] :].startswith(
+        (b"#!", b"# -*-")
+    ):
         line += 1
     offset = doc.index.starts[line]
     return Edit(offset, offset, f"{comment} vetline: ignore-file[{rule_id}]{_newline(doc)}")

@@ -19,7 +19,6 @@ import functools
 from collections.abc import Sequence
 
 import tree_sitter
-
 from vetline.rules import languages
 from vetline.rules.model import Edit, Finding, Fix, Position
 
@@ -115,8 +114,15 @@ def _moved(finding: Finding, doc: Document) -> Finding | None:
     fix = _moved_fix(finding.fix, doc.edits_since)
     alternatives = tuple(f for f in (_moved_fix(a, doc.edits_since) for a in finding.alternative_fixes) if f)
     start, end = span
-    return dataclasses.replace(finding, start_byte=start, end_byte=end, fix=fix, alternative_fixes=alternatives,
-                               start=Position(*doc.index.point(start)), end=Position(*doc.index.point(end)))
+    return dataclasses.replace(
+        finding,
+        start_byte=start,
+        end_byte=end,
+        fix=fix,
+        alternative_fixes=alternatives,
+        start=Position(*doc.index.point(start)),
+        end=Position(*doc.index.point(end)),
+    )
 
 
 def _moved_span(start: int, end: int, edits: list[tuple[int, int, int]]) -> Span | None:
@@ -135,10 +141,18 @@ def _moved_fix(fix: Fix | None, edits: list[tuple[int, int, int]]) -> Fix | None
         return None
     moved: list[Edit] = []
     for edit in fix.edits:
-        span = (edit.start_byte, edit.end_byte) if edit.path is not None else _moved_span(edit.start_byte, edit.end_byte, edits)
+        span = (
+            (edit.start_byte, edit.end_byte)
+            if edit.path is not None
+            else _moved_span(edit.start_byte, edit.end_byte, edits)
+        )
         if span is None:
             return None
-        moved.append(edit if span == (edit.start_byte, edit.end_byte) else dataclasses.replace(edit, start_byte=span[0], end_byte=span[1]))
+        moved.append(
+            edit
+            if span == (edit.start_byte, edit.end_byte)
+            else dataclasses.replace(edit, start_byte=span[0], end_byte=span[1])
+        )
     return dataclasses.replace(fix, edits=tuple(moved))
 
 

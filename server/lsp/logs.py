@@ -30,7 +30,7 @@ class RedactingFormatter(logging.Formatter):
     """Formats exceptions as type and stack only: an exception's message may quote the analysed
     source (a rule's `ValueError(repr(text))`), and that source may hold a secret."""
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 - overrides logging's name
+    def formatException(self, ei: Any) -> str:
         kind, _, trace = ei
         frames = "".join(traceback.format_tb(trace))
         name = kind.__name__ if kind is not None else "Exception"

@@ -20,6 +20,7 @@ from ..settings import Settings
 from .capabilities import ClientFeatures
 from .documents import Document
 from .projects import Projects
+from .protocol import VetlineProtocol
 
 log = logging.getLogger("vetline.server")
 
@@ -28,7 +29,10 @@ class VetlineServer(LanguageServer):
     """vetline's language server."""
 
     def __init__(self) -> None:
-        super().__init__("vetline", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "vetline", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=VetlineProtocol,
+        )
         self.features = ClientFeatures()
         self.settings = Settings()
         self.documents: dict[str, Document] = {}
@@ -38,6 +42,7 @@ class VetlineServer(LanguageServer):
         self._shown: set[str] = set()
         self.settings_refresh: asyncio.Future[None] | None = None  # a workspace/configuration round trip
         self.settings_generation = 0  # bumped by pushed settings, so an older fetch is discarded
+        self.online_refreshes: dict[str, asyncio.Future[None]] = {}  # dependency data, by project configuration
         from .diagnostics import Scheduler  # the scheduler needs the server type: import here
 
         self.scheduler = Scheduler(self)

@@ -3,7 +3,8 @@
 `vetline.scanWorkspace` walks every workspace folder with the CLI's scanner (same excludes,
 same size cap), reports `$/progress` the user can cancel, and reports findings of files that
 are not open: as workspace diagnostics when the client pulls and can be asked to refresh,
-pushed otherwise. Open documents are skipped, their live buffer is what counts. A change to a
+pushed otherwise. Open documents are skipped, their live buffer is what counts (in `manual`
+run mode, where nothing analyses them live, the scan analyses their buffers). A change to a
 watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents.
 """
 
@@ -24,7 +25,9 @@ from ..positions import LineIndex
 from ..scanner import FileResult, iter_files, scan_file
 from .analysis import analyse
 from .configuration import reanalyse_open_documents
-from .diagnostics import publish
+from .diagnostics import ask_client_to_pull, publish
+from .documents import Document
+from .online import refresh_dependency_data
 from .server import VetlineServer
 
 log = logging.getLogger("vetline.server")
@@ -42,9 +45,9 @@ def register(server: VetlineServer) -> None:
 
 async def scan_workspace(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     """Scan every file of every folder; returns counts and whether the user cancelled."""
-    files = [path for folder in ls.folders() for path in iter_files(folder, ls.projects.config_for(folder / "x"))]
+    files = [path for folder in ls.folders() for path in iter_files(folder, ls.projects.config_for(folder))]
     progress = await _Progress.start(ls, len(files))
-    findings, scanned = 0, 0
+    scanned, findings = _analyse_open_documents(ls)
     for number, path in enumerate(files, 1):
         if progress.cancelled:
             break
@@ -55,8 +58,8 @@ async def scan_workspace(ls: VetlineServer, *args: Any) -> dict[str, Any]:
         progress.report(number, f"{number}/{len(files)} files, {findings} findings")
         await asyncio.sleep(0)  # let cancellations and edits in between files
     progress.end(f"{scanned} files scanned, {findings} findings" + (" (cancelled)" if progress.cancelled else ""))
-    if ls.features.pull_diagnostics and ls.features.diagnostic_refresh:
-        await ls.workspace_diagnostic_refresh_async(None)
+    if ls.features.pull_diagnostics:
+        ask_client_to_pull(ls)
     return {"files": scanned, "findings": findings, "cancelled": progress.cancelled}
 
 
@@ -119,6 +122,21 @@ def analyze_document(ls: VetlineServer, *args: Any) -> int:
     doc = ls.documents.get(str(args[0])) if args else None
     if doc is None:
         return 0
+    found = _analyse_now(ls, doc)
+    if ls.features.pull_diagnostics:
+        ask_client_to_pull(ls)
+    return found
+
+
+def _analyse_open_documents(ls: VetlineServer) -> tuple[int, int]:
+    """(documents, findings): in `manual` mode the scan is the trigger for open buffers too."""
+    if ls.settings.run != "manual":
+        return 0, 0  # analysed live already
+    counts = [_analyse_now(ls, doc) for doc in list(ls.documents.values())]
+    return len(counts), sum(counts)
+
+
+def _analyse_now(ls: VetlineServer, doc: Document) -> int:
     doc.result = analyse(ls, doc)
     if not ls.features.pull_diagnostics:
         publish(ls, doc.uri, doc.version, doc.result.diagnostics)
@@ -140,11 +158,13 @@ def did_change_watched_files(ls: VetlineServer, params: types.DidChangeWatchedFi
         log.info("configuration file changed; reloading")
         ls.projects.reset()
         reanalyse_open_documents(ls)
+        refresh_dependency_data(ls)  # a project may have turned `online = true` on or changed sources
 
 
 def did_change_folders(ls: VetlineServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
     ls.projects.reset()  # a new folder may bring its own configuration
     log.info("workspace folders: %s", ", ".join(str(p) for p in ls.folders()))
+    refresh_dependency_data(ls)
 
 
 async def watch_configuration_files(ls: VetlineServer) -> None:
@@ -153,8 +173,9 @@ async def watch_configuration_files(ls: VetlineServer) -> None:
         return
     watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
     options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
-    registration = types.Registration(id="vetline-configuration-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                                      register_options=options)
+    registration = types.Registration(
+        id="vetline-configuration-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+    )
     try:
         await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
     except Exception as error:  # noqa: BLE001 - a client may refuse; watching is optional

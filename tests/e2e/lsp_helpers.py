@@ -73,6 +73,7 @@ def pulls(client: LanguageClient) -> bool:
 
 async def wait_published(client: RecordingClient, uri: str, version: int | None) -> list[types.Diagnostic]:
     """The diagnostics pushed for `uri` at `version`, waiting for them if needed."""
+
     async def _wait() -> list[types.Diagnostic]:
         while True:
             client.published_event.clear()
@@ -86,6 +87,7 @@ async def wait_published(client: RecordingClient, uri: str, version: int | None)
 
 async def wait_publish_after(client: RecordingClient, uri: str, start: int) -> list[types.Diagnostic]:
     """The first diagnostics pushed for `uri` after the first `start` recorded pushes."""
+
     async def _wait() -> list[types.Diagnostic]:
         while True:
             client.published_event.clear()
@@ -142,10 +144,12 @@ class Buffer:
         lines_before = self.text[:start].split("\n")
         line, column = len(lines_before) - 1, len(lines_before[-1])
         start_position = self.document.position_codec.position_to_client_units(
-            self.document.lines, types.Position(line=line, character=column))
+            self.document.lines, types.Position(line=line, character=column)
+        )
         end_text = self.text[: start + len(old)].split("\n")
         end_position = self.document.position_codec.position_to_client_units(
-            self.document.lines, types.Position(line=len(end_text) - 1, character=len(end_text[-1])))
+            self.document.lines, types.Position(line=len(end_text) - 1, character=len(end_text[-1]))
+        )
         self.edit([types.TextEdit(range=types.Range(start=start_position, end=end_position), new_text=new)])
 
     def apply(self, edit: types.WorkspaceEdit) -> None:

@@ -11,11 +11,14 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 TWO_LOADS = "import yaml\n\na = yaml.load(one)\nb = yaml.load(two, Loader=yaml.Loader)\n"
 
 
-async def actions(client: RecordingClient, buffer: Buffer, found: list[types.Diagnostic],
-                  only: list[str] | None = None) -> list[types.CodeAction]:
+async def actions(
+    client: RecordingClient, buffer: Buffer, found: list[types.Diagnostic], only: list[str] | None = None
+) -> list[types.CodeAction]:
     context = types.CodeActionContext(diagnostics=found, only=only)
     whole = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=99, character=0))
-    params = types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=buffer.uri), range=whole, context=context)
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=buffer.uri), range=whole, context=context
+    )
     result = await client.text_document_code_action_async(params)
     return [a for a in result or [] if isinstance(a, types.CodeAction)]
 

@@ -19,7 +19,9 @@ async def test_diagnostic_appears_on_open_and_clears_when_fixed(client: Recordin
     assert found.source == "vetline"
     assert found.severity == types.DiagnosticSeverity.Error
     assert found.code_description.href == "https://cwe.mitre.org/data/definitions/502.html"
-    assert found.range == types.Range(start=types.Position(line=4, character=11), end=types.Position(line=4, character=26))
+    assert found.range == types.Range(
+        start=types.Position(line=4, character=11), end=types.Position(line=4, character=26)
+    )
     assert found.data["version"] == 1 and found.data["fix"]["safe"] is True
     buffer.replace("yaml.load(", "yaml.safe_load(")
     assert await buffer.diagnostics() == []

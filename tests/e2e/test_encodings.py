@@ -60,8 +60,9 @@ async def test_edits_and_fixes_use_the_negotiated_encoding(client: RecordingClie
     (moved,) = await buffer.diagnostics()
     assert moved.range.start.character == found.range.start.character + units("漢😀", encoding)
     context = types.CodeActionContext(diagnostics=[moved], only=[types.CodeActionKind.QuickFix])
-    params = types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=buffer.uri),
-                                    range=moved.range, context=context)
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=buffer.uri), range=moved.range, context=context
+    )
     (fix,) = [a for a in await client.text_document_code_action_async(params) if a.is_preferred]
     buffer.apply(fix.edit)
     assert buffer.text == 'import yaml\r\nnote = "😀漢😀 漢字 ok"; yaml.safe_load(note)\r\n'

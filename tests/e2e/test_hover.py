@@ -10,8 +10,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 async def hover(client: RecordingClient, buffer: Buffer, line: int, character: int) -> types.Hover | None:
-    params = types.HoverParams(text_document=types.TextDocumentIdentifier(uri=buffer.uri),
-                               position=types.Position(line=line, character=character))
+    params = types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=buffer.uri),
+        position=types.Position(line=line, character=character),
+    )
     return await client.text_document_hover_async(params)
 
 

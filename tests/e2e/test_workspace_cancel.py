@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
-from lsp_helpers import RecordingClient
+from lsp_helpers import TIMEOUT, RecordingClient
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -24,12 +25,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def test_cancelling_the_progress_stops_the_scan(client: RecordingClient) -> None:
     """Ensure that a cancel on the progress token ends the scan early and says so."""
     params = types.ExecuteCommandParams(command="vetline.scanWorkspace", arguments=[])
-    began = client.wait_for_notification(types.PROGRESS)
-    scan = client.workspace_execute_command_async(params)
-    await began
+    began = asyncio.wrap_future(client.protocol.wait_for_notification(types.PROGRESS))  # registered now
+    scan = asyncio.ensure_future(client.workspace_execute_command_async(params))
+    await asyncio.wait_for(began, TIMEOUT)
     (token,) = client.progress_reports
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
-    summary = await scan
+    summary = await asyncio.wait_for(scan, TIMEOUT)
     assert summary["cancelled"] is True and summary["files"] < FILES
     end = client.progress_reports[token][-1]
     assert isinstance(end, types.WorkDoneProgressEnd) and end.message.endswith("(cancelled)")

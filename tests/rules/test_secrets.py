@@ -77,7 +77,12 @@ def test_javascript_and_typescript_literals_are_checked(language: str) -> None:
         "const PASSWORD_FIELD = 'password';\n"
     )
     found = [(f.rule_id, f.start.line) for f in scan(source, language)]
-    assert found == [("hardcoded-secret", 0), ("hardcoded-password", 1), ("hardcoded-password", 2), ("hardcoded-signing-key", 3)]
+    assert found == [
+        ("hardcoded-secret", 0),
+        ("hardcoded-password", 1),
+        ("hardcoded-password", 2),
+        ("hardcoded-signing-key", 3),
+    ]
 
 
 def test_no_secret_value_in_messages_or_data() -> None:
@@ -88,8 +93,13 @@ def test_no_secret_value_in_messages_or_data() -> None:
     for finding in findings:
         text = finding.message + json.dumps(dict(finding.data))
         assert OPENAI_KEY not in text and "Tr0ub4dor" not in text and OPENAI_KEY[3:9] not in text
-    assert findings[0].message.startswith(f"OpenAI API key assigned to `OPENAI_API_KEY` (sk-…, {len(OPENAI_KEY)} chars)")
-    assert findings[0].data["preview"] == f"sk-…, {len(OPENAI_KEY)} chars" and findings[0].data["env_name"] == "OPENAI_API_KEY"
+    assert findings[0].message.startswith(
+        f"OpenAI API key assigned to `OPENAI_API_KEY` (sk-…, {len(OPENAI_KEY)} chars)"
+    )
+    assert (
+        findings[0].data["preview"] == f"sk-…, {len(OPENAI_KEY)} chars"
+        and findings[0].data["env_name"] == "OPENAI_API_KEY"
+    )
 
 
 def test_pragma_allowlist_comments_silence_secrets() -> None:
@@ -105,8 +115,12 @@ def test_detect_secrets_baseline_is_honoured(tmp_path: Path) -> None:
     app.parent.mkdir()
     source = 'password = "Tr0ub4dor-x"\ntoken = "Other-value-1"\n'
     app.write_text(source)
-    results = {"src/app.py": [{"type": "Secret Keyword", "hashed_secret": _allowlist.sha1("Tr0ub4dor-x"), "line_number": 1}]}
-    (tmp_path / ".secrets.baseline").write_text(json.dumps({"version": "1.5.0", "plugins_used": [], "results": results}))
+    results = {
+        "src/app.py": [{"type": "Secret Keyword", "hashed_secret": _allowlist.sha1("Tr0ub4dor-x"), "line_number": 1}]
+    }
+    (tmp_path / ".secrets.baseline").write_text(
+        json.dumps({"version": "1.5.0", "plugins_used": [], "results": results})
+    )
     findings = scan(source, "python", str(app))
     assert [f.start.line for f in findings] == [1]
 

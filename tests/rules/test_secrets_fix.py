@@ -52,7 +52,7 @@ def test_fix_points_at_the_repository_gitignore(tmp_path: Path) -> None:
 
 def test_django_project_also_gets_a_settings_fix(tmp_path: Path) -> None:
     """Ensure that Django code is offered `settings.NAME` (with the import) as an alternative."""
-    source = "from django.http import JsonResponse\n\nstripe_api_key = \"Tr0ub4dor-x\"\n"
+    source = 'from django.http import JsonResponse\n\nstripe_api_key = "Tr0ub4dor-x"\n'
     finding = only_finding(tmp_path / "views.py", source)
     (alternative,) = finding.alternative_fixes
     assert alternative.edits[0].new_text == "settings.STRIPE_API_KEY"
@@ -62,8 +62,19 @@ def test_django_project_also_gets_a_settings_fix(tmp_path: Path) -> None:
 
 def test_pydantic_settings_field_default_can_be_dropped(tmp_path: Path) -> None:
     """Ensure that a `BaseSettings` field default is offered "drop the default" as an alternative."""
-    source = "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    api_key: str = \"Tr0ub4dor-x\"\n"
+    source = 'from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    api_key: str = "Tr0ub4dor-x"\n'
     finding = only_finding(tmp_path / "config.py", source)
     (alternative,) = finding.alternative_fixes
     edit = alternative.edits[0]
     assert source[: edit.start_byte] + source[edit.end_byte :] == source.replace(' = "Tr0ub4dor-x"', "")
+
+
+def test_fix_finds_a_gitignore_created_after_an_earlier_analysis(tmp_path: Path) -> None:
+    """Ensure that a `.gitignore` created while the server runs is used by the next analysis."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pkg").mkdir()
+    first = only_finding(tmp_path / "pkg" / "db.py", 'DB_PASSWORD = "Tr0ub4dor-x"\n')
+    assert first.fix is not None and first.fix.edits[-1] == Edit(-1, -1, ".env\n", ".gitignore")
+    (tmp_path / ".gitignore").write_text(".env\n")
+    again = only_finding(tmp_path / "pkg" / "db.py", 'DB_PASSWORD = "Tr0ub4dor-x"\n')
+    assert again.fix is not None and [e.path for e in again.fix.edits if e.path] == [".env.example"]

@@ -19,7 +19,10 @@ def test_cli_output_never_contains_the_secret(tmp_path: Path, output_format: str
     (tmp_path / ".env").write_text(f"OPENAI_API_KEY={OPENAI_KEY}\n")
     result = subprocess.run(
         [sys.executable, "-m", "vetline", "scan", "--format", output_format, "--no-color", "."],
-        check=False, cwd=tmp_path, capture_output=True, text=True,
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1, result.stderr
     assert "hardcoded-secret" in result.stdout and "hardcoded-password" in result.stdout

@@ -51,7 +51,9 @@ def test_detect_secrets_baseline_file_is_accepted(tmp_path: Path) -> None:
 
     hashed = hashlib.sha1(b"Tr0ub4dor-x").hexdigest()
     path = tmp_path / ".secrets.baseline"
-    path.write_text(json.dumps({"plugins_used": [], "results": {"db.py": [{"type": "Secret Keyword", "hashed_secret": hashed}]}}))
+    path.write_text(
+        json.dumps({"plugins_used": [], "results": {"db.py": [{"type": "Secret Keyword", "hashed_secret": hashed}]}})
+    )
     assert load_baseline(path).filter(findings(SOURCE), "db.py", SOURCE.encode()) == []
 
 
@@ -59,10 +61,18 @@ def test_baseline_cli_create_then_scan_reports_only_new_findings(tmp_path: Path)
     """Ensure that `vetline baseline create` and `vetline scan --baseline` work together."""
     (tmp_path / "db.py").write_text(SOURCE)
     run = [sys.executable, "-m", "vetline"]
-    created = subprocess.run([*run, "baseline", "create", "base.json", "db.py"], check=False, cwd=tmp_path, capture_output=True, text=True)
+    created = subprocess.run(
+        [*run, "baseline", "create", "base.json", "db.py"], check=False, cwd=tmp_path, capture_output=True, text=True
+    )
     assert created.returncode == 0, created.stderr
     (tmp_path / "db.py").write_text("# moved\n" + SOURCE + 'token = "Other-Tr0ub4dor"\n')
-    scan = subprocess.run([*run, "scan", "--format", "json", "--baseline", "base.json", "db.py"], check=False, cwd=tmp_path, capture_output=True, text=True)
+    scan = subprocess.run(
+        [*run, "scan", "--format", "json", "--baseline", "base.json", "db.py"],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     reported = [(f["rule"], f["line"]) for f in json.loads(scan.stdout)["findings"] if f["category"] == "secrets"]
     assert reported == [("hardcoded-password", 7)]
 

@@ -9,7 +9,9 @@ from vetline.server.convert import diagnostic_severity, fix_from_data, fix_to_da
 from vetline.server.positions import UTF16, LineIndex
 
 
-def finding(severity: Severity = Severity.HIGH, confidence: Confidence = Confidence.HIGH, fix: Fix | None = None) -> Finding:
+def finding(
+    severity: Severity = Severity.HIGH, confidence: Confidence = Confidence.HIGH, fix: Fix | None = None
+) -> Finding:
     return Finding("yaml-unsafe-load", "bad", severity, confidence, 12, 27, Position(1, 0), Position(1, 15), fix)
 
 

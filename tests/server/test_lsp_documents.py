@@ -13,9 +13,12 @@ from vetline.server.lsp.logs import RedactingFormatter
 from vetline.server.positions import UTF16
 
 
-def change(line: int, character: int, end_line: int, end_character: int, text: str) -> types.TextDocumentContentChangePartial:
-    rng = types.Range(start=types.Position(line=line, character=character),
-                      end=types.Position(line=end_line, character=end_character))
+def change(
+    line: int, character: int, end_line: int, end_character: int, text: str
+) -> types.TextDocumentContentChangePartial:
+    rng = types.Range(
+        start=types.Position(line=line, character=character), end=types.Position(line=end_line, character=end_character)
+    )
     return types.TextDocumentContentChangePartial(range=rng, text=text)
 
 

@@ -26,8 +26,11 @@ def server(**features: bool) -> SimpleNamespace:
 def test_sibling_file_edit_creates_then_appends(tmp_path: Path) -> None:
     """Ensure that a `path` edit becomes CreateFile(ignoreIfExists) plus an append at the end."""
     (tmp_path / ".env.example").write_text("A=1", encoding="utf-8")
-    doc = open_document(types.TextDocumentItem(uri=(tmp_path / "app.py").as_uri(), language_id="python",
-                                               version=3, text='KEY = "abcdefgh"\n'))
+    doc = open_document(
+        types.TextDocumentItem(
+            uri=(tmp_path / "app.py").as_uri(), language_id="python", version=3, text='KEY = "abcdefgh"\n'
+        )
+    )
     planned = plan(server(document_changes=True, create_files=True), doc, SECRET_FIX)
     own, create, append = planned.edit.document_changes
     assert not planned.single_file_fallback
@@ -40,8 +43,11 @@ def test_sibling_file_edit_creates_then_appends(tmp_path: Path) -> None:
 
 def test_client_without_resource_operations_gets_the_single_file_fallback(tmp_path: Path) -> None:
     """Ensure that without `create` support only the document's own edits are sent, flagged."""
-    doc = open_document(types.TextDocumentItem(uri=(tmp_path / "app.py").as_uri(), language_id="python",
-                                               version=1, text='KEY = "abcdefgh"\n'))
+    doc = open_document(
+        types.TextDocumentItem(
+            uri=(tmp_path / "app.py").as_uri(), language_id="python", version=1, text='KEY = "abcdefgh"\n'
+        )
+    )
     planned = plan(server(), doc, SECRET_FIX)
     assert planned.single_file_fallback
     assert list(planned.edit.changes) == [doc.uri] and len(planned.edit.changes[doc.uri]) == 1
@@ -49,10 +55,18 @@ def test_client_without_resource_operations_gets_the_single_file_fallback(tmp_pa
 
 def test_fix_all_takes_safe_fixes_and_skips_overlaps() -> None:
     """Ensure that fix-all keeps only safe, single-file, non-overlapping fixes."""
+
     def finding(start: int, end: int, safe: bool, path: str | None = None) -> Finding:
         fix = Fix("f", (Edit(start, end, "x", path) if path is None else Edit(-1, -1, "x", path),), safe)
         return Finding("r-x", "m", Severity.HIGH, Confidence.HIGH, start, end, Position(0, 0), Position(0, 0), fix)
 
-    chosen = safe_fix_edits([finding(0, 5, True), finding(3, 8, True), finding(10, 12, False),
-                             finding(20, 22, True), finding(30, 31, True, ".env")])
+    chosen = safe_fix_edits(
+        [
+            finding(0, 5, True),
+            finding(3, 8, True),
+            finding(10, 12, False),
+            finding(20, 22, True),
+            finding(30, 31, True, ".env"),
+        ]
+    )
     assert [(e.start_byte, e.end_byte) for e in chosen] == [(0, 5), (20, 22)]

@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 import pytest
 from lsprotocol import types
-
 from vetline.rules.engine import Engine
 from vetline.rules.python.yaml_unsafe_load import RULE
 from vetline.server.config import Config
@@ -33,8 +32,10 @@ def edit(doc: Document, old: str, new: str, occurrence: int = 0) -> None:
         start = text.index(old, start + 1)
     before = text[:start].split("\n")
     end = text[: start + len(old)].split("\n")
-    rng = types.Range(start=types.Position(line=len(before) - 1, character=len(before[-1])),
-                      end=types.Position(line=len(end) - 1, character=len(end[-1])))
+    rng = types.Range(
+        start=types.Position(line=len(before) - 1, character=len(before[-1])),
+        end=types.Position(line=len(end) - 1, character=len(end[-1])),
+    )
     doc.apply(types.TextDocumentContentChangePartial(range=rng, text=new), UTF16)
     doc.version += 1
 
@@ -44,7 +45,9 @@ def summary(findings: tuple) -> list[tuple]:
 
 
 def full_answer(doc: Document) -> list[tuple]:
-    fresh = open_document(types.TextDocumentItem(uri=doc.uri, language_id="python", version=0, text=doc.source.decode()))
+    fresh = open_document(
+        types.TextDocumentItem(uri=doc.uri, language_id="python", version=0, text=doc.source.decode())
+    )
     return summary(analyse(fake_server(), fresh).findings)
 
 

@@ -33,8 +33,12 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
 
 
 def make_server(debounce_ms: int = 30, bump: int = 0) -> FakeServer:
-    server = FakeServer(settings=Settings(debounce_ms=debounce_ms), features=ClientFeatures(), settings_refresh=None,
-                        bump_during_analysis=bump)
+    server = FakeServer(
+        settings=Settings(debounce_ms=debounce_ms),
+        features=ClientFeatures(),
+        settings_refresh=None,
+        bump_during_analysis=bump,
+    )
     server.documents = {"u": SimpleNamespace(uri="u", version=1, result=None)}
     server.scheduler = diagnostics.Scheduler(server)
     return server

@@ -81,8 +81,9 @@ def test_replace_reports_tree_sitter_points_for_an_incremental_parse() -> None:
     index = LineIndex(source)
     start = source.index(b"safe_load")
     edit = index.replace(start, start + len(b"safe_load"), b"load")
-    tree.edit(edit.start_byte, edit.old_end_byte, edit.new_end_byte, edit.start_point, edit.old_end_point,
-              edit.new_end_point)
+    tree.edit(
+        edit.start_byte, edit.old_end_byte, edit.new_end_byte, edit.start_point, edit.old_end_point, edit.new_end_point
+    )
     assert edit.start_point == (3, 16) and edit.new_end_point == (3, 20)
     incremental = parser.parse(index.source, tree)
     assert str(incremental.root_node) == str(parser.parse(index.source).root_node)

@@ -39,7 +39,10 @@ async def test_tcp_server_answers_initialize() -> None:
         assert result.server_info.name == "vetline"
         assert result.capabilities.text_document_sync.change == types.TextDocumentSyncKind.Incremental
         assert result.capabilities.code_action_provider.resolve_provider is True
-        assert set(result.capabilities.execute_command_provider.commands) == {"vetline.scanWorkspace", "vetline.analyzeDocument"}
+        assert set(result.capabilities.execute_command_provider.commands) == {
+            "vetline.scanWorkspace",
+            "vetline.analyzeDocument",
+        }
         await client.shutdown_async(None)
         client.exit(None)
         await asyncio.wait_for(process.wait(), 30)

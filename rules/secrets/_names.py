@@ -1,0 +1,58 @@
+"""What a name says about the value bound to it: `signing`, `password`, `credential` or nothing.
+
+Names are split into words (`openaiApiKey`, `DB_PASSWORD`, `client-secret`) and judged by those
+words, so `author` is not `auth` and `PASSWORD_FIELD` (a field name) is not a password.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# fmt: off
+# Word lists stay one table per line: a column of 70 words is harder to review.
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# detect-secrets' keyword plugin DENYLIST, as words, plus the token/credential vocabulary.
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "contrasena", "passwort", "pw"})
+_CREDENTIAL_WORDS = frozenset({"secret", "secrets", "token", "apikey", "credential", "credentials", "creds", "bearer", "authorization", "auth"})
+_KEY_QUALIFIERS = frozenset({"api", "access", "private", "secret", "auth", "client", "service", "account", "master", "encryption", "db", "database", "priv", "signing", "license", "app"})
+# A name ending in one of these describes a credential (its field, header, file) rather than holding it.
+_DESCRIPTIVE = frozenset({
+    "field", "fields", "header", "headers", "name", "names", "url", "uri", "path", "file", "filename", "dir", "env",
+    "var", "variable", "length", "len", "prefix", "suffix", "type", "label", "placeholder", "pattern", "regex",
+    "format", "hint", "policy", "param", "column", "attr", "attribute", "endpoint", "method", "scheme", "mode",
+    "count", "min", "max", "expiry", "expires", "ttl", "timeout", "hash", "hashed", "salt", "id", "key_id", "message",
+    "msg", "error", "prompt", "text", "title", "description", "help", "query", "reset", "rounds", "algorithm",
+    "alg", "location", "store", "provider", "backend", "class", "scope", "scopes", "input", "form", "cookie", "route",
+})
+_SIGNING_NAMES = frozenset({
+    "secret_key", "jwt_secret", "jwt_secret_key", "jwt_key", "jwt_signing_key", "signing_key", "session_secret",
+    "secret_key_base", "token_secret", "cookie_secret", "app_secret_key", "flask_secret_key", "django_secret_key",
+})
+# fmt: on
+
+
+def words(name: str) -> tuple[str, ...]:
+    """`openaiApiKey` -> (`openai`, `api`, `key`); `DB_PASSWORD` -> (`db`, `password`)."""
+    return tuple(w.lower() for w in _WORD.findall(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def name_class(name: str | None) -> str | None:
+    """`signing`, `password`, `credential` or None for a name a literal is assigned to."""
+    if not name:
+        return None
+    parts = words(name)
+    if not parts or parts[-1] in _DESCRIPTIVE or "field" in parts or "header" in parts:
+        return None
+    if "_".join(parts) in _SIGNING_NAMES or "_".join(parts[-2:]) in ("jwt_secret", "signing_key"):
+        return "signing"
+    if any(p in _PASSWORD_WORDS for p in parts):
+        return "password"
+    if (
+        any(p in _CREDENTIAL_WORDS for p in parts)
+        or parts[-1] in ("key", "keys")
+        and any(p in _KEY_QUALIFIERS for p in parts)
+    ):
+        return "credential"
+    return None

@@ -1,0 +1,114 @@
+"""The shortcuts that keep the secrets scan fast must give exactly the slow paths' answers:
+the provider prefilter, the entropy bound, and string values read from the source bytes."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+import tree_sitter
+from vetline.rules import languages
+from vetline.rules.secrets import _detect, _values
+
+# One string per detect-secrets provider pattern (built by concatenation: nothing real-looking
+# is committed), plus near misses.
+TOKENS = [
+    "AKIA" + "IOSFODNN7EXAMPLE",
+    "gh" + "p_" + "a1B2" * 9,
+    "xo" + "xb-123-abc",
+    "sk_" + "live_" + "a1B2" * 6,
+    "AK" + "C" + "a1B2c3D4e5f6",
+    " A" + "P1abcdefghij ",
+    '"cloudant_api_key": "' + "abcd" * 6 + '"',
+    "ibm_cloud_iam_key = " + "a1B2" * 11,
+    "S" + "G." + "a" * 22 + "." + "b" * 43,
+    "123456789:" + "a1B2c" * 7,
+    "M" + "a1B2" * 6 + ".abcdef." + "b" * 27,
+    "https://hooks.slack" + ".com/services/T1/B2/c3",
+    "//registry/:_authToken=" + "npm_abc",
+    "a1b2" * 8 + "-us12",
+    "A" + "C" + "a1b2" * 8,
+    "gl" + "pat-" + "a1B2" * 5,
+    "aws_secret_key = '" + "a1B/" * 10 + "'",
+    "sl_api_key = " + "a1b2" * 16,
+    "pypi-" + "AgEIcHlwaS5vcmc" + "a" * 70,
+    "sq0" + "csp-" + "a1B2" * 11,
+    "Account" + "Key=" + "a1B2" * 22,
+    "ey" + "JhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc",
+    "sk-" + "proj-" + "Q7wE2rT9yU4iO1pA6sD3" + "T3Blbk" + "FJ" + "fG8hJ5kL0zX2cV7bN4mQ",
+]
+
+
+def mutations(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    alphabet = string.ascii_letters + string.digits + "-_.:/=+\"' @"
+    found = list(TOKENS)
+    for _ in range(count):
+        text = list(rng.choice(TOKENS))
+        for _ in range(rng.randint(0, 3)):
+            text[rng.randrange(len(text))] = rng.choice(alphabet)
+        found.append("".join(text))
+    return found
+
+
+def test_provider_prefilter_passes_every_string_a_plugin_matches() -> None:
+    """Ensure that the joined prefilter never drops a string some detect-secrets plugin reports."""
+    hits = 0
+    for text in mutations(4, 3000):
+        reported = any(next(plugin.analyze_string(text), None) is not None for plugin in _detect._provider_plugins())
+        hits += reported
+        assert not reported or _detect._may_hold_provider(text), text
+    assert hits > len(TOKENS)  # the sample does exercise the plugins
+
+
+def test_entropy_bound_agrees_with_detect_secrets() -> None:
+    """Ensure that skipping the entropy measure for few distinct characters changes no answer."""
+    rng = random.Random(7)
+    for _ in range(5000):
+        charset = rng.choice([string.hexdigits.lower()[:16], string.ascii_letters + string.digits + "+/="])
+        chosen = rng.sample(charset, rng.randint(1, len(charset)))
+        value = "".join(rng.choice(chosen) for _ in range(rng.randint(16, 60)))
+        slow = next(
+            (
+                str(p.secret_type)
+                for p in (_detect._HEX, _detect._BASE64)
+                if set(value) <= set(p.charset) and p.calculate_shannon_entropy(value) > p.entropy_limit
+            ),
+            None,
+        )
+        assert _detect.entropy_type.__wrapped__(value) == slow, value
+
+
+PYTHON_STRINGS = [
+    '"plain"',
+    "'single'",
+    '"""triple\nlines"""',
+    "'''t'''",
+    '""',
+    "''",
+    'b"bytes"',
+    'rb"\\d+"',
+    'f"{x}-y"',
+    'f"no braces"',
+    'F"{{literal}}"',
+    'u"unicode é 秘密"',
+    '"esc\\"aped"',
+    '"a" "b"',
+    'r"{raw}"',
+    '"""a"b"""',
+]
+JS_STRINGS = ['"plain"', "'single'", "`template`", "`t-${x}`", '"esc\\"aped"', "''", "`{not}`"]
+
+
+@pytest.mark.parametrize(("language", "literals"), [("python", PYTHON_STRINGS), ("javascript", JS_STRINGS)])
+def test_string_value_read_from_source_matches_the_tree(language: str, literals: list[str]) -> None:
+    """Ensure that reading a literal's text from its bytes gives what reading its nodes gives."""
+    source = "\n".join(f"x{i} = {text}" for i, text in enumerate(literals)).encode()
+    tree = languages.parser(language).parse(source)
+    kinds = "(string) (concatenated_string)" if language == "python" else "(string) (template_string)"
+    query = tree_sitter.Query(languages.grammar(language), f"[{kinds}] @s")
+    nodes = tree_sitter.QueryCursor(query).captures(tree.root_node)["s"]
+    assert len(nodes) >= len(literals)
+    for node in nodes:
+        assert _values.literal_value(source, node, node.type) == _values.tree_value(node), node.text

@@ -1,0 +1,259 @@
+"""Unit tests of the taint analysis: `TaintAnalysis.origin()` on the argument of `sink(...)`."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+import tree_sitter
+from vetline.rules import languages, registry
+from vetline.rules.analysis.sinks import effective_origin
+from vetline.rules.analysis.taint import Kind, Origin
+from vetline.rules.context import FileContext
+from vetline.rules.engine import Engine
+from vetline.rules.model import Confidence
+
+PRELUDE = """
+import os, sys, shlex, html, re
+from pathlib import Path
+from flask import Flask, request
+from flask import request as req
+app = Flask(__name__)
+TABLE = "orders"
+ALLOWED = {"a", "b"}
+BASE = Path("/srv/files")
+"""
+_SINKS = '(call function: (identifier) @f (#eq? @f "sink") arguments: (argument_list . (_) @arg))'
+
+
+def origins(body: str) -> list[Origin]:
+    """The origins of every `sink(x)` argument, in source order."""
+    source = (PRELUDE + textwrap.dedent(body)).encode()
+    tree = languages.parser("python").parse(source)  # type: ignore[union-attr]
+    ctx = FileContext("test.py", "python", source, tree)
+    query = tree_sitter.Query(languages.grammar("python"), _SINKS)  # type: ignore[arg-type]
+    nodes = [caps["arg"][0] for _, caps in tree_sitter.QueryCursor(query).matches(tree.root_node)]
+    return [ctx.taint.origin(node) for node in sorted(nodes, key=lambda n: n.start_byte)]
+
+
+def only(body: str) -> Origin:
+    found = origins(body)
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("expression", "described"),
+    [
+        ("request.args.get('q')", "`request.args`"),
+        ("request.form['name']", "`request.form`"),
+        ("request.get_json()", "`request.get_json()`"),
+        ("req.cookies.get('sid')", "`request.cookies`"),
+        ("input()", "`input()`"),
+        ("sys.argv[1]", "`sys.argv`"),
+        ("os.environ['HOME']", "`os.environ`"),
+        ("os.getenv('HOME')", "`os.environ`"),
+    ],
+)
+def test_sources_are_tainted_and_named(expression: str, described: str) -> None:
+    """Ensure that request data, input(), argv and the environment are tainted sources."""
+    origin = only(f"def f():\n    sink({expression})\n")
+    assert origin.kind is Kind.TAINTED
+    assert origin.describe() == described
+
+
+def test_route_parameters_are_tainted_unless_typed() -> None:
+    """Ensure that route-handler parameters are tainted, except ones the route types as numbers."""
+    name, uid, typed = origins("""
+        @app.route("/u/<int:uid>/<name>")
+        def view(uid, name, count: int = 1):
+            sink(name)
+            sink(uid)
+            sink(count)
+    """)
+    assert (name.kind, name.describe()) == (Kind.TAINTED, "route parameter `name`")
+    assert uid.kind is Kind.CONSTANT and typed.kind is Kind.CONSTANT
+
+
+def test_django_view_request_attributes_are_tainted() -> None:
+    """Ensure that a view's `request` parameter is a request object in a web-framework file."""
+    origin = only("def view(request, pk):\n    sink(request.GET['q'])\n")
+    assert (origin.kind, origin.describe()) == (Kind.TAINTED, "`request.GET`")
+
+
+def test_request_object_keeps_its_identity_through_assignment() -> None:
+    """Ensure that `r = request; r.args` is still a request source."""
+    origin = only("def f():\n    r = request\n    sink(r.args['q'])\n")
+    assert (origin.kind, origin.describe()) == (Kind.TAINTED, "`request.args`")
+
+
+def test_plain_function_parameter_is_unknown() -> None:
+    """Ensure that a parameter of a non-route function is of unknown origin, not tainted."""
+    origin = only("def helper(q):\n    sink(q)\n")
+    assert (origin.kind, origin.describe()) == (Kind.UNKNOWN, "`q` (origin unknown)")
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        "x = term",
+        "x = 'a'\n    x += term",
+        "x = f'SELECT {term}'",
+        "x = 'SELECT ' + term",
+        "x = 'SELECT %s' % term",
+        "x = 'SELECT {}'.format(term)",
+        "x = ','.join([term, 'b'])",
+        "x = term[1:5]",
+        "x = {'k': term}",
+        "x = (1, term)",
+        "a, x = 'c', term",
+        "x = term.strip().lower()",
+        "x = os.path.join('/srv', term)",
+        "x = [t for t in term.split(',')]",
+    ],
+)
+def test_taint_propagates_through_expressions(statements: str) -> None:
+    """Ensure that taint flows through assignment, operators, f-strings, containers and methods."""
+    origin = only(f"def f():\n    term = request.args['q']\n    {statements}\n    sink(x)\n")
+    assert origin.kind is Kind.TAINTED
+    assert origin.describe() == "`term` from `request.args`"
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        "x = int(term)",
+        "x = float(term)",
+        "x = bool(term)",
+        "x = shlex.quote(term)",
+        "x = html.escape(term)",
+        "x = term\n    if x not in ALLOWED:\n        abort(400)",
+        "x = term\n    if x not in ALLOWED:\n        return None",
+        "x = term\n    if not x.isdigit():\n        raise ValueError(x)",
+        "x = (BASE / term).resolve()\n    if not x.is_relative_to(BASE):\n        abort(404)",
+        "x = os.path.realpath(os.path.join('/srv', term))\n    if not x.startswith('/srv/'):\n        abort(404)",
+    ],
+)
+def test_sanitizers_make_the_value_clean(statements: str) -> None:
+    """Ensure that conversions, escapes, allow-lists and containment checks with early exit sanitise."""
+    origin = only(f"def f():\n    term = request.args['q']\n    {statements}\n    sink(x)\n")
+    assert origin.kind is Kind.CONSTANT
+    assert origin.sanitized_by
+
+
+def test_allow_list_check_sanitises_inside_the_branch_only() -> None:
+    """Ensure that `if x in ALLOWED:` cleans `x` in its body but not after the if."""
+    inside, after = origins("""
+        def f():
+            x = request.args['t']
+            if x in ALLOWED:
+                sink(x)
+            sink(x)
+    """)
+    assert inside.kind is Kind.CONSTANT and after.kind is Kind.TAINTED
+
+
+def test_basename_alone_is_a_path_only_sanitizer() -> None:
+    """Ensure that `os.path.basename` keeps the taint but lets a path sink discount it."""
+    origin = only("def f():\n    sink(os.path.basename(request.args['f']))\n")
+    assert (origin.kind, origin.sanitized_by) == (Kind.TAINTED, "os.path.basename")
+    assert effective_origin(origin, sanitizers=("os.path.basename",)).kind is Kind.CONSTANT
+
+
+def test_constants_are_never_tainted() -> None:
+    """Ensure that literals, module constants and local constants evaluate to CONSTANT."""
+    local, module, mixed = origins("""
+        def f():
+            table = "orders"
+            sink(f"SELECT COUNT(*) FROM {table}")
+            sink("SELECT * FROM " + TABLE)
+            sink("%s-%d" % (TABLE, 3))
+    """)
+    assert local.kind is module.kind is mixed.kind is Kind.CONSTANT
+
+
+def test_reassignment_later_does_not_taint_earlier_use() -> None:
+    """Ensure that the analysis is flow-sensitive: each use sees the assignments before it."""
+    before, after, again = origins("""
+        def f():
+            x = "constant"
+            sink(x)
+            x = request.args["q"]
+            sink(x)
+            x = "clean again"
+            sink(x)
+    """)
+    assert [before.kind, after.kind, again.kind] == [Kind.CONSTANT, Kind.TAINTED, Kind.CONSTANT]
+
+
+def test_branches_join_to_the_most_dangerous_value() -> None:
+    """Ensure that a value tainted on one branch is tainted after the branches meet."""
+    origin = only("""
+        def f(flag):
+            x = "a"
+            if flag:
+                x = request.args["q"]
+            else:
+                x = "b"
+            sink(x)
+    """)
+    assert origin.kind is Kind.TAINTED
+
+
+def test_in_file_helper_passes_taint_from_parameter_to_return() -> None:
+    """Ensure that a same-file helper returning its parameter in a string returns tainted data."""
+    tainted, clean = origins("""
+        def build(q):
+            return "SELECT * FROM t WHERE a = '" + q + "'"
+
+        def view():
+            term = request.args["q"]
+            sink(build(term))
+            sink(build("fixed"))
+    """)
+    assert (tainted.kind, tainted.describe()) == (Kind.TAINTED, "`term` from `request.args`")
+    assert clean.kind is Kind.CONSTANT
+
+
+def test_unknown_calls_and_soft_sources_are_unknown_for_other_sinks() -> None:
+    """Ensure that an unknown call is UNKNOWN and file reads count only where the sink accepts them."""
+    call, read = origins("""
+        def f(path):
+            sink(compute())
+            sink(open(path).read())
+    """)
+    assert call.kind is Kind.UNKNOWN
+    assert read.kind is Kind.TAINTED and read.source == "a file read"
+    assert effective_origin(read).kind is Kind.UNKNOWN
+    assert effective_origin(read, streams=True).kind is Kind.TAINTED
+
+
+def test_module_level_code_is_analysed_in_order() -> None:
+    """Ensure that script code at module level is analysed like a function body."""
+    tainted, clean = origins("""
+        cmd = sys.argv[1]
+        sink(cmd)
+        cmd = "ls"
+        sink(cmd)
+    """)
+    assert tainted.kind is Kind.TAINTED and clean.kind is Kind.CONSTANT
+
+
+def test_sink_messages_say_where_the_data_came_from() -> None:
+    """Ensure that a tainted finding is high confidence and names the variable and its source."""
+    source = (
+        PRELUDE
+        + "\n@app.route('/s')\ndef s(cur):\n    term = request.args['q']\n    cur.execute(f\"SELECT * FROM t WHERE a = '{term}'\")\n"
+    )
+    rule = registry.by_id()["sql-query-built-from-strings"]
+    (finding,) = Engine([rule]).analyze(source.encode(), "python").findings
+    assert finding.confidence is Confidence.HIGH
+    assert finding.message.startswith("`term` from `request.args` reaches an SQL query")
+
+
+def test_unknown_origin_is_medium_confidence() -> None:
+    """Ensure that a non-constant query of unknown origin is reported with medium confidence."""
+    source = "import os\ndef run(cmd):\n    os.system('sh -c ' + cmd)\n"
+    (finding,) = Engine([registry.by_id()["os-command-injection"]]).analyze(source.encode(), "python").findings
+    assert finding.confidence is Confidence.MEDIUM
+    assert "`cmd` (origin unknown)" in finding.message
