@@ -153,7 +153,7 @@ def _apply(rule: Rule, match: Match, broken: set[str], errors: list[str]) -> Ite
         return ()
     try:
         return _evaluate(rule, match)
-    except Exception as error:  # a rule bug must never cost the user the other rules' findings
+    except Exception as error:  # noqa: BLE001 - a rule bug must not cost the other rules' findings
         _record_crash(rule, match.ctx, error, broken, errors)
         return ()
 
@@ -162,7 +162,7 @@ def _scan(rule: Rule, ctx: FileContext, broken: set[str], errors: list[str]) -> 
     try:
         assert rule.scan is not None
         return list(rule.scan(ctx))
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - same isolation for whole-file rules
         _record_crash(rule, ctx, error, broken, errors)
         return ()
 

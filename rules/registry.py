@@ -8,9 +8,9 @@ category so the CLI, the server and the tests see one list.
 from __future__ import annotations
 
 import functools
-import logging
 import importlib
 import importlib.util
+import logging
 import pkgutil
 from collections.abc import Iterable
 
@@ -78,7 +78,7 @@ def _import_rule_module(name: str) -> object | None:
     """Import one rule module; a broken one is logged and left out so the others still run."""
     try:
         return importlib.import_module(name)
-    except Exception as error:  # noqa: BLE001 - one bad rule must not disable vetline
+    except Exception as error:
         log.error("rule module %s failed to import and is disabled: %s", name, error, exc_info=error)
         _load_errors[name] = f"{type(error).__name__}: {error}"
         return None

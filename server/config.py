@@ -202,15 +202,16 @@ def selected_rules(config: Config, all_rules: Sequence[Rule] | None = None) -> l
     ]
 
 
-def build_engine(config: Config) -> Engine:
-    """An engine running the selected rules with the configured options and suppressions."""
+def build_engine(config: Config, all_rules: Sequence[Rule] | None = None) -> Engine:
+    """An engine running the selected rules (of `all_rules`, default every registered rule)
+    with the configured options and suppressions; the CLI and the server both build it here."""
     suppression = SuppressionSettings(honour_nosec=config.honour_nosec, honour_noqa=config.honour_noqa)
     # `[tool.vetline.secrets]` reaches the secrets rules as the options table named "secrets".
     # `[tool.vetline.dependencies]` reaches the dependency rules as the table named "dependencies",
     # with `root` (the configuration's folder) so relative data paths resolve (rules/dependencies/_data.py).
     dependencies = {**config.dependencies, "root": str(config.root) if config.root else None}
     options = {"secrets": config.secrets, "dependencies": dependencies, **config.rules}
-    return Engine(selected_rules(config), options=options, suppression=suppression)
+    return Engine(selected_rules(config, all_rules), options=options, suppression=suppression)
 
 
 def _named(rule: Rule, names: Sequence[str]) -> bool:

@@ -7,12 +7,14 @@ the project's declared packages (no versions, no code). Every request verifies T
 timeout and a size cap, and is conditional (ETag / Last-Modified) so an unchanged source costs
 one round trip. Downloads are written atomically next to a `.meta.json` with the timestamps;
 the rules read them through `vetline.rules.dependencies._data` and never fetch anything.
+`missing_note` words, for a scan, what the checks lacked because nothing was downloaded.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import ssl
 import tempfile
@@ -25,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from vetline import __version__
+from vetline.rules import languages
 from vetline.rules.dependencies import _data
 from vetline.rules.dependencies._advisories import package_key
 from vetline.rules.dependencies._index import NameIndex, project_names
 from vetline.rules.dependencies._manifests import parse_package_lock, parse_pipfile_lock
-from vetline.rules.dependencies._project import project_in
+from vetline.rules.dependencies._project import PYTHON_MANIFESTS, project_in
 from vetline.rules.dependencies._toml_manifests import parse_toml_lock
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
@@ -242,3 +245,30 @@ def declared_packages(folder: Path) -> list[tuple[str, str]]:
         if (folder / lock).is_file():
             names |= {(package_key(r.name, r.ecosystem), r.ecosystem) for r in parse((folder / lock).read_bytes())}
     return sorted(names)
+
+
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:import|from)[ \t]+[A-Za-z_]", re.MULTILINE)
+
+
+def missing_note(options: Mapping[str, Any], files: Iterable[Path]) -> str | None:
+    """What a scan should say once about data it lacked (no index: unknown-package skipped).
+
+    None when the data is there, or when no scanned file names a Python package (a Python file
+    with an import, a requirements file, a Python manifest): such a scan lost nothing.
+    """
+    missing = _data.missing_data(options)
+    if not missing or not any(_names_python_packages(path) for path in files):
+        return None
+    return "; ".join(missing)
+
+
+def _names_python_packages(path: Path) -> bool:
+    language = languages.language_for_path(path)
+    if language == "pip-requirements" or path.name in PYTHON_MANIFESTS:
+        return True
+    if language != "python":
+        return False
+    try:
+        return _IMPORT_LINE.search(path.read_bytes()) is not None
+    except OSError:
+        return False

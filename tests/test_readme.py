@@ -14,7 +14,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_rule_table_matches_vetline_rules() -> None:
     """Ensure that the README's rule table is exactly `vetline rules --format markdown`."""
-    table = re.search(r"<!-- rules-table:start -->\n(.*?)\n<!-- rules-table:end -->", README, re.S)
+    table = re.search(r"<!-- rules-table:start -->\n(.*?)\n<!-- rules-table:end -->", README, re.DOTALL)
     assert table is not None
     assert table.group(1).strip() == markdown_table(registry.all_rules()).strip(), (
         "README rule table is stale: regenerate it with `vetline rules --format markdown`"
@@ -24,7 +24,7 @@ def test_rule_table_matches_vetline_rules() -> None:
 def test_quick_start_is_two_commands_and_ci_runs_the_second() -> None:
     """Ensure that the quick start has exactly two commands and .ci/run runs the test one verbatim."""
     quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    commands = re.findall(r"```sh\n(.*?)\n```", quick_start, re.S)
+    commands = re.findall(r"```sh\n(.*?)\n```", quick_start, re.DOTALL)
     assert len(commands) == 2
     scan, test = commands
     assert "vetline scan examples" in scan and "pytest" in test

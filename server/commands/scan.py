@@ -11,7 +11,7 @@ from pathlib import Path
 from vetline.rules import registry
 from vetline.rules.model import Severity
 
-from ..config import Config, ConfigError, find_config, load_config, parse
+from ..config import Config, ConfigError, find_config, load_config, parse, selected_rules
 from ..formats import json_report, sarif, text
 from ..scanner import FileResult, scan_paths
 
@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         print("vetline: error: --jobs must be at least 1", file=sys.stderr)
         return 2
     results = scan_paths(list(args.paths), config, jobs=args.jobs)
+    _note_skipped_checks(config, results)
     _write(_render(results, args), args)
     return 1 if _fails(results, args.fail_on) else 0
 
@@ -68,6 +69,18 @@ def _configure(args: argparse.Namespace) -> Config:
             raise ConfigError(f"{args.baseline}: baseline file not found (create one with `vetline baseline create`)")
         config = dataclasses.replace(config, baseline=str(args.baseline.resolve()))
     return config
+
+
+def _note_skipped_checks(config: Config, results: list[FileResult]) -> None:
+    """One note on stderr when unknown-package ran without an index (workers cannot say it once)."""
+    if not any(rule.id == "unknown-package" for rule in selected_rules(config)):
+        return
+    from .. import depdata  # only scans running the dependency rules pay for importing it
+
+    options = {**config.dependencies, "root": str(config.root) if config.root else None}
+    note = depdata.missing_note(options, (result.path for result in results))
+    if note:
+        print(f"vetline: note: {note}", file=sys.stderr)
 
 
 def _split(value: str) -> tuple[str, ...]:

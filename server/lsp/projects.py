@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vetline.rules import registry
-from vetline.rules.engine import Engine, SuppressionSettings
+from vetline.rules.engine import Engine
 from vetline.rules.model import Rule
 
-from ..config import Config, ConfigError, find_config, load_config, selected_rules
+from ..config import Config, ConfigError, build_engine, find_config, load_config
 from ..settings import Settings
 
 log = logging.getLogger("vetline.server")
@@ -73,8 +73,7 @@ class Projects:
 
 
 def _engine(config: Config) -> Engine:
-    suppression = SuppressionSettings(honour_nosec=config.honour_nosec, honour_noqa=config.honour_noqa)
-    return Engine(selected_rules(config, available_rules()), options=config.rules, suppression=suppression)
+    return build_engine(config, available_rules())
 
 
 def available_rules() -> tuple[Rule, ...]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-
 from vetline.rules import registry
 from vetline.rules.engine import Engine
 from vetline.rules.model import Category, Confidence, Rule, Severity
@@ -14,11 +13,11 @@ YAML = registry.by_id()["yaml-unsafe-load"]
 
 
 def make_rule(rule_id: str, **fields: object) -> Rule:
-    base: dict[str, object] = dict(
-        id=rule_id, title="t", category=Category.INJECTION, cwe=(1,), severity=Severity.LOW,
-        confidence=Confidence.LOW, languages=frozenset({"python"}), message="m", docs="## Why is this bad?\n",
-        references=("https://example.org",), examples="",
-    )
+    base: dict[str, object] = {
+        "id": rule_id, "title": "t", "category": Category.INJECTION, "cwe": (1,), "severity": Severity.LOW,
+        "confidence": Confidence.LOW, "languages": frozenset({"python"}), "message": "m", "docs": "## Why is this bad?\n",
+        "references": ("https://example.org",), "examples": "",
+    }
     base.update(fields)
     return Rule(**base)  # type: ignore[arg-type]
 

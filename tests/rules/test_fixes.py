@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from vetline.rules import registry, testing
 from vetline.rules.engine import Engine
 from vetline.rules.languages import language_for_path

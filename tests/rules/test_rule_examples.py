@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from vetline.rules import registry, testing
 from vetline.rules.languages import grammar
 from vetline.rules.model import Rule
@@ -13,7 +12,7 @@ EXAMPLE_RULES = [r for r in registry.all_rules() if any(grammar(lang) for lang i
 
 def _example_language(rule: Rule) -> str:
     # Rules that cover Python and other languages (secrets) write their examples in Python.
-    return "python" if "python" in rule.languages else sorted(lang for lang in rule.languages if grammar(lang) is not None)[0]
+    return "python" if "python" in rule.languages else min(lang for lang in rule.languages if grammar(lang) is not None)
 
 
 @pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda r: r.id)

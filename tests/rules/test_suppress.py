@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
 from vetline.rules import registry
 from vetline.rules.engine import Engine, SuppressionSettings
 
 YAML = registry.by_id()["yaml-unsafe-load"]
 
 
-def lines(source: str, settings: SuppressionSettings = SuppressionSettings()) -> list[int]:
+DEFAULTS = SuppressionSettings()
+
+
+def lines(source: str, settings: SuppressionSettings = DEFAULTS) -> list[int]:
     findings = Engine([YAML], suppression=settings).analyze(source.encode(), "python").findings
     return [f.start.line + 1 for f in findings]
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from vetline.server.cli import main
 
 VULNERABLE = "import yaml\n\nconfig = yaml.load(data)\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from vetline.server.config import Config, ConfigError, find_config, load_config, parse, selected_rules
 
 

@@ -1,0 +1,73 @@
+"""`vetline scan` says once on stderr when the unknown-package check was skipped for lack of an index.
+
+The note appears only when it matters: the unknown-package rule is selected, no index is
+configured inline or cached, and the scan holds something that names a Python package (a
+Python file with an import, a requirements file, a Python manifest). Parallel workers must not
+repeat it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from vetline.server.cli import main
+
+NOTE = "vetline: note: unknown-package checks are skipped: no package index is cached; run `vetline data update`"
+PROJECT = '[project]\nname = "demo"\ndependencies = ["requests"]\n[tool.vetline]\nselect = ["dependencies"]\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project whose files import packages; an empty cache; the working directory is set to it."""
+    monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text(PROJECT)
+    for number in range(10):  # enough files for the parallel path
+        (folder / f"module_{number}.py").write_text("import requests\nimport hallucinated_helper\n")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def stderr_of(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    main(["scan", *args])
+    return capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize("jobs", ["1", "3"])
+def test_missing_index_gives_one_note(project: Path, capsys: pytest.CaptureFixture[str], jobs: str) -> None:
+    """Ensure that a scan without an index prints the skipped-check note exactly once."""
+    assert stderr_of(capsys, "--jobs", jobs, "--format", "json").count(NOTE) == 1
+    assert [line for line in stderr_of(capsys, "--jobs", jobs) if "note:" in line] == [NOTE]
+
+
+def test_no_note_when_an_index_is_configured(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that an inline index list (or any available index) gives no note."""
+    (project / "pyproject.toml").write_text(PROJECT + '[tool.vetline.dependencies]\nindex = ["requests"]\n')
+    assert stderr_of(capsys) == []
+
+
+def test_no_note_when_dependency_rules_are_not_selected(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that a scan not running unknown-package says nothing about its data."""
+    assert stderr_of(capsys, "--select", "yaml-unsafe-load") == []
+
+
+def test_no_note_without_python_imports_or_manifests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that a scan with no import, requirements file or Python manifest prints no note."""
+    monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / ".vetline.toml").write_text('select = ["dependencies"]\n')
+    (tmp_path / "script.py").write_text("print('no imports here')\n")
+    monkeypatch.chdir(tmp_path)
+    assert stderr_of(capsys) == []
+
+
+def test_requirements_file_alone_gives_the_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that a requirements file counts as something that names packages."""
+    monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / ".vetline.toml").write_text('select = ["dependencies"]\n')
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    monkeypatch.chdir(tmp_path)
+    assert stderr_of(capsys) == [NOTE]

@@ -1,0 +1,173 @@
+"""End-to-end: `online = true` makes the server download dependency data, once, in the background.
+
+A real `vetline serve` over stdio (pytest-lsp, VS Code push and Neovim pull profiles) with two
+workspace folders, both pointing `index` at a registry on 127.0.0.1 that speaks PEP 691 JSON
+(the `Registry` of test_depdata.py): `online/` says `online = true`, `offline/` does not. The
+registry holds its answer to the online index until the test has seen the first diagnostics,
+so the unknown-package finding provably arrives with the refresh, not before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, client_capabilities
+from test_depdata import RECORDED, Registry
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from lsp_helpers import CONFIG, SERVER_ENV, TIMEOUT, Buffer, RecordingClient, pulls
+
+ENV = dict(SERVER_ENV)  # VETLINE_CACHE_DIR is set per test, before the server starts
+SOURCE = "import requests\nimport hallucinated_helper\n"
+PROJECT = """[tool.vetline]
+select = ["unknown-package"]
+[tool.vetline.dependencies]
+online = {online}
+index = "{url}/{name}/simple/"
+popular = "{url}/{name}/top-pypi-packages.json"
+advisories = "advisories"
+"""
+
+
+class HeldRegistry(Registry):
+    """The local registry; its answer to the online index waits until `gate` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+
+@pytest.fixture
+def registry() -> Iterator[HeldRegistry]:
+    server = HeldRegistry()
+    index = (RECORDED / "pypi-simple.json").read_bytes()
+
+    def held_index(handler: BaseHTTPRequestHandler, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        server.gate.wait(TIMEOUT)
+        return 200, {"Content-Type": "application/vnd.pypi.simple.v1+json"}, index
+
+    server.routes[("GET", "/online/simple/")] = held_index
+    server.static("/online/top-pypi-packages.json", (RECORDED / "top-pypi-packages.json").read_bytes())
+    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    yield server
+    server.gate.set()
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path) -> Path:
+    ENV["VETLINE_CACHE_DIR"] = str(tmp_path / "cache")
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, registry: Registry) -> Path:
+    for name, online in (("online", "true"), ("offline", "false"), ("broken", "true")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "pyproject.toml").write_text(PROJECT.format(online=online, url=registry.url, name=name))
+    return tmp_path
+
+
+@pytest.fixture
+def folder_names() -> tuple[str, ...]:
+    """The workspace folders the client opens (a test may parametrize this)."""
+    return ("online", "offline")
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(CONFIG.server_command, CONFIG.client_factory, ENV),
+                    params=["visual_studio_code", "neovim"])
+async def client(
+    lsp_client: RecordingClient, request: pytest.FixtureRequest, workspace: Path, folder_names: tuple[str, ...]
+) -> Any:
+    folders = [types.WorkspaceFolder(uri=(workspace / name).as_uri(), name=name) for name in folder_names]
+    params = types.InitializeParams(capabilities=client_capabilities(request.param), root_uri=folders[0].uri,
+                                    workspace_folders=folders)
+    result = await lsp_client.initialize_session(params)
+    encoding = result.capabilities.position_encoding
+    lsp_client.position_encoding = str(getattr(encoding, "value", encoding) or "utf-16")
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def logged(client: RecordingClient, text: str) -> types.LogMessageParams:
+    """The first window/logMessage containing `text`, waiting for it (no sleeping)."""
+
+    async def _wait() -> types.LogMessageParams:
+        while True:
+            found = [m for m in client.log_messages if text in m.message]
+            if found:
+                return found[0]
+            await client.wait_for_notification(types.WINDOW_LOG_MESSAGE)
+
+    return await asyncio.wait_for(_wait(), TIMEOUT)
+
+
+async def codes_after_refresh(client: RecordingClient, buffer: Buffer) -> list[tuple[str, int]]:
+    """The buffer's findings once the re-analysis that follows the refresh has reached the client."""
+    if pulls(client):
+        return [(str(d.code), d.range.start.line) for d in await buffer.diagnostics()]
+
+    async def _wait() -> list[tuple[str, int]]:
+        while True:
+            client.published_event.clear()
+            found = [p.diagnostics for p in client.published if p.uri == buffer.uri and p.diagnostics]
+            if found:
+                return [(str(d.code), d.range.start.line) for d in found[-1]]
+            await client.published_event.wait()
+
+    return await asyncio.wait_for(_wait(), TIMEOUT)
+
+
+def index_requests(registry: Registry, name: str) -> list[str]:
+    return [path for _, path, _, _ in registry.requests if path.startswith(f"/{name}/")]
+
+
+async def test_online_project_gets_unknown_package_after_refresh(
+    client: RecordingClient, workspace: Path, registry: HeldRegistry
+) -> None:
+    """Ensure that with `online = true` the index is downloaded once and open buffers re-analysed."""
+    buffer = Buffer(client, workspace / "online" / "app.py", SOURCE)
+    assert await buffer.diagnostics() == []  # no index yet: the check is skipped, never guessed
+    registry.gate.set()
+    await logged(client, "(online = true) refreshed")
+    assert await codes_after_refresh(client, buffer) == [("unknown-package", 1)]
+    buffer.replace("hallucinated_helper", "hallucinated_helpers")  # keystrokes fetch nothing
+    assert [d.code for d in await buffer.diagnostics()] == ["unknown-package"]
+    assert index_requests(registry, "online") == ["/online/simple/", "/online/top-pypi-packages.json"]
+
+
+async def test_offline_project_fetches_nothing(
+    client: RecordingClient, workspace: Path, registry: HeldRegistry
+) -> None:
+    """Ensure that without `online = true` no URL is fetched and the unknown-package check is skipped."""
+    buffer = Buffer(client, workspace / "offline" / "app.py", SOURCE)
+    registry.gate.set()
+    await logged(client, "(online = true) refreshed")  # the online folder's refresh is over by now
+    assert await buffer.diagnostics() == []
+    assert index_requests(registry, "offline") == []
+
+
+@pytest.mark.parametrize("folder_names", [("broken",)])
+async def test_failed_refresh_is_one_log_message(
+    client: RecordingClient, workspace: Path, folder_names: tuple[str, ...]
+) -> None:
+    """Ensure that a refresh whose downloads fail gives one warning logMessage and no showMessage."""
+    warning = await logged(client, "not fully refreshed")
+    assert warning.type == types.MessageType.Warning
+    assert "HTTP 404" in warning.message and "index failed" in warning.message
+    buffer = Buffer(client, workspace / "broken" / "app.py", SOURCE)
+    assert await buffer.diagnostics() == []
+    assert [m for m in client.log_messages if "refreshed" in m.message] == [warning]
+    assert client.messages == []
