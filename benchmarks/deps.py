@@ -51,11 +51,14 @@ def write_inputs(folder: Path, names: list[str], imports: int) -> tuple[Path, Pa
     text_index.write_bytes(NameIndex.from_names(names).to_text())
     project = folder / "project"
     (project / "pkg").mkdir(parents=True)
-    (project / "requirements.txt").write_text("requests\nPyYAML\nflask\nnumpy\npandas\nbeautifulsoup4\nscikit-learn\n"
-                                              "opencv-python\nPyJWT\npython-dateutil\n")
+    (project / "requirements.txt").write_text(
+        "requests\nPyYAML\nflask\nnumpy\npandas\nbeautifulsoup4\nscikit-learn\nopencv-python\nPyJWT\npython-dateutil\n"
+    )
     (project / "pkg" / "local_mod.py").write_text("")
     rng = random.Random(11)
-    pool = STDLIB + DECLARED + ["local_mod", "reqeusts", "djnago"] + [n.replace("-", "_") for n in rng.sample(names, 40)]
+    pool = (
+        STDLIB + DECLARED + ["local_mod", "reqeusts", "djnago"] + [n.replace("-", "_") for n in rng.sample(names, 40)]
+    )
     pool += [f"hallucinated_pkg_{i}" for i in range(40)]
     lines = [f"import {rng.choice(pool)}" for _ in range(imports)]
     module = project / "pkg" / "app.py"
@@ -90,20 +93,31 @@ def main() -> None:
         names = random_names(args.names)
         json_index, text_index, module = write_inputs(folder, names, args.imports)
         print(f"generated {len(names):,} names and {args.imports:,} imports in {time.perf_counter() - started:.1f} s")
-        print(f"index files: PEP 691 JSON {json_index.stat().st_size / 1e6:.1f} MB, cached text {text_index.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"index files: PEP 691 JSON {json_index.stat().st_size / 1e6:.1f} MB, cached text {text_index.stat().st_size / 1e6:.1f} MB"
+        )
         for label, path in (("PEP 691 JSON", json_index), ("cached text", text_index)):
             seconds, kept, peak, index = timed_load(path)
-            print(f"load {label:<13} {seconds * 1000:6.0f} ms   keeps {kept:5.1f} MB   peak while loading {peak:6.1f} MB"
-                  f"   ({len(index):,} names)")
+            print(
+                f"load {label:<13} {seconds * 1000:6.0f} ms   keeps {kept:5.1f} MB   peak while loading {peak:6.1f} MB"
+                f"   ({len(index):,} names)"
+            )
         rules = [r for r in registry.all_rules() if r.category.value == "dependencies"]
-        engine = Engine(rules, options={"dependencies": {"root": str(folder), "index": str(text_index), "advisories": str(folder / "none")}})
+        engine = Engine(
+            rules,
+            options={
+                "dependencies": {"root": str(folder), "index": str(text_index), "advisories": str(folder / "none")}
+            },
+        )
         source = module.read_bytes()
         first = _run(engine, source, module)
         runs = [_run(engine, source, module) for _ in range(args.runs)]
         findings = len(engine.analyze(source, "python", str(module)).findings)
         print(f"first analysis (loads the index and popular list): {first * 1000:.0f} ms")
-        print(f"resolve {args.imports:,} imports, all dependency rules: median {statistics.median(runs) * 1000:.1f} ms, "
-              f"max {max(runs) * 1000:.1f} ms over {args.runs} runs ({findings} findings)")
+        print(
+            f"resolve {args.imports:,} imports, all dependency rules: median {statistics.median(runs) * 1000:.1f} ms, "
+            f"max {max(runs) * 1000:.1f} ms over {args.runs} runs ({findings} findings)"
+        )
         print(f"python {sys.version.split()[0]} on {sys.platform}")
 
 

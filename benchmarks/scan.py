@@ -44,11 +44,15 @@ def main() -> None:
         sys.exit("bandit is not installed: pip install bandit (it is in vetline's `test` extra)")
     files = sum(1 for _ in Path(args.tree).rglob("*.py"))
     print(f"tree: {args.tree} ({files} Python files), jobs: {args.jobs}, repeat: {args.repeat}")
-    ours = wall_time([*vetline, "scan", args.tree, "--format", "json", "--jobs", str(args.jobs), "--fail-on", "none"], args.repeat)
+    ours = wall_time(
+        [*vetline, "scan", args.tree, "--format", "json", "--jobs", str(args.jobs), "--fail-on", "none"], args.repeat
+    )
     print(f"vetline scan: {ours:8.2f} s")
     # vetline skips site-packages, virtualenvs and build folders by default: make Bandit skip them too.
     skipped = ",".join(f"*/{name}/*" for name in ("site-packages", ".venv", "venv", "node_modules", "build", "dist"))
-    theirs = wall_time([bandit, "-r", args.tree, "-x", skipped, "-f", "json", "-q", "-n", "1", "--exit-zero"], args.repeat)
+    theirs = wall_time(
+        [bandit, "-r", args.tree, "-x", skipped, "-f", "json", "-q", "-n", "1", "--exit-zero"], args.repeat
+    )
     print(f"bandit -r:    {theirs:8.2f} s")
     print(f"ratio vetline/bandit: {ours / theirs:.3f} (target <= 0.2)")
 

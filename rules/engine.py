@@ -67,7 +67,9 @@ class Engine:
             ts_parser = languages.parser(language)
             tree = ts_parser.parse(source) if ts_parser is not None else None
         plan = self._plan(language)
-        ctx = FileContext(path=path, language=language, source=source, tree=tree, options=self.options, rules=plan.by_id)
+        ctx = FileContext(
+            path=path, language=language, source=source, tree=tree, options=self.options, rules=plan.by_id
+        )
         errors: list[str] = []
         findings = list(plan.run(ctx, errors))
         findings = suppress.filter_findings(findings, ctx, plan.aliases, self.suppression)

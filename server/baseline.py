@@ -80,7 +80,9 @@ def load_baseline(path: Path) -> Baseline:
         raise ValueError(f"{path}: not a baseline file")  # noqa: TRY004 - callers report any malformed file alike
     if "results" in document:
         return Baseline(detect_secrets=_allowlist.parse_detect_secrets(document))
-    entries = tuple(Entry(**{k: str(item[k]) for k in ("rule", "path", "scope", "hash")}) for item in document.get("entries", ()))
+    entries = tuple(
+        Entry(**{k: str(item[k]) for k in ("rule", "path", "scope", "hash")}) for item in document.get("entries", ())
+    )
     return Baseline(entries=entries)
 
 

@@ -28,8 +28,23 @@ else:  # pragma: no cover - Python 3.10
 
 CONFIG_FILES = (".vetline.toml", "pyproject.toml")
 DEFAULT_EXCLUDE: tuple[str, ...] = (
-    ".git", ".hg", ".svn", ".venv", "venv", "env", ".tox", ".nox", "__pycache__", "node_modules",
-    "build", "dist", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", "*.egg-info",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "env",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    "node_modules",
+    "build",
+    "dist",
+    "site-packages",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "*.egg-info",
 )
 CATEGORIES = frozenset(c.value for c in Category)
 
@@ -137,7 +152,7 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
 
 def _severities(value: Any, where: str) -> dict[str, Severity]:
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{where} must be a table of rule id = \"high\" | \"medium\" | \"low\"")
+        raise ConfigError(f'{where} must be a table of rule id = "high" | "medium" | "low"')
     try:
         return {str(k): Severity.parse(str(v)) for k, v in value.items()}
     except ValueError as error:

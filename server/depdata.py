@@ -1,7 +1,8 @@
 """Download dependency data into the user cache: the registry index, popular names, advisories.
 
 This is the only code in vetline that talks to package registries, and it runs only on
-`vetline data update` (or a language server started with `online = true`). What leaves the
+`vetline data update` (or in the language server when the project sets `online = true` and the
+user's own `vetline.allowNetwork` setting agrees). What leaves the
 machine: the index and popular-list requests carry nothing; the OSV query carries the names of
 the project's declared packages (no versions, no code). Every request verifies TLS, has a
 timeout and a size cap, and is conditional (ETag / Last-Modified) so an unchanged source costs
@@ -20,6 +21,7 @@ import ssl
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -38,8 +40,12 @@ from vetline.rules.dependencies._toml_manifests import parse_toml_lock
 PEP691 = "application/vnd.pypi.simple.v1+json"
 TIMEOUT = 30.0
 LIMITS = {"index": 256 << 20, "popular": 32 << 20, "advisories": 32 << 20, "record": 4 << 20}
-_LOCK_PARSERS = {"poetry.lock": parse_toml_lock, "uv.lock": parse_toml_lock, "Pipfile.lock": parse_pipfile_lock,
-                 "package-lock.json": parse_package_lock}
+_LOCK_PARSERS = {
+    "poetry.lock": parse_toml_lock,
+    "uv.lock": parse_toml_lock,
+    "Pipfile.lock": parse_pipfile_lock,
+    "package-lock.json": parse_package_lock,
+}
 MAX_RECORDS = 2000  # advisory records fetched per update; the rest is reported, not silently dropped
 
 
@@ -63,8 +69,15 @@ class Outcome:
     message: str
 
 
-def fetch(url: str, *, data: bytes | None = None, headers: Mapping[str, str] | None = None,
-          meta: Mapping[str, Any] | None = None, timeout: float = TIMEOUT, limit: int = LIMITS["popular"]) -> Response:
+def fetch(
+    url: str,
+    *,
+    data: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    meta: Mapping[str, Any] | None = None,
+    timeout: float = TIMEOUT,
+    limit: int = LIMITS["popular"],
+) -> Response:
     """GET (or POST `data`) with TLS verification, a timeout, a size cap and conditional headers."""
     request = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
     request.add_header("User-Agent", f"vetline/{__version__} (+https://github.com/vetline/vetline)")
@@ -121,8 +134,13 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def _save(path: Path, url: str, response: Response, body: bytes, **extra: Any) -> None:
     _write_atomic(path, body)
-    meta = {"url": url, "fetched_at": time.time(), "etag": response.headers.get("ETag"),
-            "last_modified": response.headers.get("Last-Modified"), **extra}
+    meta = {
+        "url": url,
+        "fetched_at": time.time(),
+        "etag": response.headers.get("ETag"),
+        "last_modified": response.headers.get("Last-Modified"),
+        **extra,
+    }
     _write_atomic(_meta_path(path), json.dumps(meta, indent=1).encode())
 
 
@@ -159,8 +177,9 @@ def update_popular(url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["p
     return Outcome("popular", "updated", f"{url}: {len(rows)} popular projects cached")
 
 
-def update_advisories(base: str, packages: Iterable[tuple[str, str]], *, timeout: float = TIMEOUT,
-                      limit: int = LIMITS["advisories"]) -> Outcome:
+def update_advisories(
+    base: str, packages: Iterable[tuple[str, str]], *, timeout: float = TIMEOUT, limit: int = LIMITS["advisories"]
+) -> Outcome:
     """Ask OSV's `/v1/querybatch` which advisories name the packages, then cache each record."""
     wanted = sorted(set(packages))
     if not wanted:
@@ -176,9 +195,13 @@ def update_advisories(base: str, packages: Iterable[tuple[str, str]], *, timeout
         (staging / f"{record['id']}.json").write_text(json.dumps(record), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(staging, folder)
-    _write_atomic(_meta_path(folder), json.dumps({"url": base, "fetched_at": time.time(), "packages": len(wanted)}).encode())
+    _write_atomic(
+        _meta_path(folder), json.dumps({"url": base, "fetched_at": time.time(), "packages": len(wanted)}).encode()
+    )
     extra = f" (first {MAX_RECORDS} of {len(ids)})" if len(ids) > MAX_RECORDS else ""
-    return Outcome("advisories", "updated", f"{base}: {len(records)} advisories{extra} for {len(wanted)} packages cached")
+    return Outcome(
+        "advisories", "updated", f"{base}: {len(records)} advisories{extra} for {len(wanted)} packages cached"
+    )
 
 
 def _query_ids(base: str, packages: list[tuple[str, str]], timeout: float, limit: int) -> list[str]:
@@ -187,8 +210,13 @@ def _query_ids(base: str, packages: list[tuple[str, str]], timeout: float, limit
         chunk = packages[start : start + 1000]
         queries = [{"package": {"name": name, "ecosystem": ecosystem}} for name, ecosystem in chunk]
         body = json.dumps({"queries": queries}).encode()
-        reply = fetch(f"{base}/v1/querybatch", data=body, headers={"Content-Type": "application/json"},
-                      timeout=timeout, limit=limit)
+        reply = fetch(
+            f"{base}/v1/querybatch",
+            data=body,
+            headers={"Content-Type": "application/json"},
+            timeout=timeout,
+            limit=limit,
+        )
         answer = _json(reply.body, f"{base}/v1/querybatch")
         results = answer.get("results") if isinstance(answer, dict) else None
         if not isinstance(results, list):
@@ -198,7 +226,7 @@ def _query_ids(base: str, packages: list[tuple[str, str]], timeout: float, limit
 
 
 def _record(base: str, vuln_id: str, timeout: float) -> dict[str, Any]:
-    url = f"{base}/v1/vulns/{urllib.request.quote(vuln_id)}"
+    url = f"{base}/v1/vulns/{urllib.parse.quote(vuln_id)}"
     record = _json(fetch(url, timeout=timeout, limit=LIMITS["record"]).body, url)
     if not isinstance(record, dict) or record.get("id") != vuln_id:
         raise ValueError(f"{url}: not the OSV record {vuln_id}")
@@ -217,8 +245,13 @@ def _ensure(folder: Path) -> Path:
     return folder
 
 
-def update(options: Mapping[str, Any], project: Path, only: Iterable[str] = ("index", "popular", "advisories"),
-           *, timeout: float = TIMEOUT) -> list[Outcome]:
+def update(
+    options: Mapping[str, Any],
+    project: Path,
+    only: Iterable[str] = ("index", "popular", "advisories"),
+    *,
+    timeout: float = TIMEOUT,
+) -> list[Outcome]:
     """Refresh every URL source of `[tool.vetline.dependencies]`; local paths are left alone."""
     outcomes = []
     for kind in only:

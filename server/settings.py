@@ -1,7 +1,7 @@
 """Editor settings of the language server: typed, snake_case in Python, camelCase on the wire.
 
-Two kinds of setting live here. Server behaviour (`run`, `debounceMs`, `logLevel`) belongs to
-the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
+Two kinds of setting live here. Server behaviour (`run`, `debounceMs`, `logLevel`,
+`allowNetwork`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
 `maxFileSize`, ...) are layered over the project's file configuration with `Config.merged`, and
 only the keys the user actually set are layered, so an editor default never hides what
 `pyproject.toml` says. `SETTINGS` is the single description of every key: `schema()` turns it
@@ -11,6 +11,7 @@ against it, and its defaults are the documentation.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,12 +38,23 @@ class Setting:
     description: str
     enum: tuple[str, ...] = ()
     analysis: bool = False  # True: passed to `Config.merged` rather than kept by the server
+    scope: str | None = None  # VS Code's configuration scope when not the default ("window")
 
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("run", "string", "onType", "When to analyse: as you type, on save, or only on command.", RUN_MODES),
     Setting("debounceMs", "integer", 150, "Quiet time in milliseconds before re-analysing a changed buffer."),
     Setting("logLevel", "string", "info", "Least severe server log message sent to the editor.", LOG_LEVELS),
+    # "machine": a consent only the user gives; a cloned repository's .vscode/settings.json cannot.
+    Setting(
+        "allowNetwork",
+        "boolean",
+        False,
+        "Let the server download dependency data (registry index, "
+        "popular names, advisories) for projects whose `[tool.vetline.dependencies]` says `online = true`. "
+        "Off: nothing leaves the machine.",
+        scope="machine",
+    ),
     Setting("select", "array", [], "Rule ids or categories to run (empty: all).", analysis=True),
     Setting("ignore", "array", [], "Rule ids or categories never to run.", analysis=True),
     Setting("severityOverrides", "object", {}, "Rule id -> high | medium | low.", analysis=True),
@@ -51,7 +63,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("maxFileSize", "integer", 1_000_000, "Files larger than this many bytes are not analysed.", analysis=True),
     Setting("honourNosec", "boolean", True, "Bandit's `# nosec` comments suppress findings.", analysis=True),
     Setting("honourNoqa", "boolean", True, "Ruff's `# noqa: S…` comments suppress findings.", analysis=True),
-    Setting("baseline", "string", None, "Baseline file whose findings are not reported.", analysis=True),
+    Setting(
+        "baseline",
+        "string",
+        None,
+        "Baseline file whose findings are not reported (unreadable: one message, then ignored).",
+        analysis=True,
+    ),
     Setting("rules", "object", {}, "Per-rule options, by rule id.", analysis=True),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -71,6 +89,7 @@ class Settings:
     run: str = "onType"
     debounce_ms: int = 150
     log_level: str = "info"
+    allow_network: bool = False  # the user's consent to `online = true` projects going online
     config_overrides: Mapping[str, Any] = field(default_factory=dict)  # snake_case, for Config.merged
 
 
@@ -85,8 +104,23 @@ def schema() -> dict[str, Any]:
             entry["enum"] = list(setting.enum)
         if setting.type == "array":
             entry["items"] = {"type": "string"}
+        if setting.scope:
+            entry["scope"] = setting.scope
         properties[f"vetline.{setting.name}"] = entry
     return properties
+
+
+def markdown_table() -> str:
+    """The settings table of docs/lsp.md (a test keeps the two equal): name, default, meaning."""
+    rows = ["| Setting | Default | Meaning |", "|---|---|---|"]
+    for setting in SETTINGS:
+        meaning = setting.description.replace("|", "\\|")
+        if setting.enum:
+            meaning += " One of " + ", ".join(f"`{value}`" for value in setting.enum) + "."
+        if setting.scope == "machine":
+            meaning += " VS Code reads it from user settings only (machine scope), never from a workspace."
+        rows.append(f"| `{setting.name}` | `{json.dumps(setting.default)}` | {meaning} |")
+    return "\n".join(rows) + "\n"
 
 
 def snake_case(name: str) -> str:
@@ -112,6 +146,7 @@ def parse(raw: Mapping[str, Any] | None) -> tuple[Settings, list[str]]:
         run=values.get("run", "onType"),
         debounce_ms=values.get("debounceMs", 150),
         log_level=values.get("logLevel", "info"),
+        allow_network=values.get("allowNetwork", False),
         config_overrides=overrides,
     ), warnings
 

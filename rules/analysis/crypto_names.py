@@ -23,10 +23,30 @@ if TYPE_CHECKING:
 PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "secret", "pw"})
 
 # Words that mark a value an attacker must not be able to guess, whatever produced it.
-SECRET_WORDS = frozenset({
-    "token", "password", "passwd", "pwd", "passphrase", "otp", "totp", "hotp", "salt", "secret",
-    "nonce", "csrf", "xsrf", "apikey", "sessionid", "sid", "jti", "mfa", "2fa", "verification",
-})
+SECRET_WORDS = frozenset(
+    {
+        "token",
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "otp",
+        "totp",
+        "hotp",
+        "salt",
+        "secret",
+        "nonce",
+        "csrf",
+        "xsrf",
+        "apikey",
+        "sessionid",
+        "sid",
+        "jti",
+        "mfa",
+        "2fa",
+        "verification",
+    }
+)
 
 # Words that mark a secret only when the value is built from digits or characters:
 # `code = random.randint(100000, 999999)` is a one-time code, `key = random.choice(keys)` is not.
@@ -35,8 +55,12 @@ AMBIGUOUS_SECRET_WORDS = frozenset({"key", "code", "pin", "reset", "session", "i
 # Where a value stops flowing into a name: it became a bool, a length, or a statement.
 BOUNDARIES = frozenset({"comparison_operator", "not_operator", "boolean_operator", "block", "module", "lambda"})
 # Parent type -> the field that names where the value goes, and whether the flow ends there.
-NAMING_FIELDS = {"assignment": ("left", True), "augmented_assignment": ("left", True),
-                 "keyword_argument": ("name", False), "pair": ("key", False)}
+NAMING_FIELDS = {
+    "assignment": ("left", True),
+    "augmented_assignment": ("left", True),
+    "keyword_argument": ("name", False),
+    "pair": ("key", False),
+}
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+[a-z]*")
 
 

@@ -80,11 +80,25 @@ class NameResolver:
 
 
 # Statements whose bodies may hold imports; expressions never do, so the walk skips them.
-_MAY_CONTAIN_IMPORTS = frozenset({
-    "module", "block", "if_statement", "elif_clause", "else_clause", "try_statement",
-    "except_clause", "except_group_clause", "finally_clause", "with_statement", "function_definition",
-    "class_definition", "decorated_definition", "for_statement", "while_statement",
-})
+_MAY_CONTAIN_IMPORTS = frozenset(
+    {
+        "module",
+        "block",
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "try_statement",
+        "except_clause",
+        "except_group_clause",
+        "finally_clause",
+        "with_statement",
+        "function_definition",
+        "class_definition",
+        "decorated_definition",
+        "for_statement",
+        "while_statement",
+    }
+)
 
 
 def _text(node: Node | None) -> str:

@@ -83,6 +83,14 @@ def enclosing_function(node: Node) -> Node | None:
     return None
 
 
+def ancestor(node: Node, node_type: str) -> Node | None:
+    """The nearest node of type `node_type` above `node` (`class_definition`, ...), or None."""
+    current = node.parent
+    while current is not None and current.type != node_type:
+        current = current.parent
+    return current
+
+
 def enclosing_scope_name(node: Node) -> str:
     """Dotted names of the enclosing classes and functions (`Service.connect`), '' at top level."""
     names: list[str] = []

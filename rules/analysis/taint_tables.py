@@ -14,7 +14,16 @@ from tree_sitter import Node
 from ..context import FileContext
 
 WEB_MODULES = (
-    "flask", "quart", "django", "rest_framework", "fastapi", "starlette", "sanic", "bottle", "aiohttp", "litestar",
+    "flask",
+    "quart",
+    "django",
+    "rest_framework",
+    "fastapi",
+    "starlette",
+    "sanic",
+    "bottle",
+    "aiohttp",
+    "litestar",
 )
 # Module-level request proxies: their attributes are request data.
 REQUEST_GLOBALS = frozenset({"flask.request", "flask.globals.request", "quart.request", "bottle.request"})
@@ -25,20 +34,52 @@ REQUEST_TYPES = frozenset(
 # Attributes of a request object that hold client data.
 SOURCE_ATTRS = frozenset(
     {
-        "args", "form", "json", "data", "files", "values", "headers", "cookies", "GET", "POST", "FILES", "COOKIES",
-        "META", "body", "query_params", "path_params", "query_string", "view_args", "path", "full_path", "url",
-        "stream", "query", "params", "match_info", "content", "raw_post_data",
+        "args",
+        "form",
+        "json",
+        "data",
+        "files",
+        "values",
+        "headers",
+        "cookies",
+        "GET",
+        "POST",
+        "FILES",
+        "COOKIES",
+        "META",
+        "body",
+        "query_params",
+        "path_params",
+        "query_string",
+        "view_args",
+        "path",
+        "full_path",
+        "url",
+        "stream",
+        "query",
+        "params",
+        "match_info",
+        "content",
+        "raw_post_data",
     }
 )
 # Methods of a request object that return client data (`request.get_json()`, `await request.json()`).
 SOURCE_METHODS = frozenset({"get_json", "get_data", "json", "form", "body", "read", "text", "post", "stream"})
 # Module-level names that are sources by themselves.
 SOURCE_NAMES = {
-    "sys.argv": "sys.argv", "sys.stdin": "sys.stdin", "os.environ": "os.environ", "os.environb": "os.environ",
+    "sys.argv": "sys.argv",
+    "sys.stdin": "sys.stdin",
+    "os.environ": "os.environ",
+    "os.environb": "os.environ",
 }
 SOURCE_CALLS = {
-    "input": "input()", "raw_input": "input()", "os.getenv": "os.environ", "os.getenvb": "os.environ",
-    "os.environ.get": "os.environ", "sys.stdin.read": "sys.stdin", "sys.stdin.readline": "sys.stdin",
+    "input": "input()",
+    "raw_input": "input()",
+    "os.getenv": "os.environ",
+    "os.getenvb": "os.environ",
+    "os.environ.get": "os.environ",
+    "sys.stdin.read": "sys.stdin",
+    "sys.stdin.readline": "sys.stdin",
 }
 ENVIRONMENT = "os.environ"
 FILE_READ = "a file read"
@@ -59,10 +100,32 @@ STREAM_METHODS = {
 # Calls whose result carries none of the argument's danger.
 SANITIZERS = frozenset(
     {
-        "int", "float", "bool", "len", "abs", "round", "complex", "ord", "hash", "id", "isinstance", "shlex.quote",
-        "pipes.quote", "html.escape", "markupsafe.escape", "flask.escape", "jinja2.escape",
-        "django.utils.html.escape", "cgi.escape", "werkzeug.utils.secure_filename", "werkzeug.secure_filename",
-        "uuid.UUID", "decimal.Decimal", "ipaddress.ip_address", "urllib.parse.quote", "urllib.parse.quote_plus",
+        "int",
+        "float",
+        "bool",
+        "len",
+        "abs",
+        "round",
+        "complex",
+        "ord",
+        "hash",
+        "id",
+        "isinstance",
+        "shlex.quote",
+        "pipes.quote",
+        "html.escape",
+        "markupsafe.escape",
+        "flask.escape",
+        "jinja2.escape",
+        "django.utils.html.escape",
+        "cgi.escape",
+        "werkzeug.utils.secure_filename",
+        "werkzeug.secure_filename",
+        "uuid.UUID",
+        "decimal.Decimal",
+        "ipaddress.ip_address",
+        "urllib.parse.quote",
+        "urllib.parse.quote_plus",
     }
 )
 # Sanitizers that protect one kind of sink only: the value stays tainted, marked, and the sink decides.
@@ -70,30 +133,120 @@ PARTIAL_SANITIZERS = frozenset({"os.path.basename", "posixpath.basename", "ntpat
 # Calls whose result is made of their arguments (the danger passes through).
 PASSTHROUGH = frozenset(
     {
-        "str", "bytes", "bytearray", "list", "tuple", "set", "frozenset", "dict", "sorted", "reversed", "format",
-        "repr", "ascii", "min", "max", "next", "iter", "enumerate", "zip", "map", "filter", "getattr",
-        "os.path.join", "os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.expanduser",
-        "os.fspath", "os.path.dirname", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
-        "pathlib.PosixPath", "pathlib.PurePosixPath", "pathlib.WindowsPath", "urllib.parse.urljoin",
-        "urllib.parse.unquote", "urllib.parse.urlunparse", "base64.b64decode", "base64.urlsafe_b64decode",
-        "bytes.fromhex", "json.loads", "json.dumps", "textwrap.dedent", "string.Template", "typing.cast",
+        "str",
+        "bytes",
+        "bytearray",
+        "list",
+        "tuple",
+        "set",
+        "frozenset",
+        "dict",
+        "sorted",
+        "reversed",
+        "format",
+        "repr",
+        "ascii",
+        "min",
+        "max",
+        "next",
+        "iter",
+        "enumerate",
+        "zip",
+        "map",
+        "filter",
+        "getattr",
+        "os.path.join",
+        "os.path.abspath",
+        "os.path.realpath",
+        "os.path.normpath",
+        "os.path.expanduser",
+        "os.fspath",
+        "os.path.dirname",
+        "posixpath.join",
+        "ntpath.join",
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "pathlib.PosixPath",
+        "pathlib.PurePosixPath",
+        "pathlib.WindowsPath",
+        "urllib.parse.urljoin",
+        "urllib.parse.unquote",
+        "urllib.parse.urlunparse",
+        "base64.b64decode",
+        "base64.urlsafe_b64decode",
+        "bytes.fromhex",
+        "json.loads",
+        "json.dumps",
+        "textwrap.dedent",
+        "string.Template",
+        "typing.cast",
     }
 )
 # Methods that build a string from their receiver and arguments.
 STRING_METHODS = frozenset(
     {
-        "format", "format_map", "join", "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title",
-        "capitalize", "swapcase", "replace", "split", "rsplit", "splitlines", "partition", "rpartition", "encode",
-        "decode", "center", "ljust", "rjust", "zfill", "expandtabs", "removeprefix", "removesuffix", "translate",
-        "substitute", "safe_substitute", "copy", "joinpath", "with_name", "with_suffix", "resolve", "absolute",
-        "expanduser", "as_posix", "get", "getlist", "pop", "values", "items", "keys", "__str__",
+        "format",
+        "format_map",
+        "join",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "casefold",
+        "title",
+        "capitalize",
+        "swapcase",
+        "replace",
+        "split",
+        "rsplit",
+        "splitlines",
+        "partition",
+        "rpartition",
+        "encode",
+        "decode",
+        "center",
+        "ljust",
+        "rjust",
+        "zfill",
+        "expandtabs",
+        "removeprefix",
+        "removesuffix",
+        "translate",
+        "substitute",
+        "safe_substitute",
+        "copy",
+        "joinpath",
+        "with_name",
+        "with_suffix",
+        "resolve",
+        "absolute",
+        "expanduser",
+        "as_posix",
+        "get",
+        "getlist",
+        "pop",
+        "values",
+        "items",
+        "keys",
+        "__str__",
     }
 )
 # Calls that never return: the code after them is unreachable (early-exit sanitising).
 EXIT_CALLS = frozenset(
     {
-        "abort", "flask.abort", "quart.abort", "werkzeug.exceptions.abort", "bottle.abort", "sys.exit", "exit",
-        "quit", "os._exit", "os.abort", "pytest.fail", "pytest.skip",
+        "abort",
+        "flask.abort",
+        "quart.abort",
+        "werkzeug.exceptions.abort",
+        "bottle.abort",
+        "sys.exit",
+        "exit",
+        "quit",
+        "os._exit",
+        "os.abort",
+        "pytest.fail",
+        "pytest.skip",
     }
 )
 # Predicate methods that, when true, prove a string harmless (`x.isdigit()`).
@@ -150,8 +303,16 @@ def function_name(function: Node) -> str:
 # Module-level statements whose bodies still bind module names.
 _MODULE_BLOCKS = frozenset(
     {
-        "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause", "finally_clause",
-        "with_statement", "block", "for_statement", "while_statement",
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "try_statement",
+        "except_clause",
+        "finally_clause",
+        "with_statement",
+        "block",
+        "for_statement",
+        "while_statement",
     }
 )
 

@@ -23,8 +23,19 @@ from .names import NameResolver
 from .nodes import decorators, enclosing_function, keyword_arg, positional_args, string_value
 
 WEB_MODULES = (
-    "flask", "quart", "fastapi", "starlette", "django", "rest_framework", "sanic", "aiohttp",
-    "werkzeug", "bottle", "tornado", "litestar", "falcon",
+    "flask",
+    "quart",
+    "fastapi",
+    "starlette",
+    "django",
+    "rest_framework",
+    "sanic",
+    "aiohttp",
+    "werkzeug",
+    "bottle",
+    "tornado",
+    "litestar",
+    "falcon",
 )
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -35,17 +46,39 @@ _DJANGO_METHOD_DECORATORS = {"require_POST": "POST", "require_GET": "GET", "requ
 _METHOD_TEST = re.compile(rb"\.method\s*(?:==|!=|in)\s*[\[(\"']*\s*[\"']?(GET|POST|PUT|PATCH|DELETE)")
 
 # Calls that build or raise an HTTP response, by alias-resolved name.
-RESPONSE_CALLS = frozenset({
-    "flask.jsonify", "flask.make_response", "flask.Response", "flask.abort", "flask.render_template_string",
-    "quart.jsonify", "quart.make_response", "quart.Response", "quart.abort",
-    "werkzeug.wrappers.Response", "werkzeug.Response", "werkzeug.exceptions.abort",
-    "fastapi.HTTPException", "fastapi.Response", "fastapi.exceptions.HTTPException",
-    "starlette.exceptions.HTTPException", "rest_framework.response.Response",
-    "django.http.HttpResponse", "django.http.JsonResponse", "django.http.HttpResponseBadRequest",
-    "django.http.HttpResponseServerError", "django.http.HttpResponseForbidden",
-    "sanic.response.json", "sanic.response.text", "sanic.response.html", "sanic.json", "sanic.text",
-    "aiohttp.web.Response", "aiohttp.web.json_response",
-})
+RESPONSE_CALLS = frozenset(
+    {
+        "flask.jsonify",
+        "flask.make_response",
+        "flask.Response",
+        "flask.abort",
+        "flask.render_template_string",
+        "quart.jsonify",
+        "quart.make_response",
+        "quart.Response",
+        "quart.abort",
+        "werkzeug.wrappers.Response",
+        "werkzeug.Response",
+        "werkzeug.exceptions.abort",
+        "fastapi.HTTPException",
+        "fastapi.Response",
+        "fastapi.exceptions.HTTPException",
+        "starlette.exceptions.HTTPException",
+        "rest_framework.response.Response",
+        "django.http.HttpResponse",
+        "django.http.JsonResponse",
+        "django.http.HttpResponseBadRequest",
+        "django.http.HttpResponseServerError",
+        "django.http.HttpResponseForbidden",
+        "sanic.response.json",
+        "sanic.response.text",
+        "sanic.response.html",
+        "sanic.json",
+        "sanic.text",
+        "aiohttp.web.Response",
+        "aiohttp.web.json_response",
+    }
+)
 _RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "django.http.", "flask.wrappers.")
 
 # Decorator, dependency and mixin names that mean "someone checked who is calling" (`Depends(get_session)`
@@ -169,9 +202,13 @@ def is_built_string(node: Node | None) -> bool:
         return operator is not None and operator.type in ("+", "%") and _has_string(node)
     if node.type == "call":
         callee = node.child_by_field_name("function")
-        return callee is not None and callee.type == "attribute" and callee.text is not None and (
-            callee.text.endswith(b".format") or callee.text.endswith(b".join")
-        ) and _has_string(callee)
+        return (
+            callee is not None
+            and callee.type == "attribute"
+            and callee.text is not None
+            and (callee.text.endswith(b".format") or callee.text.endswith(b".join"))
+            and _has_string(callee)
+        )
     return node.type == "parenthesized_expression" and is_built_string(node.named_children[0])
 
 
@@ -187,8 +224,11 @@ def looks_like_html(node: Node) -> bool:
 
 
 def _has_string(node: Node) -> bool:
-    return any(child.type in ("string", "concatenated_string") or _has_string(child)
-               for child in node.named_children if child.type != "argument_list")
+    return any(
+        child.type in ("string", "concatenated_string") or _has_string(child)
+        for child in node.named_children
+        if child.type != "argument_list"
+    )
 
 
 def function_name(function: Node) -> str:
@@ -217,7 +257,9 @@ def _decorator_route(ctx: FileContext, decorator: Node) -> Route | None:
     verb = ctx.text(callee.child_by_field_name("attribute"))
     args = decorator.child_by_field_name("arguments")
     positional = positional_args(args)
-    path = string_value(keyword_arg(args, "path") or keyword_arg(args, "rule") or (positional[0] if positional else None))
+    path = string_value(
+        keyword_arg(args, "path") or keyword_arg(args, "rule") or (positional[0] if positional else None)
+    )
     if verb in _VERB_DECORATORS and path is not None and path.startswith("/"):
         return Route(path, frozenset({verb.upper()}), decorator)
     if verb in _ROUTE_DECORATORS:

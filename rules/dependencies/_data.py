@@ -149,7 +149,10 @@ def missing_data(options: Mapping[str, Any] | None) -> list[str]:
     """
     settings = Settings.from_options(options or {})
     missing = []
-    if not isinstance(settings.index, tuple) and _cached(local_source(settings, "index", settings.index), load_index) is None:
+    if (
+        not isinstance(settings.index, tuple)
+        and _cached(local_source(settings, "index", settings.index), load_index) is None
+    ):
         missing.append("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
     return missing
 

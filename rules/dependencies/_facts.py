@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -48,6 +49,10 @@ class Subject:
     requirement: Requirement | None = None
     locked: bool = False  # a lock-file entry (transitive dependencies too)
 
+    def written(self, source: bytes) -> str:
+        """The name as the file spells it (before normalisation)."""
+        return source[self.start : self.end].decode("utf-8", "replace")
+
 
 @dataclass
 class Facts:
@@ -66,6 +71,16 @@ class Facts:
         tricks vetline cannot see, so a name near a popular one is no evidence of a typosquat.
         """
         return self.script is not None or self.project.folder is not None
+
+    def chosen(self) -> Iterator[Subject]:
+        """The subjects the project chose itself: no lock entries, no allow-listed names, and
+        imports only where their names say which package they are."""
+        for subject in self.subjects:
+            if subject.locked or subject.name in self.settings.allow:
+                continue
+            if subject.module is not None and not self.judges_imports:
+                continue
+            yield subject
 
     # The data views below are looked up once per file, whatever the number of imports.
     def popular(self, ecosystem: str) -> Squats:
@@ -223,7 +238,9 @@ def _manifest_requirements(ctx: FileContext) -> list[Requirement]:
 
 def _manifest_subject(requirement: Requirement, locked: bool) -> Subject:
     key = _names.normalize(requirement.name) if requirement.ecosystem == "PyPI" else requirement.name.lower()
-    return Subject(key, requirement.ecosystem, requirement.start, requirement.end, requirement=requirement, locked=locked)
+    return Subject(
+        key, requirement.ecosystem, requirement.start, requirement.end, requirement=requirement, locked=locked
+    )
 
 
 def import_name(distribution: str) -> str:

@@ -83,9 +83,15 @@ def _from(node: Node, optional: bool) -> list[Import]:
     text = module.text.decode()
     if text.split(".")[0] not in NAMESPACE_ROOTS:
         return [Import(text, module.start_byte, module.end_byte, optional=optional)]
-    names = [c.child_by_field_name("name") if c.type == "aliased_import" else c for c in node.children_by_field_name("name")]
+    names = [
+        c.child_by_field_name("name") if c.type == "aliased_import" else c for c in node.children_by_field_name("name")
+    ]
     # `from google.cloud import storage`: the imported name decides the distribution
-    return [Import(f"{text}.{n.text.decode()}", module.start_byte, module.end_byte, optional=optional) for n in names if n is not None and n.text]
+    return [
+        Import(f"{text}.{n.text.decode()}", module.start_byte, module.end_byte, optional=optional)
+        for n in names
+        if n is not None and n.text
+    ]
 
 
 def _catches_import_error(try_node: Node) -> bool:

@@ -70,7 +70,9 @@ def load_index(path: Path) -> NameIndex:
         return NameIndex(data[len(HEADER) :])
     if data.lstrip()[:1] == b"{":
         return NameIndex.from_names(project_names(json.loads(data)))
-    return NameIndex.from_names([line.strip() for line in data.decode().splitlines() if line.strip()[:1] not in ("", "#")])
+    return NameIndex.from_names(
+        [line.strip() for line in data.decode().splitlines() if line.strip()[:1] not in ("", "#")]
+    )
 
 
 def project_names(document: object) -> list[str]:

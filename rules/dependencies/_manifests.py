@@ -12,9 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_REQUIREMENT = re.compile(
-    rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]\n]*\])?[ \t]*(?P<spec>[^;#\n]*)"
-)
+_REQUIREMENT = re.compile(rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]\n]*\])?[ \t]*(?P<spec>[^;#\n]*)")
 _PIN = re.compile(rb"^(?:===?)[ \t]*(?P<version>[A-Za-z0-9.+!_-]+)[ \t]*$")
 _INCLUDE = re.compile(rb"^[ \t]*(?:-r|--requirement)[ \t=]+(?P<path>\S+)", re.MULTILINE)
 _NPM_TABLE = re.compile(rb'"(?:dependencies|devDependencies|optionalDependencies|peerDependencies)"\s*:\s*\{')
@@ -53,7 +51,11 @@ def _requirement_line(line: bytes, offset: int) -> list[Requirement]:
     match = _REQUIREMENT.match(line)
     if match is None:
         return []
-    return [requirement(match.group("name"), match.group("spec"), offset + match.start("name"), offset + match.start("spec"))]
+    return [
+        requirement(
+            match.group("name"), match.group("spec"), offset + match.start("name"), offset + match.start("spec")
+        )
+    ]
 
 
 def requirement(name: bytes, spec: bytes, name_start: int, spec_start: int, ecosystem: str = "PyPI") -> Requirement:
@@ -64,7 +66,9 @@ def requirement(name: bytes, spec: bytes, name_start: int, spec_start: int, ecos
         return Requirement(name.decode(), ecosystem, start, start + len(name))
     version_start = spec_start + pin.start("version")
     version = pin.group("version").decode()
-    return Requirement(name.decode(), ecosystem, start, start + len(name), version, version_start, version_start + len(version))
+    return Requirement(
+        name.decode(), ecosystem, start, start + len(name), version, version_start, version_start + len(version)
+    )
 
 
 def included_files(path: Path, seen: set[Path] | None = None) -> list[Path]:
@@ -114,11 +118,15 @@ def parse_package_lock(source: bytes) -> list[Requirement]:
         version_end = source.find(b'"', version_start)
         version = source[version_start:version_end].decode(errors="replace")
         name = match.group("name").decode(errors="replace")
-        found.append(Requirement(name, "npm", match.start("name"), match.end("name"), version, version_start, version_end))
+        found.append(
+            Requirement(name, "npm", match.start("name"), match.end("name"), version, version_start, version_end)
+        )
     return found
 
 
-_PIPFILE_LOCK = re.compile(rb'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)"\s*:\s*\{[^{}]*?"version"\s*:\s*"==(?P<version>[^"]+)"')
+_PIPFILE_LOCK = re.compile(
+    rb'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)"\s*:\s*\{[^{}]*?"version"\s*:\s*"==(?P<version>[^"]+)"'
+)
 
 
 def parse_pipfile_lock(source: bytes) -> list[Requirement]:
@@ -127,6 +135,15 @@ def parse_pipfile_lock(source: bytes) -> list[Requirement]:
     for match in _PIPFILE_LOCK.finditer(source):
         name = match.group("name").decode()
         version = match.group("version").decode()
-        found.append(Requirement(name, "PyPI", match.start("name"), match.end("name"), version,
-                                 match.start("version"), match.end("version")))
+        found.append(
+            Requirement(
+                name,
+                "PyPI",
+                match.start("name"),
+                match.end("name"),
+                version,
+                match.start("version"),
+                match.end("version"),
+            )
+        )
     return found

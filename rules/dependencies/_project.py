@@ -174,7 +174,9 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
     opaque = setup_py.is_file() and not _setup_py(setup_py, declared) and not declared
     npm = {r.name.lower() for f in files if f.name == "package.json" for r in parse_package_json(_read(f))}
     has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in files)
-    return Project(folder, frozenset(declared), frozenset(npm), has_manifest, opaque, frozenset(own), requirements, pyproject)
+    return Project(
+        folder, frozenset(declared), frozenset(npm), has_manifest, opaque, frozenset(own), requirements, pyproject
+    )
 
 
 def _read(path: Path) -> bytes:

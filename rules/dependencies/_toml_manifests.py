@@ -79,13 +79,18 @@ def parse_script(source: bytes) -> TomlManifest | None:
     except tomllib.TOMLDecodeError:
         document = {}
     settings = document.get("tool", {}).get("vetline", {}).get("dependencies", {})
-    return TomlManifest(manifest.requirements, manifest.array, None, dict(settings) if isinstance(settings, dict) else {})
+    return TomlManifest(
+        manifest.requirements, manifest.array, None, dict(settings) if isinstance(settings, dict) else {}
+    )
 
 
 def _declares_array(table: str, key: str, script: bool) -> bool:
     if script:
         return table == "" and key == "dependencies"
-    return (table == "project" and key == "dependencies") or table in ("project.optional-dependencies", "dependency-groups")
+    return (table == "project" and key == "dependencies") or table in (
+        "project.optional-dependencies",
+        "dependency-groups",
+    )
 
 
 def _array_strings(source: bytes, position: int) -> tuple[list[tuple[int, int]], int]:
@@ -179,7 +184,7 @@ def insert_item(source: bytes, array: tuple[int, int], item: str, prefix: bytes 
     return last + 1, f",{lead}{quoted}"
 
 
-_LOCK_ENTRY = re.compile(rb'(?m)^\[\[package\]\]\s*\n(?P<body>(?:(?!\[)[^\n]*\n?)*)')
+_LOCK_ENTRY = re.compile(rb"(?m)^\[\[package\]\]\s*\n(?P<body>(?:(?!\[)[^\n]*\n?)*)")
 _LOCK_FIELD = re.compile(rb'(?m)^(?P<key>name|version)[ \t]*=[ \t]*"(?P<value>[^"\n]*)"')
 
 
@@ -193,7 +198,14 @@ def parse_toml_lock(source: bytes) -> list[Requirement]:
             continue
         requirement = Requirement(name.group("value").decode(), "PyPI", name.start("value"), name.end("value"))
         if version is not None:
-            requirement = Requirement(requirement.name, "PyPI", requirement.start, requirement.end,
-                                      version.group("value").decode(), version.start("value"), version.end("value"))
+            requirement = Requirement(
+                requirement.name,
+                "PyPI",
+                requirement.start,
+                requirement.end,
+                version.group("value").decode(),
+                version.start("value"),
+                version.end("value"),
+            )
         found.append(requirement)
     return found

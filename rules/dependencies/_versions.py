@@ -18,7 +18,9 @@ _PEP440 = re.compile(
         (?:[-_.]?dev[-_.]?(?P<dev_n>\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$""",
     re.VERBOSE | re.IGNORECASE,
 )
-_SEMVER = re.compile(r"^v?(?P<major>\d+)\.(?P<minor>\d+)\.(?P<patch>\d+)(?:-(?P<pre>[0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")
+_SEMVER = re.compile(
+    r"^v?(?P<major>\d+)\.(?P<minor>\d+)\.(?P<patch>\d+)(?:-(?P<pre>[0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$"
+)
 _PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "rc": 2, "c": 2, "pre": 2, "preview": 2}
 _NONE = 10**18  # "absent" sorts after every real number for dev releases and finals
 VersionKey = tuple

@@ -11,11 +11,7 @@ from ._facts import Subject, facts, import_name
 def find_typosquats(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     found = []
-    for subject in known.subjects:
-        if subject.locked or subject.name in known.settings.allow:
-            continue
-        if subject.module is not None and not known.judges_imports:
-            continue
+    for subject in known.chosen():
         target = known.popular(subject.ecosystem).target(subject.name)
         if target is not None:
             found.append(_finding(ctx, subject, target))
@@ -23,10 +19,13 @@ def find_typosquats(ctx: FileContext) -> list[Finding]:
 
 
 def _finding(ctx: FileContext, subject: Subject, target: str) -> Finding:
-    written = ctx.source[subject.start : subject.end].decode("utf-8", "replace")
+    written = subject.written(ctx.source)
     if subject.module is not None:  # an import line: rename the top-level module (and its uses)
         top, replacement, where = subject.module.split(".")[0], import_name(target), "import"
-        edits = (Edit(subject.start, subject.start + len(top.encode()), replacement), *_uses(ctx, subject, top, replacement))
+        edits = (
+            Edit(subject.start, subject.start + len(top.encode()), replacement),
+            *_uses(ctx, subject, top, replacement),
+        )
     else:
         replacement, where = target, "package"
         edits = (Edit(subject.start, subject.end, target),)

@@ -20,11 +20,15 @@ def find_undeclared(ctx: FileContext) -> list[Finding]:
     for imported, normalized in known.undeclared:
         name = canonical(normalized)
         where = "the script's dependencies" if known.script else "the project's manifests"
-        message = f"`{imported.module}` is imported but `{name}` is not declared in {where}, so nobody vetted or pinned it."
+        message = (
+            f"`{imported.module}` is imported but `{name}` is not declared in {where}, so nobody vetted or pinned it."
+        )
         if name not in fixes:
             fixes[name] = _fix(ctx, known, name)
         fix = fixes[name]
-        found.append(make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fix, data={"package": name}))
+        found.append(
+            make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fix, data={"package": name})
+        )
     return found
 
 
@@ -54,7 +58,9 @@ def _pyproject_fix(ctx: FileContext, path: Path, name: str) -> Fix | None:
     relative = _relative(ctx, path)
     if manifest.array is not None:
         position, text = insert_item(source, manifest.array, name)
-        return Fix(f"Add `{name}` to [project.dependencies]", (Edit(position, position, text, path=relative),), safe=False)
+        return Fix(
+            f"Add `{name}` to [project.dependencies]", (Edit(position, position, text, path=relative),), safe=False
+        )
     if manifest.poetry_end is not None:
         edit = Edit(manifest.poetry_end, manifest.poetry_end, f'\n{name} = "*"', path=relative)
         return Fix(f"Add `{name}` to [tool.poetry.dependencies]", (edit,), safe=False)

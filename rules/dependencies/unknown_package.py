@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
-from . import _data
 from ._facts import Subject, facts
 
 
@@ -16,10 +15,8 @@ def find_unknown(ctx: FileContext) -> list[Finding]:
         return []
     popular = known.popular("PyPI")
     found = []
-    for subject in known.subjects:
-        if subject.module is not None and not known.judges_imports:
-            continue
-        if not _checkable(subject, known.settings) or known.registered(subject.name):
+    for subject in known.chosen():
+        if not _checkable(subject) or known.registered(subject.name):
             continue
         if popular.target(subject.name) is not None:
             continue  # typosquat-package reports it, with a better message
@@ -27,15 +24,15 @@ def find_unknown(ctx: FileContext) -> list[Finding]:
     return found
 
 
-def _checkable(subject: Subject, settings: _data.Settings) -> bool:
-    if subject.ecosystem != "PyPI" or subject.locked or subject.name in settings.allow:
+def _checkable(subject: Subject) -> bool:
+    if subject.ecosystem != "PyPI":
         return False
     # A declared import is checked on its manifest line; a mapped one names a real project.
     return subject.module is None or (not subject.declared and not subject.mapped)
 
 
 def _finding(ctx: FileContext, subject: Subject) -> Finding:
-    written = ctx.source[subject.start : subject.end].decode("utf-8", "replace")
+    written = subject.written(ctx.source)
     if subject.module is not None:
         message = (
             f"No project named `{subject.name}` (for `import {written}`) exists in the package index: it may be "

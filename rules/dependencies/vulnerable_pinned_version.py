@@ -8,7 +8,13 @@ from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
 from . import _advisories, _versions
 from ._facts import Subject, facts
 
-_SEVERITY = {"critical": Severity.HIGH, "high": Severity.HIGH, "moderate": Severity.MEDIUM, "medium": Severity.MEDIUM, "low": Severity.LOW}
+_SEVERITY = {
+    "critical": Severity.HIGH,
+    "high": Severity.HIGH,
+    "moderate": Severity.MEDIUM,
+    "medium": Severity.MEDIUM,
+    "low": Severity.LOW,
+}
 
 
 def find_vulnerable(ctx: FileContext) -> list[Finding]:
@@ -20,7 +26,9 @@ def find_vulnerable(ctx: FileContext) -> list[Finding]:
     found = []
     for subject in pinned:
         key = (subject.ecosystem, _advisories.package_key(subject.name, subject.ecosystem))
-        hits = _advisories.hits(records.get(key, ()), subject.name, subject.requirement.version or "", subject.ecosystem)
+        hits = _advisories.hits(
+            records.get(key, ()), subject.name, subject.requirement.version or "", subject.ecosystem
+        )
         if hits:
             found.append(_finding(ctx, subject, hits))
     return found
@@ -41,7 +49,9 @@ def _finding(ctx: FileContext, subject: Subject, hits: list[_advisories.Hit]) ->
     levels = [_SEVERITY[h.severity] for h in hits if h.severity in _SEVERITY]
     data = {"advisories": [h.id for h in hits], "fixed": target}
     end = max(requirement.version_end, requirement.end)
-    return make_finding(RULE, ctx, requirement.start, end, message=message, severity=max(levels, default=None), fix=fix, data=data)
+    return make_finding(
+        RULE, ctx, requirement.start, end, message=message, severity=max(levels, default=None), fix=fix, data=data
+    )
 
 
 def _label(hit: _advisories.Hit) -> str:

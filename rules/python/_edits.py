@@ -1,4 +1,4 @@
-"""Edits that several Python rules' fixes need: add an import, add a keyword argument.
+"""Edits that several Python rules' fixes need: add an import, add or set a keyword argument.
 
 Not a rule module (the leading underscore keeps the registry out). A new `import x` goes
 before the first top-level statement that is not the module docstring, a comment or a
@@ -8,7 +8,7 @@ argument follows the call's layout: inline for one-line calls, its own line othe
 
 from __future__ import annotations
 
-from ..analysis.nodes import line_indent
+from ..analysis.nodes import keyword_arg, line_indent
 from ..context import FileContext, Match
 from ..model import Edit
 
@@ -39,3 +39,22 @@ def append_keyword(match: Match, keyword: str) -> Edit:
     if last.start_point[0] == args.start_point[0]:
         return Edit(last.end_byte, last.end_byte, f", {keyword}")
     return Edit(last.end_byte, last.end_byte, f",\n{line_indent(match.ctx.source, last)}{keyword}")
+
+
+def set_keyword(match: Match, keyword: str, value: str, inline: bool = False) -> Edit | None:
+    """Rewrite the value of `keyword=` where the call passes it, else append `keyword=value`.
+
+    `inline` appends after the last argument whatever the call's layout (None for a call with
+    no arguments); otherwise `append_keyword` follows the layout.
+    """
+    args = match.node("args")
+    current = keyword_arg(args, keyword)
+    if current is not None:
+        return Edit(current.start_byte, current.end_byte, value)
+    if not inline:
+        return append_keyword(match, f"{keyword}={value}")
+    assert args is not None
+    arguments = [child for child in args.named_children if child.type != "comment"]
+    if not arguments:
+        return None
+    return Edit(arguments[-1].end_byte, arguments[-1].end_byte, f", {keyword}={value}")

@@ -15,15 +15,27 @@ from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
+from ..analysis.sinks import taint_verdict
 from ..analysis.taint import Kind
 from ..context import Match
+from ..model import Report
 
 _SCOPES = frozenset({"function_definition", "module"})
 _NESTED = frozenset({"function_definition", "class_definition", "lambda"})
 _BUILD_METHODS = frozenset({"format", "format_map", "join"})
 # Nodes whose children are the parts: operators, groupings, `%` tuples, `.format(...)` arguments.
-_CONTAINERS = frozenset({"binary_operator", "parenthesized_expression", "tuple", "list", "dictionary", "pair",
-                         "concatenated_string", "argument_list"})
+_CONTAINERS = frozenset(
+    {
+        "binary_operator",
+        "parenthesized_expression",
+        "tuple",
+        "list",
+        "dictionary",
+        "pair",
+        "concatenated_string",
+        "argument_list",
+    }
+)
 
 
 def definition(node: Node | None) -> Node | None:
@@ -54,7 +66,9 @@ def _with_binding(name: Node) -> Node | None:
     """The value of an enclosing `with value as name` clause, if any."""
     current = name.parent
     while current is not None and current.type not in _NESTED:
-        clauses = [c for c in current.named_children if c.type == "with_clause"] if current.type == "with_statement" else []
+        clauses = (
+            [c for c in current.named_children if c.type == "with_clause"] if current.type == "with_statement" else []
+        )
         for item in (item for clause in clauses for item in clause.named_children):
             value = item.child_by_field_name("value")
             alias = value.child_by_field_name("alias") if value is not None and value.type == "as_pattern" else None
@@ -103,6 +117,22 @@ def parts(node: Node) -> Iterator[Node]:
             stack.extend(current.children_by_field_name("arguments"))
         else:
             yield current
+
+
+def called_method(match: Match) -> str:
+    """The last dotted part of the callee as written: `conn.search_s(...)` -> `search_s`."""
+    return match.ctx.text(match.node("fn")).rsplit(".", 1)[-1]
+
+
+def query_verdict(
+    match: Match, value: Node, what: str, consequence: str, is_escaper: Callable[[str], bool] | None = None
+) -> Report | None:
+    """The verdict on a query argument: tainted always, of unknown origin only when built in
+    place, never when every non-constant part went through `is_escaper`."""
+    built = definition(value) or value
+    if is_escaper is not None and escaped(match, built, is_escaper):
+        return None
+    return taint_verdict(match, value, what, report_unknown=is_built(built), consequence=consequence)
 
 
 def escaped(match: Match, node: Node, is_escaper: Callable[[str], bool]) -> bool:

@@ -10,15 +10,77 @@ from __future__ import annotations
 import itertools
 import re
 
-_SECRET_WORDS = {"password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "authorization",
-                 "cookie", "cookies", "ssn", "cvv", "credentials", "creds", "jwt"}
-_SECRET_PAIRS = {("api", "key"), ("credit", "card"), ("card", "number"), ("private", "key"), ("access", "key"),
-                 ("secret", "key"), ("auth", "header"), ("session", "key"), ("client", "secret")}
+_SECRET_WORDS = {
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "authorization",
+    "cookie",
+    "cookies",
+    "ssn",
+    "cvv",
+    "credentials",
+    "creds",
+    "jwt",
+}
+_SECRET_PAIRS = {
+    ("api", "key"),
+    ("credit", "card"),
+    ("card", "number"),
+    ("private", "key"),
+    ("access", "key"),
+    ("secret", "key"),
+    ("auth", "header"),
+    ("session", "key"),
+    ("client", "secret"),
+}
 # Words that make a name describe a secret rather than hold it (`token_count`, `password_hash`).
-_HARMLESS_WORDS = {"len", "length", "count", "hash", "hashed", "masked", "mask", "redacted", "type", "id", "name",
-                   "field", "url", "expiry", "expires", "expiration", "at", "is", "has", "valid", "required",
-                   "used", "total", "max", "min", "prompt", "completion", "num", "limit", "remaining", "input",
-                   "output", "usage", "policy", "hint", "prefix", "path", "file", "env", "header_name"}
+_HARMLESS_WORDS = {
+    "len",
+    "length",
+    "count",
+    "hash",
+    "hashed",
+    "masked",
+    "mask",
+    "redacted",
+    "type",
+    "id",
+    "name",
+    "field",
+    "url",
+    "expiry",
+    "expires",
+    "expiration",
+    "at",
+    "is",
+    "has",
+    "valid",
+    "required",
+    "used",
+    "total",
+    "max",
+    "min",
+    "prompt",
+    "completion",
+    "num",
+    "limit",
+    "remaining",
+    "input",
+    "output",
+    "usage",
+    "policy",
+    "hint",
+    "prefix",
+    "path",
+    "file",
+    "env",
+    "header_name",
+}
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 

@@ -12,10 +12,17 @@ ALL_INTERFACES = frozenset({"0.0.0.0", "::", "0:0:0:0:0:0:0:0"})
 # Calls taking the host as `host=` (waitress also second, `run_simple` first, positionally).
 HOST_CALLS = frozenset({".run", ".run_app", "uvicorn.run", "waitress.serve", "werkzeug.serving.run_simple"})
 # Calls taking an `(host, port)` address tuple first.
-ADDRESS_CALLS = frozenset({
-    ".bind", "socketserver.TCPServer", "socketserver.ThreadingTCPServer", "socketserver.UDPServer",
-    "http.server.HTTPServer", "http.server.ThreadingHTTPServer", "wsgiref.simple_server.make_server",
-})
+ADDRESS_CALLS = frozenset(
+    {
+        ".bind",
+        "socketserver.TCPServer",
+        "socketserver.ThreadingTCPServer",
+        "socketserver.UDPServer",
+        "http.server.HTTPServer",
+        "http.server.ThreadingHTTPServer",
+        "wsgiref.simple_server.make_server",
+    }
+)
 
 
 def host_node(match: Match) -> Node | None:
@@ -40,7 +47,10 @@ def binds_all_interfaces(match: Match) -> bool | Report:
     value = string_value(host)
     if value not in ALL_INTERFACES:
         return False
-    return Report(message=f"Listening on `{value}` exposes this service on every network interface, not just localhost.", node=host)
+    return Report(
+        message=f"Listening on `{value}` exposes this service on every network interface, not just localhost.",
+        node=host,
+    )
 
 
 RULE = Rule(

@@ -13,10 +13,12 @@ from ..model import Category, Confidence, Report, Rule, Severity
 
 # PyCrypto (< 2.7) defaulted `mode` to ECB for these; PyCryptodome makes `mode` mandatory.
 DEFAULTING = frozenset({"AES", "DES", "DES3", "Blowfish", "ARC2", "CAST"})
-CALLS = frozenset({
-    "cryptography.hazmat.primitives.ciphers.modes.ECB",
-    *(f"Crypto.Cipher.{name}.new" for name in DEFAULTING),
-})
+CALLS = frozenset(
+    {
+        "cryptography.hazmat.primitives.ciphers.modes.ECB",
+        *(f"Crypto.Cipher.{name}.new" for name in DEFAULTING),
+    }
+)
 MODE_QUERY = """((attribute attribute: (identifier) @_ecb) @target (#eq? @_ecb "MODE_ECB"))"""
 NO_MODE_MESSAGE = "Without a mode argument PyCrypto encrypts in ECB, which leaks patterns in the plaintext."
 

@@ -6,12 +6,20 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ..analysis.nodes import ancestor
 from ..analysis.web import is_response_call, is_web_module, route_of
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 
-TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
-                             "traceback.format_stack", "sys.exc_info"})
+TRACEBACK_CALLS = frozenset(
+    {
+        "traceback.format_exc",
+        "traceback.format_exception",
+        "traceback.format_tb",
+        "traceback.format_stack",
+        "sys.exc_info",
+    }
+)
 BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 # Attributes of an exception meant for clients (HTTP errors) or that reveal nothing.
 _HARMLESS_ATTRIBUTES = frozenset({"code", "status_code", "status", "description", "detail", "name"})
@@ -69,7 +77,7 @@ def details_returned(match: Match) -> bool | Report:
     if block is None:
         return False
     name, classes = caught(match)
-    handler = _enclosing_def(match.target)
+    handler = ancestor(match.target, "function_definition")
     in_handler = handler is not None and route_of(match.ctx, handler) is not None
     for response in responses(match, block):
         if response.type == "return_statement" and not in_handler:
@@ -86,13 +94,6 @@ def _confidence(match: Match, leak: Node, classes: list[str]) -> Confidence:
     if not classes or BROAD_EXCEPTIONS.intersection(classes):
         return Confidence.MEDIUM
     return Confidence.LOW  # `except ValueError as e: return str(e), 400` is often deliberate
-
-
-def _enclosing_def(node: Node) -> Node | None:
-    current = node.parent
-    while current is not None and current.type != "function_definition":
-        current = current.parent
-    return current
 
 
 RULE = Rule(

@@ -23,8 +23,19 @@ NUMERIC = frozenset({"randint", "randrange", "getrandbits", "randbytes"})
 CHARSET = re.compile(r"string\.|ascii|digits|letters|chars|alphabet|charset|punctuation")
 QUOTES = "\"'"
 # Parents in which `secrets.randbelow(n) + a` needs no parentheses.
-LOOSE_PARENTS = frozenset({"assignment", "argument_list", "keyword_argument", "return_statement",
-                           "expression_statement", "parenthesized_expression", "pair", "list", "interpolation"})
+LOOSE_PARENTS = frozenset(
+    {
+        "assignment",
+        "argument_list",
+        "keyword_argument",
+        "return_statement",
+        "expression_statement",
+        "parenthesized_expression",
+        "pair",
+        "list",
+        "interpolation",
+    }
+)
 
 
 def draws_characters(match: Match, function: str) -> bool:

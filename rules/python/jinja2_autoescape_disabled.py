@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..analysis.nodes import has_splat, is_false, keyword_arg
 from ..context import Match
-from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
-from ._edits import append_keyword
+from ..model import Category, Confidence, Fix, Report, Rule, Severity
+from ._edits import set_keyword
 
 TEMPLATE_BUILDERS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.Template"})
 
@@ -22,15 +22,10 @@ def autoescape_off(match: Match) -> bool | Report:
 
 
 def enable_autoescape(match: Match) -> Fix | None:
-    args = match.node("args")
-    if args is None:
+    if match.node("args") is None:
         return None
-    value = keyword_arg(args, "autoescape")
-    if value is not None:
-        edit = Edit(value.start_byte, value.end_byte, "True")
-    else:
-        edit = append_keyword(match, "autoescape=True")
-    return Fix("Enable autoescaping (`autoescape=True`)", (edit,), safe=False)
+    edit = set_keyword(match, "autoescape", "True")
+    return Fix("Enable autoescaping (`autoescape=True`)", (edit,), safe=False) if edit is not None else None
 
 
 RULE = Rule(

@@ -18,7 +18,7 @@ ENCODERS = frozenset({"jwt.encode", "jose.jwt.encode"})
 UNVERIFIED = "The JWT is decoded without verifying its signature, so anyone can forge its claims."
 NONE_ALGORITHM = "Allowing the `none` algorithm accepts unsigned tokens, so anyone can forge their claims."
 NO_ALGORITHMS = "Without `algorithms=` the token's header picks the algorithm (alg confusion); pin the expected one."
-UNSIGNED = "`algorithm=\"none\"` issues unsigned tokens that anyone can forge."
+UNSIGNED = '`algorithm="none"` issues unsigned tokens that anyone can forge.'
 
 
 def disables_signature(options: Node | None) -> bool:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, keyword_arg
-from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ._expressions import definition, escaped, is_built
+from ._expressions import called_method, query_verdict
 
 PYTHON_LDAP = frozenset({"search", "search_s", "search_st", "search_ext", "search_ext_s"})
 ESCAPERS = frozenset({"escape_filter_chars", "filter_format"})
@@ -53,15 +52,12 @@ def injectable_filter(match: Match) -> Report | None:
     names = match.ctx.names
     if not (names.imports_module("ldap") or names.imports_module("ldap3")) or _receiver_is_other_module(match):
         return None
-    method = match.ctx.text(match.node("fn")).rsplit(".", 1)[-1]
-    value = _filter_argument(match, method)
+    value = _filter_argument(match, called_method(match))
     if value is None:
         return None
-    built = definition(value) or value
-    if escaped(match, built, _is_escaper):
-        return None
-    return taint_verdict(match, value, "an LDAP search filter", report_unknown=is_built(built),
-                         consequence="escape each value with `escape_filter_chars`")
+    return query_verdict(
+        match, value, "an LDAP search filter", "escape each value with `escape_filter_chars`", _is_escaper
+    )
 
 
 RULE = Rule(

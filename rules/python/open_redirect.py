@@ -20,11 +20,16 @@ from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 
 REDIRECTS = {
-    "flask.redirect": "location", "quart.redirect": "location", "werkzeug.utils.redirect": "location",
-    "werkzeug.redirect": "location", "django.shortcuts.redirect": "to",
-    "django.http.HttpResponseRedirect": "redirect_to", "django.http.HttpResponsePermanentRedirect": "redirect_to",
+    "flask.redirect": "location",
+    "quart.redirect": "location",
+    "werkzeug.utils.redirect": "location",
+    "werkzeug.redirect": "location",
+    "django.shortcuts.redirect": "to",
+    "django.http.HttpResponseRedirect": "redirect_to",
+    "django.http.HttpResponsePermanentRedirect": "redirect_to",
     "django.http.response.HttpResponseRedirect": "redirect_to",
-    "starlette.responses.RedirectResponse": "url", "fastapi.responses.RedirectResponse": "url",
+    "starlette.responses.RedirectResponse": "url",
+    "fastapi.responses.RedirectResponse": "url",
 }
 URL_BUILDERS = ("url_for", "reverse", "reverse_lazy")
 GUARDS = ("url_has_allowed_host_and_scheme", "is_safe_url", "is_safe_redirect_url", "is_safe_redirect")
@@ -95,8 +100,13 @@ def tainted_redirect(match: Match) -> Report | None:
         return None
     if url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(URL_BUILDERS):
         return None
-    verdict = taint_verdict(match, url, "a redirect", report_unknown=False,
-                            consequence="an attacker can send users to a site of their choice")
+    verdict = taint_verdict(
+        match,
+        url,
+        "a redirect",
+        report_unknown=False,
+        consequence="an attacker can send users to a site of their choice",
+    )
     return None if verdict is None or _guarded(match, url) else verdict
 
 

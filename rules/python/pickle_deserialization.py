@@ -17,14 +17,29 @@ from ..model import Category, Confidence, Report, Rule, Severity
 from ._expressions import definition
 
 # Loader name -> the keyword under which the data may be passed instead of position 0.
-DATA_KEYWORD = {"load": "file", "loads": "data", "Unpickler": "file", "open": "filename",
-                "read_pickle": "filepath_or_buffer", "decode": "string"}
+DATA_KEYWORD = {
+    "load": "file",
+    "loads": "data",
+    "Unpickler": "file",
+    "open": "filename",
+    "read_pickle": "filepath_or_buffer",
+    "decode": "string",
+}
 PICKLE_MODULES = ("pickle", "_pickle", "cPickle", "dill", "cloudpickle")
 LOADERS = frozenset(
     {f"{module}.{name}" for module in PICKLE_MODULES for name in ("load", "loads", "Unpickler")}
-    | {"shelve.open", "shelve.DbfilenameShelf", "marshal.load", "marshal.loads", "jsonpickle.decode",
-       "jsonpickle.unpickler.decode", "pandas.read_pickle", "joblib.load", "sklearn.externals.joblib.load",
-       "numpy.load"}
+    | {
+        "shelve.open",
+        "shelve.DbfilenameShelf",
+        "marshal.load",
+        "marshal.loads",
+        "jsonpickle.decode",
+        "jsonpickle.unpickler.decode",
+        "pandas.read_pickle",
+        "joblib.load",
+        "sklearn.externals.joblib.load",
+        "numpy.load",
+    }
 )
 OPENERS = frozenset({"open", "io.open", "builtins.open", "gzip.open", "bz2.open", "lzma.open"})
 CONSEQUENCE = "unpickling runs any code the data holds"
@@ -63,13 +78,18 @@ def loads_untrusted_objects(match: Match) -> Report | None:
     if _round_trip(match, data):
         return None
     if data is not None and match.ctx.taint.origin(data).source == FILE_READ:
-        return Report(confidence=Confidence.MEDIUM, message=f"Bytes read from a file reach {sink}: {CONSEQUENCE}; "
-                      "make sure nothing untrusted can write that file.")
+        return Report(
+            confidence=Confidence.MEDIUM,
+            message=f"Bytes read from a file reach {sink}: {CONSEQUENCE}; "
+            "make sure nothing untrusted can write that file.",
+        )
     verdict = taint_verdict(match, data, sink, streams=True, consequence=CONSEQUENCE)
     if verdict is not None or data is None:
         return verdict or Report()
-    return Report(confidence=Confidence.LOW, message=f"{sink} on a fixed file runs any code that file holds; "
-                  "make sure only this program can write it.")
+    return Report(
+        confidence=Confidence.LOW,
+        message=f"{sink} on a fixed file runs any code that file holds; make sure only this program can write it.",
+    )
 
 
 RULE = Rule(

@@ -6,6 +6,7 @@ import re
 
 from tree_sitter import Node
 
+from ..analysis.nodes import ancestor
 from ..analysis.web import (
     Route,
     function_name,
@@ -19,10 +20,16 @@ from ..analysis.web import (
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 
-_SENSITIVE_PATH = re.compile(r"admin|delete|remove|update|edit|destroy|reset|upload|settings|config|manage|grant|promote|"
-                             r"transfer|withdraw|refund|impersonate", re.IGNORECASE)
-_PUBLIC_PATH = re.compile(r"login|logout|sign_?in|sign_?up|register|token|oauth|callback|webhook|health|ping|status|"
-                          r"forgot|password_?reset|verify|confirm|activate|public|contact|subscribe|feedback", re.IGNORECASE)
+_SENSITIVE_PATH = re.compile(
+    r"admin|delete|remove|update|edit|destroy|reset|upload|settings|config|manage|grant|promote|"
+    r"transfer|withdraw|refund|impersonate",
+    re.IGNORECASE,
+)
+_PUBLIC_PATH = re.compile(
+    r"login|logout|sign_?in|sign_?up|register|token|oauth|callback|webhook|health|ping|status|"
+    r"forgot|password_?reset|verify|confirm|activate|public|contact|subscribe|feedback",
+    re.IGNORECASE,
+)
 
 
 def needs_auth(route: Route, name: str) -> bool:
@@ -38,7 +45,7 @@ def is_protected(match: Match, function: Node) -> bool:
     ctx = match.ctx
     names, dependencies = match.option("auth_decorators", []), match.option("auth_dependencies", [])
     parameters = function.child_by_field_name("parameters")
-    owner = _enclosing_class(function)
+    owner = ancestor(function, "class_definition")
     return (
         has_auth_decorator(ctx, function, names, dependencies)
         or (parameters is not None and has_auth_dependency(ctx, parameters, dependencies))
@@ -52,7 +59,11 @@ def unauthenticated(match: Match) -> bool | Report:
     function = match.target.parent
     if function is None or not is_web_module(match.ctx):
         return False
-    if match.node("request") is not None and function.parent is not None and function.parent.type == "decorated_definition":
+    if (
+        match.node("request") is not None
+        and function.parent is not None
+        and function.parent.type == "decorated_definition"
+    ):
         return False  # the decorated pattern already matched this function
     route = route_of(match.ctx, function)
     name = function_name(function)
@@ -60,13 +71,6 @@ def unauthenticated(match: Match) -> bool | Report:
         return False
     what = "/".join(sorted(route.methods)) + (f" {route.path}" if route.path else " requests")
     return Report(message=f"`{name}` handles {what} without any authentication or authorization check.")
-
-
-def _enclosing_class(function: Node) -> Node | None:
-    current = function.parent
-    while current is not None and current.type != "class_definition":
-        current = current.parent
-    return current
 
 
 RULE = Rule(

@@ -39,8 +39,19 @@ def secret_in(match: Match, node: Node) -> str | None:
         if key is not None and is_secret_name(key):
             return key
         return secret_in(match, node.child_by_field_name("value"))  # type: ignore[arg-type]
-    if node.type in ("string", "interpolation", "binary_operator", "concatenated_string", "parenthesized_expression",
-                     "tuple", "list", "dictionary", "keyword_argument", "conditional_expression", "argument_list"):
+    if node.type in (
+        "string",
+        "interpolation",
+        "binary_operator",
+        "concatenated_string",
+        "parenthesized_expression",
+        "tuple",
+        "list",
+        "dictionary",
+        "keyword_argument",
+        "conditional_expression",
+        "argument_list",
+    ):
         return next(filter(None, (secret_in(match, child) for child in node.named_children)), None)
     return None
 
@@ -77,7 +88,10 @@ def logs_secret(match: Match) -> bool | Report:
     if args is None or not is_log_call(match):
         return False
     for argument in args.named_children:
-        if argument.type == "keyword_argument" and match.ctx.text(argument.child_by_field_name("name")) in _SKIPPED_KEYWORDS:
+        if (
+            argument.type == "keyword_argument"
+            and match.ctx.text(argument.child_by_field_name("name")) in _SKIPPED_KEYWORDS
+        ):
             continue
         if argument.type == "keyword_argument" and is_secret_name(match.ctx.text(argument.child_by_field_name("name"))):
             value = argument.child_by_field_name("value")
@@ -86,7 +100,9 @@ def logs_secret(match: Match) -> bool | Report:
             secret = secret_in(match, argument)
         if secret is not None:
             shown = secret if len(secret) <= 40 else secret[:37] + "..."
-            return Report(message=f"`{shown}` is written to the log, where anyone with log access can read the credential.")
+            return Report(
+                message=f"`{shown}` is written to the log, where anyone with log access can read the credential."
+            )
     return False
 
 

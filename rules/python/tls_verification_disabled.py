@@ -23,8 +23,26 @@ QUERY = """
 """
 UNVERIFIED_CONTEXTS = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
 HTTP_LIBRARIES = ("requests", "httpx", "urllib3", "aiohttp", "boto3", "botocore", "niquests")
-HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream",
-                          "Client", "AsyncClient", "Session", "urlopen", "client", "resource"})
+HTTP_METHODS = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "request",
+        "send",
+        "stream",
+        "Client",
+        "AsyncClient",
+        "Session",
+        "urlopen",
+        "client",
+        "resource",
+    }
+)
 MESSAGES = {
     "verify": "Certificate verification is off, so any man-in-the-middle can read and alter this traffic.",
     "check_hostname": "Host name checking is off, so a valid certificate for any other site is accepted.",

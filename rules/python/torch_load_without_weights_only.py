@@ -7,17 +7,10 @@ to True, while an explicit `weights_only=False` is reported with high confidence
 
 from __future__ import annotations
 
-from tree_sitter import Node
-
 from ..analysis.nodes import is_false, keyword_arg
 from ..context import Match
-from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
-
-
-def _last_argument(args: Node) -> Node | None:
-    """The last real argument of the call, after which the keyword can be appended."""
-    children = [child for child in args.named_children if child.type != "comment"]
-    return children[-1] if children else None
+from ..model import Category, Confidence, Fix, Report, Rule, Severity
+from ._edits import set_keyword
 
 
 def unsafe_weights_only(match: Match) -> bool | Report:
@@ -39,15 +32,8 @@ def add_weights_only(match: Match) -> Fix | None:
     args = match.node("args")
     if args is None or keyword_arg(args, "pickle_module") is not None:
         return None  # PyTorch rejects weights_only=True together with a custom pickle module
-    value = keyword_arg(args, "weights_only")
-    if value is not None:
-        edit = Edit(value.start_byte, value.end_byte, "True")
-    else:
-        last = _last_argument(args)
-        if last is None:
-            return None
-        edit = Edit(last.end_byte, last.end_byte, ", weights_only=True")
-    return Fix("Load with `weights_only=True`", (edit,), safe=False)
+    edit = set_keyword(match, "weights_only", "True", inline=True)  # keeps the call's lines as they are
+    return Fix("Load with `weights_only=True`", (edit,), safe=False) if edit is not None else None
 
 
 RULE = Rule(

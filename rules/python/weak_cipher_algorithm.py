@@ -11,11 +11,25 @@ from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 
 # Module name in PyCryptodome -> what the message calls it.
-PYCRYPTODOME = {"DES": "DES", "DES3": "3DES", "ARC4": "RC4", "ARC2": "RC2", "Blowfish": "Blowfish", "CAST": "CAST",
-                "XOR": "XOR"}
+PYCRYPTODOME = {
+    "DES": "DES",
+    "DES3": "3DES",
+    "ARC4": "RC4",
+    "ARC2": "RC2",
+    "Blowfish": "Blowfish",
+    "CAST": "CAST",
+    "XOR": "XOR",
+}
 # Class name in cryptography -> what the message calls it.
-CRYPTOGRAPHY = {"TripleDES": "3DES", "ARC4": "RC4", "Blowfish": "Blowfish", "IDEA": "IDEA", "CAST5": "CAST5",
-                "SEED": "SEED", "RC2": "RC2"}
+CRYPTOGRAPHY = {
+    "TripleDES": "3DES",
+    "ARC4": "RC4",
+    "Blowfish": "Blowfish",
+    "IDEA": "IDEA",
+    "CAST5": "CAST5",
+    "SEED": "SEED",
+    "RC2": "RC2",
+}
 PYDES = {"des": "DES", "triple_des": "3DES"}
 
 CIPHERS: dict[str, str] = {
@@ -27,8 +41,12 @@ CIPHERS: dict[str, str] = {
     },
     **{f"pyDes.{cls}": name for cls, name in PYDES.items()},
 }
-BROKEN = {"DES": "is broken (56-bit key)", "RC4": "is broken (biased keystream)", "XOR": "is not encryption",
-          "SEED": "is deprecated"}
+BROKEN = {
+    "DES": "is broken (56-bit key)",
+    "RC4": "is broken (biased keystream)",
+    "XOR": "is not encryption",
+    "SEED": "is deprecated",
+}
 
 
 def weak_cipher(match: Match) -> Report:

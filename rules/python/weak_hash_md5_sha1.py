@@ -13,11 +13,16 @@ from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 
 CRYPTOGRAPHY_HASHES = "cryptography.hazmat.primitives.hashes"
-WEAK_CALLS = frozenset({
-    "hashlib.md5", "hashlib.sha1", "hashlib.new",
-    *(f"{package}.{algo}.new" for package in ("Crypto.Hash", "Cryptodome.Hash") for algo in ("MD5", "SHA1")),
-    f"{CRYPTOGRAPHY_HASHES}.MD5", f"{CRYPTOGRAPHY_HASHES}.SHA1",
-})
+WEAK_CALLS = frozenset(
+    {
+        "hashlib.md5",
+        "hashlib.sha1",
+        "hashlib.new",
+        *(f"{package}.{algo}.new" for package in ("Crypto.Hash", "Cryptodome.Hash") for algo in ("MD5", "SHA1")),
+        f"{CRYPTOGRAPHY_HASHES}.MD5",
+        f"{CRYPTOGRAPHY_HASHES}.SHA1",
+    }
+)
 WEAK_NAMES = {"md5": "MD5", "sha1": "SHA-1"}
 # SHA-1 inside RSA-OAEP / MGF1 padding does not rely on collision resistance.
 PADDING_PARENTS = ("padding.MGF1", "padding.OAEP")

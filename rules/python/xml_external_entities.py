@@ -15,15 +15,22 @@ from ..analysis.nodes import argument, is_false, keyword_arg, string_value
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 
-LXML_PARSERS = frozenset({
-    "lxml.etree.XMLParser", "lxml.etree.XMLPullParser", "lxml.etree.ETCompatXMLParser",
-    "lxml.objectify.makeparser",
-})
-SAX_FEATURES = frozenset({
-    "feature_external_ges", "feature_external_pes",
-    "http://xml.org/sax/features/external-general-entities",
-    "http://xml.org/sax/features/external-parameter-entities",
-})
+LXML_PARSERS = frozenset(
+    {
+        "lxml.etree.XMLParser",
+        "lxml.etree.XMLPullParser",
+        "lxml.etree.ETCompatXMLParser",
+        "lxml.objectify.makeparser",
+    }
+)
+SAX_FEATURES = frozenset(
+    {
+        "feature_external_ges",
+        "feature_external_pes",
+        "http://xml.org/sax/features/external-general-entities",
+        "http://xml.org/sax/features/external-parameter-entities",
+    }
+)
 
 
 def _is_truthy_literal(node: Node | None) -> bool:

@@ -9,11 +9,12 @@ origin medium; constants, including those using XPath variables (`$name`), are c
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from ..analysis.nodes import argument
-from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ._expressions import definition, is_built
+from ._expressions import called_method, definition, is_built, query_verdict
 
 XPATH_CALLS = frozenset({".xpath", "lxml.etree.XPath", "lxml.etree.ETXPath"})
 PATH_METHODS = frozenset({"find", "findall", "findtext", "iterfind"})
@@ -25,18 +26,20 @@ def _is_element_path(match: Match, method: str) -> bool:
 
 
 def injectable_expression(match: Match) -> Report | None:
-    method = match.ctx.text(match.node("fn")).rsplit(".", 1)[-1]
+    method = called_method(match)
     element_path = _is_element_path(match, method)
     if element_path and not any(match.ctx.names.imports_module(m) for m in XML_MODULES):
         return None
     value = argument(match.node("args"), 0, "path" if element_path or method != "xpath" else "_path")
     if value is None:
         return None
-    built = definition(value) or value
-    if element_path and not (is_built(built) and any(c in match.ctx.text(built) for c in "/[")):
+    if element_path and not _looks_like_path(match, definition(value) or value):
         return None  # `text.find(x)`: no sign of a path
-    return taint_verdict(match, value, "an XPath expression", report_unknown=is_built(built),
-                         consequence="pass values as XPath variables (`$name`) instead")
+    return query_verdict(match, value, "an XPath expression", "pass values as XPath variables (`$name`) instead")
+
+
+def _looks_like_path(match: Match, built: Node) -> bool:
+    return is_built(built) and any(c in match.ctx.text(built) for c in "/[")
 
 
 RULE = Rule(

@@ -11,12 +11,25 @@ from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 
 TEMPLATE_CALLS = frozenset({"flask.render_template_string", "quart.render_template_string"})
-TRUSTING_CALLS = frozenset({  # mark a string as already-safe HTML: it is never escaped again
-    "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "django.utils.safestring.mark_safe",
-    "django.utils.safestring.SafeString", "django.utils.html.format_html",
-})
-HTML_RESPONSES = frozenset({"fastapi.responses.HTMLResponse", "starlette.responses.HTMLResponse",
-                            "django.http.HttpResponse", "flask.Response", "flask.make_response"})
+TRUSTING_CALLS = frozenset(
+    {  # mark a string as already-safe HTML: it is never escaped again
+        "markupsafe.Markup",
+        "flask.Markup",
+        "jinja2.Markup",
+        "django.utils.safestring.mark_safe",
+        "django.utils.safestring.SafeString",
+        "django.utils.html.format_html",
+    }
+)
+HTML_RESPONSES = frozenset(
+    {
+        "fastapi.responses.HTMLResponse",
+        "starlette.responses.HTMLResponse",
+        "django.http.HttpResponse",
+        "flask.Response",
+        "flask.make_response",
+    }
+)
 
 
 def html_value(match: Match) -> tuple[Node | None, str]:

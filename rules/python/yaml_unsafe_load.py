@@ -7,7 +7,9 @@ from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Rule, Severity
 
 SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
-LOADING_CALLS = frozenset({"yaml.load", "yaml.load_all", "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all"})
+LOADING_CALLS = frozenset(
+    {"yaml.load", "yaml.load_all", "yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all"}
+)
 
 
 def loader_name(match: Match) -> str | None:

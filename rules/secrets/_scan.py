@@ -111,6 +111,15 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
 Describe = Callable[[str, str | None, str, str], str]
 
 
+def advice(text: str) -> Describe:
+    """A rule's message: the redacted description of the literal, a colon, then `text`."""
+
+    def message(kind: str, name: str | None, value: str, verb: str) -> str:
+        return f"{describe(kind, name, value, verb)}: {text}"
+
+    return message
+
+
 def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = True) -> list[Finding]:
     """The findings of one secrets rule: its verdicts minus allowlisted ones, redacted."""
     rule = ctx.rules.get(rule.id, rule)

@@ -5,11 +5,8 @@ from __future__ import annotations
 from ..context import FileContext
 from ..model import Category, Confidence, Finding, Rule, Severity
 from . import _scan
-from ._redact import describe
 
-
-def message(kind: str, name: str | None, value: str, verb: str) -> str:
-    return f"{describe(kind, name, value, verb)}: it ships with the code and cannot be rotated; read it from the environment."
+message = _scan.advice("it ships with the code and cannot be rotated; read it from the environment.")
 
 
 def scan(ctx: FileContext) -> list[Finding]:

@@ -6,13 +6,8 @@ from __future__ import annotations
 from ..context import FileContext
 from ..model import Category, Confidence, Finding, Rule, Severity
 from . import _scan
-from ._redact import describe
 
-
-def message(kind: str, name: str | None, value: str, verb: str) -> str:
-    return (
-        f"{describe(kind, name, value, verb)}: anyone who can read the source can use it; load it from the environment."
-    )
+message = _scan.advice("anyone who can read the source can use it; load it from the environment.")
 
 
 def scan(ctx: FileContext) -> list[Finding]:

@@ -5,14 +5,11 @@ from __future__ import annotations
 from ..context import FileContext
 from ..model import Category, Confidence, Finding, Rule, Severity
 from . import _scan
-from ._redact import describe
 
-
-def message(kind: str, name: str | None, value: str, verb: str) -> str:
-    return (
-        f"{describe(kind, name, value, verb)}: an assistant may have written a memorised real key here, "
-        "or a real key will replace it in the source; read it from the environment."
-    )
+message = _scan.advice(
+    "an assistant may have written a memorised real key here, "
+    "or a real key will replace it in the source; read it from the environment."
+)
 
 
 def scan(ctx: FileContext) -> list[Finding]:

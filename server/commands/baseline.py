@@ -22,8 +22,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("baseline", help="record current findings so that only new ones are reported")
     parser.add_argument("action", choices=("create", "update"), help="create a new baseline or update an existing one")
     parser.add_argument("file", type=Path, metavar="FILE", help="the baseline file (e.g. .vetline-baseline.json)")
-    parser.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH", help="files or folders (default: .)")
-    parser.add_argument("--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH", help="files or folders (default: .)"
+    )
+    parser.add_argument(
+        "--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)"
+    )
     parser.set_defaults(run=run)
 
 

@@ -17,27 +17,34 @@ from pathlib import Path
 from vetline.rules.dependencies import _data
 
 from .. import depdata
-from ..config import Config, ConfigError, find_config, load_config
+from ..config import Config, ConfigError
+from ._configure import configure
 
 SOURCES = ("index", "popular", "advisories")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("data", help="download or inspect dependency data (index, popular names, advisories)")
+    parser = subparsers.add_parser(
+        "data", help="download or inspect dependency data (index, popular names, advisories)"
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     update = actions.add_parser("update", help="download the configured URL sources into the user cache")
     update.add_argument("--only", choices=SOURCES, action="append", help="refresh only this source (repeatable)")
-    update.add_argument("--timeout", type=float, default=depdata.TIMEOUT, help="seconds per request (default: %(default)s)")
+    update.add_argument(
+        "--timeout", type=float, default=depdata.TIMEOUT, help="seconds per request (default: %(default)s)"
+    )
     status = actions.add_parser("status", help="show where each source comes from and how old it is")
     for sub in (update, status):
         sub.add_argument("project", nargs="?", type=Path, default=Path("."), help="project folder (default: .)")
-        sub.add_argument("--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)")
+        sub.add_argument(
+            "--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)"
+        )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        config = _configure(args)
+        config = configure(args.config, args.project)
     except ConfigError as error:
         print(f"vetline: error: {error}", file=sys.stderr)
         return 2
@@ -49,15 +56,6 @@ def run(args: argparse.Namespace) -> int:
         stream = sys.stderr if outcome.status == "failed" else sys.stdout
         print(f"{outcome.kind:<10} {outcome.status:<9} {outcome.message}", file=stream)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
-
-
-def _configure(args: argparse.Namespace) -> Config:
-    if args.config is not None and not args.config.is_file():
-        raise ConfigError(f"{args.config}: configuration file not found")
-    config, warnings = load_config(args.config or find_config(args.project))
-    for warning in warnings:
-        print(f"vetline: warning: {warning}", file=sys.stderr)
-    return config
 
 
 def _status(config: Config) -> None:

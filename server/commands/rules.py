@@ -11,7 +11,9 @@ from vetline.rules.model import Rule
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("rules", help="list every rule")
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -40,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
             cwe = ",".join(f"CWE-{c}" for c in rule.cwe)
             fix = " fixable" if rule.fixable else ""
             langs = ",".join(sorted(rule.languages))
-            print(f"{rule.id:<{width}}  {rule.severity.label:<6} {rule.category.value:<14} {cwe:<16} {langs}{fix}  {rule.title}")
+            print(
+                f"{rule.id:<{width}}  {rule.severity.label:<6} {rule.category.value:<14} {cwe:<16} {langs}{fix}  {rule.title}"
+            )
     return 0
 
 
@@ -50,5 +54,7 @@ def markdown_table(rules: tuple[Rule, ...]) -> str:
     for rule in rules:
         cwe = ", ".join(str(c) for c in rule.cwe)
         langs = ", ".join(sorted(rule.languages))
-        rows.append(f"| `{rule.id}` | {rule.title} | {rule.category.value} | {cwe} | {rule.severity.label} | {langs} | {'yes' if rule.fixable else ''} |")
+        rows.append(
+            f"| `{rule.id}` | {rule.title} | {rule.category.value} | {cwe} | {rule.severity.label} | {langs} | {'yes' if rule.fixable else ''} |"
+        )
     return "\n".join(rows)

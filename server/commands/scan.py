@@ -11,23 +11,34 @@ from pathlib import Path
 from vetline.rules import registry
 from vetline.rules.model import Severity
 
-from ..config import Config, ConfigError, find_config, load_config, parse, selected_rules
+from ..config import Config, ConfigError, parse, selected_rules
 from ..formats import json_report, sarif, text
 from ..scanner import FileResult, scan_paths
+from ._configure import configure, warn
 
 FAIL_ON = ("high", "medium", "low", "none")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("scan", help="scan files or folders and report findings")
-    parser.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH", help="files or folders (default: .)")
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH", help="files or folders (default: .)"
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)"
+    )
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
     parser.add_argument("--select", help="comma-separated rule ids or categories to run (overrides configuration)")
     parser.add_argument("--ignore", help="comma-separated rule ids or categories to skip (added to configuration)")
-    parser.add_argument("--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)")
-    parser.add_argument("--fail-on", choices=FAIL_ON, default="low", help="lowest severity that makes the exit code 1 (default: low)")
-    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel processes (default: CPU count)")
+    parser.add_argument(
+        "--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)"
+    )
+    parser.add_argument(
+        "--fail-on", choices=FAIL_ON, default="low", help="lowest severity that makes the exit code 1 (default: low)"
+    )
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel processes (default: CPU count)"
+    )
     parser.add_argument("--baseline", type=Path, help="do not report findings recorded in this baseline file")
     parser.add_argument("--no-color", action="store_true", help="never colour the text output")
     parser.set_defaults(run=run)
@@ -49,20 +60,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _configure(args: argparse.Namespace) -> Config:
-    if args.config is not None and not args.config.is_file():
-        raise ConfigError(f"{args.config}: configuration file not found")
-    path = args.config or find_config(args.paths[0] if args.paths else Path("."))
-    config, warnings = load_config(path)
-    for warning in warnings:
-        print(f"vetline: warning: {warning}", file=sys.stderr)
+    config = configure(args.config, args.paths[0] if args.paths else Path("."))
     overrides: dict[str, object] = {}
     if args.select:
         overrides["select"] = _split(args.select)
     if args.ignore:
         overrides["ignore"] = (*config.ignore, *_split(args.ignore))
     if overrides:
-        for warning in parse(overrides, "command line")[1]:
-            print(f"vetline: warning: {warning}", file=sys.stderr)
+        warn(parse(overrides, "command line")[1])
         config = config.merged(overrides, "command line")
     if args.baseline:
         if not args.baseline.is_file():

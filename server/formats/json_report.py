@@ -23,20 +23,22 @@ def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
         for finding in result.findings:
             rule = rules[finding.rule_id]
             line, column, end_line, end_column = span(result, finding)
-            findings.append({
-                "rule": rule.id,
-                "title": rule.title,
-                "category": rule.category.value,
-                "cwe": list(rule.cwe),
-                "severity": finding.severity.label,
-                "confidence": finding.confidence.label,
-                "path": result.relative,
-                "line": line,
-                "column": column,
-                "end_line": end_line,
-                "end_column": end_column,
-                "message": finding.message,
-                "fix": {"title": finding.fix.title, "safe": finding.fix.safe} if finding.fix else None,
-            })
+            findings.append(
+                {
+                    "rule": rule.id,
+                    "title": rule.title,
+                    "category": rule.category.value,
+                    "cwe": list(rule.cwe),
+                    "severity": finding.severity.label,
+                    "confidence": finding.confidence.label,
+                    "path": result.relative,
+                    "line": line,
+                    "column": column,
+                    "end_line": end_line,
+                    "end_column": end_column,
+                    "message": finding.message,
+                    "fix": {"title": finding.fix.title, "safe": finding.fix.safe} if finding.fix else None,
+                }
+            )
     errors = [{"path": r.relative, "message": message} for r in results for message in r.errors]
     return json.dumps({"version": __version__, "findings": findings, "errors": errors}, indent=2)

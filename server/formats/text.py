@@ -55,7 +55,9 @@ def _finding_lines(result: FileResult, finding: Finding, rule: Rule, palette: Pa
     return out
 
 
-def _snippet(source: bytes, finding: Finding, line: int, column: int, end_line: int, end_column: int, palette: Palette) -> list[str]:
+def _snippet(
+    source: bytes, finding: Finding, line: int, column: int, end_line: int, end_column: int, palette: Palette
+) -> list[str]:
     start = line_start(source, line - 1)
     end = source.find(b"\n", start)
     text = source[start : end if end != -1 else len(source)].decode("utf-8", "replace").rstrip("\r")

@@ -42,10 +42,12 @@ def initialized(ls: VetlineServer, params: types.InitializedParams) -> None:
 
     asyncio.ensure_future(watch_configuration_files(ls))
     start_refresh(ls)
-    refresh_dependency_data(ls)  # only projects with `online = true`; in the background
+    refresh_dependency_data(ls)  # `online = true` projects, if `allowNetwork`; once the settings are in
 
 
 def did_change_configuration(ls: VetlineServer, params: types.DidChangeConfigurationParams) -> None:
+    from .online import refresh_dependency_data
+
     pushed = _section(params.settings)
     if pushed:
         ls.settings_generation += 1  # a fetch still in flight is older: it must not overwrite these
@@ -53,6 +55,7 @@ def did_change_configuration(ls: VetlineServer, params: types.DidChangeConfigura
         reanalyse_open_documents(ls)
     else:  # the modern way: the notification only says "ask me again"
         start_refresh(ls)
+    refresh_dependency_data(ls)  # the user may just have allowed network access (it waits for the fetch)
 
 
 def start_refresh(ls: VetlineServer) -> None:

@@ -1,14 +1,20 @@
-"""Online dependency data: the server downloads it only for projects that say `online = true`.
+"""Online dependency data: downloaded only when the project asks AND the user has allowed it.
 
-Without `online = true` in a project's `[tool.vetline.dependencies]` the server never touches
-the network (`vetline data update` fills the cache). With it, the URL sources (registry index,
-popular names, advisories) are refreshed through `depdata.update`, the same code as
-`vetline data update`: once per project configuration and session, never per keystroke. It runs
-at `initialized` for each workspace folder and again when a configuration file or the folders
-change (a configuration with other sources is a new one). The download runs in a worker thread
-so the event loop keeps answering; when something new arrived, open documents are analysed
-again. Each refresh ends in ONE `window/logMessage`: a warning naming what failed (the cached
-copy, if any, stays in use) or an informational summary. Credentials in URLs are not logged.
+A project asks with `online = true` in its `[tool.vetline.dependencies]`; but a freshly cloned,
+untrusted repository can say that too, and point `index` / `advisories` at its own server to
+learn the user's package names. So the user's editor setting `allowNetwork` (default false) must
+agree as well; until it does the server downloads nothing and says once per session, in an
+informational `window/logMessage` (never a pop-up), how to allow it. `vetline data update` on
+the command line needs no setting: running it is the consent.
+
+With both, the URL sources (registry index, popular names, advisories) are refreshed through
+`depdata.update`, the same code as `vetline data update`: once per project configuration and
+session, never per keystroke. It runs once the settings are known after `initialized`, and again
+when the settings, a configuration file or the folders change (a configuration with other
+sources is a new one). The download runs in a worker thread so the event loop keeps answering;
+when something new arrived, open documents are analysed again. Each refresh ends in ONE
+`window/logMessage`: a warning naming what failed (the cached copy, if any, stays in use) or an
+informational summary. Credentials in URLs are not logged.
 """
 
 from __future__ import annotations
@@ -18,28 +24,59 @@ import functools
 import json
 import logging
 import re
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import depdata
-from .configuration import reanalyse_open_documents
+from .configuration import reanalyse_open_documents, settings_ready
 from .server import VetlineServer
 
 log = logging.getLogger("vetline.server")
 _USERINFO = re.compile(r"(?<=://)[^/@\s]+@")  # `https://user:token@host/simple/`
+_told_how_to_allow: weakref.WeakSet[VetlineServer] = weakref.WeakSet()  # one hint per session
 
 
 def refresh_dependency_data(ls: VetlineServer) -> None:
-    """Start a background refresh for each workspace project with `online = true` not yet done."""
+    """Refresh, in the background, the projects with `online = true` if the user allows it."""
+    asyncio.ensure_future(_refresh_allowed(ls))
+
+
+async def _refresh_allowed(ls: VetlineServer) -> None:
+    # `allowNetwork` may still be on its way in a workspace/configuration answer: deciding
+    # before it arrives would ignore a consent the user has given.
+    await settings_ready(ls)
+    wanted = _online_projects(ls)
+    if wanted and not ls.settings.allow_network:
+        _explain_once(ls, [root for root, _ in wanted])
+        return
+    for root, options in wanted:
+        key = json.dumps([str(root), options], sort_keys=True, default=str)
+        if key not in ls.online_refreshes:  # the task is kept: a refresh is done once per session
+            ls.online_refreshes[key] = asyncio.ensure_future(_refresh(ls, options, root))
+
+
+def _online_projects(ls: VetlineServer) -> list[tuple[Path, Mapping[str, Any]]]:
+    """(root, dependency options) of each workspace project that says `online = true`."""
+    projects = []
     for folder in ls.folders():
         config = ls.projects.config_for(folder)
-        if config.dependencies.get("online") is not True:
-            continue
-        root = config.root or folder
-        key = json.dumps([str(root), config.dependencies], sort_keys=True, default=str)
-        if key not in ls.online_refreshes:  # the task is kept: a refresh is done once per session
-            ls.online_refreshes[key] = asyncio.ensure_future(_refresh(ls, config.dependencies, root))
+        if config.dependencies.get("online") is True:
+            projects.append((config.root or folder, config.dependencies))
+    return projects
+
+
+def _explain_once(ls: VetlineServer, roots: list[Path]) -> None:
+    if ls in _told_how_to_allow:
+        return
+    _told_how_to_allow.add(ls)
+    log.info(
+        "`online = true` in %s asks for dependency data from the network, but network access is not "
+        "allowed, so nothing was downloaded. To allow it, set `vetline.allowNetwork` to true in your "
+        "user settings (or run `vetline data update` in the project).",
+        ", ".join(str(root) for root in roots),
+    )
 
 
 async def _refresh(ls: VetlineServer, options: Mapping[str, Any], root: Path) -> None:

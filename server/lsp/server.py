@@ -30,7 +30,9 @@ class VetlineServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(
-            "vetline", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            "vetline",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=VetlineProtocol,
         )
         self.features = ClientFeatures()

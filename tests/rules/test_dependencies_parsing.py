@@ -20,8 +20,10 @@ def _text(source: bytes, start: int, end: int) -> str:
 
 def test_requirements_lines_keep_exact_name_and_version_ranges() -> None:
     """Ensure that requirement names and `==` pins are located byte for byte, options skipped."""
-    source = b"# comment\n-r base.txt\nDjango[argon2] == 3.2.0 ; python_version > '3'  # pin\nflask>=2\n" \
+    source = (
+        b"# comment\n-r base.txt\nDjango[argon2] == 3.2.0 ; python_version > '3'  # pin\nflask>=2\n"
         b"--index-url https://x\nrequests==2.28.1 \\\n    --hash=sha256:abc\nfoo @ https://example.com/foo.whl\n"
+    )
     found = _manifests.parse_requirements(source)
     assert [r.name for r in found] == ["Django", "flask", "requests", "foo"]
     django, flask, requests, foo = found
@@ -43,9 +45,17 @@ def test_pyproject_tables_yield_every_declared_requirement() -> None:
     source = (FIXTURES / "clean_project" / "pyproject.toml").read_bytes()
     manifest = _toml_manifests.parse_pyproject(source)
     names = [r.name for r in manifest.requirements]
-    assert names == ["requests", "PyYAML", "opencv-python-headless", "scikit-learn", "Pillow", "pytest", "python-dateutil"]
-    assert manifest.array is not None and source[manifest.array[0]:manifest.array[0] + 1] == b"["
-    assert source[manifest.array[1]:manifest.array[1] + 1] == b"]"
+    assert names == [
+        "requests",
+        "PyYAML",
+        "opencv-python-headless",
+        "scikit-learn",
+        "Pillow",
+        "pytest",
+        "python-dateutil",
+    ]
+    assert manifest.array is not None and source[manifest.array[0] : manifest.array[0] + 1] == b"["
+    assert source[manifest.array[1] : manifest.array[1] + 1] == b"]"
     assert manifest.poetry_end is not None
 
 
@@ -68,12 +78,15 @@ def test_pep723_block_keeps_python_file_offsets() -> None:
     assert _text(source, httpx.start, httpx.end) == "httpx" and httpx.version == "0.27.0"
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    (b'dependencies = ["a"]\n', b'dependencies = ["a", "new"]\n'),
-    (b"dependencies = []\n", b'dependencies = ["new"]\n'),
-    (b'dependencies = [\n  "a",\n]\n', b'dependencies = [\n  "a",\n  "new",\n]\n'),
-    (b'dependencies = [\n    "a"\n]\n', b'dependencies = [\n    "a",\n    "new"\n]\n'),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (b'dependencies = ["a"]\n', b'dependencies = ["a", "new"]\n'),
+        (b"dependencies = []\n", b'dependencies = ["new"]\n'),
+        (b'dependencies = [\n  "a",\n]\n', b'dependencies = [\n  "a",\n  "new",\n]\n'),
+        (b'dependencies = [\n    "a"\n]\n', b'dependencies = [\n    "a",\n    "new"\n]\n'),
+    ],
+)
 def test_array_insertion_keeps_the_array_layout(before: bytes, after: bytes) -> None:
     """Ensure that adding a dependency follows the array's one-line or one-per-line style."""
     array = (before.index(b"["), before.rindex(b"]"))
@@ -93,10 +106,19 @@ def test_package_json_and_lock_entries_are_located() -> None:
     assert _text(lock, entry.version_start, entry.version_end) == "4.17.20"
 
 
-@pytest.mark.parametrize(("module", "distribution"), [
-    ("yaml", "pyyaml"), ("cv2", "opencv-python"), ("sklearn.linear_model", "scikit-learn"), ("PIL.Image", "pillow"),
-    ("bs4", "beautifulsoup4"), ("jwt", "pyjwt"), ("google.cloud.storage", "google-cloud-storage"), ("foo_bar", "foo-bar"),
-])
+@pytest.mark.parametrize(
+    ("module", "distribution"),
+    [
+        ("yaml", "pyyaml"),
+        ("cv2", "opencv-python"),
+        ("sklearn.linear_model", "scikit-learn"),
+        ("PIL.Image", "pillow"),
+        ("bs4", "beautifulsoup4"),
+        ("jwt", "pyjwt"),
+        ("google.cloud.storage", "google-cloud-storage"),
+        ("foo_bar", "foo-bar"),
+    ],
+)
 def test_import_names_map_to_distributions_without_installing(module: str, distribution: str) -> None:
     """Ensure that well-known import names map to their PyPI projects from the built-in table."""
     assert _names.primary(module) == distribution
@@ -116,10 +138,21 @@ def test_imports_mark_relative_and_optional_ones() -> None:
     assert found[".x"].relative and found["e"].optional and not found["d"].optional
 
 
-@pytest.mark.parametrize(("older", "newer"), [
-    ("1.0.dev1", "1.0a1"), ("1.0a1", "1.0b2"), ("1.0b2", "1.0rc1"), ("1.0rc1", "1.0"), ("1.0", "1.0.post1"),
-    ("1.0", "1.0.1"), ("1.9", "1.10"), ("2.0", "1!0.1"), ("4.2a1", "4.2"), ("3.2.18", "3.2.19"),
-])
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        ("1.0.dev1", "1.0a1"),
+        ("1.0a1", "1.0b2"),
+        ("1.0b2", "1.0rc1"),
+        ("1.0rc1", "1.0"),
+        ("1.0", "1.0.post1"),
+        ("1.0", "1.0.1"),
+        ("1.9", "1.10"),
+        ("2.0", "1!0.1"),
+        ("4.2a1", "4.2"),
+        ("3.2.18", "3.2.19"),
+    ],
+)
 def test_pep440_ordering(older: str, newer: str) -> None:
     """Ensure that the built-in PEP 440 comparator orders versions like `packaging` does."""
     assert _versions.compare(older, newer) == -1 and _versions.compare(newer, older) == 1
@@ -134,13 +167,27 @@ def test_semver_ordering() -> None:
 
 
 RECORD = {
-    "id": "TEST-1", "aliases": ["CVE-2099-1"], "database_specific": {"severity": "HIGH"},
-    "affected": [{
-        "package": {"ecosystem": "PyPI", "name": "Demo_Pkg"},
-        "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "1.0"}, {"fixed": "1.4"}, {"introduced": "2.0"}, {"last_affected": "2.1"}]},
-                   {"type": "GIT", "events": [{"introduced": "abc"}, {"fixed": "def"}]}],
-        "versions": ["0.9"],
-    }],
+    "id": "TEST-1",
+    "aliases": ["CVE-2099-1"],
+    "database_specific": {"severity": "HIGH"},
+    "affected": [
+        {
+            "package": {"ecosystem": "PyPI", "name": "Demo_Pkg"},
+            "ranges": [
+                {
+                    "type": "ECOSYSTEM",
+                    "events": [
+                        {"introduced": "1.0"},
+                        {"fixed": "1.4"},
+                        {"introduced": "2.0"},
+                        {"last_affected": "2.1"},
+                    ],
+                },
+                {"type": "GIT", "events": [{"introduced": "abc"}, {"fixed": "def"}]},
+            ],
+            "versions": ["0.9"],
+        }
+    ],
 }
 
 
@@ -162,11 +209,21 @@ def test_withdrawn_advisories_are_ignored() -> None:
     assert _advisories.hits([{**RECORD, "withdrawn": "2024-01-01T00:00:00Z"}], "demo-pkg", "1.0", "PyPI") == []
 
 
-@pytest.mark.parametrize(("name", "target"), [
-    ("reqeusts", "requests"), ("requets", "requests"), ("requestss", "requests"), ("request5", "requests"),
-    ("pythondateutil", "python-dateutil"), ("python-requests", "requests"), ("pyrequests", "requests"),
-    ("yaml", "pyyaml"), ("djnago", "django"), ("beautifulsoup", "beautifulsoup4"),
-])
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        ("reqeusts", "requests"),
+        ("requets", "requests"),
+        ("requestss", "requests"),
+        ("request5", "requests"),
+        ("pythondateutil", "python-dateutil"),
+        ("python-requests", "requests"),
+        ("pyrequests", "requests"),
+        ("yaml", "pyyaml"),
+        ("djnago", "django"),
+        ("beautifulsoup", "beautifulsoup4"),
+    ],
+)
 def test_typosquat_kinds_are_detected(name: str, target: str) -> None:
     """Ensure that edits, swaps, separators and prefix confusions point at the popular name."""
     squats = Squats(["requests", "python-dateutil", "pyyaml", "django", "beautifulsoup4", "six"])
@@ -181,7 +238,9 @@ def test_popular_and_distant_names_are_not_typosquats() -> None:
 
 def test_name_index_answers_membership_from_json_and_text(tmp_path: Path) -> None:
     """Ensure that the compact index loads PEP 691 JSON and plain text and finds every name."""
-    (tmp_path / "i.json").write_text('{"meta": {"api-version": "1.1"}, "projects": [{"name": "Foo_Bar"}, {"name": "a"}]}')
+    (tmp_path / "i.json").write_text(
+        '{"meta": {"api-version": "1.1"}, "projects": [{"name": "Foo_Bar"}, {"name": "a"}]}'
+    )
     (tmp_path / "i.txt").write_text("# comment\nZeta\nfoo-bar\n")
     for file in ("i.json", "i.txt"):
         index = load_index(tmp_path / file)
@@ -193,8 +252,10 @@ def test_name_index_answers_membership_from_json_and_text(tmp_path: Path) -> Non
 
 def test_lock_files_give_exact_versions() -> None:
     """Ensure that poetry.lock / uv.lock `[[package]]` entries and Pipfile.lock entries are read."""
-    lock = b'[[package]]\nname = "django"\nversion = "3.2.0"\ndescription = "x"\n\n[package.dependencies]\nasgiref = ">=3"\n\n' \
+    lock = (
+        b'[[package]]\nname = "django"\nversion = "3.2.0"\ndescription = "x"\n\n[package.dependencies]\nasgiref = ">=3"\n\n'
         b'[[package]]\nname = "requests"\nversion = "2.31.0"\n'
+    )
     found = _toml_manifests.parse_toml_lock(lock)
     assert [(r.name, r.version) for r in found] == [("django", "3.2.0"), ("requests", "2.31.0")]
     assert _text(lock, found[0].version_start, found[0].version_end) == "3.2.0"

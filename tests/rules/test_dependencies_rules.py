@@ -59,7 +59,9 @@ def test_popular_requirements_are_not_typosquats() -> None:
     assert found(analyze(FIXTURES / "popular_requirements.txt")) == []
 
 
-def test_unknown_package_without_index_is_skipped_with_one_note(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_unknown_package_without_index_is_skipped_with_one_note(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """Ensure that without an index nothing is reported as unknown and the note is logged once."""
     root = project(tmp_path, {"requirements.txt": "surely-not-a-real-project-xyz\n"})
     _data._noted.clear()
@@ -72,11 +74,14 @@ def test_unknown_package_without_index_is_skipped_with_one_note(tmp_path: Path, 
 
 def test_unknown_package_reports_manifest_and_import_lines(tmp_path: Path) -> None:
     """Ensure that names missing from the index are reported, imports with medium confidence."""
-    root = project(tmp_path, {
-        "index.json": '{"meta": {"api-version": "1.1"}, "projects": [{"name": "requests"}]}',
-        "requirements.txt": "requests\nflask-gpt-helper==1.0\n",
-        "app.py": "import requests\nimport torch_magic_utils\n",
-    })
+    root = project(
+        tmp_path,
+        {
+            "index.json": '{"meta": {"api-version": "1.1"}, "projects": [{"name": "requests"}]}',
+            "requirements.txt": "requests\nflask-gpt-helper==1.0\n",
+            "app.py": "import requests\nimport torch_magic_utils\n",
+        },
+    )
     settings = {"index": str(root / "index.json")}
     assert found(analyze(root / "requirements.txt", settings)) == [("unknown-package", 2)]
     findings = analyze(root / "app.py", settings).findings
@@ -118,10 +123,13 @@ def test_undeclared_import_fix_adds_a_poetry_line(tmp_path: Path) -> None:
     assert 'requests = "^2.31"\nrich = "*"\n' in patched and edit.path == "pyproject.toml"
 
 
-@pytest.mark.parametrize("files", [
-    {"main.py": "import numpy\n"},  # no manifest at all: nothing to declare into
-    {"setup.py": "from setuptools import setup\nsetup(install_requires=REQS)\n", "main.py": "import numpy\n"},
-])
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"main.py": "import numpy\n"},  # no manifest at all: nothing to declare into
+        {"setup.py": "from setuptools import setup\nsetup(install_requires=REQS)\n", "main.py": "import numpy\n"},
+    ],
+)
 def test_undeclared_import_is_quiet_when_declarations_are_unknowable(tmp_path: Path, files: dict[str, str]) -> None:
     """Ensure that files outside projects, or with computed setup.py dependencies, are not judged."""
     (tmp_path / ".git").mkdir()
@@ -152,7 +160,12 @@ def test_vulnerable_pin_names_advisory_severity_and_fixed_version(tmp_path: Path
 
 def test_npm_manifest_gets_typosquat_and_semver_advisory_checks(tmp_path: Path) -> None:
     """Ensure that package.json lines are checked against npm names and SEMVER advisory ranges."""
-    root = project(tmp_path, {"package.json": '{\n  "dependencies": {\n    "lodash": "4.17.20",\n    "expresss": "^4.18.0",\n    "react": "18.2.0"\n  }\n}\n'})
+    root = project(
+        tmp_path,
+        {
+            "package.json": '{\n  "dependencies": {\n    "lodash": "4.17.20",\n    "expresss": "^4.18.0",\n    "react": "18.2.0"\n  }\n}\n'
+        },
+    )
     analysis = analyze(root / "package.json", {"advisories": str(OSV)})
     assert found(analysis) == [("vulnerable-pinned-version", 3), ("typosquat-package", 4)]
     assert analysis.findings[1].fix is not None and analysis.findings[1].fix.title == "Replace with `express`"
@@ -160,11 +173,14 @@ def test_npm_manifest_gets_typosquat_and_semver_advisory_checks(tmp_path: Path) 
 
 def test_nested_project_settings_apply_to_their_project(tmp_path: Path) -> None:
     """Ensure that a sub-project's own `[dependencies]` table (deny list, data) governs its files."""
-    root = project(tmp_path, {
-        "services/api/.vetline.toml": '[dependencies]\ndeny = ["requests"]\n',
-        "services/api/requirements.txt": "requests\n",
-        "services/web/requirements.txt": "requests\n",
-    })
+    root = project(
+        tmp_path,
+        {
+            "services/api/.vetline.toml": '[dependencies]\ndeny = ["requests"]\n',
+            "services/api/requirements.txt": "requests\n",
+            "services/web/requirements.txt": "requests\n",
+        },
+    )
     assert found(analyze(root / "services" / "api" / "requirements.txt")) == [("denied-package", 1)]
     assert found(analyze(root / "services" / "web" / "requirements.txt")) == []
 
@@ -192,7 +208,9 @@ def test_cached_download_is_used_for_url_sources(empty_cache: Path, tmp_path: Pa
 
 def test_undeclared_import_offers_no_fix_for_a_name_missing_from_the_index(tmp_path: Path) -> None:
     """Ensure that the quick fix never proposes installing a possibly hallucinated name."""
-    root = project(tmp_path, {"index.txt": "requests\n", "requirements.txt": "requests\n", "app.py": "import torch_magic_utils\n"})
+    root = project(
+        tmp_path, {"index.txt": "requests\n", "requirements.txt": "requests\n", "app.py": "import torch_magic_utils\n"}
+    )
     findings = analyze(root / "app.py", {"index": str(root / "index.txt")}).findings
     assert [(f.rule_id, f.fix) for f in findings] == [("undeclared-import", None), ("unknown-package", None)]
 
@@ -200,7 +218,10 @@ def test_undeclared_import_offers_no_fix_for_a_name_missing_from_the_index(tmp_p
 @pytest.mark.parametrize("name", ["poetry.lock", "uv.lock"])
 def test_vulnerable_versions_in_lock_files_are_reported(tmp_path: Path, name: str) -> None:
     """Ensure that lock-file entries are checked for advisories but not for typosquats or policy."""
-    root = project(tmp_path, {name: '[[package]]\nname = "pyyaml"\nversion = "5.3.1"\n\n[[package]]\nname = "reqeusts"\nversion = "1.0"\n'})
+    root = project(
+        tmp_path,
+        {name: '[[package]]\nname = "pyyaml"\nversion = "5.3.1"\n\n[[package]]\nname = "reqeusts"\nversion = "1.0"\n'},
+    )
     findings = analyze(root / name, {"advisories": str(OSV)}).findings
     assert [(f.rule_id, f.start.line + 1) for f in findings] == [("vulnerable-pinned-version", 2)]
     assert findings[0].fix is not None and findings[0].fix.edits[0].new_text == "5.4"

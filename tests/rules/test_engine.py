@@ -14,9 +14,17 @@ YAML = registry.by_id()["yaml-unsafe-load"]
 
 def make_rule(rule_id: str, **fields: object) -> Rule:
     base: dict[str, object] = {
-        "id": rule_id, "title": "t", "category": Category.INJECTION, "cwe": (1,), "severity": Severity.LOW,
-        "confidence": Confidence.LOW, "languages": frozenset({"python"}), "message": "m", "docs": "## Why is this bad?\n",
-        "references": ("https://example.org",), "examples": "",
+        "id": rule_id,
+        "title": "t",
+        "category": Category.INJECTION,
+        "cwe": (1,),
+        "severity": Severity.LOW,
+        "confidence": Confidence.LOW,
+        "languages": frozenset({"python"}),
+        "message": "m",
+        "docs": "## Why is this bad?\n",
+        "references": ("https://example.org",),
+        "examples": "",
     }
     base.update(fields)
     return Rule(**base)  # type: ignore[arg-type]

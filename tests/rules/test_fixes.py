@@ -10,7 +10,9 @@ from vetline.rules.engine import Engine
 from vetline.rules.languages import language_for_path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-BEFORE = sorted(p for p in FIXTURES.glob("*/*.*") if ".fixed." not in p.name and p.stem.replace("_", "-") in registry.by_id())
+BEFORE = sorted(
+    p for p in FIXTURES.glob("*/*.*") if ".fixed." not in p.name and p.stem.replace("_", "-") in registry.by_id()
+)
 
 
 @pytest.mark.parametrize("before", BEFORE, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -44,10 +44,13 @@ def test_configured_auth_dependency_silences_the_route() -> None:
 
 def test_before_request_hook_that_checks_the_session_protects_every_route() -> None:
     """Ensure that a Flask `before_request` hook with an auth check silences the file's routes."""
-    hooked = FLASK_SOURCE + b"""
+    hooked = (
+        FLASK_SOURCE
+        + b"""
 @app.before_request
 def require_login():
     if not session.get("user_id"):
         abort(401)
 """
+    )
     assert _lines(hooked) == []

@@ -38,7 +38,9 @@ def test_comment_on_line_before_silences_next_line() -> None:
     assert lines("import yaml\n# vetline: ignore[yaml-unsafe-load]\nyaml.load(a)\nyaml.load(b)\n") == [4]
 
 
-@pytest.mark.parametrize("comment", ["# vetline: ignore[other-rule]", "# nosec B101", "# noqa: S101", "# noqa", "# noqa: E501"])
+@pytest.mark.parametrize(
+    "comment", ["# vetline: ignore[other-rule]", "# nosec B101", "# noqa: S101", "# noqa", "# noqa: E501"]
+)
 def test_comments_for_other_rules_do_not_silence(comment: str) -> None:
     """Ensure that ids of other rules, and a bare `# noqa`, leave the finding reported."""
     assert lines(f"import yaml\nyaml.load(a)  {comment}\n") == [2]

@@ -49,12 +49,27 @@ def test_scan_json_has_the_documented_shape(project: Path, capsys: pytest.Captur
     assert set(report) == {"version", "findings", "errors"}
     (finding,) = report["findings"]
     assert set(finding) == {
-        "rule", "title", "category", "cwe", "severity", "confidence", "path",
-        "line", "column", "end_line", "end_column", "message", "fix",
+        "rule",
+        "title",
+        "category",
+        "cwe",
+        "severity",
+        "confidence",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "fix",
     }
     assert finding["rule"] == "yaml-unsafe-load" and finding["category"] == "injection" and finding["cwe"] == [502]
     assert (finding["path"], finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (
-        "app.py", 3, 10, 3, 25,
+        "app.py",
+        3,
+        10,
+        3,
+        25,
     )
     assert finding["fix"] == {"title": "Use `yaml.safe_load`", "safe": True}
     assert report["errors"] == []
@@ -81,11 +96,18 @@ def test_scan_sarif_is_code_scanning_shaped(project: Path, capsys: pytest.Captur
     assert float(rule["properties"]["security-severity"]) >= 7.0
     (result,) = run["results"]
     region = result["locations"][0]["physicalLocation"]["region"]
-    assert (result["ruleId"], result["level"], region["startLine"], region["startColumn"]) == ("yaml-unsafe-load", "error", 3, 10)
+    assert (result["ruleId"], result["level"], region["startLine"], region["startColumn"]) == (
+        "yaml-unsafe-load",
+        "error",
+        3,
+        10,
+    )
 
 
 @pytest.mark.parametrize(("fail_on", "expected"), [("high", 1), ("medium", 1), ("low", 1), ("none", 0)])
-def test_fail_on_sets_the_exit_code(project: Path, capsys: pytest.CaptureFixture[str], fail_on: str, expected: int) -> None:
+def test_fail_on_sets_the_exit_code(
+    project: Path, capsys: pytest.CaptureFixture[str], fail_on: str, expected: int
+) -> None:
     """Ensure that a high finding fails at every threshold except `none`."""
     code, _, _ = run_cli(capsys, "scan", "--select", "yaml-unsafe-load", "--fail-on", fail_on)
     assert code == expected
@@ -93,7 +115,9 @@ def test_fail_on_sets_the_exit_code(project: Path, capsys: pytest.CaptureFixture
 
 def test_severity_override_below_fail_on_exits_zero(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Ensure that a finding downgraded to low by configuration does not fail `--fail-on medium`."""
-    (project / ".vetline.toml").write_text('select = ["yaml-unsafe-load"]\n[severity_overrides]\nyaml-unsafe-load = "low"\n')
+    (project / ".vetline.toml").write_text(
+        'select = ["yaml-unsafe-load"]\n[severity_overrides]\nyaml-unsafe-load = "low"\n'
+    )
     code, out, _ = run_cli(capsys, "scan", "--fail-on", "medium", "--format", "json")
     assert code == 0
     assert json.loads(out)["findings"][0]["severity"] == "low"
@@ -196,7 +220,9 @@ def test_exclude_defaults_skip_virtualenvs(project: Path, capsys: pytest.Capture
 
 def test_output_file_receives_report(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Ensure that `--output` writes the report to the file and nothing to stdout."""
-    code, out, _ = run_cli(capsys, "scan", "--format", "json", "--output", "report.json", "--select", "yaml-unsafe-load")
+    code, out, _ = run_cli(
+        capsys, "scan", "--format", "json", "--output", "report.json", "--select", "yaml-unsafe-load"
+    )
     assert code == 1 and out == ""
     assert json.loads((project / "report.json").read_text())["findings"][0]["rule"] == "yaml-unsafe-load"
 
@@ -223,7 +249,10 @@ def test_python_dash_m_vetline_runs_the_cli(project: Path) -> None:
     """Ensure that `python -m vetline` is the same command as `vetline`."""
     done = subprocess.run(
         [sys.executable, "-m", "vetline", "scan", "--select", "yaml-unsafe-load", "--format", "json"],
-        capture_output=True, text=True, cwd=project, check=False,
+        capture_output=True,
+        text=True,
+        cwd=project,
+        check=False,
     )
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["findings"][0]["path"] == "app.py"

@@ -53,8 +53,9 @@ def test_no_note_when_dependency_rules_are_not_selected(project: Path, capsys: p
     assert stderr_of(capsys, "--select", "yaml-unsafe-load") == []
 
 
-def test_no_note_without_python_imports_or_manifests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_note_without_python_imports_or_manifests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Ensure that a scan with no import, requirements file or Python manifest prints no note."""
     monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / ".vetline.toml").write_text('select = ["dependencies"]\n')
@@ -63,8 +64,9 @@ def test_no_note_without_python_imports_or_manifests(tmp_path: Path, monkeypatch
     assert stderr_of(capsys) == []
 
 
-def test_requirements_file_alone_gives_the_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_requirements_file_alone_gives_the_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Ensure that a requirements file counts as something that names packages."""
     monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / ".vetline.toml").write_text('select = ["dependencies"]\n')

@@ -60,6 +60,7 @@ class Registry:
             if etag and handler.headers.get("If-None-Match") == etag:
                 return 304, {"ETag": etag}, b""
             return 200, {"Content-Type": content_type, **headers}, payload
+
         self.routes[("GET", path)] = route
 
 
@@ -105,18 +106,25 @@ def test_osv_querybatch_sends_only_names_and_caches_records(registry: Registry, 
     outcome = depdata.update_advisories(registry.url, depdata.declared_packages(tmp_path / "proj"))
     assert outcome.status == "updated" and "1 advisories" in outcome.message
     sent = json.loads(next(body for method, _, _, body in registry.requests if method == "POST"))
-    assert sent == {"queries": [{"package": {"name": "flask", "ecosystem": "PyPI"}},
-                                {"package": {"name": "requests", "ecosystem": "PyPI"}}]}
+    assert sent == {
+        "queries": [
+            {"package": {"name": "flask", "ecosystem": "PyPI"}},
+            {"package": {"name": "requests", "ecosystem": "PyPI"}},
+        ]
+    }
     records = _data.advisories(_data.Settings(configured=True, advisories=registry.url))
     assert [r["id"] for r in records[("PyPI", "requests")]] == ["GHSA-j8r2-6x86-q33q"]
 
 
-@pytest.mark.parametrize(("route", "expected"), [
-    (lambda h, b: (500, {}, b"boom"), "HTTP 500"),
-    (lambda h, b: (200, {}, b'{"projects": [ {"name": '), "not valid JSON"),
-    (lambda h, b: (200, {}, b'{"rows": []}'), "not a PEP 691 project list"),
-    (lambda h, b: (200, {}, b"x" * 5000), "exceeds the 4096-byte limit"),
-])
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        (lambda h, b: (500, {}, b"boom"), "HTTP 500"),
+        (lambda h, b: (200, {}, b'{"projects": [ {"name": '), "not valid JSON"),
+        (lambda h, b: (200, {}, b'{"rows": []}'), "not a PEP 691 project list"),
+        (lambda h, b: (200, {}, b"x" * 5000), "exceeds the 4096-byte limit"),
+    ],
+)
 def test_index_failures_degrade_with_a_clear_message(registry: Registry, route: Route, expected: str) -> None:
     """Ensure that HTTP errors, corrupt JSON, wrong documents and oversized answers fail cleanly."""
     registry.routes[("GET", "/simple/")] = route
@@ -127,9 +135,11 @@ def test_index_failures_degrade_with_a_clear_message(registry: Registry, route: 
 
 def test_a_slow_server_times_out(registry: Registry) -> None:
     """Ensure that a server slower than the timeout fails the source instead of hanging."""
+
     def slow(handler: BaseHTTPRequestHandler, body: bytes) -> tuple[int, dict[str, str], bytes]:
         time.sleep(1.0)
         return 200, {}, b"{}"
+
     registry.routes[("POST", "/v1/querybatch")] = slow
     started = time.monotonic()
     outcome = depdata.update_advisories(registry.url, [("requests", "PyPI")], timeout=0.2)
@@ -153,7 +163,9 @@ def test_unreachable_server_fails_cleanly() -> None:
     assert outcome.status == "failed" and "cannot download" in outcome.message
 
 
-def test_data_update_command_refreshes_every_url_source(registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_data_update_command_refreshes_every_url_source(
+    registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Ensure that `vetline data update` fetches index, popular list and advisories, then scans use them."""
     registry.static("/simple/", _recorded("pypi-simple.json"), depdata.PEP691)
     registry.static("/top.json", _recorded("top-pypi-packages.json"))
@@ -162,19 +174,25 @@ def test_data_update_command_refreshes_every_url_source(registry: Registry, tmp_
     proj = tmp_path / "proj"
     proj.mkdir()
     (proj / ".vetline.toml").write_text(
-        f'[dependencies]\nindex = "{registry.url}/simple/"\npopular = "{registry.url}/top.json"\nadvisories = "{registry.url}"\n')
+        f'[dependencies]\nindex = "{registry.url}/simple/"\npopular = "{registry.url}/top.json"\nadvisories = "{registry.url}"\n'
+    )
     (proj / "requirements.txt").write_text("requests==2.28.1\nfastapi-magic-auth\n")
     assert main(["data", "update", str(proj)]) == 0
     printed = capsys.readouterr().out
     assert "index      updated" in printed and "popular    updated" in printed and "advisories updated" in printed
     assert main(["scan", str(proj), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert sorted((f["rule"], f["line"]) for f in report["findings"]) == [("unknown-package", 2), ("vulnerable-pinned-version", 1)]
+    assert sorted((f["rule"], f["line"]) for f in report["findings"]) == [
+        ("unknown-package", 2),
+        ("vulnerable-pinned-version", 1),
+    ]
     assert main(["data", "status", str(proj)]) == 0
     assert "downloaded" in capsys.readouterr().out
 
 
-def test_data_update_exit_code_reports_failures(registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_data_update_exit_code_reports_failures(
+    registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Ensure that a failed source gives exit code 1 and a message on stderr."""
     (tmp_path / ".vetline.toml").write_text(f'[dependencies]\nindex = "{registry.url}/missing/"\n')
     assert main(["data", "update", str(tmp_path), "--only", "index"]) == 1

@@ -33,7 +33,10 @@ def test_scan_json_reports_every_dependency_finding_kind(tmp_path: Path, capsys:
         ("requirements.txt", 6, "denied-package"),
     ]
     by_rule = {(f["rule"], f["path"]): f for f in report["findings"]}
-    assert by_rule[("typosquat-package", "requirements.txt")]["fix"] == {"title": "Replace with `requests`", "safe": False}
+    assert by_rule[("typosquat-package", "requirements.txt")]["fix"] == {
+        "title": "Replace with `requests`",
+        "safe": False,
+    }
     assert by_rule[("vulnerable-pinned-version", "requirements.txt")]["fix"]["title"] == "Bump `requests` to 2.31.0"
     assert by_rule[("undeclared-import", "app.py")]["fix"]["title"] == "Add `PyYAML` to requirements.txt"
     assert all(f["category"] == "dependencies" for f in report["findings"]) and report["errors"] == []

@@ -37,7 +37,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def client(lsp_client: RecordingClient, request: pytest.FixtureRequest, workspace: Path) -> Any:
     uri = workspace.as_uri()
     params = types.InitializeParams(
-        capabilities=client_capabilities(request.param), root_uri=uri,
+        capabilities=client_capabilities(request.param),
+        root_uri=uri,
         workspace_folders=[types.WorkspaceFolder(uri=uri, name="deps_project")],
     )
     result = await lsp_client.initialize_session(params)
@@ -49,8 +50,11 @@ async def client(lsp_client: RecordingClient, request: pytest.FixtureRequest, wo
 
 async def actions(client: RecordingClient, buffer: Buffer, found: list[types.Diagnostic]) -> list[types.CodeAction]:
     whole = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=99, character=0))
-    params = types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=buffer.uri), range=whole,
-                                    context=types.CodeActionContext(diagnostics=found))
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=buffer.uri),
+        range=whole,
+        context=types.CodeActionContext(diagnostics=found),
+    )
     result = await client.text_document_code_action_async(params) or []
     resolved = []
     for action in result:
@@ -84,8 +88,12 @@ async def test_undeclared_import_fix_edits_requirements_txt(client: RecordingCli
     (fix,) = offered
     assert fix.edit is not None
     target = (workspace / "requirements.txt").as_uri()
-    edits = [e for c in fix.edit.document_changes or [] if isinstance(c, types.TextDocumentEdit)
-             and c.text_document.uri == target for e in c.edits]
+    edits = [
+        e
+        for c in fix.edit.document_changes or []
+        if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == target
+        for e in c.edits
+    ]
     assert [e.new_text for e in edits] == ["PyYAML\n"]
     assert edits[0].range.start == types.Position(line=1, character=0)
 
@@ -93,15 +101,20 @@ async def test_undeclared_import_fix_edits_requirements_txt(client: RecordingCli
 def _creates_files(client: RecordingClient) -> bool:
     workspace = client.capabilities.workspace if client.capabilities else None
     edit = workspace.workspace_edit if workspace else None
-    return bool(edit and edit.document_changes and types.ResourceOperationKind.Create in (edit.resource_operations or []))
+    return bool(
+        edit and edit.document_changes and types.ResourceOperationKind.Create in (edit.resource_operations or [])
+    )
 
 
 async def test_requirements_line_is_flagged_and_fixed(client: RecordingClient, workspace: Path) -> None:
     """Ensure that a requirements.txt line gets its diagnostic on that line, and the fix renames it."""
-    buffer = Buffer(client, workspace / "requirements-dev.txt", "flask\nreqeusts==2.31.0\n", language="pip-requirements")
+    buffer = Buffer(
+        client, workspace / "requirements-dev.txt", "flask\nreqeusts==2.31.0\n", language="pip-requirements"
+    )
     found = await buffer.diagnostics()
     assert [(d.code, d.range.start.line, d.range.start.character, d.range.end.character) for d in found] == [
-        ("typosquat-package", 1, 0, 8)]
+        ("typosquat-package", 1, 0, 8)
+    ]
     (fix,) = [a for a in await actions(client, buffer, found) if a.title.startswith("Replace with")]
     buffer.apply(fix.edit)
     assert buffer.text == "flask\nrequests==2.31.0\n"

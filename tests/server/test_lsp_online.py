@@ -1,10 +1,12 @@
-"""End-to-end: `online = true` makes the server download dependency data, once, in the background.
+"""End-to-end: `online = true` plus the user's `allowNetwork` make the server download
+dependency data, once, in the background; `online = true` alone downloads nothing.
 
 A real `vetline serve` over stdio (pytest-lsp, VS Code push and Neovim pull profiles) with two
 workspace folders, both pointing `index` at a registry on 127.0.0.1 that speaks PEP 691 JSON
 (the `Registry` of test_depdata.py): `online/` says `online = true`, `offline/` does not. The
-registry holds its answer to the online index until the test has seen the first diagnostics,
-so the unknown-package finding provably arrives with the refresh, not before it.
+user allows network access in initializationOptions unless a test says otherwise. The registry
+holds its answer to the online index until the test has seen the first diagnostics, so the
+unknown-package finding provably arrives with the refresh, not before it.
 """
 
 from __future__ import annotations
@@ -86,14 +88,30 @@ def folder_names() -> tuple[str, ...]:
     return ("online", "offline")
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(CONFIG.server_command, CONFIG.client_factory, ENV),
-                    params=["visual_studio_code", "neovim"])
+@pytest.fixture
+def user_settings() -> dict[str, Any]:
+    """The user's `vetline` settings, sent as initializationOptions (a test may parametrize this)."""
+    return {"allowNetwork": True}
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(CONFIG.server_command, CONFIG.client_factory, ENV),
+    params=["visual_studio_code", "neovim"],
+)
 async def client(
-    lsp_client: RecordingClient, request: pytest.FixtureRequest, workspace: Path, folder_names: tuple[str, ...]
+    lsp_client: RecordingClient,
+    request: pytest.FixtureRequest,
+    workspace: Path,
+    folder_names: tuple[str, ...],
+    user_settings: dict[str, Any],
 ) -> Any:
     folders = [types.WorkspaceFolder(uri=(workspace / name).as_uri(), name=name) for name in folder_names]
-    params = types.InitializeParams(capabilities=client_capabilities(request.param), root_uri=folders[0].uri,
-                                    workspace_folders=folders)
+    params = types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        root_uri=folders[0].uri,
+        workspace_folders=folders,
+        initialization_options={"vetline": user_settings},
+    )
     result = await lsp_client.initialize_session(params)
     encoding = result.capabilities.position_encoding
     lsp_client.position_encoding = str(getattr(encoding, "value", encoding) or "utf-16")
@@ -134,6 +152,18 @@ def index_requests(registry: Registry, name: str) -> list[str]:
     return [path for _, path, _, _ in registry.requests if path.startswith(f"/{name}/")]
 
 
+async def settled(client: RecordingClient) -> None:
+    """Two request round trips: between them the server idles, so the background work that
+    earlier notifications scheduled has run and its log messages have arrived (no sleeping)."""
+    params = types.ExecuteCommandParams(command="vetline.analyzeDocument", arguments=[])
+    for _ in range(2):
+        await asyncio.wait_for(client.workspace_execute_command_async(params), TIMEOUT)
+
+
+def consent_hints(client: RecordingClient) -> list[types.LogMessageParams]:
+    return [m for m in client.log_messages if "vetline.allowNetwork" in m.message]
+
+
 async def test_online_project_gets_unknown_package_after_refresh(
     client: RecordingClient, workspace: Path, registry: HeldRegistry
 ) -> None:
@@ -171,3 +201,47 @@ async def test_failed_refresh_is_one_log_message(
     assert await buffer.diagnostics() == []
     assert [m for m in client.log_messages if "refreshed" in m.message] == [warning]
     assert client.messages == []
+
+
+@pytest.mark.parametrize(("folder_names", "user_settings"), [(("online", "broken"), {})])
+async def test_online_project_without_user_consent_fetches_nothing(
+    client: RecordingClient,
+    workspace: Path,
+    registry: HeldRegistry,
+    folder_names: tuple[str, ...],
+    user_settings: dict[str, Any],
+) -> None:
+    """Ensure that `online = true` without `allowNetwork` sends no request and logs one hint how to allow it."""
+    registry.gate.set()
+    hint = await logged(client, "vetline.allowNetwork")
+    assert hint.type == types.MessageType.Info
+    assert "not allowed" in hint.message and "online" in hint.message and "broken" in hint.message
+    buffer = Buffer(client, workspace / "online" / "app.py", SOURCE)
+    assert await buffer.diagnostics() == []  # no index: the check is skipped, never guessed
+    changed = types.FileEvent(uri=(workspace / "online" / "pyproject.toml").as_uri(), type=types.FileChangeType.Changed)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[changed]))
+    await settled(client)  # the reload decided again, and again said nothing new
+    assert registry.requests == []
+    assert consent_hints(client) == [hint]
+    assert client.messages == []  # a log line, never a pop-up
+
+
+@pytest.mark.parametrize(("folder_names", "user_settings"), [(("online",), {})])
+async def test_allowing_network_starts_the_refresh_without_restart(
+    client: RecordingClient,
+    workspace: Path,
+    registry: HeldRegistry,
+    folder_names: tuple[str, ...],
+    user_settings: dict[str, Any],
+) -> None:
+    """Ensure that turning `allowNetwork` on in the editor refreshes an `online = true` project at once."""
+    await logged(client, "vetline.allowNetwork")
+    assert registry.requests == []
+    buffer = Buffer(client, workspace / "online" / "app.py", SOURCE)
+    assert await buffer.diagnostics() == []
+    registry.gate.set()
+    settings = types.DidChangeConfigurationParams(settings={"vetline": {"allowNetwork": True}})
+    client.workspace_did_change_configuration(settings)
+    await logged(client, "(online = true) refreshed")
+    assert await codes_after_refresh(client, buffer) == [("unknown-package", 1)]
+    assert index_requests(registry, "online") == ["/online/simple/", "/online/top-pypi-packages.json"]

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from vetline.server.config import Config
-from vetline.server.settings import SETTINGS, Settings, SettingsError, merge_layers, parse, schema
+from vetline.server.settings import SETTINGS, Settings, SettingsError, markdown_table, merge_layers, parse, schema
+
+DOCS = Path(__file__).parents[2] / "docs" / "lsp.md"
 
 
 def test_camel_case_settings_become_typed_fields_and_config_overrides() -> None:
@@ -67,7 +69,31 @@ def test_later_layers_win() -> None:
     }
 
 
+def test_network_access_is_off_unless_the_user_allows_it() -> None:
+    """Ensure that `allowNetwork` defaults to false, is kept by the server, and is never a Config override."""
+    assert parse({})[0].allow_network is False
+    assert parse({"allowNetwork": False})[0] == Settings()
+    allowed, _ = parse({"allowNetwork": True})
+    assert allowed.allow_network is True and allowed.config_overrides == {}
+    with pytest.raises(SettingsError):
+        parse({"allowNetwork": "yes"})
+
+
+def test_allow_network_is_a_user_setting_in_vs_code() -> None:
+    """Ensure that VS Code cannot take `allowNetwork` from a workspace's settings (machine scope)."""
+    entry = schema()["vetline.allowNetwork"]
+    assert entry == {"type": "boolean", "default": False, "description": entry["description"], "scope": "machine"}
+    assert all("scope" not in p for name, p in schema().items() if name != "vetline.allowNetwork")
+
+
 def test_docs_list_every_setting() -> None:
     """Ensure that docs/lsp.md documents every setting the schema exposes."""
-    docs = (Path(__file__).parents[2] / "docs" / "lsp.md").read_text(encoding="utf-8")
-    assert all(f"`{setting.name}`" in docs for setting in SETTINGS)
+    docs = DOCS.read_text(encoding="utf-8")
+    assert [s.name for s in SETTINGS if f"| `{s.name}` |" not in docs] == []
+
+
+def test_docs_settings_table_is_generated_from_the_schema() -> None:
+    """Ensure that docs/lsp.md carries `markdown_table()` verbatim, so every default shown is the real one."""
+    table = markdown_table()
+    assert table in DOCS.read_text(encoding="utf-8")
+    assert "| `allowNetwork` | `false` |" in table and "| `baseline` | `null` |" in table

@@ -1,0 +1,29 @@
+"""The configuration a subcommand runs with, and how its warnings reach the user.
+
+Not a subcommand (the leading underscore and its absence from `COMMANDS` keep it out of the
+CLI). `scan` and `data` both honour `--config` (which must exist) or find the nearest
+configuration from a starting path; warnings go to stderr and never stop the command.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..config import Config, ConfigError, find_config, load_config
+
+
+def configure(explicit: Path | None, start: Path) -> Config:
+    """Load `explicit`, or the configuration nearest to `start`; raise ConfigError when invalid."""
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"{explicit}: configuration file not found")
+    config, warnings = load_config(explicit or find_config(start))
+    warn(warnings)
+    return config
+
+
+def warn(warnings: Iterable[str]) -> None:
+    """Print configuration warnings to stderr, one per line."""
+    for warning in warnings:
+        print(f"vetline: warning: {warning}", file=sys.stderr)
