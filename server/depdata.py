@@ -34,7 +34,7 @@ from vetline.rules.dependencies import _data
 from vetline.rules.dependencies._advisories import package_key
 from vetline.rules.dependencies._index import NameIndex, project_names
 from vetline.rules.dependencies._manifests import parse_package_lock, parse_pipfile_lock
-from vetline.rules.dependencies._project import PYTHON_MANIFESTS, project_in
+from vetline.rules.dependencies._project import PYTHON_MANIFESTS, find_folder, project_in, project_settings
 from vetline.rules.dependencies._toml_manifests import parse_toml_lock
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
@@ -286,13 +286,17 @@ _IMPORT_LINE = re.compile(rb"^[ \t]*(?:import|from)[ \t]+[A-Za-z_]", re.MULTILIN
 def missing_note(options: Mapping[str, Any], files: Iterable[Path]) -> str | None:
     """What a scan should say once about data it lacked (no index: unknown-package skipped).
 
-    None when the data is there, or when no scanned file names a Python package (a Python file
-    with an import, a requirements file, a Python manifest): such a scan lost nothing.
+    Each file is judged under the settings the rules use for it (its project's own
+    `[tool.vetline.dependencies]` when it has one, else `options`). None when every file that
+    names a Python package (a Python file with an import, a requirements file, a Python
+    manifest) had its data: such a scan lost nothing.
     """
-    missing = _data.missing_data(options)
-    if not missing or not any(_names_python_packages(path) for path in files):
-        return None
-    return "; ".join(missing)
+    missing: dict[str, None] = {}
+    for path in files:
+        if _names_python_packages(path):
+            own = project_settings(find_folder(str(path)))
+            missing.update(dict.fromkeys(_data.missing_data(own if own is not None else options)))
+    return "; ".join(missing) or None
 
 
 def _names_python_packages(path: Path) -> bool:

@@ -73,3 +73,19 @@ def test_requirements_file_alone_gives_the_note(
     (tmp_path / "requirements.txt").write_text("requests\n")
     monkeypatch.chdir(tmp_path)
     assert stderr_of(capsys) == [NOTE]
+
+
+def test_no_note_when_each_subproject_has_its_own_index(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that a sub-project with its own index (as examples/deps_app has) is not reported as lacking one."""
+    for number in range(10):
+        (project / f"module_{number}.py").unlink()
+    (project / "pyproject.toml").unlink()  # the top folder is no Python project, only a scan root
+    (project / ".vetline.toml").write_text('select = ["dependencies"]\n')
+    service = project / "service"
+    service.mkdir()
+    (service / "requirements.txt").write_text("requests==2.32.3\n")
+    (service / ".vetline.toml").write_text('[dependencies]\nindex = ["requests"]\n')
+    (service / "app.py").write_text("import requests\n")
+    assert stderr_of(capsys) == []  # the scan starts from the top project, which has no index
+    (project / "top.py").write_text("import requests\n")
+    assert stderr_of(capsys) == [NOTE]
