@@ -69,6 +69,7 @@ class Config:
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # per-rule options by id
     dependencies: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.dependencies]
     secrets: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.secrets]
+    taint: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [tool.vetline.taint]: sources, sanitizers
     source: Path | None = None  # the file this configuration was read from
     root: Path | None = None  # the folder of that file: relative paths start here
 
@@ -191,6 +192,15 @@ def _optional_string(value: Any, where: str) -> str | None:
     return value
 
 
+def _taint(value: Any, where: str) -> dict[str, tuple[str, ...]]:
+    """`sources` (calls returning attacker data) and `sanitizers` (calls making data safe)."""
+    table = _table(value, where)
+    unknown = set(table) - {"sources", "sanitizers"}
+    if unknown:
+        raise ConfigError(f"{where} accepts only `sources` and `sanitizers`, not {', '.join(sorted(unknown))}")
+    return {key: _string_list(names, f"{where}.{key}") for key, names in table.items()}
+
+
 _VALIDATORS = {
     "select": _string_list,
     "ignore": _string_list,
@@ -204,6 +214,7 @@ _VALIDATORS = {
     "rules": _rule_tables,
     "dependencies": _table,
     "secrets": _table,
+    "taint": _taint,
 }
 
 
@@ -225,7 +236,7 @@ def build_engine(config: Config, all_rules: Sequence[Rule] | None = None) -> Eng
     # `[tool.vetline.dependencies]` reaches the dependency rules as the table named "dependencies",
     # with `root` (the configuration's folder) so relative data paths resolve (rules/dependencies/_data.py).
     dependencies = {**config.dependencies, "root": str(config.root) if config.root else None}
-    options = {"secrets": config.secrets, "dependencies": dependencies, **config.rules}
+    options = {"secrets": config.secrets, "dependencies": dependencies, "taint": config.taint, **config.rules}
     return Engine(selected_rules(config, all_rules), options=options, suppression=suppression)
 
 

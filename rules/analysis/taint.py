@@ -104,6 +104,9 @@ class TaintAnalysis:
         self._functions: dict[str, Node | None] | None = None
         self._summaries: dict[int, tuple[Origin, bool] | None] = {}
         self._web = tables.imports_web_framework(ctx)
+        configured = ctx.options.get("taint", {})  # `[tool.vetline.taint]`, shared by every data-flow rule
+        self.extra_sources = frozenset(configured.get("sources", ()))
+        self.extra_sanitizers = frozenset(configured.get("sanitizers", ()))
 
     def origin(self, node: Node) -> Origin:
         """The origin of the expression `node` at its program point."""

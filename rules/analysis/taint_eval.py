@@ -156,7 +156,9 @@ class Evaluator:
     def _known_call(self, name: str, arguments: list[Node]) -> Origin | None:
         if name in tables.SOURCE_CALLS:
             return Origin(Kind.TAINTED, source=tables.SOURCE_CALLS[name])
-        if name in tables.SANITIZERS:
+        if name in self.analysis.extra_sources:
+            return Origin(Kind.TAINTED, source=f"{name}()")
+        if name in tables.SANITIZERS or name in self.analysis.extra_sanitizers:
             value = self._join(arguments[:1])
             if value.kind is Kind.CONSTANT:
                 return CONSTANT
