@@ -28,6 +28,7 @@ log = logging.getLogger("vetline.engine")
 CALL_QUERIES: Mapping[str, str] = {
     "python": "(call function: (_) @fn arguments: (_) @args) @target",
 }
+_CALL_CAPTURES = ("fn", "args", "target")  # what a `calls=` match shows rules, whichever query found it
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ class _LanguagePlan:
                     self.exact_calls[name].append(rule)
         has_calls = bool(self.exact_calls or self.method_calls or self.prefix_calls)
         self.call_query = _call_query(language) if has_calls and grammar is not None else None
+        # Only a call whose callee ends in one of these names can match a method or exact name
+        # (prefix rules and renaming imports fall back to every call; see `_call_query_for`).
+        tails = {*self.method_calls, *(name.rpartition(".")[2] for name in self.exact_calls)}
+        self.named_call_query = _named_call_query(language, frozenset(tails)) if self.call_query else None
+        self.prefix_segments = [name.split(".") for name in self.prefix_calls]
 
     def run(self, ctx: FileContext, errors: list[str]) -> Iterator[Finding]:
         broken: set[str] = set()
@@ -128,12 +134,39 @@ class _LanguagePlan:
             yield rule, targets[0], captures
 
     def _call_matches(self, ctx: FileContext, root: Node) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
-        if self.call_query is None:
+        query = self._call_query_for(ctx)
+        if query is None:
             return
-        for _, captures in tree_sitter.QueryCursor(self.call_query).matches(root):
+        for _, captures in tree_sitter.QueryCursor(query).matches(root):
             callee = captures["fn"][0]
             for rule in self._rules_for_callee(ctx, callee):
-                yield rule, captures["target"][0], captures
+                yield rule, captures["target"][0], {key: captures[key] for key in _CALL_CAPTURES}
+
+    def _call_query_for(self, ctx: FileContext) -> tree_sitter.Query | None:
+        """The narrow call query (callee name filtered in C) unless this file needs every call.
+
+        A resolved name is built from pieces of the source joined by dots, so each dotted
+        segment of it occurs in the file's bytes: a file lacking a prefix rule's module name
+        cannot call into it. The narrow query sees a callee by its last name only, which an
+        import under another name (`from hashlib import md5 as h`) hides: such files, and files
+        that may reach a prefix rule, walk every call as before.
+        """
+        if self.named_call_query is None:
+            return self.call_query
+        source = ctx.source
+        if any(all(part.encode() in source for part in parts) for parts in self.prefix_segments):
+            return self.call_query
+        for local, target in ctx.names.bindings.items():
+            if local != target.rpartition(".")[2] and self._is_wanted(target):
+                return self.call_query
+        return self.named_call_query
+
+    def _is_wanted(self, name: str) -> bool:
+        """True when a call resolving to `name` is in some rule's `calls` (exact or prefix)."""
+        if name in self.exact_calls:
+            return True
+        parts = name.split(".")
+        return any(".".join(parts[:i]) in self.prefix_calls for i in range(1, len(parts)))
 
     def _rules_for_callee(self, ctx: FileContext, callee: Node) -> list[Rule]:
         found: list[Rule] = []
@@ -219,6 +252,21 @@ def _call_query(language: str) -> tree_sitter.Query | None:
     source = CALL_QUERIES.get(language)
     grammar = languages.grammar(language)
     return tree_sitter.Query(grammar, source) if source and grammar else None
+
+
+@functools.cache
+def _named_call_query(language: str, names: frozenset[str]) -> tree_sitter.Query | None:
+    """The call query restricted to callees `name(...)` and `x.name(...)` for `names`."""
+    grammar = languages.grammar(language)
+    if language != "python" or grammar is None or not names:
+        return None
+    quoted = " ".join(f'"{name}"' for name in sorted(names))
+    source = (
+        f"((call function: (attribute attribute: _ @_name) @fn arguments: (_) @args) @target"
+        f" (#any-of? @_name {quoted}))\n"
+        f"((call function: (identifier) @fn arguments: (_) @args) @target (#any-of? @fn {quoted}))"
+    )
+    return tree_sitter.Query(grammar, source)
 
 
 def _combined_query(language: str, rules: tuple[Rule, ...]) -> tuple[tree_sitter.Query | None, list[Rule]]:

@@ -59,7 +59,7 @@ def expectations(source: str, language: str, rule_id: str) -> Expectations:
         stack.extend(node.children)
         if "comment" not in node.type:
             continue
-        for hit in _ANNOTATION.finditer(node.text.decode("utf-8", "replace")):
+        for hit in _ANNOTATION.finditer(data[node.start_byte : node.end_byte].decode("utf-8", "replace")):
             ids = {part.strip() for part in hit.group("ids").split(",")}
             if rule_id not in ids:
                 continue

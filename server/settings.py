@@ -159,7 +159,7 @@ def _checked(setting: Setting, value: Any) -> Any:
         raise SettingsError(f"`vetline.{setting.name}` must be of type {setting.type}, not {type(value).__name__}")
     if setting.enum and value not in setting.enum:
         raise SettingsError(f"`vetline.{setting.name}` must be one of {', '.join(setting.enum)}, not {value!r}")
-    if setting.type == "integer" and value < 0:
+    if setting.type == "integer" and isinstance(value, int) and value < 0:
         raise SettingsError(f"`vetline.{setting.name}` must not be negative")
     return value
 

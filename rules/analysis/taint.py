@@ -99,7 +99,7 @@ class TaintAnalysis:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self._scopes: dict[int, dict[int, dict[str, Origin]]] = {}
-        self._globals: dict[str, list[Node]] | None = None
+        self._globals: dict[str, list[Node | None]] | None = None
         self._global_cache: dict[str, Origin] = {}
         self._functions: dict[str, Node | None] | None = None
         self._summaries: dict[int, tuple[Origin, bool] | None] = {}

@@ -52,7 +52,10 @@ def imports(root: Node) -> list[Import]:
 
 @functools.cache
 def _import_query() -> tree_sitter.Query:
-    return tree_sitter.Query(languages.grammar("python"), "(import_statement) @import (import_from_statement) @import")
+    language = languages.grammar("python")
+    if language is None:  # only a broken install lacks the Python grammar vetline depends on
+        raise RuntimeError("the tree-sitter Python grammar is not installed")
+    return tree_sitter.Query(language, "(import_statement) @import (import_from_statement) @import")
 
 
 def _optional(node: Node) -> bool:

@@ -25,6 +25,7 @@ def find_vulnerable(ctx: FileContext) -> list[Finding]:
     records = known.advisories()
     found = []
     for subject in pinned:
+        assert subject.requirement is not None  # `pinned` keeps only subjects with a requirement
         key = (subject.ecosystem, _advisories.package_key(subject.name, subject.ecosystem))
         hits = _advisories.hits(
             records.get(key, ()), subject.name, subject.requirement.version or "", subject.ecosystem

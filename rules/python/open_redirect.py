@@ -42,9 +42,10 @@ def _prefix(node: Node) -> str:
     while node.type in ("binary_operator", "call", "concatenated_string"):
         if node.type == "call":
             callee = node.child_by_field_name("function")
-            node = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
-            if node is None:
+            receiver = callee.child_by_field_name("object") if callee and callee.type == "attribute" else None
+            if receiver is None:
                 return ""
+            node = receiver
         else:
             node = node.named_children[0]
     if node.type != "string":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
@@ -139,8 +140,10 @@ class Provider:
 @functools.cache
 def _provider_plugins() -> tuple[ds_base.RegexBasedDetector, ...]:
     """One instance of every detect-secrets regex plugin that finds provider credentials."""
-    found = []
-    for secret_type, plugin_class in sorted(get_mapping_from_secret_type_to_class().items()):
+    found: list[ds_base.RegexBasedDetector] = []
+    # detect-secrets annotates the return with a TypeVar that only occurs there; name the real type.
+    plugins: Mapping[str, type[ds_base.BasePlugin]] = get_mapping_from_secret_type_to_class()
+    for secret_type, plugin_class in sorted(plugins.items()):
         if issubclass(plugin_class, ds_base.RegexBasedDetector) and secret_type not in _NOT_PROVIDERS:
             found.append(plugin_class())
     return tuple(found)
@@ -155,7 +158,8 @@ def _provider_prefilter() -> tuple[re.Pattern[str], ...]:
     look-behind or a character class first) would spoil that and are searched one by one. Each
     keeps its flags, so a string passes exactly when some plugin's pattern matches it.
     """
-    literal_first, loose = [], []
+    literal_first: list[re.Pattern[str]] = []
+    loose: list[re.Pattern[str]] = []
     for plugin in _provider_plugins():
         for regex in plugin.denylist:
             (literal_first if _joinable(regex) else loose).append(regex)

@@ -82,7 +82,10 @@ def _binds(ctx: FileContext, name: str, target: str) -> bool:
 def _settings_field(ctx: FileContext, node: Node) -> int | None:
     """Where ` = "..."` starts when the literal is a field default of a `BaseSettings` class."""
     assignment = node.parent
-    if assignment is None or assignment.type != "assignment" or assignment.child_by_field_name("type") is None:
+    if assignment is None or assignment.type != "assignment":
+        return None
+    annotation = assignment.child_by_field_name("type")
+    if annotation is None:
         return None
     klass = assignment.parent.parent if assignment.parent and assignment.parent.parent else None
     while klass is not None and klass.type != "class_definition":
@@ -91,7 +94,7 @@ def _settings_field(ctx: FileContext, node: Node) -> int | None:
     names = [ctx.qualified_name(base) or "" for base in (bases.named_children if bases else ())]
     if not any(name.endswith("BaseSettings") for name in names):
         return None
-    return assignment.child_by_field_name("type").end_byte
+    return annotation.end_byte
 
 
 def _folder(ctx: FileContext) -> Path:

@@ -86,9 +86,9 @@ def _may_be_bound(value: str, interpolated: bool) -> bool:
 
 def _position(ctx: FileContext, node: Node) -> tuple[str | None, str]:
     child, parent = node, node.parent
-    kind = parent.type if parent is not None else ""
-    if kind not in _MAY_BIND:
+    if parent is None or parent.type not in _MAY_BIND:
         return None, "argument"  # a docstring, a list element, a returned value: no name
+    kind = parent.type
     # `os.getenv("X") or "fallback"`, `process.env.X || "fallback"`, `a if c else "b"`: look through.
     while kind in _LOOK_THROUGH:
         if kind == "binary_expression" and _operator(parent) in ("==", "===", "!=", "!=="):
@@ -97,7 +97,9 @@ def _position(ctx: FileContext, node: Node) -> tuple[str | None, str]:
         if kind == "binary_expression" and _operator(parent) not in ("||", "??"):
             return None, "argument"
         child, parent = parent, parent.parent
-        kind = parent.type if parent is not None else ""
+        if parent is None:  # ran out of ancestors: the literal is bound to no name
+            return None, "argument"
+        kind = parent.type
     if kind in _ASSIGNMENTS and child == parent.child_by_field_name("right"):
         return _target_name(ctx, parent.child_by_field_name("left")), "assign"
     if kind in _BINDINGS:
@@ -131,7 +133,7 @@ def _argument_position(ctx: FileContext, args: Node, child: Node) -> tuple[str |
 
 def _first_of_two_positionals(child: Node) -> Node | None:
     """The first positional argument when `child` is the second one, else None."""
-    before = []
+    before: list[Node] = []
     sibling = child.prev_named_sibling
     while sibling is not None and len(before) < 2:
         if sibling.type not in ("keyword_argument", "comment"):

@@ -109,6 +109,8 @@ def _without_baselined(
     from ..scanner import baseline_path, display_path
 
     location = baseline_path(config)
+    if location is None:  # only when no baseline is configured, which was checked above
+        return findings
     try:
         loaded = _load_baseline(location, location.stat().st_mtime_ns)
         return loaded.filter(list(findings), display_path(doc.path, config.root or Path.cwd()), doc.source)

@@ -1,0 +1,1 @@
+../../../server/toplevel/__init__.py
