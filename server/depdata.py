@@ -8,7 +8,7 @@ the project's declared packages (no versions, no code). Every request verifies T
 timeout and a size cap, and is conditional (ETag / Last-Modified) so an unchanged source costs
 one round trip. Downloads are written atomically next to a `.meta.json` with the timestamps;
 the rules read them through `vetline.rules.dependencies._data` and never fetch anything.
-`missing_note` words, for a scan, what the checks lacked because nothing was downloaded.
+`missing_notes` words, for a scan, what the checks lacked because nothing was downloaded.
 """
 
 from __future__ import annotations
@@ -283,20 +283,23 @@ def declared_packages(folder: Path) -> list[tuple[str, str]]:
 _IMPORT_LINE = re.compile(rb"^[ \t]*(?:import|from)[ \t]+[A-Za-z_]", re.MULTILINE)
 
 
-def missing_note(options: Mapping[str, Any], files: Iterable[Path]) -> str | None:
-    """What a scan should say once about data it lacked (no index: unknown-package skipped).
+def missing_notes(options: Mapping[str, Any], files: Iterable[Path]) -> list[str]:
+    """What a scan should say once about data it lacked, one note per skipped check.
 
     Each file is judged under the settings the rules use for it (its project's own
     `[tool.vetline.dependencies]` when it has one, else `options`). None when every file that
     names a Python package (a Python file with an import, a requirements file, a Python
-    manifest) had its data: such a scan lost nothing.
+    manifest) had its data (an empty list: such a scan lost nothing).
     """
     missing: dict[str, None] = {}
     for path in files:
         if _names_python_packages(path):
             own = project_settings(find_folder(str(path)))
-            missing.update(dict.fromkeys(_data.missing_data(own if own is not None else options)))
-    return "; ".join(missing) or None
+            notes = _data.missing_data(own if own is not None else options)
+            if languages.language_for_path(path) == "python":  # imports have no pins to check
+                notes = [note for note in notes if note.startswith("unknown-package")]
+            missing.update(dict.fromkeys(notes))
+    return list(missing)
 
 
 def _names_python_packages(path: Path) -> bool:

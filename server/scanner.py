@@ -39,6 +39,8 @@ def display_path(path: Path, base: Path | None = None) -> str:
     """`path` relative to `base` (default: the working directory) when inside it, `/`-separated."""
     base = (base or Path.cwd()).resolve()
     resolved = path.resolve()
+    if base == Path(base.anchor):
+        return resolved.as_posix()
     try:
         return resolved.relative_to(base).as_posix()
     except ValueError:
@@ -159,7 +161,8 @@ def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[Fil
     Paths are shown relative to the working directory, or to the scanned folder when it
     lies outside the working directory.
     """
-    work = [(f, _display_base(p)) for p in paths for f in iter_files(p, config)]
+    several = len(paths) > 1
+    work = [(f, _display_base(p, several)) for p in paths for f in iter_files(p, config)]
     work = list(dict.fromkeys(work))
     missing = [FileResult(p, str(p), errors=("no such file or directory",)) for p in paths if not p.exists()]
     if jobs <= 1 or len(work) < 8:
@@ -170,11 +173,16 @@ def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[Fil
     return sorted([*results, *missing], key=lambda r: r.relative)
 
 
-def _display_base(root: Path) -> Path:
+def _display_base(root: Path, several: bool) -> Path:
+    """Where displayed paths start: the working directory; else the one scanned folder; with
+    several folders outside the working directory, the filesystem root (absolute paths), so
+    two scanned trees never show the same relative path."""
     cwd = Path.cwd().resolve()
     resolved = root.resolve()
     if resolved.is_relative_to(cwd):
         return cwd
+    if several:
+        return Path(resolved.anchor)
     return resolved if resolved.is_dir() else resolved.parent
 
 

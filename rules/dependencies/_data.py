@@ -154,6 +154,10 @@ def missing_data(options: Mapping[str, Any] | None) -> list[str]:
         and _cached(local_source(settings, "index", settings.index), load_index) is None
     ):
         missing.append("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
+    if _cached(local_source(settings, "advisories", settings.advisories), _load_osv) is None:
+        missing.append(
+            "vulnerable-pinned-version checks are skipped: no advisory data is cached; run `vetline data update`"
+        )
     return missing
 
 

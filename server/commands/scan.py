@@ -53,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("vetline: error: --jobs must be at least 1", file=sys.stderr)
         return 2
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:  # a mistyped path in CI must not look like a clean scan
+        print(f"vetline: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return 2
     results = scan_paths(list(args.paths), config, jobs=args.jobs)
     _note_skipped_checks(config, results)
     _write(_render(results, args), args)
@@ -77,15 +81,19 @@ def _configure(args: argparse.Namespace) -> Config:
 
 
 def _note_skipped_checks(config: Config, results: list[FileResult]) -> None:
-    """One note on stderr when unknown-package ran without an index (workers cannot say it once)."""
-    if not any(rule.id == "unknown-package" for rule in selected_rules(config)):
+    """One note per data-dependent rule that ran without its data (workers cannot say it once).
+
+    Each note starts with the id of the rule it concerns; only selected rules are noted.
+    """
+    selected = {rule.id for rule in selected_rules(config)} & {"unknown-package", "vulnerable-pinned-version"}
+    if not selected:
         return
     from .. import depdata  # only scans running the dependency rules pay for importing it
 
     options = {**config.dependencies, "root": str(config.root) if config.root else None}
-    note = depdata.missing_note(options, (result.path for result in results))
-    if note:
-        print(f"vetline: note: {note}", file=sys.stderr)
+    for message in depdata.missing_notes(options, (result.path for result in results)):
+        if message.split(" ", 1)[0] in selected:
+            print(f"vetline: note: {message}", file=sys.stderr)
 
 
 def _split(value: str) -> tuple[str, ...]:

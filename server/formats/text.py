@@ -43,28 +43,26 @@ def _file_block(result: FileResult, rules: Mapping[str, Rule], palette: Palette)
 
 
 def _finding_lines(result: FileResult, finding: Finding, rule: Rule, palette: Palette) -> list[str]:
-    line, column, end_line, end_column = span(result, finding)
+    line, column, _, _ = span(result, finding)
     severity = palette.paint(finding.severity.label, COLOURS[finding.severity])
     head = f"  {line}:{column} {palette.paint(rule.id, '1')} [{severity}, CWE-{rule.cwe[0]}] {finding.message}"
     out = [head]
     if result.source is not None:
-        out.extend(_snippet(result.source, finding, line, column, end_line, end_column, palette))
+        out.extend(_snippet(result, finding, palette))
     if finding.fix is not None:
         safety = "safe fix" if finding.fix.safe else "unsafe fix: review it"
         out.append(f"     = {palette.paint('fix', '32')}: {finding.fix.title} ({safety})")
     return out
 
 
-def _snippet(
-    source: bytes, finding: Finding, line: int, column: int, end_line: int, end_column: int, palette: Palette
-) -> list[str]:
-    start = line_start(source, line - 1)
-    end = source.find(b"\n", start)
-    text = source[start : end if end != -1 else len(source)].decode("utf-8", "replace").rstrip("\r")
+def _snippet(result: FileResult, finding: Finding, palette: Palette) -> list[str]:
+    assert result.source is not None
+    line, column, end_line, end_column = span(result, finding)
+    start = line_start(result.source, line - 1)
+    end = result.source.find(b"\n", start)
+    text = result.source[start : end if end != -1 else len(result.source)].decode("utf-8", "replace").rstrip("\r")
+    text = _mask_secrets(result, line, text)
     last = end_column - 1 if end_line == line else len(text)
-    if is_secret(finding):
-        text = text[: column - 1] + MASK * 3 + text[last:]
-        last = column - 1 + 3
     gutter = " " * len(str(line))
     width = max(1, last - (column - 1))
     return [
@@ -72,6 +70,22 @@ def _snippet(
         f"     {line} | {text}",
         f"     {gutter} | {' ' * (column - 1)}{palette.paint('^' * width, COLOURS[finding.severity])}",
     ]
+
+
+def _mask_secrets(result: FileResult, line: int, text: str) -> str:
+    """Mask every flagged secret on the shown line, whichever finding the line is shown for.
+
+    The mask keeps the length (which the message already states) so carets stay aligned.
+    """
+    for other in result.findings:
+        if not is_secret(other):
+            continue
+        first, column, last, end_column = span(result, other)
+        if first <= line <= last:
+            a = column - 1 if first == line else 0
+            b = end_column - 1 if last == line else len(text)
+            text = text[:a] + MASK * (b - a) + text[b:]
+    return text
 
 
 def _summary(results: Sequence[FileResult], palette: Palette) -> str:

@@ -256,3 +256,29 @@ def test_python_dash_m_vetline_runs_the_cli(project: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["findings"][0]["path"] == "app.py"
+
+
+def test_missing_path_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that a mistyped path exits 2 even with `--fail-on none`, instead of looking clean."""
+    code, out, err = run_cli(capsys, "scan", "app.py", "nope/", "--fail-on", "none")
+    assert code == 2 and out == ""
+    assert "no such file or directory: nope" in err
+
+
+def test_several_roots_outside_the_working_directory_show_absolute_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that two scanned trees outside the working directory cannot show the same relative path."""
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "app.py").write_text(VULNERABLE)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    _, out, _ = run_cli(capsys, "scan", str(tmp_path / "one"), str(tmp_path / "two"), "--format", "json")
+    paths = sorted({f["path"] for f in json.loads(out)["findings"]})
+    assert paths == [
+        (tmp_path / "one" / "app.py").resolve().as_posix(),
+        (tmp_path / "two" / "app.py").resolve().as_posix(),
+    ]
+    _, out, _ = run_cli(capsys, "scan", str(tmp_path / "one"), "--format", "json")
+    assert {f["path"] for f in json.loads(out)["findings"]} == {"app.py"}  # one root: relative to it

@@ -14,7 +14,7 @@ import pytest
 from vetline.server.cli import main
 
 NOTE = "vetline: note: unknown-package checks are skipped: no package index is cached; run `vetline data update`"
-PROJECT = '[project]\nname = "demo"\ndependencies = ["requests"]\n[tool.vetline]\nselect = ["dependencies"]\n'
+PROJECT = '[project]\nname = "demo"\ndependencies = ["requests"]\n[tool.vetline]\nselect = ["unknown-package"]\n'
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_requirements_file_alone_gives_the_note(
 ) -> None:
     """Ensure that a requirements file counts as something that names packages."""
     monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / ".vetline.toml").write_text('select = ["dependencies"]\n')
+    (tmp_path / ".vetline.toml").write_text('select = ["unknown-package"]\n')
     (tmp_path / "requirements.txt").write_text("requests\n")
     monkeypatch.chdir(tmp_path)
     assert stderr_of(capsys) == [NOTE]
@@ -80,7 +80,7 @@ def test_no_note_when_each_subproject_has_its_own_index(project: Path, capsys: p
     for number in range(10):
         (project / f"module_{number}.py").unlink()
     (project / "pyproject.toml").unlink()  # the top folder is no Python project, only a scan root
-    (project / ".vetline.toml").write_text('select = ["dependencies"]\n')
+    (project / ".vetline.toml").write_text('select = ["unknown-package"]\n')
     service = project / "service"
     service.mkdir()
     (service / "requirements.txt").write_text("requests==2.32.3\n")
@@ -89,3 +89,19 @@ def test_no_note_when_each_subproject_has_its_own_index(project: Path, capsys: p
     assert stderr_of(capsys) == []  # the scan starts from the top project, which has no index
     (project / "top.py").write_text("import requests\n")
     assert stderr_of(capsys) == [NOTE]
+
+
+def test_pinned_manifest_without_advisories_gives_its_own_note(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that vulnerable-pin checks skipped for lack of advisory data are said once, and only for manifests."""
+    advisory_note = (
+        "vetline: note: vulnerable-pinned-version checks are skipped: no advisory data is cached; "
+        "run `vetline data update`"
+    )
+    assert advisory_note not in stderr_of(capsys, "--select", "vulnerable-pinned-version", "module_0.py")
+    (project / "requirements.txt").write_text("requests==2.19.0\n")
+    assert stderr_of(capsys, "--select", "vulnerable-pinned-version").count(advisory_note) == 1
+    (project / "osv").mkdir()
+    (project / "pyproject.toml").write_text(PROJECT + '[tool.vetline.dependencies]\nadvisories = "osv"\n')
+    assert advisory_note not in stderr_of(capsys, "--select", "vulnerable-pinned-version")
