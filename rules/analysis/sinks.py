@@ -3,7 +3,8 @@
 One policy for every injection rule: constant-only data is never reported; data of unknown
 origin is medium confidence ("is this reachable by a user?"); tainted data is high confidence
 and the message says where it came from. Some sources count only for some sinks: the
-environment is attacker-controlled for commands run by CI jobs or containers, but not for SQL;
+environment counts for commands (CI jobs and containers take settings from it), at medium
+confidence only, since whoever runs the program usually set it; it never counts for SQL;
 file and socket reads matter for deserialization; `sys.argv`/`input()` choose a CLI's own
 files and URLs, which is no attack (path and SSRF sinks discount them). The sink opts in to those, and names
 the context-specific sanitizers (`shlex.quote` for a shell, `os.path.basename` for a path) that
@@ -62,11 +63,12 @@ def taint_verdict(
     report_unknown: bool = True,
     consequence: str = "",
 ) -> Report | None:
-    """None when `value` is constant-only; a medium Report when its origin is unknown; high when tainted.
+    """None when `value` is constant-only; medium when its origin is unknown or the environment; high when tainted.
 
     `sink` names what is reached ("an SQL query", "`pickle.loads`"); `consequence` (optional)
-    ends the message ("an attacker can run any command"). `environment`/`streams` make
-    `os.environ` and file/socket reads count as tainted; `local_input=False` discounts `sys.argv`,
+    ends the message ("an attacker can run any command"). `environment` makes `os.environ` count
+    (medium confidence, reported only with `report_unknown`), `streams` makes file/socket reads
+    count as tainted; `local_input=False` discounts `sys.argv`,
     `input()`, `sys.stdin` and the environment (the user running the program chose them, as for a
     CLI's file argument); `sanitizers` are the context-specific
     sanitizers that protect this sink.
@@ -81,12 +83,11 @@ def taint_verdict(
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
     if origin.kind is Kind.CONSTANT:
         return None
-    if origin.kind is Kind.UNKNOWN:
-        if not report_unknown:
-            return None
-        message = f"{_capital(origin.describe())} reaches {sink}{tail}."
-        return Report(confidence=Confidence.MEDIUM, message=message, data=data)
-    return Report(confidence=Confidence.HIGH, message=f"{_capital(origin.describe())} reaches {sink}{tail}.", data=data)
+    message = f"{_capital(origin.describe())} reaches {sink}{tail}."
+    # The environment is named as the source but only worth medium: the user running the program set it.
+    if origin.kind is Kind.UNKNOWN or origin.source == ENVIRONMENT:
+        return Report(confidence=Confidence.MEDIUM, message=message, data=data) if report_unknown else None
+    return Report(confidence=Confidence.HIGH, message=message, data=data)
 
 
 def _capital(text: str) -> str:

@@ -8,6 +8,7 @@ their arguments reach their return. Long `a + b + c ...` chains are flattened, n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -192,6 +193,7 @@ class Evaluator:
         if summary is None:
             return UNKNOWN
         base, flows = summary
+        base = replace(base, variable=None)  # the callee's local names mean nothing at the call site
         return join([base, self._join(arguments)]) if flows else base
 
     def _join(self, nodes: list[Node]) -> Origin:

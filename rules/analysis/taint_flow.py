@@ -12,6 +12,7 @@ with a constant, path containment (`p.resolve().is_relative_to(base)`, `real.sta
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -119,9 +120,15 @@ class ScopeWalker:
             parts = target.named_children
             items = value.named_children if value is not None and value.type in _VALUE_LISTS else []
             pairwise = len(items) == len(parts) and not any(i.type == "list_splat" for i in items)
+            # An element of an unknown sequence is not the variable the sequence came through:
+            # `hash, code = load()` must not report `code` as `hash`, so each target names itself.
+            element = origin if origin is REQUEST else replace(origin, variable=None)
             for index, part in enumerate(parts):
                 env = self.bind(
-                    part, items[index] if pairwise else None, self.value(items[index], env) if pairwise else origin, env
+                    part,
+                    items[index] if pairwise else None,
+                    self.value(items[index], env) if pairwise else element,
+                    env,
                 )
             return env
         if kind in ("list_splat_pattern", "as_pattern_target", "parenthesized_expression") and target.named_children:

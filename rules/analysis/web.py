@@ -80,10 +80,42 @@ RESPONSE_CALLS = frozenset(
     }
 )
 _RESPONSE_MODULES = ("fastapi.responses.", "starlette.responses.", "django.http.", "flask.wrappers.")
+# Calls that return a server response object (what `set_cookie` is called on), by the last part of
+# the name: constructors, Flask/Django helpers, and the next handler in Starlette/Django middleware.
+_RESPONSE_FACTORIES = frozenset(
+    {
+        "make_response",
+        "Response",
+        "HttpResponse",
+        "JsonResponse",
+        "JSONResponse",
+        "HTMLResponse",
+        "PlainTextResponse",
+        "RedirectResponse",
+        "HttpResponseRedirect",
+        "StreamingResponse",
+        "FileResponse",
+        "redirect",
+        "render",
+        "jsonify",
+        "call_next",
+        "get_response",
+    }
+)
+_RESPONSE_PARAMETERS = frozenset({"response", "resp"})
 
 # Decorator, dependency and mixin names that mean "someone checked who is calling" (`Depends(get_session)`
 # is a database session, so "session" is deliberately not a dependency hint).
-_AUTH_HINT = re.compile(r"login|auth|permission|jwt|admin|role|token_required|requires|staff|superuser|user_passes")
+_AUTH_HINT = re.compile(
+    r"login|auth|permission|jwt|admin|role|token|api_?key|signed|requires|staff|superuser|user_passes"
+)
+# A decorator defined in the file is an auth check when its wrapper turns callers away with 401/403:
+# `abort(401)`, `raise HTTPException(status_code=403)`, `raise PermissionDenied`, `return ..., 401`.
+_DENIES = re.compile(
+    rb"abort\(\s*40[13]\b|HTTPException\([^)]*\b40[13]\b|HTTP_40[13]|status(?:_code)?\s*=\s*40[13]\b"
+    rb"|PermissionDenied|HttpResponseForbidden|\braise\s+(?:\w+\.)*(?:Unauthorized|Forbidden)\b"
+    rb"|\breturn\b[^\n]*,\s*40[13]\b"
+)
 _DEPENDENCY_HINT = re.compile(r"user|auth|token|admin|verify|api_?key|permission|login|principal|oauth|jwt|cred")
 _DEPENDENCY_CALL = re.compile(rb"\b(Depends|Security)\(\s*([\w.]*)")
 # Checks inside a handler body (or a class / `before_request` hook) that authenticate the caller.
@@ -147,6 +179,30 @@ def is_response_call(ctx: FileContext, call: Node) -> bool:
     return name in RESPONSE_CALLS or name.startswith(_RESPONSE_MODULES)
 
 
+def builds_response(ctx: FileContext, node: Node | None) -> bool:
+    """`make_response(...)`, `HttpResponse(...)`, `await call_next(request)`: a server response object."""
+    if node is not None and node.type == "await" and node.named_children:
+        node = node.named_children[0]
+    if node is None or node.type != "call":
+        return False
+    callee = node.child_by_field_name("function")
+    name = ctx.qualified_name(callee) or ctx.text(callee)
+    return name.rsplit(".", 1)[-1] in _RESPONSE_FACTORIES
+
+
+def is_response_parameter(ctx: FileContext, function: Node | None, name: str) -> bool:
+    """`name` is a parameter of `function` called `response`/`resp` or annotated with a `...Response` type."""
+    parameters = function.child_by_field_name("parameters") if function is not None else None
+    for param in parameters.named_children if parameters is not None else ():
+        named = param if param.type == "identifier" else param.child_by_field_name("name")
+        named = named or (param.named_children[0] if param.type == "typed_parameter" else None)
+        if named is None or ctx.text(named) != name:
+            continue
+        annotation = ctx.text(param.child_by_field_name("type"))
+        return name in _RESPONSE_PARAMETERS or annotation.endswith("Response")
+    return False
+
+
 def has_auth_decorator(
     ctx: FileContext, node: Node, extra_decorators: Collection[str] = (), extra_dependencies: Collection[str] = ()
 ) -> bool:
@@ -154,10 +210,24 @@ def has_auth_decorator(
     for decorator in decorators(node):
         callee = decorator.child_by_field_name("function") if decorator.type == "call" else decorator
         name = (ctx.qualified_name(callee) or ctx.text(callee)).rsplit(".", 1)[-1]
-        if name in extra_decorators or _AUTH_HINT.search(name.lower()):
+        if name in extra_decorators or _AUTH_HINT.search(name.lower()) or _denies_callers(ctx, node, name):
             return True
         if has_auth_dependency(ctx, decorator, extra_dependencies):
             return True
+    return False
+
+
+def _denies_callers(ctx: FileContext, node: Node, name: str) -> bool:
+    """`name` is a decorator defined at the top of this file whose wrapper answers 401/403."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    for statement in root.named_children:
+        function = (
+            statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        )
+        if function is not None and function.type == "function_definition" and function_name(function) == name:
+            return _DENIES.search(ctx.source[function.start_byte : function.end_byte]) is not None
     return False
 
 

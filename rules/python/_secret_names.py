@@ -2,7 +2,10 @@
 
 Not a rule module. Names are split into words (snake_case, camelCase, kebab-case); a name is a
 credential when a word or adjacent pair is a credential word, unless another word says the
-name only describes one (`token_count`, `password_hash`, `max_tokens` in LLM code).
+name only describes one (`token_count`, `password_hash`, `max_tokens` in LLM code). `token`
+alone is too common outside auth (LSP progress tokens, parser and lexer tokens): it names a
+credential only after a qualifier (`access_token`, `idToken`, `CSRF_TOKEN`), or when the caller
+knows the value came from a header, a cookie, the environment or a credentials object.
 """
 
 from __future__ import annotations
@@ -81,12 +84,21 @@ _HARMLESS_WORDS = {
     "env",
     "header_name",
 }
+_TOKEN_QUALIFIERS = {"auth", "access", "api", "bearer", "refresh", "session", "csrf", "xsrf", "id", "oauth"}
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
-def is_secret_name(name: str) -> bool:
-    """True when an identifier or key (`api_key`, `X-Api-Key`, `userPassword`) names a credential."""
+def is_secret_name(name: str, bare_token: bool = False) -> bool:
+    """True when an identifier or key (`api_key`, `X-Api-Key`, `userPassword`) names a credential.
+
+    `bare_token`: the value is known to come from a header, cookie, environment variable or
+    credentials object, so `token` needs no qualifier.
+    """
     words = [w.lower() for w in _WORD.findall(name)]
-    if not words or _HARMLESS_WORDS.intersection(words):
+    pairs = list(itertools.pairwise(words))
+    harmless = _HARMLESS_WORDS.intersection(words) - ({"id"} if ("id", "token") in pairs else set())
+    if not words or harmless:
         return False
-    return bool(_SECRET_WORDS.intersection(words)) or any(pair in _SECRET_PAIRS for pair in itertools.pairwise(words))
+    if _SECRET_WORDS.intersection(words) - {"token"} or any(pair in _SECRET_PAIRS for pair in pairs):
+        return True
+    return "token" in words and (bare_token or any(a in _TOKEN_QUALIFIERS and b == "token" for a, b in pairs))

@@ -6,10 +6,20 @@ import re
 
 from tree_sitter import Node
 
-from ..analysis.nodes import argument, has_splat, is_false, keyword_arg, positional_args, string_value
+from ..analysis.nodes import (
+    argument,
+    enclosing_function,
+    has_splat,
+    is_false,
+    keyword_arg,
+    positional_args,
+    string_value,
+)
+from ..analysis.web import builds_response, is_response_parameter, is_web_module, route_of
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ._edits import append_keyword
+from ._expressions import definition
 
 FLAGS = ("secure", "httponly")
 FLAG_SETTINGS = '"SESSION_COOKIE_SECURE" "SESSION_COOKIE_HTTPONLY" "CSRF_COOKIE_SECURE" "REMEMBER_COOKIE_SECURE" "REMEMBER_COOKIE_HTTPONLY"'
@@ -34,11 +44,30 @@ def is_deletion(match: Match) -> bool:
     return string_value(value) == "" and expiry is not None and match.ctx.text(expiry) == "0"
 
 
+def is_server_cookie(match: Match) -> bool:
+    """`set_cookie(key, value, ...)` on a server response; a client `CookieJar.set_cookie(cookie)` is not."""
+    args = match.node("args")
+    lone = args is None or len(args.named_children) < 2  # `jar.set_cookie(cookie)`: a Cookie object, no key
+    has_key = keyword_arg(args, "key") is not None or (bool(positional_args(args)) and not lone)
+    fn = match.node("fn")
+    receiver = fn.child_by_field_name("object") if fn is not None else None
+    if not has_key or receiver is None or not is_web_module(match.ctx):
+        return False
+    function = enclosing_function(match.target)
+    if builds_response(match.ctx, receiver) or (function is not None and route_of(match.ctx, function) is not None):
+        return True
+    if receiver.type != "identifier":
+        return False
+    return builds_response(match.ctx, definition(receiver)) or is_response_parameter(
+        match.ctx, function, match.ctx.text(receiver)
+    )
+
+
 def flags_missing(match: Match) -> bool | Report:
     if match.node("setting") is not None:
         return Report(message=f"`{match.text('setting')} = False` lets the cookie leak over plain HTTP or to scripts.")
     weak = weak_flags(match)
-    if not weak or is_deletion(match):
+    if not weak or is_deletion(match) or not is_server_cookie(match):
         return False
     name = string_value(argument(match.node("args"), 0, "key"))
     shown = " and ".join(f"`{flag}=True`" for flag in weak)
@@ -108,27 +137,52 @@ reads the cookie stops seeing it, and cross-site requests no longer carry it.
         "https://cwe.mitre.org/data/definitions/1004.html",
     ),
     examples="""
-from flask import make_response
-# ruleid: cookie-without-secure-flags
-resp.set_cookie("session_id", token)
-# ruleid: cookie-without-secure-flags
-resp.set_cookie("auth", token, httponly=True)
-# ruleid: cookie-without-secure-flags
-response.set_cookie(key="jwt", value=jwt, secure=False, httponly=True, samesite="Strict")
-# ruleid: cookie-without-secure-flags
-response.set_signed_cookie("remember", user.pk, salt="x", secure=True)
+from flask import Flask, make_response, redirect
+from django.http import HttpResponse as HR
+app = Flask(__name__)
+@app.post("/login")
+def login():
+    resp = make_response({"ok": True})
+    # ruleid: cookie-without-secure-flags
+    resp.set_cookie("session_id", token)
+    # ruleid: cookie-without-secure-flags
+    resp.set_cookie("auth", token, httponly=True)
+    # ruleid: cookie-without-secure-flags
+    redirect("/").set_cookie(key="jwt", value=jwt, secure=False, httponly=True, samesite="Strict")
+    # ok: cookie-without-secure-flags
+    resp.set_cookie("session_id", token, secure=True, httponly=True, samesite="Lax")
+    # ok: cookie-without-secure-flags
+    resp.set_cookie("session_id", "", max_age=0)
+    # ok: cookie-without-secure-flags
+    resp.set_cookie("theme", theme, secure=settings.SECURE_COOKIES, httponly=True)
+    # ok: cookie-without-secure-flags
+    resp.set_cookie("session_id", token, **COOKIE_OPTIONS)
+def remember(request, user):
+    response = HR("ok")
+    # ruleid: cookie-without-secure-flags
+    response.set_signed_cookie("remember", user.pk, salt="x", secure=True)
+async def add_session(request, call_next):
+    response = await call_next(request)
+    # ruleid: cookie-without-secure-flags
+    response.set_cookie("sid", new_sid())
+def set_theme(resp, theme):
+    # ruleid: cookie-without-secure-flags
+    resp.set_cookie("theme", theme)
+class RequestsCookieJar(cookielib.CookieJar):
+    def update(self, other):
+        for cookie in other:
+            # ok: cookie-without-secure-flags
+            self.set_cookie(copy.copy(cookie))
+def merge_cookies(cookiejar, cookies):
+    # ok: cookie-without-secure-flags
+    cookiejar.set_cookie(cookie_in_jar)
+def copy_into(jar, name, value):
+    # ok: cookie-without-secure-flags
+    jar.set_cookie(name, value)
 # ruleid: cookie-without-secure-flags
 SESSION_COOKIE_SECURE = False
 # ruleid: cookie-without-secure-flags
 app.config["SESSION_COOKIE_HTTPONLY"] = False
-# ok: cookie-without-secure-flags
-resp.set_cookie("session_id", token, secure=True, httponly=True, samesite="Lax")
-# ok: cookie-without-secure-flags
-resp.set_cookie("session_id", "", max_age=0)
-# ok: cookie-without-secure-flags
-resp.set_cookie("theme", theme, secure=settings.SECURE_COOKIES, httponly=True)
-# ok: cookie-without-secure-flags
-resp.set_cookie("session_id", token, **COOKIE_OPTIONS)
 # ok: cookie-without-secure-flags
 SESSION_COOKIE_SECURE = True
 # ok: cookie-without-secure-flags

@@ -11,8 +11,11 @@ from ..analysis.nodes import is_true, keyword_arg
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Rule, Severity
 from ._edits import import_edit
+from ._expressions import definition
 
 APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
+# `<app>.debug = True` counts only on an application object; `self.debug` is a parser, a logger...
+APP_CLASSES = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
 CONFIG_UPDATES = frozenset({".update", ".from_mapping"})
 _DEV_SETTINGS = re.compile(r"dev|local|test")
 
@@ -35,10 +38,36 @@ def debug_value(match: Match) -> Node | None:
     return value if is_true(value) else None
 
 
+def is_app(match: Match, receiver: Node | None) -> bool:
+    """A receiver named `app` or assigned a Flask/FastAPI/Starlette/Quart instance in this file."""
+    if receiver is None or receiver.type not in ("identifier", "attribute"):
+        return False
+    name = match.ctx.text(receiver)
+    if name.rsplit(".", 1)[-1] == "app":
+        return True
+    values = [definition(receiver)] if receiver.type == "identifier" else []
+    root = receiver
+    while root.parent is not None:
+        root = root.parent
+    for statement in root.named_children:  # module-level `application = Flask(__name__)`
+        assignment = statement.named_children[0] if statement.named_children else statement
+        if assignment.type == "assignment" and match.ctx.text(assignment.child_by_field_name("left")) == name:
+            values.append(assignment.child_by_field_name("right"))
+    return any(
+        value is not None
+        and value.type == "call"
+        and match.ctx.qualified_name(value.child_by_field_name("function")) in APP_CLASSES
+        for value in values
+    )
+
+
 def is_debug_enabled(match: Match) -> bool:
     value = debug_value(match)
     if value is None:
         return False
+    if match.node("a") is not None:
+        left = match.target.child_by_field_name("left")
+        return left is not None and is_app(match, left.child_by_field_name("object"))
     if match.node("setting") is not None:
         return looks_like_django_settings(match)
     return True
@@ -120,8 +149,18 @@ from flask import Flask
 from starlette.applications import Starlette as App
 
 app = Flask(__name__)
+application = fastapi.FastAPI()
 # ruleid: debug-mode-enabled
 app.debug = True
+def create_app():
+    # ruleid: debug-mode-enabled
+    application.debug = True
+class ParserElement:
+    def set_debug(self):
+        # ok: debug-mode-enabled
+        self.debug = True
+# ok: debug-mode-enabled
+parser.debug = True
 # ruleid: debug-mode-enabled
 app.config["DEBUG"] = True
 # ruleid: debug-mode-enabled

@@ -2,25 +2,47 @@
 
 Any Python the string holds runs with the program's rights. A literal, or a string built only
 from constants, is the program's own code and clean; request data is high confidence, anything
-else medium. `ast.literal_eval` (a different name) is the usual safe replacement for parsing
-Python literals, and the quick fix offers it for a plain one-argument `eval(x)`.
+else medium. `compile()` is reported only when its code can run: not for a syntax check whose
+result is dropped, nor for an `ast` tree the program built (unless it parsed request data), and
+`exec(code)` of a `code = compile(src)` in the same scope is left to the `compile` finding.
+`ast.literal_eval` (a different name) is the usual safe replacement for parsing Python
+literals, and the quick fix offers it for a plain one-argument `eval(x)`.
 """
 
 from __future__ import annotations
+
+from tree_sitter import Node
 
 from ..analysis.nodes import argument, positional_args
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ._compiled_code import is_ast_tree, is_compiled, parsed_text, result_unused
 from ._edits import import_edit
 
+_RUNS = "any Python code in it runs"
 CALLS = frozenset({"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"})
 
 
 def evaluates_dynamic_code(match: Match) -> Report | None:
     name = (match.ctx.qualified_name(match.node("fn")) or "eval").rsplit(".", 1)[-1]
     code = argument(match.node("args"), 0, "source")
-    return taint_verdict(match, code, f"`{name}`", consequence="any Python code in it runs")
+    if name == "compile" and _compiles_nothing_to_run(match, code):
+        return None
+    if name == "compile" and is_ast_tree(match.ctx, code):
+        parsed = parsed_text(match.ctx, code)  # only request data, argv or input() parsed here is worth a report
+        sink = "`compile` through `ast.parse`"
+        return taint_verdict(match, parsed, sink, report_unknown=False, consequence=_RUNS) if parsed else None
+    if name != "compile" and is_compiled(match.ctx, code):
+        return None  # `exec(compile(src, ...))`: reported once, at the `compile` that sees `src`
+    return taint_verdict(match, code, f"`{name}`", consequence=_RUNS)
+
+
+def _compiles_nothing_to_run(match: Match, code: Node | None) -> bool:
+    """A syntax check whose result is dropped, or a parse to an AST (`flags=ast.PyCF_ONLY_AST`)."""
+    flags = argument(match.node("args"), 3, "flags")
+    only_ast = flags is not None and "PyCF_ONLY_AST" in match.ctx.text(flags)
+    return only_ast or result_unused(match.target)
 
 
 def use_literal_eval(match: Match) -> Fix | None:
@@ -64,6 +86,12 @@ a config file or a model's output, which hands the sender of that text the proce
 Confidence is high when request data, `input()` or `sys.argv` reaches the call, medium when the
 string's origin is unknown. A literal or a string built only from constants is the program's
 own code and is not reported.
+
+`code = compile(src, ...)` then `exec(code)` in one function is one finding, at the `compile`
+(which sees where `src` came from). A `compile(text, "", "eval")` whose result is dropped only
+checks syntax, and an `ast` tree the program built (`ast.parse`, `ast.Expression(...)`, a
+function typed `-> ast.Module`) is its own code: neither is reported, unless request data,
+`input()` or `sys.argv` was parsed into the tree.
 
 ## How to fix
 Parse data as data: `ast.literal_eval` for Python literals, `json.loads` for JSON, `int()` /
@@ -112,6 +140,30 @@ def calc():
 def run_plugin(source):
     # ruleid: eval-of-dynamic-code
     exec(source)
+
+def run_script(script, namespace):
+    # ruleid: eval-of-dynamic-code
+    code = compile(script, "<script>", "exec")
+    # ok: eval-of-dynamic-code
+    exec(code, namespace)
+    # ok: eval-of-dynamic-code
+    compile(script, "", "eval")
+
+def run_tree(source: str):
+    tree = ast.parse(source)
+    # ok: eval-of-dynamic-code
+    code = compile(tree, "<rewritten>", "exec")
+    expr, names = build_tree()
+    # ok: eval-of-dynamic-code
+    compile(expr, "<built>", "eval")
+
+def build_tree() -> tuple[ast.Expression, set]:
+    return ast.Expression(ast.Constant(1)), set()
+
+@app.post("/run")
+def run_posted():
+    # ruleid: eval-of-dynamic-code
+    exec(compile(ast.parse(request.data), "<posted>", "exec"))
 
 # ruleid: eval-of-dynamic-code
 print(eval(sys.argv[1]))

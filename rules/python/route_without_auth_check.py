@@ -37,7 +37,12 @@ def needs_auth(route: Route, name: str) -> bool:
     where = f"{route.path or ''} {name}"
     if _PUBLIC_PATH.search(where.replace("-", "_")):
         return False
-    return route.changes_state or bool(_SENSITIVE_PATH.search(where))
+    return route.changes_state or looks_sensitive(route, name)
+
+
+def looks_sensitive(route: Route, name: str) -> bool:
+    """The path or the handler's name says admin/delete/update/...: more than the HTTP method alone."""
+    return bool(_SENSITIVE_PATH.search(f"{route.path or ''} {name}"))
 
 
 def is_protected(match: Match, function: Node) -> bool:
@@ -70,7 +75,10 @@ def unauthenticated(match: Match) -> bool | Report:
     if route is None or not needs_auth(route, name) or is_protected(match, function):
         return False
     what = "/".join(sorted(route.methods)) + (f" {route.path}" if route.path else " requests")
-    return Report(message=f"`{name}` handles {what} without any authentication or authorization check.")
+    return Report(
+        message=f"`{name}` handles {what} without any authentication or authorization check.",
+        severity=None if looks_sensitive(route, name) else Severity.MEDIUM,  # the method is the only signal
+    )
 
 
 RULE = Rule(
@@ -101,8 +109,15 @@ The rule looks for an auth decorator (`login_required`, `jwt_required`, `permiss
 DRF `permission_classes`, anything naming login/auth/permission/role/admin), a FastAPI
 `Security(...)` or `Depends(...)` on a user/auth/token dependency, a check in the body
 (`current_user`, `request.user.is_authenticated`, `session.get(...)`, `abort(401)`), a
-checking class (mixins, `permission_classes`) or a Flask `before_request` hook. Login,
-sign-up, webhook and health endpoints are public by design and skipped.
+checking class (mixins, `permission_classes`) or a Flask `before_request` hook. A decorator
+defined in the same file counts when its name says auth (`api_key`, `token`, `signed`, ...) or
+its wrapper turns callers away (`abort(401)`, `raise HTTPException(status_code=403)`,
+`raise PermissionDenied`, `return ..., 401`). Login, sign-up, webhook and health endpoints are
+public by design and skipped.
+
+Severity is high when the path or handler name looks sensitive (admin, delete, update,
+settings, ...) and medium when the HTTP method (POST/PUT/PATCH/DELETE) is the only signal, as
+in `POST /users`: such an endpoint is often public on purpose.
 
 ## How to fix
 Protect the handler with the application's authentication (`@login_required`,
@@ -162,6 +177,41 @@ def list_items(): ...
 class SecureView(LoginRequiredMixin, View):
     def post(self, request): ...  # ok: route-without-auth-check
 def show(request): ...  # ok: route-without-auth-check
+def gatekeeper(f):
+    @wraps(f)
+    def inner(*a, **kw):
+        if request.headers.get("X-API-Key") != API_KEY:
+            abort(401)
+        return f(*a, **kw)
+    return inner
+def staff_gate(view):
+    def wrapper(request, *a, **kw):
+        if not request.headers.get("X-Staff"):
+            return {"error": "forbidden"}, 403
+        return view(request, *a, **kw)
+    return wrapper
+def audit(f):
+    return f
+@app.route("/posts/<int:pid>/key", methods=["DELETE"])
+@gatekeeper
+# ok: route-without-auth-check
+def delete_post_key(pid): ...
+@app.route("/posts/<int:pid>/pin", methods=["POST"])
+@staff_gate
+# ok: route-without-auth-check
+def pin_post(pid): ...
+@app.route("/posts/<int:pid>", methods=["DELETE"])
+@require_api_key
+# ok: route-without-auth-check
+def delete_post(pid): ...
+@api.post("/reports")
+@signed_request
+# ok: route-without-auth-check
+def upload_report(): ...
+@app.route("/users", methods=["POST"])
+@audit
+# ruleid: route-without-auth-check
+def create_user(): ...
 @app.post("/items/<int:item_id>/archive")
 @login_required
 # todoruleid: route-without-auth-check

@@ -8,29 +8,45 @@ from ..analysis.nodes import positional_args, string_value
 from ..analysis.web import is_web_module
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ._expressions import definition
 from ._secret_names import is_secret_name
 
 LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
 _SKIPPED_KEYWORDS = {"exc_info", "stack_info", "stacklevel"}
 # Calls whose result still shows their argument; any other call (len, mask, hash) hides it.
 _SHOWING_CALLS = {"str", "repr", "format", "json.dumps", "dict", "vars"}
-_SHOWING_METHODS = {"strip", "lower", "upper", "decode", "encode", "format", "to_dict", "dict", "model_dump"}
+_SHOWING_METHODS = {"strip", "lower", "upper", "decode", "encode", "format", "to_dict", "dict", "model_dump", "split"}
 _WHOLE_HEADERS = {"headers", "cookies", "META"}
+# Where a bare `token` key or attribute is a credential: request headers/cookies, the environment,
+# credentials objects. Anywhere else (`params.token` in LSP, a parser's token) it needs a qualifier.
+_CREDENTIAL_SOURCES = {"headers", "cookies", "COOKIES", "META", "environ", "auth", "credential", "credentials", "creds"}
+_ENV_GETTERS = {"os.getenv", "os.environ.get"}
+
+
+def from_credential_source(match: Match, node: Node | None) -> bool:
+    """`request.headers`, `os.environ`, `creds`: a container whose `token` is a credential."""
+    return match.ctx.text(node).rsplit(".", 1)[-1] in _CREDENTIAL_SOURCES
 
 
 def secret_in(match: Match, node: Node) -> str | None:
     """The name of the credential an argument expression shows, or None."""
     ctx = match.ctx
     if node.type == "identifier":
-        return ctx.text(node) if is_secret_name(ctx.text(node)) else None
+        name = ctx.text(node)
+        if is_secret_name(name):
+            return name
+        value = definition(node) if is_secret_name(name, bare_token=True) else node
+        return name if value is not node and value is not None and secret_in(match, value) else None
     if node.type == "attribute":
         attribute = ctx.text(node.child_by_field_name("attribute"))
-        whole = attribute in _WHOLE_HEADERS and ctx.text(node.child_by_field_name("object")).endswith("request")
-        return ctx.text(node) if whole or is_secret_name(attribute) else None
+        owner = node.child_by_field_name("object")
+        whole = attribute in _WHOLE_HEADERS and ctx.text(owner).endswith("request")
+        return ctx.text(node) if whole or is_secret_name(attribute, from_credential_source(match, owner)) else None
     if node.type == "subscript":
         key = string_value(node.child_by_field_name("subscript"))
         if key is not None:
-            return ctx.text(node) if is_secret_name(key) else None
+            bare = from_credential_source(match, node.child_by_field_name("value"))
+            return ctx.text(node) if is_secret_name(key, bare) else None
         return secret_in(match, node.child_by_field_name("value"))  # type: ignore[arg-type]
     if node.type == "call":
         return _secret_in_call(match, node)
@@ -62,9 +78,10 @@ def _secret_in_call(match: Match, call: Node) -> str | None:
     name = match.ctx.qualified_name(callee) or ""
     if callee is not None and callee.type == "attribute":
         method = match.ctx.text(callee.child_by_field_name("attribute"))
-        if method == "get":  # `headers.get("Authorization")`, `data.get("password")`
+        if method == "get" or name in _ENV_GETTERS:  # `headers.get("Authorization")`, `data.get("password")`
             key = string_value(positional_args(args)[0]) if positional_args(args) else None
-            return match.ctx.text(call) if key is not None and is_secret_name(key) else None
+            bare = name in _ENV_GETTERS or from_credential_source(match, callee.child_by_field_name("object"))
+            return match.ctx.text(call) if key is not None and is_secret_name(key, bare) else None
         if method in _SHOWING_METHODS:
             return secret_in(match, callee.child_by_field_name("object"))  # type: ignore[arg-type]
     if name in _SHOWING_CALLS and args is not None:
@@ -166,6 +183,26 @@ logger.info("key ends with %s", mask(api_key))
 logger.info("password_hash updated for %s", user.password_hash)
 # ok: sensitive-data-logged
 cache.get(token)
+# ok: sensitive-data-logged
+logger.warning("Ignoring work done progress cancel for unknown token %s", params.token)
+# ok: sensitive-data-logged
+log.debug("unexpected token %r at %d", token, pos)
+# ok: sensitive-data-logged
+logger.info("next %s", self.tokens.get("token"))
+# ruleid: sensitive-data-logged
+logger.info("refresh with %s", session.refresh_token)
+# ruleid: sensitive-data-logged
+logger.info("x-token: %s", request.headers.get("X-Token"))
+# ruleid: sensitive-data-logged
+logger.info("using %s", os.environ["GITHUB_TOKEN"])
+# ruleid: sensitive-data-logged
+logger.info("oidc %s", claims["id_token"])
+# ruleid: sensitive-data-logged
+logger.info("creds %s", creds.token)
+def check(request):
+    token = request.headers["Authorization"].split(" ")[1]
+    # ruleid: sensitive-data-logged
+    logger.info("checking %s", token)
 # ruleid: sensitive-data-logged
 logger.info("login %s", creds_for_user)
 # todoruleid: sensitive-data-logged

@@ -1,7 +1,8 @@
 """SQL text built with f-strings, `+`, `%` or `.format` and handed to a database driver.
 
-The sink is the query argument of `.execute`/`.executemany`/`.executescript` (any receiver),
-Django `.raw()`/`.extra()`/`RawSQL`, and SQLAlchemy `text()`. The rule only looks at queries
+The sink is the query argument of `.execute`/`.executemany`/`.executescript` (any receiver,
+so SQLAlchemy `engine.execute`/`connection.execute` too), Django `.raw()`/`.extra()`/`RawSQL`,
+SQLAlchemy `text()` and `pandas.read_sql`/`read_sql_query`. The rule only looks at queries
 that are built from strings (directly or in an earlier assignment); data flow then decides:
 constant pieces only (a table name from a module constant) is clean, request data is high
 confidence, anything else medium. The quick fix turns a simple f-string into placeholders.
@@ -30,6 +31,10 @@ CALLS = frozenset(
         "sqlalchemy.text",
         "sqlalchemy.sql.text",
         "sqlalchemy.sql.expression.text",
+        "pandas.read_sql",
+        "pandas.read_sql_query",
+        "pandas.io.sql.read_sql",
+        "pandas.io.sql.read_sql_query",
     }
 )
 
@@ -102,7 +107,9 @@ larger literal (`LIKE '%{x}%'`) is left alone. Review the query after applying i
 import sqlite3
 from flask import Flask, request
 from django.db.models.expressions import RawSQL
-from sqlalchemy import text as sql_text
+from sqlalchemy import create_engine, text as sql_text
+import pandas as pd
+from pandas import read_sql_query
 app = Flask(__name__)
 TABLE = "orders"
 
@@ -123,6 +130,20 @@ def search(db):
     qs.annotate(x=RawSQL("SELECT %s" % term, ()))
     # ruleid: sql-query-built-from-strings
     db.session.execute(sql_text(f"SELECT * FROM t WHERE a = {term}"))
+    # ruleid: sql-query-built-from-strings
+    frame = pd.read_sql(f"SELECT * FROM t WHERE a = '{term}'", db)
+    # ruleid: sql-query-built-from-strings
+    frame = read_sql_query("SELECT * FROM t WHERE a = '%s'" % term, con=db)
+    engine = create_engine("sqlite://")
+    # ruleid: sql-query-built-from-strings
+    engine.execute("DELETE FROM t WHERE a = " + term)
+    with engine.connect() as connection:
+        # ruleid: sql-query-built-from-strings
+        connection.execute(f"UPDATE t SET a = '{term}'")
+    # ok: sql-query-built-from-strings
+    frame = pd.read_sql("SELECT * FROM t WHERE a = ?", db, params=(term,))
+    # ok: sql-query-built-from-strings
+    frame = pd.read_sql_table(TABLE, db)
     # ok: sql-query-built-from-strings
     cur.execute("SELECT * FROM users WHERE name = ?", (term,))
     # ok: sql-query-built-from-strings

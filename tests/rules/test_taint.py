@@ -257,3 +257,177 @@ def test_unknown_origin_is_medium_confidence() -> None:
     (finding,) = Engine([registry.by_id()["os-command-injection"]]).analyze(source.encode(), "python").findings
     assert finding.confidence is Confidence.MEDIUM
     assert "`cmd` (origin unknown)" in finding.message
+
+
+def _findings(rule_id: str, body: str) -> list[tuple[int, Confidence, str]]:
+    """(1-based line, confidence, message) of every finding of one rule on `body` (no prelude)."""
+    source = textwrap.dedent(body).encode()
+    result = Engine([registry.by_id()[rule_id]]).analyze(source, "python")
+    return [(f.start.line + 1, f.confidence, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("statements", "described"),
+    [
+        ("x, a = term, 'c'", "`term` from `request.args`"),
+        ("[x, a] = [term, 1]", "`term` from `request.args`"),
+        ("a, x = term.split(',')", "`x` from `request.args`"),
+        ("for a, x in zip(['k'], [term]):\n        pass", "`x` from `request.args`"),
+    ],
+)
+def test_unpacking_names_the_element_it_binds(statements: str, described: str) -> None:
+    """Ensure that unpacking tracks literal tuples element-wise and otherwise names its own target."""
+    origin = only(f"def f():\n    term = request.args['q']\n    {statements}\n    sink(x)\n")
+    assert (origin.kind, origin.describe()) == (Kind.TAINTED, described)
+
+
+def test_unpacking_a_literal_keeps_constant_elements_clean() -> None:
+    """Ensure that `a, b = term, "c"` leaves `b` constant."""
+    origin = only("def f():\n    a, b = request.args['q'], 'c'\n    sink(b)\n")
+    assert origin.kind is Kind.CONSTANT
+
+
+def test_in_file_call_result_does_not_carry_the_callee_local_names() -> None:
+    """Ensure that `h, co = rewrite(fn)` reports `co`, not a local name inside `rewrite`."""
+    origin = only("""
+        def rewrite(fn):
+            source_hash = digest(fn)
+            co = compile(fn.read(), "x", "exec")
+            return source_hash, co
+
+        def load(fn):
+            source_hash, co = rewrite(fn)
+            sink(co)
+    """)
+    assert origin.describe() == "`co` (origin unknown)"
+
+
+def test_environment_is_medium_confidence_at_command_sinks() -> None:
+    """Ensure that `os.environ` in a shell command is medium, named, and never makes a program name reportable."""
+    found = _findings(
+        "os-command-injection",
+        """
+        import os, subprocess
+        os.system("make " + os.environ["TARGET"])
+        subprocess.check_output([os.path.join(os.environ["ProgramFiles(x86)"], "vswhere.exe"), "-latest"])
+        subprocess.run([os.getenv("EDITOR"), "notes.txt"])
+        """,
+    )
+    assert found == [
+        (
+            3,
+            Confidence.MEDIUM,
+            "`os.environ` reaches a shell command (`os.system`): the shell runs any command it contains.",
+        )
+    ]
+
+
+def test_setuptools_git_clone_pattern_is_still_reported() -> None:
+    """Ensure that `os.system("git clone --quiet %s %s" % (url, filename))` (CVE-2024-6345) is reported."""
+    found = _findings(
+        "os-command-injection",
+        """
+        import os
+        def _download_git(url, filename):
+            os.system("git clone --quiet %s %s" % (url, filename))
+        """,
+    )
+    assert [(line, confidence) for line, confidence, _ in found] == [(4, Confidence.MEDIUM)]
+
+
+@pytest.mark.parametrize(
+    ("call", "via"),
+    [
+        ('subprocess.run(["sh", "-c", "convert " + name + " out.png"])', "`sh -c`"),
+        ('subprocess.Popen(["/usr/bin/bash", "-c", name])', "`bash -c`"),
+        ('subprocess.call(["cmd.exe", "/C", "type " + name])', "`cmd /C`"),
+        ('subprocess.run(["powershell", "-NoProfile", "-Command", name])', "`powershell -Command`"),
+        ('os.execlp("zsh", "zsh", "-c", name)', "`zsh -c`"),
+    ],
+)
+def test_shell_script_in_an_argv_list_is_a_shell_command(call: str, via: str) -> None:
+    """Ensure that the item after `-c` of a shell argv is judged as a shell command and named so."""
+    found = _findings("os-command-injection", f"import os, subprocess, sys\nname = sys.argv[1]\n{call}\n")
+    assert found == [
+        (
+            3,
+            Confidence.HIGH,
+            f"`name` from `sys.argv` reaches a shell script via {via}: the shell runs any command it contains.",
+        )
+    ]
+
+
+def test_compile_then_exec_is_reported_once_at_the_compile() -> None:
+    """Ensure that `code = compile(src); exec(code)` gives one finding, on the `compile` line."""
+    found = _findings(
+        "eval-of-dynamic-code",
+        """
+        def run(script):
+            code = compile(script, "<script>", "exec")
+            exec(code)
+            eval(compile(script, "<s>", "eval"))
+        """,
+    )
+    assert [line for line, _, _ in found] == [3, 5]
+    assert all("`compile`" in message for _, _, message in found)
+
+
+def test_compile_of_program_built_ast_or_syntax_check_is_not_reported() -> None:
+    """Ensure that compiling an `ast` tree the program built, or only syntax-checking, is not reported."""
+    found = _findings(
+        "eval-of-dynamic-code",
+        """
+        import ast
+        def expression(s) -> tuple[ast.Expression, frozenset[str]]:
+            return ast.Expression(parse(s)), frozenset()
+        def check(modname, source, node: ast.Module):
+            compile(modname, "", "eval")
+            tree = ast.parse(source)
+            exec(compile(tree, "<rewritten>", "exec"))
+            astexpr, idents = expression(modname)
+            code = compile(astexpr, "<expr>", "eval")
+            compile(node, "<n>", "exec")
+        """,
+    )
+    assert found == []
+
+
+def test_compile_of_parsed_request_data_is_still_reported() -> None:
+    """Ensure that an `ast.parse` of request data compiled and run is a high-confidence finding."""
+    found = _findings(
+        "eval-of-dynamic-code",
+        """
+        import ast
+        from flask import Flask, request
+        app = Flask(__name__)
+        @app.post("/run")
+        def run():
+            tree = ast.parse(request.get_data(as_text=True))
+            exec(compile(tree, "<posted>", "exec"))
+        """,
+    )
+    assert [(line, confidence) for line, confidence, _ in found] == [(8, Confidence.HIGH)]
+
+
+def test_marshal_has_its_own_wording() -> None:
+    """Ensure that `marshal.load` findings do not talk about unpickling."""
+    ((_, _, message),) = _findings(
+        "pickle-deserialization", "import marshal\ndef f(handle):\n    marshal.load(handle)\n"
+    )
+    assert "unpickling" not in message and "`marshal` is not safe against crafted data" in message
+
+
+def test_pandas_read_sql_with_a_built_query_is_reported() -> None:
+    """Ensure that `pd.read_sql(f"...{q}...")` (alias-resolved) reaches the SQL rule with the taint source."""
+    found = _findings(
+        "sql-query-built-from-strings",
+        """
+        import pandas as pd
+        from flask import request
+        def report(con):
+            q = request.args["q"]
+            return pd.read_sql(f"SELECT * FROM t WHERE a = '{q}'", con), pd.read_sql("SELECT 1", con)
+        """,
+    )
+    assert [(line, confidence) for line, confidence, _ in found] == [(6, Confidence.HIGH)]
+    assert found[0][2].startswith("`q` from `request.args` reaches an SQL query")
