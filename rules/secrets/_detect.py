@@ -42,6 +42,7 @@ PROVIDER_ENV = {
     "GitHub Token": "GITHUB_TOKEN",
     "Slack Token": "SLACK_TOKEN",
     "Stripe Access Key": "STRIPE_API_KEY",
+    "Anthropic API Key": "ANTHROPIC_API_KEY",
 }
 MIN_PROVIDER_LENGTH = 16  # shorter strings match no provider pattern: skip the regexes
 _BASE64 = Base64HighEntropyString()
@@ -52,7 +53,32 @@ _URL_CREDENTIALS = re.compile(
     r"://(?P<user>[^:/@\s'\"]+):(?P<password>[^@/\s'\"]+)@",
     re.IGNORECASE,
 )
-_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|PuTTY-User-Key-File-\d")
+_KEY_HEADER = r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+# A header is not a key: a real block goes on (after optional `Version:` lines) with base64 data,
+# and a PuTTY file has its `Private-Lines:`. Line breaks may be real or `\n` escapes.
+_PRIVATE_KEY = re.compile(
+    rf"{_KEY_HEADER}(?:\s|\\[rn])*(?:[A-Za-z-]+: [^\n\\]*(?:\s|\\[rn])+)*[A-Za-z0-9+/]{{12}}"
+    r"|PuTTY-User-Key-File-\d+: .*?Private-Lines: *\d+",
+    re.DOTALL,
+)
+# A line of a text format holding only the header: its body follows on the next lines.
+_HEADER_LINE = re.compile(rf"^\s*{_KEY_HEADER}\s*$")
+# Named providers detect-secrets does not know (it has only OpenAI's legacy `T3BlbkFJ` keys),
+# searched before its plugins so that a `sk-proj-` key is not labelled "IBM Cloud IAM Key".
+_NATIVE = (
+    (re.compile(r"sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}"), "Anthropic API key", "Anthropic API Key"),
+    (re.compile(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"), "OpenAI API key", "OpenAI Token"),
+)
+# Plugins whose pattern also matches identifiers (`APActivationPayload` is "Artifactory"): a
+# match counts only with some digits in it, as every real key of theirs has.
+_NEEDS_DIGITS = frozenset({"Artifactory Credentials"})
+# Values that are code, not credentials: regex syntax, `#rgb`/`#rrggbb` colours, `****` masks,
+# dotted names (`a.b.c`) and constant or class names (`DSA`, `ActivationPayload`).
+_NOT_A_SECRET = re.compile(
+    r"\(\?|\\[dDwWsSbB]|\[\^|\[[^\]\s]-[^\]\s]|\{\d+(?:,\d*)?\}|\*{3,}"
+    r"|^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
+    r"|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:[A-Z][A-Z_]*|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$"
+)
 _REFERENCE = re.compile(r"\$\{|\{\{|%\(|^\$[A-Za-z_]|^\{[\w.]*\}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^env:|^vault:|^arn:")
 _PLACEHOLDER_WORDS = frozenset(
     {
@@ -106,7 +132,8 @@ _PLACEHOLDER_WORDS = frozenset(
 )
 _PLACEHOLDER = re.compile(
     r"^(?:your|my|insert|enter|put|add|replace)[-_ ]?.*(?:key|token|secret|password|pass|id|here)$"
-    r"|[-_ ]here$|^<[^<>]+>$|\.\.\.|…|(.)\1{5,}|0123456|1234567|abcdefg|^sk-(?:proj-)?x+$",
+    r"|[-_ ]here$|^<[^<>]+>$|\.\.\.|…|(.)\1{5,}|0123456|1234567|abcdefg|^sk-(?:proj-)?x+$"
+    r"|abc123|(?:[a-z]{3}\d{3}){3}",  # `sk-proj-abc123def456ghi789…`: typed, not random
     re.IGNORECASE,
 )
 PROVIDER_PREFIXES = (
@@ -192,7 +219,14 @@ def _may_hold_provider(text: str) -> bool:
 @functools.lru_cache(maxsize=8192)
 def provider(text: str) -> Provider | None:
     """The first provider credential in `text` (cached by text), or None."""
-    if len(text) < MIN_PROVIDER_LENGTH or not _may_hold_provider(text):
+    if len(text) < MIN_PROVIDER_LENGTH:
+        return None
+    if "sk-" in text:
+        for regex, kind, secret_type in _NATIVE:
+            match = regex.search(text)
+            if match is not None:
+                return Provider(kind, secret_type, match.start(), match.end())
+    if not _may_hold_provider(text):
         return None
     for plugin in _provider_plugins():
         if next(plugin.analyze_string(text), None) is None:
@@ -200,6 +234,8 @@ def provider(text: str) -> Provider | None:
         # The plugin yields a regex group (sometimes only a prefix); the span is the whole match.
         spans = [m.span() for m in (regex.search(text) for regex in plugin.denylist) if m]
         start, end = spans[0] if spans else (0, len(text))
+        if plugin.secret_type in _NEEDS_DIGITS and sum(c.isdigit() for c in text[start:end]) < 3:
+            continue
         return Provider(_KINDS.get(plugin.secret_type, plugin.secret_type), plugin.secret_type, start, end)
     return None
 
@@ -215,10 +251,39 @@ def url_password(text: str) -> tuple[int, int, str] | None:
     return match.start("password"), match.end("password"), match.group("scheme").lower()
 
 
-def private_key(text: str) -> tuple[int, int] | None:
-    """The span of a private-key header (`-----BEGIN RSA PRIVATE KEY-----`), or None."""
-    match = _PRIVATE_KEY.search(text) if "PRIVATE KEY" in text or "PuTTY" in text else None
-    return (match.start(), match.end()) if match else None
+def private_key(text: str, line: bool = False) -> tuple[int, int] | None:
+    """The span of a private-key block (header and the start of its body), or None.
+
+    `line`: `text` is one line of a text format, where a header alone is enough (the body is on
+    the lines after it)."""
+    if "PRIVATE KEY" not in text and "PuTTY" not in text:
+        return None
+    match = _PRIVATE_KEY.search(text) or (_HEADER_LINE.match(text) if line else None)
+    if match is None:
+        return None
+    start = text.index("-----BEGIN", match.start()) if "-----BEGIN" in match.group() else match.start()
+    # The span is the header only, as detect-secrets hashes it: the body may be cut anywhere.
+    end = text.index("-----", start + 10) + 5 if text.startswith("-----", start) else text.index(":", start)
+    return start, end
+
+
+@functools.lru_cache(maxsize=8192)
+def is_code_text(value: str) -> bool:
+    """A regex, a `#rrggbb` colour, a `****` mask, a dotted or constant name: not a credential."""
+    return bool(_NOT_A_SECRET.search(value))
+
+
+def looks_credential(value: str) -> bool:
+    """Long enough and mixed enough to be a key, not a word: `secret-api-key-123`, not `with`."""
+    if len(value) < 8:
+        return False
+    classes = (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
+    return classes >= 2 or entropy_type(value) is not None
 
 
 @functools.lru_cache(maxsize=8192)

@@ -1,7 +1,8 @@
 """What a name says about the value bound to it: `signing`, `password`, `credential` or nothing.
 
-Names are split into words (`openaiApiKey`, `DB_PASSWORD`, `client-secret`) and judged by those
-words, so `author` is not `auth` and `PASSWORD_FIELD` (a field name) is not a password.
+Names are split into words (`openaiApiKey`, `DB_PASSWORD`, `client-secret`) and judged by their
+head noun, the last word: `author` is not `auth`, `PASSWORD_FIELD` (a field name) is not a
+password, and neither is `password_keyword` (a regex that finds password keywords).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 # fmt: off
 # Word lists stay one table per line: a column of 70 words is harder to review.
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_COUNTER = re.compile(r"[-_]\d+$")
 # detect-secrets' keyword plugin DENYLIST, as words, plus the token/credential vocabulary.
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "contrasena", "passwort", "pw"})
 _CREDENTIAL_WORDS = frozenset({"secret", "secrets", "token", "apikey", "credential", "credentials", "creds", "bearer", "authorization", "auth"})
@@ -24,7 +26,10 @@ _DESCRIPTIVE = frozenset({
     "count", "min", "max", "expiry", "expires", "ttl", "timeout", "hash", "hashed", "salt", "id", "key_id", "message",
     "msg", "error", "prompt", "text", "title", "description", "help", "query", "reset", "rounds", "algorithm",
     "alg", "location", "store", "provider", "backend", "class", "scope", "scopes", "input", "form", "cookie", "route",
+    "keyword", "encoding", "end", "ref", "start", "re", "sep", "keys", "kind", "style",
 })
+# Trailing words that say how a credential is held, not what it is: `password_value`, `token_b64`.
+_NEUTRAL = frozenset({"value", "val", "str", "string", "raw", "plain", "plaintext", "b64", "base64", "bytes"})
 _SIGNING_NAMES = frozenset({
     "secret_key", "jwt_secret", "jwt_secret_key", "jwt_key", "jwt_signing_key", "signing_key", "session_secret",
     "secret_key_base", "token_secret", "cookie_secret", "app_secret_key", "flask_secret_key", "django_secret_key",
@@ -37,22 +42,30 @@ def words(name: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORD.findall(name))
 
 
+def _head(name: str) -> tuple[str, ...]:
+    """The words up to the head noun: neutral suffixes and a separated counter (`TOKEN_2`) dropped.
+
+    A digit glued to a word (`auth0`) stays, so the product name is not read as `auth`."""
+    parts = words(_COUNTER.sub("", name))
+    while len(parts) > 1 and parts[-1] in _NEUTRAL:
+        parts = parts[:-1]
+    return parts
+
+
 @functools.lru_cache(maxsize=4096)
 def name_class(name: str | None) -> str | None:
     """`signing`, `password`, `credential` or None for a name a literal is assigned to."""
     if not name:
         return None
-    parts = words(name)
-    if not parts or parts[-1] in _DESCRIPTIVE or "field" in parts or "header" in parts:
+    parts = _head(name)
+    # The head noun (last word) decides: `password_keyword`, `_token_end` and `basic_auth_encoding`
+    # describe something else, and `key_or_pass` names a choice, not a value.
+    if not parts or parts[-1] in _DESCRIPTIVE or "field" in parts or "header" in parts or "or" in parts:
         return None
     if "_".join(parts) in _SIGNING_NAMES or "_".join(parts[-2:]) in ("jwt_secret", "signing_key"):
         return "signing"
-    if any(p in _PASSWORD_WORDS for p in parts):
+    if parts[-1] in _PASSWORD_WORDS:
         return "password"
-    if (
-        any(p in _CREDENTIAL_WORDS for p in parts)
-        or parts[-1] in ("key", "keys")
-        and any(p in _KEY_QUALIFIERS for p in parts)
-    ):
+    if parts[-1] in _CREDENTIAL_WORDS or parts[-1] == "key" and any(p in _KEY_QUALIFIERS for p in parts[:-1]):
         return "credential"
     return None

@@ -23,8 +23,10 @@ from ._values import literal_value
 
 _QUERIES = {
     # `@part`: the pieces of `"a" "b"`, read as one literal through their concatenation.
-    "python": "[(string) (concatenated_string) (comment)] @item (concatenated_string (string) @part)",
-    "javascript": "[(string) (template_string) (comment)] @item",
+    "python": "[(string) (concatenated_string) (comment)] @item (concatenated_string (string) @part)"
+    ' (binary_operator left: [(string) (binary_operator)] operator: "+" right: (string)) @concat',
+    "javascript": "[(string) (template_string) (comment)] @item"
+    ' (binary_expression left: [(string) (binary_expression)] operator: "+" right: (string)) @concat',
 }
 # fmt: off
 # Binding nodes whose name is not in a field called `name`, and those that are parameter defaults.
@@ -52,7 +54,7 @@ class Literal(NamedTuple):
     end: int
     value: str
     name: str | None
-    role: str  # assign, keyword, key, default, compare, argument, signing, comment, text
+    role: str  # assign, keyword, key, default, compare, argument, signing, comment, text, docstring
     interpolated: bool = False
     node: Node | None = None
 
@@ -66,17 +68,42 @@ def literals(ctx: FileContext) -> Iterator[Literal]:
     captures = tree_sitter.QueryCursor(query).captures(ctx.tree.root_node)
     parts = set(captures.get("part", ()))
     source = ctx.source
+    chains = set(captures.get("concat", ()))
+    for concat in captures.get("concat", ()):  # in source order, like the findings
+        leaves = _folded_leaves(concat)
+        if leaves is None or concat.parent in chains:
+            continue  # not all literals, or the inner `+` of a longer chain
+        parts.update(leaves)
+        yield _literal(ctx, concat, "".join(literal_value(source, n, n.type)[0] for n in leaves), False)
     for node in captures.get("item", ()):
         start, end, kind = node.start_byte, node.end_byte, node.type
         if kind == "comment":
             yield Literal(start, end, source[start:end].decode("utf-8", "replace"), None, "comment", node=node)
         elif node not in parts:
-            value, interpolated = literal_value(source, node, kind)
-            if _may_be_bound(value, interpolated):
-                name, role = _position(ctx, node)
-            else:
-                name, role = None, "argument"  # prose or empty: no name can make it a credential
-            yield Literal(start, end, value, name, role, interpolated, node=node)
+            yield _literal(ctx, node, *literal_value(source, node, kind))
+
+
+def _literal(ctx: FileContext, node: Node, value: str, interpolated: bool) -> Literal:
+    if "://" in value and node.parent is not None and node.parent.type == "expression_statement":
+        name, role = None, "docstring"  # a bare string statement shows examples, not config
+    elif _may_be_bound(value, interpolated):
+        name, role = _position(ctx, node)
+    else:
+        name, role = None, "argument"  # prose or empty: no name can make it a credential
+    return Literal(node.start_byte, node.end_byte, value, name, role, interpolated, node=node)
+
+
+def _folded_leaves(node: Node) -> list[Node] | None:
+    """The plain string literals of a `"sk-proj-" + "..."` chain, left to right, or None."""
+    if node.type in ("binary_operator", "binary_expression"):
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if _operator(node) != "+" or left is None or right is None:
+            return None
+        head, tail = _folded_leaves(left), _folded_leaves(right)
+        return head + tail if head is not None and tail is not None else None
+    if node.type == "string" and not any(c.type in ("interpolation", "template_substitution") for c in node.children):
+        return [node]
+    return None
 
 
 def _may_be_bound(value: str, interpolated: bool) -> bool:
@@ -93,7 +120,7 @@ def _position(ctx: FileContext, node: Node) -> tuple[str | None, str]:
     while kind in _LOOK_THROUGH:
         if kind == "binary_expression" and _operator(parent) in ("==", "===", "!=", "!=="):
             other = parent.child_by_field_name("left" if child == parent.child_by_field_name("right") else "right")
-            return _target_name(ctx, other), "compare"
+            return _compared_name(ctx, other), "compare"
         if kind == "binary_expression" and _operator(parent) not in ("||", "??"):
             return None, "argument"
         child, parent = parent, parent.parent
@@ -108,10 +135,15 @@ def _position(ctx: FileContext, node: Node) -> tuple[str | None, str]:
         if child != parent.child_by_field_name(field):
             return _target_name(ctx, parent.child_by_field_name(field)), role
     if kind == "pair" and child == parent.child_by_field_name("value"):
-        return _target_name(ctx, parent.child_by_field_name("key")), "key"
+        key = parent.child_by_field_name("key")
+        if ctx.language == "python" and key is not None and key.type != "string":
+            return None, "argument"  # `{Token: "#d0d0d0"}`: the key is an object, not a credential name
+        return _target_name(ctx, key), "key"
     if kind == "comparison_operator":
+        if any(c.type in ("in", "not in") for c in parent.children):
+            return None, "argument"  # membership (`"file" in keys`) never checks a credential
         others = [c for c in parent.named_children if c != child]
-        return (_target_name(ctx, others[0]) if others else None), "compare"
+        return (_compared_name(ctx, others[0]) if others else None), "compare"
     if kind in ("argument_list", "arguments"):
         return _argument_position(ctx, parent, child)
     return None, "argument"
@@ -140,6 +172,17 @@ def _first_of_two_positionals(child: Node) -> Node | None:
             before.append(sibling)
         sibling = sibling.prev_named_sibling
     return before[0] if len(before) == 1 else None
+
+
+def _compared_name(ctx: FileContext, node: Node | None) -> str | None:
+    """What a literal is compared with: a name, or the key a call reads (`headers.get("X-API-Key")`)."""
+    if node is None or node.type not in ("call", "call_expression"):
+        return _target_name(ctx, node)
+    args = node.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    if first is not None and first.type == "string":
+        return literal_value(ctx.source, first, first.type)[0]
+    return _target_name(ctx, node.child_by_field_name("function"))
 
 
 def _target_name(ctx: FileContext, node: Node | None) -> str | None:

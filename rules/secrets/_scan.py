@@ -49,20 +49,22 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     """The rule that owns a literal, judged from its text and position (cached)."""
     if not value.strip():
         return None
-    span = _detect.private_key(value)
+    span = _detect.private_key(value, line=role == "text")
     if span is not None:
         return Verdict("private-key-block", "Private key", "Private Key", span)
-    url = _detect.url_password(value)
+    url = _detect.url_password(value) if role != "docstring" else None  # docstrings show examples
     if url is not None:
         weak = Confidence.MEDIUM if _detect.is_placeholder(value[url[0] : url[1]]) else None
         return Verdict("credentials-in-url", f"{url[2]} URL with a password", "Basic Auth Credentials", url[:2], weak)
     found = _detect.provider(value)
+    prose = role in ("comment", "text", "docstring")
     if found is not None:
-        rule_id = "placeholder-credential" if _detect.is_placeholder(value) and not example else "hardcoded-secret"
-        return Verdict(
-            rule_id, found.kind, found.secret_type, (found.start, found.end) if role in ("comment", "text") else None
-        )
-    if role in ("comment", "text") or interpolated or _detect.is_reference(value):
+        # A provider-shaped key that is obviously fake (`sk-proj-XXXX…`, runs, `abcdefg`) is a
+        # placeholder in code; in prose (`# Account SID (ACxxxx…)`) it documents the format.
+        if _detect.is_placeholder(value) and not example:
+            return None if prose else Verdict("placeholder-credential", found.kind, found.secret_type)
+        return Verdict("hardcoded-secret", found.kind, found.secret_type, (found.start, found.end) if prose else None)
+    if prose or interpolated or _detect.is_reference(value):
         return None
     return _by_position(value, name_class, role, example)
 
@@ -74,10 +76,17 @@ def _by_position(value: str, name_class: str | None, role: str, example: bool) -
         if value.startswith(_detect.PROVIDER_PREFIXES) and _detect.is_placeholder(value) and not example:
             return Verdict("placeholder-credential", "Placeholder credential")
         return None
+    if _detect.is_code_text(value):
+        return None  # a regex, a colour, a mask or a name held under a credential-looking name
     if _detect.is_placeholder(value):
-        return None if example else Verdict("placeholder-credential", "Placeholder credential", "Secret Keyword")
+        # `token == "root"` is a parser; only `password == "admin"` checks a default credential.
+        if example or role == "compare" and name_class != "password":
+            return None
+        return Verdict("placeholder-credential", "Placeholder credential", "Secret Keyword")
     if any(c.isspace() for c in value) or len(value) < 3:
         return None  # a prompt or label ("Enter your password"), not a credential
+    if role == "compare" and not _detect.looks_credential(value):
+        return None  # `token == "with"`: a keyword, not a key
     entropy = _detect.entropy_type(value)
     if entropy is not None:
         return Verdict("hardcoded-secret", "High-entropy secret", entropy, confidence=Confidence.MEDIUM)

@@ -30,7 +30,8 @@ RULE = Rule(
 connection strings this way for PostgreSQL, MySQL, MongoDB (`mongodb+srv://`), Redis, AMQP and
 HTTP(S) basic auth. The password also leaks into logs and error messages that print the URL.
 Passwords given as placeholders (`${DB_PASSWORD}`, `{password}`, `%s`) and f-string fields are
-not reported; a literal password next to interpolated host names still is.
+not reported; a literal password next to interpolated host names still is. Docstrings and other
+bare string statements are documentation and are not checked.
 
 ## How to fix
 Read the whole URL from the environment (`DATABASE_URL`), or build it from parts that are.
@@ -43,7 +44,7 @@ Read the whole URL from the environment (`DATABASE_URL`), or build it from parts
         "https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING",
         "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
     ),
-    examples="""
+    examples='''
 import os
 from sqlalchemy import create_engine as ce
 # ruleid: credentials-in-url
@@ -62,5 +63,8 @@ url = f"postgresql://{user}:{password}@{host}/db"
 REDIS_URL = "redis://:${REDIS_PASSWORD}@cache:6379/0"
 # ok: credentials-in-url
 docs = "https://example.com/path?q=1"
-""",
+def split_url(url):
+    # ok: credentials-in-url
+    """Split 'http://username:password@host.com:80/path' into its parts."""
+''',
 )

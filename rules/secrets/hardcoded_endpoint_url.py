@@ -30,8 +30,9 @@ def _why(match: Match) -> str | None:
     parent = target.parent
     if parent is not None and parent.type == "argument_list":
         call = parent.parent
-        is_client = call is not None and cv.is_client_call(ctx, call)
-        return f"the call to `{ctx.text(call.child_by_field_name('function'))}`" if is_client else None
+        if call is None or not cv.is_client_call(ctx, call):
+            return None
+        return f"the call to `{ctx.text(call.child_by_field_name('function'))}`"
     if parent is not None and parent.type == "keyword_argument":
         call = parent.parent.parent if parent.parent is not None else None
         return (

@@ -31,10 +31,15 @@ A literal bound to a credential name (`password`, `db_pass`, `api_key`, `client_
 `token`) is a credential everyone with the code shares, that cannot be rotated without a
 release. vetline checks variables, attributes (`self.password`), keyword arguments
 (`connect(password=...)`), dictionary keys, default parameters (`def connect(password="admin123")`),
-comparisons (`if pwd == "..."`) and the keys of `.env`, INI, YAML, JSON, TOML and Dockerfile
+comparisons (`if pwd == "..."`, `headers.get("X-API-Key") != "..."`) and the keys of `.env`, INI, YAML, JSON, TOML and Dockerfile
 `ENV` lines. Names that describe a credential rather than hold it (`PASSWORD_FIELD`,
 `TOKEN_HEADER`, `password_url`), empty strings, prompts with spaces and references such as
-`${DB_PASSWORD}` or `os.environ[...]` are not reported.
+`${DB_PASSWORD}` or `os.environ[...]` are not reported. A name is judged by its last word, so
+`password_keyword` and `basic_auth_encoding` are not credentials, and values that are code rather
+than secrets (regexes, `#rrggbb` colours, `****` masks, dotted or constant names) are skipped, as
+are identifier dictionary keys (`{Token: ...}`) and `in` tests. A comparison is reported only when
+the value looks like a key (8 or more characters mixing letters, digits or symbols), so a parser's
+`token == "with"` stays quiet.
 
 ## How to fix
 Read the password from the environment or a secret manager.
@@ -60,7 +65,9 @@ conn = pg.connect(host="db", user="app", password="Tr0ub4dor")
 # ruleid: hardcoded-password
 settings = {"db_pass": "hunter2!"}
 # ruleid: hardcoded-password
-if pwd == "opensesame": ...
+if pwd == "0pen-sesame": ...
+# ruleid: hardcoded-password
+if request.headers.get("X-API-Key") != "secret-api-key-123": abort(401)
 class Service:
     def __init__(self):
         # ruleid: hardcoded-password
@@ -81,5 +88,23 @@ password = input("Enter your password: ")
 db_password = "${DB_PASSWORD}"
 # ok: hardcoded-password
 author = "Ada Lovelace"
+# ok: hardcoded-password
+password_keyword = r"(?:password|passwd|pwd)"
+# ok: hardcoded-password
+cl_pw = r"([0-9a-f]{64})"
+# ok: hardcoded-password
+_TOKEN_REF = r"[A-Z]\\w*"
+# ok: hardcoded-password
+basic_auth_encoding = "latin-1"
+# ok: hardcoded-password
+styles = {Token: "#d0d0d0", Comment: "italic #888"}
+# ok: hardcoded-password
+stubs = {"auth0": "types-auth0-python", "generate_private_key": "DSA"}
+# ok: hardcoded-password
+if token == "with": ...
+# ok: hardcoded-password
+if "license_file" in secrets: ...
+# ok: hardcoded-password
+password = ":****"
 """,
 )

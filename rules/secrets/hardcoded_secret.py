@@ -30,7 +30,10 @@ RULE = Rule(
     docs="""## Why is this bad?
 A key in the source is in every clone, fork, build log and AI context window the code reaches,
 and stays in git history after it is deleted. Assistants also paste keys they memorised from
-public code. vetline runs detect-secrets' provider patterns (OpenAI, AWS, GitHub, GitLab,
+public code. OpenAI (`sk-proj-`, `sk-svcacct-`, `sk-admin-`) and Anthropic (`sk-ant-api03-`)
+keys are recognised by their own patterns first, whatever the variable name, also inside
+`"Bearer ..."` strings and constant concatenations (`"sk-proj-" + "..."`). vetline then runs
+detect-secrets' provider patterns (OpenAI, AWS, GitHub, GitLab,
 Stripe, Slack, SendGrid, Twilio, JWT, ...) on every string literal and comment, and its entropy
 measures on literals in credential positions (assigned to, passed as or stored under a
 credential-looking name), so checksums, UUIDs and SRI hashes elsewhere stay quiet. The value is
@@ -62,6 +65,16 @@ api_key = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY"
 headers = {"Authorization": "AKIAIOSFODNN7EXAMPLE"}
 # ruleid: hardcoded-secret
 region = "us-east-1"  # deploy key AKIAIOSFODNN7EXAMPLE
+# ruleid: hardcoded-secret
+key = "sk-proj-EXAMPLEexampleEXAMPLEexample00"
+# ruleid: hardcoded-secret
+headers = {"Authorization": "Bearer sk-proj-EXAMPLEexampleEXAMPLEexample00"}
+# ruleid: hardcoded-secret
+OPENAI_KEY = "sk-proj-" + "EXAMPLEexampleEXAMPLEexample00"
+# ruleid: hardcoded-secret
+ANTHROPIC_KEY = "sk-ant-api03-EXAMPLEexampleEXAMPLEexample00"
+# ok: hardcoded-secret
+COCOA_NAMES = {"APActivationPayload", "APActivationKey"}
 # ok: hardcoded-secret
 api_key = os.environ["OPENAI_API_KEY"]
 # ok: hardcoded-secret

@@ -37,6 +37,12 @@ then gets committed. Default passwords that reach production are CWE-1392. Place
 reported only in credential positions (or when they carry a provider prefix such as `sk-`), and
 not in `*.example`, `*.sample` and `*.template` files, where they belong.
 
+Precedence: a value that matches a provider pattern (`sk-proj-…`, `AKIA…`) but is obviously
+fake (`...`, `XXXX`, a run of one character, `abcdefg`/`1234567`) is reported here, not as
+`hardcoded-secret`; anything else with a provider shape is `hardcoded-secret`. In comments and
+free text such a value documents the key format (`# Account SID (ACxxxx…)`) and is not reported.
+In comparisons only a password slot counts (`password == "admin"`), not `token == "root"`.
+
 ## How to fix
 Read the value from the environment, and document the variable in `.env.example`.
 
@@ -67,8 +73,18 @@ fallback = "sk-...XXXX"
 OPENAI_API_KEY = os.environ["OPENAI_API_KEY"]
 # ok: placeholder-credential
 PASSWORD_FIELD = "password"
+# ruleid: placeholder-credential
+OPENAI_API_KEY = "sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXX"
+# ruleid: placeholder-credential
+if password == "admin": ...
 # ok: placeholder-credential
 greeting = "your-name-here"
+# ok: placeholder-credential
+if token == "root": ...
+# ok: placeholder-credential
+styles = {Token: "#ffffff"}
+# ok: placeholder-credential
+# Account SID (ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)
 # todoruleid: placeholder-credential
 auth = ("admin", "admin")  # a tuple has no credential position
 """,

@@ -30,7 +30,10 @@ RULE = Rule(
     docs="""## Why is this bad?
 A `-----BEGIN ... PRIVATE KEY-----` block (RSA, EC, DSA, OpenSSH, PGP, PKCS#8) or a PuTTY key
 file in the code hands the key to everyone who can read the repository: TLS server keys,
-SSH deploy keys and JWT signing keys alike. Rotating it means reissuing certificates.
+SSH deploy keys and JWT signing keys alike. Rotating it means reissuing certificates. A header
+counts only with key data after it (base64 text, or a PuTTY file's `Private-Lines:`), so
+detectors and parsers that merely name the header stay quiet; in `.env`/YAML/INI files a line
+holding only the header is reported, since the body follows on the next lines.
 
 ## How to fix
 Revoke the key; load keys from a file outside the repository, a mounted secret or a KMS.
@@ -46,8 +49,12 @@ MIIEowIBAAKCAQEA...
 -----END RSA PRIVATE KEY-----"""
 # ruleid: private-key-block
 ssh_key = "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXk=\\n"
+# ruleid: private-key-block
+PPK = "PuTTY-User-Key-File-2: ssh-rsa\\nEncryption: none\\nPrivate-Lines: 14\\n"
 # ok: private-key-block
 PUBLIC = "-----BEGIN PUBLIC KEY-----"
+# ok: private-key-block
+HEADERS = [r"PuTTY-User-Key-File-2", "-----BEGIN RSA PRIVATE KEY-----"]
 # ok: private-key-block
 key = open("/run/secrets/key.pem").read()
 ''',

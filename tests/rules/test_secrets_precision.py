@@ -1,0 +1,106 @@
+"""Secrets rules on the triage's real-library false alarms and its missed modern provider keys."""
+
+from __future__ import annotations
+
+import pytest
+from vetline.rules import registry
+from vetline.rules.engine import Engine
+from vetline.rules.model import Finding
+
+# Built at run time so no credential-shaped literal sits in the repository.
+OPENAI_BODY = "Xk29fLm3Qp8Rt5" + "Vw2Yz7Bc4Dg6Hj9Kn1Mp3Q"
+OPENAI_KEY = "sk-" + "proj-" + OPENAI_BODY
+ANTHROPIC_KEY = "sk-" + "ant-api03-" + OPENAI_BODY + "s5Tv8Wx0Za2Cd4Fg6Hk8Jm"
+SECRET_RULES = [r for r in registry.all_rules() if r.category.value == "secrets"]
+
+
+def scan(source: str, language: str = "python", path: str = "app.py") -> list[Finding]:
+    return list(Engine(SECRET_RULES).analyze(source.encode(), language, path).findings)
+
+
+def rules_fired(source: str, language: str = "python") -> list[tuple[int, str]]:
+    return [(f.start.line + 1, f.rule_id) for f in scan(source, language)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "cl_pw = r'([0-9a-f]{64})'",
+        "password_keyword = r'(?:secret|pass)'",
+        "key_or_pass = r'(?:key|pwd|password|pass|token)'",
+        "_token_end = r'(?=\\s|#|[)\\]]|$)'",
+        "_TOKEN_REF = r'[A-Z]\\w*'",
+        "styles = {Token: '#d0d0d0', Comment: '#ffffff'}",
+        'stubs = {"auth0": "types-auth0-python", "generate_private_key": "DSA"}',
+        'if token == "with": pass',
+        "if token == 'root': pass",
+        'if user_pass == "git": pass',
+        'if "file" in data__license_keys: pass',
+        'basic_auth_encoding: str = "latin-1"',
+        'password = ":****"',
+        "# Account SID (ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)",
+        "COCOA = {'APActivationPayload', 'APActivationKey'}",
+        "PATTERNS = [r'PuTTY-User-Key-File-2', r'BEGIN RSA PRIVATE KEY']",
+        'def parse_url(url):\n    """Parse \'http://username:password@host.com:80/path?query#fragment\'."""',
+    ],
+)
+def test_library_code_from_the_triage_is_quiet(source: str) -> None:
+    """Ensure that regexes, colours, parser comparisons, masks and docstrings raise no secret."""
+    assert rules_fired(source) == []
+
+
+def test_hard_coded_api_key_in_a_header_comparison_is_reported() -> None:
+    """Ensure that a credential-looking value compared with a header read is a hard-coded key."""
+    source = 'if request.headers.get("X-API-Key") != "secret-api-key-123":\n    abort(401)\n'
+    assert rules_fired(source) == [(1, "hardcoded-password")]
+
+
+@pytest.mark.parametrize(
+    ("template", "kind"),
+    [
+        ('key = "{openai}"', "OpenAI API key"),
+        ('ANTHROPIC_KEY = "{anthropic}"', "Anthropic API key"),
+        ('headers = {{"Authorization": "Bearer {openai}"}}', "OpenAI API key"),
+        ('OPENAI_KEY = "sk-proj-" + "{body}"', "OpenAI API key"),
+        ('msg = "use key {openai}"', "OpenAI API key"),
+    ],
+)
+def test_modern_provider_keys_are_named_whatever_the_variable(template: str, kind: str) -> None:
+    """Ensure that `sk-proj-`/`sk-ant-api03-` keys are found by shape and named by provider."""
+    source = template.format(openai=OPENAI_KEY, anthropic=ANTHROPIC_KEY, body=OPENAI_BODY)
+    findings = scan(source)
+    assert [f.rule_id for f in findings] == ["hardcoded-secret"]
+    assert findings[0].message.startswith(kind)
+    assert OPENAI_BODY not in findings[0].message
+
+
+def test_concatenated_key_is_reported_once_over_the_whole_expression() -> None:
+    """Ensure that `"sk-proj-" + "..."` is one finding spanning the whole concatenation."""
+    source = f'OPENAI_KEY = "sk-proj-" + "{OPENAI_BODY[:10]}" + "{OPENAI_BODY[10:]}"\n'
+    findings = scan(source)
+    assert len(findings) == 1
+    assert source.encode()[findings[0].start_byte : findings[0].end_byte].decode() == source[13:-1]
+
+
+def test_concatenated_key_in_javascript_is_reported() -> None:
+    """Ensure that JavaScript `+` concatenations of literals are folded too."""
+    source = f'const key = "sk-proj-" + "{OPENAI_BODY}";\n'
+    assert rules_fired(source, "javascript") == [(1, "hardcoded-secret")]
+
+
+@pytest.mark.parametrize("body", ["abc123def456ghi789jkl012mno345pqr678stu9", "X" * 32])
+def test_obviously_fake_provider_key_is_a_placeholder(body: str) -> None:
+    """Ensure that a provider-shaped key typed by hand stays a placeholder, not a leaked key."""
+    assert rules_fired(f'PLACE = "sk-proj-{body}"') == [(1, "placeholder-credential")]
+
+
+def test_putty_key_file_with_private_lines_is_a_private_key() -> None:
+    """Ensure that a PuTTY key with its `Private-Lines:` is a key, while the bare header is not."""
+    source = 'PPK = "PuTTY-User-Key-File-2: ssh-rsa\\nEncryption: none\\nPrivate-Lines: 14\\nAAAA"\n'
+    assert rules_fired(source) == [(1, "private-key-block")]
+
+
+def test_url_password_outside_docstrings_is_still_reported() -> None:
+    """Ensure that skipping docstrings keeps assigned connection strings reported."""
+    source = 'DSN = "postgresql://app:Sup3rS3cret@db/prod"\n"""See http://user:pa55word@example/ for the format."""\n'
+    assert rules_fired(source) == [(1, "credentials-in-url")]
