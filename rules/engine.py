@@ -1,9 +1,10 @@
 """Run rules over one file: parse once, match every rule in one pass, isolate crashing rules.
 
 For each language the engine compiles one tree-sitter query holding every rule's patterns
-(one tree walk serves all query rules) and resolves every call's callee once through the
-file's imports (so all `calls=` rules share one lookup table). A rule that raises is logged
-with its traceback and dropped for the rest of that file; the other rules still report.
+(one tree walk serves all query rules) and resolves callees through the file's imports once
+for all `calls=` rules (one shared lookup table), skipping calls whose last name no rule
+names. A rule that raises is logged with its traceback and dropped for the rest of that file;
+the other rules still report.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ log = logging.getLogger("vetline.engine")
 CALL_QUERIES: Mapping[str, str] = {
     "python": "(call function: (_) @fn arguments: (_) @args) @target",
 }
-_CALL_CAPTURES = ("fn", "args", "target")  # what a `calls=` match shows rules, whichever query found it
+# The callees a `calls=` rule can name, per language, captured by their last name: `@ident` is
+# a called identifier (`md5(...)`), `@tail` the last name of a called attribute (`h.md5(...)`).
+# Capturing bare nodes (no per-match dict) and filtering their text against a set is several
+# times cheaper than building a match for every call of the file.
+CALLEE_QUERIES: Mapping[str, str] = {
+    "python": "(call function: (identifier) @ident) (call function: (attribute attribute: _ @tail))",
+}
 
 
 @dataclass(frozen=True)
@@ -108,11 +115,12 @@ class _LanguagePlan:
                     self.exact_calls[name].append(rule)
         has_calls = bool(self.exact_calls or self.method_calls or self.prefix_calls)
         self.call_query = _call_query(language) if has_calls and grammar is not None else None
-        # Only a call whose callee ends in one of these names can match a method or exact name
-        # (prefix rules and renaming imports fall back to every call; see `_call_query_for`).
-        tails = {*self.method_calls, *(name.rpartition(".")[2] for name in self.exact_calls)}
-        self.named_call_query = _named_call_query(language, frozenset(tails)) if self.call_query else None
-        self.prefix_segments = [name.split(".") for name in self.prefix_calls]
+        self.callee_query = _callee_query(language) if self.call_query is not None else None
+        # Only a callee whose last name is one of these can match a method or an exact name.
+        self.callee_tails = frozenset(
+            name.encode() for name in {*self.method_calls, *(n.rpartition(".")[2] for n in self.exact_calls)}
+        )
+        self.prefix_segments = [[part.encode() for part in name.split(".")] for name in self.prefix_calls]
 
     def run(self, ctx: FileContext, errors: list[str]) -> Iterator[Finding]:
         broken: set[str] = set()
@@ -134,32 +142,57 @@ class _LanguagePlan:
             yield rule, targets[0], captures
 
     def _call_matches(self, ctx: FileContext, root: Node) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
-        query = self._call_query_for(ctx)
-        if query is None:
+        if self.callee_query is None:
+            yield from self._every_call_match(ctx, root)
             return
-        for _, captures in tree_sitter.QueryCursor(query).matches(root):
+        wanted = self._wanted_tails(ctx)
+        source = ctx.source
+        found = tree_sitter.QueryCursor(self.callee_query).captures(root)
+        for node in found.get("ident", ()):
+            if wanted is None or source[node.start_byte : node.end_byte] in wanted:
+                yield from self._call_match(ctx, node, node.parent)
+        for node in found.get("tail", ()):
+            if wanted is None or source[node.start_byte : node.end_byte] in wanted:
+                callee = node.parent
+                yield from self._call_match(ctx, callee, callee.parent if callee is not None else None)
+
+    def _every_call_match(self, ctx: FileContext, root: Node) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
+        if self.call_query is None:
+            return
+        for _, captures in tree_sitter.QueryCursor(self.call_query).matches(root):
             callee = captures["fn"][0]
             for rule in self._rules_for_callee(ctx, callee):
-                yield rule, captures["target"][0], {key: captures[key] for key in _CALL_CAPTURES}
+                yield rule, captures["target"][0], captures
 
-    def _call_query_for(self, ctx: FileContext) -> tree_sitter.Query | None:
-        """The narrow call query (callee name filtered in C) unless this file needs every call.
+    def _call_match(
+        self, ctx: FileContext, callee: Node | None, call: Node | None
+    ) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
+        """The rules matching one call, with the captures `CALL_QUERIES` would have given."""
+        arguments = call.child_by_field_name("arguments") if call is not None else None
+        if callee is None or call is None or arguments is None or not arguments.is_named:
+            return
+        rules = self._rules_for_callee(ctx, callee)
+        if rules:
+            captures = {"fn": [callee], "args": [arguments], "target": [call]}
+            for rule in rules:
+                yield rule, call, captures
 
-        A resolved name is built from pieces of the source joined by dots, so each dotted
-        segment of it occurs in the file's bytes: a file lacking a prefix rule's module name
-        cannot call into it. The narrow query sees a callee by its last name only, which an
-        import under another name (`from hashlib import md5 as h`) hides: such files, and files
-        that may reach a prefix rule, walk every call as before.
+    def _wanted_tails(self, ctx: FileContext) -> frozenset[bytes] | None:
+        """The callee last names worth resolving in this file, or None when every one is.
+
+        A resolved name is pieces of the source joined by dots, so each of its dotted segments
+        occurs in the file's bytes: a file without a prefix rule's module name cannot call into
+        it. An import under another name (`from hashlib import md5 as h`) hides the last name,
+        so a file with such an import of a wanted name resolves every callee, as does a file
+        that may reach a prefix rule (`logging.*` ends in any name).
         """
-        if self.named_call_query is None:
-            return self.call_query
         source = ctx.source
-        if any(all(part.encode() in source for part in parts) for parts in self.prefix_segments):
-            return self.call_query
+        if any(all(part in source for part in parts) for parts in self.prefix_segments):
+            return None
         for local, target in ctx.names.bindings.items():
             if local != target.rpartition(".")[2] and self._is_wanted(target):
-                return self.call_query
-        return self.named_call_query
+                return None
+        return self.callee_tails
 
     def _is_wanted(self, name: str) -> bool:
         """True when a call resolving to `name` is in some rule's `calls` (exact or prefix)."""
@@ -255,18 +288,10 @@ def _call_query(language: str) -> tree_sitter.Query | None:
 
 
 @functools.cache
-def _named_call_query(language: str, names: frozenset[str]) -> tree_sitter.Query | None:
-    """The call query restricted to callees `name(...)` and `x.name(...)` for `names`."""
+def _callee_query(language: str) -> tree_sitter.Query | None:
+    source = CALLEE_QUERIES.get(language)
     grammar = languages.grammar(language)
-    if language != "python" or grammar is None or not names:
-        return None
-    quoted = " ".join(f'"{name}"' for name in sorted(names))
-    source = (
-        f"((call function: (attribute attribute: _ @_name) @fn arguments: (_) @args) @target"
-        f" (#any-of? @_name {quoted}))\n"
-        f"((call function: (identifier) @fn arguments: (_) @args) @target (#any-of? @fn {quoted}))"
-    )
-    return tree_sitter.Query(grammar, source)
+    return tree_sitter.Query(grammar, source) if source and grammar else None
 
 
 def _combined_query(language: str, rules: tuple[Rule, ...]) -> tuple[tree_sitter.Query | None, list[Rule]]:

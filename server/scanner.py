@@ -162,7 +162,8 @@ def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[Fil
     lies outside the working directory.
     """
     several = len(paths) > 1
-    work = [(f, _display_base(p, several)) for p in paths for f in iter_files(p, config)]
+    bases = [_display_base(p, several) for p in paths]  # once per path: it resolves the working directory
+    work = [(f, base) for p, base in zip(paths, bases) for f in iter_files(p, config)]
     work = list(dict.fromkeys(work))
     missing = [FileResult(p, str(p), errors=("no such file or directory",)) for p in paths if not p.exists()]
     if jobs <= 1 or len(work) < 8:

@@ -9,6 +9,8 @@ from the whole file, wherever they appear: a rule errs towards seeing the librar
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 
@@ -21,6 +23,23 @@ class NameResolver:
         self._collect(root)
 
     def _collect(self, root: Node) -> None:
+        source = root.text
+        if source is None:
+            self._walk(root)
+            return
+        statements = [s for s in _import_statements(root, source) if _reachable(s, root)]
+        # `_walk` pops a stack, so it binds later imports first and earlier ones overwrite them.
+        for statement in reversed(statements):
+            self._bind(statement)
+
+    def _bind(self, node: Node) -> None:
+        if node.type == "import_statement":
+            self._bind_import(node)
+        else:
+            self._bind_from_import(node)
+
+    def _walk(self, root: Node) -> None:
+        """Every import in statements, the slow way: for a tree that does not keep its text."""
         stack = [root]
         while stack:
             node = stack.pop()
@@ -78,6 +97,38 @@ class NameResolver:
         prefix = module + "."
         return any(v == module or v.startswith(prefix) for v in self.bindings.values())
 
+
+def _import_statements(root: Node, source: bytes) -> list[Node]:
+    """The import statements under `root`, found from their `import` keyword in the bytes.
+
+    Searching the text and asking the tree what each hit is costs a few calls per import,
+    where walking every statement of a big module costs thousands of node objects.
+    """
+    found: dict[int, Node] = {}
+    offset = root.start_byte
+    for hit in _IMPORT_KEYWORD.finditer(source):
+        # The smallest named node around the keyword is its statement; around the word in a
+        # name (`importlib`), string, comment or error it is that node instead.
+        statement = root.named_descendant_for_byte_range(offset + hit.start(), offset + hit.end())
+        if statement is not None and statement.type in _IMPORT_STATEMENTS:
+            found.setdefault(statement.id, statement)
+    return list(found.values())
+
+
+def _reachable(statement: Node, root: Node) -> bool:
+    """True when `_walk` would reach `statement`: every enclosing node may hold imports."""
+    node = statement.parent
+    while node is not None:
+        if node.type not in _MAY_CONTAIN_IMPORTS and not node.is_error:
+            return False
+        if node.id == root.id:
+            return True
+        node = node.parent
+    return False
+
+
+_IMPORT_KEYWORD = re.compile(rb"import")  # a plain literal: `\b` would defeat the fast search
+_IMPORT_STATEMENTS = frozenset({"import_statement", "import_from_statement"})
 
 # Statements whose bodies may hold imports; expressions never do, so the walk skips them.
 _MAY_CONTAIN_IMPORTS = frozenset(
