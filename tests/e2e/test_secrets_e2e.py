@@ -149,9 +149,9 @@ async def test_secret_quick_fix_uses_env_reference(client: RecordingClient) -> N
 
 async def test_secret_quick_fix_appends_to_existing_files(client: RecordingClient) -> None:
     """Ensure that an existing `.env.example` gets the variable appended and a `.gitignore` that
-    lacks a final newline gets `.env` on a line of its own."""
-    if not full_workspace_edits(client):
-        pytest.skip("only clients that accept resource operations edit other files")
+    lacks a final newline gets `.env` on a line of its own (clients without resource operations
+    get the single-file fallback, which leaves both files as they were)."""
+    full = full_workspace_edits(client)
     folder = project(client, gitignore="*.pyc")
     (folder / ".env.example").write_text("DEBUG=\n", encoding="utf-8")
     buffer = Buffer(client, folder / "settings.py", SOURCE)
@@ -159,8 +159,9 @@ async def test_secret_quick_fix_appends_to_existing_files(client: RecordingClien
     (move,) = [a for a in await quick_fixes(client, buffer, diagnostic) if a.title.startswith(MOVE)]
     assert move.edit is not None
     apply_to_disk(client, buffer, move.edit)
-    assert (folder / ".env.example").read_text(encoding="utf-8") == "DEBUG=\nOPENAI_API_KEY=\n"
-    assert (folder / ".gitignore").read_text(encoding="utf-8") == "*.pyc\n.env\n"
+    expected_env, expected_ignore = ("DEBUG=\nOPENAI_API_KEY=\n", "*.pyc\n.env\n") if full else ("DEBUG=\n", "*.pyc")
+    assert (folder / ".env.example").read_text(encoding="utf-8") == expected_env
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == expected_ignore
 
 
 async def test_settings_reference_is_offered_as_an_alternative_never_preferred(client: RecordingClient) -> None:
