@@ -259,6 +259,7 @@ def _evaluate(rule: Rule, match: Match) -> tuple[Finding, ...]:
             confidence=report.confidence,
             fix=fix,
             data=report.data,
+            cwe=report.cwe,
         ),
     )
 
@@ -277,6 +278,7 @@ def make_finding(rule: Rule, ctx: FileContext, start_byte: int, end_byte: int, *
         fix=overrides.get("fix"),
         data=overrides.get("data") or {},
         alternative_fixes=overrides.get("alternative_fixes") or (),
+        cwe=overrides.get("cwe") or rule.cwe,
     )
 
 

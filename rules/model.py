@@ -117,6 +117,7 @@ class Finding:
     end: Position
     fix: Fix | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    cwe: tuple[int, ...] = ()  # most precise first; the engine fills it from the rule when a check is silent
     # Other ways to fix the same finding (e.g. "use the Django setting" besides "move to an
     # environment variable"); front ends offer them after `fix`, never in fix-all.
     alternative_fixes: tuple[Fix, ...] = ()
@@ -125,6 +126,11 @@ class Finding:
     def fixes(self) -> tuple[Fix, ...]:
         """Every fix offered for the finding, the preferred one first."""
         return ((self.fix,) if self.fix is not None else ()) + self.alternative_fixes
+
+    @property
+    def cwe_url(self) -> str | None:
+        """The MITRE page of the finding's main weakness."""
+        return f"https://cwe.mitre.org/data/definitions/{self.cwe[0]}.html" if self.cwe else None
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,7 @@ class Report:
     severity: Severity | None = None
     node: Any = None
     data: Mapping[str, Any] | None = None
+    cwe: tuple[int, ...] | None = None  # the weakness this finding is, when narrower than the rule's list
 
 
 # A `where` check returns False/None (no finding), True (the rule's defaults) or a Report.

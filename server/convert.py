@@ -55,7 +55,7 @@ def to_diagnostic(
     if inserted:
         data["origin"] = INSERTED_BLOCK
         message += INSERTED_SUFFIX
-    href = rule.cwe_url if rule is not None else None
+    href = finding.cwe_url or (rule.cwe_url if rule is not None else None)
     return types.Diagnostic(
         range=index.range(finding.start_byte, finding.end_byte, encoding),
         message=message,

@@ -65,7 +65,7 @@ def weak_hash_used(match: Match) -> bool | Report:
     if algo is None or in_padding(match):
         return False
     if hashes_password(match):
-        return Report(message=PASSWORD_MESSAGE.format(algo=WEAK_NAMES[algo]), severity=Severity.HIGH)
+        return Report(message=PASSWORD_MESSAGE.format(algo=WEAK_NAMES[algo]), severity=Severity.HIGH, cwe=(916, 328))
     return Report(message=f"{WEAK_NAMES[algo]} is broken for security use (practical collisions); use SHA-256.")
 
 

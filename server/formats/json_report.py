@@ -28,7 +28,7 @@ def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
                     "rule": rule.id,
                     "title": rule.title,
                     "category": rule.category.value,
-                    "cwe": list(rule.cwe),
+                    "cwe": list(finding.cwe or rule.cwe),
                     "severity": finding.severity.label,
                     "confidence": finding.confidence.label,
                     "path": result.relative,

@@ -84,5 +84,9 @@ def _result(result: FileResult, finding: Any, index: Mapping[str, int]) -> dict[
         "level": LEVEL[finding.severity],
         "message": {"text": finding.message},
         "locations": [location],
-        "properties": {"confidence": finding.confidence.label, "fixable": finding.fix is not None},
+        "properties": {
+            "confidence": finding.confidence.label,
+            "fixable": finding.fix is not None,
+            "cwe": [f"CWE-{c}" for c in finding.cwe],
+        },
     }

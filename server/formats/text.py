@@ -45,7 +45,7 @@ def _file_block(result: FileResult, rules: Mapping[str, Rule], palette: Palette)
 def _finding_lines(result: FileResult, finding: Finding, rule: Rule, palette: Palette) -> list[str]:
     line, column, _, _ = span(result, finding)
     severity = palette.paint(finding.severity.label, COLOURS[finding.severity])
-    head = f"  {line}:{column} {palette.paint(rule.id, '1')} [{severity}, CWE-{rule.cwe[0]}] {finding.message}"
+    head = f"  {line}:{column} {palette.paint(rule.id, '1')} [{severity}, CWE-{(finding.cwe or rule.cwe)[0]}] {finding.message}"
     out = [head]
     if result.source is not None:
         out.extend(_snippet(result, finding, palette))

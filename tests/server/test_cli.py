@@ -282,3 +282,17 @@ def test_several_roots_outside_the_working_directory_show_absolute_paths(
     ]
     _, out, _ = run_cli(capsys, "scan", str(tmp_path / "one"), "--format", "json")
     assert {f["path"] for f in json.loads(out)["findings"]} == {"app.py"}  # one root: relative to it
+
+
+def test_finding_reports_its_own_cwe_when_narrower_than_the_rule(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that an MD5-hashed password is reported as CWE-916 (password hashing) in every format."""
+    (project / "app.py").write_text("import hashlib\n\ndigest = hashlib.md5(password.encode()).hexdigest()\n")
+    _, out, _ = run_cli(capsys, "scan", "--format", "json", "--select", "weak-hash-md5-sha1")
+    (finding,) = json.loads(out)["findings"]
+    assert finding["cwe"] == [916, 328]
+    _, out, _ = run_cli(capsys, "scan", "--select", "weak-hash-md5-sha1", "--no-color")
+    assert "[high, CWE-916]" in out
+    _, out, _ = run_cli(capsys, "scan", "--format", "sarif", "--select", "weak-hash-md5-sha1")
+    assert json.loads(out)["runs"][0]["results"][0]["properties"]["cwe"] == ["CWE-916", "CWE-328"]

@@ -46,3 +46,12 @@ def test_malformed_data_gives_no_fix() -> None:
     assert fix_from_data({"fix": {"title": "x", "edits": [{"start": "a"}], "safe": True}}) is None
     assert fix_from_data("nonsense") is None
     assert fix_to_data(None) is None
+
+
+def test_diagnostic_links_the_findings_own_cwe() -> None:
+    """Ensure that a finding narrower than its rule (a hashed password: CWE-916) links that CWE page."""
+    import dataclasses
+
+    narrow = dataclasses.replace(finding(), cwe=(916, 328))
+    diagnostic = to_diagnostic(narrow, LineIndex(b"import yaml\nyaml.load(data)\n"), UTF16, 1, RULE)
+    assert diagnostic.code_description.href == "https://cwe.mitre.org/data/definitions/916.html"
