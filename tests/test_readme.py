@@ -35,3 +35,15 @@ def test_every_category_of_rules_is_documented() -> None:
     """Ensure that each category with rules appears in the README's category table."""
     for category in {rule.category.value for rule in registry.all_rules()}:
         assert f"| `{category}` |" in README
+
+
+def test_configuration_example_is_valid(tmp_path: Path) -> None:
+    """Ensure that the README's `[tool.vetline]` example loads with no warning and no error."""
+    from vetline.server.config import load_config
+
+    example = re.search(r"## Configuration.*?```toml\n(.*?)```", README, re.DOTALL)
+    assert example is not None
+    (tmp_path / "pyproject.toml").write_text(example.group(1), encoding="utf-8")
+    config, warnings = load_config(tmp_path / "pyproject.toml")
+    assert warnings == []
+    assert config.taint["sources"] == ("myapp.http.get_param",) and config.dependencies["online"] is False
