@@ -22,6 +22,8 @@ from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString,
 from detect_secrets.plugins.ip_public import IPPublicDetector
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 
+from . import _guards
+
 # Secret types of the plugins whose findings other rules own (or that are not secrets at all).
 _NOT_PROVIDERS = frozenset(
     {BasicAuthDetector.secret_type, PrivateKeyDetector.secret_type, IPPublicDetector.secret_type}
@@ -177,13 +179,14 @@ def _provider_plugins() -> tuple[ds_base.RegexBasedDetector, ...]:
 
 
 @functools.cache
-def _provider_prefilter() -> tuple[re.Pattern[str], ...]:
+def _provider_prefilter() -> tuple[_guards.Guard, ...]:
     """Every plugin's patterns, searched without driving ~25 generators from Python.
 
     Patterns that open with a case-sensitive literal (`ghp_`, `AKIA`, `xox`) are joined into one
     alternation, which the regex engine skips through by first character; the loose ones (a
     look-behind or a character class first) would spoil that and are searched one by one. Each
-    keeps its flags, so a string passes exactly when some plugin's pattern matches it.
+    keeps its flags, so a string passes exactly when some plugin's pattern matches it. Each is
+    guarded by the length and text its matches need (`_guards`), checked before the search.
     """
     literal_first: list[re.Pattern[str]] = []
     loose: list[re.Pattern[str]] = []
@@ -191,7 +194,7 @@ def _provider_prefilter() -> tuple[re.Pattern[str], ...]:
         for regex in plugin.denylist:
             (literal_first if _joinable(regex) else loose).append(regex)
     joined = "|".join(f"(?{_scoped_flags(regex)}:{regex.pattern})" for regex in literal_first)
-    return (re.compile(joined), *loose)
+    return _guards.guards((re.compile(joined), *loose))
 
 
 _SCOPED = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
@@ -210,10 +213,7 @@ def _scoped_flags(regex: re.Pattern[str]) -> str:
 
 
 def _may_hold_provider(text: str) -> bool:
-    for regex in _provider_prefilter():  # a loop, not any(...): the generator costs more than the searches
-        if regex.search(text):
-            return True
-    return False
+    return _guards.search_any(_provider_prefilter(), text)
 
 
 @functools.lru_cache(maxsize=8192)
