@@ -106,22 +106,14 @@ def _without_baselined(
 ) -> Sequence[Finding]:
     if not config.baseline or not findings or doc.path is None:
         return findings
-    from ..scanner import baseline_path, display_path
+    from ..scanner import baseline_path, display_path, load_cached_baseline
 
     location = baseline_path(config)
     if location is None:  # only when no baseline is configured, which was checked above
         return findings
     try:
-        loaded = _load_baseline(location, location.stat().st_mtime_ns)
+        loaded = load_cached_baseline(location)
         return loaded.filter(list(findings), display_path(doc.path, config.root or Path.cwd()), doc.source)
     except Exception as error:  # noqa: BLE001 - a missing or broken baseline must not hide every finding
         ls.show_once(f"vetline: cannot use baseline {location}: {type(error).__name__}; it is ignored")
         return findings
-
-
-@functools.lru_cache(maxsize=4)
-def _load_baseline(location: Path, stamp: int) -> Any:
-    """The baseline at `location`, reloaded when its modification time (`stamp`) changes."""
-    from .. import baseline  # only projects that use a baseline pay for importing it
-
-    return baseline.load_baseline(location)
