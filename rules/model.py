@@ -8,10 +8,11 @@ the CLI and the language server can pass findings around without copying or muta
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from .patterns import linear
 
 if TYPE_CHECKING:
     from .context import Match
@@ -154,7 +155,7 @@ FixBuilder = Callable[["Match"], "Fix | None"]
 # A file-level scanner for rules no single query expresses (secrets in config files, manifests).
 FileScanner = Callable[[Any], "list[Finding]"]
 
-_RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
+_RULE_ID = linear(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a rule is declared once

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .model import Finding
+from .patterns import linear
 
 if TYPE_CHECKING:
     from .context import FileContext
     from .engine import SuppressionSettings
 
-_DIRECTIVE = re.compile(
+_DIRECTIVE = linear(
     rb"(?:#|//|/\*)[^\n]*?\b(?:"
     rb"vetline:\s*(?P<kind>ignore-file|ignore)(?:\[(?P<ids>[^\]\n]*)\])?"
     rb"|(?P<nosec>nosec)(?P<nosec_ids>(?:[ \t,]+[A-Z]+\d+)*)"

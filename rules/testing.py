@@ -11,14 +11,14 @@ the rule must fire nowhere else in the example, so a finding on the wrong line f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from . import languages
 from .engine import Engine
 from .model import Edit, Fix, Rule
+from .patterns import linear
 
-_ANNOTATION = re.compile(r"\b(?P<kind>todoruleid|todook|ruleid|ok)\s*:\s*(?P<ids>[a-z0-9, -]+)")
+_ANNOTATION = linear(r"\b(?P<kind>todoruleid|todook|ruleid|ok)\s*:\s*(?P<ids>[a-z0-9, -]+)")
 
 
 @dataclass

@@ -36,6 +36,7 @@ from vetline.rules.dependencies._index import NameIndex, project_names
 from vetline.rules.dependencies._manifests import parse_package_lock, parse_pipfile_lock
 from vetline.rules.dependencies._project import PYTHON_MANIFESTS, find_folder, project_in, project_settings
 from vetline.rules.dependencies._toml_manifests import parse_toml_lock
+from vetline.rules.patterns import linear
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
 TIMEOUT = 30.0
@@ -280,7 +281,7 @@ def declared_packages(folder: Path) -> list[tuple[str, str]]:
     return sorted(names)
 
 
-_IMPORT_LINE = re.compile(rb"^[ \t]*(?:import|from)[ \t]+[A-Za-z_]", re.MULTILINE)
+_IMPORT_LINE = linear(rb"^[ \t]*(?:import|from)[ \t]+[A-Za-z_]", re.MULTILINE)
 
 
 def missing_notes(options: Mapping[str, Any], files: Iterable[Path]) -> list[str]:

@@ -12,15 +12,15 @@ placed between the `\\r` and the `\\n`.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
 from lsprotocol import types
+from vetline.rules.patterns import linear
 
 UTF8 = types.PositionEncodingKind.Utf8.value
 UTF16 = types.PositionEncodingKind.Utf16.value
 UTF32 = types.PositionEncodingKind.Utf32.value
-_NEWLINE = re.compile(rb"\n")
+_NEWLINE = linear(rb"\n")
 
 
 def encode(text: str) -> bytes:

@@ -9,11 +9,11 @@ by substring, so `keyboard` is not a `key` and `spinner` is not a `pin`. No verd
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
+from ..patterns import WORD_SPLIT_REASON, backtracking
 from .nodes import enclosing_function
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ NAMING_FIELDS = {
     "keyword_argument": ("name", False),
     "pair": ("key", False),
 }
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+[a-z]*")
+_WORD = backtracking(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+[a-z]*", why=WORD_SPLIT_REASON)
 
 
 def name_words(name: str) -> set[str]:

@@ -9,9 +9,9 @@ from the whole file, wherever they appear: a rule errs towards seeing the librar
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node
+
+from ..patterns import linear
 
 
 class NameResolver:
@@ -127,7 +127,7 @@ def _reachable(statement: Node, root: Node) -> bool:
     return False
 
 
-_IMPORT_KEYWORD = re.compile(rb"import")  # a plain literal: `\b` would defeat the fast search
+_IMPORT_KEYWORD = linear(rb"import")  # a plain literal: `\b` would defeat the fast search
 _IMPORT_STATEMENTS = frozenset({"import_statement", "import_from_statement"})
 
 # Statements whose bodies may hold imports; expressions never do, so the walk skips them.

@@ -7,11 +7,10 @@ framework is a table edit. `taint.py` explains how the tables are used.
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node
 
 from ..context import FileContext
+from ..patterns import linear
 
 WEB_MODULES = (
     "flask",
@@ -258,7 +257,7 @@ _ROUTE_VERBS = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view"}
 )
 _DEPENDENCIES = ("Depends", "Security", "Annotated")
-_CONVERTER = re.compile(r"<(int|float|uuid):(\w+)>|\{(\w+):(int|float|uuid)\}")
+_CONVERTER = linear(r"<(int|float|uuid):(\w+)>|\{(\w+):(int|float|uuid)\}")
 
 
 def imports_web_framework(ctx: FileContext) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..context import FileContext
+from ..patterns import linear
 from .names import NameResolver
 from .nodes import decorators, enclosing_function, keyword_arg, positional_args, string_value
 
@@ -43,7 +44,7 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _VERB_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 _ROUTE_DECORATORS = frozenset({"route", "api_route", "websocket"})
 _DJANGO_METHOD_DECORATORS = {"require_POST": "POST", "require_GET": "GET", "require_safe": "GET"}
-_METHOD_TEST = re.compile(rb"\.method\s*(?:==|!=|in)\s*[\[(\"']*\s*[\"']?(GET|POST|PUT|PATCH|DELETE)")
+_METHOD_TEST = linear(rb"\.method\s*(?:==|!=|in)\s*[\[(\"']*\s*[\"']?(GET|POST|PUT|PATCH|DELETE)")
 
 # Calls that build or raise an HTTP response, by alias-resolved name.
 RESPONSE_CALLS = frozenset(
@@ -106,20 +107,18 @@ _RESPONSE_PARAMETERS = frozenset({"response", "resp"})
 
 # Decorator, dependency and mixin names that mean "someone checked who is calling" (`Depends(get_session)`
 # is a database session, so "session" is deliberately not a dependency hint).
-_AUTH_HINT = re.compile(
-    r"login|auth|permission|jwt|admin|role|token|api_?key|signed|requires|staff|superuser|user_passes"
-)
+_AUTH_HINT = linear(r"login|auth|permission|jwt|admin|role|token|api_?key|signed|requires|staff|superuser|user_passes")
 # A decorator defined in the file is an auth check when its wrapper turns callers away with 401/403:
 # `abort(401)`, `raise HTTPException(status_code=403)`, `raise PermissionDenied`, `return ..., 401`.
-_DENIES = re.compile(
+_DENIES = linear(
     rb"abort\(\s*40[13]\b|HTTPException\([^)]*\b40[13]\b|HTTP_40[13]|status(?:_code)?\s*=\s*40[13]\b"
     rb"|PermissionDenied|HttpResponseForbidden|\braise\s+(?:\w+\.)*(?:Unauthorized|Forbidden)\b"
     rb"|\breturn\b[^\n]*,\s*40[13]\b"
 )
-_DEPENDENCY_HINT = re.compile(r"user|auth|token|admin|verify|api_?key|permission|login|principal|oauth|jwt|cred")
-_DEPENDENCY_CALL = re.compile(rb"\b(Depends|Security)\(\s*([\w.]*)")
+_DEPENDENCY_HINT = linear(r"user|auth|token|admin|verify|api_?key|permission|login|principal|oauth|jwt|cred")
+_DEPENDENCY_CALL = linear(rb"\b(Depends|Security)\(\s*([\w.]*)")
 # Checks inside a handler body (or a class / `before_request` hook) that authenticate the caller.
-_BODY_CHECK = re.compile(
+_BODY_CHECK = linear(
     rb"is_authenticated|has_perm|is_staff|is_superuser|current_user|get_jwt_identity|verify_jwt|verify_token"
     rb"|check_auth|authenticate|authorize|abort\(\s*40[13]|HTTP_40[13]|status_code\s*=\s*40[13]|\b40[13]\s*\)"
     rb"|PermissionDenied|Unauthorized|Forbidden|session\.get\(\s*[\"']|session\[\s*[\"']|in session|g\.user"

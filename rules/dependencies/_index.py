@@ -10,14 +10,14 @@ format `vetline data update` caches, already normalised and sorted under a heade
 from __future__ import annotations
 
 import json
-import re
 from array import array
 from pathlib import Path
 
+from ..patterns import linear
 from ._names import normalize
 
 HEADER = b"# vetline-index v1 normalized sorted\n"
-_NEWLINE = re.compile(rb"\n")
+_NEWLINE = linear(rb"\n")
 
 
 class NameIndex:

@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_REQUIREMENT = re.compile(rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]\n]*\])?[ \t]*(?P<spec>[^;#\n]*)")
-_PIN = re.compile(rb"^(?:===?)[ \t]*(?P<version>[A-Za-z0-9.+!_-]+)[ \t]*$")
-_INCLUDE = re.compile(rb"^[ \t]*(?:-r|--requirement)[ \t=]+(?P<path>\S+)", re.MULTILINE)
-_NPM_TABLE = re.compile(rb'"(?:dependencies|devDependencies|optionalDependencies|peerDependencies)"\s*:\s*\{')
-_NPM_ENTRY = re.compile(rb'\s*"(?P<name>[^"\\]+)"\s*:\s*"(?P<spec>[^"\\]*)"\s*,?')
-_NPM_EXACT = re.compile(rb"^=?v?(?P<version>\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)$")
-_NPM_LOCK = re.compile(rb'"(?:[^"]*/)?node_modules/(?P<name>(?:@[^/"]+/)?[^/"]+)"\s*:\s*\{[^{}]*?"version"\s*:\s*"')
+from ..patterns import linear
+
+_REQUIREMENT = linear(rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]\n]*\])?[ \t]*(?P<spec>[^;#\n]*)")
+_PIN = linear(rb"^(?:===?)[ \t]*(?P<version>[A-Za-z0-9.+!_-]+)[ \t]*$")
+_INCLUDE = linear(rb"^[ \t]*(?:-r|--requirement)[ \t=]+(?P<path>\S+)", re.MULTILINE)
+_NPM_TABLE = linear(rb'"(?:dependencies|devDependencies|optionalDependencies|peerDependencies)"\s*:\s*\{')
+_NPM_ENTRY = linear(rb'\s*"(?P<name>[^"\\]+)"\s*:\s*"(?P<spec>[^"\\]*)"\s*,?')
+_NPM_EXACT = linear(rb"^=?v?(?P<version>\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)$")
+_NPM_LOCK = linear(rb'"(?:[^"]*/)?node_modules/(?P<name>(?:@[^/"]+/)?[^/"]+)"\s*:\s*\{[^{}]*?"version"\s*:\s*"')
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,7 @@ def parse_package_lock(source: bytes) -> list[Requirement]:
     return found
 
 
-_PIPFILE_LOCK = re.compile(
-    rb'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)"\s*:\s*\{[^{}]*?"version"\s*:\s*"==(?P<version>[^"]+)"'
-)
+_PIPFILE_LOCK = linear(rb'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)"\s*:\s*\{[^{}]*?"version"\s*:\s*"==(?P<version>[^"]+)"')
 
 
 def parse_pipfile_lock(source: bytes) -> list[Requirement]:

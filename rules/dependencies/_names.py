@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-import re
 
-_SEPARATORS = re.compile(r"[-_.]+")
+from ..patterns import linear
+
+_SEPARATORS = linear(r"[-_.]+")
 
 # Import name -> distribution, for projects whose import name is not their project name.
 IMPORT_TO_DIST: dict[str, str] = {

@@ -11,11 +11,11 @@ from __future__ import annotations
 import configparser
 import functools
 import os
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..patterns import linear
 from ._manifests import _REQUIREMENT, included_files, parse_package_json, parse_requirements
 from ._names import normalize
 from ._toml_manifests import parse_pyproject
@@ -26,8 +26,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 PYTHON_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
-_SETUP_PY_LIST = re.compile(rb"install_requires\s*=\s*\[(?P<items>[^\]]*)\]")
-_QUOTED = re.compile(rb"""["']([^"'\n]+)["']""")
+_SETUP_PY_LIST = linear(rb"install_requires\s*=\s*\[(?P<items>[^\]]*)\]")
+_QUOTED = linear(rb"""["']([^"'\n]+)["']""")
 
 
 @dataclass(frozen=True)

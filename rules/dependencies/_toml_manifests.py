@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..patterns import linear
 from ._manifests import _REQUIREMENT, Requirement, requirement
 
 if sys.version_info >= (3, 11):
@@ -21,12 +22,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-_HEADER = re.compile(rb"[ \t]*\[\[?[ \t]*(?P<table>[^\]\n]+?)[ \t]*\]\]?[ \t]*(?:#[^\n]*)?\r?$")
-_KEY = re.compile(rb"""[ \t]*(?P<key>"[^"\n]+"|'[^'\n]+'|[A-Za-z0-9_.-]+)[ \t]*=[ \t]*""")
-_POETRY_TABLE = re.compile(r"^tool\.poetry\.(?:dependencies|dev-dependencies|group\.[^.]+\.dependencies)$")
-_POETRY_PIN = re.compile(rb"^(?:==)?[ \t]*(?P<version>\d[A-Za-z0-9.+!_-]*)$")
-_POETRY_VERSION = re.compile(rb"""version[ \t]*=[ \t]*["'](?P<spec>[^"'\n]*)["']""")
-_SCRIPT = re.compile(rb"(?m)^# /// script[ \t]*\r?\n(?P<body>(?:#(?:[ \t][^\n]*)?\n)*?)# ///[ \t]*\r?$")
+_HEADER = linear(rb"[ \t]*\[\[?[ \t]*(?P<table>[^\]\n]+?)[ \t]*\]\]?[ \t]*(?:#[^\n]*)?\r?$")
+_KEY = linear(rb"""[ \t]*(?P<key>"[^"\n]+"|'[^'\n]+'|[A-Za-z0-9_.-]+)[ \t]*=[ \t]*""")
+_POETRY_TABLE = linear(r"^tool\.poetry\.(?:dependencies|dev-dependencies|group\.[^.]+\.dependencies)$")
+_POETRY_PIN = linear(rb"^(?:==)?[ \t]*(?P<version>\d[A-Za-z0-9.+!_-]*)$")
+_POETRY_VERSION = linear(rb"""version[ \t]*=[ \t]*["'](?P<spec>[^"'\n]*)["']""")
+_SCRIPT = linear(rb"(?m)^# /// script[ \t]*\r?\n(?P<body>(?:#(?:[ \t][^\n]*)?\n)*?)# ///[ \t]*\r?$")
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,8 @@ def insert_item(source: bytes, array: tuple[int, int], item: str, prefix: bytes 
     return last + 1, f",{lead}{quoted}"
 
 
-_LOCK_ENTRY = re.compile(rb"(?m)^\[\[package\]\]\s*\n(?P<body>(?:(?!\[)[^\n]*\n?)*)")
-_LOCK_FIELD = re.compile(rb'(?m)^(?P<key>name|version)[ \t]*=[ \t]*"(?P<value>[^"\n]*)"')
+_LOCK_ENTRY = linear(rb"(?m)^\[\[package\]\]\s*\n(?P<body>(?:(?:[^\[\n][^\n]*)?\n)*(?:[^\[\n][^\n]*)?)")
+_LOCK_FIELD = linear(rb'(?m)^(?P<key>name|version)[ \t]*=[ \t]*"(?P<value>[^"\n]*)"')
 
 
 def parse_toml_lock(source: bytes) -> list[Requirement]:

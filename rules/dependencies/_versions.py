@@ -11,14 +11,16 @@ from __future__ import annotations
 import functools
 import re
 
-_PEP440 = re.compile(
+from ..patterns import linear
+
+_PEP440 = linear(
     r"""^v?(?:(?P<epoch>\d+)!)?(?P<release>\d+(?:\.\d+)*)
         (?:[-_.]?(?P<pre_l>a|alpha|b|beta|rc|c|pre|preview)[-_.]?(?P<pre_n>\d*))?
         (?:-(?P<post_n1>\d+)|[-_.]?(?:post|rev|r)[-_.]?(?P<post_n2>\d*))?
         (?:[-_.]?dev[-_.]?(?P<dev_n>\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$""",
     re.VERBOSE | re.IGNORECASE,
 )
-_SEMVER = re.compile(
+_SEMVER = linear(
     r"^v?(?P<major>\d+)\.(?P<minor>\d+)\.(?P<patch>\d+)(?:-(?P<pre>[0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$"
 )
 _PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "rc": 2, "c": 2, "pre": 2, "preview": 2}

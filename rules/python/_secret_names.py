@@ -11,7 +11,8 @@ knows the value came from a header, a cookie, the environment or a credentials o
 from __future__ import annotations
 
 import itertools
-import re
+
+from ..patterns import WORD_SPLIT_REASON, backtracking
 
 _SECRET_WORDS = {
     "password",
@@ -85,7 +86,7 @@ _HARMLESS_WORDS = {
     "header_name",
 }
 _TOKEN_QUALIFIERS = {"auth", "access", "api", "bearer", "refresh", "session", "csrf", "xsrf", "id", "oauth"}
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_WORD = backtracking(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", why=WORD_SPLIT_REASON)
 
 
 def is_secret_name(name: str, bare_token: bool = False) -> bool:

@@ -15,11 +15,12 @@ from tree_sitter import Node
 
 from ..analysis.nodes import argument, positional_args, string_value
 from ..context import Match
+from ..patterns import linear
 from ._expressions import definition
 
 _POSIX_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"})
 # `-c`, and combined short flags that include it (`-lc`, `-ec`), but not long options.
-_POSIX_FLAG = re.compile(r"-[a-zA-Z]*c[a-zA-Z]*")
+_POSIX_FLAG = linear(r"-[a-zA-Z]*c[a-zA-Z]*")
 _OTHER_FLAGS = {"cmd": ("/c", "/k"), "powershell": ("-command", "-c"), "pwsh": ("-command", "-c")}
 # Where the argv starts, for the exec/spawn families: `os.execl(path, arg0, ...)`,
 # `os.execv(path, argv)`, `os.spawnl(mode, path, arg0, ...)`, `os.posix_spawn(path, argv, env)`.

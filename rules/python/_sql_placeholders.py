@@ -15,8 +15,9 @@ from tree_sitter import Node
 from ..analysis.nodes import positional_args
 from ..context import Match
 from ..model import Edit, Fix
+from ..patterns import linear
 
-_SIMPLE_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
+_SIMPLE_NAME = linear(r"^[A-Za-z_][\w.]*$")
 
 
 def _placeholder(match: Match) -> str:

@@ -18,12 +18,13 @@ from ..analysis.nodes import (
 from ..analysis.web import builds_response, is_response_parameter, is_web_module, route_of
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ..patterns import linear
 from ._edits import append_keyword
 from ._expressions import definition
 
 FLAGS = ("secure", "httponly")
 FLAG_SETTINGS = '"SESSION_COOKIE_SECURE" "SESSION_COOKIE_HTTPONLY" "CSRF_COOKIE_SECURE" "REMEMBER_COOKIE_SECURE" "REMEMBER_COOKIE_HTTPONLY"'
-_SENSITIVE_NAME = re.compile(r"sess|sid|auth|token|jwt|remember|login|user|csrf|xsrf", re.IGNORECASE)
+_SENSITIVE_NAME = linear(r"sess|sid|auth|token|jwt|remember|login|user|csrf|xsrf", re.IGNORECASE)
 _FLAG_POSITION = 6  # Flask, Django and Starlette all take `secure` after key, value, max_age, expires, path, domain
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 
 from tree_sitter import Node
@@ -10,6 +9,7 @@ from tree_sitter import Node
 from ..analysis.nodes import is_true, keyword_arg
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Rule, Severity
+from ..patterns import linear
 from ._edits import import_edit
 from ._expressions import definition
 
@@ -17,7 +17,7 @@ APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlet
 # `<app>.debug = True` counts only on an application object; `self.debug` is a parser, a logger...
 APP_CLASSES = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
 CONFIG_UPDATES = frozenset({".update", ".from_mapping"})
-_DEV_SETTINGS = re.compile(r"dev|local|test")
+_DEV_SETTINGS = linear(r"dev|local|test")
 
 
 def debug_value(match: Match) -> Node | None:

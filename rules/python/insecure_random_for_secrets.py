@@ -7,20 +7,19 @@ keyword or dict key filled, the function returned from or passed to. Unlike Band
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node
 
 from ..analysis.crypto_names import AMBIGUOUS_SECRET_WORDS, SECRET_WORDS, destination_names, name_words
 from ..analysis.nodes import argument, is_string_literal, positional_args
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ..patterns import linear
 from ._edits import import_edit
 
 FUNCTIONS = ("choice", "choices", "sample", "randint", "randrange", "getrandbits", "randbytes", "random")
 NUMERIC = frozenset({"randint", "randrange", "getrandbits", "randbytes"})
 # A character set being drawn from: `string.ascii_letters`, `alphabet`, `"0123456789"`.
-CHARSET = re.compile(r"string\.|ascii|digits|letters|chars|alphabet|charset|punctuation")
+CHARSET = linear(r"string\.|ascii|digits|letters|chars|alphabet|charset|punctuation")
 QUOTES = "\"'"
 # Parents in which `secrets.randbelow(n) + a` needs no parentheses.
 LOOSE_PARENTS = frozenset(

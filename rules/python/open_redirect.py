@@ -10,14 +10,13 @@ one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` or com
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, enclosing_function
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
 
 REDIRECTS = {
     "flask.redirect": "location",
@@ -34,7 +33,7 @@ REDIRECTS = {
 URL_BUILDERS = ("url_for", "reverse", "reverse_lazy")
 GUARDS = ("url_has_allowed_host_and_scheme", "is_safe_url", "is_safe_redirect_url", "is_safe_redirect")
 # A fixed prefix that already decides the host: a same-site path, or a full origin and a slash.
-FIXED_HOST = re.compile(r"^(/[^/\\]|https?://[^/\s{%]+/)")
+FIXED_HOST = linear(r"^(/[^/\\]|https?://[^/\s{%]+/)")
 
 
 def _prefix(node: Node) -> str:

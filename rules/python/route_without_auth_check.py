@@ -19,13 +19,14 @@ from ..analysis.web import (
 )
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
 
-_SENSITIVE_PATH = re.compile(
+_SENSITIVE_PATH = linear(
     r"admin|delete|remove|update|edit|destroy|reset|upload|settings|config|manage|grant|promote|"
     r"transfer|withdraw|refund|impersonate",
     re.IGNORECASE,
 )
-_PUBLIC_PATH = re.compile(
+_PUBLIC_PATH = linear(
     r"login|logout|sign_?in|sign_?up|register|token|oauth|callback|webhook|health|ping|status|"
     r"forgot|password_?reset|verify|confirm|activate|public|contact|subscribe|feedback",
     re.IGNORECASE,

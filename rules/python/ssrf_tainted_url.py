@@ -8,14 +8,13 @@ picks a path on a host the program chose. Allow-list checks on the URL or its ho
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node
 
 from ..analysis.nodes import argument
 from ..analysis.sinks import bound_value, taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
 
 VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
 URL_FIRST = frozenset(
@@ -27,7 +26,7 @@ METHOD_FIRST = frozenset({"requests.request", "httpx.request", "aiohttp.request"
 CLIENTS = frozenset(
     {"requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession"}
 )
-_FIXED_HOST = re.compile(r"^[A-Za-z][\w+.-]*://[^/{}?#]+[/?#]")
+_FIXED_HOST = linear(r"^[A-Za-z][\w+.-]*://[^/{}?#]+[/?#]")
 
 
 def _is_client(match: Match, value: Node | None) -> bool:

@@ -12,12 +12,13 @@ import fnmatch
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-_PRAGMA = re.compile(rb"pragma:\s*allowlist[ -](?P<next>nextline[ -])?secret")
+from ..patterns import linear
+
+_PRAGMA = linear(rb"pragma:\s*allowlist[ -](?P<next>nextline[ -])?secret")
 DETECT_SECRETS_BASELINE = ".secrets.baseline"
 
 

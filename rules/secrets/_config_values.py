@@ -9,22 +9,22 @@ a value that reaches a network client or sits under an endpoint-like name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
 from ..context import FileContext
+from ..patterns import linear
 
 # Documentation, source hosting and schema hosts: a URL there is a link, not a service to call.
-_LINK_HOSTS = re.compile(
+_LINK_HOSTS = linear(
     r"(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org|readthedocs\.(?:io|org)|rtfd\.io"
     r"|python\.org|schemastore\.org|json-schema\.org|w3\.org|wikipedia\.org|stackoverflow\.com"
     r"|opensource\.org|creativecommons\.org|example\.(?:com|org|net))$"
     r"|^docs?\.|^(?:[^.]+\.)?example$"
 )
-_URL = re.compile(r"^(?:https?|wss?|grpcs?)://(?P<host>[^/\s?#:@]+)(?::\d+)?(?P<rest>[/?#]\S*)?$")
-_LOOPBACK = re.compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\])$")
+_URL = linear(r"^(?:https?|wss?|grpcs?)://(?P<host>[^/\s?#:@]+)(?::\d+)?(?P<rest>[/?#]\S*)?$")
+_LOOPBACK = linear(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\])$")
 
 # Callees that open a connection to the URL they are given (alias-resolved module prefixes).
 _CLIENT_MODULES = ("requests.", "httpx.", "urllib.request.", "urllib3.", "aiohttp.", "websockets.", "websocket.")
@@ -41,7 +41,7 @@ _CONNECTORS = frozenset(
         "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "http.client.HTTPConnection", "http.client.HTTPSConnection",
     }
 )  # fmt: skip
-_URLISH = re.compile(r"url|uri|http|endpoint|/")
+_URLISH = linear(r"url|uri|http|endpoint|/")
 
 
 def literal_prefix(node: Node) -> str:

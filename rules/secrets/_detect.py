@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.plugins import base as ds_base
@@ -22,6 +23,7 @@ from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString,
 from detect_secrets.plugins.ip_public import IPPublicDetector
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 
+from ..patterns import linear
 from . import _guards
 
 # Secret types of the plugins whose findings other rules own (or that are not secrets at all).
@@ -50,7 +52,7 @@ MIN_PROVIDER_LENGTH = 16  # shorter strings match no provider pattern: skip the 
 _BASE64 = Base64HighEntropyString()
 _HEX = HexHighEntropyString()
 _ENTROPY_CHARSETS = tuple((plugin, frozenset(plugin.charset)) for plugin in (_HEX, _BASE64))
-_URL_CREDENTIALS = re.compile(
+_URL_CREDENTIALS = linear(
     r"\b(?P<scheme>postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|https?|ftp|smtp|mssql|oracle)"
     r"://(?P<user>[^:/@\s'\"]+):(?P<password>[^@/\s'\"]+)@",
     re.IGNORECASE,
@@ -58,30 +60,30 @@ _URL_CREDENTIALS = re.compile(
 _KEY_HEADER = r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
 # A header is not a key: a real block goes on (after optional `Version:` lines) with base64 data,
 # and a PuTTY file has its `Private-Lines:`. Line breaks may be real or `\n` escapes.
-_PRIVATE_KEY = re.compile(
+_PRIVATE_KEY = linear(
     rf"{_KEY_HEADER}(?:\s|\\[rn])*(?:[A-Za-z-]+: [^\n\\]*(?:\s|\\[rn])+)*[A-Za-z0-9+/]{{12}}"
     r"|PuTTY-User-Key-File-\d+: .*?Private-Lines: *\d+",
     re.DOTALL,
 )
 # A line of a text format holding only the header: its body follows on the next lines.
-_HEADER_LINE = re.compile(rf"^\s*{_KEY_HEADER}\s*$")
+_HEADER_LINE = linear(rf"^\s*{_KEY_HEADER}\s*$")
 # Named providers detect-secrets does not know (it has only OpenAI's legacy `T3BlbkFJ` keys),
 # searched before its plugins so that a `sk-proj-` key is not labelled "IBM Cloud IAM Key".
 _NATIVE = (
-    (re.compile(r"sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}"), "Anthropic API key", "Anthropic API Key"),
-    (re.compile(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"), "OpenAI API key", "OpenAI Token"),
+    (linear(r"sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}"), "Anthropic API key", "Anthropic API Key"),
+    (linear(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"), "OpenAI API key", "OpenAI Token"),
 )
 # Plugins whose pattern also matches identifiers (`APActivationPayload` is "Artifactory"): a
 # match counts only with some digits in it, as every real key of theirs has.
 _NEEDS_DIGITS = frozenset({"Artifactory Credentials"})
 # Values that are code, not credentials: regex syntax, `#rgb`/`#rrggbb` colours, `****` masks,
 # dotted names (`a.b.c`) and constant or class names (`DSA`, `ActivationPayload`).
-_NOT_A_SECRET = re.compile(
+_NOT_A_SECRET = linear(
     r"\(\?|\\[dDwWsSbB]|\[\^|\[[^\]\s]-[^\]\s]|\{\d+(?:,\d*)?\}|\*{3,}"
     r"|^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
     r"|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:[A-Z][A-Z_]*|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$"
 )
-_REFERENCE = re.compile(r"\$\{|\{\{|%\(|^\$[A-Za-z_]|^\{[\w.]*\}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^env:|^vault:|^arn:")
+_REFERENCE = linear(r"\$\{|\{\{|%\(|^\$[A-Za-z_]|^\{[\w.]*\}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^env:|^vault:|^arn:")
 _PLACEHOLDER_WORDS = frozenset(
     {
         "changeme",
@@ -132,12 +134,13 @@ _PLACEHOLDER_WORDS = frozenset(
         "api_key",
     }
 )
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = linear(
     r"^(?:your|my|insert|enter|put|add|replace)[-_ ]?.*(?:key|token|secret|password|pass|id|here)$"
-    r"|[-_ ]here$|^<[^<>]+>$|\.\.\.|…|(.)\1{5,}|0123456|1234567|abcdefg|^sk-(?:proj-)?x+$"
+    r"|[-_ ]here$|^<[^<>]+>$|\.\.\.|…|0123456|1234567|abcdefg|^sk-(?:proj-)?x+$"
     r"|abc123|(?:[a-z]{3}\d{3}){3}",  # `sk-proj-abc123def456ghi789…`: typed, not random
     re.IGNORECASE,
 )
+_PLACEHOLDER_RUN = 6  # `aaaaaa`, `xxxxxx`: a run this long is typed, not random
 PROVIDER_PREFIXES = (
     "sk-",
     "sk_",
@@ -179,37 +182,44 @@ def _provider_plugins() -> tuple[ds_base.RegexBasedDetector, ...]:
 
 
 @functools.cache
-def _provider_prefilter() -> tuple[_guards.Guard, ...]:
-    """Every plugin's patterns, searched without driving ~25 generators from Python.
+def _provider_patterns() -> tuple[tuple[ds_base.RegexBasedDetector, tuple[Any, ...]], ...]:
+    """Every provider plugin with its patterns in RE2 form (`linear_form`), searched in its place."""
+    return tuple((plugin, tuple(linear_form(regex) for regex in plugin.denylist)) for plugin in _provider_plugins())
 
-    Patterns that open with a case-sensitive literal (`ghp_`, `AKIA`, `xox`) are joined into one
-    alternation, which the regex engine skips through by first character; the loose ones (a
-    look-behind or a character class first) would spoil that and are searched one by one. Each
-    keeps its flags, so a string passes exactly when some plugin's pattern matches it. Each is
-    guarded by the length and text its matches need (`_guards`), checked before the search.
+
+# detect-secrets' look-arounds, as the consuming forms RE2 can run: "after a non-word character
+# or at the start" and "not followed by one of these characters".
+_AFTER_NON_WORD = "(?:(?<=\\W)|(?<=^))"
+_NOT_FOLLOWED = re.compile(r"\(\?!(\\w|\[[^\]]*\])\)")  # run on pattern sources only
+_SPAN = "vetline_span"
+
+
+@functools.cache
+def linear_form(regex: re.Pattern[str]) -> Any:
+    """`regex` (a detect-secrets pattern) compiled by RE2, matching the same strings.
+
+    Its look-arounds become consuming groups (`(?<=\\W)` -> `(?:^|\\W)`, `(?!\\w)` -> `(?:\\W|$)`);
+    group `vetline_span` holds the match without the consumed lead character.
     """
-    literal_first: list[re.Pattern[str]] = []
-    loose: list[re.Pattern[str]] = []
-    for plugin in _provider_plugins():
-        for regex in plugin.denylist:
-            (literal_first if _joinable(regex) else loose).append(regex)
-    joined = "|".join(f"(?{_scoped_flags(regex)}:{regex.pattern})" for regex in literal_first)
-    return _guards.guards((re.compile(joined), *loose))
+    source = _NOT_FOLLOWED.sub(_negated_or_end, regex.pattern)
+    lead = ""
+    if source.startswith(_AFTER_NON_WORD):
+        lead, source = "(?:^|\\W)", source[len(_AFTER_NON_WORD) :]
+    return linear(f"{lead}(?P<{_SPAN}>{source})", regex.flags & ~re.VERBOSE)
 
 
-_SCOPED = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+def _negated_or_end(match: re.Match[str]) -> str:
+    chars = match.group(1)
+    negated = "\\W" if chars == "\\w" else f"[^{chars[1:-1]}]"
+    return f"(?:{negated}|$)"
 
 
-def _joinable(regex: re.Pattern[str]) -> bool:
-    """Opens with a case-sensitive literal, and has no flag or back-reference joining would break."""
-    head = re.sub(r"^\((?:\?:)?", "", regex.pattern)
-    if regex.flags & re.IGNORECASE or regex.flags & ~(re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE):
-        return False
-    return head[:1].isalnum() and "(?P=" not in regex.pattern and re.search(r"\\[1-9]", regex.pattern) is None
-
-
-def _scoped_flags(regex: re.Pattern[str]) -> str:
-    return "".join(letter for flag, letter in _SCOPED if regex.flags & flag)
+@functools.cache
+def _provider_prefilter() -> tuple[_guards.Guard, ...]:
+    """Every plugin's patterns, each guarded by the length and text its matches need (`_guards`),
+    checked before the search. The RE2 forms are searched; the guards read the original source."""
+    pairs = [(regex, linear_form(regex)) for plugin in _provider_plugins() for regex in plugin.denylist]
+    return _guards.guards(pairs)
 
 
 def _may_hold_provider(text: str) -> bool:
@@ -228,12 +238,11 @@ def provider(text: str) -> Provider | None:
                 return Provider(kind, secret_type, match.start(), match.end())
     if not _may_hold_provider(text):
         return None
-    for plugin in _provider_plugins():
-        if next(plugin.analyze_string(text), None) is None:
+    for plugin, regexes in _provider_patterns():
+        spans = [m.span(_SPAN) for m in (regex.search(text) for regex in regexes) if m]
+        if not spans:
             continue
-        # The plugin yields a regex group (sometimes only a prefix); the span is the whole match.
-        spans = [m.span() for m in (regex.search(text) for regex in plugin.denylist) if m]
-        start, end = spans[0] if spans else (0, len(text))
+        start, end = spans[0]
         if plugin.secret_type in _NEEDS_DIGITS and sum(c.isdigit() for c in text[start:end]) < 3:
             continue
         return Provider(_KINDS.get(plugin.secret_type, plugin.secret_type), plugin.secret_type, start, end)
@@ -289,7 +298,18 @@ def looks_credential(value: str) -> bool:
 @functools.lru_cache(maxsize=8192)
 def is_placeholder(value: str) -> bool:
     """`your-api-key-here`, `<YOUR_TOKEN>`, `sk-...XXXX`, `changeme`, `password123`, `aaaaaa`."""
-    return value.lower() in _PLACEHOLDER_WORDS or bool(_PLACEHOLDER.search(value))
+    return value.lower() in _PLACEHOLDER_WORDS or bool(_PLACEHOLDER.search(value)) or _has_run(value, _PLACEHOLDER_RUN)
+
+
+def _has_run(value: str, length: int) -> bool:
+    """`value` repeats one character `length` times in a row (`(.)\\1{5,}`, which RE2 cannot say)."""
+    run, previous = 0, ""
+    for char in value:
+        run = run + 1 if char == previous and char != "\n" else 1
+        if run >= length:
+            return True
+        previous = char
+    return False
 
 
 @functools.lru_cache(maxsize=8192)

@@ -18,6 +18,7 @@ from tree_sitter import Node
 
 from ..context import FileContext
 from ..model import Edit, Fix
+from ..patterns import linear
 from ._positions import Literal
 
 
@@ -60,7 +61,7 @@ def settings_alternatives(ctx: FileContext, literal: Literal, env: str) -> tuple
     return ()
 
 
-_WORD_BYTE = re.compile(rb"\w")
+_WORD_BYTE = linear(rb"\w")
 
 
 def _mentions(ctx: FileContext, word: str) -> bool:

@@ -10,42 +10,44 @@ required piece, is rejected with a length check and a few substring tests instea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from re import _constants as sre  # type: ignore[attr-defined]  # the `re` parser's opcodes
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # Any-of groups: the text must contain one string of every group.
 Needs = tuple[tuple[str, ...], ...]
 
 
 class Guard(NamedTuple):
-    """A regex with the length and text every match of it needs."""
+    """A regex (its linear-time form, which is what runs) with the length and text every match needs."""
 
-    regex: re.Pattern[str]
+    regex: Any
     min_length: int
     needs: Needs
     folded: bool  # the pattern ignores case: `needs` are lower case, tested on the lowered text
 
 
-def guards(regexes: tuple[re.Pattern[str], ...]) -> tuple[Guard, ...]:
-    """The guards of `regexes`, shortest match first (what `search_any` expects)."""
-    return tuple(sorted((guard(regex) for regex in regexes), key=lambda item: item.min_length))
+def guards(pairs: Iterable[tuple[re.Pattern[str], Any]]) -> tuple[Guard, ...]:
+    """The guards of (regex, its linear form) pairs, shortest match first (what `search_any` expects)."""
+    return tuple(sorted((guard(regex, search) for regex, search in pairs), key=lambda item: item.min_length))
 
 
-def guard(regex: re.Pattern[str]) -> Guard:
-    """The guard of one regex (no text requirement when the pattern is too unusual to read)."""
+def guard(regex: re.Pattern[str], search: Any) -> Guard:
+    """The guard of one regex, read from its `re` source, searched with `search` (no text
+    requirement when the pattern is too unusual to read)."""
     try:
         parsed = sre_parse.parse(regex.pattern, regex.flags)
         min_length = parsed.getwidth()[0]
         needs = tuple(_needs(parsed.data))
     except (re.error, AttributeError, IndexError, TypeError, ValueError):  # unknown shape: no guard
-        return Guard(regex, 0, (), False)
+        return Guard(search, 0, (), False)
     folded = bool(regex.flags & re.IGNORECASE)
     if folded:
         # Case-insensitively, an ASCII letter also matches a few non-ASCII letters (`K` and the
         # Kelvin sign); `search_any` applies folded needs only to ASCII text, where that cannot happen.
         needs = tuple(tuple(s.lower() for s in group) for group in needs if all(s.isascii() for s in group))
-    return Guard(regex, min_length, needs, folded)
+    return Guard(search, min_length, needs, folded)
 
 
 def search_any(guards: tuple[Guard, ...], text: str) -> bool:

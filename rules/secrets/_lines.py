@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from ..context import FileContext
+from ..patterns import clip_line, linear
 from ._positions import Literal
 
-_VALUE = r"""(?P<q>["']?)(?P<value>.*?)(?P=q)"""
+# A value, bare or in matching quotes: one named group per quoting (RE2 has no back-references).
+_VALUE = r"""(?:"(?P<value_dq>.*?)"|'(?P<value_sq>.*?)'|(?P<value>.*?))"""
+_KEY = r"""(?:"(?P<key_dq>[\w.-]+)"|'(?P<key_sq>[\w.-]+)'|(?P<key>[\w.-]+))"""
 _PAIRS = {
-    "dotenv": re.compile(rf"^\s*(?:export\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*{_VALUE}\s*(?:#.*)?$"),
-    "ini": re.compile(rf"^\s*(?P<key>[^=:#;\[\s][^=:]*?)\s*[=:]\s*{_VALUE}\s*$"),
-    "yaml": re.compile(rf"^\s*(?:-\s+)?(?P<q0>[\"']?)(?P<key>[\w.-]+)(?P=q0)\s*:\s+{_VALUE}\s*(?:\s#.*)?$"),
-    "toml": re.compile(rf"^\s*(?P<q0>[\"']?)(?P<key>[\w.-]+)(?P=q0)\s*=\s*{_VALUE}\s*(?:#.*)?$"),
-    "dockerfile": re.compile(rf"^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z_]\w*)(?:\s*=\s*|\s+){_VALUE}\s*$", re.IGNORECASE),
+    "dotenv": linear(rf"^\s*(?:export\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*=\s*{_VALUE}\s*(?:#.*)?$"),
+    "ini": linear(rf"^\s*(?P<key>[^=:#;\[\s][^=:]*?)\s*[=:]\s*{_VALUE}\s*$"),
+    "yaml": linear(rf"^\s*(?:-\s+)?{_KEY}\s*:\s+{_VALUE}\s*(?:\s#.*)?$"),
+    "toml": linear(rf"^\s*{_KEY}\s*=\s*{_VALUE}\s*(?:#.*)?$"),
+    "dockerfile": linear(rf"^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z_]\w*)(?:\s*=\s*|\s+){_VALUE}\s*$", re.IGNORECASE),
 }
-_JSON_PAIR = re.compile(r'"(?P<key>[^"\\]+)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
-_COMMENT = re.compile(r"^\s*[#;]")
+_JSON_PAIR = linear(r'"(?P<key>[^"\\]+)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
+_COMMENT = linear(r"^\s*[#;]")
 
 
 def literals(ctx: FileContext) -> Iterator[Literal]:
@@ -40,28 +44,37 @@ def _line_literals(language: str, line: str, offset: int) -> Iterator[Literal]:
     if not line.strip():
         return
     if language == "json":
-        pairs = list(_JSON_PAIR.finditer(line))
+        pairs = list(_JSON_PAIR.finditer(clip_line(line)))
     elif _COMMENT.match(line):
         pairs = []
     else:
         pattern = _PAIRS.get(language)
-        match = pattern.match(line) if pattern is not None else None
+        match = pattern.match(clip_line(line)) if pattern is not None else None
         pairs = [match] if match else []
     found = False
     for match in pairs:
-        value = match.group("value")
+        value_group = _chosen(match, "value")
+        value = match.group(value_group)
         if value.startswith(("|", ">")) and language == "yaml":
             continue  # a block scalar: its content is on the next lines, read as free text
         found = True
         yield Literal(
-            _byte(line, offset, match.start("value")),
-            _byte(line, offset, match.end("value")),
+            _byte(line, offset, match.start(value_group)),
+            _byte(line, offset, match.end(value_group)),
             value,
-            match.group("key"),
+            match.group(_chosen(match, "key")),
             "key",
         )
     if not found:
         yield Literal(offset, offset + len(line.encode("utf-8")), line, None, "text")
+
+
+def _chosen(match: Any, name: str) -> str:
+    """Which of `name`'s quoting groups (`name_dq`, `name_sq`, `name`) took part in the match."""
+    for group in (f"{name}_dq", f"{name}_sq"):
+        if group in match.re.groupindex and match.group(group) is not None:
+            return group
+    return name
 
 
 def _byte(line: str, offset: int, char_index: int) -> int:

@@ -8,12 +8,13 @@ password, and neither is `password_keyword` (a regex that finds password keyword
 from __future__ import annotations
 
 import functools
-import re
+
+from ..patterns import WORD_SPLIT_REASON, backtracking, linear
 
 # fmt: off
 # Word lists stay one table per line: a column of 70 words is harder to review.
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-_COUNTER = re.compile(r"[-_]\d+$")
+_WORD = backtracking(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", why=WORD_SPLIT_REASON)
+_COUNTER = linear(r"[-_]\d+$")
 # detect-secrets' keyword plugin DENYLIST, as words, plus the token/credential vocabulary.
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "contrasena", "passwort", "pw"})
 _CREDENTIAL_WORDS = frozenset({"secret", "secrets", "token", "apikey", "credential", "credentials", "creds", "bearer", "authorization", "auth"})

@@ -9,7 +9,6 @@ from the few parent nodes above each literal; `_names` judges the name it finds.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -19,6 +18,7 @@ from tree_sitter import Node
 from .. import languages
 from ..analysis.nodes import enclosing_scope_name
 from ..context import FileContext
+from ..patterns import linear
 from ._values import literal_value
 
 _QUERIES = {
@@ -41,7 +41,7 @@ _BINDINGS = frozenset({*_NAME_FIELDS, "keyword_argument", "variable_declarator",
 _MAY_BIND = _LOOK_THROUGH | _ASSIGNMENTS | _BINDINGS | {"pair", "comparison_operator", "argument_list", "arguments"}
 # fmt: on
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
-_JWT_CALLS = re.compile(r"(?:^|\.)(?:jwt|jose\.jwt|jsonwebtoken)\.(?:encode|decode|sign|verify)$")
+_JWT_CALLS = linear(r"(?:^|\.)(?:jwt|jose\.jwt|jsonwebtoken)\.(?:encode|decode|sign|verify)$")
 
 
 class Literal(NamedTuple):

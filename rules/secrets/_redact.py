@@ -7,10 +7,10 @@ Short values keep fewer characters so that a 4-character password is not three-q
 
 from __future__ import annotations
 
-import re
+from ..patterns import backtracking, linear
 
-_ENV_UNSAFE = re.compile(r"[^A-Z0-9_]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_ENV_UNSAFE = linear(r"[^A-Z0-9_]+")
+_CAMEL = backtracking(r"(?<=[a-z0-9])(?=[A-Z])", why="two one-character look-arounds, no quantifier")
 
 
 def preview(value: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Confidence, Finding, Rule, Severity
+from ..patterns import clip_literal
 from . import _allowlist, _detect, _fix, _lines, _names, _positions
 from ._positions import Literal
 from ._redact import describe, env_name
@@ -111,7 +112,9 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
     found = []
     for literal in items:
-        verdict = classify(literal.value, _names.name_class(literal.name), literal.role, literal.interpolated, example)
+        verdict = classify(
+            clip_literal(literal.value), _names.name_class(literal.name), literal.role, literal.interpolated, example
+        )
         if verdict is not None:
             found.append((literal, verdict))
     return found

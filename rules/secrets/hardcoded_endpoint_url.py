@@ -8,14 +8,13 @@ documentation, source hosting and schemas, and `url`/`*_url` metadata attributes
 
 from __future__ import annotations
 
-import re
-
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
 from . import _config_values as cv
 
 # A name that says "the service this code talks to"; a bare `url`/`issue_url` needs a client call.
-_ENDPOINT_WORDS = re.compile(r"api|base|endpoint|webhook|server|service|host|backend|gateway|callback|upstream")
+_ENDPOINT_WORDS = linear(r"api|base|endpoint|webhook|server|service|host|backend|gateway|callback|upstream")
 # Keyword arguments that configure where an SDK or client connects, whatever the callee.
 _ENDPOINT_KEYWORDS = frozenset(
     {"base_url", "api_base", "api_url", "base_uri", "endpoint", "endpoint_url", "server_url", "host", "webhook_url", "azure_endpoint"}

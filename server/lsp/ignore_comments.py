@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 
 from vetline.rules.model import Edit
+from vetline.rules.patterns import linear
 
 from .documents import Document
 
 MARKERS = {"javascript": "//", "typescript": "//", "typescriptreact": "//", "json": None}
-_LINE_DIRECTIVE = re.compile(rb"vetline:\s*ignore\[(?P<ids>[^\]\n]*)\]")
-_FILE_DIRECTIVE = re.compile(rb"vetline:\s*ignore-file\[(?P<ids>[^\]\n]*)\]")
-_BARE_LINE = re.compile(rb"vetline:\s*ignore(?![-\[])")
+_LINE_DIRECTIVE = linear(rb"vetline:\s*ignore\[(?P<ids>[^\]\n]*)\]")
+_FILE_DIRECTIVE = linear(rb"vetline:\s*ignore-file\[(?P<ids>[^\]\n]*)\]")
+_BARE_LINE = linear(rb"vetline:\s*ignore(?:[^-\[]|$)")
 _STRINGS = {"string", "string_content", "template_string", "concatenated_string"}
 
 

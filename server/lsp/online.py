@@ -23,18 +23,19 @@ import asyncio
 import functools
 import json
 import logging
-import re
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from vetline.rules.patterns import linear
 
 from .. import depdata
 from .configuration import reanalyse_open_documents, settings_ready
 from .server import VetlineServer
 
 log = logging.getLogger("vetline.server")
-_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")  # `https://user:token@host/simple/`
+_USERINFO = linear(r"://[^/@\s]+@")  # `https://user:token@host/simple/`
 _told_how_to_allow: weakref.WeakSet[VetlineServer] = weakref.WeakSet()  # one hint per session
 
 
@@ -96,4 +97,4 @@ async def _refresh(ls: VetlineServer, options: Mapping[str, Any], root: Path) ->
 
 
 def _redacted(message: str) -> str:
-    return _USERINFO.sub("***@", message)
+    return _USERINFO.sub("://***@", message)
