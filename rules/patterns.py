@@ -213,7 +213,7 @@ def _relax_repeats(pattern: str) -> str:
 
 
 # Run by `re` on pattern sources only (a few hundred bytes each, written by people).
-_COUNTED = re.compile(r"\{(\d+),(\d+)\}")
+_COUNTED = re.compile(r"\{(\d+),(\d+)\}")  # on pattern sources only
 
 
 def clip_line(line: AnyStr) -> AnyStr:
