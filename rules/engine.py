@@ -36,6 +36,10 @@ CALL_QUERIES: Mapping[str, str] = {
 CALLEE_QUERIES: Mapping[str, str] = {
     "python": "(call function: (identifier) @ident) (call function: (attribute attribute: _ @tail))",
 }
+# The note for a file whose nesting made a query drop matches (`languages.QUERY_MATCH_LIMIT`).
+DEEP_NESTING = (
+    "the file nests expressions deeper than vetline's query limit; findings inside the deepest nesting may be missing"
+)
 
 
 @dataclass(frozen=True)
@@ -126,28 +130,37 @@ class _LanguagePlan:
         broken: set[str] = set()
         if ctx.tree is not None:
             root = ctx.tree.root_node
-            for rule, target, captures in self._query_matches(root):
+            cursors: list[tree_sitter.QueryCursor] = []
+            for rule, target, captures in self._query_matches(root, cursors):
                 yield from _apply(rule, Match(ctx, rule, target, captures), broken, errors)
-            for rule, target, captures in self._call_matches(ctx, root):
+            for rule, target, captures in self._call_matches(ctx, root, cursors):
                 yield from _apply(rule, Match(ctx, rule, target, captures), broken, errors)
+            if any(cursor.did_exceed_match_limit for cursor in cursors):
+                errors.append(DEEP_NESTING)
         for rule in self.scan_rules:
             yield from _scan(rule, ctx, broken, errors)
 
-    def _query_matches(self, root: Node) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
+    def _query_matches(
+        self, root: Node, cursors: list[tree_sitter.QueryCursor]
+    ) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
         if self.query is None:
             return
-        for pattern_index, captures in tree_sitter.QueryCursor(self.query).matches(root):
+        cursors.append(cursor := languages.cursor(self.query))
+        for pattern_index, captures in cursor.matches(root):
             rule = self.pattern_owner[pattern_index]
             targets = captures.get("target") or next(iter(captures.values()))
             yield rule, targets[0], captures
 
-    def _call_matches(self, ctx: FileContext, root: Node) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
+    def _call_matches(
+        self, ctx: FileContext, root: Node, cursors: list[tree_sitter.QueryCursor]
+    ) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
         if self.callee_query is None:
-            yield from self._every_call_match(ctx, root)
+            yield from self._every_call_match(ctx, root, cursors)
             return
         wanted = self._wanted_tails(ctx)
         source = ctx.source
-        found = tree_sitter.QueryCursor(self.callee_query).captures(root)
+        cursors.append(cursor := languages.cursor(self.callee_query))
+        found = cursor.captures(root)
         for node in found.get("ident", ()):
             if wanted is None or source[node.start_byte : node.end_byte] in wanted:
                 yield from self._call_match(ctx, node, node.parent)
@@ -156,10 +169,13 @@ class _LanguagePlan:
                 callee = node.parent
                 yield from self._call_match(ctx, callee, callee.parent if callee is not None else None)
 
-    def _every_call_match(self, ctx: FileContext, root: Node) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
+    def _every_call_match(
+        self, ctx: FileContext, root: Node, cursors: list[tree_sitter.QueryCursor]
+    ) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
         if self.call_query is None:
             return
-        for _, captures in tree_sitter.QueryCursor(self.call_query).matches(root):
+        cursors.append(cursor := languages.cursor(self.call_query))
+        for _, captures in cursor.matches(root):
             callee = captures["fn"][0]
             for rule in self._rules_for_callee(ctx, callee):
                 yield rule, captures["target"][0], captures

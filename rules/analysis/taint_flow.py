@@ -28,6 +28,10 @@ Facts = dict[str, str]  # name -> the check that proved it harmless
 _TARGET_LISTS = frozenset({"pattern_list", "tuple_pattern", "list_pattern", "tuple", "list"})
 _VALUE_LISTS = frozenset({"tuple", "list", "expression_list", "pattern_list"})
 _CONTAINMENT = "a path containment check"
+# Blocks nested deeper than this are not walked in order (each level costs Python stack frames,
+# and 493 nested `if`s overflowed it): their assignments are read flow-insensitively instead.
+MAX_FLOW_NESTING = 48
+_SIMPLE_BINDINGS = frozenset({"assignment", "augmented_assignment"})
 
 
 def join_envs(envs: list[Env | None]) -> Env | None:
@@ -51,6 +55,7 @@ class ScopeWalker:
         self.record = record
         self.snapshots: dict[int, Env] = {}
         self._returns: list[Origin] = []
+        self._depth = 0
 
     def run(self, scope: Node, env: Env) -> None:
         body = scope.child_by_field_name("body") if scope.type == "function_definition" else scope
@@ -64,14 +69,46 @@ class ScopeWalker:
         return self.analysis.evaluate(node, env) if node is not None else CONSTANT
 
     def block(self, block: Node | None, env: Env | None) -> Env | None:
-        for statement in block.named_children if block is not None else ():
-            if env is None:
-                break
-            if self.record:
+        if block is not None and env is not None and self._depth >= MAX_FLOW_NESTING:
+            return self.flat_block(block, env)
+        self._depth += 1
+        try:
+            for statement in block.named_children if block is not None else ():
+                if env is None:
+                    break
+                if self.record:
+                    self.snapshots[statement.id] = env
+                handler = _HANDLERS.get(statement.type)
+                if handler is not None:
+                    env = handler(self, statement, env)
+        finally:
+            self._depth -= 1
+        return env
+
+    def flat_block(self, block: Node, env: Env) -> Env:
+        """A block too deep to walk in order, read without recursion and without order: every
+        assignment in it (at any depth) joins its origin into the name's, and every statement
+        in it sees the result. Checks and early exits are ignored, so nothing is lost, only
+        precision."""
+        assignments, statements = [], []
+        stack = [block]
+        while stack:
+            node = stack.pop()
+            if node.type in _SIMPLE_BINDINGS:
+                assignments.append(node)
+            elif node.type.endswith("statement"):
+                statements.append(node)
+            if node.type not in ("function_definition", "class_definition", "lambda"):
+                stack.extend(node.named_children)
+        for node in sorted(assignments, key=lambda n: n.start_byte):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and left.type == "identifier" and right is not None:
+                name = (left.text or b"").decode("utf-8", "replace")
+                origin = self.value(right, env)
+                env = {**env, name: join([env[name], origin]) if name in env else origin.through(name)}
+        if self.record:
+            for statement in statements:
                 self.snapshots[statement.id] = env
-            handler = _HANDLERS.get(statement.type)
-            if handler is not None:
-                env = handler(self, statement, env)
         return env
 
     # Simple statements -------------------------------------------------------------------

@@ -43,7 +43,7 @@ class Import:
 def imports(root: Node) -> list[Import]:
     """Every import of the file in source order (one query run in C, then a short parent walk)."""
     found: list[Import] = []
-    for _, captures in tree_sitter.QueryCursor(_import_query()).matches(root):
+    for _, captures in languages.cursor(_import_query()).matches(root):
         node = captures["import"][0]
         optional = _optional(node)
         found.extend(_plain(node, optional) if node.type == "import_statement" else _from(node, optional))

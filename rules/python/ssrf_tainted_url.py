@@ -59,22 +59,35 @@ def _url(match: Match) -> Node | None:
 
 
 def _fixed_host(node: Node) -> bool:
-    """True when a literal prefix of the URL already names the scheme and host."""
-    if node.type == "identifier":
-        bound = bound_value(node)
-        return bound is not None and bound.type != "identifier" and _fixed_host(bound)
-    if node.type == "binary_operator":
-        left = node.child_by_field_name("left")
-        return left is not None and _fixed_host(left)
-    if node.type == "string":
-        prefix = b""
-        for child in node.named_children:
-            if child.type == "interpolation":
-                break
-            if child.type == "string_content":
-                prefix += child.text or b""
-        return bool(_FIXED_HOST.match(prefix.decode("utf-8", "replace")))
+    """True when a literal prefix of the URL already names the scheme and host.
+
+    Follows names to their values and `a + b` to `a`, iteratively: `url = url + input()`
+    binds `url` to an expression that starts with `url` again, so a visited set ends the walk.
+    """
+    seen: set[int] = set()
+    current: Node | None = node
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.type == "identifier":
+            bound = bound_value(current)
+            current = bound if bound is not None and bound.type != "identifier" else None
+        elif current.type == "binary_operator":
+            current = current.child_by_field_name("left")
+        elif current.type == "string":
+            return bool(_FIXED_HOST.match(_literal_prefix(current).decode("utf-8", "replace")))
+        else:
+            return False
     return False
+
+
+def _literal_prefix(string: Node) -> bytes:
+    prefix = b""
+    for child in string.named_children:
+        if child.type == "interpolation":
+            break
+        if child.type == "string_content":
+            prefix += child.text or b""
+    return prefix
 
 
 def requests_tainted_url(match: Match) -> Report | None:
@@ -164,6 +177,13 @@ async def preview():
         return "forbidden", 403
     # ok: ssrf-tainted-url
     return requests.get(url).text
+
+@app.route("/grow")
+def grow():
+    url = "https://"
+    url = url + request.args["host"]  # the same name on both sides: no endless walk
+    # ruleid: ssrf-tainted-url
+    requests.get(url)
 
 def fetch(url):
     # ok: ssrf-tainted-url

@@ -46,6 +46,8 @@ def _why(match: Match) -> str | None:
 def is_service_url(match: Match) -> bool | Report:
     target = match.node("target")
     assert target is not None
+    if match.node("name") is None and (target.parent is None or target.parent.type != "argument_list"):
+        return False  # the URL pattern is rooted at the string (see `query`): only call arguments count
     host = cv.service_host(cv.literal_prefix(target))
     if host is None:
         return False
@@ -68,12 +70,14 @@ RULE = Rule(
     severity=Severity.LOW,
     confidence=Confidence.MEDIUM,
     languages=frozenset({"python"}),
+    # The URL-argument pattern is a bare `(string)`, its parent checked in Python: rooted at the
+    # call, it kept a cursor state open per nested call (quadratic on `f(f(f(...)))`).
     query="""
 (assignment left: (_) @name right: (string) @target
   (#match? @name "([Uu][Rr][LlIi]|[Ee]ndpoint|ENDPOINT|[Hh]ost|HOST|API_BASE|api_base|[Ww]ebhook|WEBHOOK)$"))
 (keyword_argument name: (identifier) @name value: (string) @target
   (#match? @name "^(base_url|api_base|api_url|base_uri|endpoint|endpoint_url|server_url|host|webhook_url|azure_endpoint|url)$"))
-(call arguments: (argument_list (string) @target (#match? @target "^[rRbBuUfF]*['\\"]+(https?|wss?)://")))
+((string) @target (#match? @target "^[rRbBuUfF]*['\\"]+(https?|wss?)://"))
 """,
     where=is_service_url,
     message="A service endpoint is hard-coded: it belongs in configuration.",

@@ -59,7 +59,18 @@ GENERIC = (
     "${",
     "aA0",
 )
-PREFIXES = ("key", "key:", "k = a", "k: a", "k=a", "-----BEGIN RSA PRIVATE KEY-----\n", "password = ", "export KEY=", "  key: ", "https://u:")
+PREFIXES = (
+    "key",
+    "key:",
+    "k = a",
+    "k: a",
+    "k=a",
+    "-----BEGIN RSA PRIVATE KEY-----\n",
+    "password = ",
+    "export KEY=",
+    "  key: ",
+    "https://u:",
+)
 
 
 def _load_everything() -> None:
