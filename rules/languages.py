@@ -84,8 +84,16 @@ def parser(language_id: str) -> tree_sitter.Parser | None:
 # more than a few dozen (none of 600 standard-library modules reached 64). When the limit is
 # hit the oldest states are dropped: the engine reports the file as not fully analysed.
 QUERY_MATCH_LIMIT = 256
+# Deepest node a match may start at. tree-sitter counts cursor depth in 16 bits: past 65,535
+# levels (`a + a + ... + a` with 70,000 operands) it drops captures and each remaining one
+# costs a walk from the top (5 s for 70,000 operands, 17 s for 80,000). Nothing in real code
+# nests a thousandth as deep; the outer end of such a chain is still matched.
+QUERY_MAX_START_DEPTH = 60_000
 
 
 def cursor(query: tree_sitter.Query) -> tree_sitter.QueryCursor:
-    """A query cursor bounded by `QUERY_MATCH_LIMIT` (check `did_exceed_match_limit` after use)."""
-    return tree_sitter.QueryCursor(query, match_limit=QUERY_MATCH_LIMIT)
+    """A query cursor bounded by `QUERY_MATCH_LIMIT` (check `did_exceed_match_limit` after use)
+    and `QUERY_MAX_START_DEPTH`."""
+    bounded = tree_sitter.QueryCursor(query, match_limit=QUERY_MATCH_LIMIT)
+    bounded.set_max_start_depth(QUERY_MAX_START_DEPTH)
+    return bounded

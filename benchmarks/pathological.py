@@ -1,0 +1,80 @@
+"""Time vetline's analysis on pathological file shapes at two sizes, per kilobyte.
+
+Usage: python benchmarks/pathological.py [--scale N]
+Each shape (long operator chains, deep nesting, huge literals, long lines, many small
+functions) is generated at a base size and at 4x that size and analysed in-process with every
+rule on. Printed: milliseconds per kilobyte at both sizes and their ratio; a ratio near 1 is
+linear, near 4 quadratic. Every shape ends with `eval(input())`, which must still be found.
+Target (issue 15): every analysis linear or near-linear in the file size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from vetline.rules.engine import Engine
+from vetline.rules.registry import all_rules
+
+PLANTED = "\neval(input())\n"
+
+
+def _join(op: str, item: str) -> Callable[[int], str]:
+    return lambda n: "x = " + op.join([item] * n) + PLANTED
+
+
+SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
+    # name: (generator of a file with n repetitions, base n)
+    "a+a+...+a": (_join("+", "a"), 20_000),
+    '"s"+"s"+...': (_join("+", '"s"'), 10_000),
+    "a or a or ...": (_join(" or ", "a"), 10_000),
+    "a < a < ...": (_join(" < ", "a"), 10_000),
+    "a.b.b.b...": (lambda n: "x = a" + ".b" * n + PLANTED, 10_000),
+    "f(f(f(...)))": (lambda n: "x = " + "f(" * n + "a" + ")" * n + PLANTED, 5_000),
+    "[[[...]]]": (lambda n: "x = " + "[" * n + "]" * n + PLANTED, 5_000),
+    "nested if": (lambda n: "".join(" " * (i % 200) + "if x:\n" for i in range(n)) + " " * (n % 200) + "pass" + PLANTED, 2_000),
+    "tainted a=a+input()": (
+        lambda n: "import requests\nurl = 'https://'\n" + "url = url + input()\n" * n + "requests.get(url)" + PLANTED,
+        5_000,
+    ),
+    "huge literal": (lambda n: 'x = "' + "ab" * n + '"' + PLANTED, 200_000),
+    "long line of spaces": (lambda n: "x = 1" + " " * n + "# c" + PLANTED, 200_000),
+    "many small functions": (lambda n: "".join(f"def f{i}(a):\n    return a + {i}\n" for i in range(n)) + PLANTED, 5_000),
+    "many assignments": (lambda n: "".join(f"v{i} = v{i - 1} + '{i}'\n" for i in range(n)) + PLANTED, 10_000),
+}
+
+
+def measure(engine: Engine, source: str) -> tuple[float, bool]:
+    """Seconds to parse and analyse `source`, and whether the planted `eval` was found."""
+    data = source.encode()
+    started = time.perf_counter()
+    analysis = engine.analyze(data, "python", "pathological.py")
+    elapsed = time.perf_counter() - started
+    last_line = data.rstrip(b"\n").count(b"\n")
+    found = any(f.rule_id == "eval-of-dynamic-code" and f.start.line == last_line for f in analysis.findings)
+    return elapsed, found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every base size")
+    args = parser.parse_args()
+    engine = Engine(all_rules())
+    engine.analyze(b"import os\n", "python", "warm.py")  # compile queries once, outside the timing
+    print(f"{'shape':24s} {'size':>9s} {'ms/KB':>8s} {'size x4':>9s} {'ms/KB':>8s} {'ratio':>6s}  eval found")
+    for name, (make, base) in SHAPES.items():
+        n = max(1, int(base * args.scale))
+        small, large = make(n), make(4 * n)
+        t_small, found_small = measure(engine, small)
+        t_large, found_large = measure(engine, large)
+        per_kb_small = 1000 * t_small / (len(small) / 1024)
+        per_kb_large = 1000 * t_large / (len(large) / 1024)
+        print(
+            f"{name:24s} {len(small) / 1024:7.0f}KB {per_kb_small:8.3f} {len(large) / 1024:7.0f}KB"
+            f" {per_kb_large:8.3f} {per_kb_large / per_kb_small:6.2f}  {found_small and found_large}"
+        )
+
+
+if __name__ == "__main__":
+    main()
