@@ -5,6 +5,12 @@ the user says nothing. Loading validates types and names: an unknown key is a wa
 the key and file (so a typo does not silently change nothing), an invalid value is a
 `ConfigError` naming the key and file (the CLI exits 2). The language server layers its
 editor settings over the same object with `Config.merged`.
+
+A configuration file may come with a repository nobody has reviewed, so the paths it names
+(`baseline`, and `index` / `popular` / `advisories` of `[tool.vetline.dependencies]`) must stay
+inside its folder once symlinks are followed, `~` is never expanded, and what they name must be
+a regular file (or, for `advisories`, a folder) under a size cap. Paths from the command line or
+the user's editor settings are the user's own and may point anywhere.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vetline.rules import registry
+from vetline.rules import files, registry
 from vetline.rules.engine import Engine, SuppressionSettings
 from vetline.rules.model import Category, Rule, Severity
 
@@ -47,6 +53,9 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "*.egg-info",
 )
 CATEGORIES = frozenset(c.value for c in Category)
+# Paths a configuration file may name, with the size cap of what they name.
+PROJECT_PATHS = {"baseline": files.MAX_BASELINE_BYTES}
+DEPENDENCY_PATHS = {"index": files.MAX_DATA_BYTES, "popular": files.MAX_DATA_BYTES, "advisories": files.MAX_DATA_BYTES}
 
 
 class ConfigError(ValueError):
@@ -100,7 +109,9 @@ def find_config(start: Path) -> Path | None:
     for directory in (folder.resolve(), *folder.resolve().parents):
         for name in CONFIG_FILES:
             candidate = directory / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_vetline_table(candidate)):
+            # A configuration file that is a FIFO, a device or a link out of its folder is not one.
+            readable = files.is_readable_file(candidate, within=directory)
+            if readable and (name != "pyproject.toml" or _has_vetline_table(candidate)):
                 return candidate
     return None
 
@@ -110,14 +121,48 @@ def load_config(path: Path | None) -> tuple[Config, list[str]]:
     if path is None:
         return Config(), []
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(files.read_bounded(path, files.MAX_CONFIG_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read configuration: {error}") from error
     table = document.get("tool", {}).get("vetline", {}) if path.name == "pyproject.toml" else document
     if path.name != "pyproject.toml" and "tool" in document and "vetline" in document.get("tool", {}):
         table = document["tool"]["vetline"]
     config, warnings = parse(table, str(path))
+    check_project_paths(config, path)
     return dataclasses.replace(config, source=path, root=path.parent), warnings
+
+
+def check_project_paths(config: Config, source: Path) -> None:
+    """ConfigError unless every path the file `source` names stays inside its folder."""
+    if config.baseline is not None:
+        _check_project_path(config.baseline, source, "baseline", PROJECT_PATHS["baseline"])
+    for key, limit in DEPENDENCY_PATHS.items():
+        value = config.dependencies.get(key)
+        if isinstance(value, str) and not value.startswith(("https://", "http://")):
+            _check_project_path(value, source, f"dependencies.{key}", limit, folder_ok=key == "advisories")
+
+
+def _check_project_path(value: str, source: Path, key: str, limit: int, folder_ok: bool = False) -> None:
+    where = f"{source}: `{key}`"
+    if value.startswith("~"):
+        raise ConfigError(f"{where} = {value!r}: `~` is not expanded in a project's configuration")
+    root = source.parent
+    target = root / value
+    try:
+        files.contained_path(target, root)
+    except files.FileRefused:
+        raise ConfigError(f"{where} = {value!r} leads outside the project folder {root}") from None
+    if key == "baseline" and not target.exists():
+        raise ConfigError(f"{where} = {value!r}: file not found (create one with `vetline baseline create`)")
+    if not target.exists() or (folder_ok and target.is_dir()):
+        return  # missing dependency data is noted when the rules run; a folder of advisories is walked
+    try:
+        files.refuse_special(target.stat())
+        size = target.stat().st_size
+    except OSError as error:
+        raise ConfigError(f"{where} = {value!r}: {error}") from None
+    if size > limit:
+        raise ConfigError(f"{where} = {value!r}: file is {size:,} bytes, over the {limit:,}-byte limit")
 
 
 def parse(table: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
@@ -246,6 +291,7 @@ def _named(rule: Rule, names: Sequence[str]) -> bool:
 
 def _has_vetline_table(pyproject: Path) -> bool:
     try:
-        return "vetline" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+        text = files.read_bounded(pyproject, files.MAX_CONFIG_BYTES).decode("utf-8")
+        return "vetline" in tomllib.loads(text).get("tool", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False

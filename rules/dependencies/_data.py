@@ -3,7 +3,10 @@
 Rules never touch the network (that is `vetline data update`, in `vetline.server.depdata`):
 each source is a local path used directly, or a URL whose last download sits in the user
 cache directory under a name derived from the URL (`cache_file`). Loaded data is cached per
-(path, mtime, size), so a keystroke costs a few `stat` calls. An engine built without
+(path, mtime, size), so a keystroke costs a few `stat` calls. A local path comes from a
+project's configuration, which may be a stranger's: it must stay inside the project folder
+(`root`) once symlinks are followed, `~` is never expanded, and every file is read through
+`vetline.rules.files` (regular files only, size-capped). An engine built without
 dependency settings (library use, the example harness) reads no cache: results then depend
 only on the file, the project and the bundled popular lists.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from . import _advisories
 from ._index import NameIndex, load_index
 from ._names import normalize
@@ -111,8 +116,16 @@ def local_source(settings: Settings, kind: str, value: str | None) -> Path | Non
         return None
     if is_url(value):
         return cache_file(kind, value) if settings.configured else None
-    path = Path(os.path.expanduser(value))
-    return path if path.is_absolute() or settings.root is None else settings.root / path
+    path = Path(value)  # never `~`-expanded: the setting may come from a cloned repository
+    if settings.root is None:
+        return path
+    path = settings.root / path
+    try:
+        files.contained_path(path, settings.root)
+    except files.FileRefused:
+        note_once(f"[tool.vetline.dependencies] `{kind}` = {value!r} leads outside the project {settings.root}; ignored")
+        return None
+    return path
 
 
 def index(settings: Settings) -> NameIndex | frozenset[str] | None:
@@ -194,7 +207,7 @@ def _cached(path: Path | None, loader: Callable[[Path], Any]) -> Any:
 
 def _load_popular(path: Path) -> tuple[str, ...]:
     """The top-pypi-packages format (`rows` of `project`) or a plain JSON list of names."""
-    document = json.loads(path.read_text(encoding="utf-8"))
+    document = json.loads(files.read_bounded(path, files.MAX_DATA_BYTES))
     rows = document.get("rows", []) if isinstance(document, dict) else document
     names = (row.get("project") if isinstance(row, dict) else row for row in rows)
     return tuple(normalize(n) if "npm" not in path.name else n.lower() for n in names if isinstance(n, str))
@@ -204,15 +217,48 @@ def _load_osv(path: Path) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
     """Every OSV record in a directory tree, a zip file, or one JSON file (a record or a list)."""
     records: list[Any] = []
     if path.is_dir():
-        for file in sorted(path.rglob("*.json")):
-            records.extend(_records(file.read_bytes()))
-    elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(n for n in archive.namelist() if n.endswith(".json")):
-                records.extend(_records(archive.read(name)))
+        budget = files.MAX_DATA_BYTES  # for the whole folder, not per file
+        for file in _advisory_files(path):
+            try:
+                data = files.read_bounded(file, budget, within=path)
+            except files.FileRefused as error:
+                note_once(f"advisory file {file} not read: {error}")
+                continue
+            budget -= len(data)
+            records.extend(_records(data))
+        return _advisories.index_records(r for r in records if isinstance(r, dict))
+    data = files.read_bounded(path, files.MAX_DATA_BYTES)
+    if data.startswith(b"PK"):
+        records.extend(_zip_records(data))
     else:
-        records.extend(_records(path.read_bytes()))
+        records.extend(_records(data))
     return _advisories.index_records(r for r in records if isinstance(r, dict))
+
+
+def _advisory_files(folder: Path) -> list[Path]:
+    """The `*.json` files below `folder` (symlinked folders not followed), at most MAX_ADVISORY_FILES."""
+    found: list[Path] = []
+    for parent, subfolders, names in os.walk(folder):
+        subfolders.sort()
+        found.extend(Path(parent) / name for name in sorted(names) if name.endswith(".json"))
+        if len(found) >= files.MAX_ADVISORY_FILES:
+            note_once(f"advisory folder {folder} holds over {files.MAX_ADVISORY_FILES:,} files; the rest are not read")
+            return found[: files.MAX_ADVISORY_FILES]
+    return found
+
+
+def _zip_records(data: bytes) -> list[Any]:
+    """The records of a zip of OSV JSON files, refusing members that unpack past the data cap."""
+    records: list[Any] = []
+    budget = files.MAX_DATA_BYTES
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in sorted((i for i in archive.infolist() if i.filename.endswith(".json")), key=lambda i: i.filename):
+            budget -= info.file_size
+            if budget < 0:
+                raise ValueError(f"unpacks to over {files.MAX_DATA_BYTES:,} bytes")
+            with archive.open(info) as member:
+                records.extend(_records(member.read(info.file_size + 1)[: info.file_size]))
+    return records
 
 
 def _records(data: bytes) -> list[Any]:

@@ -14,6 +14,7 @@ import re
 from array import array
 from pathlib import Path
 
+from .. import files
 from ._names import normalize
 
 HEADER = b"# vetline-index v1 normalized sorted\n"
@@ -65,7 +66,7 @@ class NameIndex:
 
 def load_index(path: Path) -> NameIndex:
     """Read a cached text index, a plain name list or a PEP 691 JSON project list."""
-    data = path.read_bytes()
+    data = files.read_bounded(path, files.MAX_DATA_BYTES)
     if data.startswith(HEADER):
         return NameIndex(data[len(HEADER) :])
     if data.lstrip()[:1] == b"{":

@@ -3,19 +3,23 @@
 The project folder is the nearest folder upwards holding a manifest (`pyproject.toml`,
 `requirements*.txt`, `setup.cfg`, `setup.py`, `Pipfile`, `package.json`); the walk stops at a
 repository root (`.git`). Declarations are re-read only when a manifest's mtime or size
-changes, so analysing on every keystroke costs a handful of `stat` calls.
+changes, so analysing on every keystroke costs a handful of `stat` calls. Manifests are read
+only as regular files inside the project folder (`vetline.rules.files`); what was refused is
+kept in `Project.notes`.
 """
 
 from __future__ import annotations
 
 import configparser
 import functools
+import logging
 import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import files
 from ._manifests import _REQUIREMENT, included_files, parse_package_json, parse_requirements
 from ._names import normalize
 from ._toml_manifests import parse_pyproject
@@ -25,6 +29,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+log = logging.getLogger("vetline.dependencies")
 PYTHON_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
 _SETUP_PY_LIST = re.compile(rb"install_requires\s*=\s*\[(?P<items>[^\]]*)\]")
 _QUOTED = re.compile(rb"""["']([^"'\n]+)["']""")
@@ -42,6 +47,7 @@ class Project:
     own_names: frozenset[str] = frozenset()
     requirements: Path | None = None  # the requirements file new dependencies go to
     pyproject: Path | None = None  # or the pyproject.toml, when it declares dependencies
+    notes: tuple[str, ...] = ()  # includes not followed (outside the project, not a regular file)
 
 
 def find_folder(path: str) -> Path | None:
@@ -94,7 +100,7 @@ def project_settings(folder: Path | None) -> dict | None:
 @functools.lru_cache(maxsize=64)
 def _settings_table(path: Path, mtime: int, size: int) -> dict | None:
     try:
-        document = tomllib.loads(_read(path).decode("utf-8", "replace"))
+        document = tomllib.loads(_read(path, path.parent).decode("utf-8", "replace"))
     except tomllib.TOMLDecodeError:
         return None
     tool = document.get("tool", {}).get("vetline")
@@ -151,54 +157,68 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @functools.lru_cache(maxsize=64)
 def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Project:
-    files = [Path(entry[0]) for entry in stamps]
+    manifests = [Path(entry[0]) for entry in stamps]
     declared: set[str] = set()
     own: set[str] = set()
+    refused: list[str] = []
     pyproject = requirements = None
-    for file in files:
+    for file in manifests:
         if file.name == "pyproject.toml":
-            manifest = parse_pyproject(_read(file))
+            manifest = parse_pyproject(_read(file, folder))
             declared.update(normalize(r.name) for r in manifest.requirements)
-            own.update(_own_names(file))
+            own.update(_own_names(file, folder))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
         elif _is_requirements(file.name):
-            for included in included_files(file):
-                declared.update(normalize(r.name) for r in parse_requirements(_read(included)))
+            for included in included_files(file, folder, refused):
+                declared.update(normalize(r.name) for r in parse_requirements(_read(included, folder)))
         elif file.name == "setup.cfg":
-            declared.update(_setup_cfg(file))
+            declared.update(_setup_cfg(file, folder))
         elif file.name == "Pipfile":
-            declared.update(_pipfile(file))
-    requirements = next((f for f in files if f.name == "requirements.txt"), None)
-    requirements = requirements or next((f for f in files if _is_requirements(f.name) and f.parent == folder), None)
+            declared.update(_pipfile(file, folder))
+    requirements = next((f for f in manifests if f.name == "requirements.txt"), None)
+    requirements = requirements or next(
+        (f for f in manifests if _is_requirements(f.name) and f.parent == folder), None
+    )
     setup_py = folder / "setup.py"
-    opaque = setup_py.is_file() and not _setup_py(setup_py, declared) and not declared
-    npm = {r.name.lower() for f in files if f.name == "package.json" for r in parse_package_json(_read(f))}
-    has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in files)
+    opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared
+    npm = {r.name.lower() for f in manifests if f.name == "package.json" for r in parse_package_json(_read(f, folder))}
+    has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in manifests)
+    for note in refused:
+        log.info("%s", note)
     return Project(
-        folder, frozenset(declared), frozenset(npm), has_manifest, opaque, frozenset(own), requirements, pyproject
+        folder,
+        frozenset(declared),
+        frozenset(npm),
+        has_manifest,
+        opaque,
+        frozenset(own),
+        requirements,
+        pyproject,
+        tuple(dict.fromkeys(refused)),
     )
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, folder: Path) -> bytes:
+    """A manifest's bytes; empty when it is missing, not a regular file, too large or outside `folder`."""
     try:
-        return path.read_bytes()
+        return files.read_bounded(path, files.MAX_MANIFEST_BYTES, within=folder)
     except OSError:
         return b""
 
 
-def _own_names(pyproject: Path) -> set[str]:
+def _own_names(pyproject: Path, folder: Path) -> set[str]:
     try:
-        document = tomllib.loads(_read(pyproject).decode("utf-8", "replace"))
+        document = tomllib.loads(_read(pyproject, folder).decode("utf-8", "replace"))
     except tomllib.TOMLDecodeError:
         return set()
     names = [document.get("project", {}).get("name"), document.get("tool", {}).get("poetry", {}).get("name")]
     return {normalize(n) for n in names if isinstance(n, str)}
 
 
-def _setup_cfg(path: Path) -> set[str]:
+def _setup_cfg(path: Path, folder: Path) -> set[str]:
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(_read(path).decode("utf-8", "replace"))
+        parser.read_string(_read(path, folder).decode("utf-8", "replace"))
     except configparser.Error:
         return set()
     lines = parser.get("options", "install_requires", fallback="").splitlines()
@@ -207,17 +227,17 @@ def _setup_cfg(path: Path) -> set[str]:
     return {normalize(m.group("name").decode()) for line in lines if (m := _REQUIREMENT.match(line.encode()))}
 
 
-def _pipfile(path: Path) -> set[str]:
+def _pipfile(path: Path, folder: Path) -> set[str]:
     try:
-        document = tomllib.loads(_read(path).decode("utf-8", "replace"))
+        document = tomllib.loads(_read(path, folder).decode("utf-8", "replace"))
     except tomllib.TOMLDecodeError:
         return set()
     return {normalize(name) for table in ("packages", "dev-packages") for name in document.get(table, {})}
 
 
-def _setup_py(path: Path, declared: set[str]) -> bool:
+def _setup_py(path: Path, declared: set[str], folder: Path) -> bool:
     """Add a literal `install_requires=[...]` of setup.py to `declared`; False when there is none."""
-    match = _SETUP_PY_LIST.search(_read(path))
+    match = _SETUP_PY_LIST.search(_read(path, folder))
     if match is None:
         return False
     for quoted in _QUOTED.finditer(match.group("items")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import files
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
@@ -45,7 +46,7 @@ def _fix(ctx: FileContext, known: Facts, name: str) -> Fix | None:
     if project.pyproject is not None and (project.declared or project.requirements is None):
         return _pyproject_fix(ctx, project.pyproject, name)
     if project.requirements is not None:
-        existing = project.requirements.read_bytes() if project.requirements.is_file() else b""
+        existing = _read(project.requirements)
         text = ("\n" if existing and not existing.endswith(b"\n") else "") + name + "\n"
         edit = Edit(-1, -1, text, path=_relative(ctx, project.requirements))
         return Fix(f"Add `{name}` to {project.requirements.name}", (edit,), safe=False)
@@ -53,7 +54,7 @@ def _fix(ctx: FileContext, known: Facts, name: str) -> Fix | None:
 
 
 def _pyproject_fix(ctx: FileContext, path: Path, name: str) -> Fix | None:
-    source = path.read_bytes()
+    source = _read(path)
     manifest = parse_pyproject(source)
     relative = _relative(ctx, path)
     if manifest.array is not None:
@@ -65,6 +66,14 @@ def _pyproject_fix(ctx: FileContext, path: Path, name: str) -> Fix | None:
         edit = Edit(manifest.poetry_end, manifest.poetry_end, f'\n{name} = "*"', path=relative)
         return Fix(f"Add `{name}` to [tool.poetry.dependencies]", (edit,), safe=False)
     return None
+
+
+def _read(manifest: Path) -> bytes:
+    """The manifest the fix edits (a regular file of bounded size), empty when it cannot be read."""
+    try:
+        return files.read_bounded(manifest, files.MAX_MANIFEST_BYTES, within=manifest.parent)
+    except OSError:
+        return b""
 
 
 def _relative(ctx: FileContext, target: Path) -> str:

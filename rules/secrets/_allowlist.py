@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .. import files
+
 _PRAGMA = re.compile(rb"pragma:\s*allowlist[ -](?P<next>nextline[ -])?secret")
 DETECT_SECRETS_BASELINE = ".secrets.baseline"
 
@@ -76,7 +78,7 @@ def _baseline_for(folder: str) -> tuple[Path, frozenset[tuple[str, str]]] | None
 @functools.lru_cache(maxsize=16)
 def _load(path: str, mtime: int) -> frozenset[tuple[str, str]]:
     try:
-        return parse_detect_secrets(json.loads(Path(path).read_text(encoding="utf-8")))
+        return parse_detect_secrets(json.loads(files.read_bounded(path, files.MAX_BASELINE_BYTES)))
     except (OSError, ValueError):
         return frozenset()
 

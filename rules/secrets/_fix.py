@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tree_sitter import Node
 
+from .. import files
 from ..context import FileContext
 from ..model import Edit, Fix
 from ._positions import Literal
@@ -181,7 +182,7 @@ def _read_lines(path: str, mtime: int) -> tuple[tuple[str, ...], bool]:
     if mtime < 0:
         return (), True
     try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        text = files.read_text_bounded(path, files.MAX_SMALL_FILE_BYTES)
     except OSError:
         return (), True
     return tuple(text.splitlines()), text.endswith("\n") or not text

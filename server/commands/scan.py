@@ -13,7 +13,7 @@ from vetline.rules.model import Severity
 
 from ..config import Config, ConfigError, parse, selected_rules
 from ..formats import json_report, sarif, text
-from ..scanner import FileResult, scan_paths
+from ..scanner import FileResult, check_baseline, scan_paths
 from ._configure import configure, warn
 
 FAIL_ON = ("high", "medium", "low", "none")
@@ -77,6 +77,7 @@ def _configure(args: argparse.Namespace) -> Config:
         if not args.baseline.is_file():
             raise ConfigError(f"{args.baseline}: baseline file not found (create one with `vetline baseline create`)")
         config = dataclasses.replace(config, baseline=str(args.baseline.resolve()))
+    check_baseline(config, "--baseline" if args.baseline else str(config.source))
     return config
 
 
@@ -91,7 +92,8 @@ def _note_skipped_checks(config: Config, results: list[FileResult]) -> None:
     from .. import depdata  # only scans running the dependency rules pay for importing it
 
     options = {**config.dependencies, "root": str(config.root) if config.root else None}
-    for message in depdata.missing_notes(options, (result.path for result in results)):
+    read = (result.path for result in results if not result.errors)  # skipped files are never read again
+    for message in depdata.missing_notes(options, read):
         if message.split(" ", 1)[0] in selected:
             print(f"vetline: note: {message}", file=sys.stderr)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
+from vetline.rules import files
 from vetline.rules.model import Edit, Fix
 
 from ..positions import LineIndex
@@ -74,7 +75,7 @@ def _edit_in_file(ls: VetlineServer, uri: str, path: Path, edit: Edit) -> types.
         index = open_doc.index
     else:
         try:
-            index = LineIndex(path.read_bytes())
+            index = LineIndex(files.read_bounded(path, files.MAX_MANIFEST_BYTES))
         except OSError:
             index = LineIndex(b"")
     if edit.start_byte == edit.end_byte == -1:  # append, on a line of its own
