@@ -55,7 +55,7 @@ def find_folder(path: str) -> Path | None:
     file = Path(path)
     if not path or not (file.is_file() or (file.is_absolute() and file.parent.is_dir())):
         return None
-    start = file.resolve().parent
+    start = Path(os.path.abspath(file)).parent  # as named: fixes address the editor's path, not the real one
     for folder in (start, *start.parents):
         names, repository_root = _listing(str(folder))
         if names:
@@ -77,7 +77,7 @@ def project_for(path: str) -> Project:
 def project_in(folder: Path) -> Project:
     """The declarations of the project whose folder is `folder` (for `vetline data update`)."""
     stamps = tuple(sorted((str(f), *_stamp(f)) for f in _manifest_files(folder)))
-    return _read_project(folder.resolve(), stamps) if stamps else Project(folder)
+    return _read_project(Path(os.path.abspath(folder)), stamps) if stamps else Project(folder)
 
 
 def project_settings(folder: Path | None) -> dict | None:

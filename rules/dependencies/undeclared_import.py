@@ -77,8 +77,8 @@ def _read(manifest: Path) -> bytes:
 
 
 def _relative(ctx: FileContext, target: Path) -> str:
-    """`target` relative to the analysed file's folder, as `Edit.path` expects."""
-    return os.path.relpath(target, Path(ctx.path).resolve().parent).replace(os.sep, "/")
+    """`target` relative to the analysed file's folder as named (not resolved), as `Edit.path` expects."""
+    return os.path.relpath(target, os.path.dirname(os.path.abspath(ctx.path))).replace(os.sep, "/")
 
 
 RULE = Rule(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -99,9 +100,10 @@ def _settings_field(ctx: FileContext, node: Node) -> int | None:
 
 
 def _folder(ctx: FileContext) -> Path:
-    """The analysed file's folder, resolved once per file."""
+    """The analysed file's folder as named, symlinks not resolved: the edit paths are relative to
+    it, and the editor applies them to the document's URI, which names the unresolved path."""
     if "_vetline_fix_folder" not in ctx.__dict__:
-        ctx.__dict__["_vetline_fix_folder"] = Path(ctx.path).resolve().parent if ctx.path else Path.cwd()
+        ctx.__dict__["_vetline_fix_folder"] = Path(os.path.abspath(ctx.path)).parent if ctx.path else Path.cwd()
     return ctx.__dict__["_vetline_fix_folder"]
 
 

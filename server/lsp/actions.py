@@ -62,7 +62,7 @@ def _actions_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic)
         planned = workspace_edits.plan(ls, doc, fix)
         title = fix.title + ("" if fix.safe else " (unsafe fix: review it)")
         if planned.single_file_fallback:
-            title += " (this file only: your editor cannot create or edit the other file)"
+            title += f" (this file only: {planned.fallback_reason})"
         actions.append(
             types.CodeAction(
                 title,
