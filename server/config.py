@@ -152,8 +152,6 @@ def _check_project_path(value: str, source: Path, key: str, limit: int, folder_o
         files.contained_path(target, root)
     except files.FileRefused:
         raise ConfigError(f"{where} = {value!r} leads outside the project folder {root}") from None
-    if key == "baseline" and not target.exists():
-        raise ConfigError(f"{where} = {value!r}: file not found (create one with `vetline baseline create`)")
     if not target.exists() or (folder_ok and target.is_dir()):
         return  # missing dependency data is noted when the rules run; a folder of advisories is walked
     try:

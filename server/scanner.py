@@ -143,8 +143,17 @@ def check_baseline(config: Config, origin: str) -> None:
     try:
         load_cached_baseline(location)
     except (OSError, ValueError, KeyError, TypeError) as error:
-        reason = str(error) if isinstance(error, OSError) else f"not a baseline file ({type(error).__name__})"
-        raise ConfigError(f"{origin}: `baseline` = {config.baseline!r}: cannot read {location}: {reason}") from None
+        raise ConfigError(
+            f"{origin}: `baseline` = {config.baseline!r}: cannot read {location}: {_baseline_problem(error)}"
+        ) from None
+
+
+def _baseline_problem(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "file not found (create one with `vetline baseline create`)"
+    if isinstance(error, OSError):
+        return str(error)
+    return f"not a baseline file ({type(error).__name__})"
 
 
 def _apply_baseline(config: Config, findings: Sequence[Finding], path: Path, source: bytes) -> Sequence[Finding]:
