@@ -60,6 +60,8 @@ def _actions_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic)
     actions = []
     for number, fix in enumerate(_fixes_for(ls, doc, diagnostic)):
         planned = workspace_edits.plan(ls, doc, fix)
+        if planned.single_file_fallback and all(e.path is not None for e in fix.edits):
+            continue  # nothing of this fix is left to apply to the document itself
         title = fix.title + ("" if fix.safe else " (unsafe fix: review it)")
         if planned.single_file_fallback:
             title += f" (this file only: {planned.fallback_reason})"

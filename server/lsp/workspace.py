@@ -3,7 +3,9 @@
 `vetline.scanWorkspace` walks every workspace folder with the CLI's scanner (same excludes,
 same size cap), reports `$/progress` the user can cancel, and reports findings of files that
 are not open: as workspace diagnostics when the client pulls and can be asked to refresh,
-pushed otherwise. Open documents are skipped, their live buffer is what counts (in `manual`
+pushed otherwise. Files are read like the CLI reads them (`vetline.rules.files`): a FIFO, a
+device, a symlink loop or a link out of the workspace folder is skipped with a logged reason and
+never blocks the event loop. Open documents are skipped, their live buffer is what counts (in `manual`
 run mode, where nothing analyses them live, the scan analyses their buffers). A change to a
 watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents.
 """
@@ -45,15 +47,15 @@ def register(server: VetlineServer) -> None:
 
 async def scan_workspace(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     """Scan every file of every folder; returns counts and whether the user cancelled."""
-    files = [path for folder in ls.folders() for path in iter_files(folder, ls.projects.config_for(folder))]
+    files = [(folder, path) for folder in ls.folders() for path in iter_files(folder, ls.projects.config_for(folder))]
     progress = await _Progress.start(ls, len(files))
     scanned, findings = _analyse_open_documents(ls)
-    for number, path in enumerate(files, 1):
+    for number, (folder, path) in enumerate(files, 1):
         if progress.cancelled:
             break
         uri = from_fs_path(str(path)) or path.as_uri()
         if uri not in ls.documents:
-            findings += _report(ls, uri, _scan(ls, path))
+            findings += _report(ls, uri, _scan(ls, path, folder))
             scanned += 1
         progress.report(number, f"{number}/{len(files)} files, {findings} findings")
         await asyncio.sleep(0)  # let cancellations and edits in between files
@@ -63,10 +65,11 @@ async def scan_workspace(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     return {"files": scanned, "findings": findings, "cancelled": progress.cancelled}
 
 
-def _scan(ls: VetlineServer, path: Path) -> FileResult:
+def _scan(ls: VetlineServer, path: Path, folder: Path) -> FileResult:
+    """One file of the workspace folder `folder`; FIFOs, devices and links out of it are skipped."""
     config = ls.projects.config_for(path)
     try:
-        return scan_file(path, config.root or path.parent, config, ls.projects.engine_for(path))
+        return scan_file(path, config.root or path.parent, config, ls.projects.engine_for(path), within=folder)
     except Exception as error:  # one bad file must not end the scan
         log.exception("scanning %s failed", path)
         return FileResult(path, path.name, errors=(type(error).__name__,))
