@@ -72,6 +72,22 @@ def is_readable_file(path: Path | str, *, within: Path | str | None = None) -> b
     return True
 
 
+def entry_is_dir(entry: os.DirEntry[str]) -> bool:
+    """`entry.is_dir()`, False for a symlink loop (where `DirEntry`, unlike `Path`, raises)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def entry_is_file(entry: os.DirEntry[str]) -> bool:
+    """`entry.is_file()`, False for a symlink loop (where `DirEntry`, unlike `Path`, raises)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def contained_path(path: Path | str, within: Path | str | None) -> str:
     """The real path of `path` (symlinks followed); FileRefused when it leaves `within`."""
     real = os.path.realpath(path)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -106,7 +107,8 @@ _FIELDS = {f.name for f in dataclasses.fields(Config)} - {"source", "root"}
 def find_config(start: Path) -> Path | None:
     """The nearest `.vetline.toml`, or `pyproject.toml` with a `[tool.vetline]` table, upwards."""
     folder = start if start.is_dir() else start.parent
-    for directory in (folder.resolve(), *folder.resolve().parents):
+    real = Path(os.path.realpath(folder))  # never raises, even on a symlink loop
+    for directory in (real, *real.parents):
         for name in CONFIG_FILES:
             candidate = directory / name
             # A configuration file that is a FIFO, a device or a link out of its folder is not one.

@@ -17,7 +17,7 @@ from pathlib import Path
 import tree_sitter
 from tree_sitter import Node
 
-from .. import languages
+from .. import files, languages
 from ._names import NAMESPACE_ROOTS
 
 _IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError", "Exception", "BaseException")
@@ -130,7 +130,7 @@ def _module_names(folder: str, stamp: int) -> frozenset[str]:
         return frozenset()
     for entry in entries:
         stem = entry.name.split(".")[0]
-        if entry.is_dir() and stem.isidentifier():
+        if files.entry_is_dir(entry) and stem.isidentifier():
             names.add(entry.name)
         elif entry.name.endswith((".py", ".pyi", ".so", ".pyd")) and stem.isidentifier():
             names.add(stem)

@@ -127,7 +127,7 @@ def _read_listing(folder: str, stamp: int) -> tuple[tuple[str, ...], bool]:
         entries = list(os.scandir(folder))
     except OSError:
         return (), False
-    names = tuple(sorted(e.name for e in entries if _is_manifest(e.name) and e.is_file()))
+    names = tuple(sorted(e.name for e in entries if _is_manifest(e.name) and files.entry_is_file(e)))
     return names, any(e.name == ".git" for e in entries)
 
 

@@ -12,6 +12,7 @@ import fnmatch
 import functools
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
@@ -53,7 +54,7 @@ def parse_detect_secrets(document: Mapping[str, Any]) -> frozenset[tuple[str, st
 
 def detect_secrets_hashes(path: str) -> frozenset[str]:
     """SHA-1s a `.secrets.baseline` above `path` lists for that file (empty when none)."""
-    resolved = Path(path).resolve() if path else None
+    resolved = Path(os.path.realpath(path)) if path else None  # realpath: never raises on a symlink loop
     found = _baseline_for(str(resolved.parent)) if resolved is not None else None
     if resolved is None or found is None:
         return frozenset()

@@ -124,13 +124,15 @@ async def test_scan_workspace_skips_hostile_files_and_the_server_keeps_answering
     params = types.ExecuteCommandParams(command="vetline.scanWorkspace", arguments=[])
     summary = await asyncio.wait_for(client.workspace_execute_command_async(params), TIMEOUT)
     assert summary["cancelled"] is False
-    (found,) = await wait_published(client, (base / "hostile" / "good.py").as_uri(), None)
-    assert found.code == "yaml-unsafe-load" and found.range.start.line == 1
+    published = await wait_published(client, (base / "hostile" / "good.py").as_uri(), None)
+    (found,) = [d for d in published if d.code == "yaml-unsafe-load"]
+    assert found.range.start.line == 1
+    assert "undeclared-import" in [d.code for d in published]  # a loop beside it breaks no rule
     scanned = {p.uri for p in client.published if p.version is None}
     assert (base / "hostile" / "out.py").as_uri() not in scanned
     assert CANARY not in everything_sent(client)
     buffer = Buffer(client, base / "hostile" / "after.py", PLANTED)
-    assert [d.code for d in await buffer.diagnostics()] == ["yaml-unsafe-load"]
+    assert "yaml-unsafe-load" in [d.code for d in await buffer.diagnostics()]
 
 
 @pytest.mark.parametrize("name", ["fifo.py", "zero.py", "loop.py", "sub/app.py"])
