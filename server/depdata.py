@@ -16,6 +16,7 @@ the rules read them through `vetline.rules.dependencies._data` and never fetch a
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -319,7 +320,7 @@ def _token_like(name: str) -> bool:
     or an access token after name normalisation (`ghp-16c7e42f...`). Of PyPI's 886,324 names 285
     look like this, all of them hash-named placeholder uploads."""
     for part in re.split(r"[-_./@]", name):
-        switches = sum(a.isdigit() != b.isdigit() for a, b in zip(part, part[1:]))
+        switches = sum(a.isdigit() != b.isdigit() for a, b in itertools.pairwise(part))
         if len(part) >= 16 and switches >= 6:
             return True
     return False

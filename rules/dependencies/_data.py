@@ -123,7 +123,9 @@ def local_source(settings: Settings, kind: str, value: str | None) -> Path | Non
     try:
         files.contained_path(path, settings.root)
     except files.FileRefused:
-        note_once(f"[tool.vetline.dependencies] `{kind}` = {value!r} leads outside the project {settings.root}; ignored")
+        note_once(
+            f"[tool.vetline.dependencies] `{kind}` = {value!r} leads outside the project {settings.root}; ignored"
+        )
         return None
     return path
 

@@ -89,7 +89,7 @@ def included_files(path: Path, within: Path, refused: list[str] | None = None) -
     is described in `refused` (when given) and not followed."""
     seen: set[str] = set()
     files: list[Path] = []
-    pending = [(path, None)]
+    pending: list[tuple[Path, str | None]] = [(path, None)]
     while pending:
         candidate, written = pending.pop(0)
         try:

@@ -176,9 +176,7 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
         elif file.name == "Pipfile":
             declared.update(_pipfile(file, folder))
     requirements = next((f for f in manifests if f.name == "requirements.txt"), None)
-    requirements = requirements or next(
-        (f for f in manifests if _is_requirements(f.name) and f.parent == folder), None
-    )
+    requirements = requirements or next((f for f in manifests if _is_requirements(f.name) and f.parent == folder), None)
     setup_py = folder / "setup.py"
     opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared
     npm = {r.name.lower() for f in manifests if f.name == "package.json" for r in parse_package_json(_read(f, folder))}

@@ -136,14 +136,18 @@ async def test_scan_workspace_skips_hostile_files_and_the_server_keeps_answering
 
 
 @pytest.mark.parametrize("name", ["fifo.py", "zero.py", "loop.py", "sub/app.py"])
-async def test_opening_a_hostile_path_is_analysed_from_the_buffer(client: RecordingClient, base: Path, name: str) -> None:
+async def test_opening_a_hostile_path_is_analysed_from_the_buffer(
+    client: RecordingClient, base: Path, name: str
+) -> None:
     """Ensure that opening a FIFO, a device link, a loop, or a file beside a FIFO and a
     `/dev/zero` configuration, analyses the editor's text and never blocks."""
     buffer = Buffer(client, base / "hostile" / name, PLANTED)
     assert "yaml-unsafe-load" in [d.code for d in await buffer.diagnostics()]
 
 
-async def test_watched_configuration_that_is_a_fifo_does_not_hang_the_server(client: RecordingClient, base: Path) -> None:
+async def test_watched_configuration_that_is_a_fifo_does_not_hang_the_server(
+    client: RecordingClient, base: Path
+) -> None:
     """Ensure that a watched-file event for a FIFO / `/dev/zero` configuration reloads without blocking."""
     buffer = Buffer(client, base / "hostile" / "sub" / "watched.py", PLANTED)
     await buffer.diagnostics()

@@ -22,7 +22,13 @@ PLANTED = "import yaml\nyaml.load(data)\n"
 def vetline(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOME": str(home), "VETLINE_CACHE_DIR": str(home / "cache")}
     return subprocess.run(
-        [sys.executable, "-m", "vetline", *args], cwd=cwd, capture_output=True, text=True, timeout=60, env=env, check=False
+        [sys.executable, "-m", "vetline", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
     )
 
 

@@ -27,7 +27,11 @@ ABSOLUTE_NAME = "secret-host-name"
 @pytest.fixture
 def registry() -> Iterator[Registry]:
     server = Registry()
-    server.routes[("POST", "/v1/querybatch")] = lambda h, body: (200, {}, (RECORDED / "osv-querybatch.json").read_bytes())
+    server.routes[("POST", "/v1/querybatch")] = lambda h, body: (
+        200,
+        {},
+        (RECORDED / "osv-querybatch.json").read_bytes(),
+    )
     server.static("/v1/vulns/GHSA-j8r2-6x86-q33q", (RECORDED / "GHSA-j8r2-6x86-q33q.json").read_bytes())
     thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
@@ -84,8 +88,10 @@ def test_data_update_sends_only_parsed_package_names_from_inside_the_project(
             {"package": {"name": "requests", "ecosystem": "PyPI"}},
         ]
     }
-    everything = b"".join(path.encode() + b"".join(h.encode() for h in headers.values()) + data
-                          for _, path, headers, data in registry.requests)
+    everything = b"".join(
+        path.encode() + b"".join(h.encode() for h in headers.values()) + data
+        for _, path, headers, data in registry.requests
+    )
     for leaked in (PRIVATE_NAME, ABSOLUTE_NAME, TOKEN, "hunter2", "password"):
         assert leaked.encode() not in everything
     hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").is_file() else ""

@@ -161,7 +161,9 @@ entries = st.lists(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 @given(entries=entries)
-def test_hostile_tree_scan_finishes_reads_nothing_outside_and_reports_the_plant(entries: list[tuple[str, str, str]]) -> None:
+def test_hostile_tree_scan_finishes_reads_nothing_outside_and_reports_the_plant(
+    entries: list[tuple[str, str, str]],
+) -> None:
     """Ensure that any mix of FIFOs, loops, device links, links out and huge files never hangs
     the scan, never makes it open or list anything outside the root, and never hides the
     planted finding in the valid file."""
