@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node, Tree
 
+from .languages import is_javascript
 from .model import Position
 
 if TYPE_CHECKING:
@@ -63,13 +64,21 @@ class FileContext:
 
     @functools.cached_property
     def names(self) -> NameResolver:
+        assert self.tree is not None, "name resolution needs a parsed file"
+        if is_javascript(self.language):
+            from .javascript._names import JsNameResolver
+
+            return JsNameResolver(self.tree.root_node)
         from .analysis.names import NameResolver
 
-        assert self.tree is not None, "name resolution needs a parsed file"
         return NameResolver(self.tree.root_node)
 
     @functools.cached_property
     def taint(self) -> TaintAnalysis:
+        if is_javascript(self.language):
+            from .javascript._taint import JsTaintAnalysis
+
+            return JsTaintAnalysis(self)
         from .analysis.taint import TaintAnalysis
 
         return TaintAnalysis(self)

@@ -56,6 +56,16 @@ def language_for_path(path: str | PurePath) -> str | None:
     return None
 
 
+# Languages that share the JavaScript rules, name resolution and data flow (TypeScript and TSX
+# are JavaScript with types; the grammars name the shared nodes alike).
+JAVASCRIPT_FAMILY = frozenset({"javascript", "typescript", "typescriptreact"})
+
+
+def is_javascript(language_id: str) -> bool:
+    """True for JavaScript, TypeScript and TSX."""
+    return language_id in JAVASCRIPT_FAMILY
+
+
 def spec(language_id: str) -> LanguageSpec | None:
     """The table row for a language id, or None for an id vetline does not know."""
     return _BY_ID.get(language_id)
