@@ -66,6 +66,17 @@ def is_javascript(language_id: str) -> bool:
     return language_id in JAVASCRIPT_FAMILY
 
 
+# Editor language ids that name a row of the table by another name (VS Code's `javascriptreact`
+# is JavaScript with JSX, which the JavaScript grammar parses).
+CLIENT_ALIASES = {"javascriptreact": "javascript", "jsx": "javascript", "tsx": "typescriptreact"}
+
+
+def from_client_id(language_id: str) -> str | None:
+    """vetline's language for an editor's language id, or None when vetline does not know it."""
+    language_id = CLIENT_ALIASES.get(language_id, language_id)
+    return language_id if language_id in _BY_ID else None
+
+
 def spec(language_id: str) -> LanguageSpec | None:
     """The table row for a language id, or None for an id vetline does not know."""
     return _BY_ID.get(language_id)

@@ -67,14 +67,28 @@ def use_exec_file(match: Match) -> Fix | None:
     assert args is not None
     rest = arguments(match.target)[1:]
     tail = "".join(f", {match.ctx.text(a)}" for a in rest)
-    return Fix(
-        title=f"Run the program with `{new_name}` and an argument array (no shell)",
-        edits=(
-            Edit(callee_name.start_byte, callee_name.end_byte, new_name),
-            Edit(args.start_byte, args.end_byte, f"({words[0]}, [{', '.join(words[1:])}]{tail})"),
-        ),
-        safe=False,
-    )
+    edits = [
+        Edit(callee_name.start_byte, callee_name.end_byte, new_name),
+        Edit(args.start_byte, args.end_byte, f"({words[0]}, [{', '.join(words[1:])}]{tail})"),
+    ]
+    if callee.type == "identifier":
+        edits.extend(_import_edit(match, match.ctx.text(callee), new_name))
+    return Fix(title=f"Run the program with `{new_name}` and an argument array (no shell)", edits=tuple(edits), safe=False)
+
+
+def _import_edit(match: Match, local: str, wanted: str) -> list[Edit]:
+    """Add `wanted` next to the destructured or imported `local` name (`{ exec }` -> `{ exec, execFile }`)."""
+    if wanted in match.ctx.names.bindings:
+        return []
+    assert match.ctx.tree is not None
+    stack = [match.ctx.tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in ("shorthand_property_identifier_pattern", "import_specifier") and match.ctx.text(node) == local:
+            return [Edit(node.end_byte, node.end_byte, f", {wanted}")]
+        if node.type in ("program", "lexical_declaration", "variable_declaration", "variable_declarator", "object_pattern", "import_statement", "import_clause", "named_imports"):
+            stack.extend(node.named_children)
+    return []
 
 
 def _argv(match: Match, template: Node) -> list[str] | None:

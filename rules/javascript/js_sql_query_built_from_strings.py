@@ -5,7 +5,7 @@ Sinks: `.query`/`.execute` of mysql, mysql2, pg and sqlite clients (any receiver
 Only a query built from strings (at the call, or in the declaration of the local name passed)
 is judged, then data flow decides: request data is high confidence; pieces of unknown origin
 are medium, and only when the text around them is SQL. Parameterized calls, tagged templates
-(`sql\`...\``, Prisma `$queryRaw\`...\``) and constant queries are clean.
+(``sql`...` ``, Prisma ``$queryRaw`...` ``) and constant queries are clean.
 """
 
 from __future__ import annotations

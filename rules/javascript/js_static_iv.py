@@ -11,7 +11,7 @@ from tree_sitter import Node
 
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
-from ._nodes import argument, arguments, string_value, unwrap
+from ._nodes import argument, string_value, unwrap
 from ._values import resolved
 
 _IV_SIZES = {"gcm": 12, "ccm": 12, "chacha20-poly1305": 12}
@@ -40,8 +40,8 @@ def reuses_iv(match: Match) -> Report | None:
 
 def random_iv(match: Match) -> Fix | None:
     iv = argument(match.target, 2)
-    if iv is None or _constant_iv(match) is not iv or unwrap(iv).type == "identifier":  # type: ignore[union-attr]
-        return None
+    if iv is None or _constant_iv(match) != iv or iv.type == "identifier":
+        return None  # a named constant is fixed where it is defined, not here
     algorithm = (string_value(argument(match.target, 0)) or "").lower()
     size = next((n for mode, n in _IV_SIZES.items() if mode in algorithm), 16)
     return Fix(
