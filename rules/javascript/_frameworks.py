@@ -12,6 +12,8 @@ from __future__ import annotations
 # `request`); `ctx` is Koa's context, whose request data lives under `CONTEXT_ATTRS`.
 REQUEST_PARAMETERS = frozenset({"req", "request"})
 CONTEXT_PARAMETERS = frozenset({"ctx"})
+# A parameter beside the request that shows the function is an HTTP handler.
+HANDLER_SIBLINGS = frozenset({"res", "response", "reply", "resp", "next", "h"})
 # Properties of a request object that hold client data (Express, Fastify, Next.js, Fetch).
 REQUEST_ATTRS = frozenset(
     {
@@ -79,10 +81,14 @@ PARTIAL_SANITIZERS = frozenset(
         "sqlstring.escape",
         "mysql.escape",
         "pg-format",
+        "createHTML",
+        "trustedHTMLFromString",
     }
 )
 HTML_SANITIZERS = frozenset(
     {
+        "createHTML",  # a Trusted Types policy's output
+        "trustedHTMLFromString",
         "dompurify.sanitize",
         "DOMPurify.sanitize",
         "isomorphic-dompurify.sanitize",

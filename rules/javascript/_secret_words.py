@@ -2,7 +2,8 @@
 
 The crypto rules judge MD5/SHA-1 and `Math.random()` by what they protect: a cache key or an
 element id is fine, a password hash or a session token is not. Names are split on camelCase,
-`_` and `-` so `resetToken`, `api_key` and `sessionId` all read as secrets, `tokenizer` not.
+`_` and `-` so `resetToken`, `api_key` and `sessionId` all read as secrets, `tokenizer`,
+`randomKey` and `keyCode` not.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ SECRET_WORDS = frozenset(
         "password",
         "passwd",
         "pwd",
-        "pass",
         "passphrase",
         "secret",
         "token",
         "apikey",
-        "key",
         "signature",
-        "sig",
         "hmac",
         "nonce",
         "otp",
@@ -31,19 +29,21 @@ SECRET_WORDS = frozenset(
         "sid",
         "csrf",
         "xsrf",
-        "auth",
         "credential",
         "credentials",
-        "cookie",
-        "code",
-        "pin",
-        "reset",
-        "verification",
-        "invite",
     }
 )
-# Words that make a "key"/"code"-ish name ordinary (`cacheKey`, `keyCode`, `statusCode`).
-ORDINARY_WORDS = frozenset({"cache", "map", "row", "react", "status", "error", "country", "zip", "color", "lang", "char"})
+# Words that are secrets only after a qualifier: `apiKey`, `resetCode`, but not `cacheKey`,
+# `randomKey`, `keyCode`, `statusCode` (React keys, map keys and codes are everywhere).
+QUALIFIED_WORDS = {
+    "key": frozenset({"api", "secret", "private", "signing", "access", "encryption", "master", "session", "auth"}),
+    "code": frozenset({"verification", "reset", "invite", "otp", "auth", "access", "recovery", "confirmation"}),
+    "pin": frozenset({"user", "card", "login"}),
+}
+# Words that make a name ordinary whatever else it says (`cacheKey`, `statusCode`, `keyPath`).
+ORDINARY_WORDS = frozenset(
+    {"cache", "map", "row", "react", "status", "error", "country", "zip", "color", "lang", "char", "path"}
+)
 _PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -57,5 +57,6 @@ def is_secret_name(name: str) -> bool:
     parts = words(name)
     if not parts or ORDINARY_WORDS & set(parts):
         return False
-    joined = "".join(parts)
-    return bool(SECRET_WORDS & set(parts)) or joined in SECRET_WORDS
+    if SECRET_WORDS & set(parts) or "".join(parts) in SECRET_WORDS:
+        return True
+    return any(word in QUALIFIED_WORDS and QUALIFIED_WORDS[word] & set(parts[:index]) for index, word in enumerate(parts))

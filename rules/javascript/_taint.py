@@ -127,6 +127,7 @@ class JsTaintAnalysis:
             return {}
         items = [params] if params.type == "identifier" else [p for p in params.named_children if p.type != "comment"]
         roles = self._roles(scope, len(items))
+        handler = self._looks_like_handler(items)
         env: Env = {}
         for index, item in enumerate(items):
             pattern = item.child_by_field_name("pattern") or item
@@ -135,7 +136,7 @@ class JsTaintAnalysis:
             role = roles.get(index)
             if pattern.type == "identifier":
                 name = self.ctx.text(pattern)
-                env[name] = role or _named_role(name) or UNKNOWN.through(name)
+                env[name] = role or (_named_role(name) if handler else None) or UNKNOWN.through(name)
             elif pattern.type == "object_pattern" and role is ROUTE_CONTEXT:
                 for name in _pattern_names(self.ctx, pattern):
                     env[name] = Origin(Kind.TAINTED, source="route params")
@@ -143,6 +144,18 @@ class JsTaintAnalysis:
                 for name in _pattern_names(self.ctx, pattern):
                     env[name] = UNKNOWN
         return env
+
+    def _looks_like_handler(self, items: list[Node]) -> bool:
+        """`(req, res)`, `(ctx, next)`, `(request: NextRequest)`: a name alone is not enough
+        (`resolve(request, context, callback)` in a module resolver is no HTTP request)."""
+        names = {self.ctx.text(item.child_by_field_name("pattern") or item) for item in items}
+        if names & frameworks.HANDLER_SIBLINGS:
+            return True
+        return any(
+            any(word in self.ctx.text(item.child_by_field_name("type")) for word in ("Request", "Context"))
+            for item in items
+            if item.child_by_field_name("type") is not None
+        )
 
     def _roles(self, scope: Node, count: int) -> dict[int, Origin]:
         """Positional roles: routing callbacks, Next.js route handlers, message listeners."""

@@ -221,9 +221,14 @@ class JsEvaluator:
         constructor = node.child_by_field_name("constructor")
         args = node.child_by_field_name("arguments")
         name = self.ctx.qualified_name(constructor) if constructor is not None else None
-        if name in frameworks.PASSTHROUGH_CONSTRUCTORS and args is not None:
-            return self._join(list(args.named_children))
-        return UNKNOWN
+        if name not in frameworks.PASSTHROUGH_CONSTRUCTORS or args is None:
+            return UNKNOWN
+        value = self._join(list(args.named_children))
+        first = args.named_children[0] if args.named_children else None
+        if name == "URLSearchParams" and first is not None and first.type == "object" and value.kind is not Kind.CONSTANT:
+            # Built from fields, it serialises them percent-encoded: data in a query string, not a URL.
+            return Origin(value.kind, value.source, value.variable, "encodeURIComponent")
+        return value
 
     def _join(self, nodes: list[Node]) -> Origin:
         return join(plain(self.origin(n)) for n in nodes)

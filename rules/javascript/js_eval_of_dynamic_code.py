@@ -4,16 +4,18 @@
 `vm.compileFunction` and `new vm.Script(code)` compile their string as JavaScript. Constant
 code is not reported (it is a style problem, not an injection); data flow sets confidence.
 `vm` is no sandbox: code run there reaches `process` through any object it is given.
+Only `eval` is reported for data of unknown origin; `new Function`, timers and `vm` need data
+from a source, since code generators (template engines, validators) build their own bodies.
 """
 
 from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
-from ._nodes import argument, arguments, unwrap
+from ._nodes import argument, arguments, is_string_building, string_value, unwrap
 
 EVAL_CALLS = frozenset({"eval", "window.eval", "globalThis.eval"})
 TIMER_CALLS = frozenset({"setTimeout", "setInterval", "window.setTimeout", "window.setInterval"})
@@ -31,8 +33,8 @@ def _code(match: Match) -> Node | None:
         return (args[-1] if name == "Function" else args[0]) if args else None  # Function's body is its last argument
     name = match.ctx.qualified_name(match.node("fn")) or ""
     code = unwrap(argument(match.target, 0))
-    if name in TIMER_CALLS and code is not None and code.type in ("arrow_function", "function_expression", "identifier", "member_expression"):
-        return None  # a callback, the ordinary use
+    if name in TIMER_CALLS and not (string_value(code) is not None or is_string_building(code)):
+        return None  # a callback (`fn`, `fn.bind(this)`, `() => ...`): the ordinary use
     return code
 
 
@@ -41,7 +43,11 @@ def runs_dynamic_code(match: Match) -> Report | None:
     if code is None:
         return None
     name = match.ctx.qualified_name(match.node("ctor") or match.node("fn")) or "eval"
-    return taint_verdict(match, code, f"`{name}`", consequence="it runs as JavaScript with the program's rights")
+    # Code generators (template engines, validators, routers) build `new Function` bodies from
+    # their own pieces: only `eval` of unknown data is worth a look; the others need a source.
+    return taint_verdict(
+        match, code, f"`{name}`", report_unknown=name in EVAL_CALLS, consequence="it runs as JavaScript with the program's rights"
+    )
 
 
 def use_json_parse(match: Match) -> Fix | None:

@@ -30,8 +30,19 @@ _CARRIERS = frozenset(
         "await_expression",
     }
 )
-_COOKIE_METHODS = (b"cookie", b"setHeader", b"set")
+_COOKIE_METHODS = (b"cookie", b"setCookie")
 _CHAIN_METHODS = (b"toString", b"slice", b"substring", b"substr", b"padStart")
+
+
+def _sets_cookie(prop: Node, callee: Node, arguments: Node) -> bool:
+    """`res.cookie(...)`, `cookies.set(...)`, `setHeader("Set-Cookie", ...)`."""
+    if prop.text in _COOKIE_METHODS:
+        return True
+    receiver = callee.child_by_field_name("object")
+    if prop.text == b"set" and receiver is not None and (receiver.text or b"").lower().endswith(b"cookies"):
+        return True
+    first = arguments.named_children[0] if arguments.named_children else None
+    return prop.text == b"setHeader" and first is not None and (first.text or b"").lower().strip(b"'\"`") == b"set-cookie"
 
 
 def _destination(node: Node) -> tuple[Node, str] | None:
@@ -42,7 +53,7 @@ def _destination(node: Node) -> tuple[Node, str] | None:
         if parent.type == "arguments" and parent.parent is not None:
             callee = parent.parent.child_by_field_name("function")
             prop = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" else None
-            if prop is not None and prop.text in _COOKIE_METHODS:
+            if prop is not None and _sets_cookie(prop, callee, parent):
                 return prop, "cookie"
         current = parent
     parent = current.parent

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, method_name, property_value, unwrap

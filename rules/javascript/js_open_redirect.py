@@ -8,7 +8,7 @@ checked against an allow-list before (`if (!ALLOWED.includes(next)) return`) is 
 
 from __future__ import annotations
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import RESPONSE_NAMES

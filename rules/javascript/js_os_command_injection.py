@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ._nodes import argument, arguments, is_true, property_value, unwrap
@@ -45,7 +45,7 @@ def runs_untrusted_command(match: Match) -> Report | None:
             consequence=_CONSEQUENCE,
         )
     return taint_verdict(
-        match, command, f"the program name of `{name}`", environment=True, report_unknown=False,
+        match, command, f"the program name of `{name}`", local_input=False, report_unknown=False,
         consequence="the caller chooses which program runs",
     )
 

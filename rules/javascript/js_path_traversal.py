@@ -8,7 +8,7 @@ and `sendFile` with a `root` option confines the path.
 
 from __future__ import annotations
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, method_name, property_value, receiver

@@ -9,7 +9,7 @@ deep merges still do. Reported when request data is a merge *source* or chooses 
 
 from __future__ import annotations
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, arguments, is_true, unwrap

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ._nodes import argument, is_string_building, method_name
+from ._nodes import argument, is_string_building
 from ._sql_placeholders import parameterize
 from ._values import resolved
 
@@ -31,13 +31,12 @@ def unsafe_query(match: Match) -> Report | None:
     built = resolved(query)
     if query is None or not is_string_building(built):
         return None
-    unsafe_by_name = method_name(match).endswith("Unsafe") or method_name(match) in RAW_METHODS
     verdict = taint_verdict(
         match, query, "an SQL query built from strings", consequence="bind values as query parameters instead"
     )
     if verdict is None:
         return None
-    if verdict.confidence is Confidence.MEDIUM and not (unsafe_by_name or _SQL_WORDS.search(match.ctx.text(built))):
+    if verdict.confidence is Confidence.MEDIUM and not _SQL_WORDS.search(match.ctx.text(built)):
         return None  # `.execute(`${x}`)` of something that is not SQL
     return verdict
 

@@ -7,7 +7,7 @@ The URL is the first argument, or the `url` option of `axios({...})`/`request({.
 
 from __future__ import annotations
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import CLIENT_CALLS

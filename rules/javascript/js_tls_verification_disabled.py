@@ -7,9 +7,12 @@ should be trusted with the `ca` option instead.
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ._nodes import is_false, key_name, string_value
+from ._sinks import in_test_code
 
 OPTIONS = frozenset({"rejectUnauthorized", "strictSSL", "secure"})
 _QUERY = """(pair key: (_) @key value: (false) @value) @target
@@ -26,7 +29,27 @@ def disables_verification(match: Match) -> Report | None:
         return None
     if key == "secure" and b"tls" not in match.ctx.source.lower() and b"ssl" not in match.ctx.source.lower():
         return None  # `secure: false` of a cookie is another rule's business
-    return Report(message=f"`{key}: false` turns off TLS certificate checks: anyone on the path can impersonate the server.")
+    if _chosen_by_option(match.target):
+        return None  # a library implementing its user's `ssl: "no-verify"`-style choice
+    message = f"`{key}: false` turns off TLS certificate checks: anyone on the path can impersonate the server."
+    if in_test_code(match.ctx):
+        return Report(severity=Severity.LOW, message=message[:-1] + " (in test code).")
+    return Report(message=message)
+
+
+_OPTION_WORDS = ("ssl", "tls", "verify", "insecure", "selfsigned", "self_signed", "reject", "unauthorized", "strict")
+
+
+def _chosen_by_option(node: Node) -> bool:
+    """True under an `if`/`?:` whose condition tests a TLS option (`config.ssl === "no-verify"`)."""
+    current = node.parent
+    while current is not None and current.type not in ("function_declaration", "method_definition", "program"):
+        condition = current.child_by_field_name("condition") if current.type in ("if_statement", "ternary_expression") else None
+        text = (condition.text or b"").decode("utf-8", "replace").lower() if condition is not None else ""
+        if any(word in text for word in _OPTION_WORDS):
+            return True
+        current = current.parent
+    return False
 
 
 def verify_certificates(match: Match) -> Fix | None:
@@ -79,5 +102,10 @@ request({ url, strictSSL: false });
 const strict = new https.Agent({ rejectUnauthorized: true, ca: fs.readFileSync("ca.pem") });
 // ok: js-tls-verification-disabled
 const options = { verbose: false };
+function sslOptions(config) {
+  // ok: js-tls-verification-disabled
+  if (config.ssl === "no-verify") return { rejectUnauthorized: false };
+  return true;
+}
 """,
 )

@@ -8,7 +8,7 @@ unsafe schemas, and `serialize-javascript` output fed back to `eval`.
 
 from __future__ import annotations
 
-from ..analysis.sinks import taint_verdict
+from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, property_value

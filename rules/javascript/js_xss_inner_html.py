@@ -24,7 +24,10 @@ _QUERY = """(assignment_expression
 
 def writes_untrusted_html(match: Match) -> Report | None:
     if match.node("prop") is not None:
-        return html_verdict(match, match.node("value"), f"`{match.text('prop')}`")
+        value = match.node("value")
+        if value is not None and value.type == "member_expression" and match.ctx.text(value).endswith(".__html"):
+            return None  # a renderer applying React's own `dangerouslySetInnerHTML` (judged where it is set)
+        return html_verdict(match, value, f"`{match.text('prop')}`")
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name in WRITE_CALLS:
         return html_verdict(match, argument(match.target, 0), f"`{name}`")
