@@ -41,10 +41,11 @@ _OPTION_WORDS = ("ssl", "tls", "verify", "insecure", "selfsigned", "self_signed"
 
 
 def _chosen_by_option(node: Node) -> bool:
-    """True under an `if`/`?:` whose condition tests a TLS option (`config.ssl === "no-verify"`)."""
+    """True under an `if`/`?:`/`switch` testing a TLS option (`config.ssl === "no-verify"`, `PGSSLMODE`)."""
     current = node.parent
     while current is not None and current.type not in ("function_declaration", "method_definition", "program"):
-        condition = current.child_by_field_name("condition") if current.type in ("if_statement", "ternary_expression") else None
+        field = {"if_statement": "condition", "ternary_expression": "condition", "switch_statement": "value"}
+        condition = current.child_by_field_name(field[current.type]) if current.type in field else None
         text = (condition.text or b"").decode("utf-8", "replace").lower() if condition is not None else ""
         if any(word in text for word in _OPTION_WORDS):
             return True
