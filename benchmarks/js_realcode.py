@@ -22,12 +22,46 @@ import tempfile
 import time
 from pathlib import Path
 
-PACKAGES = (
-    "express koa @koa/router fastify mongoose sequelize knex pg mysql2 axios got node-fetch socket.io "
-    "jsonwebtoken passport express-session multer nodemailer ejs handlebars nunjucks pug marked dompurify "
-    "react react-dom next-auth @prisma/client prisma lodash moment chart.js vue @angular/core rxjs "
-    "typescript eslint webpack"
-).split()
+PACKAGES = [
+    "express",
+    "koa",
+    "@koa/router",
+    "fastify",
+    "mongoose",
+    "sequelize",
+    "knex",
+    "pg",
+    "mysql2",
+    "axios",
+    "got",
+    "node-fetch",
+    "socket.io",
+    "jsonwebtoken",
+    "passport",
+    "express-session",
+    "multer",
+    "nodemailer",
+    "ejs",
+    "handlebars",
+    "nunjucks",
+    "pug",
+    "marked",
+    "dompurify",
+    "react",
+    "react-dom",
+    "next-auth",
+    "@prisma/client",
+    "prisma",
+    "lodash",
+    "moment",
+    "chart.js",
+    "vue",
+    "@angular/core",
+    "rxjs",
+    "typescript",
+    "eslint",
+    "webpack",
+]
 EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 MAX_FILE_SIZE = 1_000_000  # vetline's default `max_file_size`: larger files are skipped, not counted
 
@@ -47,7 +81,12 @@ def install(cache: Path, packages: list[str]) -> Path:
 def count_lines(tree: Path) -> tuple[int, int]:
     files = lines = 0
     for path in tree.rglob("*"):
-        if path.suffix in EXTENSIONS and path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_SIZE:
+        if (
+            path.suffix in EXTENSIONS
+            and path.is_file()
+            and not path.is_symlink()
+            and path.stat().st_size <= MAX_FILE_SIZE
+        ):
             files += 1
             lines += path.read_bytes().count(b"\n")
     return files, lines

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tree_sitter import Node, Tree
 
@@ -68,7 +68,8 @@ class FileContext:
         if is_javascript(self.language):
             from .javascript._names import JsNameResolver
 
-            return JsNameResolver(self.tree.root_node)
+            # It answers what rules ask of either resolver: bindings, qualified_name, imports_module.
+            return cast("NameResolver", JsNameResolver(self.tree.root_node))
         from .analysis.names import NameResolver
 
         return NameResolver(self.tree.root_node)
@@ -78,7 +79,8 @@ class FileContext:
         if is_javascript(self.language):
             from .javascript._taint import JsTaintAnalysis
 
-            return JsTaintAnalysis(self)
+            # It answers `origin(node)`, the one question the shared sink policy asks.
+            return cast("TaintAnalysis", JsTaintAnalysis(self))
         from .analysis.taint import TaintAnalysis
 
         return TaintAnalysis(self)

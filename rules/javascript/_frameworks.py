@@ -56,7 +56,9 @@ SOURCE_NAMES = {
     "process.env": "process.env",
 }
 # Calls that sanitise completely (the result is a number or a boolean).
-SANITIZERS = frozenset({"parseInt", "parseFloat", "Number", "Boolean", "Number.parseInt", "Number.parseFloat", "Math.floor"})
+SANITIZERS = frozenset(
+    {"parseInt", "parseFloat", "Number", "Boolean", "Number.parseInt", "Number.parseFloat", "Math.floor"}
+)
 # Context-specific sanitizers: the value stays tainted, marked with the sanitizer; a sink that
 # this sanitizer protects (`encodeURIComponent` in a URL, `DOMPurify.sanitize` in HTML) drops it.
 PARTIAL_SANITIZERS = frozenset(

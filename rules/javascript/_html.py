@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Report
 from ._frameworks import HTML_SANITIZERS
 from ._nodes import string_value, unwrap
+from ._sinks import taint_verdict
 
 _CONSEQUENCE = "the browser runs any script it contains"
 

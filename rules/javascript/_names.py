@@ -143,9 +143,10 @@ class JsNameResolver:
         elif current.type in ("this", "super"):
             base = current.type
         else:
-            base = self.required_name(current)
-            if base is None:
+            required = self.required_name(current)
+            if required is None:
                 return None
+            base = required
         return ".".join([base, *reversed(properties)])
 
     def imports_module(self, module: str) -> bool:
@@ -170,8 +171,7 @@ def _binding_statement(keyword: Node | None) -> Node | None:
 
 def module_name(specifier: str) -> str:
     """The dotted form of a module specifier: `node:fs` -> `fs`, `fs/promises` -> `fs.promises`."""
-    if specifier.startswith("node:"):
-        specifier = specifier[5:]
+    specifier = specifier.removeprefix("node:")
     if specifier.endswith("/promises") and not specifier.startswith((".", "@")):
         specifier = specifier.replace("/", ".")
     return specifier

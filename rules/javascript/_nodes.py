@@ -92,7 +92,11 @@ def is_string_building(node: Node | None) -> bool:
         return operator is not None and operator.type == "+"
     if node.type == "call_expression":
         callee = node.child_by_field_name("function")
-        prop = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" else None
+        prop = (
+            callee.child_by_field_name("property")
+            if callee is not None and callee.type == "member_expression"
+            else None
+        )
         return prop is not None and prop.text in (b"concat", b"join", b"replace", b"format")
     return False
 

@@ -59,4 +59,6 @@ def is_secret_name(name: str) -> bool:
         return False
     if SECRET_WORDS & set(parts) or "".join(parts) in SECRET_WORDS:
         return True
-    return any(word in QUALIFIED_WORDS and QUALIFIED_WORDS[word] & set(parts[:index]) for index, word in enumerate(parts))
+    return any(
+        word in QUALIFIED_WORDS and QUALIFIED_WORDS[word] & set(parts[:index]) for index, word in enumerate(parts)
+    )

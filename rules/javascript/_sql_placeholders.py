@@ -28,9 +28,14 @@ def parameterize(match: Match) -> Fix | None:
     if query is None or query.type != "template_string":
         return None
     callee = match.node("fn")
-    if callee is not None and callee.type == "member_expression" and match.ctx.text(callee.child_by_field_name("property")) in (
-        "$queryRawUnsafe",
-        "$executeRawUnsafe",
+    if (
+        callee is not None
+        and callee.type == "member_expression"
+        and match.ctx.text(callee.child_by_field_name("property"))
+        in (
+            "$queryRawUnsafe",
+            "$executeRawUnsafe",
+        )
     ):
         return _prisma_tagged(match, callee, query)
     numbered = imports_any(match.ctx, POSTGRES_MODULES)

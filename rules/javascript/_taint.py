@@ -168,7 +168,11 @@ class JsTaintAnalysis:
             return {}
         callee = call.child_by_field_name("function")
         method = self.ctx.text(callee.child_by_field_name("property")) if callee is not None else ""
-        if method == "addEventListener" and _first_string(self.ctx, parent) == frameworks.MESSAGE_EVENT:
+        if (
+            method == "addEventListener"
+            and parent is not None
+            and _first_string(self.ctx, parent) == frameworks.MESSAGE_EVENT
+        ):
             return {0: MESSAGE}
         if callee is not None and callee.type == "member_expression" and method in _ROUTING_METHODS and count >= 2:
             return {0: REQUEST}
@@ -239,4 +243,4 @@ def element(origin: Origin) -> Origin:
     return origin if any(origin is marker for marker in MARKERS) else replace(origin, variable=None)
 
 
-__all__ = ["CONSTANT", "JsTaintAnalysis", "MARKERS", "bind", "merge", "plain", "scope_of"]
+__all__ = ["CONSTANT", "MARKERS", "JsTaintAnalysis", "bind", "merge", "plain", "scope_of"]

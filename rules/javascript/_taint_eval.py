@@ -225,7 +225,12 @@ class JsEvaluator:
             return UNKNOWN
         value = self._join(list(args.named_children))
         first = args.named_children[0] if args.named_children else None
-        if name == "URLSearchParams" and first is not None and first.type == "object" and value.kind is not Kind.CONSTANT:
+        if (
+            name == "URLSearchParams"
+            and first is not None
+            and first.type == "object"
+            and value.kind is not Kind.CONSTANT
+        ):
             # Built from fields, it serialises them percent-encoded: data in a query string, not a URL.
             return Origin(value.kind, value.source, value.variable, "encodeURIComponent")
         return value

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from ..analysis.taint import CONSTANT, Kind, Origin, join
+from ..context import FileContext
+from ._names import JsNameResolver
 from ._taint import FUNCTION_TYPES, MARKERS, MAX_DEPTH, Env, bind, element, merge
 
 if TYPE_CHECKING:
@@ -89,7 +91,7 @@ class ScopeWalker:
             if declarator.type == "variable_declarator":
                 pattern = declarator.child_by_field_name("name")
                 value = declarator.child_by_field_name("value")
-                if pattern is not None and self.ctx.names.required_name(value) is None:  # not `require(...)`
+                if pattern is not None and not _is_require(self.ctx, value):
                     origin = self.value(value, env) if value is not None else CONSTANT
                     env = self.bind(pattern, origin, env)
         return env
@@ -206,8 +208,10 @@ class ScopeWalker:
                 method = self.ctx.text(prop) if prop is not None else self.ctx.text(callee)
                 if method in _CHECK_METHODS or method.startswith(("is", "valid")):
                     args = node.child_by_field_name("arguments")
-                    names.extend(self.ctx.text(a) for a in (args.named_children if args else ()) if a.type == "identifier")
-                    receiver = callee.child_by_field_name("object") if prop is not None else None
+                    names.extend(
+                        self.ctx.text(a) for a in (args.named_children if args else ()) if a.type == "identifier"
+                    )
+                    receiver = callee.child_by_field_name("object") if prop is not None and callee is not None else None
                     if receiver is not None and receiver.type == "identifier":
                         names.append(self.ctx.text(receiver))
             elif node.type == "binary_expression":
@@ -279,6 +283,12 @@ class ScopeWalker:
     def labeled(self, node: Node, env: Env) -> Env | None:
         body = node.child_by_field_name("body")
         return self.statement(body, env) if body is not None else env
+
+
+def _is_require(ctx: FileContext, value: Node | None) -> bool:
+    """`const fs = require("fs")`: a module binding, which name resolution owns, not data."""
+    names = ctx.names
+    return isinstance(names, JsNameResolver) and names.required_name(value) is not None
 
 
 Handler = Callable[[ScopeWalker, Node, Env], "Env | None"]

@@ -32,7 +32,11 @@ def weak_session_cookie(match: Match) -> Report | None:
     if name in SESSION_MIDDLEWARE:
         cookie = property_value(argument(match.target, 0), "cookie")
         flags = [f for f in ("httpOnly", "secure") if is_false(property_value(cookie, f))]
-        return Report(message=f"The session cookie is configured without {' and '.join(f'`{f}`' for f in flags)}.") if flags else None
+        return (
+            Report(message=f"The session cookie is configured without {' and '.join(f'`{f}`' for f in flags)}.")
+            if flags
+            else None
+        )
     owner = receiver(match)
     if owner is None or match.ctx.text(owner).split(".")[0] not in RESPONSE_NAMES:
         return None
@@ -45,7 +49,9 @@ def weak_session_cookie(match: Match) -> Report | None:
     missing = _missing_flags(options) if options is not None else ["httpOnly", "secure"]
     if not missing:
         return None
-    return Report(message=f"Cookie `{cookie_name}` is set without {' and '.join(f'`{f}`' for f in missing)}: scripts or plain HTTP can expose it.")
+    return Report(
+        message=f"Cookie `{cookie_name}` is set without {' and '.join(f'`{f}`' for f in missing)}: scripts or plain HTTP can expose it."
+    )
 
 
 RULE = Rule(

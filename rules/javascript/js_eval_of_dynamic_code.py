@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ._nodes import argument, arguments, is_string_building, string_value, unwrap
+from ._sinks import taint_verdict
 
 EVAL_CALLS = frozenset({"eval", "window.eval", "globalThis.eval"})
 TIMER_CALLS = frozenset({"setTimeout", "setInterval", "window.setTimeout", "window.setInterval"})
-VM_CALLS = frozenset({f"vm.{name}" for name in ("runInNewContext", "runInThisContext", "runInContext", "compileFunction")})
+VM_CALLS = frozenset(
+    {f"vm.{name}" for name in ("runInNewContext", "runInThisContext", "runInContext", "compileFunction")}
+)
 CONSTRUCTORS = frozenset({"Function", "vm.Script"})
 _QUERY = "(new_expression constructor: (_) @ctor arguments: (arguments) @args) @target"
 
@@ -46,7 +48,11 @@ def runs_dynamic_code(match: Match) -> Report | None:
     # Code generators (template engines, validators, routers) build `new Function` bodies from
     # their own pieces: only `eval` of unknown data is worth a look; the others need a source.
     return taint_verdict(
-        match, code, f"`{name}`", report_unknown=name in EVAL_CALLS, consequence="it runs as JavaScript with the program's rights"
+        match,
+        code,
+        f"`{name}`",
+        report_unknown=name in EVAL_CALLS,
+        consequence="it runs as JavaScript with the program's rights",
     )
 
 
@@ -58,7 +64,11 @@ def use_json_parse(match: Match) -> Fix | None:
         return None
     if args[0].type not in ("identifier", "member_expression", "subscript_expression"):
         return None  # `eval("(" + text + ")")` is no JSON text
-    return Fix(title="Parse the data with `JSON.parse` instead of running it", edits=(Edit(callee.start_byte, callee.end_byte, "JSON.parse"),), safe=False)
+    return Fix(
+        title="Parse the data with `JSON.parse` instead of running it",
+        edits=(Edit(callee.start_byte, callee.end_byte, "JSON.parse"),),
+        safe=False,
+    )
 
 
 RULE = Rule(

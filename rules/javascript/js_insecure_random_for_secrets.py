@@ -42,7 +42,9 @@ def _sets_cookie(prop: Node, callee: Node, arguments: Node) -> bool:
     if prop.text == b"set" and receiver is not None and (receiver.text or b"").lower().endswith(b"cookies"):
         return True
     first = arguments.named_children[0] if arguments.named_children else None
-    return prop.text == b"setHeader" and first is not None and (first.text or b"").lower().strip(b"'\"`") == b"set-cookie"
+    return (
+        prop.text == b"setHeader" and first is not None and (first.text or b"").lower().strip(b"'\"`") == b"set-cookie"
+    )
 
 
 def _destination(node: Node) -> tuple[Node, str] | None:
@@ -52,13 +54,22 @@ def _destination(node: Node) -> tuple[Node, str] | None:
         parent = current.parent
         if parent.type == "arguments" and parent.parent is not None:
             callee = parent.parent.child_by_field_name("function")
-            prop = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" else None
-            if prop is not None and _sets_cookie(prop, callee, parent):
+            prop = (
+                callee.child_by_field_name("property")
+                if callee is not None and callee.type == "member_expression"
+                else None
+            )
+            if prop is not None and callee is not None and _sets_cookie(prop, callee, parent):
                 return prop, "cookie"
         current = parent
-    parent = current.parent
-    if parent is None:
+    holder = current.parent
+    if holder is None:
         return None
+    return _named_holder(holder)
+
+
+def _named_holder(parent: Node) -> tuple[Node, str] | None:
+    """The name an expression is stored under: a variable, a property, a function's result."""
     if parent.type == "variable_declarator":
         name = parent.child_by_field_name("name")
         return (name, (name.text or b"").decode()) if name is not None else None
@@ -93,13 +104,17 @@ def reaches_secret(match: Match) -> Report | None:
         return None
     node, name = destination
     if name == "cookie" or is_secret_name(name):
-        return Report(message=f"`Math.random()` is predictable and makes {_what(name)}: use `crypto.randomBytes`/`crypto.randomUUID()`.")
+        return Report(
+            message=f"`Math.random()` is predictable and makes {_what(name)}: use `crypto.randomBytes`/`crypto.randomUUID()`."
+        )
     if node.type != "identifier":
         return None
     for use in _later_uses(node):  # one hop: `const r = Math.random(); const token = String(r)`
         onward = _destination(use)
         if onward is not None and (onward[1] == "cookie" or is_secret_name(onward[1])):
-            return Report(message=f"`Math.random()` is predictable and makes {_what(onward[1])} through `{name}`: use `crypto.randomBytes`/`crypto.randomUUID()`.")
+            return Report(
+                message=f"`Math.random()` is predictable and makes {_what(onward[1])} through `{name}`: use `crypto.randomBytes`/`crypto.randomUUID()`."
+            )
     return None
 
 

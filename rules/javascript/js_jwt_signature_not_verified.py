@@ -27,7 +27,9 @@ def trusts_unverified_token(match: Match) -> Report | None:
         return None
     scope = scope_of(match.target)
     if name.endswith(".decode") and b".verify(" not in match.ctx.source[scope.start_byte : scope.end_byte]:
-        return Report(message="`jwt.decode` does not check the signature, and this function never calls `jwt.verify`: the client can write any claims.")
+        return Report(
+            message="`jwt.decode` does not check the signature, and this function never calls `jwt.verify`: the client can write any claims."
+        )
     return None
 
 
@@ -42,7 +44,10 @@ RULE = Rule(
     languages=frozenset({"javascript", "typescript", "typescriptreact"}),
     calls=frozenset({f"{module}.{fn}" for module in JWT_MODULES for fn in ("verify", "decode")}),
     where=trusts_unverified_token,
-    aliases=("javascript.jsonwebtoken.security.audit.jwt-decode-without-verify", "javascript.jsonwebtoken.security.jwt-none-alg"),
+    aliases=(
+        "javascript.jsonwebtoken.security.audit.jwt-decode-without-verify",
+        "javascript.jsonwebtoken.security.jwt-none-alg",
+    ),
     message="The token's signature is not checked: the client can forge its claims.",
     docs="""## Why is this bad?
 A JWT is only as trustworthy as its signature check. `jwt.decode()` reads the payload without

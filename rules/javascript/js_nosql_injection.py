@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, method_name, property_value, unwrap
+from ._sinks import taint_verdict
 
 QUERY_METHODS = (
     "find",
@@ -75,8 +75,11 @@ def injects_query_operators(match: Match) -> Report | None:
         if _coerced(match, value):
             continue
         verdict = taint_verdict(
-            match, value, f"a MongoDB filter (`{method_name(match)}`)", report_unknown=False,
-            consequence="an object such as `{\"$ne\": null}` in it matches any document",
+            match,
+            value,
+            f"a MongoDB filter (`{method_name(match)}`)",
+            report_unknown=False,
+            consequence='an object such as `{"$ne": null}` in it matches any document',
         )
         if verdict is not None:
             return Report(confidence=Confidence.MEDIUM, message=verdict.message, data=verdict.data)

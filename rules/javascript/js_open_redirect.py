@@ -8,16 +8,25 @@ checked against an allow-list before (`if (!ALLOWED.includes(next)) return`) is 
 
 from __future__ import annotations
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import RESPONSE_NAMES
 from ._nodes import argument, arguments, receiver
+from ._sinks import taint_verdict
 
 LOCATION_TARGETS = frozenset(
-    {"location", "window.location", "document.location", "location.href", "window.location.href", "document.location.href"}
+    {
+        "location",
+        "window.location",
+        "document.location",
+        "location.href",
+        "window.location.href",
+        "document.location.href",
+    }
 )
-LOCATION_CALLS = frozenset({"location.assign", "location.replace", "window.location.assign", "window.location.replace", "window.open"})
+LOCATION_CALLS = frozenset(
+    {"location.assign", "location.replace", "window.location.assign", "window.location.replace", "window.open"}
+)
 _QUERY = "(assignment_expression left: (_) @left right: (_) @value) @target"
 
 
@@ -37,7 +46,12 @@ def redirects_to_request_url(match: Match) -> Report | None:
         value = args[-1] if name == "res.redirect" and args else argument(match.target, 0)  # `redirect(301, url)`
         sink = f"a redirect (`{name}`)"
     return taint_verdict(
-        match, value, sink, local_input=False, report_unknown=False, sanitizers=("encodeURIComponent",),
+        match,
+        value,
+        sink,
+        local_input=False,
+        report_unknown=False,
+        sanitizers=("encodeURIComponent",),
         consequence="users can be sent to any site",
     )
 
@@ -62,9 +76,7 @@ page, and `location.href = params.get("url")` in the browser can also run `javas
 Redirect only to relative paths you check (`next.startsWith("/") && !next.startsWith("//")`)
 or to an allow-list.
 """,
-    references=(
-        "https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",
-    ),
+    references=("https://cheatsheetseries.owasp.org/cheatsheets/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",),
     examples="""
 app.get("/login/done", (req, res) => {
   // ruleid: js-open-redirect

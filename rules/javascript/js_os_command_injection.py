@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ._nodes import argument, arguments, is_true, property_value, unwrap
+from ._sinks import taint_verdict
 
 SHELL_CALLS = frozenset({"child_process.exec", "child_process.execSync"})
 NO_SHELL_CALLS = frozenset(
@@ -36,16 +36,29 @@ def runs_untrusted_command(match: Match) -> Report | None:
     command = argument(match.target, 0)
     if name in SHELL_CALLS:
         return taint_verdict(
-            match, command, f"a shell command (`{name}`)", environment=True, sanitizers=_SANITIZERS, consequence=_CONSEQUENCE
+            match,
+            command,
+            f"a shell command (`{name}`)",
+            environment=True,
+            sanitizers=_SANITIZERS,
+            consequence=_CONSEQUENCE,
         )
     options = _options(match.target)
     if is_true(property_value(options, "shell")):
         return taint_verdict(
-            match, command, f"a shell command (`{name}` with `shell: true`)", environment=True, sanitizers=_SANITIZERS,
+            match,
+            command,
+            f"a shell command (`{name}` with `shell: true`)",
+            environment=True,
+            sanitizers=_SANITIZERS,
             consequence=_CONSEQUENCE,
         )
     return taint_verdict(
-        match, command, f"the program name of `{name}`", local_input=False, report_unknown=False,
+        match,
+        command,
+        f"the program name of `{name}`",
+        local_input=False,
+        report_unknown=False,
         consequence="the caller chooses which program runs",
     )
 
@@ -73,7 +86,9 @@ def use_exec_file(match: Match) -> Fix | None:
     ]
     if callee.type == "identifier":
         edits.extend(_import_edit(match, match.ctx.text(callee), new_name))
-    return Fix(title=f"Run the program with `{new_name}` and an argument array (no shell)", edits=tuple(edits), safe=False)
+    return Fix(
+        title=f"Run the program with `{new_name}` and an argument array (no shell)", edits=tuple(edits), safe=False
+    )
 
 
 def _import_edit(match: Match, local: str, wanted: str) -> list[Edit]:
@@ -86,7 +101,16 @@ def _import_edit(match: Match, local: str, wanted: str) -> list[Edit]:
         node = stack.pop()
         if node.type in ("shorthand_property_identifier_pattern", "import_specifier") and match.ctx.text(node) == local:
             return [Edit(node.end_byte, node.end_byte, f", {wanted}")]
-        if node.type in ("program", "lexical_declaration", "variable_declaration", "variable_declarator", "object_pattern", "import_statement", "import_clause", "named_imports"):
+        if node.type in (
+            "program",
+            "lexical_declaration",
+            "variable_declaration",
+            "variable_declarator",
+            "object_pattern",
+            "import_statement",
+            "import_clause",
+            "named_imports",
+        ):
             stack.extend(node.named_children)
     return []
 

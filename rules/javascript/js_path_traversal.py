@@ -8,11 +8,11 @@ and `sendFile` with a `root` option confines the path.
 
 from __future__ import annotations
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ._nodes import argument, method_name, property_value, receiver
 from ._http import RESPONSE_NAMES
+from ._nodes import argument, method_name, property_value, receiver
+from ._sinks import taint_verdict
 
 FS_FUNCTIONS = (
     "readFile",
@@ -76,7 +76,10 @@ RULE = Rule(
     languages=frozenset({"javascript", "typescript", "typescriptreact"}),
     calls=FS_CALLS | RESPONSE_CALLS,
     where=reads_requested_path,
-    aliases=("security/detect-non-literal-fs-filename", "javascript.express.security.audit.express-path-join-resolve-traversal"),
+    aliases=(
+        "security/detect-non-literal-fs-filename",
+        "javascript.express.security.audit.express-path-join-resolve-traversal",
+    ),
     message="A file path taken from the request can name any file on the server.",
     docs="""## Why is this bad?
 `fs.readFile(path.join(__dirname, "uploads", req.params.name))` serves `/etc/passwd` when

@@ -9,10 +9,10 @@ deep merges still do. Reported when request data is a merge *source* or chooses 
 
 from __future__ import annotations
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, arguments, is_true, unwrap
+from ._sinks import taint_verdict
 
 MERGES = frozenset(
     {
@@ -20,7 +20,21 @@ MERGES = frozenset(
         for lib in ("lodash", "_", "lodash-es", "underscore")
         for fn in ("merge", "mergeWith", "defaultsDeep", "set", "setWith", "zipObjectDeep")
     }
-    | {"lodash.merge", "lodash.set", "lodash.defaultsdeep", "deepmerge", "deepmerge.all", "merge-deep", "mixin-deep", "deep-extend", "dset", "set-value", "jquery.extend", "$.extend", "jQuery.extend"}
+    | {
+        "lodash.merge",
+        "lodash.set",
+        "lodash.defaultsdeep",
+        "deepmerge",
+        "deepmerge.all",
+        "merge-deep",
+        "mixin-deep",
+        "deep-extend",
+        "dset",
+        "set-value",
+        "jquery.extend",
+        "$.extend",
+        "jQuery.extend",
+    }
 )
 _PATH_SETTERS = ("set", "setWith", "dset", "set-value", "zipObjectDeep")
 
@@ -29,15 +43,25 @@ def merges_request_object(match: Match) -> Report | None:
     name = match.ctx.qualified_name(match.node("fn")) or ""
     args = arguments(match.target)
     if name.endswith(_PATH_SETTERS):
-        return taint_verdict(match, argument(match.target, 1), f"the property path of `{name}`", report_unknown=False,
-                             consequence="`__proto__.x` in it writes Object.prototype")
+        return taint_verdict(
+            match,
+            argument(match.target, 1),
+            f"the property path of `{name}`",
+            report_unknown=False,
+            consequence="`__proto__.x` in it writes Object.prototype",
+        )
     if name.endswith("extend") and not (args and is_true(args[0])):
         return None  # shallow `$.extend(a, b)` copies own properties only
     for source in args[1:]:
         if unwrap(source) is not None and unwrap(source).type == "object":  # type: ignore[union-attr]
             continue  # a literal's keys are the code's own
-        verdict = taint_verdict(match, source, f"a deep merge (`{name}`)", report_unknown=False,
-                                consequence="a `__proto__` key in it pollutes Object.prototype")
+        verdict = taint_verdict(
+            match,
+            source,
+            f"a deep merge (`{name}`)",
+            report_unknown=False,
+            consequence="a `__proto__` key in it pollutes Object.prototype",
+        )
         if verdict is not None:
             return verdict
     return None

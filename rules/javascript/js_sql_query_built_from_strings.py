@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import re
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, is_string_building
+from ._sinks import taint_verdict
 from ._sql_placeholders import parameterize
 from ._values import resolved
 
 RAW_METHODS = ("raw", "whereRaw", "orWhereRaw", "havingRaw", "orderByRaw", "joinRaw", "groupByRaw")
-CALLS = frozenset(
-    {".query", ".execute", ".$queryRawUnsafe", ".$executeRawUnsafe", *(f".{m}" for m in RAW_METHODS)}
-)
+CALLS = frozenset({".query", ".execute", ".$queryRawUnsafe", ".$executeRawUnsafe", *(f".{m}" for m in RAW_METHODS)})
 _SQL_WORDS = re.compile(r"\b(?:select|insert|update|delete|from|where|values|order\s+by|join|into)\b", re.IGNORECASE)
 
 

@@ -7,11 +7,11 @@ The URL is the first argument, or the `url` option of `axios({...})`/`request({.
 
 from __future__ import annotations
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import CLIENT_CALLS
 from ._nodes import argument, property_value, unwrap
+from ._sinks import taint_verdict
 
 
 def requests_tainted_url(match: Match) -> Report | None:

@@ -30,12 +30,19 @@ def _stack_reference(node: Node) -> Node | None:
 
 def sends_stack(match: Match) -> Report | None:
     owner = receiver(match)
-    if owner is None or match.ctx.text(owner).split(".")[0] not in RESPONSE_NAMES or method_name(match) not in SEND_METHODS:
+    if (
+        owner is None
+        or match.ctx.text(owner).split(".")[0] not in RESPONSE_NAMES
+        or method_name(match) not in SEND_METHODS
+    ):
         return None
     for arg in arguments(match.target):
         found = _stack_reference(arg)
         if found is not None:
-            return Report(node=found, message=f"`{match.ctx.text(found)}` sends a stack trace to the client: log it and answer with a generic message.")
+            return Report(
+                node=found,
+                message=f"`{match.ctx.text(found)}` sends a stack trace to the client: log it and answer with a generic message.",
+            )
     return None
 
 

@@ -28,7 +28,11 @@ def _constant_iv(match: Match) -> Node | None:
         callee = value.child_by_field_name("function") or value.child_by_field_name("constructor")
         name = match.ctx.qualified_name(callee) or ""
         first = unwrap(argument(value, 0))
-        if name == "Buffer.alloc" or (name in ("Buffer.from", "Buffer") and first is not None and (string_value(first) is not None or first.type == "array")):
+        if name == "Buffer.alloc" or (
+            name in ("Buffer.from", "Buffer")
+            and first is not None
+            and (string_value(first) is not None or first.type == "array")
+        ):
             return iv
     return None
 

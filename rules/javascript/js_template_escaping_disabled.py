@@ -75,7 +75,8 @@ RULE = Rule(
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
     languages=frozenset({"javascript", "typescript", "typescriptreact"}),
-    calls=frozenset(c for c in CALLS if c != "nunjucks.Environment") | frozenset({"Handlebars.compile", "Handlebars.create"}),
+    calls=frozenset(c for c in CALLS if c != "nunjucks.Environment")
+    | frozenset({"Handlebars.compile", "Handlebars.create"}),
     query=_QUERY,
     where=disables_escaping,
     fix=enable_escaping,

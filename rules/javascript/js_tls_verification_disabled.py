@@ -23,7 +23,13 @@ def disables_verification(match: Match) -> Report | None:
     if match.node("env") is not None:
         if not match.text("env").endswith("env.NODE_TLS_REJECT_UNAUTHORIZED"):
             return None
-        return Report(message="`NODE_TLS_REJECT_UNAUTHORIZED = \"0\"` turns off certificate checks for every HTTPS request of the process.") if string_value(match.node("value")) == "0" or match.text("value") == "0" else None
+        return (
+            Report(
+                message='`NODE_TLS_REJECT_UNAUTHORIZED = "0"` turns off certificate checks for every HTTPS request of the process.'
+            )
+            if string_value(match.node("value")) == "0" or match.text("value") == "0"
+            else None
+        )
     key = key_name(match.node("key"))
     if key not in OPTIONS or not is_false(match.node("value")):
         return None
@@ -58,8 +64,14 @@ def verify_certificates(match: Match) -> Fix | None:
     if value is None:
         return None
     if match.node("env") is not None:
-        return Fix(title="Keep certificate checks on", edits=(Edit(value.start_byte, value.end_byte, '"1"'),), safe=False)
-    return Fix(title=f"Set `{key_name(match.node('key'))}: true`", edits=(Edit(value.start_byte, value.end_byte, "true"),), safe=False)
+        return Fix(
+            title="Keep certificate checks on", edits=(Edit(value.start_byte, value.end_byte, '"1"'),), safe=False
+        )
+    return Fix(
+        title=f"Set `{key_name(match.node('key'))}: true`",
+        edits=(Edit(value.start_byte, value.end_byte, "true"),),
+        safe=False,
+    )
 
 
 RULE = Rule(
@@ -75,7 +87,10 @@ RULE = Rule(
     where=disables_verification,
     fix=verify_certificates,
     fixable=True,
-    aliases=("javascript.lang.security.audit.insecure-transport.bypass-tls-verification", "sonarjs/unverified-certificate"),
+    aliases=(
+        "javascript.lang.security.audit.insecure-transport.bypass-tls-verification",
+        "sonarjs/unverified-certificate",
+    ),
     message="TLS certificate verification is off: the connection can be intercepted.",
     docs="""## Why is this bad?
 `rejectUnauthorized: false` (https, tls, axios/undici agents), `strictSSL: false` (request) and

@@ -8,10 +8,10 @@ unsafe schemas, and `serialize-javascript` output fed back to `eval`.
 
 from __future__ import annotations
 
-from ._sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, property_value
+from ._sinks import taint_verdict
 
 CODE_DESERIALIZERS = frozenset(
     {"node-serialize.unserialize", "serialize-to-js.deserialize", "funcster.deepDeserialize", "cryo.parse"}
@@ -23,11 +23,20 @@ UNSAFE_SCHEMAS = ("DEFAULT_FULL_SCHEMA", "FULL_SCHEMA", "JS_SCHEMA")
 def revives_code(match: Match) -> Report | None:
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name in CODE_DESERIALIZERS:
-        verdict = taint_verdict(match, argument(match.target, 0), f"`{name}`", streams=True, consequence="it runs functions embedded in the data")
+        verdict = taint_verdict(
+            match,
+            argument(match.target, 0),
+            f"`{name}`",
+            streams=True,
+            consequence="it runs functions embedded in the data",
+        )
         return verdict or Report(confidence=Confidence.MEDIUM)
     schema = property_value(argument(match.target, 1), "schema")
     if name in YAML_LOADS and schema is not None and match.ctx.text(schema).endswith(UNSAFE_SCHEMAS):
-        return Report(node=schema, message=f"`{match.ctx.text(schema)}` lets the YAML document build functions: use the default schema.")
+        return Report(
+            node=schema,
+            message=f"`{match.ctx.text(schema)}` lets the YAML document build functions: use the default schema.",
+        )
     return None
 
 

@@ -12,16 +12,16 @@ from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, string_value
 
 WEAK_PREFIXES = ("des", "rc4", "rc2", "bf", "blowfish", "cast", "idea", "seed")
-CALLS = frozenset(
-    {"crypto.createCipheriv", "crypto.createDecipheriv", "crypto.createCipher", "crypto.createDecipher"}
-)
+CALLS = frozenset({"crypto.createCipheriv", "crypto.createDecipheriv", "crypto.createCipher", "crypto.createDecipher"})
 
 
 def uses_weak_cipher(match: Match) -> Report | None:
     name = match.ctx.qualified_name(match.node("fn")) or ""
     algorithm = (string_value(argument(match.target, 0)) or "").lower()
     if name.endswith(("createCipher", "createDecipher")):
-        return Report(message=f"`{name}` derives the key and IV from a password with one MD5 pass and is deprecated: use `createCipheriv` with a random IV.")
+        return Report(
+            message=f"`{name}` derives the key and IV from a password with one MD5 pass and is deprecated: use `createCipheriv` with a random IV."
+        )
     if not algorithm:
         return None
     if algorithm.startswith(WEAK_PREFIXES):

@@ -37,11 +37,17 @@ def _chain_inputs(call: Node) -> list[Node]:
 
 def _assigned_name(call: Node) -> str:
     node = call
-    while node.parent is not None and node.parent.type in ("member_expression", "call_expression", "arguments", "await_expression"):
+    while node.parent is not None and node.parent.type in (
+        "member_expression",
+        "call_expression",
+        "arguments",
+        "await_expression",
+    ):
         node = node.parent
     parent = node.parent
     if parent is not None and parent.type == "variable_declarator":
-        return (parent.child_by_field_name("name").text or b"").decode() if parent.child_by_field_name("name") else ""
+        name = parent.child_by_field_name("name")
+        return (name.text or b"").decode() if name is not None else ""
     if parent is not None and parent.type in ("assignment_expression", "pair"):
         target = parent.child_by_field_name("left") or parent.child_by_field_name("key")
         return (target.text or b"").decode().rsplit(".", 1)[-1] if target is not None else ""
@@ -62,7 +68,9 @@ def hashes_secret(match: Match) -> Report | None:
     names = [name for name in [*inputs, _assigned_name(match.target)] if name and is_secret_name(name.strip("()"))]
     if not names:
         return None
-    return Report(message=f"{algorithm.upper()} protects `{names[0]}`: it is too fast and broken for secrets; use scrypt/argon2 for passwords, HMAC-SHA-256 for signatures.")
+    return Report(
+        message=f"{algorithm.upper()} protects `{names[0]}`: it is too fast and broken for secrets; use scrypt/argon2 for passwords, HMAC-SHA-256 for signatures."
+    )
 
 
 RULE = Rule(

@@ -60,7 +60,11 @@ RULE = Rule(
     where=writes_untrusted_html,
     fix=use_text_content,
     fixable=True,
-    aliases=("no-unsanitized/property", "no-unsanitized/method", "javascript.browser.security.insecure-document-method"),
+    aliases=(
+        "no-unsanitized/property",
+        "no-unsanitized/method",
+        "javascript.browser.security.insecure-document-method",
+    ),
     message="Markup built from data is parsed as HTML: script in the data runs in the page.",
     docs="""## Why is this bad?
 `el.innerHTML = comment.text` parses the text as HTML; `<img src=x onerror=alert(document.cookie)>`

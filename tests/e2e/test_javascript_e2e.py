@@ -18,6 +18,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / ".vetline.toml").write_text('select = ["injection"]\n', encoding="utf-8")
     return folder
 
+
 TS_SOURCE = (
     "const params = new URLSearchParams(location.search);\n"
     "export function greet(el: HTMLElement): void {\n"
@@ -62,7 +63,9 @@ async def test_tsx_buffer_gets_command_diagnostic_and_ignore_action(client: Reco
     buffer = Buffer(client, client.workspace_path / "run.tsx", TSX_SOURCE, language="typescriptreact")
     found = await buffer.diagnostics()
     assert [(d.code, d.range.start.line) for d in found] == [("js-os-command-injection", 2)]
-    (ignore,) = [a for a in await actions(client, buffer, found) if a.title == "Ignore js-os-command-injection on this line"]
+    (ignore,) = [
+        a for a in await actions(client, buffer, found) if a.title == "Ignore js-os-command-injection on this line"
+    ]
     assert ignore.edit is not None
     buffer.apply(ignore.edit)
     assert '  exec("ls " + process.argv[2]);  // vetline: ignore[js-os-command-injection]\n' in buffer.text

@@ -63,16 +63,28 @@ def _origin(source: str, marker: str = "sink(", language: str = "javascript"):  
     [
         ("app.get('/', (req, res) => { const { id } = req.query; sink(id); });", "TAINTED", "req.query"),
         ("app.get('/', (req, res) => { const q = `a${req.params.x}`; sink(q); });", "TAINTED", "req.params"),
-        ("app.post('/', async (request, reply) => { const b = await request.json(); sink(b.url); });", "TAINTED", "req.json()"),
+        (
+            "app.post('/', async (request, reply) => { const b = await request.json(); sink(b.url); });",
+            "TAINTED",
+            "req.json()",
+        ),
         ("router.get('/', (r, s) => { sink(r.body.x); });", "TAINTED", "req.body"),
         ("export async function GET(request, { params }) { sink(params.slug); }", "TAINTED", "route params"),
         ("window.addEventListener('message', (e) => { sink(e.data); });", "TAINTED", "postMessage data"),
         ("sink(new URLSearchParams(location.search).get('q'));", "TAINTED", "location"),
-        ("app.get('/', (req, res) => { const parts = []; parts.push(req.body.a); sink(parts.join()); });", "TAINTED", "req.body"),
+        (
+            "app.get('/', (req, res) => { const parts = []; parts.push(req.body.a); sink(parts.join()); });",
+            "TAINTED",
+            "req.body",
+        ),
         ("app.get('/', (req, res) => { db.q(1, function () { sink(req.query.a); }); });", "TAINTED", "req.query"),
         ("app.get('/', (req, res) => { sink(parseInt(req.query.n)); });", "CONSTANT", None),
         ("app.get('/', (req, res) => { sink(req.query.a === 'x'); });", "CONSTANT", None),
-        ("app.get('/', (req, res) => { const a = req.query.a; if (!OK.includes(a)) return; sink(a); });", "CONSTANT", None),
+        (
+            "app.get('/', (req, res) => { const a = req.query.a; if (!OK.includes(a)) return; sink(a); });",
+            "CONSTANT",
+            None,
+        ),
         ("function f(x) { sink(x); }", "UNKNOWN", None),
         ("const A = 'x'; function f() { sink(`${A}-b`); }", "CONSTANT", None),
     ],
@@ -87,7 +99,9 @@ def test_data_flow_origins(source: str, kind: str, origin: str | None) -> None:
 
 def test_typescript_casts_and_annotations_keep_the_origin() -> None:
     """Ensure that `as string`, `!` and typed parameters do not hide request data in TypeScript."""
-    source = "export async function POST(request: NextRequest) { const q = (await request.json()).q as string; sink(q!); }"
+    source = (
+        "export async function POST(request: NextRequest) { const q = (await request.json()).q as string; sink(q!); }"
+    )
     assert _origin(source, language="typescript").source == "req.json()"
 
 
@@ -137,7 +151,9 @@ def test_eslint_disable_next_line_silences_the_next_line() -> None:
     assert _lines(COMMAND, source) == [4]
 
 
-@pytest.mark.parametrize("comment", ["// eslint-disable-line", "// eslint-disable-line no-console", "// nosemgrep: other-rule"])
+@pytest.mark.parametrize(
+    "comment", ["// eslint-disable-line", "// eslint-disable-line no-console", "// nosemgrep: other-rule"]
+)
 def test_unrelated_or_bare_eslint_comments_do_not_silence(comment: str) -> None:
     """Ensure that a bare eslint-disable or other rules' ids leave the security finding reported."""
     source = f"const {{ exec }} = require('child_process');\nexec('ls ' + input);  {comment}\n"
@@ -172,4 +188,4 @@ def test_secret_fix_in_a_node_project_uses_process_env(tmp_path) -> None:  # typ
     """Ensure that a Node project without Vite keeps `process.env.NAME`."""
     (tmp_path / "package.json").write_text("{}")
     fix = _secret_fix(tmp_path / "server.js", f'const openaiKey = "{KEY}";\n')
-    assert [e.new_text for e in fix.edits if e.path is None][0].startswith("process.env.")
+    assert next(e.new_text for e in fix.edits if e.path is None).startswith("process.env.")
