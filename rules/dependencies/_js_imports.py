@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import tree_sitter
@@ -27,10 +27,53 @@ from .. import languages
 
 # `require("module").builtinModules` of Node 20, plus modules only reachable as `node:x`.
 NODE_BUILTINS = frozenset(
-    "assert async_hooks buffer child_process cluster console constants crypto dgram diagnostics_channel dns "
-    "domain events fs http http2 https inspector module net os path perf_hooks process punycode querystring "
-    "readline repl stream string_decoder sys timers tls trace_events tty url util v8 vm wasi worker_threads "
-    "zlib test sqlite sea".split()
+    [
+        "assert",
+        "async_hooks",
+        "buffer",
+        "child_process",
+        "cluster",
+        "console",
+        "constants",
+        "crypto",
+        "dgram",
+        "diagnostics_channel",
+        "dns",
+        "domain",
+        "events",
+        "fs",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "os",
+        "path",
+        "perf_hooks",
+        "process",
+        "punycode",
+        "querystring",
+        "readline",
+        "repl",
+        "stream",
+        "string_decoder",
+        "sys",
+        "timers",
+        "tls",
+        "trace_events",
+        "tty",
+        "url",
+        "util",
+        "v8",
+        "vm",
+        "wasi",
+        "worker_threads",
+        "zlib",
+        "test",
+        "sqlite",
+        "sea",
+    ]
 )
 DEPENDENCY_TABLES = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 _QUERY = """
@@ -51,6 +94,11 @@ class JsImport:
     package: str
     start: int
     end: int
+    optional: bool = False  # the shape of `_imports.Import`, which the dependency rules share
+
+    @property
+    def module(self) -> str:
+        return self.specifier
 
 
 @dataclass(frozen=True)
@@ -62,7 +110,6 @@ class JsProject:
     own: frozenset[str] = frozenset()  # workspace packages and the package's own name
     aliases: tuple[str, ...] = ()  # `paths` prefixes (`@/`, `~/`, `@app/`) from tsconfig/jsconfig
     base_entries: frozenset[str] = frozenset()  # first-level names under `baseUrl`
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def package_of(specifier: str) -> str | None:
@@ -209,7 +256,11 @@ def _compiler_paths(folder: Path) -> tuple[tuple[str, ...], frozenset[str]]:
         if isinstance(base, str) and ".." not in base:
             base_folder = folder / base
             try:
-                entries = frozenset(p.name.split(".")[0] for p in base_folder.iterdir()) if base_folder.is_dir() else frozenset()
+                entries = (
+                    frozenset(p.name.split(".")[0] for p in base_folder.iterdir())
+                    if base_folder.is_dir()
+                    else frozenset()
+                )
             except OSError:
                 entries = frozenset()
         return aliases, entries

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from vetline.rules import languages
+from vetline.rules import languages, registry
 from vetline.rules.dependencies import _js_imports as js
+from vetline.rules.engine import Engine
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,12 @@ def test_project_declares_every_dependency_table(tmp_path: Path) -> None:
     """Ensure that dependencies, devDependencies, peer and optional dependencies are declared."""
     _write(
         tmp_path / "package.json",
-        {"name": "app", "dependencies": {"Express": "^4"}, "devDependencies": {"vitest": "1"}, "peerDependencies": {"react": "18"}},
+        {
+            "name": "app",
+            "dependencies": {"Express": "^4"},
+            "devDependencies": {"vitest": "1"},
+            "peerDependencies": {"react": "18"},
+        },
     )
     _write(tmp_path / "src" / "index.ts", "")
     project = js.project_for(str(tmp_path / "src" / "index.ts"))
@@ -73,7 +79,10 @@ def test_project_declares_every_dependency_table(tmp_path: Path) -> None:
 def test_workspace_packages_and_root_dependencies_belong_to_each_member(tmp_path: Path) -> None:
     """Ensure that a monorepo member sees its siblings as its own and the root's dependencies as declared."""
     (tmp_path / ".git").mkdir()
-    _write(tmp_path / "package.json", {"name": "mono", "private": True, "workspaces": ["packages/*"], "devDependencies": {"typescript": "5"}})
+    _write(
+        tmp_path / "package.json",
+        {"name": "mono", "private": True, "workspaces": ["packages/*"], "devDependencies": {"typescript": "5"}},
+    )
     _write(tmp_path / "packages" / "ui" / "package.json", {"name": "@mono/ui"})
     _write(tmp_path / "packages" / "web" / "package.json", {"name": "@mono/web", "dependencies": {"next": "14"}})
     project = js.project_for(str(tmp_path / "packages" / "web" / "app.tsx"))
@@ -110,3 +119,87 @@ def test_json_comment_stripping_is_linear_on_hostile_input() -> None:
     """Ensure that unterminated comments and strings are consumed, never rescanned."""
     assert js.strip_json_comments('{"a": "//not a comment", /* c */ "b": 1,}') == '{"a": "//not a comment",  "b": 1}'
     assert js.strip_json_comments("/* open " * 40000) == ""
+
+
+RULES = [r for r in registry.all_rules() if r.category.value == "dependencies"]
+OSV = Path(__file__).resolve().parents[1] / "fixtures" / "deps" / "osv"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees an empty user cache of its own."""
+    monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _findings(path: Path, settings: dict | None = None) -> list[tuple[str, int, str]]:  # type: ignore[type-arg]
+    language = languages.language_for_path(path)
+    assert language is not None
+    options = {"dependencies": {"root": None, **(settings or {})}}
+    analysis = Engine(RULES, options=options).analyze(path.read_bytes(), language, str(path))
+    assert analysis.errors == ()
+    return [(f.rule_id, f.start.line + 1, f.message) for f in analysis.findings]
+
+
+def test_js_imports_get_typosquat_and_undeclared_checks_against_package_json(tmp_path: Path) -> None:
+    """Ensure that declared, built-in, relative, aliased and workspace imports pass and the planted ones are found."""
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "package.json", {"name": "app", "dependencies": {"express": "^4", "react": "18"}})
+    _write(tmp_path / "tsconfig.json", {"compilerOptions": {"paths": {"@/*": ["./src/*"]}}})
+    source = (
+        'import express from "express";\n'
+        'import { useState } from "react";\n'
+        'import fs from "node:fs";\n'
+        'import { helper } from "./helper";\n'
+        'import Button from "@/components/Button";\n'
+        'const app = require("app/lib/config");\n'
+        'import expresss from "expresss";\n'
+        'import leftPad from "left-pad";\n'
+    )
+    _write(tmp_path / "src" / "server.ts", source)
+    found = _findings(tmp_path / "src" / "server.ts")
+    assert [(rule, line) for rule, line, _ in found] == [
+        ("typosquat-package", 7),
+        ("undeclared-import", 7),
+        ("undeclared-import", 8),
+    ]
+    assert "not declared in package.json" in found[2][2]
+
+
+def test_js_typosquat_fix_replaces_the_package_part_of_the_specifier(tmp_path: Path) -> None:
+    """Ensure that the fix for `expresss/lib/router` renames only the package."""
+    _write(tmp_path / "package.json", {"name": "app"})
+    _write(tmp_path / "index.js", 'const router = require("expresss/lib/router");\n')
+    language = "javascript"
+    source = (tmp_path / "index.js").read_bytes()
+    findings = (
+        Engine(RULES, options={"dependencies": {"root": None}})
+        .analyze(source, language, str(tmp_path / "index.js"))
+        .findings
+    )
+    squat = next(f for f in findings if f.rule_id == "typosquat-package")
+    assert squat.fix is not None
+    (edit,) = squat.fix.edits
+    assert (
+        source[: edit.start_byte] + edit.new_text.encode() + source[edit.end_byte :]
+        == b'const router = require("express/lib/router");\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("yarn.lock", '# yarn lockfile v1\n\nlodash@^4.17.20:\n  version "4.17.20"\n', 3),
+        (
+            "pnpm-lock.yaml",
+            "lockfileVersion: '9.0'\n\npackages:\n\n  lodash@4.17.20:\n    resolution: {integrity: x}\n",
+            5,
+        ),
+    ],
+)
+def test_vulnerable_versions_in_yarn_and_pnpm_locks_are_reported(
+    tmp_path: Path, name: str, text: str, line: int
+) -> None:
+    """Ensure that yarn.lock and pnpm-lock.yaml entries are checked against npm advisories."""
+    _write(tmp_path / name, text)
+    found = _findings(tmp_path / name, {"advisories": str(OSV)})
+    assert [(rule, at) for rule, at, _ in found] == [("vulnerable-pinned-version", line)]
