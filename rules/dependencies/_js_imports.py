@@ -184,7 +184,8 @@ def _mtime(path: Path) -> int:
 def _project(folder: Path, _stamp: tuple[int, ...]) -> JsProject:
     manifest = _read_json(folder / "package.json")
     declared = {name.lower() for table in DEPENDENCY_TABLES for name in _table(manifest, table)}
-    own = {manifest["name"].lower()} if isinstance(manifest.get("name"), str) else set()
+    name = manifest.get("name")
+    own = {name.lower()} if isinstance(name, str) else set()
     own |= _workspace_names(folder, manifest)
     root = _workspace_root(folder)
     if root is not None and root != folder:
