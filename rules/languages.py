@@ -31,6 +31,8 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("javascript", (".js", ".mjs", ".cjs", ".jsx"), (), "tree_sitter_javascript:language"),
     LanguageSpec("typescript", (".ts", ".mts", ".cts"), (), "tree_sitter_typescript:language_typescript"),
     LanguageSpec("typescriptreact", (".tsx",), (), "tree_sitter_typescript:language_tsx"),
+    LanguageSpec("ejs", (".ejs",), ()),
+    LanguageSpec("handlebars", (".hbs", ".handlebars", ".mustache"), ()),
     LanguageSpec("yarn-lock", (), ("yarn.lock",)),
     LanguageSpec("pnpm-lock", (), ("pnpm-lock.yaml",)),
     LanguageSpec("pip-requirements", (), ("requirements*.txt", "*requirements.txt", "constraints*.txt")),

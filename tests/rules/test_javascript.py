@@ -189,3 +189,20 @@ def test_secret_fix_in_a_node_project_uses_process_env(tmp_path) -> None:  # typ
     (tmp_path / "package.json").write_text("{}")
     fix = _secret_fix(tmp_path / "server.js", f'const openaiKey = "{KEY}";\n')
     assert next(e.new_text for e in fix.edits if e.path is None).startswith("process.env.")
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "lines"),
+    [
+        ("page.ejs", "<h1><%= title %></h1>\n<div><%- comment.body %></div>\n<%- include('footer') %>\n", [2]),
+        ("page.hbs", "<p>{{ name }}</p>\n<div>{{{ bio }}}</div>\n<span>{{& motto }}</span>\n{{> header }}\n", [2, 3]),
+        ("view.mustache", "<p>{{ name }}</p>\n", []),
+    ],
+)
+def test_unescaped_template_tags_are_reported(tmp_path, name: str, source: str, lines: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Ensure that `<%-` and `{{{`/`{{&` are reported, escaped output and includes are not."""
+    rule = registry.by_id()["js-template-unescaped-output"]
+    language = languages.language_for_path(name)
+    assert language is not None
+    findings = Engine([rule]).analyze(source.encode(), language, str(tmp_path / name)).findings
+    assert [f.start.line + 1 for f in findings] == lines
