@@ -290,8 +290,13 @@ def _named(rule: Rule, names: Sequence[str]) -> bool:
 
 
 def _has_vetline_table(pyproject: Path) -> bool:
+    """True when the file has a `[tool.vetline]` table, or mentions one but does not parse: a
+    broken configuration must be an error naming the file, not silently the defaults."""
     try:
         text = files.read_bounded(pyproject, files.MAX_CONFIG_BYTES).decode("utf-8")
-        return "vetline" in tomllib.loads(text).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError):
         return False
+    try:
+        return "vetline" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return "[tool.vetline" in text or "tool.vetline." in text
