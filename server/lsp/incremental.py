@@ -33,6 +33,8 @@ def plan(doc: Document) -> tuple[list[Span], list[Span]] | None:
     """(ranges to parse, edited definition spans), or None when a full analysis is needed."""
     if doc.language != "python" or doc.tree is None or doc.base is None or not doc.dirty:
         return None
+    if not doc.index.rows_are_lines:  # a lone `\r` line end: whole lines below would not be rows
+        return None
     root = doc.tree.root_node
     children = root.children
     if root.has_error or not children:
@@ -86,8 +88,8 @@ def _unit_span(children: list[tree_sitter.Node], i: int, size: int) -> Span:
 
 def _whole_lines(doc: Document, span: Span) -> Span:
     """Widen to whole lines: Python's indentation scanner needs each statement's newline."""
-    start_line = doc.index.point(span[0])[0]
-    end_line = doc.index.point(max(span[0], span[1] - 1))[0]
+    start_line = doc.index.line_of(span[0])[0]
+    end_line = doc.index.line_of(max(span[0], span[1] - 1))[0]
     starts = doc.index.starts
     return starts[start_line], starts[end_line + 1] if end_line + 1 < len(starts) else len(doc.source)
 
