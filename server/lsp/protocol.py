@@ -39,8 +39,9 @@ BEFORE_INITIALIZE = frozenset({types.INITIALIZE, types.EXIT})  # the only messag
 def strict_converter() -> Converter:
     """pygls's converter, refusing a non-integer where the protocol says integer."""
     converter = default_converter()
-    converter.register_structure_hook(int, _strict_int)
-    converter.register_structure_hook(bool, _strict_bool)  # else the int hook would take bools too
+    # Exactly `int` and `bool`: a dispatch on the class would also catch IntEnums (severities, kinds).
+    converter.register_structure_hook_func(lambda cls: cls is int, _strict_int)
+    converter.register_structure_hook_func(lambda cls: cls is bool, _strict_bool)
     return converter
 
 
