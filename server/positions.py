@@ -65,6 +65,13 @@ def _prefix_chars(text: str, count: int, encoding: str) -> int:
     return len(text)
 
 
+def _char_boundary(data: bytes, offset: int) -> int:
+    """`offset`, moved forward past UTF-8 continuation bytes: a column inside a character rounds up."""
+    while offset < len(data) and 0x80 <= data[offset] < 0xC0:
+        offset += 1
+    return offset
+
+
 @dataclass(frozen=True)
 class TreeEdit:
     """The arguments of `tree_sitter.Tree.edit` for one text change."""
@@ -133,7 +140,7 @@ class LineIndex:
         content = self.source[start : self.line_end(max(0, position.line))]
         character = max(0, position.character)
         if encoding == UTF8:
-            return start + min(character, len(content))
+            return start + _char_boundary(content, min(character, len(content)))
         text = _decode(content)
         return start + len(encode(text[: _prefix_chars(text, character, encoding)]))
 
