@@ -39,19 +39,18 @@ BEFORE_INITIALIZE = frozenset({types.INITIALIZE, types.EXIT})  # the only messag
 def strict_converter() -> Converter:
     """pygls's converter, refusing a non-integer where the protocol says integer."""
     converter = default_converter()
-    # Exactly `int` and `bool`: a dispatch on the class would also catch IntEnums (severities, kinds).
-    converter.register_structure_hook_func(lambda cls: cls is int, _strict_int)
-    converter.register_structure_hook_func(lambda cls: cls is bool, _strict_bool)
+    converter.register_structure_hook(int, _strict_int)  # also reached for IntEnums (severities, kinds)
+    converter.register_structure_hook(bool, _strict_bool)
     return converter
 
 
-def _strict_int(value: Any, _type: Any) -> int:
+def _strict_int(value: Any, cls: type[int]) -> int:
     if type(value) is not int:  # a bool is an int to Python, not to JSON
         raise TypeError(f"expected an integer, got {type(value).__name__}")
-    return value
+    return value if cls is int else cls(value)
 
 
-def _strict_bool(value: Any, _type: Any) -> bool:
+def _strict_bool(value: Any, _cls: type[bool]) -> bool:
     if type(value) is not bool:
         raise TypeError(f"expected a boolean, got {type(value).__name__}")
     return value
