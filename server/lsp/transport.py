@@ -79,7 +79,6 @@ class Framing:
         body = self.stream.read(length)
         return body if len(body) == length else b""  # b"": the input ended inside the body
 
-
     def _lost(self, reason: str) -> None:
         if not self.resynchronising:
             log.error("framing error: %s; skipping to the next Content-Length header", reason)
@@ -96,7 +95,7 @@ def dispatch(protocol: VetlineProtocol, body: bytes) -> None:
         return
     try:
         protocol.receive(data)
-    except Exception:  # noqa: BLE001 - one message must never take the server down
+    except Exception:  # one message must never take the server down
         log.exception("handling a message failed")
 
 

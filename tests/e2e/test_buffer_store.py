@@ -25,7 +25,24 @@ from vetline.server.lsp.server import VetlineServer, create_server
 from vetline.server.positions import LineIndex
 
 _uris = (f"file:///project/app_{n}.py" for n in itertools.count())
-PIECES = ["\n", "\r\n", "\r", "\x0c", "\u2028", "\u0085", "\x1c", "\x1d", "\x1e", "😀", "𝄞", "é", "漢", "x", " + eval(input())", "'"]
+PIECES = [
+    "\n",
+    "\r\n",
+    "\r",
+    "\x0c",
+    "\u2028",
+    "\u0085",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "😀",
+    "𝄞",
+    "é",
+    "漢",
+    "x",
+    " + eval(input())",
+    "'",
+]
 
 
 class Sink:
@@ -44,7 +61,12 @@ def started(encoding: str) -> VetlineServer:
     server.protocol.set_writer(Sink())
     capabilities = {"general": {"positionEncodings": [encoding]}}
     server.protocol.receive(
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": capabilities}}
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {"processId": None, "rootUri": None, "capabilities": capabilities},
+        }
     )
     server.settings = dataclasses.replace(server.settings, run="manual")  # no analysis: this test is about text
     return server
@@ -59,7 +81,12 @@ def position(text: str, at: int, past: int, encoding: str) -> dict[str, int]:
 
 texts = st.lists(st.sampled_from(PIECES + ["a = 1", "def f():\n    return g(x)\n"]), max_size=12).map("".join)
 steps = st.lists(
-    st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.sampled_from([0, 0, 0, 1, 7, -1]), st.lists(st.sampled_from(PIECES), max_size=3)),
+    st.tuples(
+        st.integers(0, 10**6),
+        st.integers(0, 10**6),
+        st.sampled_from([0, 0, 0, 1, 7, -1]),
+        st.lists(st.sampled_from(PIECES), max_size=3),
+    ),
     min_size=1,
     max_size=25,
 )
@@ -82,7 +109,8 @@ def test_buffer_equals_the_clients_text_after_every_edit(encoding: str, initial:
         params = {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}
         server.protocol.receive({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": params})
         partial = types.TextDocumentContentChangePartial(
-            range=types.Range(start=types.Position(**rng["start"]), end=types.Position(**rng["end"])), text=change["text"]
+            range=types.Range(start=types.Position(**rng["start"]), end=types.Position(**rng["end"])),
+            text=change["text"],
         )
         text = lsp_text.apply(text, partial, encoding)
         doc = server.documents[uri]

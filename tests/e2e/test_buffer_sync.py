@@ -48,11 +48,16 @@ async def client(lsp_client: RecordingClient, request: pytest.FixtureRequest, sy
 
 
 def at(line: int, character: int) -> types.Range:
-    return types.Range(start=types.Position(line=line, character=character), end=types.Position(line=line, character=character))
+    return types.Range(
+        start=types.Position(line=line, character=character), end=types.Position(line=line, character=character)
+    )
 
 
 def key(found: list[types.Diagnostic]) -> list[tuple[Any, ...]]:
-    return sorted((d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.code, d.message) for d in found)
+    return sorted(
+        (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.code, d.message)
+        for d in found
+    )
 
 
 class Editor:
@@ -129,12 +134,29 @@ async def test_quick_fix_lands_where_the_finding_is_after_drift_prone_edits(clie
     editor.close()
 
 
-PIECES = ["\n", "\r\n", "\r", "\x0c", "\u2028", "\u0085", "\x1c", "\x1e", "😀", "漢", "x", " = a", INSERT, "eval(s)", "'"]
+PIECES = [
+    "\n",
+    "\r\n",
+    "\r",
+    "\x0c",
+    "\u2028",
+    "\u0085",
+    "\x1c",
+    "\x1e",
+    "😀",
+    "漢",
+    "x",
+    " = a",
+    INSERT,
+    "eval(s)",
+    "'",
+]
 
 
 @st.composite
 def edit(draw: st.DrawFn, text: str, encoding: str) -> types.TextDocumentContentChangePartial:
     """A random change: at character boundaries (never inside a CRLF), sometimes past line or file ends."""
+
     def point() -> types.Position:
         boundaries = [i for i in range(len(text) + 1) if text[i - 1 : i + 1] != "\r\n"]
         spot = lsp_text.position(text, draw(st.sampled_from(boundaries)), encoding)
@@ -142,7 +164,9 @@ def edit(draw: st.DrawFn, text: str, encoding: str) -> types.TextDocumentContent
         if kind == "past line":
             return types.Position(line=spot.line, character=spot.character + draw(st.integers(1, 50)))
         if kind == "past file":
-            return types.Position(line=len(lsp_text.lines(text)) + draw(st.integers(0, 3)), character=draw(st.integers(0, 9)))
+            return types.Position(
+                line=len(lsp_text.lines(text)) + draw(st.integers(0, 3)), character=draw(st.integers(0, 9))
+            )
         return spot
 
     first, second = point(), point()
@@ -153,7 +177,9 @@ def edit(draw: st.DrawFn, text: str, encoding: str) -> types.TextDocumentContent
 
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.data())
-async def test_random_edit_storms_keep_diagnostics_equal_to_a_fresh_open(client: RecordingClient, data: st.DataObject) -> None:
+async def test_random_edit_storms_keep_diagnostics_equal_to_a_fresh_open(
+    client: RecordingClient, data: st.DataObject
+) -> None:
     """Ensure that after every random edit the diagnostics equal those of the client's text opened fresh."""
     editor = Editor(client, "import os\r\n\x0cx = a\n")
     await editor.diagnostics()

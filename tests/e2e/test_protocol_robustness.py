@@ -32,7 +32,9 @@ class RawClient:
 
     def __init__(self) -> None:
         command = [sys.executable, "-m", "vetline", "serve", "--log-level", "error"]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=SERVER_ENV)
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=SERVER_ENV
+        )
         self.messages: Queue[dict[str, Any]] = Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -121,11 +123,11 @@ def test_requests_with_invalid_params_get_invalid_params_errors(raw: RawClient) 
 
 
 FRAMING_ERRORS = {
-    "garbled header name": b"Content-Lenght: 10\r\n\r\n{\"a\": 1}\r\n",
-    "no Content-Length": b"Content-Type: application/vscode-jsonrpc\r\n\r\n{\"jsonrpc\": \"2.0\"}",
+    "garbled header name": b'Content-Lenght: 10\r\n\r\n{"a": 1}\r\n',
+    "no Content-Length": b'Content-Type: application/vscode-jsonrpc\r\n\r\n{"jsonrpc": "2.0"}',
     "non-numeric length": b"Content-Length: ten\r\n\r\n{}",
     "garbage bytes": b"\x00\xff garbage without any header\n",
-    "a length of 10^12": b"Content-Length: 1000000000000\r\n\r\n{\"jsonrpc\": \"2.0\", \"method\": \"x\"}",
+    "a length of 10^12": b'Content-Length: 1000000000000\r\n\r\n{"jsonrpc": "2.0", "method": "x"}',
 }
 
 
