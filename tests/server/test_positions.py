@@ -99,10 +99,16 @@ def test_only_cr_lf_and_crlf_end_lines() -> None:
 def test_tree_sitter_points_count_only_line_feeds() -> None:
     """Ensure that tree-sitter points ignore a lone CR while LSP lines count it."""
     index = LineIndex(b"a\rb\nc")
-    assert index.point(4) == (1, 0) and index.point(2) == (0, 2) and index.position(2, UTF8) == Position(line=1, character=0)
+    assert (
+        index.point(4) == (1, 0)
+        and index.point(2) == (0, 2)
+        and index.position(2, UTF8) == Position(line=1, character=0)
+    )
 
 
-@pytest.mark.parametrize(("start", "end", "new"), [(1, 1, b"\n"), (2, 2, b"x"), (1, 2, b""), (0, 4, b"\r"), (3, 3, b"\r")])
+@pytest.mark.parametrize(
+    ("start", "end", "new"), [(1, 1, b"\n"), (2, 2, b"x"), (1, 2, b""), (0, 4, b"\r"), (3, 3, b"\r")]
+)
 def test_edits_joining_or_splitting_cr_and_lf_keep_line_starts_exact(start: int, end: int, new: bytes) -> None:
     """Ensure that an edit which makes or breaks a CRLF updates the line starts as a rebuild would."""
     index = LineIndex(b"a\r\nb\rc\n")
