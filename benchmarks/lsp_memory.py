@@ -47,7 +47,9 @@ async def main() -> int:
         print(f"after open: RSS {rss_mb(client.process.pid):.0f} MB")
         started = time.perf_counter()
         for version in range(2, args.edits + 2):
-            column = 8 + (version % 5000)  # inside the literal: each edit makes a new literal text
+            # Inside the literal, spread out (a growing run of one character would time a regex, not
+            # memory): each edit makes a new literal text.
+            column = 8 + (version * 7919) % (args.literal - 16)
             rng = {"start": {"line": 1, "character": column}, "end": {"line": 1, "character": column}}
             sent = time.perf_counter()
             client.change(uri, version, rng, "z")
