@@ -43,7 +43,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("run", "string", "onType", "When to analyse: as you type, on save, or only on command.", RUN_MODES),
-    Setting("debounceMs", "integer", 150, "Quiet time in milliseconds before re-analysing a changed buffer."),
+    Setting("debounceMs", "integer", 150, "Longest wait in milliseconds before re-analysing a buffer during a burst of edits; shorter when analysis is cheaper, none under 30 ms."),
     Setting("logLevel", "string", "info", "Least severe server log message sent to the editor.", LOG_LEVELS),
     # "machine": a consent only the user gives; a cloned repository's .vscode/settings.json cannot.
     Setting(

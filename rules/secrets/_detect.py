@@ -22,6 +22,7 @@ from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString,
 from detect_secrets.plugins.ip_public import IPPublicDetector
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 
+from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from . import _guards
 
 # Secret types of the plugins whose findings other rules own (or that are not secrets at all).
@@ -216,7 +217,7 @@ def _may_hold_provider(text: str) -> bool:
     return _guards.search_any(_provider_prefilter(), text)
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def provider(text: str) -> Provider | None:
     """The first provider credential in `text` (cached by text), or None."""
     if len(text) < MIN_PROVIDER_LENGTH:
@@ -240,7 +241,7 @@ def provider(text: str) -> Provider | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def url_password(text: str) -> tuple[int, int, str] | None:
     """The span of the password in a `scheme://user:password@` URL and the scheme, or None."""
     match = _URL_CREDENTIALS.search(text) if "://" in text else None
@@ -267,7 +268,7 @@ def private_key(text: str, line: bool = False) -> tuple[int, int] | None:
     return start, end
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def is_code_text(value: str) -> bool:
     """A regex, a `#rrggbb` colour, a `****` mask, a dotted or constant name: not a credential."""
     return bool(_NOT_A_SECRET.search(value))
@@ -286,19 +287,19 @@ def looks_credential(value: str) -> bool:
     return classes >= 2 or entropy_type(value) is not None
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def is_placeholder(value: str) -> bool:
     """`your-api-key-here`, `<YOUR_TOKEN>`, `sk-...XXXX`, `changeme`, `password123`, `aaaaaa`."""
     return value.lower() in _PLACEHOLDER_WORDS or bool(_PLACEHOLDER.search(value))
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def is_reference(value: str) -> bool:
     """A value that names configuration instead of holding a secret: `${DB_PASSWORD}`, `OPENAI_API_KEY`."""
     return bool(_REFERENCE.search(value))
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def entropy_type(value: str) -> str | None:
     """detect-secrets' entropy type when the whole value is a high-entropy token, else None."""
     if len(value) < 16 or " " in value:

@@ -7,8 +7,9 @@ password, and neither is `password_keyword` (a regex that finds password keyword
 
 from __future__ import annotations
 
-import functools
 import re
+
+from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 
 # fmt: off
 # Word lists stay one table per line: a column of 70 words is harder to review.
@@ -52,7 +53,7 @@ def _head(name: str) -> tuple[str, ...]:
     return parts
 
 
-@functools.lru_cache(maxsize=4096)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def name_class(name: str | None) -> str | None:
     """`signing`, `password`, `credential` or None for a name a literal is assigned to."""
     if not name:

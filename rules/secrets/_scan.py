@@ -9,10 +9,10 @@ secrets rule's call and kept on the `FileContext`, so eight rules cost one walk.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Confidence, Finding, Rule, Severity
@@ -44,7 +44,7 @@ class Verdict:
     confidence: Confidence | None = None
 
 
-@functools.lru_cache(maxsize=16384)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def classify(value: str, name_class: str | None, role: str, interpolated: bool, example: bool) -> Verdict | None:
     """The rule that owns a literal, judged from its text and position (cached)."""
     if not value.strip():

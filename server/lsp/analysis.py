@@ -77,11 +77,10 @@ def _analyse(ls: VetlineServer, doc: Document, result_id: str, full: bool) -> Re
 
 def _incremental(doc: Document, engine: Engine) -> tuple[tuple[Finding, ...] | None, bool]:
     """Findings from re-analysing only the edited definitions, or (None, False) to go full."""
-    planned = incremental.plan(doc)
-    if planned is None:
+    ranges = incremental.plan(doc)
+    if ranges is None:
         return None, False
-    ranges, spans = planned
-    tree = incremental.parse(doc, ranges, spans)
+    tree = incremental.parse(doc, ranges)
     if tree is None:
         return None, False
     analysis = engine.analyze(doc.source, doc.language or "", str(doc.path or doc.uri), tree=tree)

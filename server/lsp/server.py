@@ -20,7 +20,7 @@ from ..settings import Settings
 from .capabilities import ClientFeatures
 from .documents import Document
 from .projects import Projects
-from .protocol import VetlineProtocol
+from .protocol import VetlineProtocol, strict_converter
 
 log = logging.getLogger("vetline.server")
 
@@ -34,6 +34,7 @@ class VetlineServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=VetlineProtocol,
+            converter_factory=strict_converter,
         )
         self.features = ClientFeatures()
         self.settings = Settings()
