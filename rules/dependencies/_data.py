@@ -3,9 +3,11 @@
 Rules never touch the network (that is `vetline data update`, in `vetline.server.depdata`):
 each source is a local path used directly, or a URL whose last download sits in the user
 cache directory under a name derived from the URL (`cache_file`). Loaded data is cached per
-(path, mtime, size), so a keystroke costs a few `stat` calls. An engine built without
-dependency settings (library use, the example harness) reads no cache: results then depend
-only on the file, the project and the bundled popular lists.
+(path, mtime, size), so a keystroke costs a few `stat` calls. The wheel bundles a snapshot of
+every PyPI name and the popular lists (`bundled`); a downloaded index is used instead of the
+snapshot only when it is newer. An engine built without dependency settings (library use, the
+example harness) reads no cache: results then depend only on the file, the project and the
+bundled data.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import functools
 import hashlib
 import json
 import logging
+import datetime
 import os
 import zipfile
 from collections.abc import Callable, Mapping
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import _advisories
+from . import _advisories, bundled
 from ._index import NameIndex, load_index
 from ._names import normalize
 
@@ -31,7 +34,6 @@ DEFAULTS = {
     "popular": "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
     "advisories": "https://api.osv.dev",
 }
-BUNDLED = Path(__file__).with_name("data")
 _loaded: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
 _noted: set[str] = set()
 
@@ -115,25 +117,59 @@ def local_source(settings: Settings, kind: str, value: str | None) -> Path | Non
     return path if path.is_absolute() or settings.root is None else settings.root / path
 
 
-def index(settings: Settings) -> NameIndex | frozenset[str] | None:
-    """The registry's project names, or None (noted once) when no index is available."""
+@dataclass(frozen=True)
+class Index:
+    """The registry's project names and where they come from, for messages."""
+
+    names: NameIndex | frozenset[str]
+    origin: str  # "the PyPI snapshot of 2026-11", "the package index downloaded on 2026-12-05", ...
+
+
+def index(settings: Settings) -> Index | None:
+    """The registry's project names: inline, a local file, a newer download, else the snapshot."""
     if isinstance(settings.index, tuple):
-        return frozenset(settings.index)
+        return Index(frozenset(settings.index), "the configured `index` list")
     path = local_source(settings, "index", settings.index)
-    names = _cached(path, load_index) if path is not None else None
-    if names is None and settings.configured:
-        note_once("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
-    return names
+    if path is not None and not is_url(settings.index or ""):
+        names = _cached(path, load_index)
+        return Index(names, f"the index {path.name}") if names is not None else _bundled_index(settings)
+    downloaded = _newer_download(path)
+    if downloaded is not None:
+        names = _cached(path, load_index)
+        if names is not None:
+            return Index(names, f"the package index downloaded on {downloaded}")
+    return _bundled_index(settings)
+
+
+def _bundled_index(settings: Settings) -> Index | None:
+    names = bundled.pypi_names()
+    if names is None:
+        if settings.configured:
+            note_once("unknown-package checks are skipped: the bundled PyPI snapshot is missing; run `vetline data update`")
+        return None
+    return Index(names, f"the PyPI snapshot of {bundled.as_of('pypi-names')}")
+
+
+def _newer_download(path: Path | None) -> str | None:
+    """The download date of a cached index when it is newer than the bundled snapshot."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        fetched = json.loads(path.with_name(path.name + ".meta.json").read_text(encoding="utf-8"))["fetched_at"]
+        day = datetime.datetime.fromtimestamp(float(fetched), datetime.timezone.utc).date()
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):
+        day = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc).date()
+    return day.isoformat() if day.isoformat()[:7] > bundled.as_of("pypi-names") else None
 
 
 def popular(settings: Settings, ecosystem: str) -> tuple[str, ...]:
     """Popular project names, most popular first: the configured list, then the bundled one."""
-    bundled = _cached(BUNDLED / f"popular-{ecosystem.lower()}.json", _load_popular) or ()
+    shipped = bundled.popular("npm" if ecosystem == "npm" else "PyPI")
     if ecosystem != "PyPI":
-        return bundled
+        return shipped
     path = local_source(settings, "popular", settings.popular)
     configured = _cached(path, _load_popular) if path is not None else None
-    return tuple(dict.fromkeys((*configured, *bundled))) if configured else bundled
+    return tuple(dict.fromkeys((*configured, *shipped))) if configured else shipped
 
 
 def advisories(settings: Settings) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
@@ -149,11 +185,8 @@ def missing_data(options: Mapping[str, Any] | None) -> list[str]:
     """
     settings = Settings.from_options(options or {})
     missing = []
-    if (
-        not isinstance(settings.index, tuple)
-        and _cached(local_source(settings, "index", settings.index), load_index) is None
-    ):
-        missing.append("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
+    if index(settings) is None:
+        missing.append("unknown-package checks are skipped: no package index is available; run `vetline data update`")
     if _cached(local_source(settings, "advisories", settings.advisories), _load_osv) is None:
         missing.append(
             "vulnerable-pinned-version checks are skipped: no advisory data is cached; run `vetline data update`"

@@ -22,7 +22,19 @@ from ._names import NAMESPACE_ROOTS
 
 _IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError", "Exception", "BaseException")
 # `test` (CPython's own test suite) ships with the interpreter but is left out of stdlib_module_names.
-STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__", "_typeshed", "test", "__hello__", "__phello__"}
+# Python 2 and removed (PEP 594, 3.12's distutils/imp) modules: code imports them behind version checks.
+OLD_STDLIB = frozenset(
+    """__builtin__ anydbm BaseHTTPServer CGIHTTPServer commands ConfigParser Cookie cookielib copy_reg cPickle
+    cStringIO dbhash dummy_thread exceptions htmlentitydefs HTMLParser httplib md5 new popen2 Queue repr robotparser
+    sets sha SimpleHTTPServer SocketServer StringIO thread Tkinter tkMessageBox urllib2 urlparse UserDict UserList
+    UserString xmlrpclib asynchat asyncore audioop cgi cgitb chunk crypt distutils imghdr imp lib2to3 mailcap msilib
+    nis nntplib ossaudiodev pipes smtpd sndhdr spwd sunau telnetlib uu xdrlib""".split()
+)
+STDLIB = (
+    frozenset(sys.stdlib_module_names)
+    | {"__future__", "__main__", "_typeshed", "test", "__hello__", "__phello__"}
+    | OLD_STDLIB
+)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import functools
 import os
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._manifests import _REQUIREMENT, included_files, parse_package_json, parse_requirements
@@ -42,6 +43,7 @@ class Project:
     own_names: frozenset[str] = frozenset()
     requirements: Path | None = None  # the requirements file new dependencies go to
     pyproject: Path | None = None  # or the pyproject.toml, when it declares dependencies
+    declared_in: Mapping[str, str] = field(default_factory=dict)  # declared name -> the manifest's path
 
 
 def find_folder(path: str) -> Path | None:
@@ -152,30 +154,43 @@ def _stamp(path: Path) -> tuple[int, int]:
 @functools.lru_cache(maxsize=64)
 def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Project:
     files = [Path(entry[0]) for entry in stamps]
-    declared: set[str] = set()
+    declared_in: dict[str, str] = {}
     own: set[str] = set()
     pyproject = requirements = None
     for file in files:
+        found: set[str] = set()
         if file.name == "pyproject.toml":
             manifest = parse_pyproject(_read(file))
-            declared.update(normalize(r.name) for r in manifest.requirements)
+            found.update(normalize(r.name) for r in manifest.requirements)
             own.update(_own_names(file))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
         elif _is_requirements(file.name):
             for included in included_files(file):
-                declared.update(normalize(r.name) for r in parse_requirements(_read(included)))
+                found.update(normalize(r.name) for r in parse_requirements(_read(included)))
         elif file.name == "setup.cfg":
-            declared.update(_setup_cfg(file))
+            found.update(_setup_cfg(file))
         elif file.name == "Pipfile":
-            declared.update(_pipfile(file))
+            found.update(_pipfile(file))
+        for name in found:
+            declared_in.setdefault(name, str(file))
+    declared = set(declared_in)
     requirements = next((f for f in files if f.name == "requirements.txt"), None)
     requirements = requirements or next((f for f in files if _is_requirements(f.name) and f.parent == folder), None)
     setup_py = folder / "setup.py"
     opaque = setup_py.is_file() and not _setup_py(setup_py, declared) and not declared
+    declared_in.update((name, str(setup_py)) for name in declared - set(declared_in))
     npm = {r.name.lower() for f in files if f.name == "package.json" for r in parse_package_json(_read(f))}
     has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in files)
     return Project(
-        folder, frozenset(declared), frozenset(npm), has_manifest, opaque, frozenset(own), requirements, pyproject
+        folder,
+        frozenset(declared),
+        frozenset(npm),
+        has_manifest,
+        opaque,
+        frozenset(own),
+        requirements,
+        pyproject,
+        declared_in,
     )
 
 

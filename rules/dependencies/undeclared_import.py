@@ -2,74 +2,39 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from ..context import FileContext
 from ..engine import make_finding
-from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
-from ._facts import Facts, facts
-from ._names import canonical, normalize
-from ._toml_manifests import insert_item, parse_pyproject
+from ..model import Category, Confidence, Finding, Fix, Rule, Severity
+from ._declare import declare_fix
+from ._facts import Facts, Subject, facts
+from ._names import canonical
 
 
 def find_undeclared(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     found = []
     fixes: dict[str, Fix | None] = {}
-    for imported, normalized in known.undeclared:
-        name = canonical(normalized)
-        where = "the script's dependencies" if known.script else "the project's manifests"
-        message = (
-            f"`{imported.module}` is imported but `{name}` is not declared in {where}, so nobody vetted or pinned it."
-        )
+    for imported, subject in known.undeclared:
+        name = canonical(subject.name)
         if name not in fixes:
-            fixes[name] = _fix(ctx, known, name)
-        fix = fixes[name]
-        found.append(
-            make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fix, data={"package": name})
-        )
+            fixes[name] = declare_fix(ctx, known, name)
+        message = _message(known, imported.module, name, subject)
+        data = {"package": name}
+        found.append(make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fixes[name], data=data))
     return found
 
 
-def _fix(ctx: FileContext, known: Facts, name: str) -> Fix | None:
-    """Declare `name` where the project declares things; never for a look-alike of a popular name."""
-    if known.popular("PyPI").target(normalize(name)) is not None:
-        return None
-    if known.index() is not None and not known.registered(normalize(name)):
-        return None  # never offer to install a name the registry does not have (unknown-package)
-    if known.script is not None and known.script.array is not None:
-        position, text = insert_item(ctx.source, known.script.array, name, prefix=b"#")
-        return Fix(f"Add `{name}` to the script's dependencies", (Edit(position, position, text),), safe=False)
-    project = known.project
-    if project.pyproject is not None and (project.declared or project.requirements is None):
-        return _pyproject_fix(ctx, project.pyproject, name)
-    if project.requirements is not None:
-        existing = project.requirements.read_bytes() if project.requirements.is_file() else b""
-        text = ("\n" if existing and not existing.endswith(b"\n") else "") + name + "\n"
-        edit = Edit(-1, -1, text, path=_relative(ctx, project.requirements))
-        return Fix(f"Add `{name}` to {project.requirements.name}", (edit,), safe=False)
-    return None
-
-
-def _pyproject_fix(ctx: FileContext, path: Path, name: str) -> Fix | None:
-    source = path.read_bytes()
-    manifest = parse_pyproject(source)
-    relative = _relative(ctx, path)
-    if manifest.array is not None:
-        position, text = insert_item(source, manifest.array, name)
-        return Fix(
-            f"Add `{name}` to [project.dependencies]", (Edit(position, position, text, path=relative),), safe=False
-        )
-    if manifest.poetry_end is not None:
-        edit = Edit(manifest.poetry_end, manifest.poetry_end, f'\n{name} = "*"', path=relative)
-        return Fix(f"Add `{name}` to [tool.poetry.dependencies]", (edit,), safe=False)
-    return None
-
-
-def _relative(ctx: FileContext, target: Path) -> str:
-    """`target` relative to the analysed file's folder, as `Edit.path` expects."""
-    return os.path.relpath(target, Path(ctx.path).resolve().parent).replace(os.sep, "/")
+def _message(known: Facts, module: str, name: str, subject: Subject) -> str:
+    """Say how the distribution was found and where vetline looked for a declaration."""
+    if known.script is not None:
+        where = "the script's dependencies"
+    else:
+        where = known.manifests()
+    origin = f"`{module}` comes from `{name}` ({subject.how})" if subject.how else f"`{module}` comes from `{name}`"
+    return (
+        f"{origin}, which is not declared in {where} nor installed by a declared package, "
+        "so nobody vetted or pinned it."
+    )
 
 
 RULE = Rule(

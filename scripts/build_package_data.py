@@ -1,0 +1,110 @@
+"""Regenerate the bundled package data in `rules/dependencies/data/` (a maintainer script).
+
+Reads the public package lists (PyPI: name, version, month of the last release, rank among
+the 15,000 most downloaded, summary; npm: name, version, monthly downloads, summary) and
+writes:
+
+- `pypi-names.zlib`: every PyPI project name, PEP 503-normalised, sorted, newline-joined and
+  zlib-compressed (the offline `unknown-package` check binary-searches the decompressed blob);
+- `popular-pypi.json`: every ranked PyPI project, most downloaded first;
+- `popular-npm.json`: the `--npm` most downloaded npm packages, with their monthly downloads;
+- `bundled.json`: where each file came from, how many names it holds and its date.
+
+    python scripts/build_package_data.py [--pypi /usr/share/package-lists/pypi.tsv]
+                                         [--npm-list /usr/share/package-lists/npm.tsv] [--npm 15000]
+
+The date of a list is the newest release month it records (`month` column); the npm list has
+no dates, so it takes the date of the PyPI list it was published with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import re
+import zlib
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "rules" / "dependencies" / "data"
+_VALID = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def read_pypi(path: Path) -> tuple[list[str], list[tuple[int, str]], str]:
+    """(every normalised name, (rank, name) of the ranked ones, newest release month)."""
+    names: set[str] = set()
+    ranked: dict[str, int] = {}
+    newest = ""
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        next(lines)  # header
+        for line in lines:
+            fields = line.rstrip("\n").split("\t")
+            name = normalize(fields[0])
+            if not _VALID.match(name):
+                continue
+            names.add(name)
+            if len(fields) > 2 and re.fullmatch(r"\d{4}-\d{2}", fields[2]):
+                newest = max(newest, fields[2])
+            if len(fields) > 3 and fields[3].isdigit():
+                ranked[name] = min(int(fields[3]), ranked.get(name, 1 << 30))
+    return sorted(names), sorted((rank, name) for name, rank in ranked.items()), newest
+
+
+def read_npm(path: Path, keep: int) -> list[tuple[str, int]]:
+    """The `keep` most downloaded npm packages as (name, monthly downloads)."""
+    rows: list[tuple[str, int]] = []
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        next(lines)
+        for line in lines:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) > 2 and fields[2].isdigit() and fields[0]:
+                rows.append((fields[0].lower(), int(fields[2])))
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    return list(dict(rows[: keep * 2]).items())[:keep]
+
+
+def write_json(path: Path, document: object) -> None:
+    """One row per line: small, and diffs of a refresh stay readable."""
+    if isinstance(document, dict) and "rows" in document:
+        head = {k: v for k, v in document.items() if k != "rows"}
+        rows = ",\n".join(json.dumps(row, separators=(",", ":")) for row in document["rows"])
+        text = json.dumps(head, indent=1)[:-2] + ',\n "rows": [\n' + rows + "\n]}\n"
+    else:
+        text = json.dumps(document, indent=1) + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pypi", type=Path, default=Path("/usr/share/package-lists/pypi.tsv"))
+    parser.add_argument("--npm-list", type=Path, default=Path("/usr/share/package-lists/npm.tsv"))
+    parser.add_argument("--npm", type=int, default=15000, help="how many npm packages to keep")
+    args = parser.parse_args()
+    names, ranked, newest = read_pypi(args.pypi)
+    npm = read_npm(args.npm_list, args.npm)
+    blob = zlib.compress("\n".join(names).encode(), 9)
+    (DATA / "pypi-names.zlib").write_bytes(blob)
+    source_pypi = f"{args.pypi.name}: public PyPI project list with download ranks"
+    write_json(DATA / "popular-pypi.json", {"source": source_pypi, "as_of": newest,
+                                            "rows": [{"project": n, "rank": r} for r, n in ranked]})
+    write_json(DATA / "popular-npm.json", {"source": f"{args.npm_list.name}: public npm package list with monthly "
+                                           "downloads", "as_of": newest,
+                                           "rows": [{"project": n, "downloads": d} for n, d in npm]})
+    built = datetime.date.today().isoformat()
+    write_json(DATA / "bundled.json", {
+        "pypi-names": {"file": "pypi-names.zlib", "count": len(names), "as_of": newest, "source": source_pypi},
+        "popular-pypi": {"file": "popular-pypi.json", "count": len(ranked), "as_of": newest, "source": source_pypi},
+        "popular-npm": {"file": "popular-npm.json", "count": len(npm), "as_of": newest,
+                        "source": f"{args.npm_list.name}: public npm package list with monthly downloads"},
+        "built": built,
+    })
+    print(f"{len(names):,} PyPI names ({len(blob) / 1e6:.2f} MB compressed), {len(ranked):,} ranked, "
+          f"{len(npm):,} npm packages; as of {newest}")
+
+
+if __name__ == "__main__":
+    main()
