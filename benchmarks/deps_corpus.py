@@ -59,14 +59,14 @@ def main() -> None:
         findings = scan(args.vetline, folder, args.jobs)
         lines = lines_in(folder)
         all_lines += lines
-        per_rule = collections.Counter(f["rule_id"] for f in findings)
+        per_rule = collections.Counter(f["rule"] for f in findings)
         totals.update(per_rule)
         rate = 1000 * len(findings) / max(lines, 1)
         rules = ", ".join(f"{rule} {count}" for rule, count in sorted(per_rule.items()))
         print(f"{folder.name:<32} {lines:>8} lines {len(findings):>5} findings {rate:6.2f}/kLOC  {rules}")
         if args.list:
             for f in findings:
-                print(f"    {f['rule_id']:<20} {f['path']}:{f['start']['line']}  {f['message']}")
+                print(f"    {f['rule']:<20} {f['path']}:{f['line']}  {f['message']}")
     rate = 1000 * sum(totals.values()) / max(all_lines, 1)
     print(f"{'TOTAL':<32} {all_lines:>8} lines {sum(totals.values()):>5} findings {rate:6.2f}/kLOC")
     for rule, count in sorted(totals.items()):

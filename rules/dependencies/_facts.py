@@ -33,6 +33,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+# Distribution names an import name is often published under (`import foo` from `python-foo`).
+_IMPORT_VARIANTS = ("{}", "python-{}", "{}-python", "py{}", "py-{}", "django-{}", "flask-{}", "{}-py")
 LOCK_FILES = frozenset({"package-lock.json", "poetry.lock", "uv.lock", "Pipfile.lock"})
 _CACHE_ATTRIBUTE = "_vetline_dependency_facts"  # memo on the FileContext: one computation per file
 
@@ -105,6 +107,27 @@ class Facts:
             index = self.index()
             self._memo[key] = index is None or name in index.names
         return self._memo[key]
+
+    def imitated(self, subject: Subject) -> str | None:
+        """The popular package `subject` imitates (typosquat-package), or None when it is trusted.
+
+        Declared-and-installed packages and imports a real distribution provides never imitate.
+        """
+        if subject.installed and subject.declared:
+            return None
+        if subject.module is not None and (subject.mapped or subject.via is not None):
+            return None
+        return self.popular(subject.ecosystem).target(subject.name)
+
+    def unregistered(self, subject: Subject) -> bool:
+        """True when the registry (or the bundled snapshot) has no project for `subject` (unknown-package)."""
+        if subject.ecosystem != "PyPI" or subject.installed or self.index() is None:
+            return False  # declared and installed: real, whatever the snapshot's age
+        if subject.module is None:
+            return not self.registered(subject.name)
+        if subject.declared or subject.mapped or subject.via or subject.optional:
+            return False  # declared ones are checked on their manifest line; the others are explained
+        return not any(self.registered(pattern.format(subject.name)) for pattern in _IMPORT_VARIANTS)
 
     def advisories(self) -> dict[tuple[str, str], list[Any]]:
         if "advisories" not in self._memo:
@@ -217,11 +240,11 @@ def _resolve(
     top = module.split(".")[0]
     match = next((c for c in candidates if c in declared), None) or _declared_alias(top, declared)
     if from_environment:
-        how = f"installed in {environment.where}" if environment is not None else ""
+        how = f"the metadata installed in {environment.where}" if environment is not None else ""
     elif _names.is_mapped(module):
         how = "vetline's table of import names"
     else:
-        how = "the import name"
+        how = "its import name"
     name = match or next((c for c in candidates if c in provided), None) or candidates[0]
     return Subject(
         name,

@@ -260,7 +260,14 @@ def _is_package(entry: os.DirEntry) -> bool:
         return False
     if any(c.name.endswith(_MODULE_SUFFIXES) for c in children):
         return True
-    return any(_is_dir(c) and os.path.isfile(os.path.join(c.path, "__init__.py")) for c in children[:200])
+    return any(_is_dir(c) and _holds_python(c.path) for c in children[:200])
+
+
+def _holds_python(folder: str) -> bool:
+    try:
+        return any(e.name.endswith(_MODULE_SUFFIXES) for e in os.scandir(folder))
+    except OSError:
+        return False
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

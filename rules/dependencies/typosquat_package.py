@@ -13,19 +13,10 @@ def find_typosquats(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     found = []
     for subject in known.chosen():
-        if _trusted(subject):
-            continue
-        target = known.popular(subject.ecosystem).target(subject.name)
+        target = known.imitated(subject)
         if target is not None:
             found.append(_finding(ctx, known, subject, target))
     return found
-
-
-def _trusted(subject: Subject) -> bool:
-    """Declared and installed, or an import that a real distribution provides: never a typosquat."""
-    if subject.installed and subject.declared:
-        return True
-    return subject.module is not None and (subject.mapped or subject.via is not None)
 
 
 def _finding(ctx: FileContext, known: Facts, subject: Subject, target: str) -> Finding:
@@ -147,7 +138,7 @@ Unsafe: it changes which package is installed and imported; review the replaceme
 # ruleid: typosquat-package
 import reqeusts
 # ruleid: typosquat-package
-from beautifulsoup import BeautifulSoup
+from beautifulsop4 import BeautifulSoup
 # ruleid: typosquat-package
 import numpyy as np
 # ruleid: typosquat-package

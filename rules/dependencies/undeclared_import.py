@@ -15,6 +15,8 @@ def find_undeclared(ctx: FileContext) -> list[Finding]:
     found = []
     fixes: dict[str, Fix | None] = {}
     for imported, subject in known.undeclared:
+        if known.imitated(subject) is not None or known.unregistered(subject):
+            continue  # typosquat-package or unknown-package reports it: installing it is the danger
         name = canonical(subject.name)
         if name not in fixes:
             fixes[name] = declare_fix(ctx, known, name)
@@ -30,9 +32,9 @@ def _message(known: Facts, module: str, name: str, subject: Subject) -> str:
         where = "the script's dependencies"
     else:
         where = known.manifests()
-    origin = f"`{module}` comes from `{name}` ({subject.how})" if subject.how else f"`{module}` comes from `{name}`"
+    package = "" if module.split(".")[0].lower() == name.lower() else f" (package `{name}`, per {subject.how})"
     return (
-        f"{origin}, which is not declared in {where} nor installed by a declared package, "
+        f"`{module}`{package} is imported but not declared in {where}, and no declared package installs it, "
         "so nobody vetted or pinned it."
     )
 

@@ -7,39 +7,16 @@ from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
 from ._facts import Facts, Subject, facts
 
-# Distribution names an import name is often published under (`import foo` from `python-foo`).
-_VARIANTS = ("{}", "python-{}", "{}-python", "py{}", "py-{}", "django-{}", "flask-{}", "{}-py")
-
-
 def find_unknown(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     index = known.index()
     if index is None:  # no index and no bundled snapshot: skip quietly (noted once) rather than guess
         return []
-    popular = known.popular("PyPI")
     found = []
     for subject in known.chosen():
-        if not _checkable(subject) or any(known.registered(v) for v in _candidates(subject)):
-            continue
-        if popular.target(subject.name) is not None:
-            continue  # typosquat-package reports it, with a better message
-        found.append(_finding(ctx, known, subject, index.origin))
+        if known.unregistered(subject) and known.imitated(subject) is None:  # typosquat-package says it better
+            found.append(_finding(ctx, known, subject, index.origin))
     return found
-
-
-def _checkable(subject: Subject) -> bool:
-    """Requirement lines, and imports nothing else explains (declared ones are checked on their manifest line)."""
-    if subject.ecosystem != "PyPI" or subject.installed:
-        return False  # declared and installed: real, whatever the snapshot's age
-    if subject.module is None:
-        return True
-    return not (subject.declared or subject.mapped or subject.via or subject.optional)
-
-
-def _candidates(subject: Subject) -> list[str]:
-    if subject.module is None:
-        return [subject.name]
-    return [pattern.format(subject.name) for pattern in _VARIANTS]
 
 
 def _finding(ctx: FileContext, known: Facts, subject: Subject, origin: str) -> Finding:
