@@ -115,9 +115,12 @@ class Facts:
         """
         if subject.installed and subject.declared:
             return None
-        if subject.module is not None and (subject.mapped or subject.via is not None):
-            return None
-        return self.popular(subject.ecosystem).target(subject.name)
+        if subject.module is None:
+            return self.popular(subject.ecosystem).target(subject.name)
+        if subject.mapped or subject.via is not None or subject.optional:
+            return None  # a real distribution provides it, or the program runs without it
+        # `import bidi` is how `python-bidi` is imported: prefixes are no evidence on import lines
+        return self.popular(subject.ecosystem).target(subject.name, affixes=False)
 
     def unregistered(self, subject: Subject) -> bool:
         """True when the registry (or the bundled snapshot) has no project for `subject` (unknown-package)."""
@@ -272,6 +275,8 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
     words, joined = bare.split("-"), bare.replace("-", "")
     for name in sorted(declared):
         tokens = name.split("-")
+        if len(words) > 1 and len(tokens) > len(words) and words in (tokens[: len(words)], tokens[-len(words) :]):
+            return name  # `superset_core` from `apache-superset-core`
         for start in range(len(tokens) - len(words) + 1):
             if tokens[start : start + len(words)] == words and _AFFIXES.issuperset(
                 tokens[:start] + tokens[start + len(words) :]

@@ -342,6 +342,14 @@ IMPORT_TO_DIST: dict[str, str] = {
     "jsonpath_rw": "jsonpath-rw",
     "tabulate": "tabulate",
     "backoff": "backoff",
+    "TCLIService": "PyHive",
+    "iso639": "python-iso639",
+    "bidi": "python-bidi",
+    "sass": "libsass",
+    "stdnum": "python-stdnum",
+    "u2flib_server": "python-u2flib-server",
+    "pyuca": "pyuca",
+    "vat_moss": "vat-moss",
 }
 
 # Other distributions that provide the same import name (forks, headless or binary builds).

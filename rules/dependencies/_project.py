@@ -123,8 +123,27 @@ def _read_listing(folder: str, stamp: int) -> tuple[tuple[str, ...], bool]:
         entries = list(os.scandir(folder))
     except OSError:
         return (), False
-    names = tuple(sorted(e.name for e in entries if _is_manifest(e.name) and e.is_file()))
+    names = tuple(sorted(e.name for e in entries if _is_manifest(e.name) and e.is_file() and _describes_project(e.path)))
     return names, any(e.name == ".git" for e in entries)
+
+
+_PROJECT_TABLES = {
+    "setup.cfg": (b"[metadata]", b"[options]"),
+    "pyproject.toml": (b"[project]", b"[tool.poetry", b"[build-system]", b"[dependency-groups]", b"[tool.setuptools"),
+}
+
+
+def _describes_project(path: str) -> bool:
+    """False for a setup.cfg or pyproject.toml that only configures tools (`[flake8]`, `[tool.ruff]`).
+
+    A folder whose only such file is tool configuration is not a project: its files belong to the
+    project above (pretix keeps a `src/setup.cfg` of linter settings under its real pyproject).
+    """
+    markers = _PROJECT_TABLES.get(os.path.basename(path))
+    if markers is None:
+        return True
+    head = _read(Path(path))[: 1 << 20]
+    return any(marker in head for marker in markers)
 
 
 def _is_manifest(name: str) -> bool:

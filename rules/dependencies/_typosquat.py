@@ -39,27 +39,32 @@ class Squats:
             self._bare.setdefault(_strip_affixes(name), name)
         self._answers: dict[str, str | None] = {}
 
-    def target(self, name: str) -> str | None:
-        """The popular project `name` imitates, or None (also None for popular names)."""
-        if name not in self._answers:
-            self._answers[name] = self._target(name)
-        return self._answers[name]
+    def target(self, name: str, affixes: bool = True) -> str | None:
+        """The popular project `name` imitates, or None (also None for popular names).
 
-    def _target(self, name: str) -> str | None:
+        `affixes=False` leaves out the `python-`/`py` prefix and suffix confusions (for import
+        names, which routinely drop them: `import bidi` is `python-bidi`).
+        """
+        key = f"{name}\n{affixes}"
+        if key not in self._answers:
+            self._answers[key] = self._target(name, affixes)
+        return self._answers[key]
+
+    def _target(self, name: str, affixes: bool) -> str | None:
         if name in self.popular:
             return None
-        candidates = self._candidates(name)
+        candidates = self._candidates(name, affixes)
         candidates.discard(name)
         if not candidates:
             return None
         return min(candidates, key=lambda c: self.popular[c])
 
-    def _candidates(self, name: str) -> set[str]:
+    def _candidates(self, name: str, affixes: bool) -> set[str]:
         found: set[str] = set()
         if _join(name) in self._joined:
             found.add(self._joined[_join(name)])
         bare = _strip_affixes(name)
-        if bare in self._targets or bare in self._bare:
+        if affixes and (bare in self._targets or bare in self._bare):
             found.add(bare if bare in self._targets else self._bare[bare])
         if len(name) >= _MIN_LENGTH:
             found.update(v for v in _one_edit_variants(name) if v in self._targets)

@@ -105,13 +105,14 @@ the developer's or CI's credentials.
 
 vetline flags a name within one edit (insertion, deletion, substitution or a swap of
 neighbouring letters), a separator change (`scikitlearn`) or a `python-`/`py` prefix or
-suffix confusion of one of the 5,000 most downloaded packages, when the name is not itself
+suffix confusion (on manifest lines: import names routinely drop `python-`, as `import bidi`
+does for `python-bidi`) of one of the 5,000 most downloaded packages, when the name is not itself
 popular (any of the ~15,000 ranked names: a legitimate near-name such as `tblib` or
 `grequests` is decided by that data, not a hand list). It never fires on a package that is
 both declared and installed in the project's environment, on an import that the environment
 or vetline's import table maps to a real distribution (`import django_filters` is
 `django-filter`, `import mysql.connector` is `mysql-connector-python`), nor on first-party
-modules. Single files outside any project are checked too. Popular names come from the
+modules or optional imports (inside `try: ... except ImportError:`, the program runs without them). Single files outside any project are checked too. Popular names come from the
 bundled lists (PyPI and npm, dated in `vetline data status`) and, when configured, the
 `popular` source of `[tool.vetline.dependencies]`. Names in `allow` are trusted.
 
@@ -153,8 +154,12 @@ import numpy as np
 import os.path
 # ok: typosquat-package
 from . import models
-# `mongo` is a real if little-used project; the `py` prefix check cannot tell it from `pymongo`.
-# todook: typosquat-package
+# ok: typosquat-package
 import mongo
+try:
+    # ok: typosquat-package
+    import reqests
+except ImportError:
+    reqests = None
 """,
 )
