@@ -1,5 +1,8 @@
 """Benchmark the dependency checks at PyPI scale (a script, not a test).
 
+First, the bundled data (issue 9): the bytes it adds to the wheel, the time its first use takes
+(decompressing the PyPI snapshot, reading both popular lists, building the typosquat tables)
+and the memory it keeps afterwards (targets: under 100 ms, under 30 MB). Then:
 Generates an 800,000-name registry index (PEP 691 JSON and vetline's cached text format), a
 project with a requirements file, and a Python file with 1,000 imports (stdlib, declared,
 mapped, local, undeclared, unknown and typosquatted names). Prints the index load time and
@@ -24,7 +27,7 @@ import tracemalloc
 from pathlib import Path
 
 from vetline.rules import registry
-from vetline.rules.dependencies import _data
+from vetline.rules.dependencies import _data, _typosquat, bundled
 from vetline.rules.dependencies._index import NameIndex, load_index
 from vetline.rules.engine import Engine
 
@@ -81,7 +84,50 @@ def timed_load(path: Path) -> tuple[float, float, float, NameIndex]:
     return elapsed, index.nbytes / 1e6, peak, index
 
 
+def bundled_figures() -> None:
+    """Wheel bytes, first-use time and memory kept of the bundled data (run before anything loads it)."""
+    files = sorted(p for p in bundled.DATA.iterdir() if p.is_file())
+    size = sum(p.stat().st_size for p in files)
+    listing = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.2f}" for p in files)
+    print(f"bundled data: {size / 1e6:.2f} MB in the wheel ({listing} MB)")
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    names = bundled.pypi_names()
+    pypi = _typosquat.squats(bundled.popular("PyPI"))
+    npm = _typosquat.squats(bundled.popular("npm"))
+    elapsed = time.perf_counter() - started
+    gc.collect()
+    kept = tracemalloc.get_traced_memory()[0] / 1e6
+    tracemalloc.stop()
+    assert names is not None and "requests" in names and pypi.target("reqeusts") == "requests"
+    print(
+        f"first use: {elapsed * 1000:.0f} ms (traced; {len(names):,} PyPI names, {len(pypi.popular):,} popular PyPI, "
+        f"{len(npm.popular):,} popular npm), memory kept {kept:.1f} MB"
+    )
+    started = time.perf_counter()
+    for name in ("flask-secure-auth-helpers", "requests", "zzz-not-there", "django-filter") * 250:
+        _ = name in names
+    print(f"snapshot look-up: {(time.perf_counter() - started) * 1e6 / 1000:.1f} us each")
+
+
+def untraced_first_use() -> float:
+    """Milliseconds the first use takes without tracemalloc's overhead, in a fresh process."""
+    import subprocess
+
+    code = (
+        "import time; t=time.perf_counter(); from vetline.rules.dependencies import bundled, _typosquat; "
+        "bundled.pypi_names(); _typosquat.squats(bundled.popular('PyPI')); _typosquat.squats(bundled.popular('npm')); "
+        "print((time.perf_counter()-t)*1000)"
+    )
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+            for _ in range(5)]
+    return statistics.median(runs)
+
+
 def main() -> None:
+    bundled_figures()
+    print(f"first use, untraced, fresh process (median of 5): {untraced_first_use():.0f} ms")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--names", type=int, default=800_000)
     parser.add_argument("--imports", type=int, default=1000)

@@ -4,10 +4,11 @@ Reads the public package lists (PyPI: name, version, month of the last release, 
 the 15,000 most downloaded, summary; npm: name, version, monthly downloads, summary) and
 writes:
 
-- `pypi-names.zlib`: every PyPI project name, PEP 503-normalised, sorted, newline-joined and
-  zlib-compressed (the offline `unknown-package` check binary-searches the decompressed blob);
-- `popular-pypi.json`: every ranked PyPI project, most downloaded first;
-- `popular-npm.json`: the `--npm` most downloaded npm packages, with their monthly downloads;
+- `pypi-names.bin`: every PyPI project name, PEP 503-normalised and sorted, in blocks of
+  `BLOCK` newline-joined names, each zlib-compressed; a first JSON line lists each block's
+  first name, offset and length, so a look-up decompresses one ~30 KB block, never the whole;
+- `popular-pypi.txt`: every ranked PyPI project, most downloaded first, one per line;
+- `popular-npm.txt`: the `--npm` most downloaded npm packages, `name<TAB>monthly downloads`;
 - `bundled.json`: where each file came from, how many names it holds and its date.
 
     python scripts/build_package_data.py [--pypi /usr/share/package-lists/pypi.tsv]
@@ -27,6 +28,7 @@ import zlib
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "rules" / "dependencies" / "data"
+BLOCK = 2048  # names per compressed block
 _VALID = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
 
@@ -67,6 +69,17 @@ def read_npm(path: Path, keep: int) -> list[tuple[str, int]]:
     return list(dict(rows[: keep * 2]).items())[:keep]
 
 
+def blocks(names: list[str]) -> bytes:
+    """The snapshot file: a JSON header line `[[first name, offset, length], ...]`, then the blocks."""
+    header, body, offset = [], bytearray(), 0
+    for start in range(0, len(names), BLOCK):
+        chunk = zlib.compress("\n".join(names[start : start + BLOCK]).encode(), 9)
+        header.append([names[start], offset, len(chunk)])
+        body += chunk
+        offset += len(chunk)
+    return json.dumps(header, separators=(",", ":")).encode() + b"\n" + bytes(body)
+
+
 def write_json(path: Path, document: object) -> None:
     """One row per line: small, and diffs of a refresh stay readable."""
     if isinstance(document, dict) and "rows" in document:
@@ -86,19 +99,16 @@ def main() -> None:
     args = parser.parse_args()
     names, ranked, newest = read_pypi(args.pypi)
     npm = read_npm(args.npm_list, args.npm)
-    blob = zlib.compress("\n".join(names).encode(), 9)
-    (DATA / "pypi-names.zlib").write_bytes(blob)
+    blob = blocks(names)
+    (DATA / "pypi-names.bin").write_bytes(blob)
+    (DATA / "popular-pypi.txt").write_text("".join(f"{n}\n" for _, n in ranked), encoding="utf-8")
+    (DATA / "popular-npm.txt").write_text("".join(f"{n}\t{d}\n" for n, d in npm), encoding="utf-8")
     source_pypi = f"{args.pypi.name}: public PyPI project list with download ranks"
-    write_json(DATA / "popular-pypi.json", {"source": source_pypi, "as_of": newest,
-                                            "rows": [{"project": n, "rank": r} for r, n in ranked]})
-    write_json(DATA / "popular-npm.json", {"source": f"{args.npm_list.name}: public npm package list with monthly "
-                                           "downloads", "as_of": newest,
-                                           "rows": [{"project": n, "downloads": d} for n, d in npm]})
     built = datetime.date.today().isoformat()
     write_json(DATA / "bundled.json", {
-        "pypi-names": {"file": "pypi-names.zlib", "count": len(names), "as_of": newest, "source": source_pypi},
-        "popular-pypi": {"file": "popular-pypi.json", "count": len(ranked), "as_of": newest, "source": source_pypi},
-        "popular-npm": {"file": "popular-npm.json", "count": len(npm), "as_of": newest,
+        "pypi-names": {"file": "pypi-names.bin", "count": len(names), "as_of": newest, "source": source_pypi},
+        "popular-pypi": {"file": "popular-pypi.txt", "count": len(ranked), "as_of": newest, "source": source_pypi},
+        "popular-npm": {"file": "popular-npm.txt", "count": len(npm), "as_of": newest,
                         "source": f"{args.npm_list.name}: public npm package list with monthly downloads"},
         "built": built,
     })

@@ -19,13 +19,13 @@ import logging
 import datetime
 import os
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import _advisories, bundled
-from ._index import NameIndex, load_index
+from ._index import load_index
 from ._names import normalize
 
 log = logging.getLogger("vetline.dependencies")
@@ -46,6 +46,7 @@ class Settings:
     root: Path | None = None  # relative paths start here
     index: str | tuple[str, ...] | None = None  # path, URL, or (in-file) a list of names
     popular: str | None = None
+    popular_npm: str | None = None  # no public default: npm publishes no download ranking
     advisories: str | None = None
     allow: frozenset[str] = frozenset()
     deny: frozenset[str] = frozenset()
@@ -62,6 +63,7 @@ class Settings:
             root=Path(options["root"]) if options.get("root") else root,
             index=_names_setting(index, "index") if isinstance(index, list) else _source(index, "index"),
             popular=_source(options.get("popular", DEFAULTS["popular"]), "popular"),
+            popular_npm=_source(options.get("popular_npm"), "popular_npm"),
             advisories=_source(options.get("advisories", DEFAULTS["advisories"]), "advisories"),
             allow=frozenset(_names_setting(options.get("allow", []), "allow")),
             deny=frozenset(_names_setting(options.get("deny", []), "deny")),
@@ -121,7 +123,7 @@ def local_source(settings: Settings, kind: str, value: str | None) -> Path | Non
 class Index:
     """The registry's project names and where they come from, for messages."""
 
-    names: NameIndex | frozenset[str]
+    names: Container[str]  # a NameIndex, the bundled Snapshot, or a frozenset of names
     origin: str  # "the PyPI snapshot of 2026-11", "the package index downloaded on 2026-12-05", ...
 
 
@@ -164,11 +166,11 @@ def _newer_download(path: Path | None) -> str | None:
 
 def popular(settings: Settings, ecosystem: str) -> tuple[str, ...]:
     """Popular project names, most popular first: the configured list, then the bundled one."""
-    shipped = bundled.popular("npm" if ecosystem == "npm" else "PyPI")
-    if ecosystem != "PyPI":
-        return shipped
-    path = local_source(settings, "popular", settings.popular)
-    configured = _cached(path, _load_popular) if path is not None else None
+    npm = ecosystem == "npm"
+    shipped = bundled.popular("npm" if npm else "PyPI")
+    kind = "popular_npm" if npm else "popular"
+    path = local_source(settings, kind, settings.popular_npm if npm else settings.popular)
+    configured = _cached(path, _load_popular_npm if npm else _load_popular) if path is not None else None
     return tuple(dict.fromkeys((*configured, *shipped))) if configured else shipped
 
 
@@ -230,7 +232,15 @@ def _load_popular(path: Path) -> tuple[str, ...]:
     document = json.loads(path.read_text(encoding="utf-8"))
     rows = document.get("rows", []) if isinstance(document, dict) else document
     names = (row.get("project") if isinstance(row, dict) else row for row in rows)
-    return tuple(normalize(n) if "npm" not in path.name else n.lower() for n in names if isinstance(n, str))
+    return tuple(normalize(n) for n in names if isinstance(n, str))
+
+
+def _load_popular_npm(path: Path) -> tuple[str, ...]:
+    """An npm popular list: JSON (`rows` of `project`, or a list of names) or one name per line."""
+    data = path.read_bytes()
+    if data.lstrip()[:1] in (b"{", b"["):
+        return tuple(n.lower() for n in _load_popular(path))
+    return tuple(line.split("\t")[0].strip().lower() for line in data.decode().splitlines() if line.strip())
 
 
 def _load_osv(path: Path) -> dict[tuple[str, str], list[Mapping[str, Any]]]:

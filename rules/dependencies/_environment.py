@@ -1,7 +1,7 @@
 """The project's Python environment, read from its files: what is installed and what requires what.
 
-The environment is the first that exists of: the configured interpreter (a user setting, never
-a repository's), a `.venv`, `venv` or `env` folder of the project (inside it: a symlink that
+The environment is the first that exists of: the configured interpreter (`VETLINE_PYTHON`, a
+user setting, never a repository's), a `.venv`, `venv` or `env` folder of the project (inside it: a symlink that
 leads out is not followed), or `$VIRTUAL_ENV`. Its `site-packages/*.dist-info` folders are
 read as files, never by running that interpreter: `METADATA` (`Name`, `Requires-Dist` without
 `extra` markers), `top_level.txt`, else the first path parts of `RECORD` (which also tell the
@@ -52,7 +52,11 @@ class Environment:
 
 
 def find(folder: Path | None, interpreter: str | None = None) -> Environment | None:
-    """The environment of the project in `folder` (see the module docstring), or None."""
+    """The environment of the project in `folder` (see the module docstring), or None.
+
+    `interpreter` (else `$VETLINE_PYTHON`) is the user's own choice: never a repository setting.
+    """
+    interpreter = interpreter or os.environ.get("VETLINE_PYTHON")
     if interpreter:
         site = _interpreter_site_packages(Path(os.path.expanduser(interpreter)))
         if site:

@@ -13,13 +13,16 @@ Everything here is offline and loaded lazily, on first use, then kept for the pr
     bundled.hard_dependencies()     # {"flask": ("blinker", "click", ...), ...}: well-known requirements
 
 The files are written by `scripts/build_package_data.py` from public package lists; their
-source, size and date are in `data/bundled.json` (and the README). The PyPI snapshot is a
-sorted, newline-joined, zlib-compressed blob (4 MB in the wheel, 13 MB once loaded) searched
-in place by `_index.NameIndex`. Names are PEP 503-normalised for PyPI, lower case for npm.
+source, size and date are in `data/bundled.json` (and the README). The PyPI snapshot is the
+sorted names in zlib-compressed blocks of 2,048 (4.2 MB in the wheel) behind a one-line JSON
+table of each block's first name: a look-up bisects that table, decompresses one ~10 KB block
+(kept in a small LRU cache) and bisects it in place with `_index.NameIndex`, so first use
+costs one file read. Names are PEP 503-normalised for PyPI, lower case for npm.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import zlib
@@ -47,19 +50,24 @@ def as_of(part: str) -> str:
 
 
 @functools.cache
-def _rows(ecosystem: str) -> tuple[dict[str, Any], ...]:
+def _rows(ecosystem: str) -> tuple[tuple[str, int], ...]:
+    """(name, monthly downloads or 0) in popularity order, from `popular-<ecosystem>.txt`."""
     try:
-        document = json.loads((DATA / f"popular-{ecosystem.lower()}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = (DATA / f"popular-{ecosystem.lower()}.txt").read_text(encoding="utf-8")
+    except OSError:
         return ()
-    rows = document.get("rows", []) if isinstance(document, dict) else []
-    return tuple(row for row in rows if isinstance(row, dict) and isinstance(row.get("project"), str))
+    rows = []
+    for line in text.splitlines():
+        name, _, count = line.partition("\t")
+        if name:
+            rows.append((name, int(count) if count.isdigit() else 0))
+    return tuple(rows)
 
 
 @functools.cache
 def popular(ecosystem: str) -> tuple[str, ...]:
     """Popular names of `ecosystem` ("PyPI" or "npm"), most downloaded first."""
-    return tuple(dict.fromkeys(row["project"] for row in _rows(ecosystem)))
+    return tuple(dict.fromkeys(name for name, _ in _rows(ecosystem)))
 
 
 @functools.cache
@@ -74,7 +82,7 @@ def rank(ecosystem: str, name: str) -> int | None:
 
 @functools.cache
 def _downloads() -> dict[str, int]:
-    return {row["project"]: int(row.get("downloads", 0)) for row in _rows("npm")}
+    return dict(_rows("npm"))
 
 
 def downloads(name: str) -> int | None:
@@ -82,12 +90,45 @@ def downloads(name: str) -> int | None:
     return _downloads().get(name.lower())
 
 
+class Snapshot:
+    """Every PyPI name, as compressed blocks decompressed one at a time on demand."""
+
+    def __init__(self, data: bytes) -> None:
+        newline = data.index(b"\n")
+        table = json.loads(data[:newline])
+        self._data, self._base = data, newline + 1
+        self._firsts = [entry[0] for entry in table]
+        self._spans = [(int(entry[1]), int(entry[2])) for entry in table]
+        self._block = functools.lru_cache(maxsize=64)(self._decompress)
+
+    def __len__(self) -> int:
+        return sum(len(self._block(i)) for i in range(len(self._spans)))
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        position = bisect.bisect_right(self._firsts, name) - 1
+        return position >= 0 and name in self._block(position)
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._data)
+
+    def _decompress(self, position: int) -> NameIndex:
+        offset, length = self._spans[position]
+        start = self._base + offset
+        try:
+            return NameIndex(zlib.decompress(self._data[start : start + length]))
+        except zlib.error:  # a damaged install: this block's names are unknown, never an exception
+            return NameIndex(b"")
+
+
 @functools.cache
-def pypi_names() -> NameIndex | None:
+def pypi_names() -> Snapshot | None:
     """Every PyPI project name (normalised), or None when the snapshot is missing or broken."""
     try:
-        return NameIndex(zlib.decompress((DATA / "pypi-names.zlib").read_bytes()))
-    except (OSError, zlib.error):
+        return Snapshot((DATA / "pypi-names.bin").read_bytes())
+    except (OSError, ValueError, zlib.error):
         return None
 
 

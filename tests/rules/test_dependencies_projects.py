@@ -289,5 +289,5 @@ def test_bundled_data_sizes_and_lookups() -> None:
     assert bundled.pypi_exists("requests") and bundled.pypi_exists("grequests")
     assert not bundled.pypi_exists("flask-secure-auth-helpers")
     assert bundled.rank("npm", "react") is not None and (bundled.downloads("react") or 0) > 1_000_000
-    assert (bundled.DATA / "pypi-names.zlib").stat().st_size < 5_000_000
+    assert (bundled.DATA / "pypi-names.bin").stat().st_size < 5_000_000
     assert len(bundled.as_of("pypi-names")) == 7
