@@ -120,8 +120,10 @@ def untraced_first_use() -> float:
         "bundled.pypi_names(); _typosquat.squats(bundled.popular('PyPI')); _typosquat.squats(bundled.popular('npm')); "
         "print((time.perf_counter()-t)*1000)"
     )
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-            for _ in range(5)]
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+        for _ in range(5)
+    ]
     return statistics.median(runs)
 
 

@@ -105,15 +105,24 @@ def main() -> None:
     (DATA / "popular-npm.txt").write_text("".join(f"{n}\t{d}\n" for n, d in npm), encoding="utf-8")
     source_pypi = f"{args.pypi.name}: public PyPI project list with download ranks"
     built = datetime.date.today().isoformat()
-    write_json(DATA / "bundled.json", {
-        "pypi-names": {"file": "pypi-names.bin", "count": len(names), "as_of": newest, "source": source_pypi},
-        "popular-pypi": {"file": "popular-pypi.txt", "count": len(ranked), "as_of": newest, "source": source_pypi},
-        "popular-npm": {"file": "popular-npm.txt", "count": len(npm), "as_of": newest,
-                        "source": f"{args.npm_list.name}: public npm package list with monthly downloads"},
-        "built": built,
-    })
-    print(f"{len(names):,} PyPI names ({len(blob) / 1e6:.2f} MB compressed), {len(ranked):,} ranked, "
-          f"{len(npm):,} npm packages; as of {newest}")
+    write_json(
+        DATA / "bundled.json",
+        {
+            "pypi-names": {"file": "pypi-names.bin", "count": len(names), "as_of": newest, "source": source_pypi},
+            "popular-pypi": {"file": "popular-pypi.txt", "count": len(ranked), "as_of": newest, "source": source_pypi},
+            "popular-npm": {
+                "file": "popular-npm.txt",
+                "count": len(npm),
+                "as_of": newest,
+                "source": f"{args.npm_list.name}: public npm package list with monthly downloads",
+            },
+            "built": built,
+        },
+    )
+    print(
+        f"{len(names):,} PyPI names ({len(blob) / 1e6:.2f} MB compressed), {len(ranked):,} ranked, "
+        f"{len(npm):,} npm packages; as of {newest}"
+    )
 
 
 if __name__ == "__main__":

@@ -262,7 +262,9 @@ def update(
     for kind in only:
         value = options.get(kind, _data.DEFAULTS.get(kind))
         if kind == "popular_npm" and value is None:
-            outcomes.append(Outcome(kind, "skipped", "no public npm ranking exists; set `popular_npm` to a URL or path"))
+            outcomes.append(
+                Outcome(kind, "skipped", "no public npm ranking exists; set `popular_npm` to a URL or path")
+            )
         elif not isinstance(value, str) or not _data.is_url(value):
             outcomes.append(Outcome(kind, "skipped", "a local source, used directly"))
         elif kind == "index":

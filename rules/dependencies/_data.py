@@ -12,11 +12,11 @@ bundled data.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
 import logging
-import datetime
 import os
 import zipfile
 from collections.abc import Callable, Container, Mapping
@@ -147,7 +147,9 @@ def _bundled_index(settings: Settings) -> Index | None:
     names = bundled.pypi_names()
     if names is None:
         if settings.configured:
-            note_once("unknown-package checks are skipped: the bundled PyPI snapshot is missing; run `vetline data update`")
+            note_once(
+                "unknown-package checks are skipped: the bundled PyPI snapshot is missing; run `vetline data update`"
+            )
         return None
     return Index(names, f"the PyPI snapshot of {bundled.as_of('pypi-names')}")
 

@@ -180,12 +180,15 @@ def _text(path: Path) -> str:
         return ""
 
 
-def installed_by(environment: Environment | None, declared: Iterable[str], table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def installed_by(
+    environment: Environment | None, declared: Iterable[str], table: dict[str, tuple[str, ...]]
+) -> dict[str, str]:
     """Every distribution the declared ones require, directly or not -> the declared one that brings it.
 
     The environment's `Requires-Dist` is used when there is an environment; otherwise `table`
     (vetline's bundled list of well-known hard dependencies).
     """
+
     def needs(name: str) -> Iterable[str]:
         if environment is not None and environment.installed(name):
             return environment.requires.get(name, ())

@@ -264,8 +264,27 @@ def _resolve(
 
 
 # Words that projects put around an import name in their distribution name (`django-crispy-forms`).
-_AFFIXES = frozenset({"python", "py", "django", "flask", "drf", "pytest", "sphinxcontrib", "fastapi", "types",
-                      "binary", "client", "sdk", "api", "lib", "official", "djangorestframework", "aio"})
+_AFFIXES = frozenset(
+    {
+        "python",
+        "py",
+        "django",
+        "flask",
+        "drf",
+        "pytest",
+        "sphinxcontrib",
+        "fastapi",
+        "types",
+        "binary",
+        "client",
+        "sdk",
+        "api",
+        "lib",
+        "official",
+        "djangorestframework",
+        "aio",
+    }
+)
 
 
 def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
@@ -285,7 +304,16 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
         flat = name.replace("-", "")
         if any(flat in (affix + joined, joined + affix) for affix in _AFFIXES) or flat == "py" + joined:
             return name
-    return None
+    return next((name for name in sorted(declared) if _abbreviates(joined, name.replace("-", ""))), None)
+
+
+def _abbreviates(joined: str, flat: str) -> bool:
+    """`paypalcheckoutsdk` for `paypal-checkout-serversdk`: same start, the import's letters in order,
+    and whole words left out (at least 3 letters: a typo's missing letter never counts)."""
+    if len(joined) < 6 or flat[:4] != joined[:4] or len(joined) * 2 < len(flat) or len(flat) - len(joined) < 3:
+        return False
+    letters = iter(flat)
+    return all(char in letters for char in joined)
 
 
 def _manifest_requirements(ctx: FileContext) -> list[Requirement]:

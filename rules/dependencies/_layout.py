@@ -25,6 +25,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -139,10 +140,10 @@ def _from_pyproject(folder: Path, roots: set[Path], names: set[str]) -> None:
     packages = setuptools.get("packages")
     if isinstance(packages, list):
         names.update(p.split(".")[0] for p in packages if isinstance(p, str))
-    where = _table(_table(packages if isinstance(packages, dict) else {}, "find"), "where", list)
+    where = _list(_table(packages if isinstance(packages, dict) else {}, "find"), "where")
     roots.update(folder / w for w in where if isinstance(w, str))
-    names.update(m for m in _table(setuptools, "py-modules", list) if isinstance(m, str))
-    for entry in _table(_table(tool, "poetry"), "packages", list):
+    names.update(m for m in _list(setuptools, "py-modules") if isinstance(m, str))
+    for entry in _list(_table(tool, "poetry"), "packages"):
         if isinstance(entry, dict) and isinstance(entry.get("include"), str):
             names.add(entry["include"].split("/")[0].split(".")[0])
             roots.add(folder / str(entry.get("from", ".")))
@@ -155,10 +156,10 @@ def _from_pyproject(folder: Path, roots: set[Path], names: set[str]) -> None:
         names.add(flit.split(".")[0])
 
 
-def _from_hatch(folder: Path, hatch: dict, roots: set[Path], names: set[str]) -> None:
+def _from_hatch(folder: Path, hatch: dict[str, Any], roots: set[Path], names: set[str]) -> None:
     build = _table(hatch, "build")
     for table in (build, _table(_table(build, "targets"), "wheel")):
-        for package in _table(table, "packages", list):
+        for package in _list(table, "packages"):
             if isinstance(package, str):
                 names.add(Path(package).name)
                 roots.add((folder / package).parent)
@@ -277,9 +278,14 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _table(document: object, key: str, kind: type = dict) -> dict | list:  # type: ignore[type-arg]
+def _table(document: object, key: str) -> dict[str, Any]:
     value = document.get(key) if isinstance(document, dict) else None
-    return value if isinstance(value, kind) else kind()
+    return value if isinstance(value, dict) else {}
+
+
+def _list(document: object, key: str) -> list[Any]:
+    value = document.get(key) if isinstance(document, dict) else None
+    return value if isinstance(value, list) else []
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -265,7 +265,6 @@ IMPORT_TO_DIST: dict[str, str] = {
     "opentelemetry.sdk": "opentelemetry-sdk",
     "zope.interface": "zope.interface",
     "dogpile": "dogpile.cache",
-    "pkg_resources": "setuptools",
     "_pytest": "pytest",
     "pytest_django": "pytest-django",
     "pytest_asyncio": "pytest-asyncio",
@@ -275,7 +274,6 @@ IMPORT_TO_DIST: dict[str, str] = {
     "builtins": "future",
     "Image": "Pillow",
     "ldap3": "ldap3",
-    "Levenshtein": "levenshtein",
     "pydantic_core": "pydantic-core",
     "multidict": "multidict",
     "OpenSSL.crypto": "pyOpenSSL",
@@ -343,6 +341,14 @@ IMPORT_TO_DIST: dict[str, str] = {
     "tabulate": "tabulate",
     "backoff": "backoff",
     "TCLIService": "PyHive",
+    "es": "elasticsearch-dbapi",
+    "rest_flex_fields": "drf-flex-fields",
+    "paypalcheckoutsdk": "paypal-checkout-serversdk",
+    "paypalrestsdk": "paypalrestsdk",
+    "ldclient": "launchdarkly-server-sdk",
+    "mt940": "mt-940",
+    "drf_ujson": "drf-ujson2",
+    "pyvips": "pyvips",
     "iso639": "python-iso639",
     "bidi": "python-bidi",
     "sass": "libsass",
@@ -355,13 +361,8 @@ IMPORT_TO_DIST: dict[str, str] = {
 # Other distributions that provide the same import name (forks, headless or binary builds).
 ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "cv2": ("opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"),
-    "psycopg2": ("psycopg2",),
-    "PIL": ("pillow-simd",),
-    "Crypto": ("pycrypto",),
-    "jwt": ("python-jwt",),
     "faiss": ("faiss-gpu",),
     "tensorflow": ("tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos"),
-    "magic": ("python-magic-bin",),
     "sklearn": ("sklearn",),
     "websocket": ("websocket_client",),
     "zmq": ("zmq",),
@@ -382,6 +383,7 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "yaml": ("PyYAML", "pyyaml-ft"),
     "OpenSSL": ("pyOpenSSL",),
     "builtins": ("future",),
+    "phonenumbers": ("phonenumberslite",),
 }
 
 # Top-level packages shared by many distributions: the dotted name decides the project.

@@ -123,7 +123,9 @@ def _read_listing(folder: str, stamp: int) -> tuple[tuple[str, ...], bool]:
         entries = list(os.scandir(folder))
     except OSError:
         return (), False
-    names = tuple(sorted(e.name for e in entries if _is_manifest(e.name) and e.is_file() and _describes_project(e.path)))
+    names = tuple(
+        sorted(e.name for e in entries if _is_manifest(e.name) and e.is_file() and _describes_project(e.path))
+    )
     return names, any(e.name == ".git" for e in entries)
 
 
@@ -181,6 +183,7 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
         if file.name == "pyproject.toml":
             manifest = parse_pyproject(_read(file))
             found.update(normalize(r.name) for r in manifest.requirements)
+            found.update(_build_requires(file))  # setup.py and build hooks import them
             own.update(_own_names(file))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
         elif _is_requirements(file.name):
@@ -227,6 +230,16 @@ def _own_names(pyproject: Path) -> set[str]:
         return set()
     names = [document.get("project", {}).get("name"), document.get("tool", {}).get("poetry", {}).get("name")]
     return {normalize(n) for n in names if isinstance(n, str)}
+
+
+def _build_requires(pyproject: Path) -> set[str]:
+    try:
+        document = tomllib.loads(_read(pyproject).decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return set()
+    requires = document.get("build-system", {}).get("requires", [])
+    lines = [r.encode() for r in requires if isinstance(r, str)] if isinstance(requires, list) else []
+    return {normalize(m.group("name").decode()) for line in lines if (m := _REQUIREMENT.match(line))}
 
 
 def _setup_cfg(path: Path) -> set[str]:

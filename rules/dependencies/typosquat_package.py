@@ -49,7 +49,9 @@ def _standing(ecosystem: str, target: str) -> str:
 
 def _why_not_trusted(known: Facts, subject: Subject) -> str:
     if subject.module is not None:
-        return ", no known distribution provides this import" + ("" if subject.installed else ", and it is not installed")
+        return ", no known distribution provides this import" + (
+            "" if subject.installed else ", and it is not installed"
+        )
     if known.environment is None:
         return " and no environment shows it installed"
     return f" and it is not installed in {known.environment.where}"

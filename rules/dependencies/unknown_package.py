@@ -7,6 +7,7 @@ from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
 from ._facts import Facts, Subject, facts
 
+
 def find_unknown(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     index = known.index()

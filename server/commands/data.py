@@ -66,7 +66,9 @@ def _status(config: Config) -> None:
     print(f"cache      {_data.cache_dir()}")
     for part, entry in bundled.metadata().items():
         if isinstance(entry, dict):
-            print(f"bundled    {part}: {entry.get('count', 0):,} names as of {entry.get('as_of', '?')} ({entry.get('source')})")
+            print(
+                f"bundled    {part}: {entry.get('count', 0):,} names as of {entry.get('as_of', '?')} ({entry.get('source')})"
+            )
     index = _data.index(settings)
     print(f"index      in use: {index.origin if index is not None else 'none'}")
     for kind in SOURCES:

@@ -20,7 +20,6 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
-
 from vetline.rules.dependencies import _layout
 
 from ..config import CONFIG_FILES

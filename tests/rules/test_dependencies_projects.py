@@ -146,12 +146,24 @@ def test_namespace_package_without_init_files(tmp_path: Path) -> None:
     assert findings(root) == planted("tests/test_invoice.py", 2)
 
 
-def dist_info(site: Path, name: str, version: str, *, requires: tuple[str, ...] = (), top: str | None = None,
-              record: tuple[str, ...] = ()) -> None:
+def dist_info(
+    site: Path,
+    name: str,
+    version: str,
+    *,
+    requires: tuple[str, ...] = (),
+    top: str | None = None,
+    record: tuple[str, ...] = (),
+) -> None:
     """A minimal `*.dist-info` folder as pip leaves it."""
     folder = site / f"{name.replace('-', '_')}-{version}.dist-info"
     folder.mkdir(parents=True)
-    lines = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", *(f"Requires-Dist: {r}" for r in requires)]
+    lines = [
+        "Metadata-Version: 2.1",
+        f"Name: {name}",
+        f"Version: {version}",
+        *(f"Requires-Dist: {r}" for r in requires),
+    ]
     (folder / "METADATA").write_text("\n".join(lines) + "\n\nLong description.\n")
     if top is not None:
         (folder / "top_level.txt").write_text(top + "\n")
@@ -167,8 +179,7 @@ def test_project_with_a_venv_reads_its_dist_info_without_running_it(tmp_path: Pa
             ".venv/pyvenv.cfg": "home = /usr/bin\n",
             "shop/__init__.py": "",
             "shop/app.py": (
-                "import acme_api\nimport sqlalchemy\nimport django_filters\nimport requestz\n"
-                "import pytest\n" + PLANTED
+                "import acme_api\nimport sqlalchemy\nimport django_filters\nimport requestz\nimport pytest\n" + PLANTED
             ),
         },
     )
@@ -199,7 +210,9 @@ def test_fastapi_project_declaring_sqlmodel_and_importing_sqlalchemy(tmp_path: P
     assert findings(root) == planted("app/main.py", 7)
     engine = Engine(RULES, options={"dependencies": {"root": None}})
     main = root / "app/main.py"
-    notes = [f for f in engine.analyze(main.read_bytes(), "python", str(main)).findings if f.rule_id == "transitive-import"]
+    notes = [
+        f for f in engine.analyze(main.read_bytes(), "python", str(main)).findings if f.rule_id == "transitive-import"
+    ]
     assert [(f.start.line + 1, f.severity, f.confidence) for f in notes] == [
         (2, Severity.LOW, Confidence.LOW),
         (3, Severity.LOW, Confidence.LOW),
@@ -223,7 +236,9 @@ def test_fastapi_project_declaring_sqlmodel_and_importing_sqlalchemy(tmp_path: P
         ("from python_dateutils import parser\n", True),
     ],
 )
-def test_legitimate_near_names_are_not_typosquats_and_real_ones_are(tmp_path: Path, source: str, typosquat: bool) -> None:
+def test_legitimate_near_names_are_not_typosquats_and_real_ones_are(
+    tmp_path: Path, source: str, typosquat: bool
+) -> None:
     """Ensure that popular or mapped names never get typosquat-package, and classic typos always do."""
     root = write(tmp_path / "p", {"requirements.txt": "django-filter\nmysql-connector-python\n", "app.py": source})
     rules = [f for lines in findings(root).values() for _, f in lines]
@@ -232,8 +247,15 @@ def test_legitimate_near_names_are_not_typosquats_and_real_ones_are(tmp_path: Pa
 
 @pytest.mark.parametrize(
     ("name", "typosquat"),
-    [("grequests", False), ("tblib", False), ("MySQL-python", False), ("reqeusts", True), ("requestz", True),
-     ("djnago", True), ("python-dateutils", True)],
+    [
+        ("grequests", False),
+        ("tblib", False),
+        ("MySQL-python", False),
+        ("reqeusts", True),
+        ("requestz", True),
+        ("djnago", True),
+        ("python-dateutils", True),
+    ],
 )
 def test_requirement_near_names(tmp_path: Path, name: str, typosquat: bool) -> None:
     """Ensure that requirements lines of legitimate near-names are quiet and typosquats are flagged."""
@@ -291,3 +313,22 @@ def test_bundled_data_sizes_and_lookups() -> None:
     assert bundled.rank("npm", "react") is not None and (bundled.downloads("react") or 0) > 1_000_000
     assert (bundled.DATA / "pypi-names.bin").stat().st_size < 5_000_000
     assert len(bundled.as_of("pypi-names")) == 7
+
+
+def test_import_names_that_differ_from_declared_distribution_names(tmp_path: Path) -> None:
+    """Ensure that imports named after part of a declared distribution are declared, and typos of one are not."""
+    root = write(
+        tmp_path / "p",
+        {
+            "pyproject.toml": (
+                '[build-system]\nrequires = ["setuptools>=68", "tomli"]\n[project]\nname = "p"\ndependencies = '
+                '["apache-superset-core", "paypal-checkout-serversdk", "django-crispy-forms", "beautifulsoup4"]\n'
+            ),
+            "setup.py": "from setuptools import setup\n",
+            "p/app.py": (
+                "import superset_core.api\nimport paypalcheckoutsdk\nfrom crispy_forms.helper import FormHelper\n"
+                "import beautifulsop4\n"
+            ),
+        },
+    )
+    assert findings(root) == {"p/app.py": [(4, "typosquat-package")]}

@@ -236,5 +236,3 @@ def test_loose_files_outside_projects_get_typosquat_and_unknown_but_not_undeclar
     (tmp_path / ".git").mkdir()
     (tmp_path / "tool.py").write_text("import numpy\nimport reqeusts\nimport flask_secure_auth_helpers\n")
     assert found(analyze(tmp_path / "tool.py")) == [("typosquat-package", 2), ("unknown-package", 3)]
-
-

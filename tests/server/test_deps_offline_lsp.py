@@ -68,7 +68,9 @@ def codes(found: list[types.Diagnostic]) -> list[tuple[int, Any, Any]]:
     return [(d.range.start.line, d.code, d.severity) for d in found]
 
 
-async def test_hallucinated_import_and_requirement_are_unknown_offline(client: RecordingClient, workspace: Path) -> None:
+async def test_hallucinated_import_and_requirement_are_unknown_offline(
+    client: RecordingClient, workspace: Path
+) -> None:
     """Ensure that with no cache a hallucinated name gets unknown-package (high) in code and requirements.txt."""
     assert not EMPTY_CACHE.exists()
     code = Buffer(client, workspace / "shop" / "auth.py", "import flask\nfrom flask_secure_auth_helpers import x\n")
