@@ -128,8 +128,8 @@ class Facts:
             return False  # declared and installed: real, whatever the snapshot's age
         if subject.module is None:
             return not self.registered(subject.name)
-        if subject.declared or subject.mapped or subject.via or subject.optional:
-            return False  # declared ones are checked on their manifest line; the others are explained
+        if subject.declared or subject.mapped or subject.via or subject.optional or subject.module.startswith("_"):
+            return False  # declared ones are checked on their manifest line; `_private` modules are no project names
         return not any(self.registered(pattern.format(subject.name)) for pattern in _IMPORT_VARIANTS)
 
     def advisories(self) -> dict[tuple[str, str], list[Any]]:

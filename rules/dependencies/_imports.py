@@ -22,7 +22,8 @@ from ._names import NAMESPACE_ROOTS
 
 _IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError", "Exception", "BaseException")
 # `test` (CPython's own test suite) ships with the interpreter but is left out of stdlib_module_names.
-# Python 2 and removed (PEP 594, 3.12's distutils/imp) modules: code imports them behind version checks.
+# Python 2 and removed (PEP 594, 3.12's distutils/imp) modules, 3.14's new ones and PyPy's:
+# code imports them behind version checks.
 OLD_STDLIB = frozenset(
     [
         "__builtin__",

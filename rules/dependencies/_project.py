@@ -195,6 +195,8 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
             found.update(_pipfile(file))
         for name in found:
             declared_in.setdefault(name, str(file))
+    for name in own:  # `motherduck = ["apache-superset[duckdb]"]`: an extra of itself is no dependency
+        declared_in.pop(name, None)
     declared = set(declared_in)
     requirements = next((f for f in files if f.name == "requirements.txt"), None)
     requirements = requirements or next((f for f in files if _is_requirements(f.name) and f.parent == folder), None)

@@ -57,14 +57,25 @@ An import that no manifest declares gets installed by hand, by a guess (`pip ins
 meant), or not at all. It escapes pinning, review, licence checks and vulnerability audits.
 AI assistants add such imports silently.
 
-An import is fine when it is the standard library, a local module (a relative import, or a
-module or package next to the file, at the project root or under `src/`), optional (inside
-`try: ... except ImportError:`), or declared: `[project.dependencies]` and optional
-dependencies, `[dependency-groups]`, Poetry tables, `requirements*.txt` (with `-r`
-includes), `setup.cfg`, `Pipfile`, or a PEP 723 `# /// script` block. Import names are mapped
-to projects (`yaml` is `PyYAML`, `cv2` is `opencv-python`) by a built-in table and the
-installed packages' metadata. Files outside any project are not checked, nor are projects
-whose `setup.py` computes its dependencies.
+An import is fine when it is the standard library (Python 2 and removed modules too), first-party
+(decided from the file tree: the project folder, `src/`, source roots declared in
+`[tool.setuptools]` `package-dir`/`packages.find`, Poetry `packages`, Hatch, PDM, Flit,
+`setup.cfg` or `setup.py`, folders holding a `manage.py`, namespace packages without
+`__init__.py`, and the importing file's own folder and its parents up to the project), a
+relative import, optional (inside `try: ... except ImportError:`), or declared:
+`[project.dependencies]` and optional dependencies, `[dependency-groups]`, `[build-system]
+requires`, Poetry tables, `requirements*.txt` (with `-r` includes), `setup.cfg`, `Pipfile`, a
+literal `install_requires` in `setup.py`, or a PEP 723 `# /// script` block. Each file is
+judged by its nearest project (a monorepo's projects each by their own manifest; a
+`setup.cfg` or `pyproject.toml` holding only tool settings is not a project). Import names are
+mapped to distributions (`yaml` is `PyYAML`, `django_filters` is `django-filter`) by the
+project's environment (`.venv`, `venv`, `env`, `$VIRTUAL_ENV` or `VETLINE_PYTHON`: its
+`*.dist-info` files are read, never run) and a built-in table; a declared `python-foo`,
+`django-crispy-forms` or `apache-superset-core` provides `import foo`, `crispy_forms` and
+`superset_core`. An import installed only because a declared package requires it is
+`transitive-import` (low) instead; a typosquat or a name missing from PyPI is reported by
+`typosquat-package` or `unknown-package` alone. Files outside any project are not checked
+here, nor are projects whose `setup.py` computes its dependencies.
 
 ## How to fix
 Declare the dependency (with a version constraint) where the project declares the others.

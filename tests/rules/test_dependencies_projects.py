@@ -332,3 +332,27 @@ def test_import_names_that_differ_from_declared_distribution_names(tmp_path: Pat
         },
     )
     assert findings(root) == {"p/app.py": [(4, "typosquat-package")]}
+
+
+def test_configured_interpreter_environment_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ensure that `VETLINE_PYTHON` names an environment outside the project whose dist-info maps imports."""
+    elsewhere = tmp_path / "envs" / "shop"
+    write(elsewhere, {"bin/python": "", "pyvenv.cfg": "home = /usr/bin\n"})
+    dist_info(elsewhere / "lib/python3.12/site-packages", "acme-sdk", "1.0", top="acme_api")
+    root = write(tmp_path / "shop", {"requirements.txt": "acme-sdk\n", "app.py": "import acme_api\n"})
+    assert findings(root) == {
+        "app.py": [(1, "unknown-package")],  # `acme-api`: no such project, and nothing says otherwise
+        "requirements.txt": [(1, "unknown-package")],
+    }
+    monkeypatch.setenv("VETLINE_PYTHON", str(elsewhere / "bin" / "python"))
+    assert findings(root) == {}  # declared, installed, and the environment maps the import
+
+
+def test_symlinked_environment_outside_the_project_is_not_read(tmp_path: Path) -> None:
+    """Ensure that a repository's `.venv` symlink cannot make vetline read files outside the project."""
+    outside = tmp_path / "outside"
+    write(outside, {"pyvenv.cfg": "home = /usr/bin\n"})
+    dist_info(outside / "lib/python3.12/site-packages", "acme-sdk", "1.0", top="acme_api")
+    root = write(tmp_path / "shop", {"requirements.txt": "acme-sdk\n"})
+    (root / ".venv").symlink_to(outside, target_is_directory=True)
+    assert findings(root) == {"requirements.txt": [(1, "unknown-package")]}
