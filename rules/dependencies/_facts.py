@@ -35,6 +35,7 @@ else:  # pragma: no cover - Python 3.10
 
 # Distribution names an import name is often published under (`import foo` from `python-foo`).
 _IMPORT_VARIANTS = ("{}", "python-{}", "{}-python", "py{}", "py-{}", "django-{}", "flask-{}", "{}-py")
+_SETUP_PY_IMPLIED = frozenset({"setuptools", "wheel"})
 LOCK_FILES = frozenset({"package-lock.json", "poetry.lock", "uv.lock", "Pipfile.lock"})
 _CACHE_ATTRIBUTE = "_vetline_dependency_facts"  # memo on the FileContext: one computation per file
 
@@ -211,6 +212,8 @@ def _own_settings(source: bytes) -> dict[str, Any] | None:
 def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> Facts:
     project, script = facts.project, facts.script
     declared = frozenset(_names.normalize(r.name) for r in script.requirements) if script else project.declared
+    if PurePath(ctx.path).name == "setup.py":
+        declared |= _SETUP_PY_IMPLIED  # the legacy build backend always provides them
     can_declare = script is not None or (project.has_manifest and not project.opaque)
     local = _layout.first_party(ctx.path, project.folder)
     provided = _environment.installed_by(facts.environment, declared, bundled.hard_dependencies())

@@ -28,6 +28,11 @@ else:  # pragma: no cover - Python 3.10
 
 PYTHON_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
 _SETUP_PY_LIST = re.compile(rb"install_requires\s*=\s*\[(?P<items>[^\]]*)\]")
+# Literal extras and test/setup requirements: `extras_require={"test": ["pytest>=5"]}`.
+_SETUP_PY_MORE = re.compile(
+    rb"(?:tests_require|setup_requires)\s*=\s*\[(?P<items>[^\]]*)\]|extras_require\s*=\s*\{(?P<extras>[^{}]*)\}"
+)
+_LIST = re.compile(rb"\[(?P<items>[^\]]*)\]")
 _QUOTED = re.compile(rb"""["']([^"'\n]+)["']""")
 
 
@@ -266,10 +271,19 @@ def _pipfile(path: Path) -> set[str]:
 
 def _setup_py(path: Path, declared: set[str]) -> bool:
     """Add a literal `install_requires=[...]` of setup.py to `declared`; False when there is none."""
-    match = _SETUP_PY_LIST.search(_read(path))
+    source = _read(path)
+    match = _SETUP_PY_LIST.search(source)
     if match is None:
         return False
-    for quoted in _QUOTED.finditer(match.group("items")):
-        if (name := _REQUIREMENT.match(quoted.group(1))) is not None:
-            declared.add(normalize(name.group("name").decode()))
+    lists = [match.group("items")]
+    for more in _SETUP_PY_MORE.finditer(source):
+        lists.extend(
+            [more.group("items")]
+            if more.group("items") is not None
+            else [m.group("items") for m in _LIST.finditer(more.group("extras") or b"")]
+        )
+    for items in lists:
+        for quoted in _QUOTED.finditer(items):
+            if (name := _REQUIREMENT.match(quoted.group(1))) is not None:
+                declared.add(normalize(name.group("name").decode()))
     return True

@@ -356,3 +356,14 @@ def test_symlinked_environment_outside_the_project_is_not_read(tmp_path: Path) -
     root = write(tmp_path / "shop", {"requirements.txt": "acme-sdk\n"})
     (root / ".venv").symlink_to(outside, target_is_directory=True)
     assert findings(root) == {"requirements.txt": [(1, "unknown-package")]}
+
+
+def test_setup_py_extras_and_test_requirements_are_declared(tmp_path: Path) -> None:
+    """Ensure that literal `extras_require` and `tests_require` of setup.py declare their packages."""
+    setup = (
+        "from setuptools import setup\nsetup(name='d', install_requires=['click'],\n"
+        "      extras_require={'test': ['pytest>=5', 'pytest-asyncio'], 'docs': ['furo']},\n"
+        "      tests_require=['trustme'])\n"
+    )
+    root = write(tmp_path / "d", {"setup.py": setup, "tests/test_x.py": "import pytest\nimport trustme\nimport furo\n"})
+    assert findings(root) == {}

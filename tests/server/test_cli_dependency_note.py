@@ -8,6 +8,7 @@ import, a requirements file, a Python manifest). Parallel workers must not repea
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,25 @@ def test_pinned_manifest_without_advisories_gives_its_own_note(
     (project / "osv").mkdir()
     (project / "pyproject.toml").write_text(PROJECT + '[tool.vetline.dependencies]\nadvisories = "osv"\n')
     assert advisory_note not in stderr_of(capsys, "--select", "vulnerable-pinned-version")
+
+
+def test_cli_reports_hallucinations_in_requirements_and_in_a_scratch_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that offline the CLI flags a hallucinated requirement (high) and a scratch file's imports."""
+    monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "requirements.txt").write_text("flask\nflask-secure-auth-helpers==0.1\n")
+    scratch = tmp_path / "scratch"
+    (scratch / ".git").mkdir(parents=True)  # a repository with no manifest: outside any project
+    (scratch / "try_it.py").write_text("import numpy\nimport reqeusts\nfrom flask_secure_auth_helpers import x\n")
+    code = main(["scan", "--format", "json", "--jobs", "1", str(project / "requirements.txt"), str(scratch)])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert [(Path(f["path"]).name, f["line"], f["rule"], f["severity"]) for f in findings] == [
+        ("requirements.txt", 2, "unknown-package", "high"),
+        ("try_it.py", 2, "typosquat-package", "high"),
+        ("try_it.py", 3, "unknown-package", "high"),
+    ]
