@@ -84,8 +84,10 @@ class Facts:
         """The project's manifests by name, for messages ("requirements.txt, pyproject.toml")."""
         if self.script is not None:
             return "the script's `# /// script` block"
-        names = sorted({Path(f).name for f in self.project.declared_in.values()})
-        return ", ".join(names) or "the project's manifests"
+        if "manifests" not in self._memo:
+            names = sorted({Path(f).name for f in self.project.declared_in.values()})
+            self._memo["manifests"] = ", ".join(names) or "the project's manifests"
+        return self._memo["manifests"]
 
     # The data views below are looked up once per file, whatever the number of imports.
     def popular(self, ecosystem: str) -> Squats:
@@ -131,7 +133,10 @@ class Facts:
             return not self.registered(subject.name)
         if subject.declared or subject.mapped or subject.via or subject.optional or subject.module.startswith("_"):
             return False  # declared ones are checked on their manifest line; `_private` modules are no project names
-        return not any(self.registered(pattern.format(subject.name)) for pattern in _IMPORT_VARIANTS)
+        key = ("import registered", subject.name)
+        if key not in self._memo:
+            self._memo[key] = any(self.registered(pattern.format(subject.name)) for pattern in _IMPORT_VARIANTS)
+        return not self._memo[key]
 
     def advisories(self) -> dict[tuple[str, str], list[Any]]:
         if "advisories" not in self._memo:
