@@ -9,12 +9,35 @@ for a name that imitates a popular package or that the registry index does not l
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..context import FileContext
-from ..model import Edit, Fix
-from ._facts import Facts
-from ._names import normalize
+from ..engine import make_finding
+from ..model import Edit, Finding, Fix, Rule
+from ._facts import Facts, Subject
+from ._imports import Import
+from ._names import canonical, normalize
+
+Message = Callable[[Facts, str, str, Subject], str]  # (facts, module, distribution, subject) -> message
+
+
+def import_findings(
+    ctx: FileContext, known: Facts, rule: Rule, imports: Iterable[tuple[Import, Subject]], message: Message
+) -> list[Finding]:
+    """One finding per import, each with the fix that declares its distribution (computed once per name)."""
+    found = []
+    fixes: dict[str, Fix | None] = {}
+    for imported, subject in imports:
+        name = canonical(subject.name)
+        if name not in fixes:
+            fixes[name] = declare_fix(ctx, known, name)
+        text = message(known, imported.module, name, subject)
+        data = {"package": name, **({"via": subject.via} if subject.via else {})}
+        found.append(make_finding(rule, ctx, imported.start, imported.end, message=text, fix=fixes[name], data=data))
+    return found
+
+
 from ._toml_manifests import insert_item, parse_pyproject
 
 

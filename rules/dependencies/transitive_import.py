@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from ..context import FileContext
-from ..engine import make_finding
-from ..model import Category, Confidence, Finding, Fix, Rule, Severity
-from ._declare import declare_fix
+from ..model import Category, Confidence, Finding, Rule, Severity
+from ._declare import import_findings
 from ._facts import Facts, Subject, facts
 from ._names import canonical
 
 
 def find_transitive(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
-    found = []
-    fixes: dict[str, Fix | None] = {}
-    for imported, subject in known.transitive:
-        name = canonical(subject.name)
-        if name not in fixes:
-            fixes[name] = declare_fix(ctx, known, name)
-        message = _message(known, imported.module, name, subject)
-        data = {"package": name, "via": subject.via}
-        found.append(make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fixes[name], data=data))
-    return found
+    return import_findings(ctx, known, RULE, known.transitive, _message)
 
 
 def _message(known: Facts, module: str, name: str, subject: Subject) -> str:

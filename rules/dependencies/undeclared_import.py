@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from ..context import FileContext
-from ..engine import make_finding
-from ..model import Category, Confidence, Finding, Fix, Rule, Severity
-from ._declare import declare_fix
+from ..model import Category, Confidence, Finding, Rule, Severity
+from ._declare import import_findings
 from ._facts import Facts, Subject, facts
-from ._names import canonical
 
 
 def find_undeclared(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
-    found = []
-    fixes: dict[str, Fix | None] = {}
-    for imported, subject in known.undeclared:
-        if known.imitated(subject) is not None or known.unregistered(subject):
-            continue  # typosquat-package or unknown-package reports it: installing it is the danger
-        name = canonical(subject.name)
-        if name not in fixes:
-            fixes[name] = declare_fix(ctx, known, name)
-        message = _message(known, imported.module, name, subject)
-        data = {"package": name}
-        found.append(make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fixes[name], data=data))
-    return found
+    # a typosquat or a name missing from PyPI is reported by its own rule: installing it is the danger
+    wanted = [(i, s) for i, s in known.undeclared if known.imitated(s) is None and not known.unregistered(s)]
+    return import_findings(ctx, known, RULE, wanted, _message)
 
 
 def _message(known: Facts, module: str, name: str, subject: Subject) -> str:
