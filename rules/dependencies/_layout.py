@@ -104,14 +104,18 @@ def _names_for(folder: Path, stamp: int, manifests: tuple[int, ...], generation:
 
 
 def _enclosing_project(folder: Path) -> Path | None:
-    """The next folder up (inside the same repository) that holds a Python manifest."""
+    """The next folder up that holds a Python manifest, inside the same repository (a `.git` above).
+
+    Outside a repository nothing above the project is read: its parents are not the project's.
+    """
     if (folder / ".git").exists():
         return None
+    found = None
     for parent in folder.parents:
-        if any((parent / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):
-            return parent
+        if found is None and any((parent / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):
+            found = parent
         if (parent / ".git").exists():
-            return None
+            return found
     return None
 
 

@@ -149,7 +149,11 @@ def _describes_project(path: str) -> bool:
     markers = _PROJECT_TABLES.get(os.path.basename(path))
     if markers is None:
         return True
-    head = _read(Path(path))[: 1 << 20]
+    try:
+        with open(path, "rb") as file:
+            head = file.read(1 << 20)  # the tables that matter come first; never read a huge file whole
+    except OSError:
+        return False
     return any(marker in head for marker in markers)
 
 

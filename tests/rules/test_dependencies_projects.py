@@ -367,3 +367,21 @@ def test_setup_py_extras_and_test_requirements_are_declared(tmp_path: Path) -> N
     )
     root = write(tmp_path / "d", {"setup.py": setup, "tests/test_x.py": "import pytest\nimport trustme\nimport furo\n"})
     assert findings(root) == {}
+
+
+@pytest.mark.parametrize("repository", [True, False])
+def test_enclosing_project_counts_only_inside_the_same_repository(tmp_path: Path, repository: bool) -> None:
+    """Ensure that a monorepo's shared package is first-party for its sub-projects, but only within the repository."""
+    root = write(
+        tmp_path / "mono",
+        {
+            "pyproject.toml": '[project]\nname = "mono"\n',
+            "shared/__init__.py": "",
+            "services/api/requirements.txt": "fastapi\n",
+            "services/api/app.py": "import fastapi\nimport shared\n",
+        },
+    )
+    if repository:
+        (root / ".git").mkdir()
+    expected = {} if repository else {"app.py": [(2, "undeclared-import")]}
+    assert findings(root / "services" / "api") == expected
