@@ -38,6 +38,12 @@ OLD_STDLIB = frozenset(
         "cPickle",
         "cStringIO",
         "dbhash",
+        "dummy_threading",
+        "_dummy_thread",
+        "_winreg",
+        "annotationlib",
+        "compression",
+        "__pypy__",
         "dummy_thread",
         "exceptions",
         "htmlentitydefs",
@@ -130,10 +136,13 @@ def _import_query() -> tree_sitter.Query:
 
 
 def _optional(node: Node) -> bool:
-    """True inside the body of a `try` whose handlers catch ImportError (or everything)."""
+    """True inside a `try` whose handlers catch ImportError (or everything), or inside such a handler:
+    `try: from threading import Thread` / `except ImportError: from dummy_threading import Thread`."""
     child, parent = node, node.parent
     while parent is not None:
         if parent.type == "try_statement" and child.type == "block" and _catches_import_error(parent):
+            return True
+        if parent.type == "except_clause" and parent.parent is not None and _catches_import_error(parent.parent):
             return True
         child, parent = parent, parent.parent
     return False

@@ -104,5 +104,10 @@ try:
     import ujson as json_impl
 except ImportError:
     json_impl = None
+try:
+    import orjson as fast_json
+except ImportError:
+    # ok: undeclared-import
+    import simplejson as fast_json
 """,
 )
