@@ -1,14 +1,14 @@
 """The project's Python environment, read from its files: what is installed and what requires what.
 
 The environment is the first that exists of: the configured interpreter (`VETLINE_PYTHON`, a
-user setting, never a repository's), a `.venv`, `venv` or `env` folder of the project (inside it: a symlink that
-leads out is not followed), or `$VIRTUAL_ENV`. Its `site-packages/*.dist-info` folders are
-read as files, never by running that interpreter: `METADATA` (`Name`, `Requires-Dist` without
-`extra` markers), `top_level.txt`, else the first path parts of `RECORD` (which also tell the
-distribution of a namespace package such as `google.cloud.storage`); `*.egg-info` folders the
-same way. Every read is bounded (`READ_LIMIT`, `MAX_DISTRIBUTIONS`) and the result is cached
-by the folder's modification time, which changes whenever a package is installed or removed.
-"""
+user setting, never a repository's), a `.venv`, `venv` or `env` folder of the project (inside
+it: a symlink that leads out is not followed), or `$VIRTUAL_ENV`. Its `site-packages/*.dist-info`
+folders are read as files, never by running that interpreter: `METADATA` (`Name`,
+`Requires-Dist` without `extra` markers), `top_level.txt`, else the first path parts of
+`RECORD` (read also for namespace packages, whose RECORD tells `google.cloud.storage` from
+`google.protobuf`); `*.egg-info` folders the same way. Every read is bounded (`READ_LIMIT`,
+`MAX_DISTRIBUTIONS`) and the result is cached by the folder's modification time, which changes
+whenever a package is installed or removed."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._names import normalize
+from ._names import NAMESPACE_ROOTS, normalize
 
 READ_LIMIT = 1 << 20  # bytes read from one metadata file (a RECORD of a huge package is cut here)
 MAX_DISTRIBUTIONS = 5000  # distributions read from one site-packages folder
@@ -132,7 +132,13 @@ def _distribution(folder: Path) -> tuple[str | None, frozenset[str], set[str]]:
     if egg:
         needs |= _egg_requires(_text(folder / "requires.txt"))
     top_level = [line.strip() for line in _text(folder / "top_level.txt").splitlines() if line.strip()]
-    modules = _record_modules(_text(folder / "RECORD"), top_level)
+    if top_level and not NAMESPACE_ROOTS.intersection(t.split("/")[0] for t in top_level):
+        return (
+            name,
+            frozenset(needs - {name}),
+            {t.replace("/", ".") for t in top_level if t.replace("/", "").isidentifier()},
+        )
+    modules = _record_modules(_text(folder / "RECORD"), top_level)  # no top_level.txt, or a namespace package
     return name, frozenset(needs - {name}), modules
 
 
