@@ -44,7 +44,8 @@ class Environment:
     def distributions(self, module: str) -> tuple[str, ...]:
         """The installed distributions providing `module` (its longest known dotted prefix)."""
         parts = module.split(".")
-        for end in range(min(len(parts), 3), 0, -1):
+        shared = parts[0] in NAMESPACE_ROOTS  # `google` alone says nothing about which distribution
+        for end in range(min(len(parts), 3), 1 if shared else 0, -1):
             found = self.providers.get(".".join(parts[:end]))
             if found:
                 return found
@@ -160,21 +161,21 @@ def _egg_requires(text: str) -> set[str]:
 
 
 def _record_modules(record: str, top_level: list[str]) -> set[str]:
-    """Dotted prefixes (up to three parts) of the modules a RECORD installs, plus top_level.txt."""
+    """Importable names a RECORD installs: top-level modules and folders, and each regular package
+    (a folder with `__init__.py`) up to three parts deep, so `google.cloud.storage` is told from
+    another distribution's `google.cloud.pubsub` (`google` and `google.cloud` are shared namespaces)."""
     modules = {t.replace("/", ".") for t in top_level if t.replace("/", "").isidentifier()}
     for line in record.splitlines():
-        path = line.split(",", 1)[0]
-        parts = path.split("/")
+        parts = line.split(",", 1)[0].split("/")
         if not parts or parts[0] in _NOT_MODULES or parts[0].endswith((".dist-info", ".egg-info", ".data")):
             continue
-        if len(parts) == 1:
-            stem = parts[0].split(".")[0]
-            if parts[0].endswith((".py", ".so", ".pyd")) and stem.isidentifier():
-                modules.add(stem)
-            continue
-        dotted = [p for p in parts[:-1][:3] if p.isidentifier()]
-        for end in range(1, len(dotted) + 1):
-            modules.add(".".join(dotted[:end]))
+        stem = parts[0].split(".")[0]
+        if len(parts) == 1 and parts[0].endswith((".py", ".so", ".pyd")) and stem.isidentifier():
+            modules.add(stem)
+        elif len(parts) > 1 and parts[0].isidentifier():
+            modules.add(parts[0])
+            if parts[-1] == "__init__.py" and all(p.isidentifier() for p in parts[1:-1]):
+                modules.add(".".join(parts[:-1][:3]))
     return modules
 
 

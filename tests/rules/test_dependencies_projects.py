@@ -385,3 +385,19 @@ def test_enclosing_project_counts_only_inside_the_same_repository(tmp_path: Path
         (root / ".git").mkdir()
     expected = {} if repository else {"app.py": [(2, "undeclared-import")]}
     assert findings(root / "services" / "api") == expected
+
+
+def test_environment_tells_namespace_packages_apart_by_record(tmp_path: Path) -> None:
+    """Ensure that two installed `google.*` distributions map each import to its own distribution."""
+    root = write(
+        tmp_path / "gcp",
+        {
+            "requirements.txt": "google-cloud-storage\nacme-protos\n",
+            ".venv/pyvenv.cfg": "home = /usr/bin\n",
+            "app.py": "from google.cloud import storage\nimport google.acme.protos\nfrom google.cloud import pubsub\n",
+        },
+    )
+    site = root / ".venv/lib/python3.12/site-packages"
+    dist_info(site, "google-cloud-storage", "2.0", top="google", record=("google/cloud/storage/__init__.py",))
+    dist_info(site, "acme-protos", "1.0", top="google", record=("google/acme/protos/__init__.py",))
+    assert findings(root) == {"app.py": [(3, "undeclared-import")]}  # pubsub: installed by nothing declared
