@@ -117,3 +117,26 @@ async def test_created_module_becomes_first_party(client: RecordingClient, works
     )
     buffer.replace("import flask\n", "import flask  # edited\n")
     assert await buffer.diagnostics() == []
+
+
+async def test_python_interpreter_setting_maps_imports_from_its_environment(
+    client: RecordingClient, workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Ensure that the `pythonInterpreter` setting makes the server read that environment's dist-info."""
+    env = tmp_path_factory.mktemp("env")
+    (env / "bin").mkdir()
+    (env / "bin" / "python").write_text("")
+    (env / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    dist = env / "lib" / "python3.12" / "site-packages" / "acme_sdk-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-sdk\nVersion: 1.0\n")
+    (dist / "top_level.txt").write_text("acme_api\n")
+    private = workspace / "private"
+    private.mkdir(exist_ok=True)
+    (private / "requirements.txt").write_text("acme-sdk\n")
+    buffer = Buffer(client, private / "client.py", "import acme_api\n")
+    assert [d.code for d in await buffer.diagnostics()] == ["unknown-package"]  # nothing says it exists
+    settings = {"pythonInterpreter": str(env / "bin" / "python")}
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"vetline": settings}))
+    buffer.replace("import acme_api\n", "import acme_api  # private SDK\n")
+    assert await buffer.diagnostics() == []
