@@ -53,7 +53,8 @@ the import breaks or changes behaviour without a change to the project's own man
 This is a maintenance risk more than a security one, hence low severity and confidence.
 
 vetline reads the requirements from the project's environment when it has one (a `.venv`,
-`venv` or `env` folder, `$VIRTUAL_ENV`, or `VETLINE_PYTHON`: the `Requires-Dist` lines of
+`venv` or `env` folder, `$VIRTUAL_ENV`, `VETLINE_PYTHON` or the editor setting
+`vetline.pythonInterpreter`: the `Requires-Dist` lines of
 each installed `*.dist-info/METADATA`, followed to any depth), else from a bundled table of
 well-known hard dependencies (`flask` installs `werkzeug`, `click`, `jinja2`, ...).
 
