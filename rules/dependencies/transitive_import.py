@@ -6,12 +6,18 @@ from ..context import FileContext
 from ..model import Category, Confidence, Finding, Rule, Severity
 from ._declare import import_findings
 from ._facts import Facts, Subject, facts
+from ._imports import Import
 from ._names import canonical
 
 
 def find_transitive(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
-    return import_findings(ctx, known, RULE, known.transitive, _message)
+    first: dict[
+        str, tuple[Import, Subject]
+    ] = {}  # one finding per package and file: `from starlette.x import a` then `.y import b` is one fact
+    for imported, subject in known.transitive:
+        first.setdefault(subject.name, (imported, subject))
+    return import_findings(ctx, known, RULE, first.values(), _message)
 
 
 def _message(known: Facts, module: str, name: str, subject: Subject) -> str:
@@ -58,6 +64,8 @@ vetline reads the requirements from the project's environment when it has one (a
 each installed `*.dist-info/METADATA`, followed to any depth), else from a bundled table of
 well-known hard dependencies (`flask` installs `werkzeug`, `click`, `jinja2`, ...).
 
+Reported once per package and file, on its first import.
+
 ## How to fix
 Declare the package directly, with the version range your code needs.
 
@@ -82,5 +90,7 @@ from flask import Flask
 import sqlmodel
 # ok: transitive-import
 import os
+# ok: transitive-import
+from werkzeug.utils import secure_filename
 """,
 )
