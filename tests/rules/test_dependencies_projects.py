@@ -401,3 +401,19 @@ def test_environment_tells_namespace_packages_apart_by_record(tmp_path: Path) ->
     dist_info(site, "google-cloud-storage", "2.0", top="google", record=("google/cloud/storage/__init__.py",))
     dist_info(site, "acme-protos", "1.0", top="google", record=("google/acme/protos/__init__.py",))
     assert findings(root) == {"app.py": [(3, "undeclared-import")]}  # pubsub: installed by nothing declared
+
+
+def test_broken_environment_and_symlink_loops_never_break_the_analysis(tmp_path: Path) -> None:
+    """Ensure that binary or huge metadata and a symlink loop in the tree cost findings of nobody."""
+    root = write(
+        tmp_path / "odd",
+        {"requirements.txt": "acme-sdk\n", ".venv/pyvenv.cfg": "", "web/manage.py": "", "app.py": "import acme_api\n"},
+    )
+    site = root / ".venv/lib/python3.12/site-packages"
+    dist_info(site, "acme-sdk", "1.0", top="acme_api")
+    broken = site / "broken-1.0.dist-info"
+    broken.mkdir()
+    (broken / "METADATA").write_bytes(b"\xff\xfe\x00garbage\x00" * 1000)
+    (broken / "RECORD").write_bytes(b"a/" * (3 << 20))  # over READ_LIMIT, one line, no newline
+    (root / "web" / "loop").symlink_to(root / "web", target_is_directory=True)
+    assert findings(root) == {}
