@@ -81,32 +81,27 @@ def blocks(names: list[str]) -> bytes:
 
 
 def write_json(path: Path, document: object) -> None:
-    """One row per line: small, and diffs of a refresh stay readable."""
-    if isinstance(document, dict) and "rows" in document:
-        head = {k: v for k, v in document.items() if k != "rows"}
-        rows = ",\n".join(json.dumps(row, separators=(",", ":")) for row in document["rows"])
-        text = json.dumps(head, indent=1)[:-2] + ',\n "rows": [\n' + rows + "\n]}\n"
-    else:
-        text = json.dumps(document, indent=1) + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pypi", type=Path, default=Path("/usr/share/package-lists/pypi.tsv"))
     parser.add_argument("--npm-list", type=Path, default=Path("/usr/share/package-lists/npm.tsv"))
     parser.add_argument("--npm", type=int, default=15000, help="how many npm packages to keep")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=DATA, help="folder to write (default: the bundled data)")
+    args = parser.parse_args(argv)
+    out = args.out
     names, ranked, newest = read_pypi(args.pypi)
     npm = read_npm(args.npm_list, args.npm)
     blob = blocks(names)
-    (DATA / "pypi-names.bin").write_bytes(blob)
-    (DATA / "popular-pypi.txt").write_text("".join(f"{n}\n" for _, n in ranked), encoding="utf-8")
-    (DATA / "popular-npm.txt").write_text("".join(f"{n}\t{d}\n" for n, d in npm), encoding="utf-8")
+    (out / "pypi-names.bin").write_bytes(blob)
+    (out / "popular-pypi.txt").write_text("".join(f"{n}\n" for _, n in ranked), encoding="utf-8")
+    (out / "popular-npm.txt").write_text("".join(f"{n}\t{d}\n" for n, d in npm), encoding="utf-8")
     source_pypi = f"{args.pypi.name}: public PyPI project list with download ranks"
     built = datetime.date.today().isoformat()
     write_json(
-        DATA / "bundled.json",
+        out / "bundled.json",
         {
             "pypi-names": {"file": "pypi-names.bin", "count": len(names), "as_of": newest, "source": source_pypi},
             "popular-pypi": {"file": "popular-pypi.txt", "count": len(ranked), "as_of": newest, "source": source_pypi},
