@@ -230,3 +230,15 @@ def test_npm_popular_list_has_no_public_default(tmp_path: Path, capsys: pytest.C
     (tmp_path / ".vetline.toml").write_text("[dependencies]\n")
     assert main(["data", "update", str(tmp_path), "--only", "popular_npm"]) == 0
     assert "no public npm ranking" in capsys.readouterr().out
+
+
+def test_data_status_shows_the_bundled_data_and_the_index_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that `vetline data status` names each bundled part with its date, and which index decides."""
+    (tmp_path / ".vetline.toml").write_text("[dependencies]\n")
+    assert main(["data", "status", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "bundled    pypi-names: 886,323 names as of 2026-11" in printed
+    assert "bundled    popular-npm: 15,000 names as of 2026-11" in printed
+    assert "index      in use: the PyPI snapshot of 2026-11" in printed
