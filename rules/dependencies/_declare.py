@@ -17,21 +17,27 @@ from ..engine import make_finding
 from ..model import Edit, Finding, Fix, Rule
 from ._facts import Facts, Subject
 from ._imports import Import
+from ._js_imports import JsImport
 from ._names import canonical, normalize
 
 Message = Callable[[Facts, str, str, Subject], str]  # (facts, module, distribution, subject) -> message
 
 
 def import_findings(
-    ctx: FileContext, known: Facts, rule: Rule, imports: Iterable[tuple[Import, Subject]], message: Message
+    ctx: FileContext,
+    known: Facts,
+    rule: Rule,
+    imports: Iterable[tuple[Import | JsImport, Subject]],
+    message: Message,
 ) -> list[Finding]:
     """One finding per import, each with the fix that declares its distribution (computed once per name)."""
     found = []
     fixes: dict[str, Fix | None] = {}
     for imported, subject in imports:
-        name = canonical(subject.name)
-        if name not in fixes:
-            fixes[name] = declare_fix(ctx, known, name)
+        pypi = subject.ecosystem == "PyPI"
+        name = canonical(subject.name) if pypi else subject.name
+        if name not in fixes:  # npm: no fix, `npm install` edits the lock file too
+            fixes[name] = declare_fix(ctx, known, name) if pypi else None
         text = message(known, imported.module, name, subject)
         data = {"package": name, **({"via": subject.via} if subject.via else {})}
         found.append(make_finding(rule, ctx, imported.start, imported.end, message=text, fix=fixes[name], data=data))

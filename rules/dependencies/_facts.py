@@ -20,9 +20,11 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..context import FileContext
-from . import _data, _environment, _imports, _layout, _names, bundled
+from ..languages import is_javascript
+from . import _data, _environment, _imports, _js_imports, _layout, _names, bundled
 from ._data import Settings
 from ._environment import Environment
+from ._js_locks import parse_pnpm_lock, parse_yarn_lock
 from ._manifests import Requirement, parse_package_json, parse_package_lock, parse_pipfile_lock, parse_requirements
 from ._project import Project, project_for, project_settings
 from ._toml_manifests import TomlManifest, parse_pyproject, parse_script, parse_toml_lock
@@ -36,7 +38,7 @@ else:  # pragma: no cover - Python 3.10
 # Distribution names an import name is often published under (`import foo` from `python-foo`).
 _IMPORT_VARIANTS = ("{}", "python-{}", "{}-python", "py{}", "py-{}", "django-{}", "flask-{}", "{}-py")
 _SETUP_PY_IMPLIED = frozenset({"setuptools", "wheel"})
-LOCK_FILES = frozenset({"package-lock.json", "poetry.lock", "uv.lock", "Pipfile.lock"})
+LOCK_FILES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "uv.lock", "Pipfile.lock"})
 _CACHE_ATTRIBUTE = "_vetline_dependency_facts"  # memo on the FileContext: one computation per file
 
 
@@ -70,7 +72,7 @@ class Facts:
     script: TomlManifest | None = None
     environment: Environment | None = None
     subjects: list[Subject] = field(default_factory=list)
-    undeclared: list[tuple[_imports.Import, Subject]] = field(default_factory=list)
+    undeclared: list[tuple[_imports.Import | _js_imports.JsImport, Subject]] = field(default_factory=list)
     transitive: list[tuple[_imports.Import, Subject]] = field(default_factory=list)
     _memo: dict[Any, Any] = field(default_factory=dict)
 
@@ -118,7 +120,7 @@ class Facts:
         """
         if subject.installed and subject.declared:
             return None
-        if subject.module is None:
+        if subject.module is None or subject.ecosystem == "npm":  # an npm import names its package itself
             return self.popular(subject.ecosystem).target(subject.name)
         if subject.mapped or subject.via is not None or subject.optional:
             return None  # a real distribution provides it, or the program runs without it
@@ -166,6 +168,8 @@ def _compute(ctx: FileContext) -> Facts:
         in_file = script.settings if script is not None else None
         facts = Facts(_layered(ctx, engine, project, in_file), project, script, _environment.find(project.folder))
         return _python(ctx, facts, found)
+    if is_javascript(ctx.language):
+        return _javascript(ctx, engine)
     requirements = _manifest_requirements(ctx)
     if not requirements:
         return Facts(Settings.from_options(engine), Project())
@@ -239,6 +243,26 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
     if script is not None:
         facts.subjects.extend(_manifest_subject(r, False, facts.environment) for r in script.requirements)
     facts.subjects.sort(key=lambda s: s.start)
+    return facts
+
+
+def _javascript(ctx: FileContext, engine: Any) -> Facts:
+    """npm imports: declared in the nearest package.json, or the project's own (aliases, workspaces)."""
+    assert ctx.tree is not None
+    found = _js_imports.imports(ctx.language, ctx.tree.root_node)
+    if not found:
+        return Facts(Settings.from_options(engine), Project())
+    npm = _js_imports.project_for(ctx.path)
+    project = Project(folder=npm.folder, declared_npm=npm.declared, has_manifest=npm.folder is not None)
+    facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project)
+    for imported in found:
+        if _js_imports.is_project_alias(npm, imported.specifier):
+            continue
+        declared = imported.package in npm.declared
+        subject = Subject(imported.package, "npm", imported.start, imported.end, imported.specifier, declared, True)
+        facts.subjects.append(subject)
+        if not declared and npm.folder is not None:
+            facts.undeclared.append((imported, subject))
     return facts
 
 
@@ -338,6 +362,10 @@ def _manifest_requirements(ctx: FileContext) -> list[Requirement]:
         return parse_package_json(ctx.source)
     if ctx.language == "json" and base == "package-lock.json":
         return parse_package_lock(ctx.source)
+    if ctx.language == "yarn-lock":
+        return parse_yarn_lock(ctx.source)
+    if ctx.language == "pnpm-lock":
+        return parse_pnpm_lock(ctx.source)
     return []
 
 

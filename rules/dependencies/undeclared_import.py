@@ -11,12 +11,19 @@ from ._facts import Facts, Subject, facts
 def find_undeclared(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     # a typosquat or a name missing from PyPI is reported by its own rule: installing it is the danger
-    wanted = [(i, s) for i, s in known.undeclared if known.imitated(s) is None and not known.unregistered(s)]
+    # (PyPI only: npm imports keep both findings, as the JavaScript rules were written)
+    wanted = [(i, s) for i, s in known.undeclared if s.ecosystem != "PyPI" or not _reported_elsewhere(known, s)]
     return import_findings(ctx, known, RULE, wanted, _message)
+
+
+def _reported_elsewhere(known: Facts, subject: Subject) -> bool:
+    return known.imitated(subject) is not None or known.unregistered(subject)
 
 
 def _message(known: Facts, module: str, name: str, subject: Subject) -> str:
     """Say how the distribution was found and where vetline looked for a declaration."""
+    if subject.ecosystem == "npm":
+        return f"`{module}` is imported but `{name}` is not declared in package.json, so nobody vetted or pinned it."
     if known.script is not None:
         where = "the script's dependencies"
     else:
@@ -36,7 +43,7 @@ RULE = Rule(
     owasp=("A06:2021",),
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({"python"}),
+    languages=frozenset({"python", "javascript", "typescript", "typescriptreact"}),
     scan=find_undeclared,
     fixable=True,
     message="The import is not declared as a dependency of the project.",
