@@ -57,7 +57,7 @@ class Subject:
     locked: bool = False  # a lock-file entry (transitive dependencies too)
     installed: bool = False  # present in the project's environment
     via: str | None = None  # the declared distribution that requires it (a transitive import)
-    how: str = ""  # how the distribution was found, for messages ("installed in .venv", ...)
+    how: str = ""  # how the distribution was found, for messages ("the metadata installed in .venv", ...)
     optional: bool = False  # an import guarded by `except ImportError`
 
     def written(self, source: bytes) -> str:
