@@ -44,7 +44,7 @@ from vetline.rules.secrets import _detect
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
 TIMEOUT = 30.0
-LIMITS = {"index": 256 << 20, "popular": 32 << 20, "advisories": 32 << 20, "record": 4 << 20}
+LIMITS = {"index": 256 << 20, "popular": 32 << 20, "popular_npm": 32 << 20, "advisories": 32 << 20, "record": 4 << 20}
 _LOCK_PARSERS = {
     "poetry.lock": parse_toml_lock,
     "uv.lock": parse_toml_lock,
@@ -165,21 +165,23 @@ def update_index(url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["ind
     return Outcome("index", "updated", f"{url}: {len(index)} project names cached")
 
 
-def update_popular(url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["popular"]) -> Outcome:
-    """Fetch the top-pypi-packages list (`{"rows": [{"project", "download_count"}]}`)."""
-    path = _data.cache_file("popular", url)
+def update_popular(
+    url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["popular"], kind: str = "popular"
+) -> Outcome:
+    """Fetch a popular list in the top-pypi-packages format (`{"rows": [{"project", "download_count"}]}`)."""
+    path = _data.cache_file(kind, url)
     try:
         response = fetch(url, meta=read_meta(path) if path.is_file() else {}, timeout=timeout, limit=limit)
         if response.status == 304:
-            return Outcome("popular", "unchanged", f"{url}: not modified since the last download")
+            return Outcome(kind, "unchanged", f"{url}: not modified since the last download")
         document = _json(response.body, url)
         rows = document.get("rows") if isinstance(document, dict) else None
         if not isinstance(rows, list):
             raise FetchError(f"{url}: not a top-pypi-packages document (no `rows` array)")
     except (FetchError, ValueError) as error:
-        return Outcome("popular", "failed", str(error))
+        return Outcome(kind, "failed", str(error))
     _save(path, url, response, json.dumps({"rows": rows}).encode(), count=len(rows))
-    return Outcome("popular", "updated", f"{url}: {len(rows)} popular projects cached")
+    return Outcome(kind, "updated", f"{url}: {len(rows)} popular projects cached")
 
 
 def update_advisories(
@@ -264,20 +266,27 @@ def _ensure(folder: Path) -> Path:
 def update(
     options: Mapping[str, Any],
     project: Path,
-    only: Iterable[str] = ("index", "popular", "advisories"),
+    only: Iterable[str] = ("index", "popular", "popular_npm", "advisories"),
     *,
     timeout: float = TIMEOUT,
 ) -> list[Outcome]:
-    """Refresh every URL source of `[tool.vetline.dependencies]`; local paths are left alone."""
+    """Refresh every URL source of `[tool.vetline.dependencies]`; local paths are left alone.
+
+    Each part replaces its bundled copy only once downloaded and newer (see `_data.index`).
+    """
     outcomes = []
     for kind in only:
-        value = options.get(kind, _data.DEFAULTS[kind])
-        if not isinstance(value, str) or not _data.is_url(value):
+        value = options.get(kind, _data.DEFAULTS.get(kind))
+        if kind == "popular_npm" and value is None:
+            outcomes.append(
+                Outcome(kind, "skipped", "no public npm ranking exists; set `popular_npm` to a URL or path")
+            )
+        elif not isinstance(value, str) or not _data.is_url(value):
             outcomes.append(Outcome(kind, "skipped", "a local source, used directly"))
         elif kind == "index":
             outcomes.append(update_index(value, timeout=timeout))
-        elif kind == "popular":
-            outcomes.append(update_popular(value, timeout=timeout))
+        elif kind in ("popular", "popular_npm"):
+            outcomes.append(update_popular(value, timeout=timeout, kind=kind))
         else:
             found = project_in(project)
             packages = declared_packages(project)

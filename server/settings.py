@@ -1,7 +1,7 @@
 """Editor settings of the language server: typed, snake_case in Python, camelCase on the wire.
 
 Two kinds of setting live here. Server behaviour (`run`, `debounceMs`, `logLevel`,
-`allowNetwork`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
+`allowNetwork`, `pythonInterpreter`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
 `maxFileSize`, ...) are layered over the project's file configuration with `Config.merged`, and
 only the keys the user actually set are layered, so an editor default never hides what
 `pyproject.toml` says. `SETTINGS` is the single description of every key: `schema()` turns it
@@ -43,7 +43,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("run", "string", "onType", "When to analyse: as you type, on save, or only on command.", RUN_MODES),
-    Setting("debounceMs", "integer", 150, "Longest wait in milliseconds before re-analysing a buffer during a burst of edits; shorter when analysis is cheaper, none under 30 ms."),
+    Setting(
+        "debounceMs",
+        "integer",
+        150,
+        "Longest wait in milliseconds before re-analysing a buffer during a burst of edits; shorter when analysis is cheaper, none under 30 ms.",
+    ),
     Setting("logLevel", "string", "info", "Least severe server log message sent to the editor.", LOG_LEVELS),
     # "machine": a consent only the user gives; a cloned repository's .vscode/settings.json cannot.
     Setting(
@@ -53,6 +58,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Let the server download dependency data (registry index, "
         "popular names, advisories) for projects whose `[tool.vetline.dependencies]` says `online = true`. "
         "Off: nothing leaves the machine.",
+        scope="machine",
+    ),
+    # "machine" too: a repository naming an interpreter could make vetline read files outside it.
+    Setting(
+        "pythonInterpreter",
+        "string",
+        None,
+        "The project's Python interpreter (path): the dependency rules read its environment's "
+        "`*.dist-info` files (never run it) to map imports to packages. Unset: `$VETLINE_PYTHON`, else "
+        "the project's `.venv`, `venv` or `env`, else `$VIRTUAL_ENV`.",
         scope="machine",
     ),
     Setting("select", "array", [], "Rule ids or categories to run (empty: all).", analysis=True),
@@ -90,6 +105,7 @@ class Settings:
     debounce_ms: int = 150
     log_level: str = "info"
     allow_network: bool = False  # the user's consent to `online = true` projects going online
+    python_interpreter: str | None = None  # the user's interpreter for dependency mapping
     config_overrides: Mapping[str, Any] = field(default_factory=dict)  # snake_case, for Config.merged
 
 
@@ -147,6 +163,7 @@ def parse(raw: Mapping[str, Any] | None) -> tuple[Settings, list[str]]:
         debounce_ms=values.get("debounceMs", 150),
         log_level=values.get("logLevel", "info"),
         allow_network=values.get("allowNetwork", False),
+        python_interpreter=values.get("pythonInterpreter") or None,
         config_overrides=overrides,
     ), warnings
 

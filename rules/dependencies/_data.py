@@ -3,16 +3,18 @@
 Rules never touch the network (that is `vetline data update`, in `vetline.server.depdata`):
 each source is a local path used directly, or a URL whose last download sits in the user
 cache directory under a name derived from the URL (`cache_file`). Loaded data is cached per
-(path, mtime, size), so a keystroke costs a few `stat` calls. A local path comes from a
-project's configuration, which may be a stranger's: it must stay inside the project folder
-(`root`) once symlinks are followed, `~` is never expanded, and every file is read through
-`vetline.rules.files` (regular files only, size-capped). An engine built without
-dependency settings (library use, the example harness) reads no cache: results then depend
-only on the file, the project and the bundled popular lists.
+(path, mtime, size), so a keystroke costs a few `stat` calls. The wheel bundles a snapshot of
+every PyPI name and the popular lists (`bundled`); a downloaded index is used instead of the
+snapshot only when it is newer. A local path comes from a project's configuration, which may
+be a stranger's: it must stay inside the project folder (`root`) once symlinks are followed,
+`~` is never expanded, and every file is read through `vetline.rules.files` (regular files
+only, size-capped). An engine built without dependency settings (library use, the example
+harness) reads no cache: results then depend only on the file, the project and the bundled data.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import io
@@ -20,14 +22,14 @@ import json
 import logging
 import os
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import files
-from . import _advisories
-from ._index import NameIndex, load_index
+from . import _advisories, bundled
+from ._index import load_index
 from ._names import normalize
 
 log = logging.getLogger("vetline.dependencies")
@@ -36,7 +38,6 @@ DEFAULTS = {
     "popular": "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
     "advisories": "https://api.osv.dev",
 }
-BUNDLED = Path(__file__).with_name("data")
 _loaded: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
 _noted: set[str] = set()
 
@@ -49,6 +50,7 @@ class Settings:
     root: Path | None = None  # relative paths start here
     index: str | tuple[str, ...] | None = None  # path, URL, or (in-file) a list of names
     popular: str | None = None
+    popular_npm: str | None = None  # no public default: npm publishes no download ranking
     advisories: str | None = None
     allow: frozenset[str] = frozenset()
     deny: frozenset[str] = frozenset()
@@ -65,6 +67,7 @@ class Settings:
             root=Path(options["root"]) if options.get("root") else root,
             index=_names_setting(index, "index") if isinstance(index, list) else _source(index, "index"),
             popular=_source(options.get("popular", DEFAULTS["popular"]), "popular"),
+            popular_npm=_source(options.get("popular_npm"), "popular_npm"),
             advisories=_source(options.get("advisories", DEFAULTS["advisories"]), "advisories"),
             allow=frozenset(_names_setting(options.get("allow", []), "allow")),
             deny=frozenset(_names_setting(options.get("deny", []), "deny")),
@@ -130,25 +133,61 @@ def local_source(settings: Settings, kind: str, value: str | None) -> Path | Non
     return path
 
 
-def index(settings: Settings) -> NameIndex | frozenset[str] | None:
-    """The registry's project names, or None (noted once) when no index is available."""
+@dataclass(frozen=True)
+class Index:
+    """The registry's project names and where they come from, for messages."""
+
+    names: Container[str]  # a NameIndex, the bundled Snapshot, or a frozenset of names
+    origin: str  # "the PyPI snapshot of 2026-11", "the package index downloaded on 2026-12-05", ...
+
+
+def index(settings: Settings) -> Index | None:
+    """The registry's project names: inline, a local file, a newer download, else the snapshot."""
     if isinstance(settings.index, tuple):
-        return frozenset(settings.index)
+        return Index(frozenset(settings.index), "the configured `index` list")
     path = local_source(settings, "index", settings.index)
-    names = _cached(path, load_index) if path is not None else None
-    if names is None and settings.configured:
-        note_once("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
-    return names
+    if path is not None and not is_url(settings.index or ""):
+        names = _cached(path, load_index)
+        return Index(names, f"the index {path.name}") if names is not None else _bundled_index(settings)
+    downloaded = _newer_download(path)
+    if downloaded is not None:
+        names = _cached(path, load_index)
+        if names is not None:
+            return Index(names, f"the package index downloaded on {downloaded}")
+    return _bundled_index(settings)
+
+
+def _bundled_index(settings: Settings) -> Index | None:
+    names = bundled.pypi_names()
+    if names is None:
+        if settings.configured:
+            note_once(
+                "unknown-package checks are skipped: the bundled PyPI snapshot is missing; run `vetline data update`"
+            )
+        return None
+    return Index(names, f"the PyPI snapshot of {bundled.as_of('pypi-names')}")
+
+
+def _newer_download(path: Path | None) -> str | None:
+    """The download date of a cached index when it is newer than the bundled snapshot."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        fetched = json.loads(path.with_name(path.name + ".meta.json").read_text(encoding="utf-8"))["fetched_at"]
+        day = datetime.datetime.fromtimestamp(float(fetched), datetime.timezone.utc).date()
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):
+        day = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc).date()
+    return day.isoformat() if day.isoformat()[:7] > bundled.as_of("pypi-names") else None
 
 
 def popular(settings: Settings, ecosystem: str) -> tuple[str, ...]:
     """Popular project names, most popular first: the configured list, then the bundled one."""
-    bundled = _cached(BUNDLED / f"popular-{ecosystem.lower()}.json", _load_popular) or ()
-    if ecosystem != "PyPI":
-        return bundled
-    path = local_source(settings, "popular", settings.popular)
-    configured = _cached(path, _load_popular) if path is not None else None
-    return tuple(dict.fromkeys((*configured, *bundled))) if configured else bundled
+    npm = ecosystem == "npm"
+    shipped = bundled.popular("npm" if npm else "PyPI")
+    kind = "popular_npm" if npm else "popular"
+    path = local_source(settings, kind, settings.popular_npm if npm else settings.popular)
+    configured = _cached(path, _load_popular_npm if npm else _load_popular) if path is not None else None
+    return tuple(dict.fromkeys((*configured, *shipped))) if configured else shipped
 
 
 def advisories(settings: Settings) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
@@ -164,11 +203,8 @@ def missing_data(options: Mapping[str, Any] | None) -> list[str]:
     """
     settings = Settings.from_options(options or {})
     missing = []
-    if (
-        not isinstance(settings.index, tuple)
-        and _cached(local_source(settings, "index", settings.index), load_index) is None
-    ):
-        missing.append("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
+    if index(settings) is None:
+        missing.append("unknown-package checks are skipped: no package index is available; run `vetline data update`")
     if _cached(local_source(settings, "advisories", settings.advisories), _load_osv) is None:
         missing.append(
             "vulnerable-pinned-version checks are skipped: no advisory data is cached; run `vetline data update`"
@@ -212,7 +248,15 @@ def _load_popular(path: Path) -> tuple[str, ...]:
     document = json.loads(files.read_bounded(path, files.MAX_DATA_BYTES))
     rows = document.get("rows", []) if isinstance(document, dict) else document
     names = (row.get("project") if isinstance(row, dict) else row for row in rows)
-    return tuple(normalize(n) if "npm" not in path.name else n.lower() for n in names if isinstance(n, str))
+    return tuple(normalize(n) for n in names if isinstance(n, str))
+
+
+def _load_popular_npm(path: Path) -> tuple[str, ...]:
+    """An npm popular list: JSON (`rows` of `project`, or a list of names) or one name per line."""
+    data = files.read_bounded(path, files.MAX_DATA_BYTES)
+    if data.lstrip()[:1] in (b"{", b"["):
+        return tuple(n.lower() for n in _load_popular(path))
+    return tuple(line.split("\t")[0].strip().lower() for line in data.decode().splitlines() if line.strip())
 
 
 def _load_osv(path: Path) -> dict[tuple[str, str], list[Mapping[str, Any]]]:

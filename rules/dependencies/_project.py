@@ -16,7 +16,8 @@ import logging
 import os
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
@@ -32,6 +33,11 @@ else:  # pragma: no cover - Python 3.10
 log = logging.getLogger("vetline.dependencies")
 PYTHON_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
 _SETUP_PY_LIST = re.compile(rb"install_requires\s*=\s*\[(?P<items>[^\]]*)\]")
+# Literal extras and test/setup requirements: `extras_require={"test": ["pytest>=5"]}`.
+_SETUP_PY_MORE = re.compile(
+    rb"(?:tests_require|setup_requires)\s*=\s*\[(?P<items>[^\]]*)\]|extras_require\s*=\s*\{(?P<extras>[^{}]*)\}"
+)
+_LIST = re.compile(rb"\[(?P<items>[^\]]*)\]")
 _QUOTED = re.compile(rb"""["']([^"'\n]+)["']""")
 
 
@@ -48,6 +54,7 @@ class Project:
     requirements: Path | None = None  # the requirements file new dependencies go to
     pyproject: Path | None = None  # or the pyproject.toml, when it declares dependencies
     notes: tuple[str, ...] = ()  # includes not followed (outside the project, not a regular file)
+    declared_in: Mapping[str, str] = field(default_factory=dict)  # declared name -> the manifest's path
 
 
 def find_folder(path: str) -> Path | None:
@@ -127,8 +134,36 @@ def _read_listing(folder: str, stamp: int) -> tuple[tuple[str, ...], bool]:
         entries = list(os.scandir(folder))
     except OSError:
         return (), False
-    names = tuple(sorted(e.name for e in entries if _is_manifest(e.name) and files.entry_is_file(e)))
+    names = tuple(
+        sorted(
+            e.name
+            for e in entries
+            if _is_manifest(e.name) and files.entry_is_file(e) and _describes_project(e.path, folder)
+        )
+    )
     return names, any(e.name == ".git" for e in entries)
+
+
+_PROJECT_TABLES = {
+    "setup.cfg": (b"[metadata]", b"[options]"),
+    "pyproject.toml": (b"[project]", b"[tool.poetry", b"[build-system]", b"[dependency-groups]", b"[tool.setuptools"),
+}
+
+
+def _describes_project(path: str, folder: str) -> bool:
+    """False for a setup.cfg or pyproject.toml that only configures tools (`[flake8]`, `[tool.ruff]`).
+
+    A folder whose only such file is tool configuration is not a project: its files belong to the
+    project above (pretix keeps a `src/setup.cfg` of linter settings under its real pyproject).
+    """
+    markers = _PROJECT_TABLES.get(os.path.basename(path))
+    if markers is None:
+        return True
+    try:
+        head = files.read_bounded(path, files.MAX_MANIFEST_BYTES, within=folder)
+    except OSError:
+        return False
+    return any(marker in head for marker in markers)
 
 
 def _is_manifest(name: str) -> bool:
@@ -158,27 +193,35 @@ def _stamp(path: Path) -> tuple[int, int]:
 @functools.lru_cache(maxsize=64)
 def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Project:
     manifests = [Path(entry[0]) for entry in stamps]
-    declared: set[str] = set()
+    declared_in: dict[str, str] = {}
     own: set[str] = set()
     refused: list[str] = []
     pyproject = requirements = None
     for file in manifests:
+        found: set[str] = set()
         if file.name == "pyproject.toml":
             manifest = parse_pyproject(_read(file, folder))
-            declared.update(normalize(r.name) for r in manifest.requirements)
+            found.update(normalize(r.name) for r in manifest.requirements)
+            found.update(_build_requires(file, folder))  # setup.py and build hooks import them
             own.update(_own_names(file, folder))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
         elif _is_requirements(file.name):
             for included in included_files(file, folder, refused):
-                declared.update(normalize(r.name) for r in parse_requirements(_read(included, folder)))
+                found.update(normalize(r.name) for r in parse_requirements(_read(included, folder)))
         elif file.name == "setup.cfg":
-            declared.update(_setup_cfg(file, folder))
+            found.update(_setup_cfg(file, folder))
         elif file.name == "Pipfile":
-            declared.update(_pipfile(file, folder))
+            found.update(_pipfile(file, folder))
+        for name in found:
+            declared_in.setdefault(name, str(file))
+    for name in own:  # `motherduck = ["apache-superset[duckdb]"]`: an extra of itself is no dependency
+        declared_in.pop(name, None)
+    declared = set(declared_in)
     requirements = next((f for f in manifests if f.name == "requirements.txt"), None)
     requirements = requirements or next((f for f in manifests if _is_requirements(f.name) and f.parent == folder), None)
     setup_py = folder / "setup.py"
     opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared
+    declared_in.update((name, str(setup_py)) for name in declared - set(declared_in))
     npm = {r.name.lower() for f in manifests if f.name == "package.json" for r in parse_package_json(_read(f, folder))}
     has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in manifests)
     for note in refused:
@@ -193,6 +236,7 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
         requirements,
         pyproject,
         tuple(dict.fromkeys(refused)),
+        declared_in,
     )
 
 
@@ -211,6 +255,16 @@ def _own_names(pyproject: Path, folder: Path) -> set[str]:
         return set()
     names = [document.get("project", {}).get("name"), document.get("tool", {}).get("poetry", {}).get("name")]
     return {normalize(n) for n in names if isinstance(n, str)}
+
+
+def _build_requires(pyproject: Path, folder: Path) -> set[str]:
+    try:
+        document = tomllib.loads(_read(pyproject, folder).decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return set()
+    requires = document.get("build-system", {}).get("requires", [])
+    lines = [r.encode() for r in requires if isinstance(r, str)] if isinstance(requires, list) else []
+    return {normalize(m.group("name").decode()) for line in lines if (m := _REQUIREMENT.match(line))}
 
 
 def _setup_cfg(path: Path, folder: Path) -> set[str]:
@@ -235,10 +289,19 @@ def _pipfile(path: Path, folder: Path) -> set[str]:
 
 def _setup_py(path: Path, declared: set[str], folder: Path) -> bool:
     """Add a literal `install_requires=[...]` of setup.py to `declared`; False when there is none."""
-    match = _SETUP_PY_LIST.search(_read(path, folder))
+    source = _read(path, folder)
+    match = _SETUP_PY_LIST.search(source)
     if match is None:
         return False
-    for quoted in _QUOTED.finditer(match.group("items")):
-        if (name := _REQUIREMENT.match(quoted.group(1))) is not None:
-            declared.add(normalize(name.group("name").decode()))
+    lists = [match.group("items")]
+    for more in _SETUP_PY_MORE.finditer(source):
+        lists.extend(
+            [more.group("items")]
+            if more.group("items") is not None
+            else [m.group("items") for m in _LIST.finditer(more.group("extras") or b"")]
+        )
+    for items in lists:
+        for quoted in _QUOTED.finditer(items):
+            if (name := _REQUIREMENT.match(quoted.group(1))) is not None:
+                declared.add(normalize(name.group("name").decode()))
     return True

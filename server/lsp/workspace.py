@@ -7,7 +7,9 @@ pushed otherwise. Files are read like the CLI reads them (`vetline.rules.files`)
 device, a symlink loop or a link out of the workspace folder is skipped with a logged reason and
 never blocks the event loop. Open documents are skipped, their live buffer is what counts (in `manual`
 run mode, where nothing analyses them live, the scan analyses their buffers). A change to a
-watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents.
+watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents;
+a Python file or folder created or deleted makes the dependency rules forget the project layouts
+they derived (which names are first-party) and re-analyses open documents.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
+from vetline.rules.dependencies import _layout
 
 from ..config import CONFIG_FILES
 from ..convert import to_diagnostic
@@ -160,8 +163,13 @@ def did_change_watched_files(ls: VetlineServer, params: types.DidChangeWatchedFi
     if any(change.uri.rsplit("/", 1)[-1] in CONFIG_FILES for change in params.changes):
         log.info("configuration file changed; reloading")
         ls.projects.reset()
+        _layout.invalidate()
         reanalyse_open_documents(ls)
         refresh_dependency_data(ls)  # a project may have turned `online = true` on or changed sources
+    elif any(change.type != types.FileChangeType.Changed for change in params.changes):
+        log.info("files created or deleted; re-deriving project layouts")
+        _layout.invalidate()  # a new app folder or module is first-party from now on
+        reanalyse_open_documents(ls)
 
 
 def did_change_folders(ls: VetlineServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
@@ -175,6 +183,9 @@ async def watch_configuration_files(ls: VetlineServer) -> None:
     if not ls.features.watch_files_dynamically:
         return
     watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
+    layout = types.WatchKind.Create | types.WatchKind.Delete  # which modules exist: first-party names
+    patterns = ("**/*.py", "**/*.dist-info")  # modules of the project, packages of its environment
+    watchers += [types.FileSystemWatcher(glob_pattern=pattern, kind=layout) for pattern in patterns]
     options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
     registration = types.Registration(
         id="vetline-configuration-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
