@@ -8,6 +8,7 @@ or installed as the default). `urllib3.disable_warnings()` alone changes nothing
 
 from __future__ import annotations
 
+from ..analysis.test_code import graded_for_tests
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 
@@ -63,7 +64,12 @@ def _sets_verify_mode(match: Match) -> bool:
     return parent is not None and parent.type in ("assignment", "keyword_argument")
 
 
-def verification_off(match: Match) -> bool | Report:
+def verification_off(match: Match) -> bool | Report | None:
+    """Verification off, graded low in test code (a local test server with its own certificate)."""
+    return graded_for_tests(match.ctx, _verification_off(match), match.rule)
+
+
+def _verification_off(match: Match) -> bool | Report:
     ctx, target, key = match.ctx, match.target, match.text("_k")
     if match.node("fn") is not None or target.type == "assignment" and key == "_create_unverified_context":
         return Report(message=MESSAGES["context"])

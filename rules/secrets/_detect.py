@@ -50,6 +50,7 @@ MIN_PROVIDER_LENGTH = 16  # shorter strings match no provider pattern: skip the 
 _BASE64 = Base64HighEntropyString()
 _HEX = HexHighEntropyString()
 _ENTROPY_CHARSETS = tuple((plugin, frozenset(plugin.charset)) for plugin in (_HEX, _BASE64))
+ENTROPY_TYPES = frozenset({None, str(_HEX.secret_type), str(_BASE64.secret_type)})
 _URL_CREDENTIALS = re.compile(
     r"\b(?P<scheme>postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|https?|ftp|smtp|mssql|oracle)"
     r"://(?P<user>[^:/@\s'\"]+):(?P<password>[^@/\s'\"]+)@",

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..analysis.test_code import IN_TEST_CODE, is_test_code
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Confidence, Finding, Rule, Severity
@@ -138,7 +139,7 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
     allowed = _allowlist.pragma_lines(ctx.source)
     audited = _audited(ctx)
     options = {**ctx.options.get("secrets", {}), **ctx.options.get(rule.id, {})}
-    downgrade = _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
+    in_tests = is_test_code(ctx.path) or _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
     result = []
     for literal, verdict in mine:
         start, end, secret = _range(literal, verdict)
@@ -146,8 +147,14 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
             continue
         if audited and audited & {_allowlist.sha1(secret), _allowlist.sha1(literal.value)}:
             continue
+        downgrade = in_tests and not is_provider_key(verdict)
         result.append(_finding(ctx, rule, literal, verdict, (start, end, secret), message, fixable, downgrade, options))
     return result
+
+
+def is_provider_key(verdict: Verdict) -> bool:
+    """A key in a provider's own format (`AKIA…`, `ghp_…`): a leak wherever it is, tests included."""
+    return verdict.rule_id == "hardcoded-secret" and verdict.secret_type not in _detect.ENTROPY_TYPES
 
 
 def _audited(ctx: FileContext) -> frozenset[str]:
@@ -208,7 +215,8 @@ def _finding(
         ctx,
         start,
         end,
-        message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to")),
+        message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to"))
+        + (f" ({IN_TEST_CODE})" if downgrade else ""),
         confidence=verdict.confidence,
         severity=severity,
         fix=fix,

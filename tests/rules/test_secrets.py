@@ -151,3 +151,23 @@ def test_unchanged_literal_is_rechecked_from_cache() -> None:
     hits = _scan.classify.cache_info().hits
     _scan.classify("Tr0ub4dor-z", "password", "assign", False, False)
     assert _scan.classify.cache_info().hits == hits + 1
+
+
+def test_credentials_in_test_code_are_low_severity_and_say_so() -> None:
+    """Ensure that a password in tests, conftest or testing settings is low severity "in test code"."""
+    engine = Engine(SECRET_RULES)
+    source = b'password = "Tr0ub4dor-x"\n'
+    for path in ("/repo/tests/test_login.py", "/repo/app/conftest.py", "/repo/shop/settings/testing.py", "/r/a_test.py"):
+        findings = engine.analyze(source, "python", path).findings
+        assert [(f.severity, f.message.endswith("(in test code)")) for f in findings] == [(Severity.LOW, True)], path
+    in_app = engine.analyze(source, "python", "/repo/shop/settings/production.py").findings
+    assert [(f.severity, "test code" in f.message) for f in in_app] == [(Severity.HIGH, False)]
+
+
+def test_provider_format_key_in_test_code_keeps_its_severity() -> None:
+    """Ensure that a real provider-format key leaks wherever it is: tests do not downgrade it."""
+    engine = Engine(SECRET_RULES)
+    source = b'AWS_KEY = "AKIAQYLPMN5HHHFPZAM2"\n'
+    findings = engine.analyze(source, "python", "/repo/tests/test_s3.py").findings
+    assert [(f.rule_id, f.severity) for f in findings] == [("hardcoded-secret", Severity.HIGH)]
+    assert "test code" not in findings[0].message
