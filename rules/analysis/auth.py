@@ -23,6 +23,7 @@ from ..context import FileContext
 from . import frameworks as fw
 from .nodes import decorators, keyword_arg
 
+BODY_CHECK = "a check of the caller"  # what `own_protection` says of a check in the handler's body
 _DEPENDENCY_CALL = re.compile(rb"\b(Depends|Security)\(\s*([\w.]*)")
 _SETTINGS_MAX_BYTES = 1_000_000  # a settings module larger than this is not read
 _PROJECT_MARKERS = ("manage.py", "pyproject.toml", "setup.py", "setup.cfg", ".git")
@@ -41,7 +42,7 @@ def own_protection(
     if parameters is not None and has_auth_dependency(ctx, parameters, dependencies):
         return "an auth dependency"
     if has_auth_check(ctx, function.child_by_field_name("body")):
-        return "a check of the caller"
+        return BODY_CHECK
     owner = _owner_class(function)
     if owner is not None and class_protection(ctx, owner, decorators_):
         return "its class"

@@ -158,7 +158,7 @@ PUBLIC_ROUTE = re.compile(
     r"|token|refresh|oauth|openid|saml|sso|callback|authenticate|otp|2fa|mfa"
     r"|forgot|password_?reset|reset_?password|recover|remind|lost_?password|verify|confirm|activate|unsubscribe"
     r"|health|ping|status|ready|alive|liveness|readiness|metrics|version|robots|well_known|csrf|captcha"
-    r"|public|contact|subscribe|feedback|bad_origin|csp_report|report_uri",
+    r"|public|contact|subscribe|feedback|bad_origin|csp_report|report_uri|cart|basket|search|preview",
     re.IGNORECASE,
 )
 # Webhooks are public when they verify the sender's signature (Stripe, GitHub, Slack, PayPal IPN).
@@ -181,3 +181,56 @@ WRITES = re.compile(
 )
 # Django functions that take `request` but are not views.
 NOT_VIEW_MODULES = ("context_processors.py", "middleware.py", "templatetags")
+
+# Exceptions whose message is written for the client: validation and HTTP errors of the frameworks.
+CLIENT_ERROR_CLASSES = frozenset(
+    {
+        "ValidationError",  # Django forms/models, DRF serializers, pydantic, marshmallow, wtforms
+        "ValidationException",
+        "RequestValidationError",
+        "PermissionDenied",
+        "Http404",
+        "BadRequest",
+        "NotFound",
+        "SuspiciousOperation",
+        "ParseError",
+        "APIException",
+        "HTTPException",
+        "HTTPBadRequest",  # aiohttp
+        "FormError",
+        "ObjectDoesNotExist",
+        "DoesNotExist",
+    }
+)
+# Exceptions whose text carries internals (SQL, paths, hosts, library versions): besides Python's
+# own exception classes, those of database drivers, HTTP clients, templates and serialisers.
+INTERNAL_ERROR_CLASSES = frozenset(
+    {
+        "DatabaseError",
+        "IntegrityError",
+        "OperationalError",
+        "ProgrammingError",
+        "DataError",
+        "InterfaceError",
+        "InternalError",
+        "SQLAlchemyError",
+        "DBAPIError",
+        "StatementError",
+        "RequestException",
+        "HTTPError",
+        "ClientError",
+        "ClientResponseError",
+        "BotoCoreError",
+        "CalledProcessError",
+        "TemplateError",
+        "TemplateSyntaxError",
+        "JSONDecodeError",
+        "YAMLError",
+        "UnpicklingError",
+        "SMTPException",
+        "LDAPError",
+        "PyMongoError",
+        "RedisError",
+        "SSLError",
+    }
+)

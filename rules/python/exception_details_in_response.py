@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ..analysis import frameworks as fw
 from ..analysis.nodes import ancestor
 from ..analysis.web import is_response_call, is_web_module, route_of
 from ..context import Match
@@ -24,6 +26,16 @@ BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 # Attributes of an exception meant for clients (HTTP errors) or that reveal nothing.
 _HARMLESS_ATTRIBUTES = frozenset({"code", "status_code", "status", "description", "detail", "name"})
 _NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
+_PYTHON_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+
+def is_user_facing(name: str) -> bool:
+    """A validation/HTTP error, or a project's own exception class (raised with its own message)."""
+    if name in fw.CLIENT_ERROR_CLASSES or name.endswith(("ValidationError", "ValidationException")):
+        return True
+    return name not in _PYTHON_EXCEPTIONS and name not in fw.INTERNAL_ERROR_CLASSES
 
 
 def leak_in(match: Match, node: Node, name: str | None) -> Node | None:
@@ -77,13 +89,16 @@ def details_returned(match: Match) -> bool | Report:
     if block is None:
         return False
     name, classes = caught(match)
+    # `except OrderError as e: return Response({"error": str(e)})` sends the message meant for the
+    # client; a traceback (a call) is never meant, whatever was caught.
+    deliberate = bool(classes) and all(is_user_facing(c) for c in classes)
     handler = ancestor(match.target, "function_definition")
     in_handler = handler is not None and route_of(match.ctx, handler) is not None
     for response in responses(match, block):
         if response.type == "return_statement" and not in_handler:
             continue
         leak = leak_in(match, response, name)
-        if leak is not None:
+        if leak is not None and not (deliberate and leak.type != "call"):
             return Report(node=leak, confidence=_confidence(match, leak, classes))
     return False
 
@@ -127,9 +142,10 @@ correlation id. Return the text of exceptions you raise yourself for client erro
     ),
     examples="""
 import traceback
-from fastapi import HTTPException
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse, PlainTextResponse
 from flask import Flask, jsonify
-app = Flask(__name__)
+app, router = Flask(__name__), APIRouter()
 @app.post("/orders")
 def orders():
     try:
@@ -145,6 +161,18 @@ def orders():
     except OSError as e:
         app.logger.exception("write failed: %s", e)
         return {"error": type(e).__name__}, 503  # ok: exception-details-in-response
+@router.post("/tickets")
+async def book_ticket(order: OrderIn):
+    try:
+        return await book(order)
+    except QuotaExceededError as exc:  # the project's own error, raised with a message for the buyer
+        return JSONResponse({"error": str(exc)}, status_code=409)  # ok: exception-details-in-response
+    except ValidationError as exc:
+        return JSONResponse({"errors": exc.errors()}, status_code=422)  # ok: exception-details-in-response
+    except CheckoutError:
+        return PlainTextResponse(traceback.format_exc(), status_code=500)  # ruleid: exception-details-in-response
+    except IntegrityError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=409)  # ruleid: exception-details-in-response
 def helper():
     try:
         run()

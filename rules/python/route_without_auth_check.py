@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..analysis import frameworks as fw
-from ..analysis.auth import file_protection, own_protection
+from ..analysis.auth import BODY_CHECK, file_protection, own_protection
 from ..analysis.nodes import ancestor
 from ..analysis.web import Route, function_name, is_web_module, route_of
 from ..context import FileContext, Match
@@ -67,6 +67,13 @@ def looks_sensitive(handler: Handler) -> bool:
     return bool(fw.SENSITIVE_ROUTE.search(f"{handler.route.path or ''} {handler.name}"))
 
 
+def in_mixin(ctx: FileContext, function: Node) -> bool:
+    """A method of a mixin (`class OrderChangeMixin:`): the concrete view that uses it decides the protection."""
+    owner = ancestor(function, "class_definition")
+    name = ctx.text(owner.child_by_field_name("name")) if owner is not None else ""
+    return owner is not None and (name.endswith("Mixin") or owner.child_by_field_name("superclasses") is None)
+
+
 def survey(match: Match) -> list[Handler]:
     """Every request handler of the file with its own protection (computed once per file)."""
     ctx = match.ctx
@@ -77,7 +84,7 @@ def survey(match: Match) -> list[Handler]:
             node = stack.pop()
             if node.type == "function_definition":
                 route = route_of(ctx, node)
-                if route is not None:
+                if route is not None and not in_mixin(ctx, node):
                     protection = own_protection(ctx, node, names, dependencies)
                     handlers.append(Handler(node, route, function_name(node), protection))
             stack.extend(reversed(node.named_children))
@@ -109,7 +116,9 @@ def unauthenticated(match: Match) -> bool | Report:
     if handler is None:
         return False
     what = "/".join(sorted(handler.route.methods)) + (f" {handler.route.path}" if handler.route.path else " requests")
-    protected = [h for h in survey(match) if h.protection is not None]
+    # A body check (`if request.user.is_authenticated:`) is often personalisation, not a guard: only
+    # declared protection (decorator, dependency, class) makes the siblings' standard.
+    protected = [h for h in survey(match) if h.protection not in (None, BODY_CHECK)]
     if protected:
         sibling = protected[0]
         return Report(

@@ -84,6 +84,7 @@ RULE = Rule(
 (return_statement (call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @value) @target
 """,
     where=unescaped,
+    aliases=("B308", "S308", "B703", "S703", "S704"),  # Bandit's / Ruff's mark_safe and Markup checks
     message="Data reaches HTML without escaping, so it can inject script into the page (cross-site scripting).",
     docs="""## Why is this bad?
 Template engines escape `{{ value }}`; these APIs do not. `render_template_string` with a
@@ -110,7 +111,9 @@ value)` or `Markup("<b>{}</b>").format(value)`, or escape each value with `html.
 import html
 import flask
 from django.http import HttpResponse
-from django.utils.html import format_html
+import bleach
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.safestring import mark_safe as safe
 from fastapi.responses import HTMLResponse
 from flask import Flask, request, render_template_string
@@ -152,6 +155,24 @@ def safe_views(user):
 def safe_page():
     # ok: xss-unescaped-html
     return f"<p>{escape(request.args['n'])}</p>"
+class PriceWidget(Widget):
+    def render(self, name, value, attrs=None, renderer=None):
+        label = conditional_escape(self.choices_label)
+        # ok: xss-unescaped-html
+        return mark_safe(f"<span class='price'>{label}</span>")
+    def help_text(self, event):
+        # ok: xss-unescaped-html
+        return mark_safe(format_html("<a href='{}'>{}</a>", event.url, event.name))
+    def comment_html(self, comment):
+        cleaned = bleach.clean(comment.body, tags=["b", "i"])
+        # ok: xss-unescaped-html
+        return Markup(f"<div class='comment'>{cleaned}</div>")
+    def badge(self):
+        # ok: xss-unescaped-html
+        return mark_safe('<span class="badge">new</span>')
+    def bio_html(self, user):
+        # ruleid: xss-unescaped-html
+        return mark_safe(f"<p>{user.bio}</p>")
 def not_html():
     # ok: xss-unescaped-html
     return HttpResponse(f"count={total}", content_type="text/plain")
