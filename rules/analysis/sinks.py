@@ -22,8 +22,9 @@ from ..model import Confidence, Report
 from .taint import Kind, Origin
 from .taint_tables import ENVIRONMENT, FILE_READ, SOCKET_READ, SOFT_SOURCES
 
-# Input typed by whoever runs the program: an attack only where the program serves others.
-LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin"})
+# Input typed by whoever runs the program: an attack only where the program serves others, so
+# never more than medium confidence (argparse/click values are of unknown origin, medium too).
+LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin", "argparse", "click"})
 
 
 def effective_origin(
@@ -84,8 +85,9 @@ def taint_verdict(
     if origin.kind is Kind.CONSTANT:
         return None
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
-    # The environment is named as the source but only worth medium: the user running the program set it.
-    if origin.kind is Kind.UNKNOWN or origin.source == ENVIRONMENT:
+    # The environment and the command line are named as the source but only worth medium: the user
+    # running the program set them (a developer's own CLI is not a web request).
+    if origin.kind is Kind.UNKNOWN or origin.source == ENVIRONMENT or origin.source in LOCAL_SOURCES:
         return Report(confidence=Confidence.MEDIUM, message=message, data=data) if report_unknown else None
     return Report(confidence=Confidence.HIGH, message=message, data=data)
 
