@@ -97,6 +97,7 @@ IMPORT_TO_DIST: dict[str, str] = {
     "flask_jwt_extended": "Flask-JWT-Extended",
     "flask_restful": "Flask-RESTful",
     "rest_framework": "djangorestframework",
+    "guardian": "django-guardian",
     "corsheaders": "django-cors-headers",
     "environ": "django-environ",
     "debug_toolbar": "django-debug-toolbar",
