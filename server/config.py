@@ -45,6 +45,12 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".pytest_cache",
     ".ruff_cache",
     "*.egg-info",
+    # Minified and bundled JavaScript is build output (webpack chunks, vendored `.min.js`), not source.
+    "*.min.js",
+    "*.min.mjs",
+    "*.chunk.js",
+    "*.bundle.js",
+    "*.entry.js",
 )
 CATEGORIES = frozenset(c.value for c in Category)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -26,6 +27,8 @@ BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 # Attributes of an exception meant for clients (HTTP errors) or that reveal nothing.
 _HARMLESS_ATTRIBUTES = frozenset({"code", "status_code", "status", "description", "detail", "name"})
 _NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
+# Helpers whose name says they turn the exception into text (`extract_message(e)`, `format_exc(e)`).
+_SHOWS_TEXT = re.compile(r"str|repr|text|message|detail|format|reason|describe|serial|dump|json|dict", re.I)
 _PYTHON_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
 )
@@ -51,9 +54,31 @@ def leak_in(match: Match, node: Node, name: str | None) -> Node | None:
             return node
         if callee in ("type", "isinstance", "len", "bool") or callee.startswith("logging."):
             return None  # `type(e).__name__` names the class only
+        if name is not None and _hands_over(match, node, callee):
+            return _leak_in_other_arguments(match, node, name)
     if node.type in _NESTED_SCOPES:
         return None
     return next(filter(None, (leak_in(match, child, name) for child in node.named_children)), None)
+
+
+def _hands_over(match: Match, call: Node, callee: str) -> bool:
+    """`handle_error(e, db=db)`: the exception object goes to a helper that logs it and answers
+    generically; only a response builder or a text extractor (`extract_message(e)`) shows it."""
+    return not is_response_call(match.ctx, call) and not _SHOWS_TEXT.search(callee.rsplit(".", 1)[-1])
+
+
+def _leak_in_other_arguments(match: Match, call: Node, name: str) -> Node | None:
+    """A leak in the call's arguments other than the bare exception object itself."""
+    arguments = call.child_by_field_name("arguments")
+    for argument in arguments.named_children if arguments is not None else ():
+        value = argument.child_by_field_name("value") if argument.type == "keyword_argument" else argument
+        if value is not None and value.type == "identifier" and match.ctx.text(value) == name:
+            continue
+        leak = leak_in(match, argument, name)
+        if leak is not None:
+            return leak
+    callee = call.child_by_field_name("function")
+    return leak_in(match, callee, name) if callee is not None and callee.type == "attribute" else None
 
 
 def responses(match: Match, block: Node) -> Iterator[Node]:
@@ -173,6 +198,10 @@ async def book_ticket(order: OrderIn):
         return PlainTextResponse(traceback.format_exc(), status_code=500)  # ruleid: exception-details-in-response
     except IntegrityError as exc:
         return JSONResponse({"error": str(exc)}, status_code=409)  # ruleid: exception-details-in-response
+    except OperationalError as exc:
+        return handle_error_and_return_response(exc, db=db)  # ok: exception-details-in-response
+    except (TypeError, KeyError) as exc:
+        return JSONResponse({"error": extract_message(exc)}, status_code=500)  # ruleid: exception-details-in-response
 def helper():
     try:
         run()

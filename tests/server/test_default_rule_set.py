@@ -49,3 +49,14 @@ def test_rules_output_marks_opt_in_rules(capsys: pytest.CaptureFixture[str]) -> 
     main(["rules"])
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
     assert "opt-in" in lines["hardcoded-endpoint-url"] and "opt-in" not in lines["yaml-unsafe-load"]
+
+
+def test_bundled_javascript_is_not_scanned_by_default(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that webpack chunks and `.min.js` files (build output) are skipped, source `.js` is not."""
+    bundle = 'var rules = {password: "Tr0ub4dor-x9"};\n'
+    for name in ("static/assets/2290.4aef28ca.entry.js", "static/vendor/lib.min.js", "static/app.chunk.js"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(bundle)
+    (project / "static" / "app.js").write_text(bundle)
+    main(["scan", "--format", "json", "--select", "hardcoded-password"])
+    assert [f["path"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["static/app.js"]
