@@ -20,6 +20,7 @@ from tree_sitter import Node
 from ..context import FileContext, Match
 from ..model import Confidence, Report
 from .taint import Kind, Origin
+from .test_code import is_migration
 from .taint_tables import ENVIRONMENT, FILE_READ, SOCKET_READ, SOFT_SOURCES
 
 # Input typed by whoever runs the program: an attack only where the program serves others, so
@@ -82,8 +83,8 @@ def taint_verdict(
     )
     tail = f": {consequence}" if consequence else ""
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
-    if origin.kind is Kind.CONSTANT:
-        return None
+    if origin.kind is Kind.CONSTANT or (origin.kind is Kind.UNKNOWN and is_migration(match.ctx.path)):
+        return None  # a migration computes its own values: "unknown" there is never a request
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
     # The environment and the command line are named as the source but only worth medium: the user
     # running the program set them (a developer's own CLI is not a web request).

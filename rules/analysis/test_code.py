@@ -1,4 +1,6 @@
-"""Which files are test code: where credentials, `verify=False` and local servers are fixtures.
+"""Which files are test code or migrations: code that never serves a request.
+
+Test code is where credentials, `verify=False` and local servers are fixtures.
 
 Findings in test code are still worth a look (a real key pasted into a test leaks like any
 other), but a password in a test fixture or `verify=False` against a local test server is not
@@ -22,6 +24,14 @@ _TEST_FILE = re.compile(
 )
 _TEST_SETTINGS = re.compile(r"^(?:test|testing)\.py$", re.IGNORECASE)
 IN_TEST_CODE = "in test code"
+# Schema migrations (Django `migrations/`, Alembic `versions/`, `migrations.py`) run once, by an
+# operator, on values the migration itself computes: no request reaches them.
+_MIGRATION = re.compile(r"(?:^|/)(?:migrations/|alembic/versions/|migrations/versions/)|(?:^|/)migrations\.py$")
+
+
+def is_migration(path: str) -> bool:
+    """True when `path` is a schema migration module."""
+    return _MIGRATION.search(path.replace("\\", "/")) is not None
 
 
 def is_test_code(path: str) -> bool:
