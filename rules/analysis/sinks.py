@@ -20,7 +20,7 @@ from tree_sitter import Node
 from ..context import FileContext, Match
 from ..model import Confidence, Report
 from .taint import Kind, Origin
-from .test_code import is_migration
+from .test_code import is_migration, is_test_code
 from .taint_tables import ENVIRONMENT, FILE_READ, SOCKET_READ, SOFT_SOURCES
 
 # Input typed by whoever runs the program: an attack only where the program serves others, so
@@ -83,14 +83,18 @@ def taint_verdict(
     )
     tail = f": {consequence}" if consequence else ""
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
-    if origin.kind is Kind.CONSTANT or (origin.kind is Kind.UNKNOWN and is_migration(match.ctx.path)):
-        return None  # a migration computes its own values: "unknown" there is never a request
+    if origin.kind is Kind.CONSTANT or (origin.kind is Kind.UNKNOWN and _serves_no_request(match.ctx.path)):
+        return None  # a migration or a test computes its own values: "unknown" there is never a request
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
     # The environment and the command line are named as the source but only worth medium: the user
     # running the program set them (a developer's own CLI is not a web request).
     if origin.kind is Kind.UNKNOWN or origin.source == ENVIRONMENT or origin.source in LOCAL_SOURCES:
         return Report(confidence=Confidence.MEDIUM, message=message, data=data) if report_unknown else None
     return Report(confidence=Confidence.HIGH, message=message, data=data)
+
+
+def _serves_no_request(path: str) -> bool:
+    return is_migration(path) or is_test_code(path)
 
 
 def _capital(text: str) -> str:

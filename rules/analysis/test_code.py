@@ -7,7 +7,8 @@ other), but a password in a test fixture or `verify=False` against a local test 
 what a reviewer signs off as a vulnerability. Rules that grade test code differently ask here,
 so "what is a test" has one answer: a `tests/`, `test/` or `testing/` folder, `test_*.py`,
 `*_test.py`, `tests.py` (Django's default), `conftest.py`, and testing settings modules
-(`settings/test.py`, `test_settings.py`, `settings_testing.py`, `testsettings.py`).
+(`settings/test.py`, `test_settings.py`, `settings_testing.py`, `testsettings.py`), and CI
+workflow files (`.github/workflows/`), whose database passwords belong to throw-away services.
 """
 
 from __future__ import annotations
@@ -38,9 +39,14 @@ def is_test_code(path: str) -> bool:
     """True when `path` (as the scan or the editor names it) is a test module or test settings."""
     parts = path.replace("\\", "/").split("/")
     name, folders = parts[-1], parts[:-1]
-    if TEST_FOLDERS.intersection(folders) or _TEST_FILE.match(name):
+    if TEST_FOLDERS.intersection(folders) or _TEST_FILE.match(name) or _is_ci_workflow(folders):
         return True
     return bool(folders) and folders[-1] == "settings" and _TEST_SETTINGS.match(name) is not None
+
+
+def _is_ci_workflow(folders: list[str]) -> bool:
+    """`.github/workflows/*.yml`, `.gitlab-ci` includes: the services they start are test fixtures."""
+    return ".github" in folders or ".gitlab" in folders or ".circleci" in folders
 
 
 def graded_for_tests(ctx: FileContext, result: bool | Report | None, rule: Rule) -> bool | Report | None:

@@ -10,6 +10,7 @@ secrets rule's call and kept on the `FileContext`, so eight rules cost one walk.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,9 @@ _VERBS = {
     "signing": "used as",
 }
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
+_CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
+_FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"})
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,23 @@ def _by_position(value: str, name_class: str | None, role: str, example: bool) -
     return Verdict("hardcoded-password", "Password" if name_class == "password" else "Credential", "Secret Keyword")
 
 
+def is_translation_catalogue(path: str) -> bool:
+    """`locale/de/LC_MESSAGES/messages.json`, `static/i18n/fr.js`: translations of the interface."""
+    folders = path.replace("\\", "/").split("/")[:-1]
+    return bool(_CATALOGUE_FOLDERS.intersection(folders))
+
+
+def names_itself(value: str, name: str | None) -> bool:
+    """`google_auth = "google-auth"`, `RESET_PASSWORD = "reset_password"`, `"auth": "true"`: an enum
+    member or a flag, not a credential."""
+    if value.lower() in _FLAG_WORDS:
+        return True
+    if not name or not (_NOT_WORD.search(value) or value[:1].isupper()):
+        return False  # `password = "password"` stays a placeholder credential
+    simple = _NOT_WORD.sub("", value).lower()
+    return bool(simple) and _NOT_WORD.sub("", name.rsplit(".", 1)[-1]).lower().endswith(simple)
+
+
 def verdicts(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     """Every literal of the file that some secrets rule owns (computed once per file)."""
     cached = ctx.__dict__.get(_CACHE_KEY)
@@ -103,6 +124,8 @@ def verdicts(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
 
 
 def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
+    if is_translation_catalogue(ctx.path):
+        return []  # translated UI text: its "user:password@host" is an example for the reader
     if ctx.language in TEXT_FORMATS:
         items = _lines.literals(ctx)
     elif ctx.tree is not None:
@@ -112,6 +135,8 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
     found = []
     for literal in items:
+        if names_itself(literal.value, literal.name):
+            continue
         verdict = classify(literal.value, _names.name_class(literal.name), literal.role, literal.interpolated, example)
         if verdict is not None:
             found.append((literal, verdict))

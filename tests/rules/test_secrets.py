@@ -171,3 +171,28 @@ def test_provider_format_key_in_test_code_keeps_its_severity() -> None:
     findings = engine.analyze(source, "python", "/repo/tests/test_s3.py").findings
     assert [(f.rule_id, f.severity) for f in findings] == [("hardcoded-secret", Severity.HIGH)]
     assert "test code" not in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['google_auth = "google-auth"\n', 'RESET_PASSWORD = "reset_password"\n', 'opts = {"cross_domain_auth": "true"}\n'],
+)
+def test_a_constant_naming_itself_is_not_a_credential(line: str) -> None:
+    """Ensure that enum members and flags under credential-like names are not reported."""
+    assert Engine(SECRET_RULES).analyze(line.encode(), "python", "app/settings.py").findings == ()
+
+
+def test_default_password_equal_to_its_name_is_still_a_placeholder() -> None:
+    """Ensure that `password = "password"` is still reported (a default credential)."""
+    found = Engine(SECRET_RULES).analyze(b'password = "password"\n', "python", "app/db.py").findings
+    assert [f.rule_id for f in found] == ["placeholder-credential"]
+
+
+def test_translation_catalogues_are_not_scanned_for_secrets() -> None:
+    """Ensure that example URLs in translated interface text (LC_MESSAGES, i18n) are not reported."""
+    source = b'{"msg": "Example: postgresql://admin:s3cr3t-Pw@db.internal/app"}\n'
+    engine = Engine(SECRET_RULES)
+    assert engine.analyze(source, "json", "superset/translations/de/LC_MESSAGES/messages.json").findings == ()
+    assert [f.rule_id for f in engine.analyze(source, "json", "superset/config/app.json").findings] == [
+        "credentials-in-url"
+    ]
