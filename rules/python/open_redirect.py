@@ -15,6 +15,7 @@ import re
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, enclosing_function
+from ._expressions import definition
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
@@ -113,12 +114,68 @@ def _checked_part(match: Match, node: Node) -> Node | None:
     return None
 
 
+def _leftmost(node: Node) -> Node:
+    """The first piece of a built URL: the left operand, the first f-string field, or the node."""
+    while True:
+        if node.type == "binary_operator":
+            node = node.child_by_field_name("left") or node
+            if node.type != "binary_operator":
+                return node
+        elif node.type == "string" and node.named_children and node.named_children[0].type == "string_start":
+            pieces = [c for c in node.named_children if c.type not in ("string_start", "string_end")]
+            if pieces and pieces[0].type == "interpolation" and pieces[0].named_children:
+                node = pieces[0].named_children[0]
+            else:
+                return node
+        else:
+            return node
+
+
+def stays_on_site(match: Match, url: Node) -> bool:
+    """A URL builder, a guarding helper, a URL starting on this site; for `a or b`, every side."""
+    if url.type == "boolean_operator":
+        sides = [url.child_by_field_name("left"), url.child_by_field_name("right")]
+        return all(side is not None and (stays_on_site(match, side) or side.type == "string") for side in sides)
+    if url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(URL_BUILDERS):
+        return True
+    return starts_on_this_site(match, url) or is_guarding_call(match, url)
+
+
+def starts_on_this_site(match: Match, url: Node) -> bool:
+    """`reverse(...) + "?" + query`, `f"{url}?{q}"` with `url = reverse(...)`, `request.path + ...`:
+    the built URL begins with a path of this site, so the rest cannot change the host."""
+    first = _leftmost(url)
+    if first is url:
+        return False
+    first = definition(first) or first
+    text = match.ctx.text(first.child_by_field_name("function") if first.type == "call" else first)
+    return text.endswith(URL_BUILDERS) or text in SAME_ORIGIN_SOURCES
+
+
+def is_guarding_call(match: Match, url: Node) -> bool:
+    """`safe_referrer(request, default)`, or an in-file helper whose body checks the URL with a guard."""
+    if url.type != "call":
+        return False
+    callee = match.ctx.text(url.child_by_field_name("function")).rsplit(".", 1)[-1]
+    if GUARD_NAME.search(callee):
+        return True
+    root = url
+    while root.parent is not None:
+        root = root.parent
+    for statement in root.named_children:
+        function = statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        if function is not None and function.type == "function_definition" and match.ctx.text(function.child_by_field_name("name")) == callee:
+            body = match.ctx.text(function.child_by_field_name("body"))
+            return any(guard in body for guard in GUARDS) or GUARD_NAME.search(body) is not None
+    return False
+
+
 def tainted_redirect(match: Match) -> Report | None:
     name = match.ctx.qualified_name(match.node("fn")) or ""
     url = argument(match.node("args"), 0, REDIRECTS.get(name))
     if url is None or FIXED_HOST.match(_prefix(url)):
         return None
-    if url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(URL_BUILDERS):
+    if stays_on_site(match, url):
         return None
     verdict = taint_verdict(
         match,
@@ -228,6 +285,20 @@ class LocaleSwitch(View):
     def put(self, request):
         # ok: open-redirect
         return django_redirect(request.get_full_path())
+    def patch(self, request):
+        listing = reverse("orders:list")
+        # ok: open-redirect
+        return django_redirect(f"{listing}?{request.GET.urlencode()}")
+    def delete(self, request):
+        # ok: open-redirect
+        return django_redirect(safe_referrer(request, "orders:list"))
+def redirect_url(target):
+    if target and is_safe_url(target, ALLOWED_HOSTS):
+        return target
+@app.route("/back")
+def back():
+    # ok: open-redirect
+    return redirect(redirect_url(request.args.get("next")) or url_for("index"))
 # A check in a branch that still redirects is taken as a guard: which branch redirects is not checked.
 @app.route("/weak")
 def weak():

@@ -2,7 +2,8 @@
 
 A call marked `usedforsecurity=False` is a checksum by the author's own word and stays quiet, and
 so does a digest that names what it identifies (a Gravatar URL, an ETag, a cache key, a file or
-thumbnail name, a colour): those need no collision resistance.
+thumbnail name, a colour): those need no collision resistance. Test modules are not reported:
+they recompute what the application hashes, and are not where it is protected.
 When the hashed value is named like a password the finding says so (CWE-916): any fast hash is
 the wrong tool there, so no "use SHA-256" fix is offered for it.
 """
@@ -13,6 +14,7 @@ import re
 
 from ..analysis.crypto_names import destination_names, is_password_name
 from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg, string_value
+from ..analysis.test_code import is_test_code
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 
@@ -33,7 +35,7 @@ PADDING_PARENTS = ("padding.MGF1", "padding.OAEP")
 # Digests that identify content rather than protect it: avatars, HTTP caching, cache keys, file names.
 NON_SECURITY_USE = re.compile(
     r"gravatar|avatar|identicon|etag|cache|checksum|fingerprint|thumb|filename|file_name|colou?r|bucket|shard"
-    r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id",
+    r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id|redis_key|lock_key|idempotency",
     re.IGNORECASE,
 )
 PASSWORD_MESSAGE = "A password is hashed with fast, unsalted {algo} (CWE-916); use scrypt, argon2 or bcrypt."
@@ -76,6 +78,9 @@ def non_security_digest(match: Match) -> bool:
         statement = statement.parent
     function = enclosing_function(match.target)
     words = [ctx.text(statement), *destination_names(ctx, match.target)]
+    branch = statement.parent.parent if statement.parent is not None else None
+    if branch is not None and branch.type == "if_statement":  # `if etag: return sha1(name).hexdigest()`
+        words.append(ctx.text(branch.child_by_field_name("condition")))
     if function is not None:
         words.append(ctx.text(function.child_by_field_name("name")))
     return any(NON_SECURITY_USE.search(word) for word in words)
@@ -87,10 +92,10 @@ def weak_hash_used(match: Match) -> bool | Report:
     algo = algorithm(match)
     if algo is None or in_padding(match):
         return False
+    if is_test_code(match.ctx.path) or non_security_digest(match):
+        return False  # a test recomputes what the code hashes; an ETag or cache key protects nothing
     if hashes_password(match):
         return Report(message=PASSWORD_MESSAGE.format(algo=WEAK_NAMES[algo]), severity=Severity.HIGH, cwe=(916, 328))
-    if non_security_digest(match):
-        return False
     return Report(message=f"{WEAK_NAMES[algo]} is broken for security use (practical collisions); use SHA-256.")
 
 
@@ -181,6 +186,9 @@ def download(request, path):
     # ok: weak-hash-md5-sha1
     response["ETag"] = '"%s"' % hashlib.sha1(path.encode()).hexdigest()
     return response
+def build_etag(project_id, last_modified):
+    # ok: weak-hash-md5-sha1
+    return hashlib.md5((app.config["SECRET_KEY"] + project_id + last_modified).encode()).hexdigest()
 def sign_invoice(invoice):
     # ruleid: weak-hash-md5-sha1
     return hashlib.sha1(SECRET + invoice.number.encode()).hexdigest()
