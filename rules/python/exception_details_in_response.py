@@ -29,9 +29,19 @@ _HARMLESS_ATTRIBUTES = frozenset({"code", "status_code", "status", "description"
 _NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
 # Helpers whose name says they turn the exception into text (`extract_message(e)`, `format_exc(e)`).
 _SHOWS_TEXT = re.compile(r"str|repr|text|message|detail|format|reason|describe|serial|dump|json|dict", re.I)
+# `raise ValueError("Amount must be positive")` answered with a 400: the application's own check.
+_VALIDATION = frozenset({"ValueError", "AssertionError"})
+_CLIENT_STATUS = re.compile(
+    rb"\b4(?:0[0-9]|1[0-9]|2[0-9])\b|HTTP_4\d\d|BAD_REQUEST|NOT_FOUND|FORBIDDEN|UNAUTHORIZED|UNPROCESSABLE|CONFLICT"
+)
 _PYTHON_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
 )
+
+
+def _is_4xx(match: Match, response: Node) -> bool:
+    """The response says the client erred (400, `HTTPStatus.BAD_REQUEST`, `status.HTTP_404_NOT_FOUND`)."""
+    return _CLIENT_STATUS.search(match.ctx.source[response.start_byte : response.end_byte]) is not None
 
 
 def is_user_facing(name: str) -> bool:
@@ -123,7 +133,8 @@ def details_returned(match: Match) -> bool | Report:
         if response.type == "return_statement" and not in_handler:
             continue
         leak = leak_in(match, response, name)
-        if leak is not None and not (deliberate and leak.type != "call"):
+        client_error = deliberate or (_VALIDATION.issuperset(classes) and bool(classes) and _is_4xx(match, response))
+        if leak is not None and not (client_error and leak.type != "call"):
             return Report(node=leak, confidence=_confidence(match, leak, classes))
     return False
 
@@ -153,6 +164,13 @@ Exception messages and tracebacks describe the server: file paths, SQL and table
 hostnames, library versions, sometimes credentials from a connection string. Returning them
 (`return {"error": str(e)}, 500`, `HTTPException(detail=str(e))`) maps the system for an
 attacker. Confidence is high for tracebacks, low when a specific exception is caught.
+
+Not reported: messages meant for the client, that is exceptions of the project's own classes
+or the frameworks' validation and HTTP errors (`except OrderError as e: return {"error": str(e)}`,
+`ValidationError`, `HTTPException`), a `ValueError`/`AssertionError` answered with a 4xx status,
+and an exception handed as an object to a helper (`handle_error(e)`) that is not named to turn
+it into text. Python's own and the database, HTTP and template libraries' exceptions are
+reported: their text carries internals. A traceback is reported whatever was caught.
 
 ## How to fix
 Log the exception server-side (`logger.exception(...)`) and return a generic message with a
@@ -198,6 +216,10 @@ async def book_ticket(order: OrderIn):
         return PlainTextResponse(traceback.format_exc(), status_code=500)  # ruleid: exception-details-in-response
     except IntegrityError as exc:
         return JSONResponse({"error": str(exc)}, status_code=409)  # ruleid: exception-details-in-response
+    except ValueError as exc:  # the service's own validation, answered as a client error
+        raise HTTPException(status_code=HTTPStatus.BAD_REQUEST, detail=str(exc)) from exc  # ok: exception-details-in-response
+    except AssertionError as exc:
+        raise HTTPException(status_code=500, detail=str(exc)) from exc  # ruleid: exception-details-in-response
     except OperationalError as exc:
         return handle_error_and_return_response(exc, db=db)  # ok: exception-details-in-response
     except (TypeError, KeyError) as exc:
