@@ -34,10 +34,10 @@ _DIRECTIVE = re.compile(
 ALL = "*"
 
 
-@dataclass
 _MAX_FOREIGN_SPAN = 30  # lines of a multi-line finding searched for a Bandit/Ruff comment
 
 
+@dataclass
 class Suppressions:
     """Rule ids (or `*`) silenced per zero-based line, and for the whole file."""
 
