@@ -9,6 +9,7 @@ from tree_sitter import Node
 from ..analysis import frameworks as fw
 from ..analysis.auth import BODY_CHECK, file_protection, own_protection
 from ..analysis.nodes import ancestor
+from ..analysis.test_code import is_test_code
 from ..analysis.web import Route, function_name, is_web_module, route_of
 from ..context import FileContext, Match
 from ..model import Category, Confidence, Report, Rule, Severity
@@ -36,11 +37,17 @@ def context_words(function: Node, route: Route, name: str) -> str:
     return words.replace("-", "_")
 
 
+def module_words(ctx: FileContext) -> str:
+    """The module's file and folder names (`apps/basket/views.py`): a whole module can be public."""
+    parts = ctx.path.replace("\\", "/").split("/")[-3:]
+    return " ".join(parts).replace("-", "_")
+
+
 def is_public_by_design(ctx: FileContext, handler: Handler) -> bool:
     """Login, sign-up, password reset, token, health: reachable before anyone logs in. A webhook
     is public when it verifies the sender's signature."""
     words = context_words(handler.function, handler.route, handler.name)
-    if fw.PUBLIC_ROUTE.search(words):
+    if fw.PUBLIC_ROUTE.search(words) or fw.PUBLIC_ROUTE.search(module_words(ctx)):
         return True
     body = handler.function.child_by_field_name("body")
     text = ctx.source[body.start_byte : body.end_byte] if body is not None else b""
@@ -109,6 +116,8 @@ def unauthenticated(match: Match) -> bool | Report:
     ctx, function = match.ctx, match.target.parent
     if function is None or not (is_web_module(ctx) or ctx.names.imports_module("http.server")):
         return False
+    if is_test_code(ctx.path):
+        return False  # a test application's routes serve no one
     if match.node("request") is not None and function.parent is not None and function.parent.type == "decorated_definition":
         return False  # the decorated pattern already matched this function
     unprotected = open_handlers(match)
@@ -117,15 +126,26 @@ def unauthenticated(match: Match) -> bool | Report:
         return False
     what = "/".join(sorted(handler.route.methods)) + (f" {handler.route.path}" if handler.route.path else " requests")
     # A body check (`if request.user.is_authenticated:`) is often personalisation, not a guard: only
-    # declared protection (decorator, dependency, class) makes the siblings' standard.
+    # declared protection (decorator, dependency, class) makes the siblings' standard, and only when
+    # at least as many state-changing siblings have it as lack it (else protection lives elsewhere:
+    # URL configuration, middleware, a base class in another module).
     protected = [h for h in survey(match) if h.protection not in (None, BODY_CHECK)]
-    if protected:
+    standard = [
+        h
+        for h in survey(match)
+        if needs_auth(ctx, h)
+        and not is_public_by_design(ctx, h)
+        and (h.protection not in (None, BODY_CHECK) or file_protection(ctx, h.function))
+    ]
+    if protected and len(standard) >= len(unprotected):
         sibling = protected[0]
         return Report(
             message=f"`{handler.name}` handles {what} without the authentication its siblings have "
             f"({sibling.protection} on `{sibling.name}`).",
             severity=None if looks_sensitive(handler) else Severity.MEDIUM,  # the method is the only signal
         )
+    if protected:
+        return False
     return _application_note(ctx, handler, unprotected)
 
 
@@ -183,8 +203,11 @@ router or application built with `dependencies=[Depends(...)]` or auth `middlewa
 Not reported: routes public by design (login, logout, sign-up, registration, password
 reset/recovery, token, OAuth callbacks, health and status checks; webhooks that verify a
 signature), GET handlers that only render a page or form, Django context processors and other
-functions that take `request` but build no response. A route is reported when another handler
-of the same file is protected and it is not. When no handler of the module that creates the
+functions that take `request` but build no response, and test code. A route is reported when
+the file's other state-changing handlers are protected (at least as many with declared protection
+as without: otherwise protection lives elsewhere, in URL configuration, middleware or a base
+class in another module) and it is not. A module whose name says it is public (`basket/views.py`,
+`auth/login.py`) is treated like a public route. When no handler of the module that creates the
 application checks anyone, the module gets one low-severity note on its first open route,
 instead of one finding per route: the application may be public by design.
 
