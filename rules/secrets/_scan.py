@@ -34,6 +34,7 @@ _VERBS = {
 }
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 _CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
+_URL_TEMPLATE = re.compile(r"@(?:host|hostname|your[-_]\w*|<[^>]*>)(?::port\b|[:/]|$)|:port\b|\[\?")
 _FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"})
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -60,6 +61,8 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     url = _detect.url_password(value) if role != "docstring" else None  # docstrings show examples
     if url is not None:
         weak = Confidence.MEDIUM if _detect.is_placeholder(value[url[0] : url[1]]) else None
+        if weak and (role in ("comment", "text", "docstring") or " " in value or _URL_TEMPLATE.search(value)):
+            return None  # `# DATABASE_URL = 'postgresql://user:password@host:port/db'` documents the format
         return Verdict("credentials-in-url", f"{url[2]} URL with a password", "Basic Auth Credentials", url[:2], weak)
     found = _detect.provider(value)
     prose = role in ("comment", "text", "docstring")

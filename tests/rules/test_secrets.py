@@ -196,3 +196,26 @@ def test_translation_catalogues_are_not_scanned_for_secrets() -> None:
     assert [f.rule_id for f in engine.analyze(source, "json", "superset/config/app.json").findings] == [
         "credentials-in-url"
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "opts = {credentials: 'same-origin'}\n",
+        "var RANGE_TOKEN = '__r';\n",
+        'config = {"private_key": "..."}\n',
+        "# DATABASE_URL = 'postgresql://root:password@localhost/myapp'\n",
+        'URI_PLACEHOLDER = "mysql://user:password@host:port/dbname"\n',
+    ],
+)
+def test_code_markers_and_documented_examples_are_not_secrets(line: str) -> None:
+    """Ensure that fetch options, code markers, ellipses and URL templates are not reported."""
+    language = "javascript" if "'" in line and line.startswith(("opts", "var")) else "python"
+    assert Engine(SECRET_RULES).analyze(line.encode(), language, "app/config.py").findings == ()
+
+
+def test_ruff_noqa_s105_silences_a_signing_key() -> None:
+    """Ensure that an existing `# noqa: S105` (Ruff's hardcoded password) silences the signing-key finding."""
+    source = b'JWT_SECRET = "test-guest-secret-change-me"  # noqa: S105\nSECRET_KEY = "tralala-9x"\n'
+    found = Engine(SECRET_RULES).analyze(source, "python", "app/config.py").findings
+    assert [(f.rule_id, f.start.line) for f in found] == [("hardcoded-signing-key", 1)]
