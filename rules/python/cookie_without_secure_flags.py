@@ -126,6 +126,11 @@ network path can read a session id. Without `HttpOnly` any injected script can r
 `document.cookie` and hijack the session. Flask's and Starlette's `set_cookie` default both
 flags to off, and AI-written code rarely passes them.
 
+Only cookies that carry identity are reported: a session, auth, token, `remember`, CSRF or user
+cookie by name, or a cookie whose name is not a literal. Cookies page scripts must read
+(language, locale, theme, timezone, consent, UI preferences, yes/no flags such as
+`is_logged_in`) grant nothing and are not reported.
+
 ## How to fix
 Pass `secure=True, httponly=True, samesite="Lax"` to `set_cookie`, and keep Django's/Flask's
 `SESSION_COOKIE_SECURE` and `SESSION_COOKIE_HTTPONLY` settings `True` in production.

@@ -4,8 +4,12 @@ Only tainted targets are reported: redirecting to values of unknown origin is ev
 A target is clean when it is constant or a `url_for`/`reverse` call, when its fixed prefix pins
 the host (`"/profile/" + name`, `f"https://app.example.com/{path}"`), when the taint analysis
 saw an allow-list or equality check, or when an earlier statement of the same function checks
-one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` or compares the
-`netloc` of its parse (a heuristic: which branch redirects is not checked).
+one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` (or a project helper
+named so: `safe_for_redirect`, `is_local_url`) or compares the `netloc` of its parse (a
+heuristic: which branch redirects is not checked), when the URL is the current request's own
+path (`request.path`, `get_full_path()`) or starts with one or with `reverse(...)`/`url_for(...)`,
+and when it is returned by a helper that checks it (`safe_referrer(...)`, an in-file function
+calling a guard).
 """
 
 from __future__ import annotations
@@ -205,6 +209,11 @@ RULE = Rule(
 `/login?next=https://evil.example` looks like your site in a phishing mail, then bounces the
 user to the attacker's copy of your login page. Redirects that carry tokens (OAuth
 `redirect_uri`) can leak them to the attacker's host.
+
+Not reported: targets checked by `url_has_allowed_host_and_scheme`/`is_safe_url` or a project
+helper named like one (`safe_for_redirect`), the current request's own path (`request.path`,
+`request.get_full_path()`), URLs that start with `reverse(...)`/`url_for(...)` or such a path,
+and values returned by a helper that checks them.
 
 ## How to fix
 Redirect to names, not URLs (`url_for("profile")`, `reverse("profile")`), or check the target

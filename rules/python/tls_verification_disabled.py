@@ -122,6 +122,10 @@ path (public Wi-Fi, a compromised router, a malicious proxy) can present their o
 read credentials and tokens, and alter responses. AI assistants often add `verify=False` to
 get past a certificate error once, and it ships.
 
+In test code (`tests/`, `test_*.py`, `conftest.py`, testing settings) the finding is low severity
+and says "(in test code)": a test talking to a local server with its own certificate is common,
+though a test that reaches a real service this way still deserves a look.
+
 ## How to fix
 Remove `verify=False`. For an internal CA, point at its bundle instead:
 `requests.get(url, verify="/etc/ssl/internal-ca.pem")`, `httpx.Client(verify=ssl_ctx)`, or
