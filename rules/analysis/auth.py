@@ -36,7 +36,9 @@ def own_protection(
 ) -> str | None:
     """What protects this handler by itself (decorator, dependency, body check, class), or None."""
     for decorator in decorators(function):
-        if is_auth_decorator(ctx, function, decorator, decorators_) or has_auth_dependency(ctx, decorator, dependencies):
+        if is_auth_decorator(ctx, function, decorator, decorators_) or has_auth_dependency(
+            ctx, decorator, dependencies
+        ):
             return f"`@{ctx.text(decorator).split('(', 1)[0]}`"
     parameters = function.child_by_field_name("parameters")
     if parameters is not None and has_auth_dependency(ctx, parameters, dependencies):
@@ -97,7 +99,9 @@ def class_protection(ctx: FileContext, cls: Node, extra: Collection[str] = (), d
 def base_names(ctx: FileContext, cls: Node) -> list[str]:
     """The last dotted part of each base class (`generic.UpdateView` -> `UpdateView`)."""
     bases = cls.child_by_field_name("superclasses")
-    return [ctx.text(b).rsplit(".", 1)[-1] for b in bases.named_children if b.type != "keyword_argument"] if bases else []
+    return (
+        [ctx.text(b).rsplit(".", 1)[-1] for b in bases.named_children if b.type != "keyword_argument"] if bases else []
+    )
 
 
 def has_auth_hook(ctx: FileContext, node: Node) -> bool:
@@ -182,7 +186,9 @@ def _assigns_auth_attribute(ctx: FileContext, body: Node) -> bool:
 def _dispatch(ctx: FileContext, body: Node) -> Node | None:
     """The class's `dispatch`/`setup`/`initial` method, where class-based views check the caller."""
     for statement in body.named_children:
-        function = statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        function = (
+            statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        )
         if function is None or function.type != "function_definition":
             continue
         name = ctx.text(function.child_by_field_name("name"))
@@ -242,7 +248,9 @@ def _denies(ctx: FileContext, node: Node, name: str) -> bool:
 
 def _top_level_function(root: Node, name: str) -> Node | None:
     for statement in root.named_children:
-        function = statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        function = (
+            statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        )
         if function is not None and function.type == "function_definition":
             named = function.child_by_field_name("name")
             if named is not None and named.text == name.encode():

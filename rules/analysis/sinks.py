@@ -20,8 +20,8 @@ from tree_sitter import Node
 from ..context import FileContext, Match
 from ..model import Confidence, Report
 from .taint import Kind, Origin
-from .test_code import is_migration, is_test_code
 from .taint_tables import ENVIRONMENT, FILE_READ, SOCKET_READ, SOFT_SOURCES
+from .test_code import is_migration, is_test_code
 
 # Input typed by whoever runs the program: an attack only where the program serves others, so
 # never more than medium confidence (argparse/click values are of unknown origin, medium too).

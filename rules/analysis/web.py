@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from tree_sitter import Node

@@ -28,7 +28,7 @@ BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 _HARMLESS_ATTRIBUTES = frozenset({"code", "status_code", "status", "description", "detail", "name"})
 _NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
 # Helpers whose name says they turn the exception into text (`extract_message(e)`, `format_exc(e)`).
-_SHOWS_TEXT = re.compile(r"str|repr|text|message|detail|format|reason|describe|serial|dump|json|dict", re.I)
+_SHOWS_TEXT = re.compile(r"str|repr|text|message|detail|format|reason|describe|serial|dump|json|dict", re.IGNORECASE)
 # `raise ValueError("Amount must be positive")` answered with a 400: the application's own check.
 _VALIDATION = frozenset({"ValueError", "AssertionError"})
 _CLIENT_STATUS = re.compile(

@@ -19,10 +19,10 @@ import re
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, enclosing_function
-from ._expressions import definition
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ._expressions import definition
 
 REDIRECTS = {
     "flask.redirect": "location",
@@ -39,7 +39,9 @@ REDIRECTS = {
 URL_BUILDERS = ("url_for", "reverse", "reverse_lazy")
 GUARDS = ("url_has_allowed_host_and_scheme", "is_safe_url", "is_safe_redirect_url", "is_safe_redirect")
 # A project's own guard (`safe_for_redirect`, `is_local_url`, `validate_redirect_url`), by name.
-GUARD_NAME = re.compile(r"safe|allowed_host|is_local|same_origin|same_site|validate_redirect|check_redirect", re.I)
+GUARD_NAME = re.compile(
+    r"safe|allowed_host|is_local|same_origin|same_site|validate_redirect|check_redirect", re.IGNORECASE
+)
 # The current request's own path or URL: a redirect there stays on this site.
 SAME_ORIGIN_SOURCES = frozenset(
     {
@@ -167,8 +169,14 @@ def is_guarding_call(match: Match, url: Node) -> bool:
     while root.parent is not None:
         root = root.parent
     for statement in root.named_children:
-        function = statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
-        if function is not None and function.type == "function_definition" and match.ctx.text(function.child_by_field_name("name")) == callee:
+        function = (
+            statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        )
+        if (
+            function is not None
+            and function.type == "function_definition"
+            and match.ctx.text(function.child_by_field_name("name")) == callee
+        ):
             body = match.ctx.text(function.child_by_field_name("body"))
             return any(guard in body for guard in GUARDS) or GUARD_NAME.search(body) is not None
     return False

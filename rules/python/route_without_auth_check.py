@@ -118,7 +118,11 @@ def unauthenticated(match: Match) -> bool | Report:
         return False
     if is_test_code(ctx.path):
         return False  # a test application's routes serve no one
-    if match.node("request") is not None and function.parent is not None and function.parent.type == "decorated_definition":
+    if (
+        match.node("request") is not None
+        and function.parent is not None
+        and function.parent.type == "decorated_definition"
+    ):
         return False  # the decorated pattern already matched this function
     unprotected = open_handlers(match)
     handler = next((h for h in unprotected if h.function == function), None)

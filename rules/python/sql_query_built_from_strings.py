@@ -91,8 +91,18 @@ def _spliced(node: Node) -> list[Node]:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         operator = node.child_by_field_name("operator")
         if operator is not None and operator.type == "%" and right is not None:
-            return [*(_spliced(left) if left is not None else []), *(right.named_children if right.type == "tuple" else [right])]
-        return [piece for side in (left, right) if side is not None for piece in (_spliced(side) if side.type in ("string", "binary_operator", "concatenated_string") else [side])]
+            return [
+                *(_spliced(left) if left is not None else []),
+                *(right.named_children if right.type == "tuple" else [right]),
+            ]
+        return [
+            piece
+            for side in (left, right)
+            if side is not None
+            for piece in (
+                _spliced(side) if side.type in ("string", "binary_operator", "concatenated_string") else [side]
+            )
+        ]
     if node.type == "call":
         arguments = node.child_by_field_name("arguments")
         return list(arguments.named_children) if arguments is not None else []

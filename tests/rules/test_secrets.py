@@ -157,7 +157,12 @@ def test_credentials_in_test_code_are_low_severity_and_say_so() -> None:
     """Ensure that a password in tests, conftest or testing settings is low severity "in test code"."""
     engine = Engine(SECRET_RULES)
     source = b'password = "Tr0ub4dor-x"\n'
-    for path in ("/repo/tests/test_login.py", "/repo/app/conftest.py", "/repo/shop/settings/testing.py", "/r/a_test.py"):
+    for path in (
+        "/repo/tests/test_login.py",
+        "/repo/app/conftest.py",
+        "/repo/shop/settings/testing.py",
+        "/r/a_test.py",
+    ):
         findings = engine.analyze(source, "python", path).findings
         assert [(f.severity, f.message.endswith("(in test code)")) for f in findings] == [(Severity.LOW, True)], path
     in_app = engine.analyze(source, "python", "/repo/shop/settings/production.py").findings

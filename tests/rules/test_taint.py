@@ -436,6 +436,9 @@ def test_pandas_read_sql_with_a_built_query_is_reported() -> None:
 
 def test_command_line_data_is_medium_confidence_at_most() -> None:
     """Ensure that `sys.argv` reaching a sink is named as the source but never high confidence."""
-    found = _findings("sql-query-built-from-strings", 'import sys\nname = sys.argv[1]\ncur.execute("SELECT * FROM t WHERE n = \'%s\'" % name)\n')
+    found = _findings(
+        "sql-query-built-from-strings",
+        "import sys\nname = sys.argv[1]\ncur.execute(\"SELECT * FROM t WHERE n = '%s'\" % name)\n",
+    )
     assert [(line, confidence) for line, confidence, _ in found] == [(3, Confidence.MEDIUM)]
     assert "sys.argv" in found[0][2]

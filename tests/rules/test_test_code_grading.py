@@ -13,8 +13,16 @@ UNVERIFIED = b'import requests\nrequests.get("https://localhost:8443/health", ve
 
 @pytest.mark.parametrize(
     "path",
-    ["tests/test_api.py", "app/tests/client.py", "test_api.py", "api_test.py", "conftest.py", "shop/settings/testing.py",
-     "shop/test_settings.py", "shop/tests.py"],
+    [
+        "tests/test_api.py",
+        "app/tests/client.py",
+        "test_api.py",
+        "api_test.py",
+        "conftest.py",
+        "shop/settings/testing.py",
+        "shop/test_settings.py",
+        "shop/tests.py",
+    ],
 )
 def test_verify_false_in_test_code_is_low_and_says_so(path: str) -> None:
     """Ensure that `verify=False` in a test module is reported at low severity, labelled "in test code"."""
