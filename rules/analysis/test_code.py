@@ -19,7 +19,7 @@ import re
 from ..context import FileContext
 from ..model import Report, Rule, Severity
 
-TEST_FOLDERS = frozenset({"tests", "test", "testing"})
+TEST_FOLDERS = frozenset({"tests", "test", "testing", "testutils", "test_utils"})
 _TEST_FILE = re.compile(
     r"^(?:test_\w*|\w*_tests?|tests|conftest|\w*test_?settings|settings_?test(?:ing)?)\.py$", re.IGNORECASE
 )

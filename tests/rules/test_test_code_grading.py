@@ -40,3 +40,13 @@ def test_verify_false_in_application_code_keeps_high_severity() -> None:
 def test_names_that_merely_contain_test_are_application_code(path: str) -> None:
     """Ensure that `latest.py` or a `testimonials` app is not mistaken for test code."""
     assert not is_test_code(path)
+
+
+def test_debug_in_testing_settings_is_not_reported() -> None:
+    """Ensure that `DEBUG = True` in a testing settings module is quiet, and reported in real settings."""
+    from vetline.rules.python.debug_mode_enabled import RULE as DEBUG
+
+    source = b"SECRET_KEY = env('K')\nALLOWED_HOSTS = []\nINSTALLED_APPS = []\nDEBUG = True\n"
+    engine = Engine([DEBUG])
+    assert engine.analyze(source, "python", "shop/settings/testing.py").findings == ()
+    assert [f.start.line for f in engine.analyze(source, "python", "shop/settings/production.py").findings] == [3]
