@@ -34,6 +34,7 @@ _VERBS = {
 }
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 _CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
+_LABEL = re.compile(r"^[A-Z][a-z]{2,9}$")
 _URL_TEMPLATE = re.compile(r"@(?:host|hostname|your[-_]\w*|<[^>]*>)(?::port\b|[:/]|$)|:port\b|\[\?")
 _FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"})
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -78,6 +79,10 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
 
 
 def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
+    if example:
+        return None  # `.env.example` shows the shape of each value; only provider-format keys leak from it
+    if _LABEL.match(value):
+        return None  # `token: 'Key'`, `eclair_pass: 'Password'`: a form's label or placeholder text
     if role == "signing" or name_class == "signing":
         return Verdict("hardcoded-signing-key", "Signing key", "Secret Keyword")
     if name_class is None:

@@ -224,3 +224,12 @@ def test_ruff_noqa_s105_silences_a_signing_key() -> None:
     source = b'JWT_SECRET = "test-guest-secret-change-me"  # noqa: S105\nSECRET_KEY = "tralala-9x"\n'
     found = Engine(SECRET_RULES).analyze(source, "python", "app/config.py").findings
     assert [(f.rule_id, f.start.line) for f in found] == [("hardcoded-signing-key", 1)]
+
+
+def test_example_env_files_and_form_labels_are_not_credentials() -> None:
+    """Ensure that values in `.env.example` and one-word labels (`token: 'Key'`) are not reported."""
+    engine = Engine(SECRET_RULES)
+    assert engine.analyze(b"ECLAIR_PASS=eclairpw\n", "dotenv", "/p/.env.example").findings == ()
+    assert engine.analyze(b"opts = {blink_token: 'Key'}\n", "javascript", "/p/admin.js").findings == ()
+    found = engine.analyze(b"ECLAIR_PASS=eclairpw\n", "dotenv", "/p/.env").findings
+    assert [f.rule_id for f in found] == ["hardcoded-password"]
