@@ -40,6 +40,9 @@ _DIRECTIVE = re.compile(
 ALL = "*"
 
 
+_MAX_FOREIGN_SPAN = 30  # lines of a multi-line finding searched for a Bandit/Ruff comment
+
+
 @dataclass
 class Suppressions:
     """Rule ids (or `*`) silenced per zero-based line, and for the whole file."""
@@ -53,7 +56,10 @@ class Suppressions:
         ids = self.by_line.get(line, set())
         if self.file_wide & {ALL, finding.rule_id} or ids & {ALL, finding.rule_id}:
             return True
-        foreign = self.foreign_by_line.get(line, set())
+        # Like Bandit's line range: a `# nosec`/`# noqa: S608` on any line of a multi-line finding
+        # (the query string inside `cursor.execute(...)`) counts, as those tools report there.
+        last = min(finding.end.line, line + _MAX_FOREIGN_SPAN)
+        foreign = set().union(*(self.foreign_by_line.get(n, set()) for n in range(line, last + 1)))
         # Semgrep ids are dotted paths; a comment may name the rule by its last part.
         names = {*aliases, *(alias.rsplit(".", 1)[-1] for alias in aliases if "." in alias)}
         return ALL in foreign or bool(foreign & names)

@@ -52,6 +52,12 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".pytest_cache",
     ".ruff_cache",
     "*.egg-info",
+    # Minified and bundled JavaScript is build output (webpack chunks, vendored `.min.js`), not source.
+    "*.min.js",
+    "*.min.mjs",
+    "*.chunk.js",
+    "*.bundle.js",
+    "*.entry.js",
 )
 CATEGORIES = frozenset(c.value for c in Category)
 # Paths a configuration file may name, with the size cap of what they name.
@@ -67,7 +73,8 @@ class ConfigError(ValueError):
 class Config:
     """Everything a scan or an editor session can be configured with."""
 
-    select: tuple[str, ...] = ()  # rule ids or categories to run; empty means every rule
+    select: tuple[str, ...] = ()  # rule ids or categories to run; empty means the default rule set
+    extend_select: tuple[str, ...] = ()  # added to `select` (or to the default rule set)
     ignore: tuple[str, ...] = ()  # rule ids or categories never to run
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)  # rule id -> severity
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # glob patterns of paths never scanned
@@ -178,7 +185,7 @@ def parse(table: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
             continue
         values[key] = _VALIDATORS[key](value, f"{origin}: `{raw_key}`")
     known_ids = set(registry.by_id())
-    for key in ("select", "ignore"):
+    for key in ("select", "extend_select", "ignore"):
         for name in values.get(key, ()):
             if name not in known_ids and name not in CATEGORIES:
                 warnings.append(f"{origin}: `{key}` names unknown rule or category `{name}`")
@@ -248,6 +255,7 @@ def _taint(value: Any, where: str) -> dict[str, tuple[str, ...]]:
 
 _VALIDATORS = {
     "select": _string_list,
+    "extend_select": _string_list,
     "ignore": _string_list,
     "severity_overrides": _severities,
     "exclude": _string_list,
@@ -266,7 +274,7 @@ _VALIDATORS = {
 def selected_rules(config: Config, all_rules: Sequence[Rule] | None = None) -> list[Rule]:
     """The rules `select`/`ignore` leave on, with severity overrides applied."""
     rules = registry.all_rules() if all_rules is None else all_rules
-    chosen = [r for r in rules if _named(r, config.select or ("*",)) and not _named(r, config.ignore)]
+    chosen = [r for r in rules if _selected(r, config) and not _named(r, config.ignore)]
     return [
         dataclasses.replace(r, severity=config.severity_overrides[r.id]) if r.id in config.severity_overrides else r
         for r in chosen
@@ -283,6 +291,13 @@ def build_engine(config: Config, all_rules: Sequence[Rule] | None = None) -> Eng
     dependencies = {**config.dependencies, "root": str(config.root) if config.root else None}
     options = {"secrets": config.secrets, "dependencies": dependencies, "taint": config.taint, **config.rules}
     return Engine(selected_rules(config, all_rules), options=options, suppression=suppression)
+
+
+def _selected(rule: Rule, config: Config) -> bool:
+    """Named by `select` or `extend_select`; with no `select`, every rule of the default set."""
+    if _named(rule, config.extend_select):
+        return True
+    return _named(rule, config.select) if config.select else registry.in_default_set(rule)
 
 
 def _named(rule: Rule, names: Sequence[str]) -> bool:

@@ -21,9 +21,11 @@ from ..context import FileContext, Match
 from ..model import Confidence, Report
 from .taint import Kind, Origin
 from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES
+from .test_code import is_migration, is_test_code
 
-# Input typed by whoever runs the program: an attack only where the program serves others.
-LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin", "process.argv"})
+# Input typed by whoever runs the program: an attack only where the program serves others, so
+# never more than medium confidence (argparse/click values are of unknown origin, medium too).
+LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin", "process.argv", "argparse", "click"})
 
 
 def effective_origin(
@@ -81,13 +83,18 @@ def taint_verdict(
     )
     tail = f": {consequence}" if consequence else ""
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
-    if origin.kind is Kind.CONSTANT:
-        return None
+    if origin.kind is Kind.CONSTANT or (origin.kind is Kind.UNKNOWN and _serves_no_request(match.ctx.path)):
+        return None  # a migration or a test computes its own values: "unknown" there is never a request
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
-    # The environment is named as the source but only worth medium: the user running the program set it.
-    if origin.kind is Kind.UNKNOWN or origin.source in ENVIRONMENT_SOURCES:
+    # The environment and the command line are named as the source but only worth medium: the user
+    # running the program set them (a developer's own CLI is not a web request).
+    if origin.kind is Kind.UNKNOWN or origin.source in ENVIRONMENT_SOURCES or origin.source in LOCAL_SOURCES:
         return Report(confidence=Confidence.MEDIUM, message=message, data=data) if report_unknown else None
     return Report(confidence=Confidence.HIGH, message=message, data=data)
+
+
+def _serves_no_request(path: str) -> bool:
+    return is_migration(path) or is_test_code(path)
 
 
 def _capital(text: str) -> str:

@@ -24,6 +24,10 @@ from ._expressions import definition
 FLAGS = ("secure", "httponly")
 FLAG_SETTINGS = '"SESSION_COOKIE_SECURE" "SESSION_COOKIE_HTTPONLY" "CSRF_COOKIE_SECURE" "REMEMBER_COOKIE_SECURE" "REMEMBER_COOKIE_HTTPONLY"'
 _SENSITIVE_NAME = re.compile(r"sess|sid|auth|token|jwt|remember|login|user|csrf|xsrf", re.IGNORECASE)
+# Cookies page scripts must read: preferences and yes/no flags (`is_logged_in` only tells the UI).
+_SCRIPT_COOKIE = re.compile(
+    r"^(?:is|has|show)_|lang|locale|theme|timezone|tz$|consent|currency|dark|font|sidebar|layout|pref", re.IGNORECASE
+)
 _FLAG_POSITION = 6  # Flask, Django and Starlette all take `secure` after key, value, max_age, expires, path, domain
 
 
@@ -73,6 +77,8 @@ def flags_missing(match: Match) -> bool | Report:
     shown = " and ".join(f"`{flag}=True`" for flag in weak)
     label = f"Cookie `{name}`" if name else "This cookie"
     sensitive = name is not None and _SENSITIVE_NAME.search(name) is not None
+    if name is not None and (not sensitive or _SCRIPT_COOKIE.search(name)):
+        return False  # a language or theme cookie: scripts read it, and it grants nothing
     return Report(
         message=f"{label} is set without {shown}: it can be sent over plain HTTP or read by injected scripts.",
         confidence=Confidence.HIGH if sensitive else None,
@@ -120,6 +126,11 @@ network path can read a session id. Without `HttpOnly` any injected script can r
 `document.cookie` and hijack the session. Flask's and Starlette's `set_cookie` default both
 flags to off, and AI-written code rarely passes them.
 
+Only cookies that carry identity are reported: a session, auth, token, `remember`, CSRF or user
+cookie by name, or a cookie whose name is not a literal. Cookies page scripts must read
+(language, locale, theme, timezone, consent, UI preferences, yes/no flags such as
+`is_logged_in`) grant nothing and are not reported.
+
 ## How to fix
 Pass `secure=True, httponly=True, samesite="Lax"` to `set_cookie`, and keep Django's/Flask's
 `SESSION_COOKIE_SECURE` and `SESSION_COOKIE_HTTPONLY` settings `True` in production.
@@ -166,8 +177,20 @@ async def add_session(request, call_next):
     # ruleid: cookie-without-secure-flags
     response.set_cookie("sid", new_sid())
 def set_theme(resp, theme):
-    # ruleid: cookie-without-secure-flags
+    # ok: cookie-without-secure-flags
     resp.set_cookie("theme", theme)
+class LanguageView(View):
+    def post(self, request):
+        response = HttpResponseRedirect(request.POST.get("next", "/"))
+        # ok: cookie-without-secure-flags
+        response.set_cookie("django_language", request.POST["language"])
+        # ok: cookie-without-secure-flags
+        response.set_cookie("is_logged_in", "1", secure=True)
+        # ruleid: cookie-without-secure-flags
+        response.set_cookie("sessionid", request.session.session_key)
+        # ruleid: cookie-without-secure-flags
+        response.set_cookie(cookie_name, value)
+        return response
 class RequestsCookieJar(cookielib.CookieJar):
     def update(self, other):
         for cookie in other:

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from tree_sitter import Node
 
 from ..analysis.nodes import is_true, keyword_arg
+from ..analysis.test_code import is_test_code
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Rule, Severity
 from ._edits import import_edit
@@ -69,7 +70,8 @@ def is_debug_enabled(match: Match) -> bool:
         left = match.target.child_by_field_name("left")
         return left is not None and is_app(match, left.child_by_field_name("object"))
     if match.node("setting") is not None:
-        return looks_like_django_settings(match)
+        # `DEBUG = True` in a testing settings module configures the test run, not a deployment.
+        return looks_like_django_settings(match) and not is_test_code(match.ctx.path)
     return True
 
 

@@ -4,8 +4,12 @@ Only tainted targets are reported: redirecting to values of unknown origin is ev
 A target is clean when it is constant or a `url_for`/`reverse` call, when its fixed prefix pins
 the host (`"/profile/" + name`, `f"https://app.example.com/{path}"`), when the taint analysis
 saw an allow-list or equality check, or when an earlier statement of the same function checks
-one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` or compares the
-`netloc` of its parse (a heuristic: which branch redirects is not checked).
+one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` (or a project helper
+named so: `safe_for_redirect`, `is_local_url`) or compares the `netloc` of its parse (a
+heuristic: which branch redirects is not checked), when the URL is the current request's own
+path (`request.path`, `get_full_path()`) or starts with one or with `reverse(...)`/`url_for(...)`,
+and when it is returned by a helper that checks it (`safe_referrer(...)`, an in-file function
+calling a guard).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ..analysis.nodes import argument, enclosing_function
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ._expressions import definition
 
 REDIRECTS = {
     "flask.redirect": "location",
@@ -33,6 +38,25 @@ REDIRECTS = {
 }
 URL_BUILDERS = ("url_for", "reverse", "reverse_lazy")
 GUARDS = ("url_has_allowed_host_and_scheme", "is_safe_url", "is_safe_redirect_url", "is_safe_redirect")
+# A project's own guard (`safe_for_redirect`, `is_local_url`, `validate_redirect_url`), by name.
+GUARD_NAME = re.compile(
+    r"safe|allowed_host|is_local|same_origin|same_site|validate_redirect|check_redirect", re.IGNORECASE
+)
+# The current request's own path or URL: a redirect there stays on this site.
+SAME_ORIGIN_SOURCES = frozenset(
+    {
+        "request.path",
+        "request.path_info",
+        "request.full_path",
+        "request.get_full_path",
+        "request.get_full_path()",
+        "request.url",
+        "request.base_url",
+        "request.url_root",
+        "request.build_absolute_uri",
+        "request.build_absolute_uri()",
+    }
+)
 # A fixed prefix that already decides the host: a same-site path, or a full origin and a slash.
 FIXED_HOST = re.compile(r"^(/[^/\\]|https?://[^/\s{%]+/)")
 
@@ -87,11 +111,75 @@ def _guarded(match: Match, url: Node) -> bool:
 
 def _checked_part(match: Match, node: Node) -> Node | None:
     """What a guard call's arguments or a `urlparse(x).netloc` look at; None for other nodes."""
-    if node.type == "call" and match.ctx.text(node.child_by_field_name("function")).endswith(GUARDS):
-        return node.child_by_field_name("arguments")
+    if node.type == "call":
+        callee = match.ctx.text(node.child_by_field_name("function")).rsplit(".", 1)[-1]
+        if callee.endswith(GUARDS) or GUARD_NAME.search(callee):
+            return node.child_by_field_name("arguments")
     if node.type == "attribute" and match.ctx.text(node.child_by_field_name("attribute")) == "netloc":
         return node.child_by_field_name("object")
     return None
+
+
+def _leftmost(node: Node) -> Node:
+    """The first piece of a built URL: the left operand, the first f-string field, or the node."""
+    while True:
+        if node.type == "binary_operator":
+            node = node.child_by_field_name("left") or node
+            if node.type != "binary_operator":
+                return node
+        elif node.type == "string" and node.named_children and node.named_children[0].type == "string_start":
+            pieces = [c for c in node.named_children if c.type not in ("string_start", "string_end")]
+            if pieces and pieces[0].type == "interpolation" and pieces[0].named_children:
+                node = pieces[0].named_children[0]
+            else:
+                return node
+        else:
+            return node
+
+
+def stays_on_site(match: Match, url: Node) -> bool:
+    """A URL builder, a guarding helper, a URL starting on this site; for `a or b`, every side."""
+    if url.type == "boolean_operator":
+        sides = [url.child_by_field_name("left"), url.child_by_field_name("right")]
+        return all(side is not None and (stays_on_site(match, side) or side.type == "string") for side in sides)
+    if url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(URL_BUILDERS):
+        return True
+    return starts_on_this_site(match, url) or is_guarding_call(match, url)
+
+
+def starts_on_this_site(match: Match, url: Node) -> bool:
+    """`reverse(...) + "?" + query`, `f"{url}?{q}"` with `url = reverse(...)`, `request.path + ...`:
+    the built URL begins with a path of this site, so the rest cannot change the host."""
+    first = _leftmost(url)
+    if first is url:
+        return False
+    first = definition(first) or first
+    text = match.ctx.text(first.child_by_field_name("function") if first.type == "call" else first)
+    return text.endswith(URL_BUILDERS) or text in SAME_ORIGIN_SOURCES
+
+
+def is_guarding_call(match: Match, url: Node) -> bool:
+    """`safe_referrer(request, default)`, or an in-file helper whose body checks the URL with a guard."""
+    if url.type != "call":
+        return False
+    callee = match.ctx.text(url.child_by_field_name("function")).rsplit(".", 1)[-1]
+    if GUARD_NAME.search(callee):
+        return True
+    root = url
+    while root.parent is not None:
+        root = root.parent
+    for statement in root.named_children:
+        function = (
+            statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        )
+        if (
+            function is not None
+            and function.type == "function_definition"
+            and match.ctx.text(function.child_by_field_name("name")) == callee
+        ):
+            body = match.ctx.text(function.child_by_field_name("body"))
+            return any(guard in body for guard in GUARDS) or GUARD_NAME.search(body) is not None
+    return False
 
 
 def tainted_redirect(match: Match) -> Report | None:
@@ -99,7 +187,7 @@ def tainted_redirect(match: Match) -> Report | None:
     url = argument(match.node("args"), 0, REDIRECTS.get(name))
     if url is None or FIXED_HOST.match(_prefix(url)):
         return None
-    if url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(URL_BUILDERS):
+    if stays_on_site(match, url):
         return None
     verdict = taint_verdict(
         match,
@@ -108,7 +196,9 @@ def tainted_redirect(match: Match) -> Report | None:
         report_unknown=False,
         consequence="an attacker can send users to a site of their choice",
     )
-    return None if verdict is None or _guarded(match, url) else verdict
+    if verdict is None or (verdict.data or {}).get("source") in SAME_ORIGIN_SOURCES:
+        return None
+    return None if _guarded(match, url) else verdict
 
 
 RULE = Rule(
@@ -127,6 +217,11 @@ RULE = Rule(
 `/login?next=https://evil.example` looks like your site in a phishing mail, then bounces the
 user to the attacker's copy of your login page. Redirects that carry tokens (OAuth
 `redirect_uri`) can leak them to the attacker's host.
+
+Not reported: targets checked by `url_has_allowed_host_and_scheme`/`is_safe_url` or a project
+helper named like one (`safe_for_redirect`), the current request's own path (`request.path`,
+`request.get_full_path()`), URLs that start with `reverse(...)`/`url_for(...)` or such a path,
+and values returned by a helper that checks them.
 
 ## How to fix
 Redirect to names, not URLs (`url_for("profile")`, `reverse("profile")`), or check the target
@@ -194,6 +289,33 @@ def django_checked(request):
 async def fastapi_go(to: str):
     # ruleid: open-redirect
     return RedirectResponse(url=to)
+class LocaleSwitch(View):
+    def post(self, request):
+        target = request.POST.get("next", "/")
+        if not safe_for_redirect(target):
+            target = "/"
+        # ok: open-redirect
+        return django_redirect(target)
+    def get(self, request):
+        # ok: open-redirect
+        return HttpResponseRedirect(request.path + "?lang=" + request.GET["lang"])
+    def put(self, request):
+        # ok: open-redirect
+        return django_redirect(request.get_full_path())
+    def patch(self, request):
+        listing = reverse("orders:list")
+        # ok: open-redirect
+        return django_redirect(f"{listing}?{request.GET.urlencode()}")
+    def delete(self, request):
+        # ok: open-redirect
+        return django_redirect(safe_referrer(request, "orders:list"))
+def redirect_url(target):
+    if target and is_safe_url(target, ALLOWED_HOSTS):
+        return target
+@app.route("/back")
+def back():
+    # ok: open-redirect
+    return redirect(redirect_url(request.args.get("next")) or url_for("index"))
 # A check in a branch that still redirects is taken as a guard: which branch redirects is not checked.
 @app.route("/weak")
 def weak():

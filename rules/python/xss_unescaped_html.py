@@ -5,7 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, is_string_literal
-from ..analysis.sinks import taint_verdict
+from ..analysis.sinks import is_string_building, taint_verdict
 from ..analysis.web import enclosing_handler, is_built_string, looks_like_html
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
@@ -56,7 +56,21 @@ def unescaped(match: Match) -> Report | None:
     value, sink = html_value(match)
     if value is None or is_string_literal(value):
         return None
-    return taint_verdict(match, value, sink, consequence="it can inject script into the page (cross-site scripting)")
+    # `mark_safe(widget.render(...))`, `Markup(markdown(text))`: trusting a value of unknown origin
+    # that was built elsewhere is how escaping code hands over its result. Report it only when the
+    # HTML is assembled right here (`mark_safe(f"<p>{user.bio}</p>")`) or the value is request data.
+    assembled = match.node("fn") is None or not _trusts(match) or is_string_building(value)
+    return taint_verdict(
+        match,
+        value,
+        sink,
+        report_unknown=assembled,
+        consequence="it can inject script into the page (cross-site scripting)",
+    )
+
+
+def _trusts(match: Match) -> bool:
+    return (match.ctx.qualified_name(match.node("fn")) or "") in TRUSTING_CALLS
 
 
 def _returns_flask_html(match: Match) -> bool:
@@ -84,6 +98,7 @@ RULE = Rule(
 (return_statement (call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @value) @target
 """,
     where=unescaped,
+    aliases=("B308", "S308", "B703", "S703", "S704"),  # Bandit's / Ruff's mark_safe and Markup checks
     message="Data reaches HTML without escaping, so it can inject script into the page (cross-site scripting).",
     docs="""## Why is this bad?
 Template engines escape `{{ value }}`; these APIs do not. `render_template_string` with a
@@ -92,6 +107,12 @@ injection). `Markup`, `mark_safe` and the format string of `format_html` declare
 already safe. An HTML response (`HTMLResponse`, `HttpResponse`, a `str` returned from a Flask
 view) built with an f-string or `+` sends the data as markup. A value from the request that
 contains `<script>` then runs in the visitor's browser with their session.
+
+Not reported: `mark_safe`/`Markup` over escaped values (`conditional_escape`, `escape`,
+`format_html`, `bleach.clean`, `render_to_string`, translations) or constant HTML, and over a
+value of unknown origin built elsewhere (`mark_safe(widget.render(...))`): only HTML assembled in
+the call itself, or request data, is reported. The aliases `S308`/`B308`/`B703`/`S704` let
+existing `# noqa`/`# nosec` comments for those checks apply.
 
 ## How to fix
 Render a template file with `render_template(...)` and pass data as variables, keep
@@ -110,7 +131,9 @@ value)` or `Markup("<b>{}</b>").format(value)`, or escape each value with `html.
 import html
 import flask
 from django.http import HttpResponse
-from django.utils.html import format_html
+import bleach
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.safestring import mark_safe as safe
 from fastapi.responses import HTMLResponse
 from flask import Flask, request, render_template_string
@@ -152,6 +175,27 @@ def safe_views(user):
 def safe_page():
     # ok: xss-unescaped-html
     return f"<p>{escape(request.args['n'])}</p>"
+class PriceWidget(Widget):
+    def render(self, name, value, attrs=None, renderer=None):
+        label = conditional_escape(self.choices_label)
+        # ok: xss-unescaped-html
+        return mark_safe(f"<span class='price'>{label}</span>")
+    def help_text(self, event):
+        # ok: xss-unescaped-html
+        return mark_safe(format_html("<a href='{}'>{}</a>", event.url, event.name))
+    def comment_html(self, comment):
+        cleaned = bleach.clean(comment.body, tags=["b", "i"])
+        # ok: xss-unescaped-html
+        return Markup(f"<div class='comment'>{cleaned}</div>")
+    def badge(self):
+        # ok: xss-unescaped-html
+        return mark_safe('<span class="badge">new</span>')
+    def bio_html(self, user):
+        # ruleid: xss-unescaped-html
+        return mark_safe(f"<p>{user.bio}</p>")
+    def rendered(self, name, value):
+        # ok: xss-unescaped-html
+        return mark_safe(self.format_output(super().render(name, value)))
 def not_html():
     # ok: xss-unescaped-html
     return HttpResponse(f"count={total}", content_type="text/plain")

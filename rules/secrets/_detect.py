@@ -51,6 +51,7 @@ MIN_PROVIDER_LENGTH = 16  # shorter strings match no provider pattern: skip the 
 _BASE64 = Base64HighEntropyString()
 _HEX = HexHighEntropyString()
 _ENTROPY_CHARSETS = tuple((plugin, frozenset(plugin.charset)) for plugin in (_HEX, _BASE64))
+ENTROPY_TYPES = frozenset({None, str(_HEX.secret_type), str(_BASE64.secret_type)})
 _URL_CREDENTIALS = re.compile(
     r"\b(?P<scheme>postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|https?|ftp|smtp|mssql|oracle)"
     r"://(?P<user>[^:/@\s'\"]+):(?P<password>[^@/\s'\"]+)@",
@@ -81,6 +82,8 @@ _NOT_A_SECRET = re.compile(
     r"\(\?|\\[dDwWsSbB]|\[\^|\[[^\]\s]-[^\]\s]|\{\d+(?:,\d*)?\}|\*{3,}"
     r"|^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
     r"|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:[A-Z][A-Z_]*|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$"
+    # `'__r'`, `'.data-api'`: code markers; fetch's `credentials: 'same-origin'`; no letter or digit at all
+    r"|^[._$][\w.-]{0,10}$|^(?:same-origin|include|omit|no-cors|cors)$|^[^A-Za-z0-9]*$"
 )
 _REFERENCE = re.compile(r"\$\{|\{\{|%\(|^\$[A-Za-z_]|^\{[\w.]*\}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^env:|^vault:|^arn:")
 _PLACEHOLDER_WORDS = frozenset(

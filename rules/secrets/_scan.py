@@ -9,9 +9,11 @@ secrets rule's call and kept on the `FileContext`, so eight rules cost one walk.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..analysis.test_code import IN_TEST_CODE, is_test_code
 from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..context import FileContext
 from ..engine import make_finding
@@ -31,6 +33,11 @@ _VERBS = {
     "signing": "used as",
 }
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
+_CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
+_LABEL = re.compile(r"^[A-Z][a-z]{2,9}$")
+_URL_TEMPLATE = re.compile(r"@(?:host|hostname|your[-_]\w*|<[^>]*>)(?::port\b|[:/]|$)|:port\b|\[\?")
+_FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"})
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,8 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     url = _detect.url_password(value) if role != "docstring" else None  # docstrings show examples
     if url is not None:
         weak = Confidence.MEDIUM if _detect.is_placeholder(value[url[0] : url[1]]) else None
+        if weak and (role in ("comment", "text", "docstring") or " " in value or _URL_TEMPLATE.search(value)):
+            return None  # `# DATABASE_URL = 'postgresql://user:password@host:port/db'` documents the format
         return Verdict("credentials-in-url", f"{url[2]} URL with a password", "Basic Auth Credentials", url[:2], weak)
     found = _detect.provider(value)
     prose = role in ("comment", "text", "docstring")
@@ -70,6 +79,10 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
 
 
 def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
+    if example:
+        return None  # `.env.example` shows the shape of each value; only provider-format keys leak from it
+    if _LABEL.match(value):
+        return None  # `token: 'Key'`, `eclair_pass: 'Password'`: a form's label or placeholder text
     if role == "signing" or name_class == "signing":
         return Verdict("hardcoded-signing-key", "Signing key", "Secret Keyword")
     if name_class is None:
@@ -93,6 +106,23 @@ def _by_position(value: str, name_class: str | None, role: str, example: bool) -
     return Verdict("hardcoded-password", "Password" if name_class == "password" else "Credential", "Secret Keyword")
 
 
+def is_translation_catalogue(path: str) -> bool:
+    """`locale/de/LC_MESSAGES/messages.json`, `static/i18n/fr.js`: translations of the interface."""
+    folders = path.replace("\\", "/").split("/")[:-1]
+    return bool(_CATALOGUE_FOLDERS.intersection(folders))
+
+
+def names_itself(value: str, name: str | None) -> bool:
+    """`google_auth = "google-auth"`, `RESET_PASSWORD = "reset_password"`, `"auth": "true"`: an enum
+    member or a flag, not a credential."""
+    if value.lower() in _FLAG_WORDS:
+        return True
+    if not name or not (_NOT_WORD.search(value) or value[:1].isupper()):
+        return False  # `password = "password"` stays a placeholder credential
+    simple = _NOT_WORD.sub("", value).lower()
+    return bool(simple) and _NOT_WORD.sub("", name.rsplit(".", 1)[-1]).lower().endswith(simple)
+
+
 def verdicts(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     """Every literal of the file that some secrets rule owns (computed once per file)."""
     cached = ctx.__dict__.get(_CACHE_KEY)
@@ -102,6 +132,8 @@ def verdicts(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
 
 
 def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
+    if is_translation_catalogue(ctx.path):
+        return []  # translated UI text: its "user:password@host" is an example for the reader
     if ctx.language in TEXT_FORMATS:
         items = _lines.literals(ctx)
     elif ctx.tree is not None:
@@ -111,6 +143,8 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
     found = []
     for literal in items:
+        if names_itself(literal.value, literal.name):
+            continue
         verdict = classify(literal.value, _names.name_class(literal.name), literal.role, literal.interpolated, example)
         if verdict is not None:
             found.append((literal, verdict))
@@ -138,7 +172,7 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
     allowed = _allowlist.pragma_lines(ctx.source)
     audited = _audited(ctx)
     options = {**ctx.options.get("secrets", {}), **ctx.options.get(rule.id, {})}
-    downgrade = _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
+    in_tests = is_test_code(ctx.path) or _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
     result = []
     for literal, verdict in mine:
         start, end, secret = _range(literal, verdict)
@@ -146,8 +180,14 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
             continue
         if audited and audited & {_allowlist.sha1(secret), _allowlist.sha1(literal.value)}:
             continue
+        downgrade = in_tests and not is_provider_key(verdict)
         result.append(_finding(ctx, rule, literal, verdict, (start, end, secret), message, fixable, downgrade, options))
     return result
+
+
+def is_provider_key(verdict: Verdict) -> bool:
+    """A key in a provider's own format (`AKIA…`, `ghp_…`): a leak wherever it is, tests included."""
+    return verdict.rule_id == "hardcoded-secret" and verdict.secret_type not in _detect.ENTROPY_TYPES
 
 
 def _audited(ctx: FileContext) -> frozenset[str]:
@@ -208,7 +248,8 @@ def _finding(
         ctx,
         start,
         end,
-        message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to")),
+        message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to"))
+        + (f" ({IN_TEST_CODE})" if downgrade else ""),
         confidence=verdict.confidence,
         severity=severity,
         fix=fix,

@@ -23,6 +23,7 @@ RULE = Rule(
     confidence=Confidence.HIGH,
     languages=_scan.CODE_LANGUAGES | _scan.TEXT_FORMATS,
     scan=scan,
+    aliases=("B105", "S105"),  # Bandit's / Ruff's hardcoded-password-string: their `# noqa` applies
     fixable=True,
     message="A session or token signing key is written into the code.",
     docs="""## Why is this bad?

@@ -30,6 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
     parser.add_argument("--select", help="comma-separated rule ids or categories to run (overrides configuration)")
+    parser.add_argument("--extend-select", help="comma-separated rule ids or categories to run as well")
     parser.add_argument("--ignore", help="comma-separated rule ids or categories to skip (added to configuration)")
     parser.add_argument(
         "--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)"
@@ -69,6 +70,8 @@ def _configure(args: argparse.Namespace) -> Config:
     overrides: dict[str, object] = {}
     if args.select:
         overrides["select"] = _known(_split(args.select), "--select")
+    if args.extend_select:
+        overrides["extend_select"] = (*config.extend_select, *_known(_split(args.extend_select), "--extend-select"))
     if args.ignore:
         overrides["ignore"] = (*config.ignore, *_known(_split(args.ignore), "--ignore"))
     if overrides:
