@@ -52,6 +52,7 @@ class Origin:
     source: str | None = None
     variable: str | None = None
     sanitized_by: str | None = None
+    value: tuple[object] | None = None  # a CONSTANT's folded Python value, boxed (`num = 86` -> (86,))
 
     def describe(self) -> str:
         """`term` from `request.args` / `request.args` / a value of unknown origin."""
@@ -76,6 +77,13 @@ CONSTANT = Origin(Kind.CONSTANT)
 UNKNOWN = Origin(Kind.UNKNOWN)
 # A request object itself (`flask.request`, a view's `request` parameter): its attributes are sources.
 REQUEST = Origin(Kind.UNKNOWN, source="the request object")
+# `self` in an `http.server`-style request handler: `self.path`, `self.headers`, `self.rfile` are sources.
+HANDLER = Origin(Kind.UNKNOWN, source="the request handler")
+
+
+def is_carrier(origin: Origin) -> bool:
+    """True for the request object and the request handler, whose attributes are the sources."""
+    return origin is REQUEST or origin is HANDLER
 
 
 def _rank(origin: Origin) -> tuple[int, bool, bool]:
@@ -85,12 +93,19 @@ def _rank(origin: Origin) -> tuple[int, bool, bool]:
 def join(origins: Iterable[Origin]) -> Origin:
     """The most dangerous of several origins (CONSTANT when there are none)."""
     best = CONSTANT
+    first: Origin | None = None
+    mixed = False
     for origin in origins:
-        if origin is REQUEST:
+        if is_carrier(origin):
             origin = UNKNOWN
+        if first is None:
+            first = origin
+        elif origin != first:
+            mixed = True
         if _rank(origin) > _rank(best):
             best = origin
-    return best
+    # A folded value survives only when every joined path agrees on it.
+    return replace(best, value=None) if mixed and best.value is not None else best
 
 
 class TaintAnalysis:
@@ -104,6 +119,8 @@ class TaintAnalysis:
         self._functions: dict[str, Node | None] | None = None
         self._summaries: dict[int, tuple[Origin, bool] | None] = {}
         self._web = tables.imports_web_framework(ctx)
+        self._in_request_handler = False
+        self._classes: dict[str, Node] | None = None
         configured = ctx.options.get("taint", {})  # `[tool.vetline.taint]`, shared by every data-flow rule
         self.extra_sources = frozenset(configured.get("sources", ()))
         self.extra_sanitizers = frozenset(configured.get("sanitizers", ()))
@@ -117,7 +134,7 @@ class TaintAnalysis:
             current = current.parent
         env = snapshots[current.id] if current is not None else {}
         result = self.evaluate(node, env)
-        return UNKNOWN if result is REQUEST else result
+        return UNKNOWN if is_carrier(result) else result
 
     def evaluate(self, node: Node, env: dict[str, Origin]) -> Origin:
         """The origin of `node` under a given environment (used by the scope walker)."""
@@ -147,6 +164,7 @@ class TaintAnalysis:
         view = route is not None or self._is_view(function, params)
         converters = tables.route_converters(string_value(_first_arg(route))) if route is not None else {}
         env: dict[str, Origin] = {}
+        self._in_request_handler = bool(params) and self._handler_class(function)
         for index, (name, annotation, default) in enumerate(params):
             env[name] = self._parameter_origin(name, index, annotation, default, view, converters)
         return env
@@ -161,6 +179,8 @@ class TaintAnalysis:
         converters: dict[str, str],
     ) -> Origin:
         type_name = self.ctx.text(annotation).rsplit(".", 1)[-1] if annotation is not None else ""
+        if name == "self" and index == 0 and self._in_request_handler:
+            return HANDLER
         if name in ("self", "cls") and index == 0:
             return UNKNOWN
         if type_name in tables.REQUEST_TYPES or (name in ("request", "req") and self._web and index <= 1):
@@ -170,6 +190,34 @@ class TaintAnalysis:
         if name in converters or type_name in tables.SAFE_TYPES:
             return Origin(Kind.CONSTANT, variable=name, sanitized_by=f"type `{converters.get(name, type_name)}`")
         return Origin(Kind.TAINTED, source=f"route parameter `{name}`")
+
+    def _handler_class(self, function: Node) -> bool:
+        """A method of a class based on `BaseHTTPRequestHandler` (or an in-file class that is)."""
+        owner = function.parent.parent if function.parent is not None else None
+        if owner is not None and owner.type == "decorated_definition":
+            owner = owner.parent.parent if owner.parent is not None else None
+        return owner is not None and owner.type == "class_definition" and self._is_handler(owner, 2)
+
+    def _is_handler(self, cls: Node, depth: int) -> bool:
+        bases = cls.child_by_field_name("superclasses")
+        for base in bases.named_children if bases is not None and depth > 0 else ():
+            if (self.ctx.qualified_name(base) or "") in tables.HANDLER_BASES:
+                return True
+            local = self.module_class(self.ctx.text(base))
+            if local is not None and local is not cls and self._is_handler(local, depth - 1):
+                return True
+        return False
+
+    def module_class(self, name: str) -> Node | None:
+        """The module-level `class` of that name in this file, if any."""
+        if self._classes is None:
+            self._classes = {}
+            for node in self.ctx.tree.root_node.named_children if self.ctx.tree is not None else ():
+                if node.type == "decorated_definition":
+                    node = node.child_by_field_name("definition") or node
+                if node.type == "class_definition":
+                    self._classes.setdefault(tables.function_name(node), node)
+        return self._classes.get(name)
 
     def _route_decorator(self, function: Node) -> Node | None:
         for decorator in decorators(function):
