@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from ..analysis.nodes import argument, is_false, keyword_arg
 from ..analysis.sinks import taint_verdict
+from ..analysis.taint_tables import SHELL_GUARD
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._shell_argv import argv_items, shell_script
@@ -66,7 +67,7 @@ def runs_untrusted_command(match: Match) -> Report | None:
             _command(match, name),
             f"a shell command (`{name}`)",
             environment=True,
-            sanitizers=("shlex.quote",),
+            sanitizers=("shlex.quote", SHELL_GUARD),
             consequence=_CONSEQUENCE,
         )
     argv = argv_items(match, name, SUBPROCESS)
@@ -77,7 +78,7 @@ def runs_untrusted_command(match: Match) -> Report | None:
             script[1],
             f"a shell script via `{script[0]}`",
             environment=True,
-            sanitizers=("shlex.quote",),
+            sanitizers=("shlex.quote", SHELL_GUARD),
             consequence=_CONSEQUENCE,
         )
     verdict = taint_verdict(

@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from ..analysis.nodes import argument
 from ..analysis.sinks import taint_verdict
+from ..analysis.taint_tables import PATH_GUARD
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 
@@ -70,7 +71,7 @@ def opens_tainted_path(match: Match) -> Report | None:
             sink,
             local_input=False,
             report_unknown=False,
-            sanitizers=("os.path.basename", "posixpath.basename", "ntpath.basename"),
+            sanitizers=("os.path.basename", "posixpath.basename", "ntpath.basename", PATH_GUARD),
             consequence="`../` in it reaches files outside the intended directory",
         )
         if verdict is not None:

@@ -14,6 +14,7 @@ from tree_sitter import Node
 
 from ..analysis.nodes import argument, keyword_arg
 from ..analysis.sinks import built_from_strings, taint_verdict
+from ..analysis.taint_tables import QUOTE_GUARD
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._sql_placeholders import bind_parameters
@@ -53,7 +54,11 @@ def unsafe_query(match: Match) -> Report | None:
     for query in _queries(match):
         if built_from_strings(query, match.ctx):
             verdict = taint_verdict(
-                match, query, "an SQL query built from strings", consequence="bind values as query parameters instead"
+                match,
+                query,
+                "an SQL query built from strings",
+                sanitizers=(QUOTE_GUARD,),
+                consequence="bind values as query parameters instead",
             )
             if verdict is not None:
                 return verdict
