@@ -62,7 +62,8 @@ def iter_files(root: Path, config: Config) -> Iterator[Path]:
         relative_folder = Path(folder).resolve().relative_to(anchor).as_posix()
         subfolders[:] = sorted(d for d in subfolders if not config.is_excluded(_join(relative_folder, d)))
         for name in sorted(files):
-            if language_for_path(name) and not config.is_excluded(_join(relative_folder, name)):
+            relative = _join(relative_folder, name)
+            if language_for_path(relative) and not config.is_excluded(relative):
                 yield Path(folder) / name
 
 

@@ -77,7 +77,7 @@ def hash_password(password: str) -> str:
 
 @web.middleware
 async def sessions(request, handler):
-    # vuln: session-cookie-flags-disabled
+    # vuln: cookie-without-secure-flags
     storage = RedisStorage(request.app["redis"], httponly=False)
     return await session_middleware(storage)(request, handler)
 

@@ -5,8 +5,8 @@ SECRET_KEY = "lr66%-a!$km5ed@n5ug!tya5bv!0(yqwa1tn!q%0%3m2nh%oer"
 # vuln: debug-mode-enabled
 DEBUG = True
 ALLOWED_HOSTS = ["*"]
-# vuln: session-cookie-flags-disabled
+# vuln: cookie-without-secure-flags
 SESSION_COOKIE_HTTPONLY = False
-# vuln: session-cookie-flags-disabled
+# vuln: cookie-without-secure-flags
 SESSION_COOKIE_SECURE = False
 INSTALLED_APPS = ["django.contrib.sessions", "introduction"]

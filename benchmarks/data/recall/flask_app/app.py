@@ -16,7 +16,7 @@ app = Flask(__name__)
 app.config["SECRET_KEY_HMAC"] = "secret"
 # vuln: hardcoded-signing-key
 app.secret_key = "super secret key"
-# vuln: session-cookie-flags-disabled
+# vuln: cookie-without-secure-flags
 app.config["SESSION_COOKIE_HTTPONLY"] = False
 # vuln: hardcoded-signing-key
 FERNET = Fernet(b"ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=")

@@ -1,0 +1,94 @@
+"""Who the visitor is, decoded from a cookie nobody signed (CWE-565).
+
+`user = json.loads(base64.b64decode(request.cookies["user"]))` trusts a structure the browser
+sends back verbatim: the client edits it (`{"role": "admin"}`) and becomes anyone. Reported
+when data flow traces the decoded text to a request cookie; a cookie checked by a signature
+(`itsdangerous`, Django's `get_signed_cookie`, a JWT library) never reaches these decoders raw.
+"""
+
+from __future__ import annotations
+
+from ..analysis.nodes import argument
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+
+DECODERS = frozenset(
+    {"json.loads", "ujson.loads", "orjson.loads", "simplejson.loads", "ast.literal_eval", "yaml.safe_load"}
+)
+# Origins (`Origin.source`) that are a cookie the client sent.
+COOKIE_SOURCES = frozenset({"request.cookies", "request.COOKIES", "self.get_cookie()", "request.get_cookie()"})
+
+
+def decodes_cookie(match: Match) -> Report | None:
+    data = argument(match.node("args"), 0)
+    if data is None:
+        return None
+    origin = match.ctx.taint.origin(data)
+    if origin.sanitized_by is not None or origin.source not in COOKIE_SOURCES:
+        return None
+    decoder = match.ctx.text(match.node("fn"))
+    return Report(
+        message=f"`{decoder}` decodes `{origin.source}` that nobody signed: "
+        "the client can edit it to claim another identity or role.",
+    )
+
+
+RULE = Rule(
+    id="unsigned-cookie-identity",
+    title="Identity decoded from an unsigned cookie",
+    category=Category.ACCESS_CONTROL,
+    cwe=(565,),
+    owasp=("A07:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset({"python"}),
+    calls=DECODERS,
+    where=decodes_cookie,
+    message="Data decoded from an unsigned cookie is trusted as the visitor's identity.",
+    docs="""## Why is this bad?
+A cookie is whatever the browser sends: its owner can read and rewrite it. Base64 and JSON are
+encodings, not protection, so `json.loads(base64.b64decode(request.cookies["user"]))` hands the
+client control of the decoded object: change `"role": "user"` to `"admin"` or the user id to
+someone else's and the application believes it. Deliberately vulnerable training apps use this
+pattern for "remember me" and profile cookies (CWE-565: reliance on cookies without validation).
+
+Reported when the decoded text comes from a request cookie (Flask, Django, Starlette/FastAPI,
+aiohttp, Tornado). `pickle.loads` of a cookie is worse still (code execution) and is reported by
+`pickle-deserialization`.
+
+## How to fix
+Keep identity server-side (the framework's session, keyed by a random session id), or sign the
+cookie and verify the signature before decoding: `itsdangerous.URLSafeSerializer(SECRET).loads(...)`,
+Django's `request.get_signed_cookie(...)`, or a JWT verified with `jwt.decode(..., key,
+algorithms=[...])`.
+""",
+    references=(
+        "https://cwe.mitre.org/data/definitions/565.html",
+        "https://itsdangerous.palletsprojects.com/en/stable/serializer/",
+        "https://docs.djangoproject.com/en/stable/ref/request-response/#django.http.HttpRequest.get_signed_cookie",
+    ),
+    examples="""
+import base64
+import json
+from flask import Flask, request
+from itsdangerous import URLSafeSerializer
+app = Flask(__name__)
+@app.get("/me")
+def me():
+    raw = request.cookies.get("user", "")
+    # ruleid: unsigned-cookie-identity
+    user = json.loads(base64.b64decode(raw))
+    # ruleid: unsigned-cookie-identity
+    prefs = json.loads(request.cookies["prefs"])
+    # ok: unsigned-cookie-identity
+    signed = URLSafeSerializer(app.config["SECRET_KEY"]).loads(request.cookies["user"])
+    # ok: unsigned-cookie-identity
+    body = json.loads(request.get_data())
+    return {"admin": user.get("admin")}
+def django_view(request):
+    # ruleid: unsigned-cookie-identity
+    user = json.loads(base64.b64decode(request.COOKIES["auth"]))
+    # ok: unsigned-cookie-identity
+    user = json.loads(request.get_signed_cookie("auth", salt="auth"))
+""",
+)
