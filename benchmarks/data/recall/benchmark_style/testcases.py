@@ -266,24 +266,24 @@ def init(app):
 
     @app.route("/benchmark/weakrand-00/Case025", methods=["POST"])
     def case025_post():
+        # vuln: insecure-random-for-secrets
         value = str(random.random())[2:]
         cookie = "rememberMe025"
-        # vuln: insecure-random-for-secrets
         session[cookie] = value
         return "remembered"
 
     @app.route("/benchmark/weakrand-00/Case026", methods=["POST"])
     def case026_post():
+        # vuln: insecure-random-for-secrets
         number = random.getrandbits(64)
         response = make_response("remembered")
-        # vuln: insecure-random-for-secrets
         response.set_cookie("rememberMe026", str(number), secure=True, httponly=True)
         return response
 
     @app.route("/benchmark/weakrand-00/Case027", methods=["POST"])
     def case027_post():
-        value = str(random.SystemRandom().getrandbits(128))
         # safe: insecure-random-for-secrets
+        value = str(random.SystemRandom().getrandbits(128))
         session["rememberMe027"] = value
         return "remembered"
 

@@ -101,8 +101,8 @@ def register(request):
     # vuln: weak-hash-md5-sha1
     digest = hashlib.md5(password.encode()).hexdigest()
     Login.objects.create(user=request.POST["user"], password=digest)
-    otp = str(random.randint(100000, 999999))
     # vuln: insecure-random-for-secrets
+    otp = str(random.randint(100000, 999999))
     request.session["otp"] = otp
     return render(request, "Lab/register.html")
 

@@ -38,9 +38,9 @@ def hello():
 
 @app.route("/reset", methods=["POST"])
 def reset():
+    # vuln: insecure-random-for-secrets
     token = "".join(random.choice("0123456789abcdef") for _ in range(32))
     response = make_response("check your mail")
-    # vuln: insecure-random-for-secrets
     response.set_cookie("reset_token", token, secure=True, httponly=True)
     return response
 
