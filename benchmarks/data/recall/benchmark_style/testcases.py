@@ -246,7 +246,7 @@ def init(app):
     def case022_post():
         param = request.args.get("Case022", "/")
         # vuln: open-redirect
-        return f'<meta http-equiv="refresh" content="0; url={escape_for_html(param)}">'
+        return f'<meta http-equiv="refresh" content="0; url={param}">'
 
     @app.route("/benchmark/trustbound-00/Case023", methods=["POST"])
     def case023_post():

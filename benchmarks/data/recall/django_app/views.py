@@ -51,8 +51,8 @@ def yaml_lab(request):
 
 
 def xxe_parse(request):
-    parser = etree.XMLParser(resolve_entities=True)
     # vuln: xml-external-entities
+    parser = etree.XMLParser(resolve_entities=True)
     tree = etree.fromstring(request.body, parser)
     return HttpResponse(tree.findtext("text"), content_type="text/plain")
 
