@@ -269,6 +269,7 @@ STRING_METHODS = frozenset(
         "items",
         "keys",
         "__str__",
+        "getvalue",
     }
 )
 # Methods that put their arguments into the receiver (`parts.append(x)`, `buf.write(x)`): the
