@@ -62,8 +62,8 @@ def iter_files(root: Path, config: Config) -> Iterator[Path]:
         relative_folder = Path(folder).resolve().relative_to(anchor).as_posix()
         subfolders[:] = sorted(d for d in subfolders if not config.is_excluded(_join(relative_folder, d)))
         for name in sorted(files):
-            relative = _join(relative_folder, name)
-            if language_for_path(relative) and not config.is_excluded(relative):
+            # The path as given decides: `templates/x.html` is a template even when `templates` is the root.
+            if language_for_path(Path(folder) / name) and not config.is_excluded(_join(relative_folder, name)):
                 yield Path(folder) / name
 
 
