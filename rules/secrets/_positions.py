@@ -171,7 +171,7 @@ def _argument_position(ctx: FileContext, args: Node, child: Node) -> tuple[str |
     if ctx.language == "python" and _is_first_positional(child):
         callee = args.parent.child_by_field_name("function") if args.parent is not None else None
         if (ctx.qualified_name(callee) or "") in KEY_FIRST_CALLS:
-            return "signing key", "signing"
+            return "signing key", "key-argument"
     first = _first_of_two_positionals(child)
     if first is None:  # only a second positional argument can be a key or a default
         return None, "argument"

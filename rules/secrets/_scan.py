@@ -29,6 +29,7 @@ _VERBS = {
     "default": "default of",
     "compare": "compared with",
     "signing": "used as",
+    "key-argument": "used as",
 }
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 
@@ -42,6 +43,9 @@ class Verdict:
     secret_type: str | None = None  # detect-secrets' type name, for `.secrets.baseline`
     span: tuple[int, int] | None = None  # character span within the value; None = the whole literal
     confidence: Confidence | None = None
+
+
+_MIN_KEY = 8  # characters a literal passed as a key needs before it is reported
 
 
 @functools.lru_cache(maxsize=16384)
@@ -70,6 +74,8 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
 
 
 def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
+    if role == "key-argument":  # `hmac.new(b"key", ...)`: a one-to-few byte key is a test vector, not a secret
+        return Verdict("hardcoded-signing-key", "Signing key", "Secret Keyword") if len(value) >= _MIN_KEY else None
     if role == "signing" or name_class == "signing":
         return Verdict("hardcoded-signing-key", "Signing key", "Secret Keyword")
     if name_class is None:
