@@ -79,11 +79,13 @@ UNKNOWN = Origin(Kind.UNKNOWN)
 REQUEST = Origin(Kind.UNKNOWN, source="the request object")
 # `self` in an `http.server`-style request handler: `self.path`, `self.headers`, `self.rfile` are sources.
 HANDLER = Origin(Kind.UNKNOWN, source="the request handler")
+# `self` in a class-based view (aiohttp `web.View`, Django `View`): `self.request` is the request.
+VIEW = Origin(Kind.UNKNOWN, source="the class-based view")
 
 
 def is_carrier(origin: Origin) -> bool:
-    """True for the request object and the request handler, whose attributes are the sources."""
-    return origin is REQUEST or origin is HANDLER
+    """True for the request object, the request handler and the view, whose attributes are the sources."""
+    return origin is REQUEST or origin is HANDLER or origin is VIEW
 
 
 def _rank(origin: Origin) -> tuple[int, bool, bool]:
@@ -120,6 +122,7 @@ class TaintAnalysis:
         self._summaries: dict[int, tuple[Origin, bool] | None] = {}
         self._web = tables.imports_web_framework(ctx)
         self._in_request_handler = False
+        self._in_view = False
         self._classes: dict[str, Node] | None = None
         configured = ctx.options.get("taint", {})  # `[tool.vetline.taint]`, shared by every data-flow rule
         self.extra_sources = frozenset(configured.get("sources", ()))
@@ -164,7 +167,8 @@ class TaintAnalysis:
         view = route is not None or self._is_view(function, params)
         converters = tables.route_converters(string_value(_first_arg(route))) if route is not None else {}
         env: dict[str, Origin] = {}
-        self._in_request_handler = bool(params) and self._handler_class(function)
+        self._in_request_handler = bool(params) and self._handler_class(function, tables.HANDLER_BASES)
+        self._in_view = bool(params) and self._handler_class(function, tables.VIEW_BASES)
         for index, (name, annotation, default) in enumerate(params):
             env[name] = self._parameter_origin(name, index, annotation, default, view, converters)
         return env
@@ -181,6 +185,8 @@ class TaintAnalysis:
         type_name = self.ctx.text(annotation).rsplit(".", 1)[-1] if annotation is not None else ""
         if name == "self" and index == 0 and self._in_request_handler:
             return HANDLER
+        if name == "self" and index == 0 and self._in_view:
+            return VIEW
         if name in ("self", "cls") and index == 0:
             return UNKNOWN
         if type_name in tables.REQUEST_TYPES or (name in ("request", "req") and self._web and index <= 1):
@@ -191,20 +197,20 @@ class TaintAnalysis:
             return Origin(Kind.CONSTANT, variable=name, sanitized_by=f"type `{converters.get(name, type_name)}`")
         return Origin(Kind.TAINTED, source=f"route parameter `{name}`")
 
-    def _handler_class(self, function: Node) -> bool:
-        """A method of a class based on `BaseHTTPRequestHandler` (or an in-file class that is)."""
+    def _handler_class(self, function: Node, bases: frozenset[str]) -> bool:
+        """A method of a class based on one of `bases` (or on an in-file class that is)."""
         owner = function.parent.parent if function.parent is not None else None
         if owner is not None and owner.type == "decorated_definition":
             owner = owner.parent.parent if owner.parent is not None else None
-        return owner is not None and owner.type == "class_definition" and self._is_handler(owner, 2)
+        return owner is not None and owner.type == "class_definition" and self._based_on(owner, bases, 2)
 
-    def _is_handler(self, cls: Node, depth: int) -> bool:
+    def _based_on(self, cls: Node, names: frozenset[str], depth: int) -> bool:
         bases = cls.child_by_field_name("superclasses")
         for base in bases.named_children if bases is not None and depth > 0 else ():
-            if (self.ctx.qualified_name(base) or "") in tables.HANDLER_BASES:
+            if (self.ctx.qualified_name(base) or "") in names:
                 return True
             local = self.module_class(self.ctx.text(base))
-            if local is not None and local is not cls and self._is_handler(local, depth - 1):
+            if local is not None and local is not cls and self._based_on(local, names, depth - 1):
                 return True
         return False
 

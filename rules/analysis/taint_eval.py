@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from . import taint_tables as tables
-from .taint import CONSTANT, HANDLER, REQUEST, UNKNOWN, Kind, Origin, is_carrier, join
+from .taint import CONSTANT, HANDLER, REQUEST, UNKNOWN, VIEW, Kind, Origin, is_carrier, join
 from .taint_fold import NOT_CONSTANT, fold
 
 if TYPE_CHECKING:
@@ -160,6 +160,8 @@ class Evaluator:
         if owner is REQUEST:
             attribute = self.ctx.text(node.child_by_field_name("attribute"))
             return Origin(Kind.TAINTED, source=f"request.{attribute}") if attribute in tables.SOURCE_ATTRS else UNKNOWN
+        if owner is VIEW:
+            return REQUEST if self.ctx.text(node.child_by_field_name("attribute")) == "request" else UNKNOWN
         if owner is HANDLER:
             attribute = self.ctx.text(node.child_by_field_name("attribute"))
             return Origin(Kind.TAINTED, source=f"self.{attribute}") if attribute in tables.HANDLER_ATTRS else UNKNOWN

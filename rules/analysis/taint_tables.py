@@ -73,6 +73,20 @@ HANDLER_BASES = frozenset(
         "tornado.web.RequestHandler",
     }
 )
+# `self.request` in a class-based view of these bases is the request object itself.
+VIEW_BASES = frozenset(
+    {
+        "aiohttp.web.View",
+        "aiohttp.web_urldispatcher.View",
+        "django.views.View",
+        "django.views.generic.View",
+        "django.views.generic.base.View",
+        "django.views.generic.TemplateView",
+        "django.views.generic.FormView",
+        "rest_framework.views.APIView",
+        "rest_framework.generics.GenericAPIView",
+    }
+)
 HANDLER_ATTRS = frozenset({"path", "headers", "rfile", "requestline", "raw_requestline", "request"})
 HANDLER_METHODS = frozenset(
     {"get_argument", "get_arguments", "get_query_argument", "get_body_argument", "get_cookie", "get_body_arguments"}

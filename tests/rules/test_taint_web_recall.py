@@ -228,3 +228,23 @@ def test_http_server_handler_attributes_are_sources() -> None:
 def test_framework_sources_are_tainted(prelude: str, handler: str) -> None:
     """Ensure that aiohttp, Django and FastAPI/Starlette request data is tainted."""
     assert kinds(handler, prelude) == [Kind.TAINTED]
+
+
+def test_class_based_view_request_is_the_request() -> None:
+    """Ensure that `self.request` in an aiohttp `web.View` or a Django `View` carries request data."""
+    body = """
+    from aiohttp import web
+    from django.views import View
+    class Notes(web.View):
+        async def get(self):
+            sink(self.request.match_info["name"])
+            sink((await self.request.post())["x"])
+            sink(self.app_name)
+    class Search(View):
+        def get(self, request):
+            sink(self.request.GET["q"])
+    class Plain:
+        def get(self):
+            sink(self.request.GET["q"])
+    """
+    assert kinds(body) == [Kind.TAINTED, Kind.TAINTED, Kind.UNKNOWN, Kind.TAINTED, Kind.UNKNOWN]
