@@ -8,6 +8,9 @@ when data flow traces the decoded text to a request cookie; a cookie checked by 
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
+from ..analysis.crypto_names import destination_names, name_words
 from ..analysis.nodes import argument
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
@@ -17,6 +20,21 @@ DECODERS = frozenset(
 )
 # Origins (`Origin.source`) that are a cookie the client sent.
 COOKIE_SOURCES = frozenset({"request.cookies", "request.COOKIES", "self.get_cookie()", "request.get_cookie()"})
+# Words of the variable (or cookie) that say the decoded object says who the visitor is.
+IDENTITY_WORDS = frozenset(
+    {"user", "username", "role", "roles", "admin", "auth", "identity", "account", "profile", "login", "member",
+     "owner", "principal", "claims", "perms", "permissions", "group", "groups", "uid", "whoami", "me", "session"}
+)
+BASE64_DECODERS = ("b64decode", "urlsafe_b64decode", "decodebytes", "standard_b64decode")
+
+
+def _about_identity(match: Match, data: Node) -> bool:
+    """A base64-wrapped object, or names (target, cookie key) that speak of the user or their role."""
+    text = match.ctx.text(data)
+    if any(decoder in text for decoder in BASE64_DECODERS):
+        return True
+    words = set().union(*(name_words(name.strip("\"'")) for name in destination_names(match.ctx, match.target)))
+    return bool(words & IDENTITY_WORDS) or bool(name_words(text) & IDENTITY_WORDS)
 
 
 def decodes_cookie(match: Match) -> Report | None:
@@ -24,8 +42,8 @@ def decodes_cookie(match: Match) -> Report | None:
     if data is None:
         return None
     origin = match.ctx.taint.origin(data)
-    if origin.sanitized_by is not None or origin.source not in COOKIE_SOURCES:
-        return None
+    if origin.sanitized_by is not None or origin.source not in COOKIE_SOURCES or not _about_identity(match, data):
+        return None  # `ids = json.loads(request.COOKIES["history"])`: a preference, not an identity
     decoder = match.ctx.text(match.node("fn"))
     return Report(
         message=f"`{decoder}` decodes `{origin.source}` that nobody signed: "
@@ -53,7 +71,9 @@ someone else's and the application believes it. Deliberately vulnerable training
 pattern for "remember me" and profile cookies (CWE-565: reliance on cookies without validation).
 
 Reported when the decoded text comes from a request cookie (Flask, Django, Starlette/FastAPI,
-aiohttp, Tornado). `pickle.loads` of a cookie is worse still (code execution) and is reported by
+aiohttp, Tornado) and is an identity: base64-wrapped, or held in or read from a name about the
+user (`user`, `role`, `auth`, `profile`, ...). A plain preference list (`ids =
+json.loads(request.COOKIES["history"])`) is not reported. `pickle.loads` of a cookie is worse still (code execution) and is reported by
 `pickle-deserialization`.
 
 ## How to fix
@@ -79,11 +99,13 @@ def me():
     # ruleid: unsigned-cookie-identity
     user = json.loads(base64.b64decode(raw))
     # ruleid: unsigned-cookie-identity
-    prefs = json.loads(request.cookies["prefs"])
+    claims = json.loads(request.cookies["session_claims"])
     # ok: unsigned-cookie-identity
     signed = URLSafeSerializer(app.config["SECRET_KEY"]).loads(request.cookies["user"])
     # ok: unsigned-cookie-identity
     body = json.loads(request.get_data())
+    # ok: unsigned-cookie-identity
+    ids = json.loads(request.cookies["recently_viewed"])
     return {"admin": user.get("admin")}
 def django_view(request):
     # ruleid: unsigned-cookie-identity

@@ -10,6 +10,14 @@ from ._syntax import TEMPLATE_LANGUAGES, spans
 
 # Inside `{{ ... }}`: a `safe`/`safeseq` filter (Jinja2 and Django), not `unsafe` or `safe_url`.
 SAFE_FILTER = re.compile(r"\|\s*(safe(?:seq)?)\b(?!\s*\()")
+# Names of content visitors write (comments, reviews, profiles, search terms): `|safe` on them is
+# the stored/reflected XSS of training apps. Other `|safe` values are usually staff-authored rich
+# text or HTML rendered by the server (`product.description`, `field.help_text`): low confidence.
+USER_CONTENT = re.compile(
+    r"\b\w*(?:comment|review|reply|feedback|bio|about_me|signature|note|post|message_body|search|query|"
+    r"user_input|guestbook|q\b|term)\w*",
+    re.IGNORECASE,
+)
 # A whole `{% ... %}` tag that turns escaping off (Jinja2 `false`, Django `off`).
 AUTOESCAPE_OFF = re.compile(r"\{%[-+]?\s*autoescape\s+(?:false|False|off)\s*[-+]?%\}")
 # `{% filter safe %}` applies the filter to a whole block.
@@ -24,20 +32,23 @@ def unescaped_output(ctx: FileContext) -> list[Finding]:
         if opening == "{{":
             match = SAFE_FILTER.search(piece)
             if match is not None:
-                found.append(_finding(ctx, text, start, end, f"The `|{match.group(1)}` filter prints this value unescaped"))
+                user = USER_CONTENT.search(piece[: match.start()]) is not None
+                what = f"The `|{match.group(1)}` filter prints this value unescaped"
+                found.append(_finding(ctx, text, start, end, what, Confidence.MEDIUM if user else Confidence.LOW))
         elif opening == "{%" and (AUTOESCAPE_OFF.fullmatch(piece) or FILTER_SAFE.match(piece)):
-            found.append(_finding(ctx, text, start, end, "This tag turns HTML escaping off for the whole block"))
+            what = "This tag turns HTML escaping off for the whole block"
+            found.append(_finding(ctx, text, start, end, what, Confidence.MEDIUM))
     return found
 
 
-def _finding(ctx: FileContext, text: str, start: int, end: int, what: str) -> Finding:
+def _finding(ctx: FileContext, text: str, start: int, end: int, what: str, confidence: Confidence) -> Finding:
     start_byte = len(text[:start].encode("utf-8"))
     end_byte = start_byte + len(text[start:end].encode("utf-8"))
     return Finding(
         rule_id=RULE.id,
         message=f"{what}: a value holding `<script>` runs in the visitor's browser (cross-site scripting).",
         severity=RULE.severity,
-        confidence=RULE.confidence,
+        confidence=confidence,
         start_byte=start_byte,
         end_byte=end_byte,
         start=ctx.position(start_byte),
@@ -65,8 +76,11 @@ cross-site scripting). Deliberately vulnerable applications (DVPWA, PyGoat) show
 comments this way.
 
 Scanned files: `*.jinja`, `*.jinja2`, `*.j2`, and `*.html`/`*.htm` inside a `templates` or
-`jinja2` folder. Confidence is medium: the template cannot tell whether the view sanitised the
-value (for example with `bleach.clean`) before rendering it.
+`jinja2` folder. The template cannot tell whether the view sanitised the value (for example with
+`bleach.clean`) before rendering it, so confidence is medium for `{% autoescape off %}` and for
+`|safe` on content visitors write (comments, reviews, notes, posts, search terms), and low for
+other `|safe` values, which in real applications are mostly staff-authored rich text or HTML
+the server rendered (`product.description|safe`, `field.help_text|safe`).
 
 ## How to fix
 Drop `|safe` and let the engine escape the value. When the value really is HTML, sanitise it
