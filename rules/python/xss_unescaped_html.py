@@ -112,6 +112,7 @@ RULE = Rule(
 (return_statement (call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @value) @target
 """,
     where=unescaped,
+    aliases=("B308", "S308", "B703", "S703"),  # Bandit/Ruff mark_safe checks: their `noqa`/`nosec` count
     message="Data reaches HTML without escaping, so it can inject script into the page (cross-site scripting).",
     docs="""## Why is this bad?
 Template engines escape `{{ value }}`; these APIs do not. `render_template_string` with a
