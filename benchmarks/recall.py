@@ -99,7 +99,9 @@ def main() -> None:
     for rule in sorted(total):
         print(f"{rule:34} {hit[rule]}/{total[rule]}")
     safe_cases = sum(1 for kind, *_ in cases if kind == "safe")
-    print(f"\nrecall: {sum(hit.values())}/{sum(total.values())} = {sum(hit.values()) / max(sum(total.values()), 1):.1%}")
+    print(
+        f"\nrecall: {sum(hit.values())}/{sum(total.values())} = {sum(hit.values()) / max(sum(total.values()), 1):.1%}"
+    )
     print(f"false alarms on safe cases: {len(alarms)}/{safe_cases}")
 
 

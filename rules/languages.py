@@ -42,9 +42,7 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("ini", (".ini", ".cfg", ".properties"), ()),
     LanguageSpec("yaml", (".yaml", ".yml"), ()),
     LanguageSpec("dockerfile", (), ("Dockerfile", "Dockerfile.*", "*.dockerfile")),
-    LanguageSpec(
-        "jinja-html", (".jinja", ".jinja2", ".j2"), (), None, (".html", ".htm"), ("templates", "jinja2")
-    ),
+    LanguageSpec("jinja-html", (".jinja", ".jinja2", ".j2"), (), None, (".html", ".htm"), ("templates", "jinja2")),
 )
 
 _BY_ID = {spec.id: spec for spec in LANGUAGES}

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 
 from . import languages
-from .templates._syntax import TEMPLATE_LANGUAGES
-from .templates._syntax import comments as template_comments
 from .engine import Engine
 from .model import Edit, Fix, Rule
+from .templates._syntax import TEMPLATE_LANGUAGES
+from .templates._syntax import comments as template_comments
 
 _ANNOTATION = re.compile(r"\b(?P<kind>todoruleid|todook|ruleid|ok)\s*:\s*(?P<ids>[a-z0-9, -]+)")
 

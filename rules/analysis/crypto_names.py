@@ -121,7 +121,9 @@ _CONSUMERS = frozenset({"range", "len", "sleep", "time.sleep", "asyncio.sleep", 
 
 def _consumed(ctx: FileContext, parent: Node) -> bool:
     call = parent.parent if parent.type == "argument_list" else None
-    return call is not None and ctx.text(call.child_by_field_name("function")) in _CONSUMERS  # `a = random...; b = str(a); session[k] = b` is followed through this many names
+    return (
+        call is not None and ctx.text(call.child_by_field_name("function")) in _CONSUMERS
+    )  # `a = random...; b = str(a); session[k] = b` is followed through this many names
 
 
 def secret_sink(ctx: FileContext, value: Node) -> str | None:
@@ -148,7 +150,9 @@ def secret_sink(ctx: FileContext, value: Node) -> str | None:
 
 def _sets_cookie(ctx: FileContext, args: Node, item: Node) -> bool:
     callee = args.parent.child_by_field_name("function") if args.parent is not None else None
-    method = ctx.text(callee.child_by_field_name("attribute")) if callee is not None and callee.type == "attribute" else ""
+    method = (
+        ctx.text(callee.child_by_field_name("attribute")) if callee is not None and callee.type == "attribute" else ""
+    )
     if method not in COOKIE_SETTERS:
         return False
     if item.type == "keyword_argument":

@@ -70,7 +70,7 @@ class ScopeWalker:
 
     def fold(self, node: Node | None, env: Env) -> object:
         """The constant value of a condition or subject under `env`, or NOT_CONSTANT."""
-        return fold(node, lambda name: env[name].value[0] if name in env and env[name].value else NOT_CONSTANT)
+        return fold(node, lambda name: _folded_value(env.get(name)))
 
     def loop_exit(self, node: Node, env: Env) -> None:
         """`break`/`continue`: this path leaves the loop body and reaches the code after the loop."""
@@ -425,6 +425,10 @@ def _names(checked: list[tuple[Node, str]], env: Env) -> Facts:
             else:
                 stack.extend(node.named_children)
     return found
+
+
+def _folded_value(origin: Origin | None) -> object:
+    return origin.value[0] if origin is not None and origin.value is not None else NOT_CONSTANT
 
 
 def _guard(literal: Node) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from typing import Any
 
 from tree_sitter import Node
 
@@ -27,15 +28,15 @@ _ARITHMETIC: dict[str, Callable[[object, object], object]] = {
     "//": operator.floordiv,
     "%": operator.mod,
 }
-_COMPARISONS: dict[str, Callable[[object, object], object]] = {
+_COMPARISONS: dict[str, Callable[[Any, Any], object]] = {
     "<": operator.lt,
     ">": operator.gt,
     "<=": operator.le,
     ">=": operator.ge,
     "==": operator.eq,
     "!=": operator.ne,
-    "in": lambda a, b: operator.contains(b, a),  # type: ignore[arg-type]
-    "not in": lambda a, b: not operator.contains(b, a),  # type: ignore[arg-type]
+    "in": lambda a, b: operator.contains(b, a),
+    "not in": lambda a, b: not operator.contains(b, a),
 }
 _LITERALS = {"true": True, "false": False, "none": None}
 

@@ -307,7 +307,12 @@ PATH_GUARD = "a check that rejects `..`"
 QUOTE_GUARD = "a check that rejects quotes"
 SHELL_GUARD = "a check that rejects shell metacharacters"
 MARKUP_GUARD = "a check that rejects `<`"
-GUARDS = ((PATH_GUARD, ("..",)), (QUOTE_GUARD, ("'", '"')), (SHELL_GUARD, (";", "|", "&", "$", "`")), (MARKUP_GUARD, ("<",)))
+GUARDS = (
+    (PATH_GUARD, ("..",)),
+    (QUOTE_GUARD, ("'", '"')),
+    (SHELL_GUARD, (";", "|", "&", "$", "`")),
+    (MARKUP_GUARD, ("<",)),
+)
 # Calls that never return: the code after them is unreachable (early-exit sanitising).
 EXIT_CALLS = frozenset(
     {

@@ -73,11 +73,19 @@ def _html_written(match: Match, function: Node, name: bytes) -> bool:
                 return True
         if node.type == "call":
             callee = node.child_by_field_name("function")
-            receiver = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
+            receiver = (
+                callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
+            )
             method = callee.child_by_field_name("attribute") if receiver is not None and callee is not None else None
             args = node.child_by_field_name("arguments")
-            if receiver is not None and receiver.text == name and method is not None and (method.text or b"").decode() in _WRITES:
-                if args is not None and looks_like_html(args):
-                    return True
+            if (
+                receiver is not None
+                and receiver.text == name
+                and method is not None
+                and (method.text or b"").decode() in _WRITES
+                and args is not None
+                and looks_like_html(args)
+            ):
+                return True
         stack.extend(node.named_children)
     return False

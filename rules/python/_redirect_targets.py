@@ -39,6 +39,8 @@ def refresh_target(match: Match) -> Node | None:
     before = b""
     for child in literal.named_children:
         if child.type == "interpolation" and _URL_FIELD.search(before[-40:]):
-            return child.child_by_field_name("expression") or (child.named_children or [None])[0]
+            return child.child_by_field_name("expression") or (
+                child.named_children[0] if child.named_children else None
+            )
         before += child.text or b"" if child.type != "interpolation" else b"{}"
     return None

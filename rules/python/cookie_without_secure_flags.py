@@ -29,7 +29,13 @@ SESSION_STORAGES = frozenset(
     {
         f"aiohttp_session.{module}{name}"
         for module in ("", "redis_storage.", "cookie_storage.", "memcached_storage.", "nacl_storage.")
-        for name in ("RedisStorage", "EncryptedCookieStorage", "MemcachedStorage", "NaClCookieStorage", "SimpleCookieStorage")
+        for name in (
+            "RedisStorage",
+            "EncryptedCookieStorage",
+            "MemcachedStorage",
+            "NaClCookieStorage",
+            "SimpleCookieStorage",
+        )
     }
 )
 _FLAG_POSITION = 6  # Flask, Django and Starlette all take `secure` after key, value, max_age, expires, path, domain
@@ -109,8 +115,8 @@ def set_flags(match: Match) -> Fix | None:
         return Fix("Set the flag to `True`", (Edit(value.start_byte, value.end_byte, "True"),), safe=False)
     off = storage_flags_off(match)
     if off:
-        edits = tuple(Edit(v.start_byte, v.end_byte, "True") for v in off.values())
-        return Fix("Turn the session cookie flags back on", edits, safe=False)
+        flipped = tuple(Edit(v.start_byte, v.end_byte, "True") for v in off.values())
+        return Fix("Turn the session cookie flags back on", flipped, safe=False)
     weak = weak_flags(match)
     edits = [Edit(v.start_byte, v.end_byte, "True") for v in weak.values() if v is not None]
     added = [f"{flag}=True" for flag, value in weak.items() if value is None]

@@ -34,7 +34,13 @@ REDIRECTS = {
     **{
         f"aiohttp.{module}.{name}": "location"
         for module in ("web", "web_exceptions")
-        for name in ("HTTPFound", "HTTPMovedPermanently", "HTTPSeeOther", "HTTPTemporaryRedirect", "HTTPPermanentRedirect")
+        for name in (
+            "HTTPFound",
+            "HTTPMovedPermanently",
+            "HTTPSeeOther",
+            "HTTPTemporaryRedirect",
+            "HTTPPermanentRedirect",
+        )
     },
 }
 URL_BUILDERS = ("url_for", "reverse", "reverse_lazy")

@@ -22,8 +22,30 @@ DECODERS = frozenset(
 COOKIE_SOURCES = frozenset({"request.cookies", "request.COOKIES", "self.get_cookie()", "request.get_cookie()"})
 # Words of the variable (or cookie) that say the decoded object says who the visitor is.
 IDENTITY_WORDS = frozenset(
-    {"user", "username", "role", "roles", "admin", "auth", "identity", "account", "profile", "login", "member",
-     "owner", "principal", "claims", "perms", "permissions", "group", "groups", "uid", "whoami", "me", "session"}
+    {
+        "user",
+        "username",
+        "role",
+        "roles",
+        "admin",
+        "auth",
+        "identity",
+        "account",
+        "profile",
+        "login",
+        "member",
+        "owner",
+        "principal",
+        "claims",
+        "perms",
+        "permissions",
+        "group",
+        "groups",
+        "uid",
+        "whoami",
+        "me",
+        "session",
+    }
 )
 BASE64_DECODERS = ("b64decode", "urlsafe_b64decode", "decodebytes", "standard_b64decode")
 

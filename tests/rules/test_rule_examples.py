@@ -6,7 +6,6 @@ import pytest
 from vetline.rules import registry, testing
 from vetline.rules.languages import grammar
 from vetline.rules.model import Rule
-
 from vetline.rules.templates._syntax import TEMPLATE_LANGUAGES
 
 EXAMPLE_RULES = [

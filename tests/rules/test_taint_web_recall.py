@@ -154,8 +154,10 @@ def test_folding_is_bounded_and_refuses_what_it_cannot_know() -> None:
     """Ensure that huge or unknown values do not fold (no blow-up, no guess)."""
     source = b"x = 99999999999 * 99999999999 * 99999999999\ny = 'a' * 100000\nz = f() > 1\n"
     tree = languages.parser("python").parse(source)  # type: ignore[union-attr]
-    values = [fold(statement.named_children[0].child_by_field_name("right"), lambda _: NOT_CONSTANT)
-              for statement in tree.root_node.named_children]
+    values = [
+        fold(statement.named_children[0].child_by_field_name("right"), lambda _: NOT_CONSTANT)
+        for statement in tree.root_node.named_children
+    ]
     assert values == [NOT_CONSTANT, NOT_CONSTANT, NOT_CONSTANT]
 
 
