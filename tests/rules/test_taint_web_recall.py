@@ -9,12 +9,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-import tree_sitter
+from taint_helpers import sink_origins
 from vetline.rules import languages
 from vetline.rules.analysis.taint import Kind, Origin
 from vetline.rules.analysis.taint_fold import NOT_CONSTANT, fold
 from vetline.rules.analysis.taint_tables import PATH_GUARD, QUOTE_GUARD
-from vetline.rules.context import FileContext
 
 PRELUDE = """
 import base64, codecs, configparser, io, json, os, subprocess, urllib.parse
@@ -23,17 +22,11 @@ from urllib.parse import parse_qs, urlparse
 from flask import Flask, request
 app = Flask(__name__)
 """
-_SINKS = '(call function: (identifier) @f (#eq? @f "sink") arguments: (argument_list . (_) @arg))'
 
 
 def origins(body: str, prelude: str = PRELUDE) -> list[Origin]:
     """The origins of every `sink(x)` argument, in source order."""
-    source = (prelude + textwrap.dedent(body)).encode()
-    tree = languages.parser("python").parse(source)  # type: ignore[union-attr]
-    ctx = FileContext("test.py", "python", source, tree)
-    query = tree_sitter.Query(languages.grammar("python"), _SINKS)  # type: ignore[arg-type]
-    nodes = [caps["arg"][0] for _, caps in tree_sitter.QueryCursor(query).matches(tree.root_node)]
-    return [ctx.taint.origin(node) for node in sorted(nodes, key=lambda n: n.start_byte)]
+    return sink_origins(prelude + textwrap.dedent(body))
 
 
 def kinds(body: str, prelude: str = PRELUDE) -> list[Kind]:
