@@ -224,13 +224,6 @@ PASSTHROUGH = frozenset(
         "codecs.decode",
         "json.load",
         "shlex.split",
-        # Containers and buffers start as their arguments; writes into them are followed (`taint_flow`).
-        "io.StringIO",
-        "io.BytesIO",
-        "collections.deque",
-        "collections.OrderedDict",
-        "configparser.ConfigParser",
-        "configparser.RawConfigParser",
         "urllib.parse.urlunparse",
         "base64.b64decode",
         "base64.urlsafe_b64decode",

@@ -86,7 +86,8 @@ def test_list_append_pop_and_string_buffers_carry_data() -> None:
     sink(clean.getvalue())
     sink(" ".join(["Hello", request.args["n"]]))
     """
-    assert kinds(view(body)) == [Kind.TAINTED, Kind.TAINTED, Kind.CONSTANT, Kind.TAINTED]
+    # A fresh buffer may be filled by code the analysis cannot see (`generate(out)`): unknown, never constant.
+    assert kinds(view(body)) == [Kind.TAINTED, Kind.TAINTED, Kind.UNKNOWN, Kind.TAINTED]
 
 
 def test_decoders_pass_request_data_through() -> None:
