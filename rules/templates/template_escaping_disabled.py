@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..context import FileContext
+from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
 from ._syntax import TEMPLATE_LANGUAGES, spans
 
@@ -27,33 +28,40 @@ FILTER_SAFE = re.compile(r"\{%[-+]?\s*filter\s+[\w|\s]*\bsafe\b")
 def unescaped_output(ctx: FileContext) -> list[Finding]:
     text = ctx.source.decode("utf-8", "replace")
     found: list[Finding] = []
+    offsets = _ByteOffsets(text)
     for opening, start, end in spans(text):
         piece = text[start:end]
         if opening == "{{":
             match = SAFE_FILTER.search(piece)
-            if match is not None:
-                user = USER_CONTENT.search(piece[: match.start()]) is not None
-                what = f"The `|{match.group(1)}` filter prints this value unescaped"
-                found.append(_finding(ctx, text, start, end, what, Confidence.MEDIUM if user else Confidence.LOW))
+            if match is None:
+                continue
+            user = USER_CONTENT.search(piece[: match.start()]) is not None
+            what = f"The `|{match.group(1)}` filter prints this value unescaped"
+            found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM if user else Confidence.LOW))
         elif opening == "{%" and (AUTOESCAPE_OFF.fullmatch(piece) or FILTER_SAFE.match(piece)):
             what = "This tag turns HTML escaping off for the whole block"
-            found.append(_finding(ctx, text, start, end, what, Confidence.MEDIUM))
+            found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
     return found
 
 
-def _finding(ctx: FileContext, text: str, start: int, end: int, what: str, confidence: Confidence) -> Finding:
-    start_byte = len(text[:start].encode("utf-8"))
-    end_byte = start_byte + len(text[start:end].encode("utf-8"))
-    return Finding(
-        rule_id=RULE.id,
-        message=f"{what}: a value holding `<script>` runs in the visitor's browser (cross-site scripting).",
-        severity=RULE.severity,
-        confidence=confidence,
-        start_byte=start_byte,
-        end_byte=end_byte,
-        start=ctx.position(start_byte),
-        end=ctx.position(end_byte),
-    )
+class _ByteOffsets:
+    """Character offsets -> byte offsets for increasing positions, in one pass over the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.char, self.byte = text, 0, 0
+
+    def __call__(self, char: int) -> int:
+        self.byte += len(self.text[self.char : char].encode("utf-8", "replace"))
+        self.char = char
+        return self.byte
+
+
+def _finding(
+    ctx: FileContext, offsets: _ByteOffsets, start: int, end: int, what: str, confidence: Confidence
+) -> Finding:
+    start_byte, end_byte = offsets(start), offsets(end)
+    message = f"{what}: a value holding `<script>` runs in the visitor's browser (cross-site scripting)."
+    return make_finding(RULE, ctx, start_byte, end_byte, message=message, confidence=confidence)
 
 
 RULE = Rule(

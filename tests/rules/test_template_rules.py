@@ -30,3 +30,11 @@ def test_pathological_templates_stay_linear() -> None:
     found = list(spans(text))  # quadratic re-searching here would run into the test timeout
     assert len(found) == 20_000  # the first `{{` runs to the first `}}`; each later field is its own span
     assert found[0][1] == 0 and found[-1][2] == len(text)
+
+
+def test_byte_offsets_count_multibyte_characters() -> None:
+    """Ensure that findings after non-ASCII text start at the right byte and column."""
+    text = "<p>Café ☕</p>{{ a|safe }}\n<p>日本</p>{{ b|safe }}\n"
+    found = Engine([template_escaping_disabled.RULE]).analyze(text.encode(), "jinja-html", "t.html").findings
+    data = text.encode()
+    assert [data[f.start_byte : f.end_byte] for f in found] == [b"{{ a|safe }}", b"{{ b|safe }}"]
