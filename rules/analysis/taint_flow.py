@@ -242,7 +242,13 @@ class ScopeWalker:
         return join_envs([self._else(node, join_envs([when_false, end])), *exits])
 
     def loop_body(self, node: Node, env: Env) -> tuple[Env | None, list[Env]]:
-        """Walk a loop body once; also return the envs that left it by `break`/`continue`."""
+        """Walk a loop body once; also return the envs that left it by `break`/`continue`.
+
+        Folded values are dropped on entry: the body runs more than once, and a value a later
+        iteration changes (`first = False`) must not decide a condition from the first pass.
+        """
+        if any(origin.value is not None for origin in env.values()):
+            env = {name: replace(origin, value=None) for name, origin in env.items()}
         self._loop_exits.append([])
         try:
             end = self.block(node.child_by_field_name("body"), env)

@@ -244,3 +244,18 @@ def test_class_based_view_request_is_the_request() -> None:
             sink(self.request.GET["q"])
     """
     assert kinds(body) == [Kind.TAINTED, Kind.TAINTED, Kind.UNKNOWN, Kind.TAINTED, Kind.UNKNOWN]
+
+
+def test_loop_carried_values_do_not_decide_conditions() -> None:
+    """Ensure that a flag a later iteration changes is not folded from the first pass."""
+    body = """
+    first = True
+    bar = "x"
+    for item in request.form.getlist("items"):
+        if first:
+            first = False
+        else:
+            bar = item
+    sink(bar)
+    """
+    assert kinds(view(body)) == [Kind.TAINTED]
