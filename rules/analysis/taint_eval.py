@@ -215,6 +215,8 @@ class Evaluator:
                 found = self.keyed(receiver_node, key)
                 if found is not None:
                     return found
+        if method in tables.SAFE_METHODS:
+            return CONSTANT if receiver.kind is Kind.CONSTANT else Origin(Kind.CONSTANT, sanitized_by=f"`{method}()`")
         if method in tables.STREAM_METHODS and receiver.kind is not Kind.TAINTED:
             return Origin(Kind.TAINTED, source=tables.STREAM_METHODS[method])
         if method == "get" and receiver.kind is Kind.CONSTANT:

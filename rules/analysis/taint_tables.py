@@ -323,6 +323,8 @@ EXIT_CALLS = frozenset(
         "pytest.skip",
     }
 )
+# Methods whose result carries none of the receiver's danger: a digest (hex or bytes), a bit count.
+SAFE_METHODS = frozenset({"hexdigest", "digest", "bit_length"})
 # Predicate methods that, when true, prove a string harmless (`x.isdigit()`).
 SAFE_PREDICATES = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "isascii"})
 # Annotations that make a route parameter a validated scalar (FastAPI parses and rejects others).

@@ -259,3 +259,17 @@ def test_loop_carried_values_do_not_decide_conditions() -> None:
     sink(bar)
     """
     assert kinds(view(body)) == [Kind.TAINTED]
+
+
+def test_form_items_loop_and_digest_of_request_data() -> None:
+    """Ensure that loop targets over `request.form.items()` are tainted and a hex digest is not."""
+    body = """
+    import hashlib
+    for key, value in request.form.items():
+        sink(key)
+        sink(value)
+    hasher = hashlib.sha256()
+    hasher.update(request.form["password"].encode())
+    sink(hasher.hexdigest())
+    """
+    assert kinds(view(body)) == [Kind.TAINTED, Kind.TAINTED, Kind.CONSTANT]
