@@ -11,11 +11,13 @@ statement is remembered, so a question is one expression evaluation against it a
 reassignment never taints an earlier use. Branches are analysed separately and joined; a branch
 that returns, raises or aborts is dead, which makes `if x not in ALLOWED: abort(400)` sanitise
 `x` for the code after it. Loops are walked once (no fixpoint: cheap, and loop-carried flows
-through two variables are rare). A call of a function defined at module level in the same file
+through two variables are rare); `break`/`continue` reach the code after the loop. A call of a function defined at module level in the same file
 is summarised (does a parameter reach its return?), so `def build(q): return "SELECT " + q`
-called with request data returns tainted data. Sources, sanitizers and pass-through functions
-are the tables in `taint_tables`, statements are walked in `taint_flow`,
-expressions evaluated in `taint_eval`; the sink decides what counts (`sinks.taint_verdict`).
+called with request data returns tainted data. `self` in an `http.server` handler or a
+class-based view carries the request (`self.path`, `self.request`). Sources, sanitizers and
+pass-through functions are the tables in `taint_tables` (one row per framework), statements
+are walked in `taint_flow`, expressions evaluated in `taint_eval`, constant conditions folded
+in `taint_fold`; the sink decides what counts (`sinks.taint_verdict`).
 """
 
 from __future__ import annotations

@@ -7,6 +7,14 @@ sanitise: `if x not in ALLOWED: abort(400)` leaves only the branch where `x` is 
 Conditions sanitise the names they check: allow-list membership (`x in ALLOWED`), equality
 with a constant, path containment (`p.resolve().is_relative_to(base)`, `real.startswith(base)`,
 `os.path.commonpath`), `x.isdigit()`-style predicates and full regular-expression matches.
+A rejected substring (`if "../" in p: return`) is a guard: the value stays tainted, marked with
+the payload it cannot hold, and only the sinks that payload matters for accept it.
+
+Containers are followed: `parts.append(x)`, `buf.write(x)` put x into the receiver; a constant
+key keeps its own entry (`conf.set("s", "keyA", v)`, `d["keyA"] = v`, `{"keyA": v}` are the
+environment entry `conf['keyA']`), so reading keyA never sees what was stored under keyB.
+Conditions that fold to a constant (`taint_fold`) take only the branch they select; `break`
+and `continue` carry their environment to the code after the loop.
 """
 
 from __future__ import annotations
