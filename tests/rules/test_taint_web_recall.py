@@ -273,3 +273,17 @@ def test_form_items_loop_and_digest_of_request_data() -> None:
     sink(hasher.hexdigest())
     """
     assert kinds(view(body)) == [Kind.TAINTED, Kind.TAINTED, Kind.CONSTANT]
+
+
+def test_fastapi_cookie_header_and_query_parameters_are_tainted() -> None:
+    """Ensure that FastAPI parameters read from cookies, headers and the query are request data."""
+    prelude = "from fastapi import Cookie, Depends, FastAPI, Header, Query\napp = FastAPI()\n"
+    handler = """
+    @app.get("/me")
+    def me(session: str = Cookie(None), agent: str = Header(""), q: str = Query(""), db=Depends(get_db)):
+        sink(session)
+        sink(agent)
+        sink(q)
+        sink(db)
+    """
+    assert kinds(handler, prelude) == [Kind.TAINTED, Kind.TAINTED, Kind.TAINTED, Kind.UNKNOWN]
