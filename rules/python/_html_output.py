@@ -1,5 +1,7 @@
 """HTML that leaves a handler without a template: written to `self.wfile`, or accumulated and returned.
 
+Tornado handlers write their page with `self.write(html)`, which counts the same way.
+
 Not a rule module (the leading underscore keeps the registry out); `xss-unescaped-html` reads it.
 `http.server` handlers write their page to `self.wfile` (`self.wfile.write(f"<h1>{name}</h1>"
 .encode())`); OWASP Benchmark-style Flask views build the page in a variable
@@ -19,10 +21,13 @@ _WRITES = frozenset({"write", "append", "writelines"})
 
 
 def written_to_wfile(match: Match) -> Node | None:
-    """The text of `self.wfile.write(text.encode())` when it is built HTML, else None."""
+    """The text of `self.wfile.write(text.encode())` (or Tornado's `self.write(text)`) when it is built HTML."""
     callee = match.node("fn")
     receiver = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
-    if receiver is None or match.ctx.text(receiver) not in ("self.wfile", "handler.wfile", "self.request.wfile"):
+    if receiver is None:
+        return None
+    tornado = match.ctx.text(receiver) == "self" and match.ctx.names.imports_module("tornado")  # `self.write(html)`
+    if not tornado and match.ctx.text(receiver) not in ("self.wfile", "handler.wfile", "self.request.wfile"):
         return None
     value = argument(match.node("args"), 0)
     text = _without_encode(value)

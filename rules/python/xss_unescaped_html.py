@@ -60,7 +60,8 @@ def html_value(match: Match) -> tuple[Node | None, str]:
 def unescaped(match: Match) -> Report | None:
     written = written_to_wfile(match) if match.node("fn") is not None else None
     if written is not None:  # an `http.server` handler writing its page
-        return taint_verdict(match, written, "HTML written to `self.wfile`", report_unknown=False, consequence=_XSS)
+        sink = f"HTML written by `{match.text('fn')}`"
+        return taint_verdict(match, written, sink, report_unknown=False, consequence=_XSS)
     if match.node("fn") is not None and match.text("fn").endswith(".write"):
         return None
     if match.node("fn") is None and _returns_accumulated_html(match):
@@ -120,9 +121,10 @@ template assembled from data runs that data as template code (XSS and server-sid
 injection). `Markup`, `mark_safe` and the format string of `format_html` declare their text
 already safe. An HTML response (`HTMLResponse`, `HttpResponse`, a `str` returned from a Flask
 view) built with an f-string or `+` sends the data as markup, and so does HTML written to an
-`http.server` handler's `self.wfile`, an aiohttp `web.Response(text=..., content_type="text/html")`,
-or a page accumulated in a variable or `io.StringIO` and returned from a Flask view (those two
-are reported only when data flow traces request data into them). A value from the request that
+`http.server` handler's `self.wfile` (or by a Tornado handler's `self.write`), an aiohttp
+`web.Response(text=..., content_type="text/html")`, or a page accumulated in a variable or an
+`io.StringIO` and returned from a Flask view (written and accumulated pages are reported only
+when data flow traces request data into them). A value from the request that
 contains `<script>` then runs in the visitor's browser with their session.
 
 ## How to fix
@@ -142,6 +144,7 @@ value)` or `Markup("<b>{}</b>").format(value)`, or escape each value with `html.
 import html
 import io
 import flask
+import tornado.web
 from aiohttp import web
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
@@ -215,6 +218,13 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(f"<h1>Hello {name}</h1>".encode())
         # ok: xss-unescaped-html
         self.wfile.write(f"<h1>Hello {html.escape(name)}</h1>".encode())
+class TornadoPage(tornado.web.RequestHandler):
+    def get(self):
+        name = self.get_argument("name")
+        # ruleid: xss-unescaped-html
+        self.write(f"<h1>Hello {name}</h1>")
+        # ok: xss-unescaped-html
+        self.write({"name": name})
 async def aiohttp_search(request: web.Request):
     term = request.query.get("q", "")
     # ruleid: xss-unescaped-html
