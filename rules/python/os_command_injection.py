@@ -202,5 +202,22 @@ import settings
 # A constant of another module is of unknown origin here (no inter-module analysis).
 # todook: os-command-injection
 subprocess.run(f"git log -n {settings.MAX_COMMITS}", shell=True)
+# OWASP Benchmark style: an argv list built with append, a constant condition.
+def init(app):
+    @app.route("/benchmark/cmdi-00/Case008", methods=["POST"])
+    def case008():
+        param = request.headers.get("Case008", "")
+        num = 86
+        bar = param if 7 * 42 - num > 200 else "never"
+        args = []
+        args.append("sh")
+        args.append("-c")
+        args.append(f"echo {bar}")
+        # ruleid: os-command-injection
+        subprocess.run(args)
+        quiet = "always" if 7 * 42 - num > 200 else param
+        # ok: os-command-injection
+        os.system(f"echo {quiet}")
+        return "done"
 """,
 )

@@ -183,5 +183,27 @@ def count(cur, table):
 
 def where_clause(value):
     return "SELECT * FROM t WHERE a = " + value
+# OWASP Benchmark style: constant conditions and early-return guards.
+def init(app):
+    @app.route("/benchmark/sqli-00/Case011", methods=["POST"])
+    def case011():
+        param = request.form.get("Case011", "")
+        num = 106
+        bar = "safe" if 7 * 18 + num > 200 else param
+        db = sqlite3.connect("benchmark.db")
+        # ok: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{bar}'")
+        match 3:
+            case 3:
+                chosen = param
+            case _:
+                chosen = "safe"
+        # ruleid: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{chosen}'")
+        if "'" in param:
+            return "Invalid input"
+        # ok: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{param}'")
+        return "done"
 """,
 )
