@@ -47,6 +47,10 @@ IDENTITY_WORDS = frozenset(
         "session",
     }
 )
+# aiohttp_session's storage that keeps the whole session as plain JSON in the cookie.
+PLAIN_COOKIE_SESSIONS = frozenset(
+    {"aiohttp_session.SimpleCookieStorage", "aiohttp_session.cookie_storage.SimpleCookieStorage"}
+)
 BASE64_DECODERS = ("b64decode", "urlsafe_b64decode", "decodebytes", "standard_b64decode")
 
 
@@ -60,6 +64,11 @@ def _about_identity(match: Match, data: Node) -> bool:
 
 
 def decodes_cookie(match: Match) -> Report | None:
+    if match.ctx.qualified_name(match.node("fn")) in PLAIN_COOKIE_SESSIONS:
+        return Report(
+            message="`SimpleCookieStorage` keeps the session (and the signed-in user) as plain JSON in a cookie "
+            "the client can edit; use `EncryptedCookieStorage` or a server-side storage."
+        )
     data = argument(match.node("args"), 0)
     if data is None:
         return None
@@ -82,7 +91,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
     languages=frozenset({"python"}),
-    calls=DECODERS,
+    calls=DECODERS | PLAIN_COOKIE_SESSIONS,
     where=decodes_cookie,
     message="Data decoded from an unsigned cookie is trusted as the visitor's identity.",
     docs="""## Why is this bad?
@@ -96,7 +105,8 @@ Reported when the decoded text comes from a request cookie (Flask, Django, Starl
 aiohttp, Tornado) and is an identity: base64-wrapped, or held in or read from a name about the
 user (`user`, `role`, `auth`, `profile`, ...). A plain preference list (`ids =
 json.loads(request.COOKIES["history"])`) is not reported. `pickle.loads` of a cookie is worse still (code execution) and is reported by
-`pickle-deserialization`.
+`pickle-deserialization`. aiohttp_session's `SimpleCookieStorage` is the same thing built
+in: the session, user id included, is plain JSON in the cookie.
 
 ## How to fix
 Keep identity server-side (the framework's session, keyed by a random session id), or sign the
@@ -129,6 +139,12 @@ def me():
     # ok: unsigned-cookie-identity
     ids = json.loads(request.cookies["recently_viewed"])
     return {"admin": user.get("admin")}
+from aiohttp_session import SimpleCookieStorage, setup
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+# ruleid: unsigned-cookie-identity
+setup(app, SimpleCookieStorage())
+# ok: unsigned-cookie-identity
+setup(app, EncryptedCookieStorage(secret_key))
 def django_view(request):
     # ruleid: unsigned-cookie-identity
     user = json.loads(base64.b64decode(request.COOKIES["auth"]))
