@@ -107,7 +107,7 @@ async def main() -> int:
     doc = {"uri": uri, "languageId": "typescript", "version": 1, "text": text}
     client.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": doc}})
     await client.diagnostics_for(uri, 1)
-    line = text.splitlines().index('  const total = rows.length + 0;')
+    line = text.splitlines().index("  const total = rows.length + 0;")
     timings = []
     for version in range(2, args.edits + 2):
         await asyncio.sleep(args.pause)

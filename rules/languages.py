@@ -24,6 +24,10 @@ class LanguageSpec:
     extensions: tuple[str, ...] = ()
     filenames: tuple[str, ...] = ()  # fnmatch patterns on the base name
     grammar: str | None = None  # "module:function" returning the tree-sitter language pointer
+    # Extensions that mean this language only inside a folder of one of these names
+    # (`templates/**/*.html` is a Jinja2/Django template; other `.html` files are not read).
+    folder_extensions: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
 
 
 LANGUAGES: tuple[LanguageSpec, ...] = (
@@ -42,13 +46,18 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("ini", (".ini", ".cfg", ".properties"), ()),
     LanguageSpec("yaml", (".yaml", ".yml"), ()),
     LanguageSpec("dockerfile", (), ("Dockerfile", "Dockerfile.*", "*.dockerfile")),
+    LanguageSpec("jinja-html", (".jinja", ".jinja2", ".j2"), (), None, (".html", ".htm"), ("templates", "jinja2")),
 )
 
 _BY_ID = {spec.id: spec for spec in LANGUAGES}
 
 
 def language_for_path(path: str | PurePath) -> str | None:
-    """Return the language id for a file name, or None when vetline does not read it."""
+    """Return the language id for a file path, or None when vetline does not read it.
+
+    The base name decides, except for `folder_extensions`, which also need a parent folder of
+    the right name in `path` (pass a path relative to the project to keep outer folders out).
+    """
     name = PurePath(path).name
     for spec in LANGUAGES:
         if any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):
@@ -56,6 +65,10 @@ def language_for_path(path: str | PurePath) -> str | None:
     suffix = PurePath(name).suffix.lower()
     for spec in LANGUAGES:
         if suffix in spec.extensions:
+            return spec.id
+    folders = PurePath(path).parts[:-1]
+    for spec in LANGUAGES:
+        if suffix in spec.folder_extensions and any(folder in spec.folders for folder in folders):
             return spec.id
     return None
 

@@ -19,7 +19,7 @@ from .model import Category, Rule
 log = logging.getLogger("vetline.registry")
 
 # Packages under vetline.rules that hold rule modules (analysis helpers live elsewhere).
-RULE_PACKAGES: tuple[str, ...] = ("python", "javascript", "secrets", "dependencies", "aicontext")
+RULE_PACKAGES: tuple[str, ...] = ("python", "javascript", "secrets", "dependencies", "aicontext", "templates")
 
 
 # Rules that run only when selected (`--select configuration`, `extend_select`): hard-coded

@@ -67,7 +67,8 @@ def iter_files(root: Path, config: Config) -> Iterator[Path]:
         relative_folder = Path(os.path.realpath(folder)).relative_to(anchor).as_posix()
         subfolders[:] = sorted(d for d in subfolders if not config.is_excluded(_join(relative_folder, d)))
         for name in sorted(files):
-            if language_for_path(name) and not config.is_excluded(_join(relative_folder, name)):
+            # The path as given decides: `templates/x.html` is a template even when `templates` is the root.
+            if language_for_path(Path(folder) / name) and not config.is_excluded(_join(relative_folder, name)):
                 yield Path(folder) / name
 
 

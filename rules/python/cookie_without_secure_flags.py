@@ -28,6 +28,20 @@ _SENSITIVE_NAME = re.compile(r"sess|sid|auth|token|jwt|remember|login|user|csrf|
 _SCRIPT_COOKIE = re.compile(
     r"^(?:is|has|show)_|lang|locale|theme|timezone|tz$|consent|currency|dark|font|sidebar|layout|pref", re.IGNORECASE
 )
+# aiohttp_session storages: their session cookie is HttpOnly unless `httponly=False` turns it off.
+SESSION_STORAGES = frozenset(
+    {
+        f"aiohttp_session.{module}{name}"
+        for module in ("", "redis_storage.", "cookie_storage.", "memcached_storage.", "nacl_storage.")
+        for name in (
+            "RedisStorage",
+            "EncryptedCookieStorage",
+            "MemcachedStorage",
+            "NaClCookieStorage",
+            "SimpleCookieStorage",
+        )
+    }
+)
 _FLAG_POSITION = 6  # Flask, Django and Starlette all take `secure` after key, value, max_age, expires, path, domain
 
 
@@ -67,9 +81,24 @@ def is_server_cookie(match: Match) -> bool:
     )
 
 
+def storage_flags_off(match: Match) -> dict[str, Node]:
+    """`RedisStorage(redis, httponly=False)`: the flags a session storage literally switches off."""
+    if (match.ctx.qualified_name(match.node("fn")) or "") not in SESSION_STORAGES:
+        return {}
+    found = {flag: keyword_arg(match.node("args"), flag) for flag in FLAGS}
+    return {flag: value for flag, value in found.items() if value is not None and is_false(value)}
+
+
 def flags_missing(match: Match) -> bool | Report:
     if match.node("setting") is not None:
         return Report(message=f"`{match.text('setting')} = False` lets the cookie leak over plain HTTP or to scripts.")
+    if (match.ctx.qualified_name(match.node("fn")) or "") in SESSION_STORAGES:
+        off = storage_flags_off(match)
+        shown = " and ".join(f"`{flag}=False`" for flag in off)
+        return bool(off) and Report(
+            message=f"The session storage sets {shown}: the session cookie leaks over plain HTTP or to injected scripts.",
+            confidence=Confidence.HIGH,
+        )
     weak = weak_flags(match)
     if not weak or is_deletion(match) or not is_server_cookie(match):
         return False
@@ -90,6 +119,10 @@ def set_flags(match: Match) -> Fix | None:
         value = match.node("value")
         assert value is not None
         return Fix("Set the flag to `True`", (Edit(value.start_byte, value.end_byte, "True"),), safe=False)
+    off = storage_flags_off(match)
+    if off:
+        flipped = tuple(Edit(v.start_byte, v.end_byte, "True") for v in off.values())
+        return Fix("Turn the session cookie flags back on", flipped, safe=False)
     weak = weak_flags(match)
     edits = [Edit(v.start_byte, v.end_byte, "True") for v in weak.values() if v is not None]
     added = [f"{flag}=True" for flag, value in weak.items() if value is None]
@@ -109,7 +142,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     languages=frozenset({"python"}),
-    calls=frozenset({".set_cookie", ".set_signed_cookie"}),
+    calls=frozenset({".set_cookie", ".set_signed_cookie"}) | SESSION_STORAGES,
     query=f"""
 (assignment left: (identifier) @setting (#any-of? @setting {FLAG_SETTINGS}) right: (false) @value) @target
 (assignment
@@ -134,6 +167,8 @@ cookie by name, or a cookie whose name is not a literal. Cookies page scripts mu
 ## How to fix
 Pass `secure=True, httponly=True, samesite="Lax"` to `set_cookie`, and keep Django's/Flask's
 `SESSION_COOKIE_SECURE` and `SESSION_COOKIE_HTTPONLY` settings `True` in production.
+aiohttp_session storages (`RedisStorage`, `EncryptedCookieStorage`, ...) are HttpOnly by
+default: do not pass `httponly=False` or `secure=False`.
 
 ## Fix safety
 Unsafe: adds (or turns on) `secure=True`, `httponly=True` and `samesite="Lax"`. Over plain
@@ -210,6 +245,14 @@ app.config["SESSION_COOKIE_HTTPONLY"] = False
 SESSION_COOKIE_SECURE = True
 # ok: cookie-without-secure-flags
 CSRF_COOKIE_HTTPONLY = False
+from aiohttp_session.redis_storage import RedisStorage
+from aiohttp_session import cookie_storage
+# ruleid: cookie-without-secure-flags
+storage = RedisStorage(redis_pool, httponly=False)
+# ruleid: cookie-without-secure-flags
+storage = cookie_storage.EncryptedCookieStorage(key, secure=False, max_age=3600)
+# ok: cookie-without-secure-flags
+storage = RedisStorage(redis_pool, secure=True)
 # todoruleid: cookie-without-secure-flags
 resp.headers["Set-Cookie"] = f"session={token}"  # raw Set-Cookie headers are not parsed
 """,

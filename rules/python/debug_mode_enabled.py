@@ -14,7 +14,9 @@ from ..model import Category, Confidence, Edit, Fix, Rule, Severity
 from ._edits import import_edit
 from ._expressions import definition
 
-APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
+APP_CONSTRUCTORS = frozenset(
+    {"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart", "aiohttp.web.Application"}
+)
 # `<app>.debug = True` counts only on an application object; `self.debug` is a parser, a logger...
 APP_CLASSES = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
 CONFIG_UPDATES = frozenset({".update", ".from_mapping"})
@@ -171,6 +173,11 @@ app.config.update(DEBUG=True, TESTING=False)
 api = fastapi.FastAPI(title="svc", debug=True)
 # ruleid: debug-mode-enabled
 star = App(debug=True)
+from aiohttp import web
+# ruleid: debug-mode-enabled
+aio = web.Application(debug=True, middlewares=[session_middleware])
+# ok: debug-mode-enabled
+aio = web.Application(middlewares=[session_middleware])
 INSTALLED_APPS = ["django.contrib.admin"]
 # ruleid: debug-mode-enabled
 DEBUG = True

@@ -98,9 +98,16 @@ def responses(match: Match, block: Node) -> Iterator[Node]:
         node = stack.pop()
         if node.type in _NESTED_SCOPES:
             continue
-        if node.type == "return_statement" or is_response_call(match.ctx, node):
+        if node.type == "return_statement" or is_response_call(match.ctx, node) or _writes_to_client(match, node):
             yield node
         stack.extend(reversed(node.named_children))
+
+
+def _writes_to_client(match: Match, node: Node) -> bool:
+    """`self.wfile.write(...)`: an `http.server` handler writing its response body."""
+    if node.type != "call":
+        return False
+    return match.ctx.text(node.child_by_field_name("function")) in ("self.wfile.write", "self.wfile.writelines")
 
 
 def caught(match: Match) -> tuple[str | None, list[str]]:
@@ -118,7 +125,7 @@ def caught(match: Match) -> tuple[str | None, list[str]]:
 
 
 def details_returned(match: Match) -> bool | Report:
-    if not is_web_module(match.ctx):
+    if not is_web_module(match.ctx) and not match.ctx.names.imports_module("http.server"):
         return False
     block = next((c for c in match.target.named_children if c.type == "block"), None)
     if block is None:
@@ -239,5 +246,21 @@ def jobs():
         message = str(e)
         # todoruleid: exception-details-in-response
         return {"error": message}, 500  # the text copied into a variable first is not followed
+from http.server import BaseHTTPRequestHandler
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        try:
+            self.wfile.write(render(self.path))
+        except Exception:
+            self.send_response(500)
+            self.end_headers()
+            # ruleid: exception-details-in-response
+            self.wfile.write(traceback.format_exc().encode())
+    def do_POST(self):
+        try:
+            self.wfile.write(render(self.path))
+        except Exception:
+            # ok: exception-details-in-response
+            self.wfile.write(b"internal error")
 """,
 )

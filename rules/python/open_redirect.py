@@ -23,6 +23,7 @@ from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._expressions import definition
+from ._redirect_targets import HEADER_CALLS, QUERY, header_target, refresh_target
 
 REDIRECTS = {
     "flask.redirect": "location",
@@ -35,6 +36,17 @@ REDIRECTS = {
     "django.http.response.HttpResponseRedirect": "redirect_to",
     "starlette.responses.RedirectResponse": "url",
     "fastapi.responses.RedirectResponse": "url",
+    **{
+        f"aiohttp.{module}.{name}": "location"
+        for module in ("web", "web_exceptions")
+        for name in (
+            "HTTPFound",
+            "HTTPMovedPermanently",
+            "HTTPSeeOther",
+            "HTTPTemporaryRedirect",
+            "HTTPPermanentRedirect",
+        )
+    },
 }
 URL_BUILDERS = ("url_for", "reverse", "reverse_lazy")
 GUARDS = ("url_has_allowed_host_and_scheme", "is_safe_url", "is_safe_redirect_url", "is_safe_redirect")
@@ -182,9 +194,20 @@ def is_guarding_call(match: Match, url: Node) -> bool:
     return False
 
 
-def tainted_redirect(match: Match) -> Report | None:
+def redirect_target(match: Match) -> Node | None:
+    """The URL the browser is sent to: a redirect call's argument, a `Location` header, a meta refresh."""
+    if match.node("url") is not None:
+        return match.node("url")
+    if match.node("fn") is None:
+        return refresh_target(match)
+    if match.text("fn").endswith(tuple(HEADER_CALLS)):
+        return header_target(match)
     name = match.ctx.qualified_name(match.node("fn")) or ""
-    url = argument(match.node("args"), 0, REDIRECTS.get(name))
+    return argument(match.node("args"), 0, REDIRECTS.get(name))
+
+
+def tainted_redirect(match: Match) -> Report | None:
+    url = redirect_target(match)
     if url is None or FIXED_HOST.match(_prefix(url)):
         return None
     if stays_on_site(match, url):
@@ -210,12 +233,16 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
     languages=frozenset({"python"}),
-    calls=frozenset(REDIRECTS),
+    calls=frozenset(REDIRECTS) | HEADER_CALLS,
+    query=QUERY,
     where=tainted_redirect,
     message="Redirecting to a URL taken from the request lets an attacker send users to a site of their choice.",
     docs="""## Why is this bad?
 `/login?next=https://evil.example` looks like your site in a phishing mail, then bounces the
-user to the attacker's copy of your login page. Redirects that carry tokens (OAuth
+user to the attacker's copy of your login page. Besides redirect calls (Flask, Django,
+Starlette/FastAPI, aiohttp's `HTTPFound`), a `Location` header set by hand
+(`response.headers["Location"] = url`, `self.send_header("Location", url)` in an `http.server`
+handler) and a `<meta http-equiv="refresh" content="0; url=...">` page redirect the same way. Redirects that carry tokens (OAuth
 `redirect_uri`) can leak them to the attacker's host.
 
 Not reported: targets checked by `url_has_allowed_host_and_scheme`/`is_safe_url` or a project
@@ -244,7 +271,9 @@ from django.shortcuts import redirect as django_redirect
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from fastapi.responses import RedirectResponse
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
+from http.server import BaseHTTPRequestHandler
+from aiohttp import web
 app = Flask(__name__)
 ALLOWED = {"/", "/home"}
 @app.route("/login")
@@ -316,6 +345,30 @@ def redirect_url(target):
 def back():
     # ok: open-redirect
     return redirect(redirect_url(request.args.get("next")) or url_for("index"))
+@app.route("/header")
+def header_redirect():
+    response = flask.make_response("", 302)
+    # ruleid: open-redirect
+    response.headers["Location"] = request.args["next"]
+    # ok: open-redirect
+    response.headers["Location"] = url_for("index")
+    # ruleid: open-redirect
+    return f'<meta http-equiv="refresh" content="0; url={request.args["next"]}">'
+@app.route("/refresh")
+def refresh_fixed():
+    # ok: open-redirect
+    return f'<meta http-equiv="refresh" content="5"><p>{request.args["msg"]}</p>'
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        target = parse_qs(urlparse(self.path).query)["next"][0]
+        self.send_response(302)
+        # ruleid: open-redirect
+        self.send_header("Location", target)
+        # ok: open-redirect
+        self.send_header("Content-Type", target)
+async def aiohttp_login(request):
+    # ruleid: open-redirect
+    raise web.HTTPFound(request.query.get("next", "/"))
 # A check in a branch that still redirects is taken as a guard: which branch redirects is not checked.
 @app.route("/weak")
 def weak():

@@ -16,6 +16,7 @@ from tree_sitter import Node
 
 from ..analysis.nodes import argument, keyword_arg
 from ..analysis.sinks import built_from_strings, taint_verdict
+from ..analysis.taint_tables import QUOTE_GUARD
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._expressions import definition
@@ -62,7 +63,11 @@ def unsafe_query(match: Match) -> Report | None:
     for query in _queries(match):
         if built_from_strings(query, match.ctx):
             verdict = taint_verdict(
-                match, query, "an SQL query built from strings", consequence="bind values as query parameters instead"
+                match,
+                query,
+                "an SQL query built from strings",
+                sanitizers=(QUOTE_GUARD,),
+                consequence="bind values as query parameters instead",
             )
             if verdict is not None and not (_of_unknown_origin(verdict) and splices_only_identifiers(match, query)):
                 return verdict
@@ -236,5 +241,27 @@ def count(cur, value):
 
 def where_clause(value):
     return "SELECT * FROM t WHERE a = " + value
+# OWASP Benchmark style: constant conditions and early-return guards.
+def init(app):
+    @app.route("/benchmark/sqli-00/Case011", methods=["POST"])
+    def case011():
+        param = request.form.get("Case011", "")
+        num = 106
+        bar = "safe" if 7 * 18 + num > 200 else param
+        db = sqlite3.connect("benchmark.db")
+        # ok: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{bar}'")
+        match 3:
+            case 3:
+                chosen = param
+            case _:
+                chosen = "safe"
+        # ruleid: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{chosen}'")
+        if "'" in param:
+            return "Invalid input"
+        # ok: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{param}'")
+        return "done"
 """,
 )

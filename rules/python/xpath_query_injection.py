@@ -17,6 +17,8 @@ from ..model import Category, Confidence, Report, Rule, Severity
 from ._expressions import called_method, definition, is_built, query_verdict
 
 XPATH_CALLS = frozenset({".xpath", "lxml.etree.XPath", "lxml.etree.ETXPath"})
+# elementpath's functions take the document first and the XPath expression second.
+ELEMENTPATH_CALLS = frozenset({"elementpath.select", "elementpath.iter_select"})
 PATH_METHODS = frozenset({"find", "findall", "findtext", "iterfind"})
 XML_MODULES = ("xml.etree", "lxml", "defusedxml")
 
@@ -39,6 +41,10 @@ def reaches_other_library(match: Match) -> bool:
 
 
 def injectable_expression(match: Match) -> Report | None:
+    if match.ctx.qualified_name(match.node("fn")) in ELEMENTPATH_CALLS:
+        expression = argument(match.node("args"), 1, "path")
+        sink = "an XPath expression"
+        return query_verdict(match, expression, sink, "pass values as XPath variables instead") if expression else None
     method = called_method(match)
     element_path = _is_element_path(match, method)
     if element_path and not any(match.ctx.names.imports_module(m) for m in XML_MODULES):
@@ -66,7 +72,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
     languages=frozenset({"python"}),
-    calls=XPATH_CALLS | {f".{name}" for name in PATH_METHODS},
+    calls=XPATH_CALLS | ELEMENTPATH_CALLS | {f".{name}" for name in PATH_METHODS},
     where=injectable_expression,
     message="An XPath expression built from untrusted data lets the caller change what the query selects.",
     docs="""## Why is this bad?
@@ -94,11 +100,16 @@ import re
 import regex
 import xml.etree.ElementTree as ElementTree
 from flask import request
+import elementpath
 
 def find_user(tree):
     name = request.args["name"]
     # ruleid: xpath-query-injection
     nodes = tree.xpath(f"//user[@name='{name}']")
+    # ruleid: xpath-query-injection
+    found = elementpath.select(tree, f"/Employees/Employee[@emplid='{name}']")
+    # ok: xpath-query-injection
+    found = elementpath.select(tree, "/Employees/Employee[@emplid=$id]", variables={"id": name})
     # ruleid: xpath-query-injection
     nodes = tree.xpath("//user[@name='" + request.form["user"] + "']")
     query = "//account[@id='%s']" % name

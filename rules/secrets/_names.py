@@ -63,7 +63,8 @@ def name_class(name: str | None) -> str | None:
     # describe something else, and `key_or_pass` names a choice, not a value.
     if not parts or parts[-1] in _DESCRIPTIVE or "field" in parts or "header" in parts or "or" in parts:
         return None
-    if "_".join(parts) in _SIGNING_NAMES or "_".join(parts[-2:]) in ("jwt_secret", "signing_key"):
+    joined = "_".join(parts)
+    if joined in _SIGNING_NAMES or "_".join(parts[-2:]) in ("jwt_secret", "signing_key") or "secret_key_" in joined:
         return "signing"
     if parts[-1] in _PASSWORD_WORDS:
         return "password"

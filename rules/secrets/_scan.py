@@ -31,6 +31,7 @@ _VERBS = {
     "default": "default of",
     "compare": "compared with",
     "signing": "used as",
+    "key-argument": "used as",
 }
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 _CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
@@ -49,6 +50,9 @@ class Verdict:
     secret_type: str | None = None  # detect-secrets' type name, for `.secrets.baseline`
     span: tuple[int, int] | None = None  # character span within the value; None = the whole literal
     confidence: Confidence | None = None
+
+
+_MIN_KEY = 8  # characters a literal passed as a key needs before it is reported
 
 
 @lru_cache_bytes(SECRETS_CACHE_BYTES)
@@ -81,6 +85,8 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
 def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
     if example:
         return None  # `.env.example` shows the shape of each value; only provider-format keys leak from it
+    if role == "key-argument":  # `hmac.new(b"key", ...)`: a one-to-few byte key is a test vector, not a secret
+        return Verdict("hardcoded-signing-key", "Signing key", "Secret Keyword") if len(value) >= _MIN_KEY else None
     if _LABEL.match(value):
         return None  # `token: 'Key'`, `eclair_pass: 'Password'`: a form's label or placeholder text
     if role == "signing" or name_class == "signing":

@@ -5,11 +5,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-import tree_sitter
-from vetline.rules import languages, registry
+from taint_helpers import sink_origins
+from vetline.rules import registry
 from vetline.rules.analysis.sinks import effective_origin
 from vetline.rules.analysis.taint import Kind, Origin
-from vetline.rules.context import FileContext
 from vetline.rules.engine import Engine
 from vetline.rules.model import Confidence
 
@@ -23,17 +22,11 @@ TABLE = "orders"
 ALLOWED = {"a", "b"}
 BASE = Path("/srv/files")
 """
-_SINKS = '(call function: (identifier) @f (#eq? @f "sink") arguments: (argument_list . (_) @arg))'
 
 
 def origins(body: str) -> list[Origin]:
     """The origins of every `sink(x)` argument, in source order."""
-    source = (PRELUDE + textwrap.dedent(body)).encode()
-    tree = languages.parser("python").parse(source)  # type: ignore[union-attr]
-    ctx = FileContext("test.py", "python", source, tree)
-    query = tree_sitter.Query(languages.grammar("python"), _SINKS)  # type: ignore[arg-type]
-    nodes = [caps["arg"][0] for _, caps in tree_sitter.QueryCursor(query).matches(tree.root_node)]
-    return [ctx.taint.origin(node) for node in sorted(nodes, key=lambda n: n.start_byte)]
+    return sink_origins(PRELUDE + textwrap.dedent(body))
 
 
 def only(body: str) -> Origin:
