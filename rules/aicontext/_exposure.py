@@ -1,0 +1,83 @@
+"""Which detected assistants may read a secret-bearing file, shared by the rule and `ai-context check`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..context import FileContext
+from ..model import Edit
+from . import _claude_settings
+from ._secret_files import reason_by_name
+from ._tools import Tool
+from ._workspace import CLAUDE_SETTINGS, Workspace, read_text, relative_to, workspace_for
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """A secret-bearing file of a workspace and, for each detected in-repo tool, whether it is covered."""
+
+    workspace: Workspace
+    relative: str
+    reason: str
+    covered: dict[str, bool]
+
+    @property
+    def exposing(self) -> list[Tool]:
+        return [tool for tool in self.workspace.tools if tool.in_repo and not self.covered[tool.key]]
+
+
+def exposure(ctx: FileContext) -> Exposure | None:
+    """The exposure of the analysed file, or None when it is no secret store or no tool is detected."""
+    workspace = workspace_for(ctx.path)
+    if workspace is None or not any(tool.in_repo for tool in workspace.tools):
+        return None
+    try:
+        relative = workspace.relative(Path(ctx.path))
+    except (OSError, ValueError):
+        return None
+    reason = reason_by_name(relative, ctx.source) or _ignored_secret(ctx, workspace, relative)
+    if reason is None:
+        return None
+    covered = {tool.key: workspace.covers(tool, relative) for tool in workspace.tools if tool.in_repo}
+    return Exposure(workspace, relative, reason, covered)
+
+
+def _ignored_secret(ctx: FileContext, workspace: Workspace, relative: str) -> str | None:
+    """"git-ignored file holding a secret" when git ignores the file and vetline finds a secret in it."""
+    if not workspace.git_ignored(relative):
+        return None
+    from ..secrets import _scan  # the secrets engine decides what a secret is
+
+    return "git-ignored file holding a secret" if _scan.verdicts(ctx) else None
+
+
+def ignore_entry(relative: str) -> str:
+    """The gitignore line that excludes exactly this file, anchored at the project root."""
+    return "/" + re.sub(r"([\\*?\[ ])", r"\\\1", relative)
+
+
+def claude_entry(relative: str) -> str:
+    return f"Read(./{relative})"
+
+
+def fix_edits(found: Exposure, file_folder: Path) -> list[Edit]:
+    """One edit per exposing tool: a line in its ignore file, or a deny rule in Claude's settings."""
+    root = found.workspace.root
+    edits: list[Edit] = []
+    for tool in found.exposing:
+        if tool.ignore_file is not None:
+            target = root / tool.ignore_file
+            existing = read_text(target)
+            lead = "\n" if existing and not existing.endswith("\n") else ""
+            edits.append(Edit(-1, -1, f"{lead}{ignore_entry(found.relative)}\n", relative_to(file_folder, target)))
+        elif tool.claude_permissions:
+            target = root / CLAUDE_SETTINGS[0]
+            text = read_text(target)
+            edit = _claude_settings.deny_edit(
+                text.encode() if text is not None else None, claude_entry(found.relative), relative_to(file_folder, target)
+            )
+            if edit is not None:
+                edits.append(edit)
+    return edits
