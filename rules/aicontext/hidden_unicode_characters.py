@@ -1,0 +1,105 @@
+"""Invisible Unicode (bidi controls, zero-width and tag characters, variation-selector runs) that
+makes text read differently to a reviewer than to a compiler or a model: Trojan Source and the
+"rules file backdoor" of agent instruction files."""
+
+from __future__ import annotations
+
+from ..context import FileContext
+from ..engine import make_finding
+from ..languages import LANGUAGES
+from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
+from ._hidden import HiddenRun, hidden_runs
+
+_PROSE = frozenset({"markdown", "ignore"})  # removing an invisible character never changes meaning
+_STRING_NODES = ("string", "template_string", "string_fragment", "string_content", "concatenated_string")
+
+
+def find_hidden(ctx: FileContext) -> list[Finding]:
+    rule = ctx.rules.get(RULE.id, RULE)
+    return [_finding(ctx, rule, run) for run in hidden_runs(ctx.source)]
+
+
+def _finding(ctx: FileContext, rule: Rule, run: HiddenRun) -> Finding:
+    where = _context(ctx, run)
+    message = (
+        f"Hidden characters ({', '.join(run.kinds)}) in {where}: the text a reviewer sees differs from what "
+        "a compiler or an AI assistant reads."
+    )
+    if run.decoded:
+        message += f' They spell out hidden text: "{run.decoded}".'
+    safe = where in ("a comment", "Markdown text")
+    title = "Remove the hidden characters" + ("" if safe else " (review: they are inside code or a value)")
+    fix = Fix(title, (Edit(run.start, run.end, ""),), safe=safe)
+    cwe = (1007, 451) if "bidirectional" not in " ".join(run.kinds) else (451, 1007)
+    return make_finding(rule, ctx, run.start, run.end, message=message, fix=fix, data={"kinds": list(run.kinds)}, cwe=cwe)
+
+
+def _context(ctx: FileContext, run: HiddenRun) -> str:
+    """Where the run sits: a comment, a string literal, code, Markdown text or a configuration value."""
+    if ctx.language in _PROSE:
+        return "Markdown text" if ctx.language == "markdown" else "an ignore file"
+    if ctx.tree is None:
+        return "a configuration value"
+    node = ctx.tree.root_node.descendant_for_byte_range(run.start, run.end)
+    while node is not None:
+        if "comment" in node.type:
+            return "a comment"
+        if node.type in _STRING_NODES:
+            return "a string literal"
+        node = node.parent
+    return "code"
+
+
+RULE = Rule(
+    id="hidden-unicode-characters",
+    title="Hidden Unicode characters",
+    category=Category.AI_CONTEXT,
+    cwe=(1007, 451),
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    languages=frozenset(spec.id for spec in LANGUAGES),
+    scan=find_hidden,
+    fixable=True,
+    message="Invisible Unicode characters make the text read differently than it looks.",
+    docs="""## Why is this bad?
+Bidirectional controls (U+202A-U+202E, U+2066-U+2069) reorder what an editor shows, so code that
+looks like a comment runs (Trojan Source, CVE-2021-42574). Zero-width characters split or join
+words invisibly. Unicode tag characters (U+E0000-U+E007F) and runs of variation selectors carry
+whole hidden sentences that a model reads and a human does not: the "rules file backdoor" hides
+instructions in `AGENTS.md`, `.cursor/rules/*.mdc` or `.github/copilot-instructions.md`. The
+message decodes tag and variation-selector text so you can see what is hidden.
+
+Legitimate uses stay quiet: one variation selector after a visible character (an emoji's
+`U+FE0F`, a CJK variant), a zero-width joiner inside an emoji sequence or between letters of a
+script that needs it (Persian, Indic), a subdivision flag's tag sequence, a byte-order mark at
+the start of a file, and right-to-left text with only directional marks (LRM, RLM, ALM).
+
+## How to fix
+Delete the characters; if right-to-left text needs direction control, use the marks (LRM/RLM).
+
+## Fix safety
+Safe in comments, Markdown and ignore files, where the characters carry no meaning a program
+reads. Unsafe inside string literals, code and configuration values, where removing them
+changes the value: review that the program did not rely on them.
+""",
+    references=(
+        "https://trojansource.codes/",
+        "https://cwe.mitre.org/data/definitions/1007.html",
+        "https://www.unicode.org/reports/tr9/",
+        "https://www.pillar.security/blog/new-vulnerability-in-github-copilot-and-cursor-how-hackers-can-weaponize-code-agents",
+    ),
+    examples="""
+# ruleid: hidden-unicode-characters
+access = "user" # Check if admin\u202e \u2066# begin admin only
+# ruleid: hidden-unicode-characters
+token = "ab\u200bcd"
+# ruleid: hidden-unicode-characters
+style = "pep8"  # Follow the style guide\U000e0053\U000e0065\U000e006e\U000e0064
+# ok: hidden-unicode-characters
+greeting = "I \u2764\ufe0f Python"
+# ok: hidden-unicode-characters
+hebrew = "\u05e9\u05dc\u05d5\u05dd"
+# ok: hidden-unicode-characters
+family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+""",
+)
