@@ -33,13 +33,13 @@ def deny_edit(source: bytes | None, entry: str, path: str) -> Edit | None:
         return None
     if any(_json.text(item) == entry for item in _json.items(deny)):
         return None
-    unit = _indent_unit(source)
+    unit = indent_unit(source)
     quoted = json.dumps(entry)
     if deny is not None:
-        return _into_array(source, deny, quoted, unit, path)
+        return append_to_array(source, deny, quoted, unit, path)
     if permissions is not None:
-        return _into_object(source, permissions, f'"deny": [{quoted}]', unit, path)
-    return _into_object(source, root, f'"permissions": {{"deny": [{quoted}]}}', unit, path)
+        return append_member(source, permissions, f'"deny": [{quoted}]', unit, path)
+    return append_member(source, root, f'"permissions": {{"deny": [{quoted}]}}', unit, path)
 
 
 def new_settings(entries: list[str]) -> str:
@@ -61,7 +61,7 @@ def add_entries(source: bytes | None, entries: list[str]) -> bytes:
     return text
 
 
-def _into_array(source: bytes, array: Node, quoted: str, unit: str, path: str) -> Edit:
+def append_to_array(source: bytes, array: Node, quoted: str, unit: str, path: str | None) -> Edit:
     elements = _json.items(array)
     if elements:
         last = elements[-1]
@@ -72,7 +72,7 @@ def _into_array(source: bytes, array: Node, quoted: str, unit: str, path: str) -
     return Edit(array.start_byte + 1, array.end_byte - 1, f"\n{outer}{unit}{quoted}\n{outer}", path)
 
 
-def _into_object(source: bytes, obj: Node, member: str, unit: str, path: str) -> Edit:
+def append_member(source: bytes, obj: Node, member: str, unit: str, path: str | None) -> Edit:
     pairs = [child for child in obj.named_children if child.type == "pair"]
     if pairs:
         last = pairs[-1]
@@ -92,6 +92,6 @@ def _indent_at(source: bytes, offset: int) -> str:
     return match.group(0).decode() if match else ""
 
 
-def _indent_unit(source: bytes) -> str:
+def indent_unit(source: bytes) -> str:
     match = re.search(rb"\n([ \t]+)\S", source)
     return match.group(1).decode() if match else NEW_FILE_INDENT

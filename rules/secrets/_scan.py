@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..aicontext._mcp_secrets import reference_fixes
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Confidence, Finding, Rule, Severity
@@ -193,6 +194,9 @@ def _finding(
         if fixable and ctx.language in CODE_LANGUAGES and literal.role not in ("comment", "text")
         else None
     )
+    alternatives = _fix.settings_alternatives(ctx, literal, env) if fix is not None else ()
+    if fixable and fix is None and ctx.language == "json":  # an MCP config: the client's `${...}` reference
+        fix, alternatives = reference_fixes(ctx, start, end, env)
     data = {
         "secret_kind": verdict.kind,
         "preview": describe("", None, secret).strip(" ()"),
@@ -213,5 +217,5 @@ def _finding(
         severity=severity,
         fix=fix,
         data=data,
-        alternative_fixes=_fix.settings_alternatives(ctx, literal, env) if fix is not None else (),
+        alternative_fixes=alternatives,
     )
