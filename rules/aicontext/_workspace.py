@@ -204,3 +204,17 @@ def _claude_pattern(path: str) -> str | None:
 def relative_to(root: Path, path: Path) -> str:
     """`path` relative to `root`, `/`-separated."""
     return Path(os.path.relpath(path, root)).as_posix()
+
+
+def out_of_repo_notes(files: list[Path]) -> list[str]:
+    """One note per project and tool whose exclusions vetline cannot read (Copilot's live in GitHub)."""
+    notes: dict[str, None] = {}
+    for folder in dict.fromkeys(path.parent for path in files):
+        workspace = workspace_for(folder / ".")
+        for tool in workspace.tools if workspace is not None else ():
+            if not tool.in_repo:
+                notes[
+                    f"ai-context: {workspace.root.name or workspace.root} uses {tool.name}, whose exclusions are set "
+                    f"outside the repository ({tool.mechanism}); vetline cannot check them: {tool.docs}"
+                ] = None
+    return list(notes)
