@@ -15,12 +15,21 @@ def find_risky_instructions(ctx: FileContext) -> list[Finding]:
     rule = ctx.rules.get(RULE.id, RULE)
     text = ctx.source.decode("utf-8", "replace")
     found = []
-    for start, end, description in red_flags(text):
+    for start, end, description in red_flags(_reveal(text)):
         head = len(text[:start].encode("utf-8"))
         tail = head + len(text[start:end].encode("utf-8"))
-        message = f"This instruction {description}; an agent following it acts against the user."
+        hidden = " (written in hidden Unicode tag characters)" if _reveal(text[start:end]) != text[start:end] else ""
+        message = f"This instruction{hidden} {description}; an agent following it acts against the user."
         found.append(make_finding(rule, ctx, head, tail, message=message))
     return found
+
+
+def _reveal(text: str) -> str:
+    """Tag characters (U+E0020-E007E) read as the ASCII they mirror, one character for one, so
+    instructions hidden from the reader are judged like visible ones at the same offsets."""
+    if not any(0xE0000 <= ord(ch) <= 0xE007F for ch in text):
+        return text
+    return "".join(chr(ord(ch) - 0xE0000) if 0xE0020 <= ord(ch) <= 0xE007E else ch for ch in text)
 
 
 RULE = Rule(
