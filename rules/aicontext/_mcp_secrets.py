@@ -18,6 +18,9 @@ from ._claude_settings import append_member, append_to_array, indent_unit
 from ._mcp import client_for
 
 
+_AUTH_SCHEME = re.compile(rb"(?i)(?:bearer|token|basic)\s+")
+
+
 def reference_fixes(ctx: FileContext, start: int, end: int, env: str) -> tuple[Fix | None, tuple[Fix, ...]]:
     """(preferred fix, alternatives) replacing the secret at `start:end` of an MCP config."""
     if ctx.language != "json":
@@ -26,6 +29,8 @@ def reference_fixes(ctx: FileContext, start: int, end: int, env: str) -> tuple[F
     if client is None or client.env_reference is None:
         return None, ()
     reference = client.env_reference % env
+    scheme = _AUTH_SCHEME.match(ctx.source[start:end])
+    start += scheme.end() if scheme else 0  # `"Bearer <token>"` keeps its scheme
     preferred = Fix(f"Reference `{reference}` (set {env} in the environment)", (Edit(start, end, reference),), safe=False)
     if client.name != "VS Code":
         return preferred, ()
