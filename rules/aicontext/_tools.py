@@ -96,7 +96,7 @@ TOOLS: tuple[Tool, ...] = (
         "Gemini CLI",
         ("GEMINI.md", ".gemini/", ".geminiignore"),
         "`.geminiignore`",
-        "https://google-gemini.github.io/gemini-cli/docs/cli/gemini-ignore.html",
+        "https://geminicli.com/docs/cli/gemini-ignore/",
         ignore_file=".geminiignore",
         honours_gitignore=True,
     ),
@@ -109,7 +109,8 @@ TOOLS: tuple[Tool, ...] = (
         "https://www.jetbrains.com/help/ai-assistant/disable-ai-assistant.html",
         ignore_file=".aiignore",
     ),
-    # Continue: .continueignore at the workspace root; it also skips what .gitignore ignores.
+    # Continue: .continueignore in each workspace folder (core/indexing/continueignore.ts); its
+    # file walk also skips what .gitignore ignores.
     Tool(
         "continue",
         "Continue",

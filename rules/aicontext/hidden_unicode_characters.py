@@ -14,13 +14,35 @@ _PROSE = frozenset({"markdown", "ignore"})  # removing an invisible character ne
 _STRING_NODES = ("string", "template_string", "string_fragment", "string_content", "concatenated_string")
 
 
+_DATA = ("a string literal", "a configuration value")
+_GENERATED_LINE = 1000  # bytes: a line this long is minified or generated, not code a reviewer reads
+
+
 def find_hidden(ctx: FileContext) -> list[Finding]:
     rule = ctx.rules.get(RULE.id, RULE)
-    return [_finding(ctx, rule, run) for run in hidden_runs(ctx.source)]
+    found = []
+    for run in hidden_runs(ctx.source):
+        where = _context(ctx, run)
+        if where in _DATA and not _smuggles(run):
+            continue  # a lone zero-width character in data: locale text, a whitespace table
+        if where not in ("a comment", "Markdown text") and _line_length(ctx.source, run.start) > _GENERATED_LINE:
+            continue
+        found.append(_finding(ctx, rule, run, where))
+    return found
 
 
-def _finding(ctx: FileContext, rule: Rule, run: HiddenRun) -> Finding:
-    where = _context(ctx, run)
+def _smuggles(run: HiddenRun) -> bool:
+    """Bidi controls, tag characters and variation-selector runs change or hide text even inside data."""
+    return any(kind.startswith(("bidirectional", "Unicode tag", "variation")) for kind in run.kinds)
+
+
+def _line_length(source: bytes, offset: int) -> int:
+    start = source.rfind(b"\n", 0, offset) + 1
+    end = source.find(b"\n", offset)
+    return (len(source) if end < 0 else end) - start
+
+
+def _finding(ctx: FileContext, rule: Rule, run: HiddenRun, where: str) -> Finding:
     message = (
         f"Hidden characters ({', '.join(run.kinds)}) in {where}: the text a reviewer sees differs from what "
         "a compiler or an AI assistant reads."
@@ -69,6 +91,10 @@ whole hidden sentences that a model reads and a human does not: the "rules file 
 instructions in `AGENTS.md`, `.cursor/rules/*.mdc` or `.github/copilot-instructions.md`. The
 message decodes tag and variation-selector text so you can see what is hidden.
 
+Inside string literals and configuration values (locale text, whitespace tables) only the
+characters that reorder or hide text are reported: bidi controls, tag characters and
+variation-selector runs, not a lone zero-width character. Lines over 1,000 bytes in code and
+data (minified bundles, generated tables) are not read: nobody reviews them line by line.
 Legitimate uses stay quiet: one variation selector after a visible character (an emoji's
 `U+FE0F`, a CJK variant), a zero-width joiner inside an emoji sequence or between letters of a
 script that needs it (Persian, Indic), a subdivision flag's tag sequence, a byte-order mark at
@@ -92,7 +118,9 @@ changes the value: review that the program did not rely on them.
 # ruleid: hidden-unicode-characters
 access = "user" # Check if admin\u202e \u2066# begin admin only
 # ruleid: hidden-unicode-characters
-token = "ab\u200bcd"
+token = "ab\u202ecd"
+# ok: hidden-unicode-characters
+persian_space = "\u200c"
 # ruleid: hidden-unicode-characters
 style = "pep8"  # Follow the style guide\U000e0053\U000e0065\U000e006e\U000e0064
 # ok: hidden-unicode-characters

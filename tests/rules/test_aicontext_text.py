@@ -79,10 +79,26 @@ def test_a_byte_order_mark_at_the_start_is_fine() -> None:
 
 def test_removal_is_unsafe_inside_string_literals() -> None:
     """Ensure that the fix is safe in a comment and unsafe inside a string literal of code."""
-    source = 'x = "a\u200bb"  # note\u200b\n'
+    source = 'x = "a\u202eb"  # note\u200b\n'
     found = run(HIDDEN, source, "app.py", "python")
     assert [(f.fix.safe if f.fix else None) for f in found] == [False, True]
     assert testing.apply_fixes(source.encode(), [f.fix for f in found if f.fix]).decode() == 'x = "ab"  # note\n'
+
+
+def test_lone_zero_width_characters_in_data_are_not_reported() -> None:
+    """Ensure that locale strings and whitespace tables (zero-width in strings/values) stay quiet,
+    while a zero-width character in code (an identifier) or a bidi control in a string is reported."""
+    assert run(HIDDEN, 'SPACES = "\u200b\u2060\ufeff"\n', "a.py", "python") == []
+    assert run(HIDDEN, '{"fa": "\u0645\u06cc\u200c"}\n', "messages.json", "json") == []
+    assert len(run(HIDDEN, "user\u200bname = 1\n", "a.py", "python")) == 1
+    assert len(run(HIDDEN, '{"x": "a\u202eb"}\n', "messages.json", "json")) == 1
+
+
+def test_minified_lines_are_not_read_but_markdown_always_is() -> None:
+    """Ensure that a 1,000-byte generated line of code is skipped, and a long Markdown line is not."""
+    long_code = "var t=[" + ",".join(f'"{i}"' for i in range(300)) + ',"\u202e"];\n'
+    assert run(HIDDEN, long_code, "vendor.min.js", "javascript") == []
+    assert len(run(HIDDEN, "word " * 300 + "\u202e\n", "README.md")) == 1
 
 
 def test_hidden_characters_in_javascript_comments(tmp_path: Path) -> None:
