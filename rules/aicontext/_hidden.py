@@ -22,6 +22,7 @@ _RUN = re.compile(
 _BIDI = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
 _MARKS = frozenset({0x200E, 0x200F, 0x061C})  # LRM, RLM, ALM: invisible but legitimate in RTL text
 _JOINERS = frozenset({0x200C, 0x200D})
+_PRESENTATION = frozenset({0xFE0E, 0xFE0F})  # text and emoji presentation selectors
 _TAG_FLAG_BASE = 0x1F3F4  # 🏴 + tag letters + CANCEL TAG is a subdivision flag
 _MAX_DECODED = 120
 
@@ -63,14 +64,18 @@ def _judge(run: str, before: str, after: str) -> tuple[tuple[str, ...], str | No
 
 
 def _presentation_only(codes: list[int], selectors: list[int], before: str, after: str) -> bool:
-    """At most one variation selector after a visible character (an emoji or CJK variant, `❤️`),
-    optionally with one joiner between non-ASCII characters (emoji sequences, Persian, Indic)."""
+    """Variation selectors after a visible character (one of any kind: an emoji or CJK variant,
+    `❤️`; or a run of text/emoji presentation selectors), optionally with one joiner after a
+    non-ASCII character (emoji sequences; Persian, Kurdish and Indic words, where ZWNJ also ends
+    a word before a space or punctuation)."""
     joiners = [c for c in codes if c in _JOINERS]
-    if len(selectors) + len(joiners) != len(codes) or len(selectors) > 1 or len(joiners) > 1:
+    if len(selectors) + len(joiners) != len(codes) or len(joiners) > 1:
         return False
+    if len(selectors) > 1 and not all(c in _PRESENTATION for c in selectors):
+        return False  # a run of other selectors encodes bytes; a doubled U+FE0F is a copy-paste slip
     if not before or before.isspace():
         return False
-    return not joiners or (bool(after) and not before.isascii() and not after.isascii())
+    return not joiners or not before.isascii()
 
 
 def _kind(code: int) -> str:

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 INSTRUCTION_FILES = (
     "AGENTS.md", "AGENT.md", "CLAUDE.md", "CLAUDE.local.md", "GEMINI.md", ".cursorrules", ".windsurfrules",
-    ".clinerules", "copilot-instructions.md",
+    ".clinerules", "copilot-instructions.md", "SKILL.md",
 )  # fmt: skip
 INSTRUCTION_GLOBS = (
     "*/.cursor/rules/*", "*/.github/instructions/*.md", "*/.windsurf/rules/*", "*/.clinerules/*",
@@ -63,7 +63,8 @@ CHECKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
             r"(?:security|safety|secret|vulnerability|ssl|tls|certificate|signature|permission|sandbox|vetline|bandit"
             r"|semgrep|codeql|snyk|pre-commit)\s+(?:checks?|scans?|scanning|scanners?|warnings?|verification|validation"
             r"|prompts?|rules?|hooks?|reviews?|linters?|tests?)\b"
-            r"|--no-verify\b|--dangerously-skip-permissions\b|\bbypassPermissions\b",
+            r"|\bgit\s+(?:commit|push|merge|rebase|am)\b[^\n`]{0,80}?--no-verify\b"
+            r"|--dangerously-skip-permissions\b|\bbypassPermissions\b",
             re.IGNORECASE,
         ),
         "tells the agent to disable or skip security checks",

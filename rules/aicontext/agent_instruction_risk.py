@@ -45,7 +45,7 @@ RULE = Rule(
     docs="""## Why is this bad?
 Assistants follow `AGENTS.md`, `CLAUDE.md`, `GEMINI.md`, `.cursorrules`, `.cursor/rules/*.mdc`,
 `.github/copilot-instructions.md`, `.github/instructions/*.md`, `.windsurfrules`,
-`.windsurf/rules/*` and `.clinerules` as if the user had typed them. A contributed or
+`.windsurf/rules/*`, `.clinerules` and agent skills (`SKILL.md`) as if the user had typed them. A contributed or
 compromised rules file can tell the agent to send secrets or files to a URL, to pipe a download
 into a shell, to disable or skip security checks (`--no-verify`, "skip the security scan"), or
 to hide what it does from the user.

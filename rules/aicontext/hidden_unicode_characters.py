@@ -9,9 +9,10 @@ from ..engine import make_finding
 from ..languages import LANGUAGES
 from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
 from ._hidden import HiddenRun, hidden_runs
+from ._instructions import is_instruction_file
 
 _PROSE = frozenset({"markdown", "ignore"})  # removing an invisible character never changes meaning
-_STRING_NODES = ("string", "template_string", "string_fragment", "string_content", "concatenated_string")
+_STRING_NODES = ("string", "template_string", "string_fragment", "string_content", "concatenated_string", "regex")
 
 
 _DATA = ("a string literal", "a configuration value")
@@ -53,7 +54,9 @@ def _finding(ctx: FileContext, rule: Rule, run: HiddenRun, where: str) -> Findin
     title = "Remove the hidden characters" + ("" if safe else " (review: they are inside code or a value)")
     fix = Fix(title, (Edit(run.start, run.end, ""),), safe=safe)
     cwe = (1007, 451) if "bidirectional" not in " ".join(run.kinds) else (451, 1007)
-    return make_finding(rule, ctx, run.start, run.end, message=message, fix=fix, data={"kinds": list(run.kinds)}, cwe=cwe)
+    severity = None if _smuggles(run) else Severity.MEDIUM if is_instruction_file(ctx.path) else Severity.LOW
+    data = {"kinds": list(run.kinds)}
+    return make_finding(rule, ctx, run.start, run.end, message=message, fix=fix, data=data, cwe=cwe, severity=severity)
 
 
 def _context(ctx: FileContext, run: HiddenRun) -> str:
@@ -96,9 +99,12 @@ characters that reorder or hide text are reported: bidi controls, tag characters
 variation-selector runs, not a lone zero-width character. Lines over 1,000 bytes in code and
 data (minified bundles, generated tables) are not read: nobody reviews them line by line.
 Legitimate uses stay quiet: one variation selector after a visible character (an emoji's
-`U+FE0F`, a CJK variant), a zero-width joiner inside an emoji sequence or between letters of a
-script that needs it (Persian, Indic), a subdivision flag's tag sequence, a byte-order mark at
+`U+FE0F`, a CJK variant), a zero-width joiner or non-joiner after a letter or symbol of a script that
+needs it (emoji sequences, Persian, Kurdish, Indic), a subdivision flag's tag sequence, a byte-order mark at
 the start of a file, and right-to-left text with only directional marks (LRM, RLM, ALM).
+
+Bidi controls, tag characters and variation-selector runs are high severity; a stray zero-width
+character (often pasted from a word processor) is low, medium in an agent instruction file.
 
 ## How to fix
 Delete the characters; if right-to-left text needs direction control, use the marks (LRM/RLM).
