@@ -211,7 +211,9 @@ def out_of_repo_notes(files: list[Path]) -> list[str]:
     notes: dict[str, None] = {}
     for folder in dict.fromkeys(path.parent for path in files):
         workspace = workspace_for(folder / ".")
-        for tool in workspace.tools if workspace is not None else ():
+        if workspace is None:
+            continue
+        for tool in workspace.tools:
             if not tool.in_repo:
                 notes[
                     f"ai-context: {workspace.root.name or workspace.root} uses {tool.name}, whose exclusions are set "

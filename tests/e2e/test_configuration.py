@@ -116,7 +116,9 @@ async def test_watched_configuration_file_change_reloads(client: RecordingClient
     if client.capabilities.workspace.did_change_watched_files.dynamic_registration:
         (registration,) = client.registrations
         globs = sorted(w["globPattern"] for w in registration.register_options["watchers"])
-        assert globs == ["**/.vetline.toml", "**/pyproject.toml"]
+        exclusion_files = [".aiderignore", ".aiexclude", ".aiignore", ".claude/settings*.json", ".codeiumignore",
+                           ".continueignore", ".cursorignore", ".geminiignore", ".gitignore"]  # fmt: skip
+        assert globs == sorted(["**/.vetline.toml", "**/pyproject.toml", *(f"**/{name}" for name in exclusion_files)])
 
 
 async def test_severity_override_setting_changes_the_diagnostic_severity(client: RecordingClient) -> None:
