@@ -64,7 +64,9 @@ def main(roots: list[Path]) -> None:
             for start, _, description in red_flags(text):
                 counts["stress"] += 1
                 line = text.count("\n", 0, start) + 1
-                reported.append(f"{path}:{line}: STRESS agent-instruction-risk: {description}: {text.splitlines()[line - 1][:140]}")
+                reported.append(
+                    f"{path}:{line}: STRESS agent-instruction-risk: {description}: {text.splitlines()[line - 1][:140]}"
+                )
     elapsed = time.perf_counter() - started
     print(f"{counts['files']} files, {lines['all']:,} lines, {lines['markdown']:,} Markdown lines, {elapsed:.1f} s")
     print(f"instruction files: {counts['instruction files']}")

@@ -12,8 +12,8 @@ import re
 
 from tree_sitter import Node
 
-from . import _json
 from ..model import Edit
+from . import _json
 
 NEW_FILE_INDENT = "  "
 

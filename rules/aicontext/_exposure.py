@@ -45,7 +45,7 @@ def exposure(ctx: FileContext) -> Exposure | None:
 
 
 def _ignored_secret(ctx: FileContext, workspace: Workspace, relative: str) -> str | None:
-    """"git-ignored file holding a secret" when git ignores the file and vetline finds a secret in it."""
+    """ "git-ignored file holding a secret" when git ignores the file and vetline finds a secret in it."""
     if not workspace.git_ignored(relative):
         return None
     from ..secrets import _scan  # the secrets engine decides what a secret is
@@ -76,7 +76,9 @@ def fix_edits(found: Exposure, file_folder: Path) -> list[Edit]:
             target = root / CLAUDE_SETTINGS[0]
             text = read_text(target)
             edit = _claude_settings.deny_edit(
-                text.encode() if text is not None else None, claude_entry(found.relative), relative_to(file_folder, target)
+                text.encode() if text is not None else None,
+                claude_entry(found.relative),
+                relative_to(file_folder, target),
             )
             if edit is not None:
                 edits.append(edit)

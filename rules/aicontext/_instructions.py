@@ -43,7 +43,11 @@ CHECKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ),
     (
         "exfiltration",
-        re.compile(r"\b(?:curl|wget)\b[^\n]{0,80}?(?:-d|--data\S*|-F|--form|-T|--upload-file)\s+\S{0,4}@?[^\n]{0,20}?" + _SECRET, re.IGNORECASE),
+        re.compile(
+            r"\b(?:curl|wget)\b[^\n]{0,80}?(?:-d|--data\S*|-F|--form|-T|--upload-file)\s+\S{0,4}@?[^\n]{0,20}?"
+            + _SECRET,
+            re.IGNORECASE,
+        ),
         "tells the agent to upload secrets with curl or wget",
     ),
     (

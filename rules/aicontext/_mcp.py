@@ -27,12 +27,20 @@ class Client:
 
 
 CLIENTS = {
-    ".vscode/mcp.json": Client("VS Code", "servers", "${env:%s}", "https://code.visualstudio.com/docs/copilot/customization/mcp-servers"),
+    ".vscode/mcp.json": Client(
+        "VS Code", "servers", "${env:%s}", "https://code.visualstudio.com/docs/copilot/customization/mcp-servers"
+    ),
     ".cursor/mcp.json": Client("Cursor", "mcpServers", "${env:%s}", "https://cursor.com/docs/context/mcp"),
     ".mcp.json": Client("Claude Code", "mcpServers", "${%s}", "https://code.claude.com/docs/en/mcp"),
-    "claude_desktop_config.json": Client("Claude Desktop", "mcpServers", None, "https://modelcontextprotocol.io/quickstart/user"),
-    ".gemini/settings.json": Client("Gemini CLI", "mcpServers", "${%s}", "https://google-gemini.github.io/gemini-cli/docs/tools/mcp-server.html"),
-    ".roo/mcp.json": Client("Roo Code", "mcpServers", "${env:%s}", "https://docs.roocode.com/features/mcp/using-mcp-in-roo"),
+    "claude_desktop_config.json": Client(
+        "Claude Desktop", "mcpServers", None, "https://modelcontextprotocol.io/quickstart/user"
+    ),
+    ".gemini/settings.json": Client(
+        "Gemini CLI", "mcpServers", "${%s}", "https://google-gemini.github.io/gemini-cli/docs/tools/mcp-server.html"
+    ),
+    ".roo/mcp.json": Client(
+        "Roo Code", "mcpServers", "${env:%s}", "https://docs.roocode.com/features/mcp/using-mcp-in-roo"
+    ),
 }
 
 
@@ -78,7 +86,9 @@ def servers(source: bytes, client: Client) -> list[Server]:
     for name, _, value in _json.members(_json.member(_json.document(source), client.servers_key)):
         command = _json.member(value, "command")
         args = tuple(_argument(item) for item in _json.items(_json.member(value, "args")) if item.type == "string")
-        url = next((_json.member(value, key) for key in ("url", "serverUrl", "httpUrl") if _json.member(value, key)), None)
+        url = next(
+            (_json.member(value, key) for key in ("url", "serverUrl", "httpUrl") if _json.member(value, key)), None
+        )
         found.append(
             Server(
                 name,
@@ -95,7 +105,12 @@ def _argument(node: Node) -> Argument:
     return Argument(_json.text(node), start, end)
 
 
-# Launcher -> (subcommand it needs, options whose value is the package, options taking a value).
+# Options of `docker run` that take a value (the image is the first argument that is neither).
+_DOCKER_VALUED = frozenset({
+    "-e", "--env", "-v", "--volume", "--name", "-p", "--publish", "--network", "--env-file", "-w", "--workdir",
+    "-u", "--user", "--mount", "--entrypoint", "-l", "--label", "--platform",
+})  # fmt: skip
+# Launcher -> (subcommand it needs, options whose value is the package, options taking a value, ecosystem).
 _LAUNCHERS: dict[str, tuple[str | None, frozenset[str], frozenset[str], str]] = {
     "npx": (None, frozenset({"-p", "--package"}), frozenset({"-c", "--call", "--registry"}), "npm"),
     "bunx": (None, frozenset({"-p", "--package"}), frozenset({"--registry"}), "npm"),
@@ -103,7 +118,7 @@ _LAUNCHERS: dict[str, tuple[str | None, frozenset[str], frozenset[str], str]] = 
     "uvx": (None, frozenset({"--from"}), frozenset({"--with", "--python", "-p", "--index-url", "--index"}), "PyPI"),
     "uv": ("run", frozenset({"--from"}), frozenset({"--with", "--python", "-p"}), "PyPI"),
     "pipx": ("run", frozenset({"--spec"}), frozenset({"--python", "--pip-args"}), "PyPI"),
-    "docker": ("run", frozenset(), frozenset({"-e", "--env", "-v", "--volume", "--name", "-p", "--publish", "--network", "--env-file", "-w", "--workdir", "-u", "--user", "--mount", "--entrypoint", "-l", "--label", "--platform"}), "docker"),  # fmt: skip
+    "docker": ("run", frozenset(), _DOCKER_VALUED, "docker"),
 }
 
 

@@ -17,7 +17,6 @@ from . import _json
 from ._claude_settings import append_member, append_to_array, indent_unit
 from ._mcp import client_for
 
-
 _AUTH_SCHEME = re.compile(rb"(?i)(?:bearer|token|basic)\s+")
 
 
@@ -31,7 +30,9 @@ def reference_fixes(ctx: FileContext, start: int, end: int, env: str) -> tuple[F
     reference = client.env_reference % env
     scheme = _AUTH_SCHEME.match(ctx.source[start:end])
     start += scheme.end() if scheme else 0  # `"Bearer <token>"` keeps its scheme
-    preferred = Fix(f"Reference `{reference}` (set {env} in the environment)", (Edit(start, end, reference),), safe=False)
+    preferred = Fix(
+        f"Reference `{reference}` (set {env} in the environment)", (Edit(start, end, reference),), safe=False
+    )
     if client.name != "VS Code":
         return preferred, ()
     prompt = _input_fix(ctx.source, start, end, env)

@@ -17,7 +17,9 @@ _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults")
 _KEY_PATTERNS = ("*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.tfvars")
 _KEY_NAMES = frozenset({"kubeconfig", ".kubeconfig"})
 # `*credentials*` / `*secrets*` name a secret store only for data files, not for code or docs.
-_DATA_SUFFIXES = frozenset({"", ".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".txt", ".env", ".xml", ".properties", ".csv"})
+_DATA_SUFFIXES = frozenset(
+    {"", ".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".txt", ".env", ".xml", ".properties", ".csv"}
+)
 _TOKEN_RC = re.compile(rb"(?im)^\s*(?:[^#;\n]*:)?_(?:authToken|auth|password)\s*=\s*\S|^\s*password\s*[=:]\s*\S")
 _SERVICE_ACCOUNT = re.compile(rb'"type"\s*:\s*"service_account"')
 _PRIVATE_KEY_FIELD = re.compile(rb'"private_key"\s*:\s*"-----BEGIN')
@@ -38,6 +40,10 @@ def reason_by_name(relative: str, source: bytes) -> str | None:
         return "registry credentials" if _TOKEN_RC.search(source) else None
     if suffix == ".json" and _SERVICE_ACCOUNT.search(source) and _PRIVATE_KEY_FIELD.search(source):
         return "cloud service-account key"
-    if ("credentials" in lower or "secrets" in lower) and suffix in _DATA_SUFFIXES and not lower.endswith(_TEMPLATE_SUFFIXES):
+    if (
+        ("credentials" in lower or "secrets" in lower)
+        and suffix in _DATA_SUFFIXES
+        and not lower.endswith(_TEMPLATE_SUFFIXES)
+    ):
         return "credentials file"
     return None

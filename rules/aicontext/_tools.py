@@ -132,9 +132,19 @@ TOOLS: tuple[Tool, ...] = (
 )
 
 BY_KEY = {tool.key: tool for tool in TOOLS}
-ALIASES = {"claude": "claude-code", "gemini": "gemini-code-assist", "jetbrains": "jetbrains-ai", "github-copilot": "copilot"}
+ALIASES = {
+    "claude": "claude-code",
+    "gemini": "gemini-code-assist",
+    "jetbrains": "jetbrains-ai",
+    "github-copilot": "copilot",
+}
 # Every file whose change can change what a tool covers (watched by the language server).
-EXCLUSION_FILES = (".gitignore", *(t.ignore_file for t in TOOLS if t.ignore_file), "settings.json", "settings.local.json")
+EXCLUSION_FILES = (
+    ".gitignore",
+    *(t.ignore_file for t in TOOLS if t.ignore_file),
+    "settings.json",
+    "settings.local.json",
+)
 
 
 def lookup(name: str) -> Tool | None:
@@ -144,10 +154,10 @@ def lookup(name: str) -> Tool | None:
 
 
 def names(tools: list[Tool] | tuple[Tool, ...]) -> str:
-    """"Cursor", "Cursor and Aider", "Cursor, Aider and Claude Code"."""
+    """ "Cursor", "Cursor and Aider", "Cursor, Aider and Claude Code"."""
     return listing([tool.name for tool in tools], "and")
 
 
 def listing(labels: list[str], word: str) -> str:
-    """"a", "a or b", "a, b or c"."""
+    """ "a", "a or b", "a, b or c"."""
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} {word} {labels[-1]}"

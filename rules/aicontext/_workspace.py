@@ -28,7 +28,13 @@ else:  # pragma: no cover - Python 3.10
 
 CLAUDE_SETTINGS = (".claude/settings.json", ".claude/settings.local.json")
 _MAX_READ = 1_000_000  # exclusion files and settings larger than this are not read
-_STAMPED = (".gitignore", *{t.ignore_file for t in TOOLS if t.ignore_file}, *CLAUDE_SETTINGS, ".vetline.toml", "pyproject.toml")
+_STAMPED = (
+    ".gitignore",
+    *{t.ignore_file for t in TOOLS if t.ignore_file},
+    *CLAUDE_SETTINGS,
+    ".vetline.toml",
+    "pyproject.toml",
+)
 
 
 @dataclass(frozen=True)

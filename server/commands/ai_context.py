@@ -126,7 +126,10 @@ def _chosen_tools(names: str | None, workspace: Workspace | None) -> list[Tool] 
     for name in names.split(","):
         tool = lookup(name)
         if tool is None:
-            print(f"vetline: error: unknown tool {name.strip()!r}; known: {', '.join(t.key for t in TOOLS)}", file=sys.stderr)
+            print(
+                f"vetline: error: unknown tool {name.strip()!r}; known: {', '.join(t.key for t in TOOLS)}",
+                file=sys.stderr,
+            )
             return None
         chosen.append(tool)
     return list(dict.fromkeys(chosen))

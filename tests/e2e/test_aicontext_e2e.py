@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from lsp_helpers import Buffer, RecordingClient, wait_publish_after, pulls
+from lsp_helpers import Buffer, RecordingClient, pulls, wait_publish_after
 from lsprotocol import types
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

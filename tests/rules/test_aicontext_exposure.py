@@ -52,14 +52,27 @@ def test_cursor_defaults_cover_env_files_but_not_keys(tmp_path: Path) -> None:
 
 def test_gitignore_counts_only_for_tools_that_honour_it(tmp_path: Path) -> None:
     """Ensure that a git-ignored key is covered for Aider and Windsurf but not for Claude Code or JetBrains AI."""
-    files = {".gitignore": "*.pem\n", ".aiderignore": "", ".windsurfrules": "", "CLAUDE.md": "", ".aiignore": "", "a.pem": "x"}
+    files = {
+        ".gitignore": "*.pem\n",
+        ".aiderignore": "",
+        ".windsurfrules": "",
+        "CLAUDE.md": "",
+        ".aiignore": "",
+        "a.pem": "x",
+    }
     root = project(tmp_path, files)
     assert tools_exposing(root / "a.pem") == ["claude-code", "jetbrains-ai"]
 
 
 def test_aiexclude_applies_below_its_folder_and_an_empty_one_blocks_all(tmp_path: Path) -> None:
     """Ensure that nested `.aiexclude` files count for paths below them, empty means everything, `!` is ignored."""
-    files = {".aiexclude": "*.key\n!keep.key\n", "ops/.aiexclude": "", "keep.key": "k", "ops/deep/prod.pem": "p", "x.pem": "p"}
+    files = {
+        ".aiexclude": "*.key\n!keep.key\n",
+        "ops/.aiexclude": "",
+        "keep.key": "k",
+        "ops/deep/prod.pem": "p",
+        "x.pem": "p",
+    }
     root = project(tmp_path, files)
     assert tools_exposing(root / "keep.key") == []  # no negation in .aiexclude
     assert tools_exposing(root / "ops/deep/prod.pem") == []
@@ -92,7 +105,12 @@ def test_local_settings_and_declared_tools_count(tmp_path: Path) -> None:
 def test_git_ignored_file_counts_only_when_it_holds_a_secret(tmp_path: Path) -> None:
     """Ensure that a git-ignored config is secret-bearing only when vetline finds a secret in it."""
     token = "ghp_" + "R8nF3kQz7LmW2xV9pT4sY6aB1cD5eH0jK8uN"
-    files = {".gitignore": "local.yaml\nother.yaml\n", "CLAUDE.md": "", "local.yaml": f"token: {token}\n", "other.yaml": "debug: true\n"}
+    files = {
+        ".gitignore": "local.yaml\nother.yaml\n",
+        "CLAUDE.md": "",
+        "local.yaml": f"token: {token}\n",
+        "other.yaml": "debug: true\n",
+    }
     root = project(tmp_path, files)
     assert tools_exposing(root / "local.yaml") == ["claude-code"]
     assert tools_exposing(root / "other.yaml") == []

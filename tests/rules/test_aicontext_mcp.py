@@ -42,7 +42,9 @@ def servers(key: str, **entries: dict) -> dict:
 )
 def test_unpinned_launchers_are_reported_on_the_package_argument(command: str, args: list[str], spec: str) -> None:
     """Ensure that each launcher without an exact version or digest is reported on its package argument."""
-    text, found = run("mcp-server-unpinned", servers("mcpServers", s={"command": command, "args": args}), "p/.cursor/mcp.json")
+    text, found = run(
+        "mcp-server-unpinned", servers("mcpServers", s={"command": command, "args": args}), "p/.cursor/mcp.json"
+    )
     (finding,) = found
     assert text.encode()[finding.start_byte : finding.end_byte].decode() == spec
     assert text.splitlines()[finding.start.line].strip().strip('",') == spec
@@ -65,7 +67,9 @@ def test_unpinned_launchers_are_reported_on_the_package_argument(command: str, a
 )
 def test_pinned_local_and_plain_commands_are_quiet(command: str, args: list[str]) -> None:
     """Ensure that exact versions, digests, exact tags, local paths and non-launchers give no finding."""
-    assert run("mcp-server-unpinned", servers("mcpServers", s={"command": command, "args": args}), "p/.mcp.json")[1] == []
+    assert (
+        run("mcp-server-unpinned", servers("mcpServers", s={"command": command, "args": args}), "p/.mcp.json")[1] == []
+    )
 
 
 def test_vs_code_uses_servers_and_other_files_are_ignored() -> None:
@@ -129,7 +133,7 @@ def test_secret_in_headers_keeps_the_bearer_prefix() -> None:
 
 def test_vs_code_can_prompt_for_the_secret_with_a_password_input() -> None:
     """Ensure that VS Code also gets `${input:id}` plus an `inputs` entry with `"password": true` (JSON edit)."""
-    text = '{\n  "servers": {\n    "gh": {"command": "npx", "env": {"GITHUB_TOKEN": "%s"}}\n  }\n}\n' % TOKEN
+    text = '{\n  "servers": {\n    "gh": {"command": "npx", "env": {"GITHUB_TOKEN": "' + TOKEN + '"}}\n  }\n}\n'
     _, (finding,) = run("hardcoded-secret", text, "p/.vscode/mcp.json")
     (prompt,) = finding.alternative_fixes
     after = testing.apply_fixes(text.encode(), [prompt]).decode()
@@ -137,7 +141,10 @@ def test_vs_code_can_prompt_for_the_secret_with_a_password_input() -> None:
         '{\n  "servers": {\n    "gh": {"command": "npx", "env": {"GITHUB_TOKEN": "${input:github-token}"}}\n  },\n'
         '  "inputs": [{"type": "promptString", "id": "github-token", "description": "GITHUB_TOKEN", "password": true}]\n}\n'
     )
-    with_inputs = text.replace('{\n  "servers"', '{\n  "inputs": [\n    {"type": "pickString", "id": "region", "options": ["eu"]}\n  ],\n  "servers"')
+    with_inputs = text.replace(
+        '{\n  "servers"',
+        '{\n  "inputs": [\n    {"type": "pickString", "id": "region", "options": ["eu"]}\n  ],\n  "servers"',
+    )
     _, (again,) = run("hardcoded-secret", with_inputs, "p/.vscode/mcp.json")
     document = json.loads(testing.apply_fixes(with_inputs.encode(), [again.alternative_fixes[0]]).decode())
     assert [item["id"] for item in document["inputs"]] == ["region", "github-token"]
@@ -154,7 +161,9 @@ def test_claude_desktop_gets_no_reference_fix() -> None:
 def test_server_packages_go_through_the_typosquat_check() -> None:
     """Ensure that an `npx` and a `uvx` package one typo from a popular name are typosquat findings."""
     config = servers(
-        "mcpServers", a={"command": "npx", "args": ["-y", "lodahs@4.17.21"]}, b={"command": "uvx", "args": ["reqeusts==2.0"]}
+        "mcpServers",
+        a={"command": "npx", "args": ["-y", "lodahs@4.17.21"]},
+        b={"command": "uvx", "args": ["reqeusts==2.0"]},
     )
     text, found = run("typosquat-package", config, "p/.cursor/mcp.json")
     assert [text.encode()[f.start_byte : f.end_byte].decode() for f in found] == ["lodahs", "reqeusts"]

@@ -114,7 +114,9 @@ def test_minified_lines_are_not_read_but_markdown_always_is() -> None:
 
 def test_hidden_characters_in_javascript_comments(tmp_path: Path) -> None:
     """Ensure that Trojan Source in a JavaScript comment is found and its fix is safe."""
-    (found,) = run(HIDDEN, "let isAdmin = false; /* \u202e } \u2066if (isAdmin)\u2069 \u2066 begin */\n", "a.js", "javascript")[:1]
+    (found,) = run(
+        HIDDEN, "let isAdmin = false; /* \u202e } \u2066if (isAdmin)\u2069 \u2066 begin */\n", "a.js", "javascript"
+    )[:1]
     assert "bidirectional control U+202E" in found.message and found.fix is not None and found.fix.safe
 
 

@@ -54,7 +54,13 @@ def test_check_reports_each_tool_and_fails_when_exposed(workspace: Path, capsys:
     assert report["tools"] == ["cursor", "claude-code", "aider", "gemini-cli", "copilot"]
     files = {item["path"]: item["tools"] for item in report["files"]}
     assert set(files) == {".env", "config/service.pem", "local.json", "secrets/prod.tfvars"}
-    assert files[".env"] == {"cursor": "covered", "claude-code": "covered", "aider": "covered", "gemini-cli": "covered", "copilot": "n.a."}
+    assert files[".env"] == {
+        "cursor": "covered",
+        "claude-code": "covered",
+        "aider": "covered",
+        "gemini-cli": "covered",
+        "copilot": "n.a.",
+    }
     assert files["config/service.pem"]["aider"] == "covered" and files["config/service.pem"]["cursor"] == "exposed"
     assert files["secrets/prod.tfvars"]["cursor"] == "covered" and files["secrets/prod.tfvars"]["aider"] == "exposed"
     assert report["exposed"] == 3
@@ -77,7 +83,9 @@ def test_init_twice_covers_everything_and_changes_nothing_the_second_time(
     code, out, _ = run(capsys, "ai-context", "init")
     assert code == 0
     # `secrets/prod.tfvars` is already covered by the baseline's `*secrets*`; `local.json` is not.
-    assert "created .geminiignore: .env, .env.*, *credentials*, *secrets*, *.pem, *.key, /local.json" in out.splitlines()
+    assert (
+        "created .geminiignore: .env, .env.*, *credentials*, *secrets*, *.pem, *.key, /local.json" in out.splitlines()
+    )
     assert "extended .aiderignore: .env, .env.*, *credentials*, *secrets*, *.key, /local.json" in out.splitlines()
     assert (workspace / ".cursorignore").read_text().startswith(before_cursor)
     settings = json.loads((workspace / ".claude/settings.json").read_text())
@@ -97,8 +105,15 @@ def test_init_twice_covers_everything_and_changes_nothing_the_second_time(
 def test_init_for_named_tools_creates_their_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Ensure that `--tools` writes files for tools the project does not show yet, and rejects unknown names."""
     (tmp_path / ".git").mkdir()
-    code, out, _ = run(capsys, "ai-context", "init", str(tmp_path), "--tools", "windsurf,claude")
+    code, _, _ = run(capsys, "ai-context", "init", str(tmp_path), "--tools", "windsurf,claude")
     assert code == 0
-    assert (tmp_path / ".codeiumignore").read_text().splitlines()[1:] == [".env", ".env.*", "*credentials*", "*secrets*", "*.pem", "*.key"]
+    assert (tmp_path / ".codeiumignore").read_text().splitlines()[1:] == [
+        ".env",
+        ".env.*",
+        "*credentials*",
+        "*secrets*",
+        "*.pem",
+        "*.key",
+    ]
     assert json.loads((tmp_path / ".claude/settings.json").read_text())["permissions"]["deny"][0] == "Read(./.env)"
     assert run(capsys, "ai-context", "init", str(tmp_path), "--tools", "notepad")[0] == 2
