@@ -11,7 +11,7 @@ from ..model import Edit
 from . import _claude_settings
 from ._secret_files import reason_by_name
 from ._tools import Tool
-from ._workspace import CLAUDE_SETTINGS, Workspace, read_text, relative_to, workspace_for
+from ._workspace import CLAUDE_SETTINGS, Workspace, note_once, read_text, relative_to, workspace_for
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,10 @@ class Exposure:
 def exposure(ctx: FileContext) -> Exposure | None:
     """The exposure of the analysed file, or None when it is no secret store or no tool is detected."""
     workspace = workspace_for(ctx.path)
-    if workspace is None or not any(tool.in_repo for tool in workspace.tools):
+    if workspace is None:
+        return None
+    note_once(workspace)
+    if not any(tool.in_repo for tool in workspace.tools):
         return None
     try:
         relative = workspace.relative(Path(ctx.path))

@@ -11,6 +11,7 @@ lint on every keystroke costs a few `stat` calls; nothing outside the root is re
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+log = logging.getLogger("vetline.aicontext")
 CLAUDE_SETTINGS = (".claude/settings.json", ".claude/settings.local.json")
 _MAX_READ = 1_000_000  # exclusion files and settings larger than this are not read
 _STAMPED = (
@@ -217,12 +219,27 @@ def out_of_repo_notes(files: list[Path]) -> list[str]:
     notes: dict[str, None] = {}
     for folder in dict.fromkeys(path.parent for path in files):
         workspace = workspace_for(folder / ".")
-        if workspace is None:
-            continue
-        for tool in workspace.tools:
-            if not tool.in_repo:
-                notes[
-                    f"ai-context: {workspace.root.name or workspace.root} uses {tool.name}, whose exclusions are set "
-                    f"outside the repository ({tool.mechanism}); vetline cannot check them: {tool.docs}"
-                ] = None
+        if workspace is not None:
+            notes.update(dict.fromkeys(workspace_notes(workspace)))
     return list(notes)
+
+
+def workspace_notes(workspace: Workspace) -> list[str]:
+    return [
+        f"ai-context: {workspace.root.name or workspace.root} uses {tool.name}, whose exclusions are set "
+        f"outside the repository ({tool.mechanism}); vetline cannot check them: {tool.docs}"
+        for tool in workspace.tools
+        if not tool.in_repo
+    ]
+
+
+_noted_roots: set[Path] = set()
+
+
+def note_once(workspace: Workspace) -> None:
+    """Log a project's out-of-repository tools once per process (the language server shows it)."""
+    if workspace.root in _noted_roots:
+        return
+    _noted_roots.add(workspace.root)
+    for message in workspace_notes(workspace):
+        log.info("%s", message)

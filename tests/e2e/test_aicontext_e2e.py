@@ -12,7 +12,7 @@ import pytest
 from lsp_helpers import Buffer, RecordingClient, pulls, wait_publish_after
 from lsprotocol import types
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.init_options({"logLevel": "info"})]
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aicontext"
 LANGUAGE_IDS = {".md": "markdown", ".py": "python", ".json": "json"}
@@ -48,6 +48,8 @@ async def test_server_reports_the_fixture_workspace_like_the_cli(client: Recordi
         relative = path.relative_to(root).as_posix()
         reported |= {(relative, d.range.start.line + 1, str(d.code)) for d in await buffer.diagnostics()}
     assert reported == expected()
+    copilot = [m.message for m in client.log_messages if "GitHub Copilot" in m.message]
+    assert len(copilot) == 1 and "outside the repository" in copilot[0]  # one note per project, no findings
 
 
 async def test_exposure_is_rechecked_when_an_ignore_file_changes(client: RecordingClient) -> None:
