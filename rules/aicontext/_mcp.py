@@ -81,6 +81,12 @@ def client_for(path: str, source: bytes) -> Client | None:
     return GENERIC if posix.endswith(".json") and b'"mcpServers"' in source else None
 
 
+def configured_servers(path: str, source: bytes) -> list[Server]:
+    """The servers of an MCP configuration file, or [] for any other file."""
+    client = client_for(path, source)
+    return servers(source, client) if client is not None else []
+
+
 def servers(source: bytes, client: Client) -> list[Server]:
     found = []
     for name, _, value in _json.members(_json.member(_json.document(source), client.servers_key)):

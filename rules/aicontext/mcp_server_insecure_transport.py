@@ -8,16 +8,13 @@ from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
 from ..secrets._config_values import is_loopback
-from ._mcp import client_for, servers
+from ._mcp import configured_servers
 
 
 def find_plain_http(ctx: FileContext) -> list[Finding]:
-    client = client_for(ctx.path, ctx.source)
-    if client is None:
-        return []
     rule = ctx.rules.get(RULE.id, RULE)
     found = []
-    for server in servers(ctx.source, client):
+    for server in configured_servers(ctx.path, ctx.source):
         url = server.url
         if url is None or not url.value.lower().startswith("http://"):
             continue

@@ -5,16 +5,13 @@ from __future__ import annotations
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
-from ._mcp import client_for, is_pinned, package, servers
+from ._mcp import configured_servers, is_pinned, package
 
 
 def find_unpinned(ctx: FileContext) -> list[Finding]:
-    client = client_for(ctx.path, ctx.source)
-    if client is None:
-        return []
     rule = ctx.rules.get(RULE.id, RULE)
     found = []
-    for server in servers(ctx.source, client):
+    for server in configured_servers(ctx.path, ctx.source):
         launched = package(server)
         if launched is None or is_pinned(launched):
             continue
