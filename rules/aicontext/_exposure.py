@@ -29,7 +29,14 @@ class Exposure:
 
 
 def exposure(ctx: FileContext) -> Exposure | None:
-    """The exposure of the analysed file, or None when it is no secret store or no tool is detected."""
+    """The exposure of the analysed file, or None when it is no secret store or no tool is detected.
+
+    The file's own name and content decide first, so the project is looked up (a few `stat`
+    calls) only for the rare file that holds secrets.
+    """
+    by_name = reason_by_name(ctx.path, ctx.source)
+    if by_name is None and not _holds_secret(ctx):
+        return None
     workspace = workspace_for(ctx.path)
     if workspace is None:
         return None
@@ -40,20 +47,18 @@ def exposure(ctx: FileContext) -> Exposure | None:
         relative = workspace.relative(Path(ctx.path))
     except (OSError, ValueError):
         return None
-    reason = reason_by_name(relative, ctx.source) or _ignored_secret(ctx, workspace, relative)
+    reason = by_name or ("git-ignored file holding a secret" if workspace.git_ignored(relative) else None)
     if reason is None:
         return None
     covered = {tool.key: workspace.covers(tool, relative) for tool in workspace.tools if tool.in_repo}
     return Exposure(workspace, relative, reason, covered)
 
 
-def _ignored_secret(ctx: FileContext, workspace: Workspace, relative: str) -> str | None:
-    """ "git-ignored file holding a secret" when git ignores the file and vetline finds a secret in it."""
-    if not workspace.git_ignored(relative):
-        return None
+def _holds_secret(ctx: FileContext) -> bool:
+    """True when the secrets engine finds a secret in the file (its verdicts are cached per file)."""
     from ..secrets import _scan  # the secrets engine decides what a secret is
 
-    return "git-ignored file holding a secret" if _scan.verdicts(ctx) else None
+    return bool(_scan.verdicts(ctx))
 
 
 def ignore_entry(relative: str) -> str:
