@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from vetline.server.cli import main
+from vetline.server.config import load_config
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aicontext"
 
@@ -100,6 +101,13 @@ def test_init_twice_covers_everything_and_changes_nothing_the_second_time(
     assert code == 0 and all(line.startswith(("unchanged", "GitHub Copilot")) for line in out.splitlines())
     assert {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()} == snapshot
     assert run(capsys, "ai-context", "check")[0] == 0
+
+
+def test_ai_context_table_is_a_known_configuration_key(tmp_path: Path) -> None:
+    """Ensure that `[tool.vetline.ai_context] tools` is accepted without an unknown-key warning."""
+    (tmp_path / "pyproject.toml").write_text('[tool.vetline.ai_context]\ntools = ["cursor"]\n')
+    config, warnings = load_config(tmp_path / "pyproject.toml")
+    assert warnings == [] and config.ai_context == {"tools": ["cursor"]}
 
 
 def test_init_for_named_tools_creates_their_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
