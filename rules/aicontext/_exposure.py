@@ -11,7 +11,7 @@ from ..model import Edit
 from . import _claude_settings
 from ._secret_files import reason_by_name
 from ._tools import Tool
-from ._workspace import CLAUDE_SETTINGS, Workspace, note_once, read_text, relative_to, workspace_for
+from ._workspace import CLAUDE_SETTINGS, Workspace, inside, note_once, read_text, relative_to, workspace_for
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,15 @@ def fix_edits(found: Exposure, file_folder: Path) -> list[Edit]:
     root = found.workspace.root
     edits: list[Edit] = []
     for tool in found.exposing:
+        target = root / (tool.ignore_file or CLAUDE_SETTINGS[0])
+        if target.is_symlink() or not inside(root, target):
+            continue  # never edit through a link that may lead out of the project
         if tool.ignore_file is not None:
-            target = root / tool.ignore_file
-            existing = read_text(target)
+            existing = read_text(target, root)
             lead = "\n" if existing and not existing.endswith("\n") else ""
             edits.append(Edit(-1, -1, f"{lead}{ignore_entry(found.relative)}\n", relative_to(file_folder, target)))
         elif tool.claude_permissions:
-            target = root / CLAUDE_SETTINGS[0]
-            text = read_text(target)
+            text = read_text(target, root)
             edit = _claude_settings.deny_edit(
                 text.encode() if text is not None else None,
                 claude_entry(found.relative),

@@ -73,7 +73,7 @@ class Workspace:
         parts = PurePosixPath(relative).parts[:-1]
         for depth in range(1, len(parts) + 1):  # nested files apply to the paths below them
             folder = "/".join(parts[:depth])
-            spec = _spec_at(self.root / folder / name, aiexclude)
+            spec = _spec_at(self.root / folder / name, self.root, aiexclude)
             if spec is not None and spec.match_file("/".join(PurePosixPath(relative).parts[depth:])):
                 return True
         return False
@@ -130,7 +130,7 @@ def _load(root: Path, stamps: tuple[tuple[int, int], ...], markers: tuple[str, .
     tools = tuple(tool for tool in TOOLS if tool.key in detected)
     specs = {}
     for name in {".gitignore", *(t.ignore_file for t in TOOLS if t.ignore_file)}:
-        spec = _spec_at(root / name, aiexclude=name == ".aiexclude")
+        spec = _spec_at(root / name, root, aiexclude=name == ".aiexclude")
         if spec is not None:
             specs[name] = spec
     deny, deny_all = claude_read_denies(root)
@@ -141,7 +141,7 @@ def _load(root: Path, stamps: tuple[tuple[int, int], ...], markers: tuple[str, .
 def declared_tools(root: Path) -> list[Tool]:
     """The tools named in `[tool.vetline.ai_context] tools`, unknown names left out."""
     for name in (".vetline.toml", "pyproject.toml"):
-        data = read_text(root / name)
+        data = read_text(root / name, root)
         if data is None or "ai_context" not in data:
             continue
         try:
@@ -155,10 +155,19 @@ def declared_tools(root: Path) -> list[Tool]:
     return []
 
 
-def read_text(path: Path) -> str | None:
-    """A small regular file's text, or None (missing, a folder, a FIFO, too large)."""
+def inside(root: Path, path: Path) -> bool:
+    """True when `path` (symlinks followed) lies in the project: its files never make vetline
+    read or write elsewhere."""
     try:
-        if not path.is_file() or path.stat().st_size > _MAX_READ:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+        return False
+
+
+def read_text(path: Path, root: Path) -> str | None:
+    """A small regular file's text inside `root`, or None (missing, outside, a folder, a FIFO, too large)."""
+    try:
+        if not inside(root, path) or not path.is_file() or path.stat().st_size > _MAX_READ:
             return None
         with path.open("rb") as handle:
             return handle.read(_MAX_READ).decode("utf-8", "replace")
@@ -166,8 +175,8 @@ def read_text(path: Path) -> str | None:
         return None
 
 
-def _spec_at(path: Path, aiexclude: bool = False) -> pathspec.PathSpec | None:
-    text = read_text(path)
+def _spec_at(path: Path, root: Path, aiexclude: bool = False) -> pathspec.PathSpec | None:
+    text = read_text(path, root)
     if text is None:
         return None
     lines = text.splitlines()
@@ -188,7 +197,7 @@ def claude_read_denies(root: Path) -> tuple[list[str], bool]:
     patterns: list[str] = []
     deny_all = False
     for name in CLAUDE_SETTINGS:
-        text = read_text(root / name)
+        text = read_text(root / name, root)
         node = _json.document(text.encode()) if text else None
         for entry in _json.items(_json.member(_json.member(node, "permissions"), "deny")):
             rule = _json.text(entry).strip()

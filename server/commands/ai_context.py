@@ -17,7 +17,7 @@ from pathlib import Path
 from vetline.rules.aicontext import _claude_settings
 from vetline.rules.aicontext._exposure import Exposure, claude_entry, exposure, ignore_entry
 from vetline.rules.aicontext._tools import TOOLS, Tool, lookup
-from vetline.rules.aicontext._workspace import CLAUDE_SETTINGS, Workspace, read_text, workspace_for
+from vetline.rules.aicontext._workspace import CLAUDE_SETTINGS, Workspace, inside, read_text, workspace_for
 from vetline.rules.context import FileContext
 from vetline.rules.languages import language_for_path, parser
 
@@ -151,18 +151,11 @@ def _baseline_covers(relative: str) -> bool:
     return pathspec.GitIgnoreSpec.from_lines(BASELINE).match_file(relative)
 
 
-def _inside(root: Path, target: Path) -> bool:
-    try:
-        return target.resolve().is_relative_to(root.resolve())
-    except OSError:
-        return False
-
-
 def _extend_ignore_file(root: Path, name: str, wanted: list[str]) -> str:
     target = root / name
-    if not _inside(root, target):
+    if target.is_symlink() or not inside(root, target):
         return f"skipped {name}: it points outside the project"
-    existing = read_text(target)
+    existing = read_text(target, root)
     present = {line.strip() for line in (existing or "").splitlines()}
     missing = [line for line in dict.fromkeys(wanted) if line not in present]
     if not missing:
@@ -176,9 +169,9 @@ def _extend_ignore_file(root: Path, name: str, wanted: list[str]) -> str:
 
 def _extend_claude(root: Path, wanted: list[str]) -> str:
     target = root / CLAUDE_SETTINGS[0]
-    if not _inside(root, target):
+    if target.is_symlink() or not inside(root, target):
         return f"skipped {CLAUDE_SETTINGS[0]}: it points outside the project"
-    existing = read_text(target)
+    existing = read_text(target, root)
     before = existing.encode() if existing is not None else None
     after = _claude_settings.add_entries(before, wanted)
     if after == (before or b""):

@@ -20,7 +20,7 @@ TREE = Path(__file__).resolve().parents[1] / "fixtures" / "aicontext" / "ai_cont
 
 
 def project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -185,3 +185,25 @@ def test_deny_entry_is_not_offered_for_broken_or_odd_settings() -> None:
     assert _claude_settings.deny_edit(b'{"permissions": {"deny": ', "Read(./x)", "s") is None
     assert _claude_settings.deny_edit(b'{"permissions": {"deny": "Read"}}', "Read(./x)", "s") is None
     assert _claude_settings.deny_edit(b'{"permissions": {"deny": ["Read(./x)"]}}', "Read(./x)", "s") is None
+
+
+def test_exclusion_files_outside_the_project_are_never_read_or_edited(tmp_path: Path) -> None:
+    """Ensure that a symlinked `.cursorignore` leading outside counts for nothing and gets no edit."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "ignore").write_text("*.pem\n")
+    root = project(tmp_path / "repo", {".cursorrules": "", "k.pem": "x"})
+    (root / ".cursorignore").symlink_to(outside / "ignore")
+    (finding,) = findings(root / "k.pem")
+    assert finding.data["tools"] == ["cursor"] and finding.fix is None
+    assert (outside / "ignore").read_text() == "*.pem\n"
+
+
+def test_fifo_and_folder_ignore_files_do_not_block(tmp_path: Path) -> None:
+    """Ensure that a FIFO or a folder where an ignore file should be is skipped, not read."""
+    import os
+
+    root = project(tmp_path, {".aider.conf.yml": "", ".cursorrules": "", "k.pem": "x"})
+    os.mkfifo(root / ".aiderignore")
+    (root / ".cursorignore").mkdir()
+    assert tools_exposing(root / "k.pem") == ["cursor", "aider"]
