@@ -76,8 +76,8 @@ def fix_edits(found: Exposure, file_folder: Path) -> list[Edit]:
     edits: list[Edit] = []
     for tool in found.exposing:
         target = root / (tool.ignore_file or CLAUDE_SETTINGS[0])
-        if target.is_symlink() or not inside(root, target):
-            continue  # never edit through a link that may lead out of the project
+        if target.is_symlink() or not inside(root, target) or (target.exists() and not target.is_file()):
+            continue  # never edit through a link that may lead out of the project, nor a FIFO or folder
         if tool.ignore_file is not None:
             existing = read_text(target, root)
             lead = "\n" if existing and not existing.endswith("\n") else ""
