@@ -62,7 +62,9 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     if found is not None:
         # A provider-shaped key that is obviously fake (`sk-proj-XXXX…`, runs, `abcdefg`) is a
         # placeholder in code; in prose (`# Account SID (ACxxxx…)`) it documents the format.
-        if _detect.is_placeholder(value) and not example:
+        # In prose the key is judged alone: a line's indentation is no "aaaaaa" run.
+        judged = value[found.start : found.end] if prose else value
+        if _detect.is_placeholder(judged) and not example:
             return None if prose else Verdict("placeholder-credential", found.kind, found.secret_type)
         return Verdict("hardcoded-secret", found.kind, found.secret_type, (found.start, found.end) if prose else None)
     if prose or interpolated or _detect.is_reference(value):

@@ -167,3 +167,25 @@ def test_server_packages_go_through_the_typosquat_check() -> None:
     )
     text, found = run("typosquat-package", config, "p/.cursor/mcp.json")
     assert [text.encode()[f.start_byte : f.end_byte].decode() for f in found] == ["lodahs", "reqeusts"]
+
+
+def test_secret_in_args_is_reported_and_replaced() -> None:
+    """Ensure that a token passed on the command line (`args`) is found and gets the client's reference."""
+    config = servers("mcpServers", s={"command": "npx", "args": ["-y", "gh-server@1.0.0", "--token", TOKEN]})
+    text, (finding,) = run("hardcoded-secret", config, "p/.mcp.json")
+    assert finding.fix is not None
+    fixed = json.loads(testing.apply_fixes(text.encode(), [finding.fix]).decode())
+    assert fixed["mcpServers"]["s"]["args"][-1].startswith("${") and TOKEN not in json.dumps(fixed)
+
+
+def test_python_server_packages_go_through_the_unknown_package_check() -> None:
+    """Ensure that a `uvx` package the index does not list is an unknown-package finding (npm names are not)."""
+    config = servers(
+        "mcpServers",
+        a={"command": "uvx", "args": ["mcp-server-halucinated==1.0"]},
+        b={"command": "uvx", "args": ["requests==2.32.3"]},
+    )
+    text = json.dumps(config, indent=2)
+    engine = Engine([RULES["unknown-package"]], options={"dependencies": {"index": ["requests"]}})
+    found = engine.analyze(text.encode(), "json", "p/.mcp.json").findings
+    assert [text.encode()[f.start_byte : f.end_byte].decode() for f in found] == ["mcp-server-halucinated"]
