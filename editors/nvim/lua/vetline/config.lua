@@ -7,7 +7,7 @@ local M = {}
 M.defaults = {
   cmd = { "vetline", "serve" },
   -- Buffers of these filetypes are always analysed (Markdown: hidden Unicode, instruction files).
-  filetypes = { "python", "markdown" },
+  filetypes = { "python", "javascript", "javascriptreact", "typescript", "typescriptreact", "markdown" },
   -- Manifests and AI assistant files, by file name (Lua patterns on the basename), whatever their
   -- filetype: dependency manifests, MCP and assistant settings, exclusion files, dotenv and keys.
   manifests = {
