@@ -30,6 +30,17 @@ class LanguageSpec:
     folders: tuple[str, ...] = ()
 
 
+# gitignore-syntax exclusion files of git and of the AI assistants (see rules/aicontext/_tools.py).
+IGNORE_FILES = (
+    ".gitignore", ".cursorignore", ".cursorindexingignore", ".aiderignore", ".codeiumignore",
+    ".aiexclude", ".aiignore", ".continueignore", ".geminiignore",
+)  # fmt: skip
+# Keys and credential stores with no text format of their own (may be binary: `*.p12`).
+SECRET_FILES = (
+    "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.tfvars",
+    "kubeconfig", "credentials", "secrets",
+)  # fmt: skip
+
 LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("python", (".py", ".pyi", ".pyw"), (), "tree_sitter_python:language"),
     LanguageSpec("javascript", (".js", ".mjs", ".cjs", ".jsx"), (), "tree_sitter_javascript:language"),
@@ -43,10 +54,14 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("toml", (".toml",), ("Pipfile", "poetry.lock", "uv.lock")),
     LanguageSpec("json", (".json",), ("Pipfile.lock",)),
     LanguageSpec("dotenv", (".env",), (".env", ".env.*", "*.env")),
-    LanguageSpec("ini", (".ini", ".cfg", ".properties"), ()),
+    LanguageSpec("ini", (".ini", ".cfg", ".properties"), (".npmrc", ".pypirc")),
     LanguageSpec("yaml", (".yaml", ".yml"), ()),
     LanguageSpec("dockerfile", (), ("Dockerfile", "Dockerfile.*", "*.dockerfile")),
     LanguageSpec("jinja-html", (".jinja", ".jinja2", ".j2"), (), None, (".html", ".htm"), ("templates", "jinja2")),
+    # AI assistant files: instruction files and Markdown, exclusion files, key files.
+    LanguageSpec("markdown", (".md", ".mdc", ".markdown"), (".cursorrules", ".windsurfrules", ".clinerules")),
+    LanguageSpec("ignore", (), IGNORE_FILES),
+    LanguageSpec("secret-file", (), SECRET_FILES),
 )
 
 _BY_ID = {spec.id: spec for spec in LANGUAGES}

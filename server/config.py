@@ -86,6 +86,7 @@ class Config:
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # per-rule options by id
     dependencies: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.dependencies]
     secrets: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.secrets]
+    ai_context: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.ai_context]: tools = [...]
     taint: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [tool.vetline.taint]: sources, sanitizers
     source: Path | None = None  # the file this configuration was read from
     root: Path | None = None  # the folder of that file: relative paths start here
@@ -267,6 +268,7 @@ _VALIDATORS = {
     "rules": _rule_tables,
     "dependencies": _table,
     "secrets": _table,
+    "ai_context": _table,  # read by rules/aicontext/_workspace.py from the project's own file
     "taint": _taint,
 }
 

@@ -121,6 +121,8 @@ def scan_file(path: Path, root: Path, config: Config, engine: Engine, within: Pa
     if language is None:
         return FileResult(path, relative, errors=("vetline does not read this kind of file; skipped",))
     source, problem = read_source(path, config.max_file_size, within)
+    if source is not None and problem and language == "secret-file":
+        source, problem = b"", None  # a binary keystore (`*.p12`): only its name and place matter
     if source is None or problem:
         return FileResult(path, relative, errors=(problem or "unreadable",))
     analysis = engine.analyze(source, language, str(path))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from ..aicontext import _mcp
 from ..context import FileContext
 from ..languages import is_javascript
 from . import _data, _environment, _imports, _js_imports, _layout, _names, bundled
@@ -366,7 +367,22 @@ def _manifest_requirements(ctx: FileContext) -> list[Requirement]:
         return parse_yarn_lock(ctx.source)
     if ctx.language == "pnpm-lock":
         return parse_pnpm_lock(ctx.source)
+    if ctx.language == "json" and (client := _mcp.client_for(ctx.path, ctx.source)) is not None:
+        return _mcp_requirements(ctx.source, client)
     return []
+
+
+def _mcp_requirements(source: bytes, client: _mcp.Client) -> list[Requirement]:
+    """The npm and PyPI packages an MCP configuration's servers launch (`npx -y pkg`, `uvx pkg`)."""
+    found = []
+    for server in _mcp.servers(source, client):
+        launched = _mcp.package(server)
+        if launched is None or launched.ecosystem == "docker" or _mcp.is_local(launched):
+            continue
+        name, start, end = _mcp.package_name(launched)
+        if name:
+            found.append(Requirement(name, launched.ecosystem, start, end))
+    return found
 
 
 def _manifest_subject(requirement: Requirement, locked: bool, environment: Environment | None = None) -> Subject:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..aicontext._mcp_secrets import reference_fixes
 from ..analysis.test_code import IN_TEST_CODE, is_test_code
 from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..context import FileContext
@@ -74,7 +75,9 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     if found is not None:
         # A provider-shaped key that is obviously fake (`sk-proj-XXXX…`, runs, `abcdefg`) is a
         # placeholder in code; in prose (`# Account SID (ACxxxx…)`) it documents the format.
-        if _detect.is_placeholder(value) and not example:
+        # In prose the key is judged alone: a line's indentation is no "aaaaaa" run.
+        judged = value[found.start : found.end] if prose else value
+        if _detect.is_placeholder(judged) and not example:
             return None if prose else Verdict("placeholder-credential", found.kind, found.secret_type)
         return Verdict("hardcoded-secret", found.kind, found.secret_type, (found.start, found.end) if prose else None)
     if prose or interpolated or _detect.is_reference(value):
@@ -239,6 +242,9 @@ def _finding(
         if fixable and ctx.language in CODE_LANGUAGES and literal.role not in ("comment", "text")
         else None
     )
+    alternatives = _fix.settings_alternatives(ctx, literal, env) if fix is not None else ()
+    if fixable and fix is None and ctx.language == "json":  # an MCP config: the client's `${...}` reference
+        fix, alternatives = reference_fixes(ctx, start, end, env)
     data = {
         "secret_kind": verdict.kind,
         "preview": describe("", None, secret).strip(" ()"),
@@ -260,5 +266,5 @@ def _finding(
         severity=severity,
         fix=fix,
         data=data,
-        alternative_fixes=_fix.settings_alternatives(ctx, literal, env) if fix is not None else (),
+        alternative_fixes=alternatives,
     )

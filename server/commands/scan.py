@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     results = scan_paths(list(args.paths), config, jobs=args.jobs)
     _note_skipped_checks(config, results)
+    _note_unchecked_assistants(config, results)
     _write(_render(results, args), args)
     return 1 if _fails(results, args.fail_on) else 0
 
@@ -83,6 +84,16 @@ def _configure(args: argparse.Namespace) -> Config:
         config = dataclasses.replace(config, baseline=str(args.baseline.resolve()))
     check_baseline(config, "--baseline" if args.baseline else str(config.source))
     return config
+
+
+def _note_unchecked_assistants(config: Config, results: list[FileResult]) -> None:
+    """Once per project: an assistant whose exclusions live outside the repository (Copilot)."""
+    if "ai-context-secret-file-exposed" not in {rule.id for rule in selected_rules(config)}:
+        return
+    from vetline.rules.aicontext._workspace import out_of_repo_notes
+
+    for message in out_of_repo_notes([result.path for result in results]):
+        print(f"vetline: note: {message}", file=sys.stderr)
 
 
 def _note_skipped_checks(config: Config, results: list[FileResult]) -> None:

@@ -9,7 +9,9 @@ never blocks the event loop. Open documents are skipped, their live buffer is wh
 run mode, where nothing analyses them live, the scan analyses their buffers). A change to a
 watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents;
 a Python file or folder created or deleted makes the dependency rules forget the project layouts
-they derived (which names are first-party) and re-analyses open documents.
+they derived (which names are first-party) and re-analyses open documents;
+a change to `.gitignore`, an AI assistant's ignore file or `.claude/settings*.json` re-analyses
+open documents so that `ai-context-secret-file-exposed` follows the new exclusions.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import from_fs_path
 from vetline.rules.dependencies import _layout
+
+from vetline.rules.aicontext._tools import EXCLUSION_FILES
 
 from ..config import CONFIG_FILES
 from ..convert import to_diagnostic
@@ -160,10 +164,14 @@ def workspace_diagnostic(ls: VetlineServer, params: types.WorkspaceDiagnosticPar
 
 
 def did_change_watched_files(ls: VetlineServer, params: types.DidChangeWatchedFilesParams) -> None:
-    if any(change.uri.rsplit("/", 1)[-1] in CONFIG_FILES for change in params.changes):
+    names = {change.uri.rsplit("/", 1)[-1] for change in params.changes}
+    if names & set(CONFIG_FILES):
         log.info("configuration file changed; reloading")
         ls.projects.reset()
         _layout.invalidate()
+        reanalyse_open_documents(ls)
+    elif names & set(EXCLUSION_FILES):  # what an AI assistant may read changed: re-check exposure
+        log.info("an exclusion file changed; re-checking open documents")
         reanalyse_open_documents(ls)
         refresh_dependency_data(ls)  # a project may have turned `online = true` on or changed sources
     elif any(change.type != types.FileChangeType.Changed for change in params.changes):
@@ -182,7 +190,9 @@ async def watch_configuration_files(ls: VetlineServer) -> None:
     """Ask the client to tell us about configuration file changes (dynamic registration)."""
     if not ls.features.watch_files_dynamically:
         return
-    watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
+    names = (*CONFIG_FILES, *(name for name in EXCLUSION_FILES if not name.startswith("settings")))
+    watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in names]
+    watchers.append(types.FileSystemWatcher(glob_pattern="**/.claude/settings*.json"))
     layout = types.WatchKind.Create | types.WatchKind.Delete  # which modules exist: first-party names
     patterns = ("**/*.py", "**/*.dist-info")  # modules of the project, packages of its environment
     watchers += [types.FileSystemWatcher(glob_pattern=pattern, kind=layout) for pattern in patterns]

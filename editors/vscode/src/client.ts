@@ -36,6 +36,21 @@ export const DOCUMENT_SELECTOR = [
     { scheme: 'file', pattern: '**/requirements*.txt' },
     { scheme: 'file', pattern: '**/pyproject.toml' },
     { scheme: 'file', pattern: '**/package.json' },
+    // AI context hygiene: instruction files and Markdown, MCP and assistant settings, exclusion
+    // files, dotenv and key files (rules/aicontext).
+    { scheme: 'file', language: 'markdown' },
+    { scheme: 'file', pattern: '**/*.mdc' },
+    { scheme: 'file', pattern: '**/{.cursorrules,.windsurfrules,.clinerules}' },
+    { scheme: 'file', pattern: '**/{.vscode,.cursor,.roo}/mcp.json' },
+    { scheme: 'file', pattern: '**/{.mcp.json,claude_desktop_config.json}' },
+    { scheme: 'file', pattern: '**/{.gemini,.claude}/settings*.json' },
+    {
+        scheme: 'file',
+        pattern:
+            '**/{.gitignore,.cursorignore,.cursorindexingignore,.aiderignore,.codeiumignore,.aiexclude,.aiignore,.continueignore,.geminiignore}',
+    },
+    { scheme: 'file', pattern: '**/{.env,.env.*,*.env,.npmrc,.pypirc}' },
+    { scheme: 'file', pattern: '**/{*.pem,*.key,*.tfvars,kubeconfig,id_rsa,id_ed25519,id_ecdsa}' },
 ];
 
 /** After this many crashes in CRASH_WINDOW_MS the server stays down and the user is told once. */
