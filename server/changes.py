@@ -51,9 +51,18 @@ def changed_since(repository: Repository, revision: str) -> ChangedLines:
     repository.run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"])
     diff = repository.run(
         [
-            "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--no-relative", "--unified=0",
-            "--src-prefix=a/", "--dst-prefix=b/", "--end-of-options", revision, "--",
-        ]  # fmt: skip
+            "diff",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-color",
+            "--no-relative",
+            "--unified=0",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--end-of-options",
+            revision,
+            "--",
+        ]
     )
     changed = ChangedLines(dict(parse_diff(diff)))
     untracked = repository.run(["ls-files", "--others", "--exclude-standard", "-z"])

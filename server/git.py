@@ -60,7 +60,7 @@ class Repository:
 def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
     argv = ["git", "-C", str(cwd), *HARDENING, *args]
     try:
-        done = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        done = subprocess.run(
             argv,
             input=stdin,
             stdin=None if stdin is not None else subprocess.DEVNULL,

@@ -1,7 +1,7 @@
 """Editor settings of the language server: typed, snake_case in Python, camelCase on the wire.
 
 Two kinds of setting live here. Server behaviour (`run`, `debounceMs`, `logLevel`,
-`allowNetwork`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
+`allowNetwork`, `metrics`, `metricsRetentionDays`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
 `maxFileSize`, ...) are layered over the project's file configuration with `Config.merged`, and
 only the keys the user actually set are layered, so an editor default never hides what
 `pyproject.toml` says. `SETTINGS` is the single description of every key: `schema()` turns it
@@ -55,6 +55,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Off: nothing leaves the machine.",
         scope="machine",
     ),
+    Setting(
+        "metrics",
+        "boolean",
+        True,
+        "Record each finding's life (rule, origin, how it ended; never code or secrets) in a local database "
+        "for `vetline report`. Local only: nothing leaves the machine.",
+    ),
+    Setting(
+        "metricsRetentionDays",
+        "integer",
+        365,
+        "Days the local metrics database keeps a finding after it ended (0: keep forever).",
+    ),
     Setting("select", "array", [], "Rule ids or categories to run (empty: all).", analysis=True),
     Setting("ignore", "array", [], "Rule ids or categories never to run.", analysis=True),
     Setting("severityOverrides", "object", {}, "Rule id -> high | medium | low.", analysis=True),
@@ -90,6 +103,8 @@ class Settings:
     debounce_ms: int = 150
     log_level: str = "info"
     allow_network: bool = False  # the user's consent to `online = true` projects going online
+    metrics: bool = True  # record findings' lives in the local metrics store (server/lsp/metrics.py)
+    metrics_retention_days: int = 365
     config_overrides: Mapping[str, Any] = field(default_factory=dict)  # snake_case, for Config.merged
 
 
@@ -147,6 +162,8 @@ def parse(raw: Mapping[str, Any] | None) -> tuple[Settings, list[str]]:
         debounce_ms=values.get("debounceMs", 150),
         log_level=values.get("logLevel", "info"),
         allow_network=values.get("allowNetwork", False),
+        metrics=values.get("metrics", True),
+        metrics_retention_days=values.get("metricsRetentionDays", 365),
         config_overrides=overrides,
     ), warnings
 

@@ -18,7 +18,9 @@ from ..metrics.store import Store, Workspace, default_path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("report", help="report recorded findings: AI-originated vs typed code, fixes, trends")
+    parser = subparsers.add_parser(
+        "report", help="report recorded findings: AI-originated vs typed code, fixes, trends"
+    )
     parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH", help="workspace (default: .)")
     parser.add_argument("--since", type=_date, help="only findings seen since DATE (YYYY-MM-DD)")
     parser.add_argument("--format", choices=("html", "json", "markdown"), default="html", help="(default: html)")
@@ -40,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
     workspace = nearest_workspace(store, args.path.resolve())
     if args.forget:
         removed = store.forget(workspace) if workspace else 0
-        print(f"vetline: forgot {removed} recorded finding(s) of {workspace.path if workspace else args.path}", file=sys.stderr)
+        print(
+            f"vetline: forgot {removed} recorded finding(s) of {workspace.path if workspace else args.path}",
+            file=sys.stderr,
+        )
         return 0
     return _emit(args, summary.summarise(store, workspace, args.since or 0.0))
 

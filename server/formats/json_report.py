@@ -25,20 +25,20 @@ def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
             rule = rules[finding.rule_id]
             line, column, end_line, end_column = span(result, finding)
             entry = {
-                    "rule": rule.id,
-                    "title": rule.title,
-                    "category": rule.category.value,
-                    "cwe": list(finding.cwe or rule.cwe),
-                    "severity": finding.severity.label,
-                    "confidence": finding.confidence.label,
-                    "path": result.relative,
-                    "line": line,
-                    "column": column,
-                    "end_line": end_line,
-                    "end_column": end_column,
-                    "message": finding.message,
-                    "fix": {"title": finding.fix.title, "safe": finding.fix.safe} if finding.fix else None,
-                }
+                "rule": rule.id,
+                "title": rule.title,
+                "category": rule.category.value,
+                "cwe": list(finding.cwe or rule.cwe),
+                "severity": finding.severity.label,
+                "confidence": finding.confidence.label,
+                "path": result.relative,
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "message": finding.message,
+                "fix": {"title": finding.fix.title, "safe": finding.fix.safe} if finding.fix else None,
+            }
             if origin_of(finding) is not None:
                 entry["origin"] = origin_of(finding)
             findings.append(entry)

@@ -109,7 +109,9 @@ def _shares(categories: Mapping[str, Mapping[str, Any]]) -> str:
         for group in ("ai", "human", "unknown"):
             size = (width - 140) * counts[group] / max(counts["total"], 1)
             if size:
-                parts.append(_rect(x, y, size, row - 6, GROUP_COLOURS[group], f"{name}: {counts[group]} {GROUP_LABELS[group]}"))
+                parts.append(
+                    _rect(x, y, size, row - 6, GROUP_COLOURS[group], f"{name}: {counts[group]} {GROUP_LABELS[group]}")
+                )
                 x += size
     legend = _legend({GROUP_LABELS[g]: c for g, c in GROUP_COLOURS.items()})
     return _svg(width, height, "Share of findings by origin, per category", parts) + legend
@@ -173,7 +175,12 @@ def _legend(colours: Mapping[str, str]) -> str:
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td class="n">{escape(str(v))}</td>' if isinstance(v, (int, float)) else f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td class="n">{escape(str(v))}</td>' if isinstance(v, (int, float)) else f"<td>{escape(str(v))}</td>"
+            for v in row
+        )
+        + "</tr>"
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -119,7 +119,10 @@ class Store:
     def seen(self, workspace: Workspace, findings: Iterable[Seen], source: str, now: float | None = None) -> None:
         """Record findings as present now: new ones start, ended ones reopen, origins fill in."""
         now = time.time() if now is None else now
-        rows = [(workspace.id, f.key, f.file_key, f.rule, f.category, f.severity, f.origin, source, now, now) for f in findings]
+        rows = [
+            (workspace.id, f.key, f.file_key, f.rule, f.category, f.severity, f.origin, source, now, now)
+            for f in findings
+        ]
         if not rows:
             return
         with self._transaction() as db:
@@ -158,7 +161,9 @@ class Store:
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT key, file_key FROM findings WHERE workspace = ? AND ended IS NULL AND file_key IN ({marks})"  # noqa: S608 - only placeholders
+            query = (
+                f"SELECT key, file_key FROM findings WHERE workspace = ? AND ended IS NULL AND file_key IN ({marks})"
+            )
             found.update(self.connection.execute(query, (workspace.id, *chunk)).fetchall())
         return found
 

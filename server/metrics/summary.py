@@ -76,7 +76,9 @@ def _numbers(rows: Sequence[Any], lines: dict[str, int]) -> dict[str, Any]:
             1 for r in rows if r["category"] == "dependencies" and group(r["origin"]) == "ai"
         ),
         "median_time_to_fix_seconds": _median_fix_time(rows),
-        "top_rules": [{"rule": rule, "count": n} for rule, n in Counter(r["rule"] for r in rows).most_common(TOP_RULES)],
+        "top_rules": [
+            {"rule": rule, "count": n} for rule, n in Counter(r["rule"] for r in rows).most_common(TOP_RULES)
+        ],
         "over_time": _over_time(rows),
         "findings": [_finding(r) for r in rows],
     }
