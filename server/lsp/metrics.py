@@ -34,9 +34,10 @@ from ..metrics import html, keys, summary
 from ..metrics.recorder import EDITOR_BUSY_TIMEOUT_MS, Recorder
 from ..metrics.store import Seen, Store, Workspace
 
+from .server import VetlineServer  # at run time: pygls reads the handlers' annotations
+
 if TYPE_CHECKING:
     from .documents import Document
-    from .server import VetlineServer
 
 log = logging.getLogger("vetline.server")
 TYPED = "typed"
