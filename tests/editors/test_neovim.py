@@ -66,3 +66,11 @@ def test_neovim_attaches_to_python_and_manifests_and_scans_the_workspace(
     }
     assert report["worker_found"], "no findings for the unopened worker.py after :VetlineScanWorkspace"
     assert "yaml-unsafe-load" in report["worker_codes"]
+
+
+def test_vetline_report_command_opens_the_html_report(vulnerable_workspace: Path, tmp_path: Path) -> None:
+    """Ensure that `:VetlineReport` asks the server for the report and opens an HTML page with charts."""
+    done, report = run_nvim("nvim_report.lua", vulnerable_workspace / "app.py", tmp_path)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["opened"].startswith(str(tmp_path / "data"))  # under the session's XDG_DATA_HOME
+    assert report["is_html"] and report["has_svg"]
