@@ -39,7 +39,9 @@ def bench_recording(analyses: int, data_home: Path) -> tuple[float, float]:
     source = b"".join(b"x = hashlib.md5(v%d)\n" % i for i in range(20))
     index = LineIndex(source)
     findings = [
-        Finding("weak-hash-md5-sha1", "m", Severity.MEDIUM, Confidence.MEDIUM, s, s + 16, Position(i, 4), Position(i, 20))
+        Finding(
+            "weak-hash-md5-sha1", "m", Severity.MEDIUM, Confidence.MEDIUM, s, s + 16, Position(i, 4), Position(i, 20)
+        )
         for i, s in enumerate(index.starts[:20])
     ]
     rule = SimpleNamespace(id="weak-hash-md5-sha1", category=SimpleNamespace(value="crypto"))
@@ -57,7 +59,9 @@ def bench_recording(analyses: int, data_home: Path) -> tuple[float, float]:
     for i in range(analyses):
         doc.version += 1
         started = time.perf_counter()
-        metrics.observe(ls, doc, findings if i % 2 else findings[:-1]) if i % 10 == 0 else metrics.observe(ls, doc, findings)
+        metrics.observe(ls, doc, findings if i % 2 else findings[:-1]) if i % 10 == 0 else metrics.observe(
+            ls, doc, findings
+        )
         (changing if i % 10 == 0 else steady).append(time.perf_counter() - started)
     return statistics.median(steady) * 1e6, statistics.median(changing) * 1e6
 
@@ -131,7 +135,9 @@ def main() -> None:
         diff, changed = timed([*scan, "--diff", "HEAD~5"], repo)
         only = bench_attribution_only(repo)
         print(f"scan reporting {found} findings in {args.files} files: {plain:.2f} s")
-        print(f"  --attribute: {attributed:.2f} s (+{attributed - plain:.2f} s, {args.files} blame calls, {with_origin} origins set)")
+        print(
+            f"  --attribute: {attributed:.2f} s (+{attributed - plain:.2f} s, {args.files} blame calls, {with_origin} origins set)"
+        )
         print(f"  attribution alone (in process, best of 5): {only * 1000:.0f} ms")
         print(f"  --diff HEAD~5 ({changed} findings on changed lines): {diff:.2f} s (+{diff - plain:.2f} s)")
 

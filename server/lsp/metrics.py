@@ -33,7 +33,6 @@ from ..convert import INSERTED_BLOCK
 from ..metrics import html, keys, summary
 from ..metrics.recorder import EDITOR_BUSY_TIMEOUT_MS, Recorder
 from ..metrics.store import Seen, Store, Workspace
-
 from .server import VetlineServer  # at run time: pygls reads the handlers' annotations
 
 if TYPE_CHECKING:
@@ -103,11 +102,11 @@ def _observe(ls: VetlineServer, doc: Document, findings: Sequence[Finding]) -> l
     known = state.buffers.get(doc.uri)
     previous = state.live.get(doc.uri) if known is not None and known() is doc else None
     state.buffers[doc.uri] = weakref.ref(doc)
-    observed = [Observed(_origin(doc, f, key, previous), key) for f, key in zip(findings, found)]
-    state.live[doc.uri] = {o.key: (o.origin, f.rule_id) for f, o in zip(findings, observed)}
+    origins = [_origin(doc, f, key, previous) for f, key in zip(findings, found)]
+    state.live[doc.uri] = {key: (origin, f.rule_id) for f, key, origin in zip(findings, found, origins)}
     if workspace is not None:
-        _record(ls, state, doc, workspace, relative, findings, observed, previous)
-    return observed
+        _record(ls, state, doc, workspace, relative, findings, found, origins, previous)
+    return [Observed(origin, key) for origin, key in zip(origins, found)]
 
 
 def _origin(
@@ -127,17 +126,18 @@ def _record(
     workspace: Workspace,
     relative: str,
     findings: Sequence[Finding],
-    observed: Sequence[Observed],
+    found: Sequence[str],
+    origins: Sequence[str | None],
     previous: dict[str, tuple[str | None, str]] | None,
 ) -> None:
     before = previous or {}
     file_key = keys.file_key(workspace.salt, relative)
     appeared = [
-        Seen(o.key, file_key, f.rule_id, _category(ls, doc, f), f.severity.label, o.origin)
-        for f, o in zip(findings, observed)
-        if o.key not in before
+        Seen(key, file_key, f.rule_id, _category(ls, doc, f), f.severity.label, origin)
+        for f, key, origin in zip(findings, found, origins)
+        if key not in before
     ]
-    current = {o.key for o in observed}
+    current = set(found)
     gone = [(key, _outcome(state, doc, key, rule)) for key, (_, rule) in before.items() if key not in current]
     blocks = _new_block_lines(state, doc)
     if not appeared and not gone and not blocks:
@@ -234,13 +234,16 @@ def metrics_summary(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     inserted = total = 0
     for folder in ls.folders():
         workspace = _workspace(ls, state, folder.resolve())
-        rows = state.recorder.attempt(lambda store, w=workspace: store.findings(w, week_ago)) if workspace else None
-        for row in rows or []:
+        for row in _week_rows(state, workspace, week_ago) if workspace else []:
             if row["first_seen"] >= week_ago and not summary.is_noise(row):
                 total += 1
                 inserted += row["origin"] == INSERTED_BLOCK
     text = f"{inserted} finding{'s' if inserted != 1 else ''} in AI-inserted code this week"
     return {"insertedThisWeek": inserted, "thisWeek": total, "text": text, "enabled": ls.settings.metrics}
+
+
+def _week_rows(state: Tracker, workspace: Workspace, week_ago: float) -> list[Any]:
+    return state.recorder.attempt(lambda store: store.findings(workspace, week_ago)) or []
 
 
 def write_report(ls: VetlineServer, *args: Any) -> dict[str, Any]:

@@ -94,7 +94,9 @@ async def test_report_shows_a_fixed_inserted_block_and_an_open_typed_finding(
         command = types.ExecuteCommandParams(command="vetline.metricsSummary", arguments=[])
         status = await asyncio.wait_for(client.workspace_execute_command_async(command), TIMEOUT)
         assert status["insertedThisWeek"] == 1 and status["text"] == "1 finding in AI-inserted code this week"
-        written = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="vetline.writeReport"))
+        written = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="vetline.writeReport")
+        )
         assert "<svg" in Path(written["path"]).read_text(encoding="utf-8")
     finally:
         await client.shutdown_session()

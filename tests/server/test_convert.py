@@ -36,7 +36,9 @@ def test_diagnostic_carries_code_link_version_and_fix() -> None:
 
 def test_inserted_block_origin_is_in_data_and_message() -> None:
     """Ensure that a finding in an inserted block says so in data and message."""
-    diagnostic = to_diagnostic(finding(), LineIndex(b"import yaml\nyaml.load(data)\n"), UTF16, 2, RULE, origin=INSERTED_BLOCK)
+    diagnostic = to_diagnostic(
+        finding(), LineIndex(b"import yaml\nyaml.load(data)\n"), UTF16, 2, RULE, origin=INSERTED_BLOCK
+    )
     assert diagnostic.data["origin"] == "inserted-block"
     assert diagnostic.message.startswith("bad (in a block inserted in one edit")
 

@@ -12,7 +12,7 @@ import pytest
 from git_fixture import three_commit_repository
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from html_check import balanced  # noqa: E402 - the strict tag-balance check the e2e report test uses too
+from html_check import balanced
 from vetline.server.cli import main
 from vetline.server.metrics import html, summary
 from vetline.server.metrics.store import Seen, Store, default_path
@@ -58,7 +58,9 @@ def test_two_processes_recording_at_once_lose_nothing(tmp_path: Path) -> None:
     ]
     assert [w.wait(timeout=120) for w in writers] == [0, 0]
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT substr(key, 1, instr(key, '-') - 1), COUNT(*), SUM(outcome IS NOT NULL) FROM findings GROUP BY 1")
+        rows = db.execute(
+            "SELECT substr(key, 1, instr(key, '-') - 1), COUNT(*), SUM(outcome IS NOT NULL) FROM findings GROUP BY 1"
+        )
         assert sorted(rows) == [("ci", 300, 150), ("editor", 300, 150)]
 
 
@@ -69,7 +71,17 @@ def test_corrupt_database_is_reported_once_and_scanning_goes_on(
     default_path().parent.mkdir(parents=True)
     default_path().write_bytes(b"this is not a database" * 100)
     (tmp_path / "a.py").write_text("import hashlib\nhashlib.md5(b'')\n")
-    command = [sys.executable, "-m", "vetline", "scan", "--record", "--format", "json", "--select", "weak-hash-md5-sha1"]
+    command = [
+        sys.executable,
+        "-m",
+        "vetline",
+        "scan",
+        "--record",
+        "--format",
+        "json",
+        "--select",
+        "weak-hash-md5-sha1",
+    ]
     done = subprocess.run([*command, "a.py", "a.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 1 and len(json.loads(done.stdout)["findings"]) == 1
     assert done.stderr.count("metrics database") == 1 and "linting goes on" in done.stderr

@@ -24,7 +24,9 @@ def scan(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
-def test_diff_reports_only_the_two_later_findings_with_their_origins(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_reports_only_the_two_later_findings_with_their_origins(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Ensure that `--diff HEAD~2 --format json` keeps the Copilot and the later human finding, with origins."""
     code, out, _ = scan(capsys, "--diff", "HEAD~2", "--format", "json")
     found = [(f["path"], f["line"], f["origin"]) for f in json.loads(out)["findings"]]

@@ -113,6 +113,15 @@ function M.setup(opts)
   end
 end
 
+--- workspace/executeCommand on one client (0.11 made request a method).
+local function execute(client, params, handler)
+  if has("0.11") then
+    client:request("workspace/executeCommand", params, handler)
+  else
+    client.request("workspace/executeCommand", params, handler)
+  end
+end
+
 --- `:VetlineScanWorkspace`: findings for every file, opened or not, land in vim.diagnostic.
 function M.scan_workspace()
   local clients = vetline_clients()
@@ -129,11 +138,7 @@ function M.scan_workspace()
     end
   end
   for _, client in ipairs(clients) do
-    if has("0.11") then
-      client:request("workspace/executeCommand", params, done)
-    else
-      client.request("workspace/executeCommand", params, done)
-    end
+    execute(client, params, done)
   end
 end
 
@@ -165,11 +170,7 @@ function M.show_report()
     vim.g.vetline_last_report = result.path
     M.open_report_with(result.path)
   end
-  if has("0.11") then
-    client:request("workspace/executeCommand", params, done)
-  else
-    client.request("workspace/executeCommand", params, done)
-  end
+  execute(client, params, done)
 end
 
 return M
