@@ -1,8 +1,9 @@
 """Recording into the metrics store without ever getting in linting's way.
 
-`Recorder` opens the store on first use and runs every write through `attempt`: a locked,
-corrupt or unwritable database logs ONE line (naming the file and the error class, never data)
-and recording stops for the rest of the process; linting goes on untouched. `record_scan`
+`Recorder` opens the store on first use and runs every write through `attempt`: a corrupt or
+unwritable database logs ONE line (naming the file and the error class, never data) and
+recording stops for the rest of the process; a database another writer keeps locked past the
+busy timeout skips that one write (logged once). Linting goes on untouched either way. `record_scan`
 is what `vetline scan --record` calls; the language server uses `server/lsp/metrics.py`.
 """
 
@@ -37,6 +38,7 @@ class Recorder:
         self.busy_timeout_ms = busy_timeout_ms
         self.store: Store | None = None
         self.failed = False
+        self.busy_reported = False
         self._workspaces: dict[str, Workspace] = {}
 
     def attempt(self, action: Callable[[Store], T]) -> T | None:
@@ -48,6 +50,12 @@ class Recorder:
                 self.store = Store(self.path, self.busy_timeout_ms)
             return action(self.store)
         except (sqlite3.Error, OSError) as error:
+            busy = isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
+            if busy and self.store is not None:  # another writer held it past the timeout: skip this write only
+                if not self.busy_reported:
+                    self.busy_reported = True
+                    log.warning("metrics database %s is busy; a recording was skipped, linting goes on", self.path)
+                return None
             self.failed = True
             log.warning(
                 "metrics database %s unusable (%s: %s); findings are not recorded, linting goes on",

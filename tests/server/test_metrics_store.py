@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import subprocess
@@ -50,8 +51,7 @@ def test_store_lives_under_xdg_data_home(data_home: Path) -> None:
 
 def test_two_processes_recording_at_once_lose_nothing(tmp_path: Path) -> None:
     """Ensure that two concurrent writers (WAL, busy timeout) both land every row."""
-    path = tmp_path / "metrics.sqlite3"
-    Store(path).close()
+    path = tmp_path / "metrics.sqlite3"  # not created yet: both writers race to create the schema too
     writers = [
         subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(tmp_path), "300", name])
         for name in ("editor", "ci")
@@ -177,3 +177,22 @@ def test_html_escapes_everything_it_shows() -> None:
     data["workspace"] = "<script>alert(1)</script>"
     page = html.render(data)
     assert "<script>" not in page and balanced(page)
+
+
+def test_a_write_blocked_past_the_busy_timeout_is_skipped_not_fatal(tmp_path: Path) -> None:
+    """Ensure that a database locked by another writer skips one recording and the next one lands."""
+    from vetline.server.metrics.recorder import Recorder
+
+    path = tmp_path / "metrics.sqlite3"
+    recorder = Recorder(path, busy_timeout_ms=50)
+    workspace = recorder.workspace(tmp_path)
+    assert workspace is not None
+    seen = Seen("k1", "f", "weak-hash-md5-sha1", "crypto", "medium", "typed")
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    assert recorder.attempt(lambda store: store.seen(workspace, [seen], "editor")) is None
+    blocker.execute("ROLLBACK")
+    recorder.attempt(lambda store: store.seen(workspace, [dataclasses.replace(seen, key="k2")], "editor"))
+    assert not recorder.failed
+    with sqlite3.connect(path) as db:
+        assert [key for (key,) in db.execute("SELECT key FROM findings")] == ["k2"]

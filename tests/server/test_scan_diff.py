@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,19 @@ def test_fsmonitor_in_repository_config_never_runs(repo: Path, capsys: pytest.Ca
     git(repo, "config", "core.fsmonitor", str(hook))
     scan(capsys, "--diff", "HEAD~1", "--format", "json")
     assert not marker.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give the repository away")
+def test_repository_owned_by_another_user_is_explained_not_bypassed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that git's safe.directory refusal (CI as root) is a clear note for --attribute and an error for --diff."""
+    for folder, _, files in os.walk(repo):
+        os.chown(folder, 12345, 12345)
+        for name in files:
+            os.chown(os.path.join(folder, name), 12345, 12345)
+    code, out, err = scan(capsys, "--attribute", "--format", "json")
+    assert code == 1 and all("origin" not in f for f in json.loads(out)["findings"])
+    assert "safe.directory" in err
+    code, _, err = scan(capsys, "--diff", "HEAD~1")
+    assert code == 2 and "safe.directory" in err
