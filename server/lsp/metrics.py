@@ -58,7 +58,7 @@ class Observed:
 
 @dataclass
 class Tracker:
-    """Per-server state: the live findings per buffer and outcomes announced by commands."""
+    """Per-server state: the live findings per buffer, and the quick fixes offered for them."""
 
     recorder: Recorder = field(default_factory=lambda: Recorder(busy_timeout_ms=EDITOR_BUSY_TIMEOUT_MS))
     live: dict[str, dict[str, tuple[str | None, str]]] = field(default_factory=dict)  # uri -> key -> (origin, rule)

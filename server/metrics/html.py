@@ -50,6 +50,7 @@ def _sections(report: Mapping[str, Any]) -> str:
             _timeline(report["over_time"]),
             "<h2>AI-originated vs typed / human code, by category</h2>",
             _shares(report["by_category"]),
+            _category_table(report["by_category"]),
             _rates(report["rates_per_1000_changed_lines"]),
             "<h2>How findings ended</h2>",
             _outcomes(report["totals"]),
@@ -115,6 +116,35 @@ def _shares(categories: Mapping[str, Mapping[str, Any]]) -> str:
                 x += size
     legend = _legend({GROUP_LABELS[g]: c for g, c in GROUP_COLOURS.items()})
     return _svg(width, height, "Share of findings by origin, per category", parts) + legend
+
+
+def _category_table(categories: Mapping[str, Mapping[str, Any]]) -> str:
+    rows = [
+        (
+            name,
+            c["ai"],
+            c["human"],
+            c["unknown"],
+            _percent(c["ai_share"]),
+            _rate(c["ai_per_1000_changed_lines"]),
+            _rate(c["human_per_1000_changed_lines"]),
+        )
+        for name, c in categories.items()
+    ]
+    headers = (
+        "Category",
+        "AI-originated",
+        "Typed / human",
+        "Unknown",
+        "AI share",
+        "AI per 1,000 lines",
+        "Human per 1,000 lines",
+    )
+    return _table(headers, rows)
+
+
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}"
 
 
 def _rates(rates: Mapping[str, Any]) -> str:

@@ -69,7 +69,7 @@ def _numbers(rows: Sequence[Any], lines: dict[str, int]) -> dict[str, Any]:
     return {
         "totals": _totals(rows),
         "by_origin": _by_origin(rows),
-        "by_category": _by_category(rows),
+        "by_category": _by_category(rows, lines),
         "rates_per_1000_changed_lines": _rates(rows, lines),
         "secrets_in_ai_code": sum(1 for r in rows if r["category"] == "secrets" and group(r["origin"]) == "ai"),
         "dependency_findings_from_ai_inserted_imports": sum(
@@ -103,20 +103,29 @@ def _by_origin(rows: Sequence[Any]) -> dict[str, Any]:
     return {origin: counts[origin] for origin in (*ORIGINS, "unknown")}
 
 
-def _by_category(rows: Sequence[Any]) -> dict[str, Any]:
+def _by_category(rows: Sequence[Any], lines: dict[str, int]) -> dict[str, Any]:
+    """Counts per category and origin group, the AI share, and rates where changed lines are known."""
     categories: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
         categories[row["category"]][group(row["origin"])] += 1
-    return {
-        name: {
-            "total": sum(counts.values()),
-            "ai": counts["ai"],
-            "human": counts["human"],
-            "unknown": counts["unknown"],
-            "ai_share": _ratio(counts["ai"], counts["ai"] + counts["human"]),
-        }
-        for name, counts in sorted(categories.items())
+        categories[row["category"]][f"origin:{row['origin']}"] += 1
+    return {name: _category_numbers(counts, lines) for name, counts in sorted(categories.items())}
+
+
+def _category_numbers(counts: Counter[str], lines: dict[str, int]) -> dict[str, Any]:
+    numbers: dict[str, Any] = {
+        "total": counts["ai"] + counts["human"] + counts["unknown"],
+        "ai": counts["ai"],
+        "human": counts["human"],
+        "unknown": counts["unknown"],
+        "ai_share": _ratio(counts["ai"], counts["ai"] + counts["human"]),
     }
+    for name, origins in (("ai", AI_ORIGINS), ("human", HUMAN_ORIGINS)):
+        known = [o for o in origins if lines.get(o)]
+        total_lines = sum(lines[o] for o in known)
+        found = sum(counts[f"origin:{o}"] for o in known)
+        numbers[f"{name}_per_1000_changed_lines"] = round(1000 * found / total_lines, 2) if total_lines else None
+    return numbers
 
 
 def _rates(rows: Sequence[Any], lines: dict[str, int]) -> dict[str, Any]:

@@ -123,6 +123,7 @@ def test_recorded_ci_scan_is_reported_by_origin(
     data = json.loads(out)
     assert data["by_origin"] == {"inserted-block": 0, "ai-commit": 1, "typed": 0, "human-commit": 1, "unknown": 0}
     assert data["by_category"]["crypto"]["ai_share"] == 0.5
+    assert data["by_category"]["crypto"]["ai_per_1000_changed_lines"] == 250.0  # 1 finding in 4 Copilot lines
     assert data["rates_per_1000_changed_lines"]["ai_changed_lines"] == 4
     assert data["rates_per_1000_changed_lines"]["ai"] == 250.0
     assert data["top_rules"] == [{"rule": "weak-hash-md5-sha1", "count": 2}]
