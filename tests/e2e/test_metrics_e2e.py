@@ -110,6 +110,31 @@ async def test_report_shows_a_fixed_inserted_block_and_an_open_typed_finding(
     assert balanced(page)
 
 
+async def test_ignore_action_counts_as_suppressed(workspace: Path, tmp_path: Path) -> None:
+    """Ensure that a finding silenced by "Ignore ... on this line" is reported as suppressed, not fixed."""
+    data_home = tmp_path / "data"
+    client = await start("neovim", workspace, data_home)
+    try:
+        buffer = Buffer(client, workspace / "quiet.py", "import yaml\n")
+        assert await buffer.diagnostics() == []
+        at_end(buffer, BLOCK)
+        (inserted,) = await buffer.diagnostics()
+        params = types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=buffer.uri),
+            range=inserted.range,
+            context=types.CodeActionContext(diagnostics=[inserted]),
+        )
+        actions = await asyncio.wait_for(client.text_document_code_action_async(params), TIMEOUT) or []
+        (ignore,) = [a for a in actions if isinstance(a, types.CodeAction) and a.title.endswith("on this line")]
+        buffer.apply(ignore.edit)
+        assert await buffer.diagnostics() == []
+    finally:
+        await client.shutdown_session()
+    report = json.loads(vetline(data_home, "report", "--format", "json", str(workspace)))
+    assert [(f["origin"], f["outcome"]) for f in report["findings"]] == [("inserted-block", "suppressed")]
+    assert report["totals"]["suppress_rate"] == 1.0 and report["totals"]["fix_rate"] == 0.0
+
+
 async def test_metrics_off_records_nothing(workspace: Path, tmp_path: Path) -> None:
     """Ensure that `vetline.metrics: false` leaves no database behind, and diagnostics still carry origins."""
     data_home = tmp_path / "data"

@@ -1,6 +1,7 @@
 -- Run by tests/editors/test_neovim.py: starts vetline through the plugin, waits for its
 -- diagnostics, runs `:VetlineReport` with the opener replaced by a recorder, and reports the path
--- it was asked to open and whether that file is the HTML report. Exits 0, or 1 with the reason.
+-- it was asked to open and whether that file is the HTML report, then what `:VetlineAiSummary`
+-- says. Exits 0, or 1 with the reason.
 local python = assert(os.getenv("VETLINE_TEST_PYTHON"), "VETLINE_TEST_PYTHON is not set")
 local result_path = assert(os.getenv("VETLINE_NVIM_RESULT"), "VETLINE_NVIM_RESULT is not set")
 local TIMEOUT_MS = 30000
@@ -25,6 +26,13 @@ local function run()
   file:close()
   result.is_html = page:find("<!DOCTYPE html>", 1, true) == 1
   result.has_svg = page:find("<svg", 1, true) ~= nil
+  vim.notify = function(message)
+    result.summary = message
+  end
+  vim.cmd("VetlineAiSummary")
+  assert(vim.wait(TIMEOUT_MS, function()
+    return result.summary ~= nil
+  end, 50), ":VetlineAiSummary said nothing")
 end
 
 local ok, err = pcall(run)

@@ -173,4 +173,20 @@ function M.show_report()
   execute(client, params, done)
 end
 
+--- `:VetlineAiSummary`: "N findings in AI-inserted code this week", from the server's metrics.
+function M.ai_summary()
+  local client = vetline_clients()[1]
+  if not client then
+    vim.notify("vetline: no vetline language server is running", vim.log.levels.WARN)
+    return
+  end
+  execute(client, { command = "vetline.metricsSummary", arguments = {} }, function(err, result)
+    if err or type(result) ~= "table" then
+      vim.notify("vetline: no metrics: " .. tostring(err and err.message or err), vim.log.levels.WARN)
+    else
+      vim.notify("vetline: " .. result.text .. (result.enabled and "" or " (vetline.metrics is off)"))
+    end
+  end)
+end
+
 return M
