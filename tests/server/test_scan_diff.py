@@ -167,3 +167,14 @@ def test_repository_owned_by_another_user_is_explained_not_bypassed(
     assert "safe.directory" in err
     code, _, err = scan(capsys, "--diff", "HEAD~1")
     assert code == 2 and "safe.directory" in err
+
+
+def test_changed_files_with_spaces_and_non_ascii_names_are_reviewed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that a path with a space and non-ASCII letters is read back from git's diff headers."""
+    commit(repo, {"dir with space/ünïcode.py": "import hashlib\nhashlib.md5(b'')\n"}, "Add an odd name")
+    _, out, _ = scan(capsys, "--diff", "HEAD~1", "--format", "json")
+    assert [(f["path"], f["line"], f["origin"]) for f in json.loads(out)["findings"]] == [
+        ("dir with space/ünïcode.py", 2, "human-commit")
+    ]
