@@ -31,6 +31,10 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("javascript", (".js", ".mjs", ".cjs", ".jsx"), (), "tree_sitter_javascript:language"),
     LanguageSpec("typescript", (".ts", ".mts", ".cts"), (), "tree_sitter_typescript:language_typescript"),
     LanguageSpec("typescriptreact", (".tsx",), (), "tree_sitter_typescript:language_tsx"),
+    LanguageSpec("ejs", (".ejs",), ()),
+    LanguageSpec("handlebars", (".hbs", ".handlebars", ".mustache"), ()),
+    LanguageSpec("yarn-lock", (), ("yarn.lock",)),
+    LanguageSpec("pnpm-lock", (), ("pnpm-lock.yaml",)),
     LanguageSpec("pip-requirements", (), ("requirements*.txt", "*requirements.txt", "constraints*.txt")),
     LanguageSpec("toml", (".toml",), ("Pipfile", "poetry.lock", "uv.lock")),
     LanguageSpec("json", (".json",), ("Pipfile.lock",)),
@@ -54,6 +58,27 @@ def language_for_path(path: str | PurePath) -> str | None:
         if suffix in spec.extensions:
             return spec.id
     return None
+
+
+# Languages that share the JavaScript rules, name resolution and data flow (TypeScript and TSX
+# are JavaScript with types; the grammars name the shared nodes alike).
+JAVASCRIPT_FAMILY = frozenset({"javascript", "typescript", "typescriptreact"})
+
+
+def is_javascript(language_id: str) -> bool:
+    """True for JavaScript, TypeScript and TSX."""
+    return language_id in JAVASCRIPT_FAMILY
+
+
+# Editor language ids that name a row of the table by another name (VS Code's `javascriptreact`
+# is JavaScript with JSX, which the JavaScript grammar parses).
+CLIENT_ALIASES = {"javascriptreact": "javascript", "jsx": "javascript", "tsx": "typescriptreact"}
+
+
+def from_client_id(language_id: str) -> str | None:
+    """vetline's language for an editor's language id, or None when vetline does not know it."""
+    language_id = CLIENT_ALIASES.get(language_id, language_id)
+    return language_id if language_id in _BY_ID else None
 
 
 def spec(language_id: str) -> LanguageSpec | None:

@@ -255,7 +255,13 @@ def _named(rule: Rule, names: Sequence[str]) -> bool:
 
 
 def _has_vetline_table(pyproject: Path) -> bool:
+    """True when the file has a `[tool.vetline]` table, or mentions one but does not parse: a
+    broken configuration must be an error naming the file, not silently the defaults."""
     try:
-        return "vetline" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
+    try:
+        return "vetline" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return "[tool.vetline" in text or "tool.vetline." in text

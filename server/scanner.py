@@ -155,6 +155,11 @@ def _cached_baseline(location: Path, mtime_ns: int, size: int) -> Any:
     return baseline.load_baseline(location)
 
 
+# Below this many files one process is faster: starting workers and importing the rules in each
+# costs about a second on two cores, more than a small tree takes to scan.
+PARALLEL_MIN_FILES = 200
+
+
 def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[FileResult]:
     """Scan every file under `paths`, sorted by displayed path; `jobs` > 1 uses processes.
 
@@ -166,7 +171,7 @@ def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[Fil
     work = [(f, base) for p, base in zip(paths, bases) for f in iter_files(p, config)]
     work = list(dict.fromkeys(work))
     missing = [FileResult(p, str(p), errors=("no such file or directory",)) for p in paths if not p.exists()]
-    if jobs <= 1 or len(work) < 8:
+    if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
         engine = build_engine(config)
         results = [scan_file(f, base, config, engine) for f, base in work]
     else:

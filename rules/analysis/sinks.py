@@ -20,10 +20,10 @@ from tree_sitter import Node
 from ..context import FileContext, Match
 from ..model import Confidence, Report
 from .taint import Kind, Origin
-from .taint_tables import ENVIRONMENT, FILE_READ, SOCKET_READ, SOFT_SOURCES
+from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES
 
 # Input typed by whoever runs the program: an attack only where the program serves others.
-LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin"})
+LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin", "process.argv"})
 
 
 def effective_origin(
@@ -35,15 +35,15 @@ def effective_origin(
     sanitizers: Collection[str] = (),
 ) -> Origin:
     """The origin as this sink sees it: sources it does not accept become unknown."""
+    if origin.sanitized_by is not None and origin.sanitized_by in sanitizers:  # whatever its origin
+        return Origin(Kind.CONSTANT, origin.source, origin.variable, origin.sanitized_by)
     if origin.kind is not Kind.TAINTED:
         return origin
-    if origin.sanitized_by is not None and origin.sanitized_by in sanitizers:
-        return Origin(Kind.CONSTANT, origin.source, origin.variable, origin.sanitized_by)
-    accepted = {ENVIRONMENT} if environment else set()
+    accepted = set(ENVIRONMENT_SOURCES) if environment else set()
     if streams:
         accepted |= {FILE_READ, SOCKET_READ}
     if not local_input:
-        accepted -= {ENVIRONMENT}
+        accepted -= ENVIRONMENT_SOURCES
     if origin.source in SOFT_SOURCES and origin.source not in accepted:
         return Origin(Kind.UNKNOWN, None, origin.variable)
     if not local_input and origin.source in LOCAL_SOURCES:
@@ -85,7 +85,7 @@ def taint_verdict(
         return None
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
     # The environment is named as the source but only worth medium: the user running the program set it.
-    if origin.kind is Kind.UNKNOWN or origin.source == ENVIRONMENT:
+    if origin.kind is Kind.UNKNOWN or origin.source in ENVIRONMENT_SOURCES:
         return Report(confidence=Confidence.MEDIUM, message=message, data=data) if report_unknown else None
     return Report(confidence=Confidence.HIGH, message=message, data=data)
 

@@ -82,10 +82,12 @@ SOURCE_CALLS = {
     "sys.stdin.readline": "sys.stdin",
 }
 ENVIRONMENT = "os.environ"
+NODE_ENVIRONMENT = "process.env"  # the same source as JavaScript names it
+ENVIRONMENT_SOURCES = frozenset({ENVIRONMENT, NODE_ENVIRONMENT})
 FILE_READ = "a file read"
 SOCKET_READ = "a socket read"
 # Sources an attacker controls only in some deployments: sinks opt in (`sinks.taint_verdict`).
-SOFT_SOURCES = frozenset({ENVIRONMENT, FILE_READ, SOCKET_READ})
+SOFT_SOURCES = frozenset({*ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ})
 STREAM_METHODS = {
     "read": FILE_READ,
     "readline": FILE_READ,

@@ -19,8 +19,10 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..context import FileContext
-from . import _data, _imports, _names
+from ..languages import is_javascript
+from . import _data, _imports, _js_imports, _names
 from ._data import Settings
+from ._js_locks import parse_pnpm_lock, parse_yarn_lock
 from ._manifests import Requirement, parse_package_json, parse_package_lock, parse_pipfile_lock, parse_requirements
 from ._project import Project, project_for, project_settings
 from ._toml_manifests import TomlManifest, parse_pyproject, parse_script, parse_toml_lock
@@ -31,7 +33,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-LOCK_FILES = frozenset({"package-lock.json", "poetry.lock", "uv.lock", "Pipfile.lock"})
+LOCK_FILES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "uv.lock", "Pipfile.lock"})
 _CACHE_ATTRIBUTE = "_vetline_dependency_facts"  # memo on the FileContext: one computation per file
 
 
@@ -60,7 +62,8 @@ class Facts:
     project: Project
     script: TomlManifest | None = None
     subjects: list[Subject] = field(default_factory=list)
-    undeclared: list[tuple[_imports.Import, str]] = field(default_factory=list)  # with its distribution
+    # with its distribution (npm: its package)
+    undeclared: list[tuple[_imports.Import | _js_imports.JsImport, str]] = field(default_factory=list)
     _memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
@@ -130,6 +133,8 @@ def _compute(ctx: FileContext) -> Facts:
         project = project_for(ctx.path)
         in_file = script.settings if script is not None else None
         return _python(ctx, Facts(_layered(ctx, engine, project, in_file), project, script), found)
+    if is_javascript(ctx.language):
+        return _javascript(ctx, engine)
     requirements = _manifest_requirements(ctx)
     if not requirements:
         return Facts(Settings.from_options(engine), Project())
@@ -201,6 +206,27 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
     return facts
 
 
+def _javascript(ctx: FileContext, engine: Any) -> Facts:
+    """npm imports: declared in the nearest package.json, or the project's own (aliases, workspaces)."""
+    assert ctx.tree is not None
+    found = _js_imports.imports(ctx.language, ctx.tree.root_node)
+    if not found:
+        return Facts(Settings.from_options(engine), Project())
+    npm = _js_imports.project_for(ctx.path)
+    project = Project(folder=npm.folder, declared_npm=npm.declared, has_manifest=npm.folder is not None)
+    facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project)
+    for imported in found:
+        if _js_imports.is_project_alias(npm, imported.specifier):
+            continue
+        declared = imported.package in npm.declared
+        facts.subjects.append(
+            Subject(imported.package, "npm", imported.start, imported.end, imported.specifier, declared, True)
+        )
+        if not declared and npm.folder is not None:
+            facts.undeclared.append((imported, imported.package))
+    return facts
+
+
 def _resolve(found: _imports.Import, declared: frozenset[str], own: frozenset[str]) -> tuple[str, bool, bool] | None:
     """(distribution, declared?, mapped?) for a third-party import; None for the project itself."""
     if _names.normalize(found.top) in own:
@@ -233,6 +259,10 @@ def _manifest_requirements(ctx: FileContext) -> list[Requirement]:
         return parse_package_json(ctx.source)
     if ctx.language == "json" and base == "package-lock.json":
         return parse_package_lock(ctx.source)
+    if ctx.language == "yarn-lock":
+        return parse_yarn_lock(ctx.source)
+    if ctx.language == "pnpm-lock":
+        return parse_pnpm_lock(ctx.source)
     return []
 
 

@@ -20,7 +20,10 @@ def find_typosquats(ctx: FileContext) -> list[Finding]:
 
 def _finding(ctx: FileContext, subject: Subject, target: str) -> Finding:
     written = subject.written(ctx.source)
-    if subject.module is not None:  # an import line: rename the top-level module (and its uses)
+    if subject.module is not None and subject.ecosystem == "npm":  # `"expresss/lib/x"`: the package part
+        replacement, where = target, "import"
+        edits: tuple[Edit, ...] = (Edit(subject.start, subject.start + len(subject.name.encode()), target),)
+    elif subject.module is not None:  # an import line: rename the top-level module (and its uses)
         top, replacement, where = subject.module.split(".")[0], import_name(target), "import"
         edits = (
             Edit(subject.start, subject.start + len(top.encode()), replacement),
@@ -65,7 +68,7 @@ RULE = Rule(
     owasp=("A08:2021",),
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({"python", "pip-requirements", "toml", "json"}),
+    languages=frozenset({"python", "pip-requirements", "toml", "json", "javascript", "typescript", "typescriptreact"}),
     scan=find_typosquats,
     fixable=True,
     message="The package name is one typo away from a popular package.",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..context import FileContext
 from ..engine import make_finding
+from ..languages import is_javascript
 from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
 from ._facts import Facts, facts
 from ._names import canonical, normalize
@@ -17,14 +18,15 @@ def find_undeclared(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     found = []
     fixes: dict[str, Fix | None] = {}
+    npm = is_javascript(ctx.language)
     for imported, normalized in known.undeclared:
-        name = canonical(normalized)
-        where = "the script's dependencies" if known.script else "the project's manifests"
+        name = normalized if npm else canonical(normalized)
+        where = "the script's dependencies" if known.script else "package.json" if npm else "the project's manifests"
         message = (
             f"`{imported.module}` is imported but `{name}` is not declared in {where}, so nobody vetted or pinned it."
         )
         if name not in fixes:
-            fixes[name] = _fix(ctx, known, name)
+            fixes[name] = None if npm else _fix(ctx, known, name)  # npm: `npm install` edits the lock file too
         fix = fixes[name]
         found.append(
             make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fix, data={"package": name})
@@ -80,7 +82,7 @@ RULE = Rule(
     owasp=("A06:2021",),
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({"python"}),
+    languages=frozenset({"python", "javascript", "typescript", "typescriptreact"}),
     scan=find_undeclared,
     fixable=True,
     message="The import is not declared as a dependency of the project.",

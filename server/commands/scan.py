@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import os
 import sys
 from pathlib import Path
 
 from vetline.rules import registry
-from vetline.rules.model import Severity
+from vetline.rules.model import Category, Severity
 
 from ..config import Config, ConfigError, parse, selected_rules
 from ..formats import json_report, markdown, sarif, text
@@ -82,9 +83,9 @@ def _configure(args: argparse.Namespace) -> Config:
     config = configure(args.config, args.paths[0] if args.paths else Path("."))
     overrides: dict[str, object] = {}
     if args.select:
-        overrides["select"] = _split(args.select)
+        overrides["select"] = _known(_split(args.select), "--select")
     if args.ignore:
-        overrides["ignore"] = (*config.ignore, *_split(args.ignore))
+        overrides["ignore"] = (*config.ignore, *_known(_split(args.ignore), "--ignore"))
     if overrides:
         warn(parse(overrides, "command line")[1])
         config = config.merged(overrides, "command line")
@@ -109,6 +110,18 @@ def _note_skipped_checks(config: Config, results: list[FileResult]) -> None:
     for message in depdata.missing_notes(options, (result.path for result in results)):
         if message.split(" ", 1)[0] in selected:
             print(f"vetline: note: {message}", file=sys.stderr)
+
+
+def _known(names: tuple[str, ...], flag: str) -> tuple[str, ...]:
+    """The names, when each is a rule id or a category; a typo on the command line is an error:
+    a scan that silently runs no rule would pass CI."""
+    known = {rule.id for rule in registry.all_rules()} | {category.value for category in Category}
+    for name in names:
+        if name not in known and name != "*":
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else "; `vetline rules` lists them"
+            raise ConfigError(f"{flag}: unknown rule or category `{name}`{hint}")
+    return names
 
 
 def _split(value: str) -> tuple[str, ...]:

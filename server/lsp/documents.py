@@ -115,8 +115,9 @@ def open_document(item: types.TextDocumentItem) -> Document:
 
 def language_of(language_id: str, path: Path | None) -> str | None:
     """vetline's language for a document: the client's id when vetline knows it, else the name's."""
-    if languages.spec(language_id) is not None:
-        return language_id
+    known = languages.from_client_id(language_id)
+    if known is not None:
+        return known
     return languages.language_for_path(path) if path is not None else None
 
 

@@ -7,7 +7,7 @@ local M = {}
 M.defaults = {
   cmd = { "vetline", "serve" },
   -- Buffers of these filetypes are always analysed.
-  filetypes = { "python" },
+  filetypes = { "python", "javascript", "javascriptreact", "typescript", "typescriptreact" },
   -- Dependency manifests, by file name (Lua patterns on the basename), whatever their filetype.
   manifests = { "^requirements.*%.txt$", "^pyproject%.toml$", "^package%.json$" },
   -- Filetypes Neovim gives those manifests (0.7-0.10 say "text" for requirements files).
