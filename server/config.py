@@ -88,6 +88,7 @@ class Config:
     secrets: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.secrets]
     ai_context: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.ai_context]: tools = [...]
     taint: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [tool.vetline.taint]: sources, sanitizers
+    ai_origin: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.ai_origin]: what marks an AI commit
     source: Path | None = None  # the file this configuration was read from
     root: Path | None = None  # the folder of that file: relative paths start here
 
@@ -254,6 +255,14 @@ def _taint(value: Any, where: str) -> dict[str, tuple[str, ...]]:
     return {key: _string_list(names, f"{where}.{key}") for key, names in table.items()}
 
 
+def _ai_origin(value: Any, where: str) -> dict[str, Any]:
+    from .attribution import AiPatterns  # validated by the class that uses it
+
+    table = _table(value, where)
+    AiPatterns.from_table(table, where)
+    return table
+
+
 _VALIDATORS = {
     "select": _string_list,
     "extend_select": _string_list,
@@ -270,6 +279,7 @@ _VALIDATORS = {
     "secrets": _table,
     "ai_context": _table,  # read by rules/aicontext/_workspace.py from the project's own file
     "taint": _taint,
+    "ai_origin": _ai_origin,
 }
 
 

@@ -1,7 +1,7 @@
 """Editor settings of the language server: typed, snake_case in Python, camelCase on the wire.
 
 Two kinds of setting live here. Server behaviour (`run`, `debounceMs`, `logLevel`,
-`allowNetwork`, `pythonInterpreter`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
+`allowNetwork`, `pythonInterpreter`, `metrics`, `metricsRetentionDays`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
 `maxFileSize`, ...) are layered over the project's file configuration with `Config.merged`, and
 only the keys the user actually set are layered, so an editor default never hides what
 `pyproject.toml` says. `SETTINGS` is the single description of every key: `schema()` turns it
@@ -70,6 +70,19 @@ SETTINGS: tuple[Setting, ...] = (
         "the project's `.venv`, `venv` or `env`, else `$VIRTUAL_ENV`.",
         scope="machine",
     ),
+    Setting(
+        "metrics",
+        "boolean",
+        True,
+        "Record each finding's life (rule, origin, how it ended; never code or secrets) in a local database "
+        "for `vetline report`. Local only: nothing leaves the machine.",
+    ),
+    Setting(
+        "metricsRetentionDays",
+        "integer",
+        365,
+        "Days the local metrics database keeps a finding after it ended (0: keep forever).",
+    ),
     Setting("select", "array", [], "Rule ids or categories to run (empty: the default rule set).", analysis=True),
     Setting("extendSelect", "array", [], "Rule ids or categories to run besides `select`.", analysis=True),
     Setting("ignore", "array", [], "Rule ids or categories never to run.", analysis=True),
@@ -107,6 +120,8 @@ class Settings:
     log_level: str = "info"
     allow_network: bool = False  # the user's consent to `online = true` projects going online
     python_interpreter: str | None = None  # the user's interpreter for dependency mapping
+    metrics: bool = True  # record findings' lives in the local metrics store (server/lsp/metrics.py)
+    metrics_retention_days: int = 365
     config_overrides: Mapping[str, Any] = field(default_factory=dict)  # snake_case, for Config.merged
 
 
@@ -165,6 +180,8 @@ def parse(raw: Mapping[str, Any] | None) -> tuple[Settings, list[str]]:
         log_level=values.get("logLevel", "info"),
         allow_network=values.get("allowNetwork", False),
         python_interpreter=values.get("pythonInterpreter") or None,
+        metrics=values.get("metrics", True),
+        metrics_retention_days=values.get("metricsRetentionDays", 365),
         config_overrides=overrides,
     ), warnings
 

@@ -1,4 +1,8 @@
-"""`vetline scan`: analyse files and report findings as text, JSON or SARIF."""
+"""`vetline scan`: analyse files and report findings as text, JSON, SARIF or markdown.
+
+`--attribute`, `--diff REV` and `--record` (the git side and the metrics store) live in
+`_review.py`.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,10 @@ from vetline.rules import registry
 from vetline.rules.model import Category, Severity
 
 from ..config import Config, ConfigError, parse, selected_rules
-from ..formats import json_report, sarif, text
+from ..formats import json_report, markdown, sarif, text
+from ..git import GitError
 from ..scanner import FileResult, check_baseline, scan_paths
+from . import _review
 from ._configure import configure, warn
 
 FAIL_ON = ("high", "medium", "low", "none")
@@ -26,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH", help="files or folders (default: .)"
     )
     parser.add_argument(
-        "--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)"
+        "--format", choices=("text", "json", "sarif", "markdown"), default="text", help="output format (default: text)"
     )
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
     parser.add_argument("--select", help="comma-separated rule ids or categories to run (overrides configuration)")
@@ -43,6 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--baseline", type=Path, help="do not report findings recorded in this baseline file")
     parser.add_argument("--no-color", action="store_true", help="never colour the text output")
+    _review.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -60,8 +67,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"vetline: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     results = scan_paths(list(args.paths), config, jobs=args.jobs)
+    try:
+        reviewed = _review.review(results, args, config)
+    except GitError as error:
+        print(f"vetline: error: --diff {args.diff}: {error}", file=sys.stderr)
+        return 2
+    results = reviewed.results
     _note_skipped_checks(config, results)
     _note_unchecked_assistants(config, results)
+    if args.record:
+        _review.record(reviewed, args, config)
     _write(_render(results, args), args)
     return 1 if _fails(results, args.fail_on) else 0
 
@@ -135,6 +150,8 @@ def _render(results: list[FileResult], args: argparse.Namespace) -> str:
         return json_report.render(results, rules) + "\n"
     if args.format == "sarif":
         return sarif.render(results, rules) + "\n"
+    if args.format == "markdown":
+        return markdown.render(results, rules)
     colour = args.output is None and sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     return text.render(results, rules, colour=colour)
 

@@ -77,9 +77,9 @@ class VetlineServer(LanguageServer):
 
 def create_server() -> VetlineServer:
     """A server with every handler module attached."""
-    from . import actions, configuration, diagnostics, hover, sync, workspace
+    from . import actions, configuration, diagnostics, hover, metrics, sync, workspace
 
     server = VetlineServer()
-    for module in (configuration, sync, diagnostics, actions, hover, workspace):
+    for module in (configuration, sync, diagnostics, actions, hover, workspace, metrics):
         module.register(server)
     return server

@@ -24,9 +24,8 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
-from vetline.rules.dependencies import _layout
-
 from vetline.rules.aicontext._tools import EXCLUSION_FILES
+from vetline.rules.dependencies import _layout
 
 from ..config import CONFIG_FILES
 from ..convert import to_diagnostic

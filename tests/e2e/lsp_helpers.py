@@ -8,8 +8,11 @@ event, so a test waits on notifications and never sleeps. Edits are applied with
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +25,12 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 HERE = Path(__file__).parent
 TIMEOUT = 15.0
+# The servers' metrics database goes to a throwaway data directory, never the developer's.
+DATA_HOME = tempfile.mkdtemp(prefix="vetline-e2e-data-")
+atexit.register(shutil.rmtree, DATA_HOME, ignore_errors=True)
 SERVER_ENV = {
     **os.environ,
+    "XDG_DATA_HOME": DATA_HOME,
     "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
     "VETLINE_EXTRA_RULES": "crashing_rule",
 }

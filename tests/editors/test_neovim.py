@@ -91,3 +91,12 @@ def test_neovim_attaches_to_python_and_manifests_and_scans_the_workspace(
     }
     assert report["worker_found"], "no findings for the unopened worker.py after :VetlineScanWorkspace"
     assert "yaml-unsafe-load" in report["worker_codes"]
+
+
+def test_vetline_report_and_ai_summary_commands(vulnerable_workspace: Path, tmp_path: Path) -> None:
+    """Ensure that `:VetlineReport` opens the server's HTML report with charts and `:VetlineAiSummary` tells the weekly count."""
+    done, report = run_nvim("nvim_report.lua", vulnerable_workspace / "app.py", tmp_path)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["opened"].startswith(str(tmp_path / "data"))  # under the session's XDG_DATA_HOME
+    assert report["is_html"] and report["has_svg"]
+    assert report["summary"] == "vetline: 0 findings in AI-inserted code this week"  # the file was opened, not inserted

@@ -230,3 +230,13 @@ def test_vscode_scan_workspace_reports_files_never_opened(
     result = run_vscode("scan", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
     assert any("worker.py" in row for row in result["problems"])
     assert sum("yaml-unsafe-load" in row for row in result["problems"]) == 2
+
+
+def test_vscode_show_report_opens_the_metrics_report(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that "vetline: Show Report" opens the HTML report, with its SVG charts, in a script-free webview."""
+    result = run_vscode("report", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
+    assert result["heading"] == "vetline report"
+    assert result["svgCount"] >= 3  # the file open at start is one recorded finding: the charts are drawn
+    assert result["scripts"] == 0

@@ -4,6 +4,7 @@
  * them: `initializationOptions.vetline`, answers to `workspace/configuration` (section
  * `vetline`), and `workspace/didChangeConfiguration` pushes when the user edits them.
  */
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import {
     CloseAction,
@@ -20,7 +21,7 @@ import {
 import { cannotStartMessage, chooseLaunch, probe, serveArgv, ServerLaunch } from './launch';
 import { activeInterpreter } from './python';
 import { launchSettings, SECTION, serverSettings } from './settings';
-import { StatusItem } from './status';
+import { MetricsSummary, StatusItem } from './status';
 
 export const DOCUMENT_SELECTOR = [
     { scheme: 'file', language: 'python' },
@@ -113,6 +114,42 @@ export class ServerController implements vscode.Disposable {
     async scanWorkspace(): Promise<void> {
         if (this.running()) {
             await this.client!.sendRequest(ExecuteCommandRequest.type, { command: 'vetline.scanWorkspace', arguments: [] });
+        }
+    }
+
+    /** `vetline: Show Report`: the server writes the HTML metrics report; it opens in a webview
+     * (the page needs no scripts, so they stay disabled). */
+    async showReport(): Promise<void> {
+        if (!this.running()) {
+            return;
+        }
+        const written = (await this.client!.sendRequest(ExecuteCommandRequest.type, {
+            command: 'vetline.writeReport',
+            arguments: [],
+        })) as { path?: string } | null;
+        if (!written?.path) {
+            void vscode.window.showWarningMessage('vetline: the server wrote no report.');
+            return;
+        }
+        const panel = vscode.window.createWebviewPanel('vetline.report', 'vetline report', vscode.ViewColumn.Active, {
+            enableScripts: false,
+        });
+        panel.webview.html = await fs.readFile(written.path, 'utf8');
+    }
+
+    /** The status bar's "findings in AI-inserted code this week", or undefined when unknown. */
+    async metricsSummary(): Promise<MetricsSummary | undefined> {
+        if (!this.client?.isRunning()) {
+            return undefined;
+        }
+        try {
+            const summary = (await this.client.sendRequest(ExecuteCommandRequest.type, {
+                command: 'vetline.metricsSummary',
+                arguments: [],
+            })) as MetricsSummary | null;
+            return summary ?? undefined;
+        } catch {
+            return undefined; // an older server without metrics: the status bar simply says less
         }
     }
 
