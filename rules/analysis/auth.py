@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tree_sitter import Node
 
+from .. import files
 from ..context import FileContext
 from . import frameworks as fw
 from .nodes import decorators, keyword_arg
@@ -232,8 +233,7 @@ def _settings_modules(directory: Path) -> list[Path]:
 
 def _sets_default_permissions(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
-            text = handle.read(_SETTINGS_MAX_BYTES)
+        text = files.read_bounded(path, _SETTINGS_MAX_BYTES)
     except OSError:
         return False
     found = _DEFAULT_PERMISSIONS.search(text)

@@ -19,9 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from ._names import NAMESPACE_ROOTS, normalize
 
-READ_LIMIT = 1 << 20  # bytes read from one metadata file (a RECORD of a huge package is cut here)
+READ_LIMIT = 16 << 20  # bytes of one metadata file; a larger one (never seen: RECORDs run to a few MB) is not read
 MAX_DISTRIBUTIONS = 5000  # distributions read from one site-packages folder
 _PROJECT_ENVIRONMENTS = (".venv", "venv", "env")
 _REQUIRES = re.compile(r"^Requires-Dist:[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)([^\n]*)$", re.MULTILINE)
@@ -180,9 +181,9 @@ def _record_modules(record: str, top_level: list[str]) -> set[str]:
 
 
 def _text(path: Path) -> str:
+    """A metadata file's text (a regular file only: a planted FIFO must not hang the scan)."""
     try:
-        with path.open("rb") as file:
-            return file.read(READ_LIMIT).decode("utf-8", "replace")
+        return files.read_text_bounded(path, READ_LIMIT)
     except OSError:
         return ""
 

@@ -27,6 +27,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .. import files
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -306,9 +308,9 @@ def _stamp(path: Path) -> int:
         return 0
 
 
-def _read(path: Path, limit: int = 1 << 20) -> bytes:
+def _read(path: Path, limit: int = files.MAX_MANIFEST_BYTES) -> bytes:
+    """A regular file's bytes in its own folder (never a FIFO, a device or a link out), empty otherwise."""
     try:
-        with path.open("rb") as file:
-            return file.read(limit)
+        return files.read_bounded(path, limit, within=path.parent)
     except OSError:
         return b""

@@ -9,7 +9,7 @@ from vetline.rules.model import Rule
 from vetline.rules.templates._syntax import TEMPLATE_LANGUAGES
 
 EXAMPLE_RULES = [
-    r for r in registry.all_rules() if any(grammar(lang) or lang in TEMPLATE_LANGUAGES for lang in r.languages)
+    r for r in registry.all_rules() if any(grammar(lang) for lang in r.languages) or r.languages <= TEMPLATE_LANGUAGES
 ]
 
 
