@@ -1,13 +1,19 @@
-"""Edit-to-diagnostics latency of `vetline serve` against `ruff server`, and vetline's memory.
+"""Edit-to-diagnostics latency of `vetline serve` against `ruff server` in four edit shapes.
 
 Both servers are driven by the same small JSON-RPC client with the same capabilities (push
-diagnostics, UTF-16), on the same generated Python file of 6,000+ lines, with the same
-sequence of edits. Each edit is sent after the previous edit's diagnostics arrived and the
-editor has been idle for longer than vetline's debounce (the "user pauses" case the debounce
-answers at once). Ruff runs with `select = ["S"]` (its Bandit rules). Then vetline opens 50
-files and the script reads the server's peak RSS from /proc.
+diagnostics, UTF-16), on the same generated Python module of about 6,400 lines, with the same
+edits, in one run. Ruff runs with `select = ["S"]` (its Bandit rules). The shapes (issue 15):
 
-    python benchmarks/lsp_latency.py [--lines 6000] [--edits 60] [--ruff PATH]
+- `typing`: one character per edit inside a function body, back to back (each edit is sent
+  as soon as the previous edit's diagnostics arrived): 20 characters typed, then deleted;
+- `module`: appending a module-level statement at the end of the file, after a pause;
+- `function`: inserting a 25-line function between two functions, after a pause (then removed);
+- `paste`: pasting a 300-line block of functions in the middle, after a pause (then removed).
+
+Only the insertions are timed in `function` and `paste`. Then vetline opens 50 files and the
+script reads the server's peak RSS from /proc.
+
+    python benchmarks/lsp_latency.py [--lines 6400] [--repeat 1] [--ruff PATH]
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -24,7 +31,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-IDLE_GAP = 0.2  # seconds between edits: longer than vetline's default 150 ms debounce
 FUNCTION = '''
 
 def handler_{i}(request, path):
@@ -54,22 +60,41 @@ def generate(lines: int) -> str:
     return "".join(parts)
 
 
-def edit_sequence(text: str, count: int) -> list[tuple[dict[str, Any], str]]:
-    """Alternately insert and remove an unsafe call in the middle, and type then delete a letter."""
-    line = text[: len(text) // 2].count("\n")
-    while not text.split("\n")[line].startswith("    value = "):
-        line += 1  # a line inside a function body
+Edit = tuple[dict[str, Any], str]
+PAUSE = 0.3  # seconds of "user pause" before each edit of the paused shapes
 
-    def span(start_line: int, start: int, end_line: int, end: int) -> dict[str, Any]:
-        return {"start": {"line": start_line, "character": start}, "end": {"line": end_line, "character": end}}
 
-    cycle = [
-        (span(line, 0, line, 0), "    extra = yaml.load(data)\n"),
-        (span(line, 0, line + 1, 0), ""),
-        (span(line, 4, line, 4), "z"),
-        (span(line, 4, line, 5), ""),
-    ]
-    return (cycle * (count // len(cycle) + 1))[:count]
+def span(start_line: int, start: int, end_line: int, end: int) -> dict[str, Any]:
+    return {"start": {"line": start_line, "character": start}, "end": {"line": end_line, "character": end}}
+
+
+def _line_starting(lines: list[str], prefix: str, near: int) -> int:
+    line = near
+    while not lines[line].startswith(prefix):
+        line += 1
+    return line
+
+
+def shapes(text: str) -> dict[str, tuple[list[tuple[Edit, bool]], float]]:
+    """Each shape: its edits (each with "time this one") and the pause before each edit."""
+    lines = text.split("\n")
+    body = _line_starting(lines, "    value = ", len(lines) // 2)
+    typed = [((span(body, 4 + i, body, 4 + i), "z"), True) for i in range(20)]
+    deleted = [((span(body, 4 + i, body, 5 + i), ""), True) for i in reversed(range(20))]
+    last = len(lines) - 1
+    module = [((span(last + i, 0, last + i, 0), f"SETTING_{i} = {i}\n"), True) for i in range(20)]
+    gap = _line_starting(lines, "def handler_", len(lines) // 3)
+    function = "".join(FUNCTION.format(i=9000 + n) for n in range(2))[1:]  # 24 lines
+    function = function + "# end of the inserted function\n"
+    inserts = [((span(gap, 0, gap, 0), function), True), ((span(gap, 0, gap + function.count("\n"), 0), ""), False)]
+    block = "".join(FUNCTION.format(i=7000 + n) for n in range(25))  # 300 lines
+    pastes = [((span(gap, 0, gap, 0), block), True), ((span(gap, 0, gap + block.count("\n"), 0), ""), False)]
+    return {
+        "typing": (typed + deleted, 0.0),
+        "module": (module, PAUSE),
+        "function": (inserts * 6, PAUSE),
+        "paste": (pastes * 4, PAUSE),
+    }
 
 
 class Client:
@@ -182,20 +207,23 @@ async def stop(client: Client) -> None:
 
 
 async def latencies(
-    command: list[str], folder: Path, path: Path, edits: list[tuple[dict[str, Any], str]]
+    command: list[str], folder: Path, path: Path, edits: list[tuple[Edit, bool]], pause: float
 ) -> list[float]:
-    """Milliseconds from each didChange to the diagnostics of that version."""
+    """Milliseconds from each timed didChange to the diagnostics of that version."""
     client = await start(command, folder)
     uri = path.as_uri()
     opened = time.perf_counter()
     client.open(path)
     await client.wait_for(uri, opened, 1)
+    await asyncio.sleep(1.5)  # let a server's follow-up work (vetline's confirming run) finish
     results = []
-    for version, (rng, text) in enumerate(edits, start=2):
-        await asyncio.sleep(IDLE_GAP)  # the user pauses: longer than the debounce window
+    for version, ((rng, text), timed) in enumerate(edits, start=2):
+        await asyncio.sleep(pause)
         sent = time.perf_counter()
         client.change(uri, version, rng, text)
-        results.append((await client.wait_for(uri, sent, version) - sent) * 1000)
+        arrived = await client.wait_for(uri, sent, version)
+        if timed:
+            results.append((arrived - sent) * 1000)
     await stop(client)
     return results
 
@@ -213,18 +241,18 @@ async def peak_rss(command: list[str], folder: Path, files: list[Path]) -> float
     return peak_kb / 1024
 
 
-def summary(name: str, values: list[float]) -> tuple[float, float]:
+def summary(name: str, values: list[float]) -> float:
     median = statistics.median(values)
-    p95 = statistics.quantiles(values, n=20)[18]
-    print(f"{name:<8} median {median:7.1f} ms   p95 {p95:7.1f} ms   (n={len(values)})")
-    return median, p95
+    print(f"  {name:<8} median {median:7.1f} ms   max {max(values):7.1f} ms   (n={len(values)})")
+    return median
 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=6000)
-    parser.add_argument("--edits", type=int, default=60)
+    parser.add_argument("--lines", type=int, default=6400)
+    parser.add_argument("--repeat", type=int, default=1, help="run each shape this many times")
     parser.add_argument("--ruff", default=shutil.which("ruff") or str(Path(sys.executable).with_name("ruff")))
+    parser.add_argument("--no-rss", action="store_true", help="skip the 50-open-files memory measure")
     args = parser.parse_args()
     vetline = [sys.executable, "-m", "vetline", "serve", "--log-level", "error"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -232,17 +260,25 @@ async def main() -> int:
         (folder / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["S"]\n')
         big = folder / "big_module.py"
         big.write_text(generate(args.lines))
-        small = folder / "small_module.py"
-        small.write_text(generate(args.lines // 4))
-        edits = edit_sequence(big.read_text(), args.edits)
-        print(f"file: {big.read_text().count(chr(10))} lines, {big.stat().st_size:,} bytes; {len(edits)} edits")
-        ruff_median, _ = summary("ruff", await latencies([args.ruff, "server"], folder, big, edits))
-        vetline_median, _ = summary("vetline", await latencies(vetline, folder, big, edits))
-        print(f"ratio    vetline/ruff median = {vetline_median / ruff_median:.2f}x (target <= 2x)")
-        small_median, _ = summary(
-            "vetline (1/4 file)", await latencies(vetline, folder, small, edit_sequence(small.read_text(), args.edits))
-        )
-        print(f"scaling  4x the file costs {vetline_median / small_median:.2f}x per edit (same edits)")
+        text = big.read_text()
+        print(f"file: {text.count(chr(10))} lines, {big.stat().st_size:,} bytes; load average {os.getloadavg()[0]:.2f}")
+        for shape, (edits, pause) in shapes(text).items():
+            print(f"{shape} ({'back to back' if not pause else f'{pause * 1000:.0f} ms pause before each edit'}):")
+            ruff = summary(
+                "ruff",
+                [
+                    v
+                    for _ in range(args.repeat)
+                    for v in await latencies([args.ruff, "server"], folder, big, edits, pause)
+                ],
+            )
+            ours = summary(
+                "vetline", [v for _ in range(args.repeat) for v in await latencies(vetline, folder, big, edits, pause)]
+            )
+            print(f"  ratio    vetline/ruff median = {ours / ruff:.2f}x (target <= 1.5x)")
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        if args.no_rss:
+            return 0
         files = []
         for n in range(50):
             path = folder / f"open_{n:02}.py"

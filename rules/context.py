@@ -11,10 +11,11 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tree_sitter import Node, Tree
 
+from .languages import is_javascript
 from .model import Position
 
 if TYPE_CHECKING:
@@ -63,13 +64,23 @@ class FileContext:
 
     @functools.cached_property
     def names(self) -> NameResolver:
+        assert self.tree is not None, "name resolution needs a parsed file"
+        if is_javascript(self.language):
+            from .javascript._names import JsNameResolver
+
+            # It answers what rules ask of either resolver: bindings, qualified_name, imports_module.
+            return cast("NameResolver", JsNameResolver(self.tree.root_node))
         from .analysis.names import NameResolver
 
-        assert self.tree is not None, "name resolution needs a parsed file"
         return NameResolver(self.tree.root_node)
 
     @functools.cached_property
     def taint(self) -> TaintAnalysis:
+        if is_javascript(self.language):
+            from .javascript._taint import JsTaintAnalysis
+
+            # It answers `origin(node)`, the one question the shared sink policy asks.
+            return cast("TaintAnalysis", JsTaintAnalysis(self))
         from .analysis.taint import TaintAnalysis
 
         return TaintAnalysis(self)

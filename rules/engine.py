@@ -26,8 +26,16 @@ from .model import Finding, Report, Rule
 log = logging.getLogger("vetline.engine")
 
 # The node shape of a call, per language: the callee is `@fn`, the arguments `@args`.
+_JS_CALL = "(call_expression function: (_) @fn arguments: (arguments) @args) @target"
+_JS_CALLEE = (
+    "(call_expression function: (identifier) @ident arguments: (arguments))"
+    " (call_expression function: (member_expression property: (property_identifier) @tail) arguments: (arguments))"
+)
 CALL_QUERIES: Mapping[str, str] = {
     "python": "(call function: (_) @fn arguments: (_) @args) @target",
+    "javascript": _JS_CALL,
+    "typescript": _JS_CALL,
+    "typescriptreact": _JS_CALL,
 }
 # The callees a `calls=` rule can name, per language, captured by their last name: `@ident` is
 # a called identifier (`md5(...)`), `@tail` the last name of a called attribute (`h.md5(...)`).
@@ -35,11 +43,16 @@ CALL_QUERIES: Mapping[str, str] = {
 # times cheaper than building a match for every call of the file.
 CALLEE_QUERIES: Mapping[str, str] = {
     "python": "(call function: (identifier) @ident) (call function: (attribute attribute: _ @tail))",
+    "javascript": _JS_CALLEE,
+    "typescript": _JS_CALLEE,
+    "typescriptreact": _JS_CALLEE,
 }
 # The note for a file whose nesting made a query drop matches (`languages.QUERY_MATCH_LIMIT`).
 DEEP_NESTING = (
     "the file nests expressions deeper than vetline's query limit; findings inside the deepest nesting may be missing"
 )
+# The member-access node of each grammar and the field naming its last name (`h.md5`, `cp.exec`).
+MEMBER_NAME_FIELD: Mapping[str, str] = {"attribute": "attribute", "member_expression": "property"}
 
 
 @dataclass(frozen=True)
@@ -219,8 +232,9 @@ class _LanguagePlan:
 
     def _rules_for_callee(self, ctx: FileContext, callee: Node) -> list[Rule]:
         found: list[Rule] = []
-        if callee.type == "attribute" and self.method_calls:
-            attribute = callee.child_by_field_name("attribute")
+        member_field = MEMBER_NAME_FIELD.get(callee.type)
+        if member_field is not None and self.method_calls:
+            attribute = callee.child_by_field_name(member_field)
             found.extend(self.method_calls.get(ctx.text(attribute), ()))
         name = ctx.qualified_name(callee)
         if name is not None:

@@ -24,27 +24,55 @@ class LanguageSpec:
     extensions: tuple[str, ...] = ()
     filenames: tuple[str, ...] = ()  # fnmatch patterns on the base name
     grammar: str | None = None  # "module:function" returning the tree-sitter language pointer
+    # Extensions that mean this language only inside a folder of one of these names
+    # (`templates/**/*.html` is a Jinja2/Django template; other `.html` files are not read).
+    folder_extensions: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
 
+
+# gitignore-syntax exclusion files of git and of the AI assistants (see rules/aicontext/_tools.py).
+IGNORE_FILES = (
+    ".gitignore", ".cursorignore", ".cursorindexingignore", ".aiderignore", ".codeiumignore",
+    ".aiexclude", ".aiignore", ".continueignore", ".geminiignore",
+)  # fmt: skip
+# Keys and credential stores with no text format of their own (may be binary: `*.p12`).
+SECRET_FILES = (
+    "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.tfvars",
+    "kubeconfig", "credentials", "secrets",
+)  # fmt: skip
 
 LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("python", (".py", ".pyi", ".pyw"), (), "tree_sitter_python:language"),
     LanguageSpec("javascript", (".js", ".mjs", ".cjs", ".jsx"), (), "tree_sitter_javascript:language"),
     LanguageSpec("typescript", (".ts", ".mts", ".cts"), (), "tree_sitter_typescript:language_typescript"),
     LanguageSpec("typescriptreact", (".tsx",), (), "tree_sitter_typescript:language_tsx"),
+    LanguageSpec("ejs", (".ejs",), ()),
+    LanguageSpec("handlebars", (".hbs", ".handlebars", ".mustache"), ()),
+    LanguageSpec("yarn-lock", (), ("yarn.lock",)),
+    LanguageSpec("pnpm-lock", (), ("pnpm-lock.yaml",)),
     LanguageSpec("pip-requirements", (), ("requirements*.txt", "*requirements.txt", "constraints*.txt")),
     LanguageSpec("toml", (".toml",), ("Pipfile", "poetry.lock", "uv.lock")),
     LanguageSpec("json", (".json",), ("Pipfile.lock",)),
     LanguageSpec("dotenv", (".env",), (".env", ".env.*", "*.env")),
-    LanguageSpec("ini", (".ini", ".cfg", ".properties"), ()),
+    LanguageSpec("ini", (".ini", ".cfg", ".properties"), (".npmrc", ".pypirc")),
     LanguageSpec("yaml", (".yaml", ".yml"), ()),
     LanguageSpec("dockerfile", (), ("Dockerfile", "Dockerfile.*", "*.dockerfile")),
+    LanguageSpec("jinja-html", (".jinja", ".jinja2", ".j2"), (), None, (".html", ".htm"), ("templates", "jinja2")),
+    # AI assistant files: instruction files and Markdown, exclusion files, key files.
+    LanguageSpec("markdown", (".md", ".mdc", ".markdown"), (".cursorrules", ".windsurfrules", ".clinerules")),
+    LanguageSpec("ignore", (), IGNORE_FILES),
+    LanguageSpec("secret-file", (), SECRET_FILES),
 )
 
 _BY_ID = {spec.id: spec for spec in LANGUAGES}
 
 
 def language_for_path(path: str | PurePath) -> str | None:
-    """Return the language id for a file name, or None when vetline does not read it."""
+    """Return the language id for a file path, or None when vetline does not read it.
+
+    The base name decides, except for `folder_extensions`, which also need a parent folder of
+    the right name in `path` (pass a path relative to the project to keep outer folders out).
+    """
     name = PurePath(path).name
     for spec in LANGUAGES:
         if any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):
@@ -53,7 +81,32 @@ def language_for_path(path: str | PurePath) -> str | None:
     for spec in LANGUAGES:
         if suffix in spec.extensions:
             return spec.id
+    folders = PurePath(path).parts[:-1]
+    for spec in LANGUAGES:
+        if suffix in spec.folder_extensions and any(folder in spec.folders for folder in folders):
+            return spec.id
     return None
+
+
+# Languages that share the JavaScript rules, name resolution and data flow (TypeScript and TSX
+# are JavaScript with types; the grammars name the shared nodes alike).
+JAVASCRIPT_FAMILY = frozenset({"javascript", "typescript", "typescriptreact"})
+
+
+def is_javascript(language_id: str) -> bool:
+    """True for JavaScript, TypeScript and TSX."""
+    return language_id in JAVASCRIPT_FAMILY
+
+
+# Editor language ids that name a row of the table by another name (VS Code's `javascriptreact`
+# is JavaScript with JSX, which the JavaScript grammar parses).
+CLIENT_ALIASES = {"javascriptreact": "javascript", "jsx": "javascript", "tsx": "typescriptreact"}
+
+
+def from_client_id(language_id: str) -> str | None:
+    """vetline's language for an editor's language id, or None when vetline does not know it."""
+    language_id = CLIENT_ALIASES.get(language_id, language_id)
+    return language_id if language_id in _BY_ID else None
 
 
 def spec(language_id: str) -> LanguageSpec | None:

@@ -69,7 +69,7 @@ def linear(pattern: AnyStr, flags: int = 0) -> LinearPattern:
 class LinearPattern:
     """An RE2 pattern with the `re` API vetline uses; its matches take group names everywhere."""
 
-    __slots__ = ("_compiled", "pattern", "groupindex", "groups")
+    __slots__ = ("_compiled", "groupindex", "groups", "pattern")
 
     def __init__(self, compiled: Any, source: str | bytes) -> None:
         self._compiled = compiled
@@ -124,7 +124,7 @@ def _window(text: AnyStr, pos: int, endpos: int | None) -> tuple[AnyStr, int]:
 class LinearMatch:
     """A match of a `LinearPattern`: `group`, `start`, `end`, `span` by number or name."""
 
-    __slots__ = ("_match", "re", "_offset")
+    __slots__ = ("_match", "_offset", "re")
 
     def __init__(self, pattern: LinearPattern, found: Any, offset: int = 0) -> None:
         self._match = found

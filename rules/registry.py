@@ -14,12 +14,22 @@ import logging
 import pkgutil
 from collections.abc import Iterable
 
-from .model import Rule
+from .model import Category, Rule
 
 log = logging.getLogger("vetline.registry")
 
 # Packages under vetline.rules that hold rule modules (analysis helpers live elsewhere).
-RULE_PACKAGES: tuple[str, ...] = ("python", "javascript", "secrets", "dependencies", "aicontext")
+RULE_PACKAGES: tuple[str, ...] = ("python", "javascript", "secrets", "dependencies", "aicontext", "templates")
+
+
+# Rules that run only when selected (`--select configuration`, `extend_select`): hard-coded
+# endpoints, ports and timeouts are style advice on ordinary code, not vulnerabilities.
+OPT_IN_CATEGORIES = frozenset({Category.CONFIGURATION})
+
+
+def in_default_set(rule: Rule) -> bool:
+    """True when the rule runs without being selected (the default rule set)."""
+    return rule.category not in OPT_IN_CATEGORIES
 
 
 class DuplicateRuleError(ValueError):

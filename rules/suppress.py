@@ -5,6 +5,10 @@
 - `# nosec` (all rules) or `# nosec B602 B603` (rules whose Bandit alias matches), same line.
 - `# noqa: S602` (rules whose Ruff alias matches), same line. A bare `# noqa` is *not* honoured:
   teams add it for style checks and it must not silence a security finding by accident.
+- `// nosemgrep` (all rules) or `// nosemgrep: rule-id` (rules with that Semgrep alias, by full
+  id or last dotted part), on the line or alone on the line before; honoured with `nosec`.
+- `// eslint-disable-line security/detect-child-process` and `// eslint-disable-next-line ...`
+  naming an ESLint alias of a rule; honoured with `noqa`. A bare `eslint-disable-line` is not.
 
 Candidates are found by a regular expression (cheap, usually no hit), then confirmed to sit in
 a comment node, so a string literal that contains "# nosec" silences nothing. `//` and `/* */`
@@ -30,9 +34,14 @@ _DIRECTIVE = linear(
     rb"vetline:\s*(?P<kind>ignore-file|ignore)(?:\[(?P<ids>[^\]\n]*)\])?"
     rb"|(?P<nosec>nosec)(?P<nosec_ids>(?:[ \t,]+[A-Z]+\d+)*)"
     rb"|(?P<noqa>noqa)(?::\s*(?P<noqa_ids>[A-Z]+\d+(?:[ \t,]+[A-Z]+\d+)*))?"
+    rb"|(?P<nosemgrep>nosemgrep)(?:[ \t]*:[ \t]*(?P<nosemgrep_ids>[\w./-]+(?:[ \t]*,[ \t]*[\w./-]+)*))?"
+    rb"|(?P<eslint>eslint-disable(?P<eslint_next>-next)?-line)(?P<eslint_ids>(?:[ \t,]+[@\w./-]+)*)"
     rb")",
 )
 ALL = "*"
+
+
+_MAX_FOREIGN_SPAN = 30  # lines of a multi-line finding searched for a Bandit/Ruff comment
 
 
 @dataclass
@@ -48,8 +57,13 @@ class Suppressions:
         ids = self.by_line.get(line, set())
         if self.file_wide & {ALL, finding.rule_id} or ids & {ALL, finding.rule_id}:
             return True
-        foreign = self.foreign_by_line.get(line, set())
-        return ALL in foreign or bool(foreign & set(aliases))
+        # Like Bandit's line range: a `# nosec`/`# noqa: S608` on any line of a multi-line finding
+        # (the query string inside `cursor.execute(...)`) counts, as those tools report there.
+        last = min(finding.end.line, line + _MAX_FOREIGN_SPAN)
+        foreign = set().union(*(self.foreign_by_line.get(n, set()) for n in range(line, last + 1)))
+        # Semgrep ids are dotted paths; a comment may name the rule by its last part.
+        names = {*aliases, *(alias.rsplit(".", 1)[-1] for alias in aliases if "." in alias)}
+        return ALL in foreign or bool(foreign & names)
 
 
 def parse(ctx: FileContext, settings: SuppressionSettings) -> Suppressions:
@@ -72,7 +86,20 @@ def parse(ctx: FileContext, settings: SuppressionSettings) -> Suppressions:
         elif hit.group("noqa") and settings.honour_noqa and hit.group("noqa_ids"):
             codes = _split_ids(hit.group("noqa_ids"))
             found.foreign_by_line.setdefault(position.line, set()).update(codes)
+        elif hit.group("nosemgrep") and settings.honour_nosec:
+            codes = _semgrep_ids(hit.group("nosemgrep_ids"))
+            for line in _lines_covered(ctx, position.line, hit.start()):
+                found.foreign_by_line.setdefault(line, set()).update(codes)
+        elif hit.group("eslint") and settings.honour_noqa and hit.group("eslint_ids").strip():
+            line = position.line + 1 if hit.group("eslint_next") else position.line
+            found.foreign_by_line.setdefault(line, set()).update(_split_ids(hit.group("eslint_ids")))
     return found
+
+
+def _semgrep_ids(raw: bytes | None) -> set[str]:
+    """`nosemgrep: a.b.rule-id` matches an alias by its full id or its last dotted part."""
+    ids = _split_ids(raw)
+    return ids | {part.rsplit(".", 1)[-1] for part in ids}
 
 
 def filter_findings(

@@ -17,6 +17,8 @@ from . import languages
 from .engine import Engine
 from .model import Edit, Fix, Rule
 from .patterns import linear
+from .templates._syntax import TEMPLATE_LANGUAGES
+from .templates._syntax import comments as template_comments
 
 _ANNOTATION = linear(r"\b(?P<kind>todoruleid|todook|ruleid|ok)\s*:\s*(?P<ids>[a-z0-9, -]+)")
 
@@ -46,28 +48,38 @@ class HarnessResult:
 
 def expectations(source: str, language: str, rule_id: str) -> Expectations:
     """Read the annotations for `rule_id` from the comments of `source`."""
-    ts_parser = languages.parser(language)
-    if ts_parser is None:
-        raise ValueError(f"annotations need a grammar; {language!r} has none")
     data = source.encode("utf-8")
-    tree = ts_parser.parse(data)
     lines = data.split(b"\n")
     result = Expectations()
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.children)
-        if "comment" not in node.type:
-            continue
-        for hit in _ANNOTATION.finditer(data[node.start_byte : node.end_byte].decode("utf-8", "replace")):
+    for start, end in _comments(data, language):
+        for hit in _ANNOTATION.finditer(data[start:end].decode("utf-8", "replace")):
             ids = {part.strip() for part in hit.group("ids").split(",")}
             if rule_id not in ids:
                 continue
             kind = hit.group("kind")
             result.annotated_kinds.add(kind)
-            line = _annotated_line(lines, node.start_point[0], node.start_point[1])
+            line_start = data.rfind(b"\n", 0, start) + 1
+            line = _annotated_line(lines, data.count(b"\n", 0, start), start - line_start)
             (result.fires if kind in ("ruleid", "todook") else result.quiet).add(line)
     return result
+
+
+def _comments(data: bytes, language: str) -> list[tuple[int, int]]:
+    """Byte spans of the comments: tree-sitter comment nodes, or `{# #}` in templates."""
+    if language in TEMPLATE_LANGUAGES:
+        text = data.decode("utf-8")
+        return [(len(text[:s].encode()), len(text[:e].encode())) for s, e in template_comments(text)]
+    ts_parser = languages.parser(language)
+    if ts_parser is None:
+        raise ValueError(f"annotations need a grammar; {language!r} has none")
+    found = []
+    stack = [ts_parser.parse(data).root_node]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if "comment" in node.type:
+            found.append((node.start_byte, node.end_byte))
+    return found
 
 
 def _annotated_line(lines: list[bytes], comment_line: int, comment_column: int) -> int:
@@ -75,7 +87,7 @@ def _annotated_line(lines: list[bytes], comment_line: int, comment_column: int) 
         return comment_line  # trailing annotation: annotates its own line
     for line in range(comment_line + 1, len(lines)):
         stripped = lines[line].strip()
-        if stripped and not stripped.startswith((b"#", b"//", b"/*", b"*")):
+        if stripped and not stripped.startswith((b"#", b"//", b"/*", b"*", b"{#")):
             return line
     return comment_line + 1
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vetline.rules import files
 from vetline.rules.model import Finding
 from vetline.rules.secrets import _allowlist, _detect
 
@@ -75,7 +76,7 @@ def entry_for(finding: Finding, relative_path: str, source: bytes) -> Entry:
 
 def load_baseline(path: Path) -> Baseline:
     """Read a vetline baseline or a detect-secrets `.secrets.baseline`; raises ValueError if neither."""
-    document = json.loads(path.read_text(encoding="utf-8"))
+    document = json.loads(files.read_bounded(path, files.MAX_BASELINE_BYTES))
     if not isinstance(document, dict):
         raise ValueError(f"{path}: not a baseline file")  # noqa: TRY004 - callers report any malformed file alike
     if "results" in document:

@@ -5,19 +5,26 @@ the user says nothing. Loading validates types and names: an unknown key is a wa
 the key and file (so a typo does not silently change nothing), an invalid value is a
 `ConfigError` naming the key and file (the CLI exits 2). The language server layers its
 editor settings over the same object with `Config.merged`.
+
+A configuration file may come with a repository nobody has reviewed, so the paths it names
+(`baseline`, and `index` / `popular` / `advisories` of `[tool.vetline.dependencies]`) must stay
+inside its folder once symlinks are followed, `~` is never expanded, and what they name must be
+a regular file (or, for `advisories`, a folder) under a size cap. Paths from the command line or
+the user's editor settings are the user's own and may point anywhere.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vetline.rules import registry
+from vetline.rules import files, registry
 from vetline.rules.engine import Engine, SuppressionSettings
 from vetline.rules.model import Category, Rule, Severity
 
@@ -45,8 +52,17 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".pytest_cache",
     ".ruff_cache",
     "*.egg-info",
+    # Minified and bundled JavaScript is build output (webpack chunks, vendored `.min.js`), not source.
+    "*.min.js",
+    "*.min.mjs",
+    "*.chunk.js",
+    "*.bundle.js",
+    "*.entry.js",
 )
 CATEGORIES = frozenset(c.value for c in Category)
+# Paths a configuration file may name, with the size cap of what they name.
+PROJECT_PATHS = {"baseline": files.MAX_BASELINE_BYTES}
+DEPENDENCY_PATHS = {"index": files.MAX_DATA_BYTES, "popular": files.MAX_DATA_BYTES, "advisories": files.MAX_DATA_BYTES}
 
 
 class ConfigError(ValueError):
@@ -57,7 +73,8 @@ class ConfigError(ValueError):
 class Config:
     """Everything a scan or an editor session can be configured with."""
 
-    select: tuple[str, ...] = ()  # rule ids or categories to run; empty means every rule
+    select: tuple[str, ...] = ()  # rule ids or categories to run; empty means the default rule set
+    extend_select: tuple[str, ...] = ()  # added to `select` (or to the default rule set)
     ignore: tuple[str, ...] = ()  # rule ids or categories never to run
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)  # rule id -> severity
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # glob patterns of paths never scanned
@@ -69,7 +86,9 @@ class Config:
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # per-rule options by id
     dependencies: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.dependencies]
     secrets: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.secrets]
+    ai_context: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.ai_context]: tools = [...]
     taint: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [tool.vetline.taint]: sources, sanitizers
+    ai_origin: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.ai_origin]: what marks an AI commit
     source: Path | None = None  # the file this configuration was read from
     root: Path | None = None  # the folder of that file: relative paths start here
 
@@ -97,10 +116,13 @@ _FIELDS = {f.name for f in dataclasses.fields(Config)} - {"source", "root"}
 def find_config(start: Path) -> Path | None:
     """The nearest `.vetline.toml`, or `pyproject.toml` with a `[tool.vetline]` table, upwards."""
     folder = start if start.is_dir() else start.parent
-    for directory in (folder.resolve(), *folder.resolve().parents):
+    real = Path(os.path.realpath(folder))  # never raises, even on a symlink loop
+    for directory in (real, *real.parents):
         for name in CONFIG_FILES:
             candidate = directory / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_vetline_table(candidate)):
+            # A configuration file that is a FIFO, a device or a link out of its folder is not one.
+            readable = files.is_readable_file(candidate, within=directory)
+            if readable and (name != "pyproject.toml" or _has_vetline_table(candidate)):
                 return candidate
     return None
 
@@ -110,14 +132,46 @@ def load_config(path: Path | None) -> tuple[Config, list[str]]:
     if path is None:
         return Config(), []
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(files.read_bounded(path, files.MAX_CONFIG_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read configuration: {error}") from error
     table = document.get("tool", {}).get("vetline", {}) if path.name == "pyproject.toml" else document
     if path.name != "pyproject.toml" and "tool" in document and "vetline" in document.get("tool", {}):
         table = document["tool"]["vetline"]
     config, warnings = parse(table, str(path))
+    check_project_paths(config, path)
     return dataclasses.replace(config, source=path, root=path.parent), warnings
+
+
+def check_project_paths(config: Config, source: Path) -> None:
+    """ConfigError unless every path the file `source` names stays inside its folder."""
+    if config.baseline is not None:
+        _check_project_path(config.baseline, source, "baseline", PROJECT_PATHS["baseline"])
+    for key, limit in DEPENDENCY_PATHS.items():
+        value = config.dependencies.get(key)
+        if isinstance(value, str) and not value.startswith(("https://", "http://")):
+            _check_project_path(value, source, f"dependencies.{key}", limit, folder_ok=key == "advisories")
+
+
+def _check_project_path(value: str, source: Path, key: str, limit: int, folder_ok: bool = False) -> None:
+    where = f"{source}: `{key}`"
+    if value.startswith("~"):
+        raise ConfigError(f"{where} = {value!r}: `~` is not expanded in a project's configuration")
+    root = source.parent
+    target = root / value
+    try:
+        files.contained_path(target, root)
+    except files.FileRefused:
+        raise ConfigError(f"{where} = {value!r} leads outside the project folder {root}") from None
+    if not target.exists() or (folder_ok and target.is_dir()):
+        return  # missing dependency data is noted when the rules run; a folder of advisories is walked
+    try:
+        files.refuse_special(target.stat())
+        size = target.stat().st_size
+    except OSError as error:
+        raise ConfigError(f"{where} = {value!r}: {error}") from None
+    if size > limit:
+        raise ConfigError(f"{where} = {value!r}: file is {size:,} bytes, over the {limit:,}-byte limit")
 
 
 def parse(table: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
@@ -133,7 +187,7 @@ def parse(table: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
             continue
         values[key] = _VALIDATORS[key](value, f"{origin}: `{raw_key}`")
     known_ids = set(registry.by_id())
-    for key in ("select", "ignore"):
+    for key in ("select", "extend_select", "ignore"):
         for name in values.get(key, ()):
             if name not in known_ids and name not in CATEGORIES:
                 warnings.append(f"{origin}: `{key}` names unknown rule or category `{name}`")
@@ -201,8 +255,17 @@ def _taint(value: Any, where: str) -> dict[str, tuple[str, ...]]:
     return {key: _string_list(names, f"{where}.{key}") for key, names in table.items()}
 
 
+def _ai_origin(value: Any, where: str) -> dict[str, Any]:
+    from .attribution import AiPatterns  # validated by the class that uses it
+
+    table = _table(value, where)
+    AiPatterns.from_table(table, where)
+    return table
+
+
 _VALIDATORS = {
     "select": _string_list,
+    "extend_select": _string_list,
     "ignore": _string_list,
     "severity_overrides": _severities,
     "exclude": _string_list,
@@ -214,14 +277,16 @@ _VALIDATORS = {
     "rules": _rule_tables,
     "dependencies": _table,
     "secrets": _table,
+    "ai_context": _table,  # read by rules/aicontext/_workspace.py from the project's own file
     "taint": _taint,
+    "ai_origin": _ai_origin,
 }
 
 
 def selected_rules(config: Config, all_rules: Sequence[Rule] | None = None) -> list[Rule]:
     """The rules `select`/`ignore` leave on, with severity overrides applied."""
     rules = registry.all_rules() if all_rules is None else all_rules
-    chosen = [r for r in rules if _named(r, config.select or ("*",)) and not _named(r, config.ignore)]
+    chosen = [r for r in rules if _selected(r, config) and not _named(r, config.ignore)]
     return [
         dataclasses.replace(r, severity=config.severity_overrides[r.id]) if r.id in config.severity_overrides else r
         for r in chosen
@@ -240,12 +305,25 @@ def build_engine(config: Config, all_rules: Sequence[Rule] | None = None) -> Eng
     return Engine(selected_rules(config, all_rules), options=options, suppression=suppression)
 
 
+def _selected(rule: Rule, config: Config) -> bool:
+    """Named by `select` or `extend_select`; with no `select`, every rule of the default set."""
+    if _named(rule, config.extend_select):
+        return True
+    return _named(rule, config.select) if config.select else registry.in_default_set(rule)
+
+
 def _named(rule: Rule, names: Sequence[str]) -> bool:
     return any(n == "*" or n == rule.id or n == rule.category.value for n in names)
 
 
 def _has_vetline_table(pyproject: Path) -> bool:
+    """True when the file has a `[tool.vetline]` table, or mentions one but does not parse: a
+    broken configuration must be an error naming the file, not silently the defaults."""
     try:
-        return "vetline" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = files.read_bounded(pyproject, files.MAX_CONFIG_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
+    try:
+        return "vetline" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return "[tool.vetline" in text or "tool.vetline." in text

@@ -45,15 +45,23 @@ def to_diagnostic(
     encoding: str,
     version: int | None,
     rule: Rule | None,
-    inserted: bool = False,
+    origin: str | None = None,
+    key: str | None = None,
 ) -> types.Diagnostic:
-    """The diagnostic of one finding, its range in the negotiated encoding."""
+    """The diagnostic of one finding, its range in the negotiated encoding.
+
+    `origin` (`inserted-block`, `typed`) and `key` (the metrics store's hashed key, which a
+    quick fix's command sends back) go into `data` when known.
+    """
     data: dict[str, Any] = {"rule": finding.rule_id, "version": version, "fix": fix_to_data(finding.fix)}
     if finding.alternative_fixes:
         data["alternatives"] = [fix_to_data(fix) for fix in finding.alternative_fixes]
     message = finding.message
-    if inserted:
-        data["origin"] = INSERTED_BLOCK
+    if origin is not None:
+        data["origin"] = origin
+    if key is not None:
+        data["key"] = key
+    if origin == INSERTED_BLOCK:
         message += INSERTED_SUFFIX
     href = finding.cwe_url or (rule.cwe_url if rule is not None else None)
     return types.Diagnostic(

@@ -4,7 +4,10 @@ This is the only code in vetline that talks to package registries, and it runs o
 `vetline data update` (or in the language server when the project sets `online = true` and the
 user's own `vetline.allowNetwork` setting agrees). What leaves the
 machine: the index and popular-list requests carry nothing; the OSV query carries the names of
-the project's declared packages (no versions, no code). Every request verifies TLS, has a
+the project's declared packages (no versions, no code), and only names that are valid PEP 508
+(or npm) package names, read from manifests inside the project, that vetline's secret detector
+does not take for a credential; a `-r` include leading out of the project is not followed, and
+the outcome says so. Every request verifies TLS, has a
 timeout and a size cap, and is conditional (ETag / Last-Modified) so an unchanged source costs
 one round trip. Downloads are written atomically next to a `.meta.json` with the timestamps;
 the rules read them through `vetline.rules.dependencies._data` and never fetch anything.
@@ -13,6 +16,7 @@ the rules read them through `vetline.rules.dependencies._data` and never fetch a
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from vetline import __version__
-from vetline.rules import languages
+from vetline.rules import files, languages
 from vetline.rules.dependencies import _data
 from vetline.rules.dependencies._advisories import package_key
 from vetline.rules.dependencies._index import NameIndex, project_names
@@ -37,10 +41,11 @@ from vetline.rules.dependencies._manifests import parse_package_lock, parse_pipf
 from vetline.rules.dependencies._project import PYTHON_MANIFESTS, find_folder, project_in, project_settings
 from vetline.rules.dependencies._toml_manifests import parse_toml_lock
 from vetline.rules.patterns import linear
+from vetline.rules.secrets import _detect
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
 TIMEOUT = 30.0
-LIMITS = {"index": 256 << 20, "popular": 32 << 20, "advisories": 32 << 20, "record": 4 << 20}
+LIMITS = {"index": 256 << 20, "popular": 32 << 20, "popular_npm": 32 << 20, "advisories": 32 << 20, "record": 4 << 20}
 _LOCK_PARSERS = {
     "poetry.lock": parse_toml_lock,
     "uv.lock": parse_toml_lock,
@@ -116,7 +121,7 @@ def _timed_out(error: BaseException) -> bool:
 
 def read_meta(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(_meta_path(path).read_text(encoding="utf-8"))
+        return json.loads(files.read_bounded(_meta_path(path), files.MAX_SMALL_FILE_BYTES))
     except (OSError, ValueError):
         return {}
 
@@ -161,36 +166,43 @@ def update_index(url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["ind
     return Outcome("index", "updated", f"{url}: {len(index)} project names cached")
 
 
-def update_popular(url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["popular"]) -> Outcome:
-    """Fetch the top-pypi-packages list (`{"rows": [{"project", "download_count"}]}`)."""
-    path = _data.cache_file("popular", url)
+def update_popular(
+    url: str, *, timeout: float = TIMEOUT, limit: int = LIMITS["popular"], kind: str = "popular"
+) -> Outcome:
+    """Fetch a popular list in the top-pypi-packages format (`{"rows": [{"project", "download_count"}]}`)."""
+    path = _data.cache_file(kind, url)
     try:
         response = fetch(url, meta=read_meta(path) if path.is_file() else {}, timeout=timeout, limit=limit)
         if response.status == 304:
-            return Outcome("popular", "unchanged", f"{url}: not modified since the last download")
+            return Outcome(kind, "unchanged", f"{url}: not modified since the last download")
         document = _json(response.body, url)
         rows = document.get("rows") if isinstance(document, dict) else None
         if not isinstance(rows, list):
             raise FetchError(f"{url}: not a top-pypi-packages document (no `rows` array)")
     except (FetchError, ValueError) as error:
-        return Outcome("popular", "failed", str(error))
+        return Outcome(kind, "failed", str(error))
     _save(path, url, response, json.dumps({"rows": rows}).encode(), count=len(rows))
-    return Outcome("popular", "updated", f"{url}: {len(rows)} popular projects cached")
+    return Outcome(kind, "updated", f"{url}: {len(rows)} popular projects cached")
 
 
 def update_advisories(
-    base: str, packages: Iterable[tuple[str, str]], *, timeout: float = TIMEOUT, limit: int = LIMITS["advisories"]
+    base: str,
+    packages: Iterable[tuple[str, str]],
+    *,
+    timeout: float = TIMEOUT,
+    limit: int = LIMITS["advisories"],
+    notes: Iterable[str] = (),
 ) -> Outcome:
     """Ask OSV's `/v1/querybatch` which advisories name the packages, then cache each record."""
     wanted = sorted(set(packages))
     if not wanted:
-        return Outcome("advisories", "skipped", "no declared packages to look up")
+        return Outcome("advisories", "skipped", "no declared packages to look up" + _notes(notes))
     folder = _data.cache_file("advisories", base)
     try:
         ids = _query_ids(base.rstrip("/"), wanted, timeout, limit)
         records = [_record(base.rstrip("/"), vuln_id, timeout) for vuln_id in ids[:MAX_RECORDS]]
     except (FetchError, ValueError) as error:
-        return Outcome("advisories", "failed", str(error))
+        return Outcome("advisories", "failed", str(error) + _notes(notes))
     staging = Path(tempfile.mkdtemp(dir=_ensure(folder.parent), prefix=folder.name + "."))
     for record in records:
         (staging / f"{record['id']}.json").write_text(json.dumps(record), encoding="utf-8")
@@ -201,8 +213,14 @@ def update_advisories(
     )
     extra = f" (first {MAX_RECORDS} of {len(ids)})" if len(ids) > MAX_RECORDS else ""
     return Outcome(
-        "advisories", "updated", f"{base}: {len(records)} advisories{extra} for {len(wanted)} packages cached"
+        "advisories",
+        "updated",
+        f"{base}: {len(records)} advisories{extra} for {len(wanted)} packages cached" + _notes(notes),
     )
+
+
+def _notes(notes: Iterable[str]) -> str:
+    return "".join(f"\n  note: {note}" for note in notes)
 
 
 def _query_ids(base: str, packages: list[tuple[str, str]], timeout: float, limit: int) -> list[str]:
@@ -249,36 +267,73 @@ def _ensure(folder: Path) -> Path:
 def update(
     options: Mapping[str, Any],
     project: Path,
-    only: Iterable[str] = ("index", "popular", "advisories"),
+    only: Iterable[str] = ("index", "popular", "popular_npm", "advisories"),
     *,
     timeout: float = TIMEOUT,
 ) -> list[Outcome]:
-    """Refresh every URL source of `[tool.vetline.dependencies]`; local paths are left alone."""
+    """Refresh every URL source of `[tool.vetline.dependencies]`; local paths are left alone.
+
+    Each part replaces its bundled copy only once downloaded and newer (see `_data.index`).
+    """
     outcomes = []
     for kind in only:
-        value = options.get(kind, _data.DEFAULTS[kind])
-        if not isinstance(value, str) or not _data.is_url(value):
+        value = options.get(kind, _data.DEFAULTS.get(kind))
+        if kind == "popular_npm" and value is None:
+            outcomes.append(
+                Outcome(kind, "skipped", "no public npm ranking exists; set `popular_npm` to a URL or path")
+            )
+        elif not isinstance(value, str) or not _data.is_url(value):
             outcomes.append(Outcome(kind, "skipped", "a local source, used directly"))
         elif kind == "index":
             outcomes.append(update_index(value, timeout=timeout))
-        elif kind == "popular":
-            outcomes.append(update_popular(value, timeout=timeout))
+        elif kind in ("popular", "popular_npm"):
+            outcomes.append(update_popular(value, timeout=timeout, kind=kind))
         else:
-            outcomes.append(update_advisories(value, declared_packages(project), timeout=timeout))
+            found = project_in(project)
+            packages = declared_packages(project)
+            outcomes.append(update_advisories(value, packages, timeout=timeout, notes=found.notes))
     return outcomes
 
 
 def declared_packages(folder: Path) -> list[tuple[str, str]]:
     """(name, OSV ecosystem) of every package the project's manifests and lock files name.
 
-    This list is all that leaves the machine for advisories: names, never versions or code.
+    This list is all that leaves the machine for advisories: names, never versions or code, and
+    only those `sendable` accepts.
     """
     found = project_in(folder)
     names = {(n, "PyPI") for n in found.declared} | {(n, "npm") for n in found.declared_npm}
     for lock, parse in _LOCK_PARSERS.items():
-        if (folder / lock).is_file():
-            names |= {(package_key(r.name, r.ecosystem), r.ecosystem) for r in parse((folder / lock).read_bytes())}
-    return sorted(names)
+        try:
+            source = files.read_bounded(folder / lock, files.MAX_LOCK_BYTES, within=folder)
+        except OSError:
+            continue
+        names |= {(package_key(r.name, r.ecosystem), r.ecosystem) for r in parse(source)}
+    return sorted(name for name in names if sendable(*name))
+
+
+_PEP508_NAME = linear(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?")
+_NPM_NAME = linear(r"(?:@[a-z0-9][a-z0-9._~-]{0,100}/)?[a-z0-9][a-z0-9._~-]{0,200}")
+
+
+def sendable(name: str, ecosystem: str) -> bool:
+    """Whether a package name may go to the advisory service: a valid PEP 508 (or npm) name
+    that does not look like a credential (a token `-r`-included from a file would be a valid name)."""
+    pattern = _PEP508_NAME if ecosystem == "PyPI" else _NPM_NAME
+    if pattern.fullmatch(name) is None or _token_like(name):
+        return False
+    return _detect.provider(name) is None and _detect.entropy_type(name) is None
+
+
+def _token_like(name: str) -> bool:
+    """A part of 16+ characters switching between letters and digits 6+ times, like a hex digest
+    or an access token after name normalisation (`ghp-16c7e42f...`). Of PyPI's 886,324 names 285
+    look like this, all of them hash-named placeholder uploads."""
+    for part in re.split(r"[-_./@]", name):
+        switches = sum(a.isdigit() != b.isdigit() for a, b in itertools.pairwise(part))
+        if len(part) >= 16 and switches >= 6:
+            return True
+    return False
 
 
 _IMPORT_LINE = linear(rb"^[ \t]*(?:import|from)[ \t]+[A-Za-z_]", re.MULTILINE)
@@ -310,6 +365,6 @@ def _names_python_packages(path: Path) -> bool:
     if language != "python":
         return False
     try:
-        return _IMPORT_LINE.search(path.read_bytes()) is not None
+        return _IMPORT_LINE.search(files.read_bounded(path, files.MAX_MANIFEST_BYTES)) is not None
     except OSError:
         return False

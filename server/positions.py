@@ -1,12 +1,16 @@
 """The only place where tree-sitter byte offsets and points meet LSP positions.
 
-tree-sitter speaks UTF-8 bytes (offsets, and points whose column is a byte count); LSP speaks
-lines and characters counted in the position encoding negotiated at `initialize` (UTF-16 by
-default, UTF-8 or UTF-32 when the client offers them). `LineIndex` keeps the byte offset of
-every line start of one buffer, updates it in place when an edit lands (so an edit costs what
-the edit touches, not the whole file), and converts in both directions. Line breaks are `\\n`;
-a `\\r` before it belongs to the line's content as far as columns go, but a position is never
-placed between the `\\r` and the `\\n`.
+tree-sitter speaks UTF-8 bytes (offsets, and points whose row counts `\\n` and whose column is a
+byte count); LSP speaks lines and characters counted in the position encoding negotiated at
+`initialize` (UTF-16 by default, UTF-8 or UTF-32 when the client offers them). `LineIndex`
+keeps the byte offset of every line start of one buffer, updates it in place when an edit lands
+(so an edit costs what the edit touches, not the whole file), and converts in both directions.
+
+Line ends follow the LSP exactly: `\\r\\n`, `\\n` and a lone `\\r`, nothing else (form feed,
+U+2028, U+0085 and U+001C-U+001E are ordinary characters, unlike in `str.splitlines`). A column
+past a line's end clamps to the line end, a line past the last clamps to the end of the buffer,
+and a position is never placed between the `\\r` and the `\\n` of a CRLF. The server applies
+every edit through this index, never through pygls's own document copy (see `lsp/protocol.py`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from vetline.rules.patterns import linear
 UTF8 = types.PositionEncodingKind.Utf8.value
 UTF16 = types.PositionEncodingKind.Utf16.value
 UTF32 = types.PositionEncodingKind.Utf32.value
-_NEWLINE = linear(rb"\n")
+_LINE_END = linear(rb"\r\n|\r|\n")
 
 
 def encode(text: str) -> bytes:
@@ -61,6 +65,13 @@ def _prefix_chars(text: str, count: int, encoding: str) -> int:
     return len(text)
 
 
+def _char_boundary(data: bytes, offset: int) -> int:
+    """`offset`, moved forward past UTF-8 continuation bytes: a column inside a character rounds up."""
+    while offset < len(data) and 0x80 <= data[offset] < 0xC0:
+        offset += 1
+    return offset
+
+
 @dataclass(frozen=True)
 class TreeEdit:
     """The arguments of `tree_sitter.Tree.edit` for one text change."""
@@ -78,27 +89,43 @@ class LineIndex:
 
     def __init__(self, source: bytes) -> None:
         self.source = source
-        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(source))]
+        self.starts = [0, *(m.end() for m in _LINE_END.finditer(source))]
+        self._newlines = source.count(b"\n")
 
-    def point(self, offset: int) -> tuple[int, int]:
-        """The tree-sitter point (row, byte column) of a byte offset."""
+    def line_of(self, offset: int) -> tuple[int, int]:
+        """The LSP line of a byte offset and the offset's byte column within it."""
         line = bisect.bisect_right(self.starts, offset) - 1
         return line, offset - self.starts[line]
 
+    @property
+    def rows_are_lines(self) -> bool:
+        """True unless a lone `\\r` ends a line (tree-sitter rows then differ from LSP lines)."""
+        return self._newlines == len(self.starts) - 1
+
+    def point(self, offset: int) -> tuple[int, int]:
+        """The tree-sitter point (row, byte column) of a byte offset: rows count `\\n` only."""
+        if self.rows_are_lines:
+            return self.line_of(offset)
+        row_start = self.source.rfind(b"\n", 0, offset) + 1
+        return self.source.count(b"\n", 0, offset), offset - row_start
+
     def line_end(self, line: int) -> int:
-        """The byte offset where `line`'s content ends (before `\\r\\n` or `\\n`)."""
+        """The byte offset where `line`'s content ends (before its `\\r\\n`, `\\n` or `\\r`)."""
         if line + 1 >= len(self.starts):
             return len(self.source)
         end = self.starts[line + 1] - 1
-        return end - 1 if end > self.starts[line] and self.source[end - 1] == 0x0D else end
+        if self.source[end] == 0x0A and end > self.starts[line] and self.source[end - 1] == 0x0D:
+            return end - 1
+        return end
 
     def position(self, offset: int, encoding: str) -> types.Position:
-        """The LSP position of a byte offset."""
+        """The LSP position of a byte offset (inside a CRLF: the line end)."""
         offset = max(0, min(offset, len(self.source)))
-        line, column = self.point(offset)
+        line, _ = self.line_of(offset)
         start = self.starts[line]
+        offset = min(offset, self.line_end(line))
         if encoding == UTF8:
-            return types.Position(line=line, character=column)
+            return types.Position(line=line, character=offset - start)
         return types.Position(line=line, character=units(_decode(self.source[start:offset]), encoding))
 
     def range(self, start: int, end: int, encoding: str) -> types.Range:
@@ -109,22 +136,26 @@ class LineIndex:
         """The byte offset of an LSP position; past-the-end lines and columns are clamped."""
         if position.line >= len(self.starts):
             return len(self.source)
-        start = self.starts[position.line]
-        end = self.line_end(position.line)
-        content = self.source[start:end]
+        start = self.starts[max(0, position.line)]
+        content = self.source[start : self.line_end(max(0, position.line))]
+        character = max(0, position.character)
         if encoding == UTF8:
-            return start + min(position.character, len(content))
+            return start + _char_boundary(content, min(character, len(content)))
         text = _decode(content)
-        return start + len(encode(text[: _prefix_chars(text, position.character, encoding)]))
+        return start + len(encode(text[: _prefix_chars(text, character, encoding)]))
 
     def replace(self, start: int, end: int, new: bytes) -> TreeEdit:
         """Apply an edit of bytes `[start, end)` -> `new`; return what tree-sitter must be told."""
         start_point, old_end_point = self.point(start), self.point(end)
+        self._newlines += new.count(b"\n") - self.source.count(b"\n", start, end)
         self.source = self.source[:start] + new + self.source[end:]
-        first, last = start_point[0], old_end_point[0]
-        inserted = [start + m.end() for m in _NEWLINE.finditer(new)]
-        delta = len(new) - (end - start)
-        tail = [offset + delta for offset in self.starts[last + 1 :]]
-        self.starts[first + 1 :] = inserted + tail
         new_end = start + len(new)
+        # Whether offset p starts a line depends on bytes p-1 and p only, so only the starts in
+        # [start, new_end + 1] can change (an edit may join or split a `\\r` and a `\\n`).
+        before = bisect.bisect_left(self.starts, max(start, 1))  # offset 0 always starts a line
+        after = bisect.bisect_right(self.starts, end + 1)
+        scanned = _LINE_END.finditer(self.source, max(0, start - 1), new_end + 2)
+        middle = [m.end() for m in scanned if start <= m.end() <= new_end + 1]
+        delta = len(new) - (end - start)
+        self.starts[before:] = [*middle, *(offset + delta for offset in self.starts[after:])]
         return TreeEdit(start, end, new_end, start_point, old_end_point, self.point(new_end))

@@ -2,7 +2,9 @@
 
 Shared by `vetline scan` and the language server's workspace scan. Bad input never stops a
 scan: a binary file, a file that is not UTF-8, an unreadable or oversized file is skipped with
-a reason in `FileResult.errors`; a crashing rule loses only its own findings for that file.
+a reason in `FileResult.errors`, and so is a FIFO, a device, a symlink loop or a symlink that
+leads outside the scanned folder (every read goes through `vetline.rules.files.read_bounded`);
+a crashing rule loses only its own findings for that file.
 Results come back sorted by path whatever the number of worker processes, so output is
 deterministic.
 """
@@ -18,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from vetline.rules.engine import Engine
+from vetline.rules.files import FileRefused, read_bounded
 from vetline.rules.languages import language_for_path
 from vetline.rules.model import Finding
 
-from .config import Config, build_engine
+from .config import Config, ConfigError, build_engine
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,16 @@ class FileResult:
 
 def display_path(path: Path, base: Path | None = None) -> str:
     """`path` relative to `base` (default: the working directory) when inside it, `/`-separated."""
-    base = (base or Path.cwd()).resolve()
-    resolved = path.resolve()
+    base = Path(os.path.realpath(base or Path.cwd()))
+    # The path as named (a symlink shows under its own name), else as resolved; neither raises,
+    # even on a symlink loop.
+    candidates = (Path(os.path.abspath(path)), Path(os.path.realpath(path)))
     if base == Path(base.anchor):
-        return resolved.as_posix()
-    try:
-        return resolved.relative_to(base).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+        return candidates[0].as_posix()
+    for candidate in candidates:
+        if candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return candidates[1].as_posix()
 
 
 def iter_files(root: Path, config: Config) -> Iterator[Path]:
@@ -54,24 +59,25 @@ def iter_files(root: Path, config: Config) -> Iterator[Path]:
     project root) when the file lies inside it, else relative to `root`. A file named
     explicitly is scanned even if a pattern excludes it, like Ruff: it was asked for.
     """
-    if root.is_file():
+    if not root.is_dir():  # a file named explicitly, even a FIFO: scan_file says why it is skipped
         yield root
         return
     anchor = _exclude_anchor(root, config)
-    for folder, subfolders, files in os.walk(root):
-        relative_folder = Path(folder).resolve().relative_to(anchor).as_posix()
+    for folder, subfolders, files in os.walk(root):  # never descends into symlinked folders
+        relative_folder = Path(os.path.realpath(folder)).relative_to(anchor).as_posix()
         subfolders[:] = sorted(d for d in subfolders if not config.is_excluded(_join(relative_folder, d)))
         for name in sorted(files):
-            if language_for_path(name) and not config.is_excluded(_join(relative_folder, name)):
+            # The path as given decides: `templates/x.html` is a template even when `templates` is the root.
+            if language_for_path(Path(folder) / name) and not config.is_excluded(_join(relative_folder, name)):
                 yield Path(folder) / name
 
 
 def _exclude_anchor(root: Path, config: Config) -> Path:
     """Where exclude globs are anchored: the project root, unless it excludes `root` itself
     (then the user asked for an excluded folder by name, and only patterns below it apply)."""
-    resolved = root.resolve()
-    if config.root is not None and resolved.is_relative_to(config.root.resolve()):
-        project = config.root.resolve()
+    resolved = Path(os.path.realpath(root))
+    if config.root is not None and resolved.is_relative_to(os.path.realpath(config.root)):
+        project = Path(os.path.realpath(config.root))
         inside = resolved.relative_to(project).as_posix()
         if inside == "." or not config.is_excluded(inside):
             return project
@@ -82,13 +88,15 @@ def _join(folder: str, name: str) -> str:
     return name if folder in ("", ".") else f"{folder}/{name}"
 
 
-def read_source(path: Path, max_size: int) -> tuple[bytes | None, str | None]:
-    """The file's bytes, or None and the reason it cannot be analysed."""
+def read_source(path: Path, max_size: int, within: Path | None = None) -> tuple[bytes | None, str | None]:
+    """The file's bytes, or None and the reason it cannot be analysed.
+
+    `within` is the scanned folder: a symlink leading out of it is not followed."""
     try:
-        size = path.stat().st_size
-        if size > max_size:
-            return None, f"file is {size:,} bytes, over the {max_size:,}-byte limit (`max_file_size`); skipped"
-        data = path.read_bytes()
+        data = read_bounded(path, max_size, within=within)
+    except FileRefused as error:
+        limit = " (`max_file_size`)" if "-byte limit" in str(error) else ""
+        return None, f"{error}{limit}; skipped"
     except OSError as error:
         return None, f"cannot read file: {error.strerror or error}"
     return data, problem_with_content(data)
@@ -105,13 +113,16 @@ def problem_with_content(data: bytes) -> str | None:
     return None
 
 
-def scan_file(path: Path, root: Path, config: Config, engine: Engine) -> FileResult:
-    """Read and analyse one file; never raises for bad input."""
+def scan_file(path: Path, root: Path, config: Config, engine: Engine, within: Path | None = None) -> FileResult:
+    """Read and analyse one file; never raises for bad input. `root` is where the displayed
+    path starts, `within` the scanned folder the file must really lie in."""
     relative = display_path(path, root)
     language = language_for_path(path)
     if language is None:
         return FileResult(path, relative, errors=("vetline does not read this kind of file; skipped",))
-    source, problem = read_source(path, config.max_file_size)
+    source, problem = read_source(path, config.max_file_size, within)
+    if source is not None and problem and language == "secret-file":
+        source, problem = b"", None  # a binary keystore (`*.p12`): only its name and place matter
     if source is None or problem:
         return FileResult(path, relative, errors=(problem or "unreadable",))
     analysis = engine.analyze(source, language, str(path))
@@ -125,6 +136,27 @@ def baseline_path(config: Config) -> Path | None:
         return None
     path = Path(config.baseline)
     return path if path.is_absolute() or config.root is None else config.root / path
+
+
+def check_baseline(config: Config, origin: str) -> None:
+    """ConfigError, naming the setting and where it came from (`origin`), when the baseline is unusable."""
+    location = baseline_path(config)
+    if location is None:
+        return
+    try:
+        load_cached_baseline(location)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(
+            f"{origin}: `baseline` = {config.baseline!r}: cannot read {location}: {_baseline_problem(error)}"
+        ) from None
+
+
+def _baseline_problem(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "file not found (create one with `vetline baseline create`)"
+    if isinstance(error, OSError):
+        return str(error)
+    return f"not a baseline file ({type(error).__name__})"
 
 
 def _apply_baseline(config: Config, findings: Sequence[Finding], path: Path, source: bytes) -> Sequence[Finding]:
@@ -155,6 +187,11 @@ def _cached_baseline(location: Path, mtime_ns: int, size: int) -> Any:
     return baseline.load_baseline(location)
 
 
+# Below this many files one process is faster: starting workers and importing the rules in each
+# costs about a second on two cores, more than a small tree takes to scan.
+PARALLEL_MIN_FILES = 200
+
+
 def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[FileResult]:
     """Scan every file under `paths`, sorted by displayed path; `jobs` > 1 uses processes.
 
@@ -163,15 +200,21 @@ def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[Fil
     """
     several = len(paths) > 1
     bases = [_display_base(p, several) for p in paths]  # once per path: it resolves the working directory
-    work = [(f, base) for p, base in zip(paths, bases) for f in iter_files(p, config)]
+    work = [(f, base, _within(p)) for p, base in zip(paths, bases) for f in iter_files(p, config)]
     work = list(dict.fromkeys(work))
     missing = [FileResult(p, str(p), errors=("no such file or directory",)) for p in paths if not p.exists()]
-    if jobs <= 1 or len(work) < 8:
+    if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
         engine = build_engine(config)
-        results = [scan_file(f, base, config, engine) for f, base in work]
+        results = [scan_file(f, base, config, engine, within) for f, base, within in work]
     else:
         results = list(_parallel(work, config, jobs))
     return sorted([*results, *missing], key=lambda r: r.relative)
+
+
+def _within(root: Path) -> Path | None:
+    """The folder a scanned file must really lie in: the folder named; None for a file named
+    explicitly (the user asked for it, wherever it leads)."""
+    return root if root.is_dir() else None
 
 
 def _display_base(root: Path, several: bool) -> Path:
@@ -179,7 +222,7 @@ def _display_base(root: Path, several: bool) -> Path:
     several folders outside the working directory, the filesystem root (absolute paths), so
     two scanned trees never show the same relative path."""
     cwd = Path.cwd().resolve()
-    resolved = root.resolve()
+    resolved = Path(os.path.realpath(root))
     if resolved.is_relative_to(cwd):
         return cwd
     if several:
@@ -197,13 +240,13 @@ def _init_worker(config: Config) -> None:
     _worker_engine, _worker_config = build_engine(config), config
 
 
-def _scan_in_worker(args: tuple[Path, Path]) -> FileResult:
-    path, base = args
+def _scan_in_worker(args: tuple[Path, Path, Path | None]) -> FileResult:
+    path, base, within = args
     assert _worker_engine is not None and _worker_config is not None
-    return scan_file(path, base, _worker_config, _worker_engine)
+    return scan_file(path, base, _worker_config, _worker_engine, within)
 
 
-def _parallel(work: list[tuple[Path, Path]], config: Config, jobs: int) -> Iterable[FileResult]:
+def _parallel(work: list[tuple[Path, Path, Path | None]], config: Config, jobs: int) -> Iterable[FileResult]:
     chunk = max(1, len(work) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
-        yield from pool.map(_scan_in_worker, [(f, base) for f, base in work], chunksize=chunk)
+        yield from pool.map(_scan_in_worker, work, chunksize=chunk)

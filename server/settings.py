@@ -1,7 +1,7 @@
 """Editor settings of the language server: typed, snake_case in Python, camelCase on the wire.
 
 Two kinds of setting live here. Server behaviour (`run`, `debounceMs`, `logLevel`,
-`allowNetwork`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
+`allowNetwork`, `pythonInterpreter`, `metrics`, `metricsRetentionDays`) belongs to the editor session only. Analysis settings (`select`, `ignore`, `severityOverrides`,
 `maxFileSize`, ...) are layered over the project's file configuration with `Config.merged`, and
 only the keys the user actually set are layered, so an editor default never hides what
 `pyproject.toml` says. `SETTINGS` is the single description of every key: `schema()` turns it
@@ -43,7 +43,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("run", "string", "onType", "When to analyse: as you type, on save, or only on command.", RUN_MODES),
-    Setting("debounceMs", "integer", 150, "Quiet time in milliseconds before re-analysing a changed buffer."),
+    Setting(
+        "debounceMs",
+        "integer",
+        150,
+        "Longest wait in milliseconds before re-analysing a buffer during a burst of edits; shorter when analysis is cheaper, none under 30 ms.",
+    ),
     Setting("logLevel", "string", "info", "Least severe server log message sent to the editor.", LOG_LEVELS),
     # "machine": a consent only the user gives; a cloned repository's .vscode/settings.json cannot.
     Setting(
@@ -55,7 +60,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Off: nothing leaves the machine.",
         scope="machine",
     ),
-    Setting("select", "array", [], "Rule ids or categories to run (empty: all).", analysis=True),
+    # "machine" too: a repository naming an interpreter could make vetline read files outside it.
+    Setting(
+        "pythonInterpreter",
+        "string",
+        None,
+        "The project's Python interpreter (path): the dependency rules read its environment's "
+        "`*.dist-info` files (never run it) to map imports to packages. Unset: `$VETLINE_PYTHON`, else "
+        "the project's `.venv`, `venv` or `env`, else `$VIRTUAL_ENV`.",
+        scope="machine",
+    ),
+    Setting(
+        "metrics",
+        "boolean",
+        True,
+        "Record each finding's life (rule, origin, how it ended; never code or secrets) in a local database "
+        "for `vetline report`. Local only: nothing leaves the machine.",
+    ),
+    Setting(
+        "metricsRetentionDays",
+        "integer",
+        365,
+        "Days the local metrics database keeps a finding after it ended (0: keep forever).",
+    ),
+    Setting("select", "array", [], "Rule ids or categories to run (empty: the default rule set).", analysis=True),
+    Setting("extendSelect", "array", [], "Rule ids or categories to run besides `select`.", analysis=True),
     Setting("ignore", "array", [], "Rule ids or categories never to run.", analysis=True),
     Setting("severityOverrides", "object", {}, "Rule id -> high | medium | low.", analysis=True),
     Setting("exclude", "array", [], "Glob patterns never scanned (replaces the defaults).", analysis=True),
@@ -90,6 +119,9 @@ class Settings:
     debounce_ms: int = 150
     log_level: str = "info"
     allow_network: bool = False  # the user's consent to `online = true` projects going online
+    python_interpreter: str | None = None  # the user's interpreter for dependency mapping
+    metrics: bool = True  # record findings' lives in the local metrics store (server/lsp/metrics.py)
+    metrics_retention_days: int = 365
     config_overrides: Mapping[str, Any] = field(default_factory=dict)  # snake_case, for Config.merged
 
 
@@ -147,6 +179,9 @@ def parse(raw: Mapping[str, Any] | None) -> tuple[Settings, list[str]]:
         debounce_ms=values.get("debounceMs", 150),
         log_level=values.get("logLevel", "info"),
         allow_network=values.get("allowNetwork", False),
+        python_interpreter=values.get("pythonInterpreter") or None,
+        metrics=values.get("metrics", True),
+        metrics_retention_days=values.get("metricsRetentionDays", 365),
         config_overrides=overrides,
     ), warnings
 

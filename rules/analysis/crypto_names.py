@@ -108,3 +108,105 @@ def destination_names(ctx: FileContext, value: Node) -> list[str]:
             break
         node = parent
     return names
+
+
+# Where a value becomes a credential by use rather than by name: a cookie value, an entry of
+# the session, a response header (`session[cookie] = value`, `resp.set_cookie("id", value)`).
+SECRET_CONTAINERS = frozenset({"session", "cookies", "headers", "mysession"})
+COOKIE_SETTERS = frozenset({"set_cookie", "set_signed_cookie"})
+_MAX_HOPS = 3
+# Calls that turn a value into a count or a pause: what they return is no longer the value.
+_CONSUMERS = frozenset({"range", "len", "sleep", "time.sleep", "asyncio.sleep", "bool"})
+
+
+def _consumed(ctx: FileContext, parent: Node) -> bool:
+    call = parent.parent if parent.type == "argument_list" else None
+    return (
+        call is not None and ctx.text(call.child_by_field_name("function")) in _CONSUMERS
+    )  # `a = random...; b = str(a); session[k] = b` is followed through this many names
+
+
+def secret_sink(ctx: FileContext, value: Node) -> str | None:
+    """The cookie, session entry, header or secret-named keyword the expression `value` fills."""
+    node = value
+    while (parent := node.parent) is not None and parent.type not in BOUNDARIES:
+        if parent.type == "assignment":
+            left = parent.child_by_field_name("left")
+            if node != parent.child_by_field_name("right") or left is None or left.type != "subscript":
+                return None
+            container = ctx.text(left.child_by_field_name("value"))
+            return f"`{container}[...]`" if container.rsplit(".", 1)[-1] in SECRET_CONTAINERS else None
+        if parent.type == "keyword_argument":
+            name = ctx.text(parent.child_by_field_name("name"))
+            if name_words(name) & SECRET_WORDS:
+                return f"`{name}=`"
+        if parent.type == "argument_list" and parent.parent is not None and _sets_cookie(ctx, parent, node):
+            return "a cookie"
+        if parent.type.endswith(("_statement", "_definition")) or _consumed(ctx, parent):
+            return None
+        node = parent
+    return None
+
+
+def _sets_cookie(ctx: FileContext, args: Node, item: Node) -> bool:
+    callee = args.parent.child_by_field_name("function") if args.parent is not None else None
+    method = (
+        ctx.text(callee.child_by_field_name("attribute")) if callee is not None and callee.type == "attribute" else ""
+    )
+    if method not in COOKIE_SETTERS:
+        return False
+    if item.type == "keyword_argument":
+        return ctx.text(item.child_by_field_name("name")) == "value"
+    positional = [c for c in args.named_children if c.type not in ("keyword_argument", "comment")]
+    return len(positional) > 1 and positional[1] == item
+
+
+def flows_to_secret_sink(ctx: FileContext, value: Node) -> str | None:
+    """Follow `value` through local assignments (a few hops) to a cookie, session entry or secret name."""
+    pending, seen = [value], set()
+    for _ in range(_MAX_HOPS + 1):
+        following = []
+        for node in pending:
+            sink = secret_sink(ctx, node)
+            if sink is not None:
+                return sink
+            name = _assigned_name(ctx, node)
+            if name is None or name in seen:
+                continue
+            if name_words(name) & SECRET_WORDS:
+                return f"`{name}`"
+            seen.add(name)
+            following.extend(_later_uses(ctx, node, name))
+        pending = following
+    return None
+
+
+def _assigned_name(ctx: FileContext, node: Node) -> str | None:
+    """`name` when the expression is (part of) the right side of `name = ...`."""
+    while (parent := node.parent) is not None and parent.type not in BOUNDARIES:
+        if parent.type == "assignment":
+            left = parent.child_by_field_name("left")
+            right = parent.child_by_field_name("right")
+            return ctx.text(left) if node == right and left is not None and left.type == "identifier" else None
+        if parent.type.endswith(("_statement", "_definition")) or _consumed(ctx, parent):
+            return None
+        node = parent
+    return None
+
+
+def _later_uses(ctx: FileContext, node: Node, name: str) -> list[Node]:
+    scope = enclosing_function(node)
+    if scope is None:  # module level: the module is the scope
+        scope = node
+        while scope.parent is not None:
+            scope = scope.parent
+    uses, stack = [], [scope]
+    encoded = name.encode()
+    while stack:
+        current = stack.pop()
+        if current.end_byte <= node.end_byte:
+            continue
+        if current.type == "identifier" and current.text == encoded and current.start_byte > node.end_byte:
+            uses.append(current)
+        stack.extend(current.named_children)
+    return uses

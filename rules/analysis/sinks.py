@@ -20,10 +20,12 @@ from tree_sitter import Node
 from ..context import FileContext, Match
 from ..model import Confidence, Report
 from .taint import Kind, Origin
-from .taint_tables import ENVIRONMENT, FILE_READ, SOCKET_READ, SOFT_SOURCES
+from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES
+from .test_code import is_migration, is_test_code
 
-# Input typed by whoever runs the program: an attack only where the program serves others.
-LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin"})
+# Input typed by whoever runs the program: an attack only where the program serves others, so
+# never more than medium confidence (argparse/click values are of unknown origin, medium too).
+LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin", "process.argv", "argparse", "click"})
 
 
 def effective_origin(
@@ -35,15 +37,15 @@ def effective_origin(
     sanitizers: Collection[str] = (),
 ) -> Origin:
     """The origin as this sink sees it: sources it does not accept become unknown."""
+    if origin.sanitized_by is not None and origin.sanitized_by in sanitizers:  # whatever its origin
+        return Origin(Kind.CONSTANT, origin.source, origin.variable, origin.sanitized_by)
     if origin.kind is not Kind.TAINTED:
         return origin
-    if origin.sanitized_by is not None and origin.sanitized_by in sanitizers:
-        return Origin(Kind.CONSTANT, origin.source, origin.variable, origin.sanitized_by)
-    accepted = {ENVIRONMENT} if environment else set()
+    accepted = set(ENVIRONMENT_SOURCES) if environment else set()
     if streams:
         accepted |= {FILE_READ, SOCKET_READ}
     if not local_input:
-        accepted -= {ENVIRONMENT}
+        accepted -= ENVIRONMENT_SOURCES
     if origin.source in SOFT_SOURCES and origin.source not in accepted:
         return Origin(Kind.UNKNOWN, None, origin.variable)
     if not local_input and origin.source in LOCAL_SOURCES:
@@ -81,13 +83,18 @@ def taint_verdict(
     )
     tail = f": {consequence}" if consequence else ""
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
-    if origin.kind is Kind.CONSTANT:
-        return None
+    if origin.kind is Kind.CONSTANT or (origin.kind is Kind.UNKNOWN and _serves_no_request(match.ctx.path)):
+        return None  # a migration or a test computes its own values: "unknown" there is never a request
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
-    # The environment is named as the source but only worth medium: the user running the program set it.
-    if origin.kind is Kind.UNKNOWN or origin.source == ENVIRONMENT:
+    # The environment and the command line are named as the source but only worth medium: the user
+    # running the program set them (a developer's own CLI is not a web request).
+    if origin.kind is Kind.UNKNOWN or origin.source in ENVIRONMENT_SOURCES or origin.source in LOCAL_SOURCES:
         return Report(confidence=Confidence.MEDIUM, message=message, data=data) if report_unknown else None
     return Report(confidence=Confidence.HIGH, message=message, data=data)
+
+
+def _serves_no_request(path: str) -> bool:
+    return is_migration(path) or is_test_code(path)
 
 
 def _capital(text: str) -> str:

@@ -11,11 +11,13 @@ statement is remembered, so a question is one expression evaluation against it a
 reassignment never taints an earlier use. Branches are analysed separately and joined; a branch
 that returns, raises or aborts is dead, which makes `if x not in ALLOWED: abort(400)` sanitise
 `x` for the code after it. Loops are walked once (no fixpoint: cheap, and loop-carried flows
-through two variables are rare). A call of a function defined at module level in the same file
+through two variables are rare); `break`/`continue` reach the code after the loop. A call of a function defined at module level in the same file
 is summarised (does a parameter reach its return?), so `def build(q): return "SELECT " + q`
-called with request data returns tainted data. Sources, sanitizers and pass-through functions
-are the tables in `taint_tables`, statements are walked in `taint_flow`,
-expressions evaluated in `taint_eval`; the sink decides what counts (`sinks.taint_verdict`).
+called with request data returns tainted data. `self` in an `http.server` handler or a
+class-based view carries the request (`self.path`, `self.request`). Sources, sanitizers and
+pass-through functions are the tables in `taint_tables` (one row per framework), statements
+are walked in `taint_flow`, expressions evaluated in `taint_eval`, constant conditions folded
+in `taint_fold`; the sink decides what counts (`sinks.taint_verdict`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Origin:
     source: str | None = None
     variable: str | None = None
     sanitized_by: str | None = None
+    value: tuple[object] | None = None  # a CONSTANT's folded Python value, boxed (`num = 86` -> (86,))
 
     def describe(self) -> str:
         """`term` from `request.args` / `request.args` / a value of unknown origin."""
@@ -76,6 +79,15 @@ CONSTANT = Origin(Kind.CONSTANT)
 UNKNOWN = Origin(Kind.UNKNOWN)
 # A request object itself (`flask.request`, a view's `request` parameter): its attributes are sources.
 REQUEST = Origin(Kind.UNKNOWN, source="the request object")
+# `self` in an `http.server`-style request handler: `self.path`, `self.headers`, `self.rfile` are sources.
+HANDLER = Origin(Kind.UNKNOWN, source="the request handler")
+# `self` in a class-based view (aiohttp `web.View`, Django `View`): `self.request` is the request.
+VIEW = Origin(Kind.UNKNOWN, source="the class-based view")
+
+
+def is_carrier(origin: Origin) -> bool:
+    """True for the request object, the request handler and the view, whose attributes are the sources."""
+    return origin is REQUEST or origin is HANDLER or origin is VIEW
 
 
 def _rank(origin: Origin) -> tuple[int, bool, bool]:
@@ -85,12 +97,19 @@ def _rank(origin: Origin) -> tuple[int, bool, bool]:
 def join(origins: Iterable[Origin]) -> Origin:
     """The most dangerous of several origins (CONSTANT when there are none)."""
     best = CONSTANT
+    first: Origin | None = None
+    mixed = False
     for origin in origins:
-        if origin is REQUEST:
+        if is_carrier(origin):
             origin = UNKNOWN
+        if first is None:
+            first = origin
+        elif origin != first:
+            mixed = True
         if _rank(origin) > _rank(best):
             best = origin
-    return best
+    # A folded value survives only when every joined path agrees on it.
+    return replace(best, value=None) if mixed and best.value is not None else best
 
 
 class TaintAnalysis:
@@ -104,6 +123,9 @@ class TaintAnalysis:
         self._functions: dict[str, Node | None] | None = None
         self._summaries: dict[int, tuple[Origin, bool] | None] = {}
         self._web = tables.imports_web_framework(ctx)
+        self._in_request_handler = False
+        self._in_view = False
+        self._classes: dict[str, Node] | None = None
         configured = ctx.options.get("taint", {})  # `[tool.vetline.taint]`, shared by every data-flow rule
         self.extra_sources = frozenset(configured.get("sources", ()))
         self.extra_sanitizers = frozenset(configured.get("sanitizers", ()))
@@ -117,7 +139,7 @@ class TaintAnalysis:
             current = current.parent
         env = snapshots[current.id] if current is not None else {}
         result = self.evaluate(node, env)
-        return UNKNOWN if result is REQUEST else result
+        return UNKNOWN if is_carrier(result) else result
 
     def evaluate(self, node: Node, env: dict[str, Origin]) -> Origin:
         """The origin of `node` under a given environment (used by the scope walker)."""
@@ -147,6 +169,8 @@ class TaintAnalysis:
         view = route is not None or self._is_view(function, params)
         converters = tables.route_converters(string_value(_first_arg(route))) if route is not None else {}
         env: dict[str, Origin] = {}
+        self._in_request_handler = bool(params) and self._handler_class(function, tables.HANDLER_BASES)
+        self._in_view = bool(params) and self._handler_class(function, tables.VIEW_BASES)
         for index, (name, annotation, default) in enumerate(params):
             env[name] = self._parameter_origin(name, index, annotation, default, view, converters)
         return env
@@ -161,6 +185,10 @@ class TaintAnalysis:
         converters: dict[str, str],
     ) -> Origin:
         type_name = self.ctx.text(annotation).rsplit(".", 1)[-1] if annotation is not None else ""
+        if name == "self" and index == 0 and self._in_request_handler:
+            return HANDLER
+        if name == "self" and index == 0 and self._in_view:
+            return VIEW
         if name in ("self", "cls") and index == 0:
             return UNKNOWN
         if type_name in tables.REQUEST_TYPES or (name in ("request", "req") and self._web and index <= 1):
@@ -170,6 +198,34 @@ class TaintAnalysis:
         if name in converters or type_name in tables.SAFE_TYPES:
             return Origin(Kind.CONSTANT, variable=name, sanitized_by=f"type `{converters.get(name, type_name)}`")
         return Origin(Kind.TAINTED, source=f"route parameter `{name}`")
+
+    def _handler_class(self, function: Node, bases: frozenset[str]) -> bool:
+        """A method of a class based on one of `bases` (or on an in-file class that is)."""
+        owner = function.parent.parent if function.parent is not None else None
+        if owner is not None and owner.type == "decorated_definition":
+            owner = owner.parent.parent if owner.parent is not None else None
+        return owner is not None and owner.type == "class_definition" and self._based_on(owner, bases, 2)
+
+    def _based_on(self, cls: Node, names: frozenset[str], depth: int) -> bool:
+        bases = cls.child_by_field_name("superclasses")
+        for base in bases.named_children if bases is not None and depth > 0 else ():
+            if (self.ctx.qualified_name(base) or "") in names:
+                return True
+            local = self.module_class(self.ctx.text(base))
+            if local is not None and local is not cls and self._based_on(local, names, depth - 1):
+                return True
+        return False
+
+    def module_class(self, name: str) -> Node | None:
+        """The module-level `class` of that name in this file, if any."""
+        if self._classes is None:
+            self._classes = {}
+            for node in self.ctx.tree.root_node.named_children if self.ctx.tree is not None else ():
+                if node.type == "decorated_definition":
+                    node = node.child_by_field_name("definition") or node
+                if node.type == "class_definition":
+                    self._classes.setdefault(tables.function_name(node), node)
+        return self._classes.get(name)
 
     def _route_decorator(self, function: Node) -> Node | None:
         for decorator in decorators(function):

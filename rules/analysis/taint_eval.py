@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from . import taint_tables as tables
-from .taint import CONSTANT, REQUEST, UNKNOWN, Kind, Origin, join
+from .taint import CONSTANT, HANDLER, REQUEST, UNKNOWN, VIEW, Kind, Origin, is_carrier, join
+from .taint_fold import NOT_CONSTANT, fold
 
 if TYPE_CHECKING:
     from .taint import TaintAnalysis
@@ -85,12 +86,15 @@ class Evaluator:
         if kind == "attribute":
             return self.attribute(node)
         if kind == "subscript":
-            return self._plain(self.origin(node.child_by_field_name("value") or node.named_children[0]))
+            return self.subscript(node)
         if kind == "call":
             return self.call(node)
         if kind in _FLATTENED:
             return join(self._plain(self.origin(part)) for part in _operands(node))
         if kind == "conditional_expression" and len(node.named_children) == 3:
+            chosen = self.fold(node.named_children[1])
+            if chosen is not NOT_CONSTANT:  # `x if 7 * 18 + 106 > 200 else param` is always `x`
+                return self._plain(self.origin(node.named_children[0 if chosen else 2]))
             return join(self._plain(self.origin(c)) for c in (node.named_children[0], node.named_children[2]))
         if kind in ("keyword_argument", "named_expression"):
             value = node.child_by_field_name("value")
@@ -100,7 +104,29 @@ class Evaluator:
         return UNKNOWN  # lambdas, yields and anything new: no claim either way
 
     def _plain(self, origin: Origin) -> Origin:
-        return UNKNOWN if origin is REQUEST else origin
+        return UNKNOWN if is_carrier(origin) else origin
+
+    def fold(self, node: Node) -> object:
+        """The constant value of `node` under this environment, or NOT_CONSTANT."""
+        return fold(node, self._folded)
+
+    def _folded(self, name: str) -> object:
+        origin = self.env.get(name)
+        return origin.value[0] if origin is not None and origin.value is not None else NOT_CONSTANT
+
+    def keyed(self, container: Node | None, key: Node | None) -> Origin | None:
+        """What `container[key]` holds when a constant key was stored into a local (`d["a"] = x`)."""
+        if container is None or key is None or container.type != "identifier":
+            return None
+        value = self.fold(key)
+        if value is NOT_CONSTANT:
+            return None
+        return self.env.get(keyed_name((container.text or b"").decode("utf-8", "replace"), value))
+
+    def subscript(self, node: Node) -> Origin:
+        container = node.child_by_field_name("value") or node.named_children[0]
+        found = self.keyed(container, node.child_by_field_name("subscript"))
+        return found if found is not None else self._plain(self.origin(container))
 
     def name(self, node: Node) -> Origin:
         text = (node.text or b"").decode("utf-8", "replace")
@@ -134,7 +160,12 @@ class Evaluator:
         if owner is REQUEST:
             attribute = self.ctx.text(node.child_by_field_name("attribute"))
             return Origin(Kind.TAINTED, source=f"request.{attribute}") if attribute in tables.SOURCE_ATTRS else UNKNOWN
-        return owner
+        if owner is VIEW:
+            return REQUEST if self.ctx.text(node.child_by_field_name("attribute")) == "request" else UNKNOWN
+        if owner is HANDLER:
+            attribute = self.ctx.text(node.child_by_field_name("attribute"))
+            return Origin(Kind.TAINTED, source=f"self.{attribute}") if attribute in tables.HANDLER_ATTRS else UNKNOWN
+        return replace(owner, value=None) if owner.value is not None else owner
 
     def call(self, node: Node) -> Origin:
         callee = node.child_by_field_name("function")
@@ -177,6 +208,15 @@ class Evaluator:
         receiver = self.origin(receiver_node) if receiver_node is not None else UNKNOWN
         if receiver is REQUEST:
             return Origin(Kind.TAINTED, source=f"request.{method}()") if method in tables.SOURCE_METHODS else UNKNOWN
+        if receiver is HANDLER:
+            return Origin(Kind.TAINTED, source=f"self.{method}()") if method in tables.HANDLER_METHODS else UNKNOWN
+        if method in tables.KEYED_READS:
+            for key in arguments[:2]:  # `d.get(key)`, `config.get(section, key)`
+                found = self.keyed(receiver_node, key)
+                if found is not None:
+                    return found
+        if method in tables.SAFE_METHODS:
+            return CONSTANT if receiver.kind is Kind.CONSTANT else Origin(Kind.CONSTANT, sanitized_by=f"`{method}()`")
         if method in tables.STREAM_METHODS and receiver.kind is not Kind.TAINTED:
             return Origin(Kind.TAINTED, source=tables.STREAM_METHODS[method])
         if method == "get" and receiver.kind is Kind.CONSTANT:
@@ -198,6 +238,11 @@ class Evaluator:
 
     def _join(self, nodes: list[Node]) -> Origin:
         return join(self._plain(self.origin(n)) for n in nodes)
+
+
+def keyed_name(container: str, key: object) -> str:
+    """The environment entry for a constant key stored into a local container: `conf['keyB']`."""
+    return f"{container}[{key!r}]"
 
 
 def _operands(node: Node) -> list[Node]:

@@ -7,6 +7,14 @@ sanitise: `if x not in ALLOWED: abort(400)` leaves only the branch where `x` is 
 Conditions sanitise the names they check: allow-list membership (`x in ALLOWED`), equality
 with a constant, path containment (`p.resolve().is_relative_to(base)`, `real.startswith(base)`,
 `os.path.commonpath`), `x.isdigit()`-style predicates and full regular-expression matches.
+A rejected substring (`if "../" in p: return`) is a guard: the value stays tainted, marked with
+the payload it cannot hold, and only the sinks that payload matters for accept it.
+
+Containers are followed: `parts.append(x)`, `buf.write(x)` put x into the receiver; a constant
+key keeps its own entry (`conf.set("s", "keyA", v)`, `d["keyA"] = v`, `{"keyA": v}` are the
+environment entry `conf['keyA']`), so reading keyA never sees what was stored under keyB.
+Conditions that fold to a constant (`taint_fold`) take only the branch they select; `break`
+and `continue` carry their environment to the code after the loop.
 """
 
 from __future__ import annotations
@@ -18,7 +26,9 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from . import taint_tables as tables
-from .taint import CONSTANT, REQUEST, Kind, Origin, join
+from .taint import CONSTANT, Kind, Origin, is_carrier, join
+from .taint_eval import keyed_name
+from .taint_fold import NOT_CONSTANT, fold
 
 if TYPE_CHECKING:
     from .taint import TaintAnalysis
@@ -56,6 +66,7 @@ class ScopeWalker:
         self.snapshots: dict[int, Env] = {}
         self._returns: list[Origin] = []
         self._depth = 0
+        self._loop_exits: list[list[Env]] = []  # per enclosing loop: envs at its `break`/`continue`
 
     def run(self, scope: Node, env: Env) -> None:
         body = scope.child_by_field_name("body") if scope.type == "function_definition" else scope
@@ -66,7 +77,18 @@ class ScopeWalker:
         return join(self._returns)
 
     def value(self, node: Node | None, env: Env) -> Origin:
-        return self.analysis.evaluate(node, env) if node is not None else CONSTANT
+        """The origin of an expression, without a folded value (only `assign` folds)."""
+        origin = self.analysis.evaluate(node, env) if node is not None else CONSTANT
+        return replace(origin, value=None) if origin.value is not None else origin
+
+    def fold(self, node: Node | None, env: Env) -> object:
+        """The constant value of a condition or subject under `env`, or NOT_CONSTANT."""
+        return fold(node, lambda name: _folded_value(env.get(name)))
+
+    def loop_exit(self, node: Node, env: Env) -> None:
+        """`break`/`continue`: this path leaves the loop body and reaches the code after the loop."""
+        if self._loop_exits:
+            self._loop_exits[-1].append(env)
 
     def block(self, block: Node | None, env: Env | None) -> Env | None:
         if block is not None and env is not None and self._depth >= MAX_FLOW_NESTING:
@@ -122,7 +144,33 @@ class ScopeWalker:
         call = inner.named_children[0] if inner.type == "await" and inner.named_children else inner
         if call.type == "call" and self.ctx.qualified_name(call.child_by_field_name("function")) in tables.EXIT_CALLS:
             return None
-        return env
+        return self.container_write(call, env) if call.type == "call" else env
+
+    def container_write(self, call: Node, env: Env) -> Env:
+        """`parts.append(x)`, `buf.write(x)`, `conf.set(section, "key", x)`: the receiver now holds x."""
+        callee = call.child_by_field_name("function")
+        receiver = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
+        if receiver is None or receiver.type != "identifier":
+            return env
+        name = (receiver.text or b"").decode("utf-8", "replace")
+        method = self.ctx.text(callee.child_by_field_name("attribute")) if callee is not None else ""
+        args = call.child_by_field_name("arguments")
+        positional = [c for c in args.named_children if c.type not in ("keyword_argument", "comment")] if args else []
+        if name not in env or (method not in tables.CONTAINER_WRITES and method not in tables.KEYED_WRITES):
+            return env
+        if method in tables.KEYED_WRITES:
+            key_at, value_at = tables.KEYED_WRITES[method]
+            if len(positional) <= value_at:
+                return env
+            stored = self.value(positional[value_at], env)
+            env = self.store_key(name, positional[key_at], stored, env)
+        else:
+            stored = join(self.value(argument, env) for argument in positional)
+        return {**env, name: join([env[name], stored])}
+
+    def store_key(self, container: str, key: Node, stored: Origin, env: Env) -> Env:
+        value = self.fold(key, env)
+        return env if value is NOT_CONSTANT else {**env, keyed_name(container, value): stored}
 
     def returns(self, node: Node, env: Env) -> None:
         self._returns.append(self.value(node.named_children[0] if node.named_children else None, env))
@@ -144,22 +192,38 @@ class ScopeWalker:
         origin = self.value(right, env)
         if node.type == "augmented_assignment":
             return self.bind(left, None, join([self.value(left, env), origin]), env)
+        if origin.kind is Kind.CONSTANT:
+            folded = self.fold(right, env)
+            origin = origin if folded is NOT_CONSTANT else replace(origin, value=(folded,))
         for target in [*targets, left]:
             env = self.bind(target, right, origin, env)
+            if target.type == "identifier" and right.type == "dictionary":
+                env = self.dictionary_keys(self.ctx.text(target), right, env)
+        return env
+
+    def dictionary_keys(self, name: str, literal: Node, env: Env) -> Env:
+        """`conf = {"keyA": "a", "keyB": param}`: each constant key keeps its own origin."""
+        for pair in literal.named_children:
+            if pair.type == "pair" and pair.child_by_field_name("key") is not None:
+                value = self.value(pair.child_by_field_name("value"), env)
+                env = self.store_key(name, pair.child_by_field_name("key"), value, env)  # type: ignore[arg-type]
         return env
 
     def bind(self, target: Node, value: Node | None, origin: Origin, env: Env) -> Env:
         kind = target.type
         if kind == "identifier":
             name = (target.text or b"").decode("utf-8", "replace")
-            return {**env, name: origin if origin is REQUEST else origin.through(name)}
+            prefix = f"{name}["
+            if any(key.startswith(prefix) for key in env):  # a new value forgets what the old one stored
+                env = {key: value for key, value in env.items() if not key.startswith(prefix)}
+            return {**env, name: origin if is_carrier(origin) else origin.through(name)}
         if kind in _TARGET_LISTS:
             parts = target.named_children
             items = value.named_children if value is not None and value.type in _VALUE_LISTS else []
             pairwise = len(items) == len(parts) and not any(i.type == "list_splat" for i in items)
             # An element of an unknown sequence is not the variable the sequence came through:
             # `hash, code = load()` must not report `code` as `hash`, so each target names itself.
-            element = origin if origin is REQUEST else replace(origin, variable=None)
+            element = origin if is_carrier(origin) else replace(origin, variable=None, value=None)
             for index, part in enumerate(parts):
                 env = self.bind(
                     part,
@@ -172,7 +236,11 @@ class ScopeWalker:
             return self.bind(target.named_children[0], value, origin, env)
         base = target.child_by_field_name("value") if kind == "subscript" else None
         if base is not None and base.type == "identifier":  # `d[k] = v` adds v to container d
-            return self.bind(base, None, join([self.value(base, env), origin]), env)
+            name = (base.text or b"").decode("utf-8", "replace")
+            key = target.child_by_field_name("subscript")
+            stored = replace(origin, value=None)
+            keyed = self.store_key(name, key, stored, env) if key is not None else env
+            return {**keyed, name: join([self.value(base, env), stored]).through(name)}
         return env
 
     # Compound statements -----------------------------------------------------------------
@@ -190,7 +258,14 @@ class ScopeWalker:
                 ends.append(self.block(clause.child_by_field_name("body"), current))
                 current = None
                 continue
-            when_true, when_false = self.facts(clause.child_by_field_name("condition"), current)
+            condition = clause.child_by_field_name("condition")
+            decided = self.fold(condition, current)
+            if decided is not NOT_CONSTANT:  # `if 208 > 200:` always (or never) runs its body
+                if decided:
+                    ends.append(self.block(clause.child_by_field_name("consequence"), current))
+                    current = None
+                continue
+            when_true, when_false = self.facts(condition, current)
             ends.append(self.block(clause.child_by_field_name("consequence"), when_true))
             current = when_false
         return join_envs([*ends, current])
@@ -200,13 +275,31 @@ class ScopeWalker:
         inner = (
             self.bind(left, None, self.value(node.child_by_field_name("right"), env), env) if left is not None else env
         )
-        after = join_envs([inner, self.block(node.child_by_field_name("body"), inner)])
-        return self._else(node, after)
+        end, exits = self.loop_body(node, inner)
+        return join_envs([self._else(node, join_envs([inner, end])), *exits])
 
     def while_statement(self, node: Node, env: Env) -> Env | None:
-        when_true, when_false = self.facts(node.child_by_field_name("condition"), env)
-        after = join_envs([when_false, self.block(node.child_by_field_name("body"), when_true)])
-        return self._else(node, after)
+        condition = node.child_by_field_name("condition")
+        if self.fold(condition, env) is False:
+            return self._else(node, env)
+        when_true, when_false = self.facts(condition, env)
+        end, exits = self.loop_body(node, when_true)
+        return join_envs([self._else(node, join_envs([when_false, end])), *exits])
+
+    def loop_body(self, node: Node, env: Env) -> tuple[Env | None, list[Env]]:
+        """Walk a loop body once; also return the envs that left it by `break`/`continue`.
+
+        Folded values are dropped on entry: the body runs more than once, and a value a later
+        iteration changes (`first = False`) must not decide a condition from the first pass.
+        """
+        if any(origin.value is not None for origin in env.values()):
+            env = {name: replace(origin, value=None) for name, origin in env.items()}
+        self._loop_exits.append([])
+        try:
+            end = self.block(node.child_by_field_name("body"), env)
+        finally:
+            exits = self._loop_exits.pop()
+        return end, exits
 
     def _else(self, node: Node, env: Env | None) -> Env | None:
         alternative = node.child_by_field_name("alternative")
@@ -245,8 +338,33 @@ class ScopeWalker:
     def match_statement(self, node: Node, env: Env) -> Env | None:
         body = node.child_by_field_name("body")
         cases = [c for c in body.named_children if c.type == "case_clause"] if body is not None else []
+        chosen = self._constant_case(node, cases, env)
+        if chosen is not None:  # `match 3:` runs exactly the first case that matches 3
+            return self.block(chosen.child_by_field_name("consequence"), env)
         ends = [self.block(case.child_by_field_name("consequence"), env) for case in cases]
         return join_envs([*ends, env])
+
+    def _constant_case(self, node: Node, cases: list[Node], env: Env) -> Node | None:
+        subject = self.fold(node.child_by_field_name("subject"), env)
+        if subject is NOT_CONSTANT:
+            return None
+        for case in cases:
+            if case.child_by_field_name("guard") is not None:
+                return None
+            patterns = [c for c in case.named_children if c.type == "case_pattern"]
+            for pattern in patterns:
+                if pattern.named_children and pattern.named_children[0].type == "dotted_name":
+                    if self.ctx.text(pattern) == "_" or "." not in self.ctx.text(pattern):
+                        return case  # `case _:` or a capture pattern matches anything
+                    return None
+                if not pattern.named_children and self.ctx.text(pattern) == "_":
+                    return case
+                value = fold(pattern.named_children[0] if pattern.named_children else None, lambda _: NOT_CONSTANT)
+                if value is NOT_CONSTANT:
+                    return None
+                if value == subject:
+                    return case
+        return None
 
     # Conditions that sanitise ------------------------------------------------------------
 
@@ -281,6 +399,10 @@ class ScopeWalker:
         if len(children) != 3:
             return {}, {}
         left, operator, right = children[0], children[1].type, children[2]
+        if operator in ("in", "not in") and left.type == "string":
+            guard = _guard(left)  # `if "../" in name: return ...` keeps only names without `..`
+            facts = _names([(right, guard)], env) if guard is not None else {}
+            return ({}, facts) if operator == "in" else (facts, {})
         if operator in ("in", "not in") and self.value(right, env).kind is Kind.CONSTANT:
             facts = _names([(left, "an allow-list check")], env)
             return (facts, {}) if operator == "in" else ({}, facts)
@@ -356,10 +478,32 @@ def _names(checked: list[tuple[Node, str]], env: Env) -> Facts:
     return found
 
 
+def _folded_value(origin: Origin | None) -> object:
+    return origin.value[0] if origin is not None and origin.value is not None else NOT_CONSTANT
+
+
+def _guard(literal: Node) -> str | None:
+    """The guard a rejected substring stands for (`".."` -> the path guard), if any."""
+    text = (literal.text or b"").decode("utf-8", "replace")
+    for label, pieces in tables.GUARDS:
+        if any(piece in text[1:-1] for piece in pieces):
+            return label
+    return None
+
+
 def _sanitise(env: Env, facts: Facts) -> Env:
     if not facts:
         return env
-    return {**env, **{name: Origin(Kind.CONSTANT, variable=name, sanitized_by=label) for name, label in facts.items()}}
+    guards = {label for label, _ in tables.GUARDS}
+    return {
+        **env,
+        **{
+            name: replace(env[name], sanitized_by=label)
+            if label in guards
+            else Origin(Kind.CONSTANT, variable=name, sanitized_by=label)
+            for name, label in facts.items()
+        },
+    }
 
 
 def _last_block(node: Node) -> Node | None:
@@ -370,8 +514,8 @@ _HANDLERS: dict[str, Callable[[ScopeWalker, Node, Env], Env | None]] = {
     "expression_statement": ScopeWalker.expression,
     "return_statement": ScopeWalker.returns,
     "raise_statement": lambda walker, node, env: None,
-    "break_statement": lambda walker, node, env: None,
-    "continue_statement": lambda walker, node, env: None,
+    "break_statement": ScopeWalker.loop_exit,
+    "continue_statement": ScopeWalker.loop_exit,
     "assert_statement": ScopeWalker.assertion,
     "if_statement": ScopeWalker.if_statement,
     "for_statement": ScopeWalker.for_statement,

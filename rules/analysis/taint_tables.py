@@ -30,40 +30,68 @@ REQUEST_GLOBALS = frozenset({"flask.request", "flask.globals.request", "quart.re
 REQUEST_TYPES = frozenset(
     {"Request", "HttpRequest", "WebSocket", "HTTPConnection", "BaseRequest", "WSGIRequest", "ASGIRequest"}
 )
-# Attributes of a request object that hold client data.
-SOURCE_ATTRS = frozenset(
+# What each framework's request object carries, one row per framework: attributes that hold
+# client data and methods that return it (`request.get_json()`, `await request.post()`).
+# A new framework is a new row; the taint analysis reads only the unions below.
+REQUEST_SOURCES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "flask/quart/werkzeug": (
+        frozenset({"args", "form", "json", "data", "files", "values", "headers", "cookies", "view_args"}),
+        frozenset({"get_json", "get_data"}),
+    ),
+    "flask/quart/werkzeug urls": (
+        frozenset({"path", "full_path", "url", "base_url", "query_string", "stream", "referrer"}),
+        frozenset(),
+    ),
+    "django": (
+        frozenset({"GET", "POST", "FILES", "COOKIES", "META", "body", "headers", "path", "path_info", "raw_post_data"}),
+        frozenset({"read", "readline", "get_full_path", "build_absolute_uri", "get_signed_cookie"}),
+    ),
+    "rest_framework": (frozenset({"data", "query_params"}), frozenset()),
+    "fastapi/starlette": (
+        frozenset({"query_params", "path_params", "headers", "cookies", "url"}),
+        frozenset({"json", "form", "body", "stream"}),
+    ),
+    "aiohttp": (
+        frozenset({"match_info", "query", "rel_url", "headers", "cookies", "content", "path", "raw_path"}),
+        frozenset({"post", "json", "text", "read", "multipart"}),
+    ),
+    "sanic/bottle/falcon": (frozenset({"params", "query", "body", "content"}), frozenset({"get_param"})),
+}
+# `self` in a request handler class of these bases carries the request (`self.path`, `self.rfile`).
+HANDLER_BASES = frozenset(
     {
-        "args",
-        "form",
-        "json",
-        "data",
-        "files",
-        "values",
-        "headers",
-        "cookies",
-        "GET",
-        "POST",
-        "FILES",
-        "COOKIES",
-        "META",
-        "body",
-        "query_params",
-        "path_params",
-        "query_string",
-        "view_args",
-        "path",
-        "full_path",
-        "url",
-        "stream",
-        "query",
-        "params",
-        "match_info",
-        "content",
-        "raw_post_data",
+        "http.server.BaseHTTPRequestHandler",
+        "http.server.SimpleHTTPRequestHandler",
+        "http.server.CGIHTTPRequestHandler",
+        "BaseHTTPServer.BaseHTTPRequestHandler",
+        "SimpleHTTPServer.SimpleHTTPRequestHandler",
+        "socketserver.StreamRequestHandler",
+        "socketserver.DatagramRequestHandler",
+        "socketserver.BaseRequestHandler",
+        "wsgiref.simple_server.WSGIRequestHandler",
+        "tornado.web.RequestHandler",
     }
 )
-# Methods of a request object that return client data (`request.get_json()`, `await request.json()`).
-SOURCE_METHODS = frozenset({"get_json", "get_data", "json", "form", "body", "read", "text", "post", "stream"})
+# `self.request` in a class-based view of these bases is the request object itself.
+VIEW_BASES = frozenset(
+    {
+        "aiohttp.web.View",
+        "aiohttp.web_urldispatcher.View",
+        "django.views.View",
+        "django.views.generic.View",
+        "django.views.generic.base.View",
+        "django.views.generic.TemplateView",
+        "django.views.generic.FormView",
+        "rest_framework.views.APIView",
+        "rest_framework.generics.GenericAPIView",
+    }
+)
+HANDLER_ATTRS = frozenset({"path", "headers", "rfile", "requestline", "raw_requestline", "request"})
+HANDLER_METHODS = frozenset(
+    {"get_argument", "get_arguments", "get_query_argument", "get_body_argument", "get_cookie", "get_body_arguments"}
+)
+SOURCE_ATTRS = frozenset(name for attrs, _ in REQUEST_SOURCES.values() for name in attrs)
+SOURCE_METHODS = frozenset(name for _, methods in REQUEST_SOURCES.values() for name in methods)
 # Module-level names that are sources by themselves.
 SOURCE_NAMES = {
     "sys.argv": "sys.argv",
@@ -81,10 +109,12 @@ SOURCE_CALLS = {
     "sys.stdin.readline": "sys.stdin",
 }
 ENVIRONMENT = "os.environ"
+NODE_ENVIRONMENT = "process.env"  # the same source as JavaScript names it
+ENVIRONMENT_SOURCES = frozenset({ENVIRONMENT, NODE_ENVIRONMENT})
 FILE_READ = "a file read"
 SOCKET_READ = "a socket read"
 # Sources an attacker controls only in some deployments: sinks opt in (`sinks.taint_verdict`).
-SOFT_SOURCES = frozenset({ENVIRONMENT, FILE_READ, SOCKET_READ})
+SOFT_SOURCES = frozenset({*ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ})
 STREAM_METHODS = {
     "read": FILE_READ,
     "readline": FILE_READ,
@@ -117,6 +147,29 @@ SANITIZERS = frozenset(
         "flask.escape",
         "jinja2.escape",
         "django.utils.html.escape",
+        # HTML builders whose result is escaped markup (`mark_safe` over them is fine): web-precision
+        "django.utils.html.conditional_escape",
+        "django.utils.html.format_html",
+        "django.utils.html.format_html_join",
+        "django.utils.html.strip_tags",
+        "django.forms.utils.flatatt",
+        "django.template.loader.render_to_string",
+        "django.template.defaultfilters.escape",
+        "flask.render_template",
+        "markupsafe.Markup.escape",
+        "bleach.clean",
+        "nh3.clean",
+        # Translations: the catalogue is the project's own text (`mark_safe(_("<b>New</b>"))`).
+        "django.utils.translation.gettext",
+        "django.utils.translation.gettext_lazy",
+        "django.utils.translation.pgettext",
+        "django.utils.translation.pgettext_lazy",
+        "django.utils.translation.ngettext",
+        "django.utils.translation.ugettext",
+        "django.utils.translation.ugettext_lazy",
+        "flask_babel.gettext",
+        "flask_babel.lazy_gettext",
+        "gettext.gettext",
         "cgi.escape",
         "werkzeug.utils.secure_filename",
         "werkzeug.secure_filename",
@@ -153,6 +206,13 @@ PASSTHROUGH = frozenset(
         "zip",
         "map",
         "filter",
+        "range",
+        "itertools.product",
+        "itertools.chain",
+        "itertools.chain.from_iterable",
+        "itertools.permutations",
+        "itertools.combinations",
+        "itertools.repeat",
         "getattr",
         "os.path.join",
         "os.path.abspath",
@@ -170,6 +230,24 @@ PASSTHROUGH = frozenset(
         "pathlib.WindowsPath",
         "urllib.parse.urljoin",
         "urllib.parse.unquote",
+        "urllib.parse.unquote_plus",
+        "urllib.parse.unquote_to_bytes",
+        "urllib.parse.urlparse",
+        "urllib.parse.urlsplit",
+        "urllib.parse.parse_qs",
+        "urllib.parse.parse_qsl",
+        "html.unescape",
+        "base64.b64encode",
+        "base64.standard_b64decode",
+        "base64.b32decode",
+        "base64.b16decode",
+        "base64.b85decode",
+        "base64.decodebytes",
+        "binascii.unhexlify",
+        "binascii.a2b_base64",
+        "codecs.decode",
+        "json.load",
+        "shlex.split",
         "urllib.parse.urlunparse",
         "base64.b64decode",
         "base64.urlsafe_b64decode",
@@ -229,7 +307,28 @@ STRING_METHODS = frozenset(
         "items",
         "keys",
         "__str__",
+        "getvalue",
     }
+)
+# Methods that put their arguments into the receiver (`parts.append(x)`, `buf.write(x)`): the
+# receiver variable then holds their data. `set` stores a value under a key
+# (`configparser.set(section, key, value)`), so reads of other keys stay clean.
+CONTAINER_WRITES = frozenset(
+    {"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "write", "writelines", "put"}
+)
+KEYED_WRITES = {"set": (1, 2), "setdefault": (0, 1), "__setitem__": (0, 1)}  # method -> (key, value) positions
+KEYED_READS = frozenset({"get", "pop", "getlist", "__getitem__"})
+# `if "../" in name: return ...` rejects one kind of payload: the name stays tainted, marked with
+# the guard, and only the sinks that payload matters for accept it (`sinks.taint_verdict`).
+PATH_GUARD = "a check that rejects `..`"
+QUOTE_GUARD = "a check that rejects quotes"
+SHELL_GUARD = "a check that rejects shell metacharacters"
+MARKUP_GUARD = "a check that rejects `<`"
+GUARDS = (
+    (PATH_GUARD, ("..",)),
+    (QUOTE_GUARD, ("'", '"')),
+    (SHELL_GUARD, (";", "|", "&", "$", "`")),
+    (MARKUP_GUARD, ("<",)),
 )
 # Calls that never return: the code after them is unreachable (early-exit sanitising).
 EXIT_CALLS = frozenset(
@@ -248,6 +347,8 @@ EXIT_CALLS = frozenset(
         "pytest.skip",
     }
 )
+# Methods whose result carries none of the receiver's danger: a digest (hex or bytes), a bit count.
+SAFE_METHODS = frozenset({"hexdigest", "digest", "bit_length"})
 # Predicate methods that, when true, prove a string harmless (`x.isdigit()`).
 SAFE_PREDICATES = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha", "isidentifier", "isascii"})
 # Annotations that make a route parameter a validated scalar (FastAPI parses and rejects others).

@@ -11,9 +11,7 @@ receiver `app` or `router` is never resolved), documented here once.
 
 from __future__ import annotations
 
-import re
 import weakref
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -105,27 +103,9 @@ _RESPONSE_FACTORIES = frozenset(
 )
 _RESPONSE_PARAMETERS = frozenset({"response", "resp"})
 
-# Decorator, dependency and mixin names that mean "someone checked who is calling" (`Depends(get_session)`
-# is a database session, so "session" is deliberately not a dependency hint).
-_AUTH_HINT = linear(r"login|auth|permission|jwt|admin|role|token|api_?key|signed|requires|staff|superuser|user_passes")
-# A decorator defined in the file is an auth check when its wrapper turns callers away with 401/403:
-# `abort(401)`, `raise HTTPException(status_code=403)`, `raise PermissionDenied`, `return ..., 401`.
-_DENIES = linear(
-    rb"abort\(\s*40[13]\b|HTTPException\([^)]*\b40[13]\b|HTTP_40[13]|status(?:_code)?\s*=\s*40[13]\b"
-    rb"|PermissionDenied|HttpResponseForbidden|\braise\s+(?:\w+\.)*(?:Unauthorized|Forbidden)\b"
-    rb"|\breturn\b[^\n]*,\s*40[13]\b"
-)
-_DEPENDENCY_HINT = linear(r"user|auth|token|admin|verify|api_?key|permission|login|principal|oauth|jwt|cred")
-_DEPENDENCY_CALL = linear(rb"\b(Depends|Security)\(\s*([\w.]*)")
-# Checks inside a handler body (or a class / `before_request` hook) that authenticate the caller.
-_BODY_CHECK = linear(
-    rb"is_authenticated|has_perm|is_staff|is_superuser|current_user|get_jwt_identity|verify_jwt|verify_token"
-    rb"|check_auth|authenticate|authorize|abort\(\s*40[13]|HTTP_40[13]|status_code\s*=\s*40[13]|\b40[13]\s*\)"
-    rb"|PermissionDenied|Unauthorized|Forbidden|session\.get\(\s*[\"']|session\[\s*[\"']|in session|g\.user"
-    rb"|request\.user|permission_classes|LoginRequired|PermissionRequired|UserPassesTest|Authorization|api_key|x-api-key",
-    re.IGNORECASE,
-)
-
+# A Django function view returns a response; a context processor returns a dict.
+_RETURNS_RESPONSE = linear(rb"\b(?:render\w*|redirect\w*|\w*Response\w*)\(")
+_NOT_VIEW_MODULES = ("context_processors.py", "middleware.py")
 
 _WEB_FILES: weakref.WeakKeyDictionary[NameResolver, bool] = weakref.WeakKeyDictionary()
 
@@ -199,64 +179,6 @@ def is_response_parameter(ctx: FileContext, function: Node | None, name: str) ->
             continue
         annotation = ctx.text(param.child_by_field_name("type"))
         return name in _RESPONSE_PARAMETERS or annotation.endswith("Response")
-    return False
-
-
-def has_auth_decorator(
-    ctx: FileContext, node: Node, extra_decorators: Collection[str] = (), extra_dependencies: Collection[str] = ()
-) -> bool:
-    """A decorator naming login/auth/permission/role (or in `extra_decorators`), or carrying an auth dependency."""
-    for decorator in decorators(node):
-        callee = decorator.child_by_field_name("function") if decorator.type == "call" else decorator
-        name = (ctx.qualified_name(callee) or ctx.text(callee)).rsplit(".", 1)[-1]
-        if name in extra_decorators or _AUTH_HINT.search(name.lower()) or _denies_callers(ctx, node, name):
-            return True
-        if has_auth_dependency(ctx, decorator, extra_dependencies):
-            return True
-    return False
-
-
-def _denies_callers(ctx: FileContext, node: Node, name: str) -> bool:
-    """`name` is a decorator defined at the top of this file whose wrapper answers 401/403."""
-    root = node
-    while root.parent is not None:
-        root = root.parent
-    for statement in root.named_children:
-        function = (
-            statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
-        )
-        if function is not None and function.type == "function_definition" and function_name(function) == name:
-            return _DENIES.search(ctx.source[function.start_byte : function.end_byte]) is not None
-    return False
-
-
-def has_auth_dependency(ctx: FileContext, node: Node, extra: Collection[str] = ()) -> bool:
-    """`Depends(get_current_user)` / `Security(...)` in parameters or a route's `dependencies=`."""
-    text = ctx.source[node.start_byte : node.end_byte]
-    for call in _DEPENDENCY_CALL.finditer(text):
-        dependency = call.group(2).decode().rsplit(".", 1)[-1]
-        if call.group(1) == b"Security" or dependency in extra or _DEPENDENCY_HINT.search(dependency.lower()):
-            return True
-    return False
-
-
-def has_auth_check(ctx: FileContext, node: Node | None) -> bool:
-    """True when the code of `node` tests who is calling (a textual check: cheap, errs to quiet)."""
-    return node is not None and _BODY_CHECK.search(ctx.source[node.start_byte : node.end_byte]) is not None
-
-
-def has_auth_hook(ctx: FileContext, node: Node) -> bool:
-    """A Flask `before_request` hook in the file of `node` that checks the caller (guards every route)."""
-    if b"before_request" not in ctx.source and b"before_app_request" not in ctx.source:
-        return False
-    root = node
-    while root.parent is not None:
-        root = root.parent
-    for statement in root.named_children:
-        function = statement.child_by_field_name("definition") if statement.type == "decorated_definition" else None
-        hook = function is not None and any(b"before_" in (d.text or b"") for d in decorators(function))
-        if hook and has_auth_check(ctx, function):
-            return True
     return False
 
 
@@ -344,12 +266,16 @@ def _listed_methods(node: Node | None) -> frozenset[str]:
 
 
 def _django_route(ctx: FileContext, function: Node) -> Route | None:
-    """Django function views take `request` first; class-based views name methods after verbs."""
+    """Django function views take `request` first; class-based views name methods after verbs;
+    `http.server` handlers are `do_POST(self)` methods. A function that takes `request` but
+    returns no response (a context processor, a helper) is not a view."""
     names = parameter_names(ctx, function)
     name = function_name(function)
     if names[:2] == ["self", "request"] and name.upper() in HTTP_METHODS:
         return Route(None, frozenset({name.upper()}))
-    if not names or names[0] != "request":
+    if names == ["self"] and name.startswith("do_") and name[3:] in HTTP_METHODS:
+        return Route(None, frozenset({name[3:]}))
+    if not names or names[0] != "request" or not _is_view(ctx, function):
         return None
     methods = set()
     for decorator in decorators(function):
@@ -358,6 +284,17 @@ def _django_route(ctx: FileContext, function: Node) -> Route | None:
     source = ctx.source[body.start_byte : body.end_byte] if body is not None else b""
     methods |= {m.group(1).decode() for m in _METHOD_TEST.finditer(source)}
     return Route(None, frozenset(methods) or frozenset({"GET"}))
+
+
+def _is_view(ctx: FileContext, function: Node) -> bool:
+    """Decorated, or builds a response (`render`, `redirect`, `HttpResponse`): not a context processor."""
+    if ctx.path.replace("\\", "/").endswith(_NOT_VIEW_MODULES) or "/templatetags/" in ctx.path:
+        return False
+    if decorators(function):
+        return True
+    body = function.child_by_field_name("body")
+    text = ctx.source[body.start_byte : body.end_byte] if body is not None else b""
+    return _RETURNS_RESPONSE.search(text) is not None
 
 
 def _django_decorator_methods(ctx: FileContext, decorator: Node) -> set[str]:

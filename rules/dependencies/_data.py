@@ -3,26 +3,33 @@
 Rules never touch the network (that is `vetline data update`, in `vetline.server.depdata`):
 each source is a local path used directly, or a URL whose last download sits in the user
 cache directory under a name derived from the URL (`cache_file`). Loaded data is cached per
-(path, mtime, size), so a keystroke costs a few `stat` calls. An engine built without
-dependency settings (library use, the example harness) reads no cache: results then depend
-only on the file, the project and the bundled popular lists.
+(path, mtime, size), so a keystroke costs a few `stat` calls. The wheel bundles a snapshot of
+every PyPI name and the popular lists (`bundled`); a downloaded index is used instead of the
+snapshot only when it is newer. A local path comes from a project's configuration, which may
+be a stranger's: it must stay inside the project folder (`root`) once symlinks are followed,
+`~` is never expanded, and every file is read through `vetline.rules.files` (regular files
+only, size-capped). An engine built without dependency settings (library use, the example
+harness) reads no cache: results then depend only on the file, the project and the bundled data.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import _advisories
-from ._index import NameIndex, load_index
+from .. import files
+from . import _advisories, bundled
+from ._index import load_index
 from ._names import normalize
 
 log = logging.getLogger("vetline.dependencies")
@@ -31,7 +38,6 @@ DEFAULTS = {
     "popular": "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
     "advisories": "https://api.osv.dev",
 }
-BUNDLED = Path(__file__).with_name("data")
 _loaded: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
 _noted: set[str] = set()
 
@@ -44,6 +50,7 @@ class Settings:
     root: Path | None = None  # relative paths start here
     index: str | tuple[str, ...] | None = None  # path, URL, or (in-file) a list of names
     popular: str | None = None
+    popular_npm: str | None = None  # no public default: npm publishes no download ranking
     advisories: str | None = None
     allow: frozenset[str] = frozenset()
     deny: frozenset[str] = frozenset()
@@ -60,6 +67,7 @@ class Settings:
             root=Path(options["root"]) if options.get("root") else root,
             index=_names_setting(index, "index") if isinstance(index, list) else _source(index, "index"),
             popular=_source(options.get("popular", DEFAULTS["popular"]), "popular"),
+            popular_npm=_source(options.get("popular_npm"), "popular_npm"),
             advisories=_source(options.get("advisories", DEFAULTS["advisories"]), "advisories"),
             allow=frozenset(_names_setting(options.get("allow", []), "allow")),
             deny=frozenset(_names_setting(options.get("deny", []), "deny")),
@@ -111,29 +119,75 @@ def local_source(settings: Settings, kind: str, value: str | None) -> Path | Non
         return None
     if is_url(value):
         return cache_file(kind, value) if settings.configured else None
-    path = Path(os.path.expanduser(value))
-    return path if path.is_absolute() or settings.root is None else settings.root / path
+    path = Path(value)  # never `~`-expanded: the setting may come from a cloned repository
+    if settings.root is None:
+        return path
+    path = settings.root / path
+    try:
+        files.contained_path(path, settings.root)
+    except files.FileRefused:
+        note_once(
+            f"[tool.vetline.dependencies] `{kind}` = {value!r} leads outside the project {settings.root}; ignored"
+        )
+        return None
+    return path
 
 
-def index(settings: Settings) -> NameIndex | frozenset[str] | None:
-    """The registry's project names, or None (noted once) when no index is available."""
+@dataclass(frozen=True)
+class Index:
+    """The registry's project names and where they come from, for messages."""
+
+    names: Container[str]  # a NameIndex, the bundled Snapshot, or a frozenset of names
+    origin: str  # "the PyPI snapshot of 2026-11", "the package index downloaded on 2026-12-05", ...
+
+
+def index(settings: Settings) -> Index | None:
+    """The registry's project names: inline, a local file, a newer download, else the snapshot."""
     if isinstance(settings.index, tuple):
-        return frozenset(settings.index)
+        return Index(frozenset(settings.index), "the configured `index` list")
     path = local_source(settings, "index", settings.index)
-    names = _cached(path, load_index) if path is not None else None
-    if names is None and settings.configured:
-        note_once("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
-    return names
+    if path is not None and not is_url(settings.index or ""):
+        names = _cached(path, load_index)
+        return Index(names, f"the index {path.name}") if names is not None else _bundled_index(settings)
+    downloaded = _newer_download(path)
+    if downloaded is not None:
+        names = _cached(path, load_index)
+        if names is not None:
+            return Index(names, f"the package index downloaded on {downloaded}")
+    return _bundled_index(settings)
+
+
+def _bundled_index(settings: Settings) -> Index | None:
+    names = bundled.pypi_names()
+    if names is None:
+        if settings.configured:
+            note_once(
+                "unknown-package checks are skipped: the bundled PyPI snapshot is missing; run `vetline data update`"
+            )
+        return None
+    return Index(names, f"the PyPI snapshot of {bundled.as_of('pypi-names')}")
+
+
+def _newer_download(path: Path | None) -> str | None:
+    """The download date of a cached index when it is newer than the bundled snapshot."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        fetched = json.loads(path.with_name(path.name + ".meta.json").read_text(encoding="utf-8"))["fetched_at"]
+        day = datetime.datetime.fromtimestamp(float(fetched), datetime.timezone.utc).date()
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):
+        day = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc).date()
+    return day.isoformat() if day.isoformat()[:7] > bundled.as_of("pypi-names") else None
 
 
 def popular(settings: Settings, ecosystem: str) -> tuple[str, ...]:
     """Popular project names, most popular first: the configured list, then the bundled one."""
-    bundled = _cached(BUNDLED / f"popular-{ecosystem.lower()}.json", _load_popular) or ()
-    if ecosystem != "PyPI":
-        return bundled
-    path = local_source(settings, "popular", settings.popular)
-    configured = _cached(path, _load_popular) if path is not None else None
-    return tuple(dict.fromkeys((*configured, *bundled))) if configured else bundled
+    npm = ecosystem == "npm"
+    shipped = bundled.popular("npm" if npm else "PyPI")
+    kind = "popular_npm" if npm else "popular"
+    path = local_source(settings, kind, settings.popular_npm if npm else settings.popular)
+    configured = _cached(path, _load_popular_npm if npm else _load_popular) if path is not None else None
+    return tuple(dict.fromkeys((*configured, *shipped))) if configured else shipped
 
 
 def advisories(settings: Settings) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
@@ -149,11 +203,8 @@ def missing_data(options: Mapping[str, Any] | None) -> list[str]:
     """
     settings = Settings.from_options(options or {})
     missing = []
-    if (
-        not isinstance(settings.index, tuple)
-        and _cached(local_source(settings, "index", settings.index), load_index) is None
-    ):
-        missing.append("unknown-package checks are skipped: no package index is cached; run `vetline data update`")
+    if index(settings) is None:
+        missing.append("unknown-package checks are skipped: no package index is available; run `vetline data update`")
     if _cached(local_source(settings, "advisories", settings.advisories), _load_osv) is None:
         missing.append(
             "vulnerable-pinned-version checks are skipped: no advisory data is cached; run `vetline data update`"
@@ -194,25 +245,66 @@ def _cached(path: Path | None, loader: Callable[[Path], Any]) -> Any:
 
 def _load_popular(path: Path) -> tuple[str, ...]:
     """The top-pypi-packages format (`rows` of `project`) or a plain JSON list of names."""
-    document = json.loads(path.read_text(encoding="utf-8"))
+    document = json.loads(files.read_bounded(path, files.MAX_DATA_BYTES))
     rows = document.get("rows", []) if isinstance(document, dict) else document
     names = (row.get("project") if isinstance(row, dict) else row for row in rows)
-    return tuple(normalize(n) if "npm" not in path.name else n.lower() for n in names if isinstance(n, str))
+    return tuple(normalize(n) for n in names if isinstance(n, str))
+
+
+def _load_popular_npm(path: Path) -> tuple[str, ...]:
+    """An npm popular list: JSON (`rows` of `project`, or a list of names) or one name per line."""
+    data = files.read_bounded(path, files.MAX_DATA_BYTES)
+    if data.lstrip()[:1] in (b"{", b"["):
+        return tuple(n.lower() for n in _load_popular(path))
+    return tuple(line.split("\t")[0].strip().lower() for line in data.decode().splitlines() if line.strip())
 
 
 def _load_osv(path: Path) -> dict[tuple[str, str], list[Mapping[str, Any]]]:
     """Every OSV record in a directory tree, a zip file, or one JSON file (a record or a list)."""
     records: list[Any] = []
     if path.is_dir():
-        for file in sorted(path.rglob("*.json")):
-            records.extend(_records(file.read_bytes()))
-    elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            for name in sorted(n for n in archive.namelist() if n.endswith(".json")):
-                records.extend(_records(archive.read(name)))
+        budget = files.MAX_DATA_BYTES  # for the whole folder, not per file
+        for file in _advisory_files(path):
+            try:
+                data = files.read_bounded(file, budget, within=path)
+            except files.FileRefused as error:
+                note_once(f"advisory file {file} not read: {error}")
+                continue
+            budget -= len(data)
+            records.extend(_records(data))
+        return _advisories.index_records(r for r in records if isinstance(r, dict))
+    data = files.read_bounded(path, files.MAX_DATA_BYTES)
+    if data.startswith(b"PK"):
+        records.extend(_zip_records(data))
     else:
-        records.extend(_records(path.read_bytes()))
+        records.extend(_records(data))
     return _advisories.index_records(r for r in records if isinstance(r, dict))
+
+
+def _advisory_files(folder: Path) -> list[Path]:
+    """The `*.json` files below `folder` (symlinked folders not followed), at most MAX_ADVISORY_FILES."""
+    found: list[Path] = []
+    for parent, subfolders, names in os.walk(folder):
+        subfolders.sort()
+        found.extend(Path(parent) / name for name in sorted(names) if name.endswith(".json"))
+        if len(found) >= files.MAX_ADVISORY_FILES:
+            note_once(f"advisory folder {folder} holds over {files.MAX_ADVISORY_FILES:,} files; the rest are not read")
+            return found[: files.MAX_ADVISORY_FILES]
+    return found
+
+
+def _zip_records(data: bytes) -> list[Any]:
+    """The records of a zip of OSV JSON files, refusing members that unpack past the data cap."""
+    records: list[Any] = []
+    budget = files.MAX_DATA_BYTES
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in sorted((i for i in archive.infolist() if i.filename.endswith(".json")), key=lambda i: i.filename):
+            budget -= info.file_size
+            if budget < 0:
+                raise ValueError(f"unpacks to over {files.MAX_DATA_BYTES:,} bytes")
+            with archive.open(info) as member:
+                records.extend(_records(member.read(info.file_size + 1)[: info.file_size]))
+    return records
 
 
 def _records(data: bytes) -> list[Any]:

@@ -1,26 +1,31 @@
-"""Everything the dependency rules ask about one file, computed once and shared by all five.
+"""Everything the dependency rules ask about one file, computed once and shared by all of them.
 
 A *subject* is a package named at a byte range: an import of a third-party module (with the
-distribution it most likely comes from) or a requirement on a manifest line. The facts also
-list undeclared imports and the settings in force, which are the engine's `dependencies`
-options (see `server/config.py: build_engine`) overlaid by settings written in the file itself:
-a PEP 723 script's `[tool.vetline.dependencies]`, or a manifest's own table when the engine
-carries none.
+distribution it comes from, and how that was decided) or a requirement on a manifest line.
+An import is first-party (`_layout`), declared, installed only as a requirement of a declared
+package (*transitive*: the environment's `Requires-Dist`, else the bundled table of hard
+dependencies), or undeclared. The environment (`_environment`) is read when the project has
+one. The settings in force are the engine's `dependencies` options (see `server/config.py:
+build_engine`) overlaid by settings written in the file itself: a PEP 723 script's
+`[tool.vetline.dependencies]`, or a manifest's own table when the engine carries none.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from ..aicontext import _mcp
 from ..context import FileContext
-from . import _data, _imports, _names
+from ..languages import is_javascript
+from . import _data, _environment, _imports, _js_imports, _layout, _names, bundled
 from ._data import Settings
+from ._environment import Environment
+from ._js_locks import parse_pnpm_lock, parse_yarn_lock
 from ._manifests import Requirement, parse_package_json, parse_package_lock, parse_pipfile_lock, parse_requirements
 from ._project import Project, project_for, project_settings
 from ._toml_manifests import TomlManifest, parse_pyproject, parse_script, parse_toml_lock
@@ -31,7 +36,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-LOCK_FILES = frozenset({"package-lock.json", "poetry.lock", "uv.lock", "Pipfile.lock"})
+# Distribution names an import name is often published under (`import foo` from `python-foo`).
+_IMPORT_VARIANTS = ("{}", "python-{}", "{}-python", "py{}", "py-{}", "django-{}", "flask-{}", "{}-py")
+_SETUP_PY_IMPLIED = frozenset({"setuptools", "wheel"})
+LOCK_FILES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "uv.lock", "Pipfile.lock"})
 _CACHE_ATTRIBUTE = "_vetline_dependency_facts"  # memo on the FileContext: one computation per file
 
 
@@ -48,6 +56,10 @@ class Subject:
     mapped: bool = True  # False when the distribution is only guessed from the import name
     requirement: Requirement | None = None
     locked: bool = False  # a lock-file entry (transitive dependencies too)
+    installed: bool = False  # present in the project's environment
+    via: str | None = None  # the declared distribution that requires it (a transitive import)
+    how: str = ""  # how the distribution was found, for messages ("the metadata installed in .venv", ...)
+    optional: bool = False  # an import guarded by `except ImportError`
 
     def written(self, source: bytes) -> str:
         """The name as the file spells it (before normalisation)."""
@@ -59,28 +71,26 @@ class Facts:
     settings: Settings
     project: Project
     script: TomlManifest | None = None
+    environment: Environment | None = None
     subjects: list[Subject] = field(default_factory=list)
-    undeclared: list[tuple[_imports.Import, str]] = field(default_factory=list)  # with its distribution
+    undeclared: list[tuple[_imports.Import | _js_imports.JsImport, Subject]] = field(default_factory=list)
+    transitive: list[tuple[_imports.Import, Subject]] = field(default_factory=list)
     _memo: dict[Any, Any] = field(default_factory=dict)
 
-    @property
-    def judges_imports(self) -> bool:
-        """Whether an import's name says which package it is: only inside a project or a script.
-
-        Elsewhere (a loose file, an interpreter's own library) modules come from `sys.path`
-        tricks vetline cannot see, so a name near a popular one is no evidence of a typosquat.
-        """
-        return self.script is not None or self.project.folder is not None
-
     def chosen(self) -> Iterator[Subject]:
-        """The subjects the project chose itself: no lock entries, no allow-listed names, and
-        imports only where their names say which package they are."""
+        """The subjects the project chose itself: no lock entries, no allow-listed names."""
         for subject in self.subjects:
-            if subject.locked or subject.name in self.settings.allow:
-                continue
-            if subject.module is not None and not self.judges_imports:
-                continue
-            yield subject
+            if not subject.locked and subject.name not in self.settings.allow:
+                yield subject
+
+    def manifests(self) -> str:
+        """The project's manifests by name, for messages ("requirements.txt, pyproject.toml")."""
+        if self.script is not None:
+            return "the script's `# /// script` block"
+        if "manifests" not in self._memo:
+            names = sorted({Path(f).name for f in self.project.declared_in.values()})
+            self._memo["manifests"] = ", ".join(names) or "the project's manifests"
+        return self._memo["manifests"]
 
     # The data views below are looked up once per file, whatever the number of imports.
     def popular(self, ecosystem: str) -> Squats:
@@ -90,8 +100,8 @@ class Facts:
             self._memo[key] = squats(_data.popular(self.settings, ecosystem))
         return self._memo[key]
 
-    def index(self) -> Any:
-        """The registry index (`in` works on it), or None when there is none."""
+    def index(self) -> _data.Index | None:
+        """The registry index and where it comes from, or None when there is none."""
         if "index" not in self._memo:
             self._memo["index"] = _data.index(self.settings)
         return self._memo["index"]
@@ -100,8 +110,36 @@ class Facts:
         """True when the index lists `name` (memoised: a file names a package many times)."""
         key = ("registered", name)
         if key not in self._memo:
-            self._memo[key] = name in self.index()
+            index = self.index()
+            self._memo[key] = index is None or name in index.names
         return self._memo[key]
+
+    def imitated(self, subject: Subject) -> str | None:
+        """The popular package `subject` imitates (typosquat-package), or None when it is trusted.
+
+        Declared-and-installed packages and imports a real distribution provides never imitate.
+        """
+        if subject.installed and subject.declared:
+            return None
+        if subject.module is None or subject.ecosystem == "npm":  # an npm import names its package itself
+            return self.popular(subject.ecosystem).target(subject.name)
+        if subject.mapped or subject.via is not None or subject.optional:
+            return None  # a real distribution provides it, or the program runs without it
+        # `import bidi` is how `python-bidi` is imported: prefixes are no evidence on import lines
+        return self.popular(subject.ecosystem).target(subject.name, affixes=False)
+
+    def unregistered(self, subject: Subject) -> bool:
+        """True when the registry (or the bundled snapshot) has no project for `subject` (unknown-package)."""
+        if subject.ecosystem != "PyPI" or subject.installed or self.index() is None:
+            return False  # declared and installed: real, whatever the snapshot's age
+        if subject.module is None:
+            return not self.registered(subject.name)
+        if subject.declared or subject.mapped or subject.via or subject.optional or subject.module.startswith("_"):
+            return False  # declared ones are checked on their manifest line; `_private` modules are no project names
+        key = ("import registered", subject.name)
+        if key not in self._memo:
+            self._memo[key] = any(self.registered(pattern.format(subject.name)) for pattern in _IMPORT_VARIANTS)
+        return not self._memo[key]
 
     def advisories(self) -> dict[tuple[str, str], list[Any]]:
         if "advisories" not in self._memo:
@@ -129,14 +167,18 @@ def _compute(ctx: FileContext) -> Facts:
             return Facts(Settings.from_options(engine), Project())
         project = project_for(ctx.path)
         in_file = script.settings if script is not None else None
-        return _python(ctx, Facts(_layered(ctx, engine, project, in_file), project, script), found)
+        facts = Facts(_layered(ctx, engine, project, in_file), project, script, _environment.find(project.folder))
+        return _python(ctx, facts, found)
+    if is_javascript(ctx.language):
+        return _javascript(ctx, engine)
     requirements = _manifest_requirements(ctx)
     if not requirements:
         return Facts(Settings.from_options(engine), Project())
     own = _own_settings(ctx.source) if ctx.language == "toml" else None
-    facts = Facts(_layered(ctx, engine, project_for(ctx.path), own), Project())
+    project = project_for(ctx.path)
+    facts = Facts(_layered(ctx, engine, project, own), Project(), environment=_environment.find(project.folder))
     locked = PurePath(ctx.path).name in LOCK_FILES
-    facts.subjects = [_manifest_subject(r, locked) for r in requirements]
+    facts.subjects = [_manifest_subject(r, locked, facts.environment) for r in requirements]
     return facts
 
 
@@ -180,43 +222,131 @@ def _own_settings(source: bytes) -> dict[str, Any] | None:
 def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> Facts:
     project, script = facts.project, facts.script
     declared = frozenset(_names.normalize(r.name) for r in script.requirements) if script else project.declared
+    if PurePath(ctx.path).name == "setup.py":
+        declared |= _SETUP_PY_IMPLIED  # the legacy build backend always provides them
     can_declare = script is not None or (project.has_manifest and not project.opaque)
-    folders = tuple(f for f in (Path(ctx.path).parent if ctx.path else None, project.folder) if f is not None)
-    local = _imports.local_names((*folders, *(f / "src" for f in folders)))
-    resolved: dict[str, tuple[str, bool, bool] | None] = {}  # one decision per module per file
+    local = _layout.first_party(ctx.path, project.folder)
+    provided = _environment.installed_by(facts.environment, declared, bundled.hard_dependencies())
+    resolved: dict[str, Subject | None] = {}  # one decision per module per file
     for found in imports:
-        if found.top in local:
+        if found.top in local or _names.normalize(found.top) in project.own_names:
             continue
         if found.module not in resolved:
-            resolved[found.module] = _resolve(found, declared, project.own_names)
-        if (decision := resolved[found.module]) is None:
+            resolved[found.module] = _resolve(found.module, declared, provided, facts.environment)
+        decision = resolved[found.module]
+        if decision is None:
             continue
-        name, is_declared, mapped = decision
-        facts.subjects.append(Subject(name, "PyPI", found.start, found.end, found.module, is_declared, mapped))
-        if not is_declared and can_declare and not found.optional:
-            facts.undeclared.append((found, name))
+        subject = dataclasses.replace(decision, start=found.start, end=found.end, optional=found.optional)
+        facts.subjects.append(subject)
+        if subject.declared or not can_declare or found.optional:
+            continue
+        (facts.transitive if subject.via else facts.undeclared).append((found, subject))
     if script is not None:
-        facts.subjects.extend(_manifest_subject(r, False) for r in script.requirements)
+        facts.subjects.extend(_manifest_subject(r, False, facts.environment) for r in script.requirements)
     facts.subjects.sort(key=lambda s: s.start)
     return facts
 
 
-def _resolve(found: _imports.Import, declared: frozenset[str], own: frozenset[str]) -> tuple[str, bool, bool] | None:
-    """(distribution, declared?, mapped?) for a third-party import; None for the project itself."""
-    if _names.normalize(found.top) in own:
-        return None
-    candidates = _names.distributions(found.module)
-    match = next((c for c in candidates if c in declared), None) or _declared_alias(found.top, declared)
-    return match or candidates[0], match is not None, match is not None or _names.is_mapped(found.module)
+def _javascript(ctx: FileContext, engine: Any) -> Facts:
+    """npm imports: declared in the nearest package.json, or the project's own (aliases, workspaces)."""
+    assert ctx.tree is not None
+    found = _js_imports.imports(ctx.language, ctx.tree.root_node)
+    if not found:
+        return Facts(Settings.from_options(engine), Project())
+    npm = _js_imports.project_for(ctx.path)
+    project = Project(folder=npm.folder, declared_npm=npm.declared, has_manifest=npm.folder is not None)
+    facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project)
+    for imported in found:
+        if _js_imports.is_project_alias(npm, imported.specifier):
+            continue
+        declared = imported.package in npm.declared
+        subject = Subject(imported.package, "npm", imported.start, imported.end, imported.specifier, declared, True)
+        facts.subjects.append(subject)
+        if not declared and npm.folder is not None:
+            facts.undeclared.append((imported, subject))
+    return facts
+
+
+def _resolve(
+    module: str, declared: frozenset[str], provided: dict[str, str], environment: Environment | None
+) -> Subject:
+    """Which distribution a third-party import comes from, and whether the project declares it."""
+    from_environment = environment.distributions(module) if environment is not None else ()
+    candidates = tuple(dict.fromkeys((*from_environment, *_names.distributions(module))))
+    top = module.split(".")[0]
+    match = next((c for c in candidates if c in declared), None) or _declared_alias(top, declared)
+    if from_environment:
+        how = f"the metadata installed in {environment.where}" if environment is not None else ""
+    elif _names.is_mapped(module):
+        how = "vetline's table of import names"
+    else:
+        how = "its import name"
+    name = match or next((c for c in candidates if c in provided), None) or candidates[0]
+    return Subject(
+        name,
+        "PyPI",
+        0,
+        0,
+        module,
+        declared=match is not None,
+        mapped=bool(from_environment) or _names.is_mapped(module),
+        installed=environment is not None and environment.installed(name),
+        via=provided.get(name) if match is None else None,
+        how=how,
+    )
+
+
+# Words that projects put around an import name in their distribution name (`django-crispy-forms`).
+_AFFIXES = frozenset(
+    {
+        "python",
+        "py",
+        "django",
+        "flask",
+        "drf",
+        "pytest",
+        "sphinxcontrib",
+        "fastapi",
+        "types",
+        "binary",
+        "client",
+        "sdk",
+        "api",
+        "lib",
+        "official",
+        "djangorestframework",
+        "aio",
+    }
+)
 
 
 def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
-    """A declared `python-foo`, `py-foo`, `foo-python` or `pyfoo` that provides `import foo`."""
+    """A declared distribution whose name is the import name plus affixes (`python-foo` for `import foo`,
+    `django-crispy-forms` for `crispy_forms`, `djangorestframework-simplejwt` for `rest_framework_simplejwt`)."""
     bare = _names.normalize(top)
-    for name in (f"python-{bare}", f"py-{bare}", f"{bare}-python", f"py{bare}", f"{bare}-py"):
-        if name in declared:
+    words, joined = bare.split("-"), bare.replace("-", "")
+    for name in sorted(declared):
+        tokens = name.split("-")
+        if len(words) > 1 and len(tokens) > len(words) and words in (tokens[: len(words)], tokens[-len(words) :]):
+            return name  # `superset_core` from `apache-superset-core`
+        for start in range(len(tokens) - len(words) + 1):
+            if tokens[start : start + len(words)] == words and _AFFIXES.issuperset(
+                tokens[:start] + tokens[start + len(words) :]
+            ):
+                return name
+        flat = name.replace("-", "")
+        if any(flat in (affix + joined, joined + affix) for affix in _AFFIXES) or flat == "py" + joined:
             return name
-    return None
+    return next((name for name in sorted(declared) if _abbreviates(joined, name.replace("-", ""))), None)
+
+
+def _abbreviates(joined: str, flat: str) -> bool:
+    """`paypalcheckoutsdk` for `paypal-checkout-serversdk`: same start, the import's letters in order,
+    and whole words left out (at least 3 letters: a typo's missing letter never counts)."""
+    if len(joined) < 6 or flat[:4] != joined[:4] or len(joined) * 2 < len(flat) or len(flat) - len(joined) < 3:
+        return False
+    letters = iter(flat)
+    return all(char in letters for char in joined)
 
 
 def _manifest_requirements(ctx: FileContext) -> list[Requirement]:
@@ -233,17 +363,46 @@ def _manifest_requirements(ctx: FileContext) -> list[Requirement]:
         return parse_package_json(ctx.source)
     if ctx.language == "json" and base == "package-lock.json":
         return parse_package_lock(ctx.source)
+    if ctx.language == "yarn-lock":
+        return parse_yarn_lock(ctx.source)
+    if ctx.language == "pnpm-lock":
+        return parse_pnpm_lock(ctx.source)
+    if ctx.language == "json" and (client := _mcp.client_for(ctx.path, ctx.source)) is not None:
+        return _mcp_requirements(ctx.source, client)
     return []
 
 
-def _manifest_subject(requirement: Requirement, locked: bool) -> Subject:
-    key = _names.normalize(requirement.name) if requirement.ecosystem == "PyPI" else requirement.name.lower()
+def _mcp_requirements(source: bytes, client: _mcp.Client) -> list[Requirement]:
+    """The npm and PyPI packages an MCP configuration's servers launch (`npx -y pkg`, `uvx pkg`)."""
+    found = []
+    for server in _mcp.servers(source, client):
+        launched = _mcp.package(server)
+        if launched is None or launched.ecosystem == "docker" or _mcp.is_local(launched):
+            continue
+        name, start, end = _mcp.package_name(launched)
+        if name:
+            found.append(Requirement(name, launched.ecosystem, start, end))
+    return found
+
+
+def _manifest_subject(requirement: Requirement, locked: bool, environment: Environment | None = None) -> Subject:
+    pypi = requirement.ecosystem == "PyPI"
+    key = _names.normalize(requirement.name) if pypi else requirement.name.lower()
+    installed = pypi and environment is not None and environment.installed(key)
+    how = f"declared here and installed in {environment.where}" if installed and environment else ""
     return Subject(
-        key, requirement.ecosystem, requirement.start, requirement.end, requirement=requirement, locked=locked
+        key,
+        requirement.ecosystem,
+        requirement.start,
+        requirement.end,
+        requirement=requirement,
+        locked=locked,
+        declared=True,
+        installed=installed,
+        how=how,
     )
 
 
 def import_name(distribution: str) -> str:
     """The module a distribution is imported as (`pyyaml` -> `yaml`), for import-line fixes."""
-    reverse = {_names.normalize(dist): module for module, dist in _names.IMPORT_TO_DIST.items() if "." not in module}
-    return reverse.get(distribution, re.sub(r"[-.]", "_", distribution))
+    return _names.import_name(distribution)

@@ -17,12 +17,89 @@ from pathlib import Path
 import tree_sitter
 from tree_sitter import Node
 
-from .. import languages
+from .. import files, languages
 from ._names import NAMESPACE_ROOTS
 
 _IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError", "Exception", "BaseException")
 # `test` (CPython's own test suite) ships with the interpreter but is left out of stdlib_module_names.
-STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__", "_typeshed", "test", "__hello__", "__phello__"}
+# Python 2 and removed (PEP 594, 3.12's distutils/imp) modules, 3.14's new ones and PyPy's:
+# code imports them behind version checks.
+OLD_STDLIB = frozenset(
+    [
+        "__builtin__",
+        "anydbm",
+        "BaseHTTPServer",
+        "CGIHTTPServer",
+        "commands",
+        "ConfigParser",
+        "Cookie",
+        "cookielib",
+        "copy_reg",
+        "cPickle",
+        "cStringIO",
+        "dbhash",
+        "dummy_threading",
+        "_dummy_thread",
+        "_winreg",
+        "annotationlib",
+        "compression",
+        "__pypy__",
+        "dummy_thread",
+        "exceptions",
+        "htmlentitydefs",
+        "HTMLParser",
+        "httplib",
+        "md5",
+        "new",
+        "popen2",
+        "Queue",
+        "repr",
+        "robotparser",
+        "sets",
+        "sha",
+        "SimpleHTTPServer",
+        "SocketServer",
+        "StringIO",
+        "thread",
+        "Tkinter",
+        "tkMessageBox",
+        "urllib2",
+        "urlparse",
+        "UserDict",
+        "UserList",
+        "UserString",
+        "xmlrpclib",
+        "asynchat",
+        "asyncore",
+        "audioop",
+        "cgi",
+        "cgitb",
+        "chunk",
+        "crypt",
+        "distutils",
+        "imghdr",
+        "imp",
+        "lib2to3",
+        "mailcap",
+        "msilib",
+        "nis",
+        "nntplib",
+        "ossaudiodev",
+        "pipes",
+        "smtpd",
+        "sndhdr",
+        "spwd",
+        "sunau",
+        "telnetlib",
+        "uu",
+        "xdrlib",
+    ]
+)
+STDLIB = (
+    frozenset(sys.stdlib_module_names)
+    | {"__future__", "__main__", "_typeshed", "test", "__hello__", "__phello__"}
+    | OLD_STDLIB
+)
 
 
 @dataclass(frozen=True)
@@ -59,10 +136,13 @@ def _import_query() -> tree_sitter.Query:
 
 
 def _optional(node: Node) -> bool:
-    """True inside the body of a `try` whose handlers catch ImportError (or everything)."""
+    """True inside a `try` whose handlers catch ImportError (or everything), or inside such a handler:
+    `try: from threading import Thread` / `except ImportError: from dummy_threading import Thread`."""
     child, parent = node, node.parent
     while parent is not None:
         if parent.type == "try_statement" and child.type == "block" and _catches_import_error(parent):
+            return True
+        if parent.type == "except_clause" and parent.parent is not None and _catches_import_error(parent.parent):
             return True
         child, parent = parent, parent.parent
     return False
@@ -130,7 +210,7 @@ def _module_names(folder: str, stamp: int) -> frozenset[str]:
         return frozenset()
     for entry in entries:
         stem = entry.name.split(".")[0]
-        if entry.is_dir() and stem.isidentifier():
+        if files.entry_is_dir(entry) and stem.isidentifier():
             names.add(entry.name)
         elif entry.name.endswith((".py", ".pyi", ".so", ".pyd")) and stem.isidentifier():
             names.add(stem)

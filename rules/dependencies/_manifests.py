@@ -2,7 +2,10 @@
 
 Diagnostics belong on the manifest line itself, so parsing keeps offsets: `requirements*.txt`
 line by line (with `-r` includes), `package.json` dependency tables, and `package-lock.json`
-entries. TOML manifests (pyproject, Poetry, PEP 723 script blocks) live in `_toml_manifests`.
+entries. A requirements line counts only when the whole line is a PEP 508 requirement (name,
+extras, version specifiers, marker, pip options, comment): a file of other text `-r`-included
+by a stranger's repository yields no names. An include is followed only to a regular file inside
+the project folder; one leading elsewhere is reported, never read. TOML manifests (pyproject, Poetry, PEP 723 script blocks) live in `_toml_manifests`.
 A manifest that does not parse yields what could be read, never an exception.
 """
 
@@ -12,10 +15,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import files as files_module
 from ..patterns import linear
 
 _REQUIREMENT = linear(rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]\n]*\])?[ \t]*(?P<spec>[^;#\n]*)")
 _PIN = linear(rb"^(?:===?)[ \t]*(?P<version>[A-Za-z0-9.+!_-]+)[ \t]*$")
+_OPERATOR = rb"(?:~=|===|==|!=|<=|>=|<|>)[ \t]*[A-Za-z0-9.*+!_-]+"
+_SPECIFIERS = rb"\(?[ \t]*" + _OPERATOR + rb"(?:[ \t]*,[ \t]*" + _OPERATOR + rb")*[ \t]*\)?"
+_REQUIREMENT_TAIL = linear(  # what may follow a name and its extras on a requirements line
+    rb"[ \t]*(?:" + _SPECIFIERS + rb"|@[ \t]*\S+)?[ \t]*(?:;[^#\n]*)?"
+    rb"(?:[ \t]+--?[A-Za-z][\w-]*(?:[ =]\S+)?)*[ \t]*\\?[ \t]*(?:#.*)?\r?"
+)
 _INCLUDE = linear(rb"^[ \t]*(?:-r|--requirement)[ \t=]+(?P<path>\S+)", re.MULTILINE)
 _NPM_TABLE = linear(rb'"(?:dependencies|devDependencies|optionalDependencies|peerDependencies)"\s*:\s*\{')
 _NPM_ENTRY = linear(rb'\s*"(?P<name>[^"\\]+)"\s*:\s*"(?P<spec>[^"\\]*)"\s*,?')
@@ -51,7 +61,7 @@ def _requirement_line(line: bytes, offset: int) -> list[Requirement]:
     if not stripped or stripped.startswith((b"#", b"-")) or b"://" in stripped.split(b"@")[0]:
         return []
     match = _REQUIREMENT.match(line)
-    if match is None:
+    if match is None or _REQUIREMENT_TAIL.fullmatch(line, match.start("spec")) is None:
         return []
     return [
         requirement(
@@ -73,21 +83,35 @@ def requirement(name: bytes, spec: bytes, name_start: int, spec_start: int, ecos
     )
 
 
-def included_files(path: Path, seen: set[Path] | None = None) -> list[Path]:
-    """`path` and every requirements file it includes with `-r`, each once (cycles are cut)."""
-    seen = set() if seen is None else seen
-    resolved = path.resolve()
-    if resolved in seen or not resolved.is_file():
-        return []
-    seen.add(resolved)
-    files = [resolved]
-    try:
-        text = resolved.read_bytes()
-    except OSError:
-        return files
-    for match in _INCLUDE.finditer(text):
-        files.extend(included_files(resolved.parent / match.group("path").decode(errors="replace"), seen))
+def included_files(path: Path, within: Path, refused: list[str] | None = None) -> list[Path]:
+    """`path` and every requirements file it includes with `-r`, each once (cycles are cut).
+
+    Only regular files really inside the folder `within` are read; each include that is not
+    is described in `refused` (when given) and not followed."""
+    seen: set[str] = set()
+    files: list[Path] = []
+    pending: list[tuple[Path, str | None]] = [(path, None)]
+    while pending:
+        candidate, written = pending.pop(0)
+        try:
+            real = files_module.contained_path(candidate, within)
+            if real in seen:
+                continue
+            text = files_module.read_bounded(real, files_module.MAX_MANIFEST_BYTES, within=within)
+        except OSError as error:
+            if written is not None and refused is not None:
+                refused.append(f"{written} not followed: {_reason(error)}")
+            continue
+        seen.add(real)
+        files.append(Path(real))
+        for match in _INCLUDE.finditer(text):
+            include = match.group("path").decode(errors="replace")
+            pending.append((Path(real).parent / include, f"{Path(real).name}: `-r {include}`"))
     return files
+
+
+def _reason(error: OSError) -> str:
+    return str(error) if isinstance(error, files_module.FileRefused) else error.strerror or str(error)
 
 
 def parse_package_json(source: bytes) -> list[Requirement]:

@@ -3,18 +3,23 @@
 The project folder is the nearest folder upwards holding a manifest (`pyproject.toml`,
 `requirements*.txt`, `setup.cfg`, `setup.py`, `Pipfile`, `package.json`); the walk stops at a
 repository root (`.git`). Declarations are re-read only when a manifest's mtime or size
-changes, so analysing on every keystroke costs a handful of `stat` calls.
+changes, so analysing on every keystroke costs a handful of `stat` calls. Manifests are read
+only as regular files inside the project folder (`vetline.rules.files`); what was refused is
+kept in `Project.notes`.
 """
 
 from __future__ import annotations
 
 import configparser
 import functools
+import logging
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from ..patterns import linear
 from ._manifests import _REQUIREMENT, included_files, parse_package_json, parse_requirements
 from ._names import normalize
@@ -25,8 +30,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+log = logging.getLogger("vetline.dependencies")
 PYTHON_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
 _SETUP_PY_LIST = linear(rb"install_requires\s*=\s*\[(?P<items>[^\]]*)\]")
+# Literal extras and test/setup requirements: `extras_require={"test": ["pytest>=5"]}`.
+_SETUP_PY_MORE = linear(
+    rb"(?:tests_require|setup_requires)\s*=\s*\[(?P<items>[^\]]*)\]|extras_require\s*=\s*\{(?P<extras>[^{}]*)\}"
+)
+_LIST = linear(rb"\[(?P<items>[^\]]*)\]")
 _QUOTED = linear(rb"""["']([^"'\n]+)["']""")
 
 
@@ -42,6 +53,8 @@ class Project:
     own_names: frozenset[str] = frozenset()
     requirements: Path | None = None  # the requirements file new dependencies go to
     pyproject: Path | None = None  # or the pyproject.toml, when it declares dependencies
+    notes: tuple[str, ...] = ()  # includes not followed (outside the project, not a regular file)
+    declared_in: Mapping[str, str] = field(default_factory=dict)  # declared name -> the manifest's path
 
 
 def find_folder(path: str) -> Path | None:
@@ -49,7 +62,7 @@ def find_folder(path: str) -> Path | None:
     file = Path(path)
     if not path or not (file.is_file() or (file.is_absolute() and file.parent.is_dir())):
         return None
-    start = file.resolve().parent
+    start = Path(os.path.abspath(file)).parent  # as named: fixes address the editor's path, not the real one
     for folder in (start, *start.parents):
         names, repository_root = _listing(str(folder))
         if names:
@@ -71,7 +84,7 @@ def project_for(path: str) -> Project:
 def project_in(folder: Path) -> Project:
     """The declarations of the project whose folder is `folder` (for `vetline data update`)."""
     stamps = tuple(sorted((str(f), *_stamp(f)) for f in _manifest_files(folder)))
-    return _read_project(folder.resolve(), stamps) if stamps else Project(folder)
+    return _read_project(Path(os.path.abspath(folder)), stamps) if stamps else Project(folder)
 
 
 def project_settings(folder: Path | None) -> dict | None:
@@ -94,7 +107,7 @@ def project_settings(folder: Path | None) -> dict | None:
 @functools.lru_cache(maxsize=64)
 def _settings_table(path: Path, mtime: int, size: int) -> dict | None:
     try:
-        document = tomllib.loads(_read(path).decode("utf-8", "replace"))
+        document = tomllib.loads(_read(path, path.parent).decode("utf-8", "replace"))
     except tomllib.TOMLDecodeError:
         return None
     tool = document.get("tool", {}).get("vetline")
@@ -121,8 +134,36 @@ def _read_listing(folder: str, stamp: int) -> tuple[tuple[str, ...], bool]:
         entries = list(os.scandir(folder))
     except OSError:
         return (), False
-    names = tuple(sorted(e.name for e in entries if _is_manifest(e.name) and e.is_file()))
+    names = tuple(
+        sorted(
+            e.name
+            for e in entries
+            if _is_manifest(e.name) and files.entry_is_file(e) and _describes_project(e.path, folder)
+        )
+    )
     return names, any(e.name == ".git" for e in entries)
+
+
+_PROJECT_TABLES = {
+    "setup.cfg": (b"[metadata]", b"[options]"),
+    "pyproject.toml": (b"[project]", b"[tool.poetry", b"[build-system]", b"[dependency-groups]", b"[tool.setuptools"),
+}
+
+
+def _describes_project(path: str, folder: str) -> bool:
+    """False for a setup.cfg or pyproject.toml that only configures tools (`[flake8]`, `[tool.ruff]`).
+
+    A folder whose only such file is tool configuration is not a project: its files belong to the
+    project above (pretix keeps a `src/setup.cfg` of linter settings under its real pyproject).
+    """
+    markers = _PROJECT_TABLES.get(os.path.basename(path))
+    if markers is None:
+        return True
+    try:
+        head = files.read_bounded(path, files.MAX_MANIFEST_BYTES, within=folder)
+    except OSError:
+        return False
+    return any(marker in head for marker in markers)
 
 
 def _is_manifest(name: str) -> bool:
@@ -151,54 +192,85 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @functools.lru_cache(maxsize=64)
 def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Project:
-    files = [Path(entry[0]) for entry in stamps]
-    declared: set[str] = set()
+    manifests = [Path(entry[0]) for entry in stamps]
+    declared_in: dict[str, str] = {}
     own: set[str] = set()
+    refused: list[str] = []
     pyproject = requirements = None
-    for file in files:
+    for file in manifests:
+        found: set[str] = set()
         if file.name == "pyproject.toml":
-            manifest = parse_pyproject(_read(file))
-            declared.update(normalize(r.name) for r in manifest.requirements)
-            own.update(_own_names(file))
+            manifest = parse_pyproject(_read(file, folder))
+            found.update(normalize(r.name) for r in manifest.requirements)
+            found.update(_build_requires(file, folder))  # setup.py and build hooks import them
+            own.update(_own_names(file, folder))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
         elif _is_requirements(file.name):
-            for included in included_files(file):
-                declared.update(normalize(r.name) for r in parse_requirements(_read(included)))
+            for included in included_files(file, folder, refused):
+                found.update(normalize(r.name) for r in parse_requirements(_read(included, folder)))
         elif file.name == "setup.cfg":
-            declared.update(_setup_cfg(file))
+            found.update(_setup_cfg(file, folder))
         elif file.name == "Pipfile":
-            declared.update(_pipfile(file))
-    requirements = next((f for f in files if f.name == "requirements.txt"), None)
-    requirements = requirements or next((f for f in files if _is_requirements(f.name) and f.parent == folder), None)
+            found.update(_pipfile(file, folder))
+        for name in found:
+            declared_in.setdefault(name, str(file))
+    for name in own:  # `motherduck = ["apache-superset[duckdb]"]`: an extra of itself is no dependency
+        declared_in.pop(name, None)
+    declared = set(declared_in)
+    requirements = next((f for f in manifests if f.name == "requirements.txt"), None)
+    requirements = requirements or next((f for f in manifests if _is_requirements(f.name) and f.parent == folder), None)
     setup_py = folder / "setup.py"
-    opaque = setup_py.is_file() and not _setup_py(setup_py, declared) and not declared
-    npm = {r.name.lower() for f in files if f.name == "package.json" for r in parse_package_json(_read(f))}
-    has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in files)
+    opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared
+    declared_in.update((name, str(setup_py)) for name in declared - set(declared_in))
+    npm = {r.name.lower() for f in manifests if f.name == "package.json" for r in parse_package_json(_read(f, folder))}
+    has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in manifests)
+    for note in refused:
+        log.info("%s", note)
     return Project(
-        folder, frozenset(declared), frozenset(npm), has_manifest, opaque, frozenset(own), requirements, pyproject
+        folder,
+        frozenset(declared),
+        frozenset(npm),
+        has_manifest,
+        opaque,
+        frozenset(own),
+        requirements,
+        pyproject,
+        tuple(dict.fromkeys(refused)),
+        declared_in,
     )
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, folder: Path) -> bytes:
+    """A manifest's bytes; empty when it is missing, not a regular file, too large or outside `folder`."""
     try:
-        return path.read_bytes()
+        return files.read_bounded(path, files.MAX_MANIFEST_BYTES, within=folder)
     except OSError:
         return b""
 
 
-def _own_names(pyproject: Path) -> set[str]:
+def _own_names(pyproject: Path, folder: Path) -> set[str]:
     try:
-        document = tomllib.loads(_read(pyproject).decode("utf-8", "replace"))
+        document = tomllib.loads(_read(pyproject, folder).decode("utf-8", "replace"))
     except tomllib.TOMLDecodeError:
         return set()
     names = [document.get("project", {}).get("name"), document.get("tool", {}).get("poetry", {}).get("name")]
     return {normalize(n) for n in names if isinstance(n, str)}
 
 
-def _setup_cfg(path: Path) -> set[str]:
+def _build_requires(pyproject: Path, folder: Path) -> set[str]:
+    try:
+        document = tomllib.loads(_read(pyproject, folder).decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return set()
+    requires = document.get("build-system", {}).get("requires", [])
+    lines = [r.encode() for r in requires if isinstance(r, str)] if isinstance(requires, list) else []
+    return {normalize(m.group("name").decode()) for line in lines if (m := _REQUIREMENT.match(line))}
+
+
+def _setup_cfg(path: Path, folder: Path) -> set[str]:
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(_read(path).decode("utf-8", "replace"))
+        parser.read_string(_read(path, folder).decode("utf-8", "replace"))
     except configparser.Error:
         return set()
     lines = parser.get("options", "install_requires", fallback="").splitlines()
@@ -207,20 +279,29 @@ def _setup_cfg(path: Path) -> set[str]:
     return {normalize(m.group("name").decode()) for line in lines if (m := _REQUIREMENT.match(line.encode()))}
 
 
-def _pipfile(path: Path) -> set[str]:
+def _pipfile(path: Path, folder: Path) -> set[str]:
     try:
-        document = tomllib.loads(_read(path).decode("utf-8", "replace"))
+        document = tomllib.loads(_read(path, folder).decode("utf-8", "replace"))
     except tomllib.TOMLDecodeError:
         return set()
     return {normalize(name) for table in ("packages", "dev-packages") for name in document.get(table, {})}
 
 
-def _setup_py(path: Path, declared: set[str]) -> bool:
+def _setup_py(path: Path, declared: set[str], folder: Path) -> bool:
     """Add a literal `install_requires=[...]` of setup.py to `declared`; False when there is none."""
-    match = _SETUP_PY_LIST.search(_read(path))
+    source = _read(path, folder)
+    match = _SETUP_PY_LIST.search(source)
     if match is None:
         return False
-    for quoted in _QUOTED.finditer(match.group("items")):
-        if (name := _REQUIREMENT.match(quoted.group(1))) is not None:
-            declared.add(normalize(name.group("name").decode()))
+    lists = [match.group("items")]
+    for more in _SETUP_PY_MORE.finditer(source):
+        lists.extend(
+            [more.group("items")]
+            if more.group("items") is not None
+            else [m.group("items") for m in _LIST.finditer(more.group("extras") or b"")]
+        )
+    for items in lists:
+        for quoted in _QUOTED.finditer(items):
+            if (name := _REQUIREMENT.match(quoted.group(1))) is not None:
+                declared.add(normalize(name.group("name").decode()))
     return True

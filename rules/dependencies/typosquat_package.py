@@ -5,22 +5,26 @@ from __future__ import annotations
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
-from ._facts import Subject, facts, import_name
+from . import bundled
+from ._facts import Facts, Subject, facts, import_name
 
 
 def find_typosquats(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     found = []
     for subject in known.chosen():
-        target = known.popular(subject.ecosystem).target(subject.name)
+        target = known.imitated(subject)
         if target is not None:
-            found.append(_finding(ctx, subject, target))
+            found.append(_finding(ctx, known, subject, target))
     return found
 
 
-def _finding(ctx: FileContext, subject: Subject, target: str) -> Finding:
+def _finding(ctx: FileContext, known: Facts, subject: Subject, target: str) -> Finding:
     written = subject.written(ctx.source)
-    if subject.module is not None:  # an import line: rename the top-level module (and its uses)
+    if subject.module is not None and subject.ecosystem == "npm":  # `"expresss/lib/x"`: the package part
+        replacement, where = target, "import"
+        edits: tuple[Edit, ...] = (Edit(subject.start, subject.start + len(subject.name.encode()), target),)
+    elif subject.module is not None:  # an import line: rename the top-level module (and its uses)
         top, replacement, where = subject.module.split(".")[0], import_name(target), "import"
         edits = (
             Edit(subject.start, subject.start + len(top.encode()), replacement),
@@ -30,11 +34,40 @@ def _finding(ctx: FileContext, subject: Subject, target: str) -> Finding:
         replacement, where = target, "package"
         edits = (Edit(subject.start, subject.end, target),)
     message = (
-        f"{where.capitalize()} `{written}` is one typo away from the popular package `{target}`; "
-        "typosquatted packages run the attacker's code at install and import time."
+        f"{where.capitalize()} `{written}` is one typo away from `{target}`, {_standing(subject.ecosystem, target)}; "
+        f"`{subject.name}` is not itself a popular name{_why_not_trusted(known, subject)}. "
+        "Typosquatted packages run the attacker's code at install and import time."
     )
-    fix = Fix(f"Replace with `{replacement}`", edits, safe=False)
+    fix = Fix(f"Replace with `{replacement}`", edits, safe=False) if _fix_checks(subject, target, replacement) else None
     return make_finding(RULE, ctx, subject.start, subject.end, message=message, fix=fix, data={"target": target})
+
+
+def _standing(ecosystem: str, target: str) -> str:
+    rank = bundled.rank(ecosystem, target)
+    part = "popular-npm" if ecosystem == "npm" else "popular-pypi"
+    if rank is None:
+        return "a popular package of the configured list"
+    return f"the #{rank + 1} most downloaded {ecosystem} package (bundled list of {bundled.as_of(part)})"
+
+
+def _why_not_trusted(known: Facts, subject: Subject) -> str:
+    if subject.module is not None:
+        return ", no known distribution provides this import" + (
+            "" if subject.installed else ", and it is not installed"
+        )
+    if known.environment is None:
+        return " and no environment shows it installed"
+    return f" and it is not installed in {known.environment.where}"
+
+
+def _fix_checks(subject: Subject, target: str, replacement: str) -> bool:
+    """Offer the rename only when the bundled data confirms the replacement's names."""
+    if subject.ecosystem != "PyPI":
+        return True  # the popular list named it, as npm spells it
+    exists = bundled.pypi_exists(target) or bundled.rank("PyPI", target) is not None
+    if subject.module is None:
+        return exists
+    return exists and (replacement != target.replace("-", "_") or "-" not in target)
 
 
 def _uses(ctx: FileContext, subject: Subject, top: str, replacement: str) -> list[Edit]:
@@ -65,7 +98,7 @@ RULE = Rule(
     owasp=("A08:2021",),
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({"python", "pip-requirements", "toml", "json"}),
+    languages=frozenset({"python", "pip-requirements", "toml", "json", "javascript", "typescript", "typescriptreact"}),
     scan=find_typosquats,
     fixable=True,
     message="The package name is one typo away from a popular package.",
@@ -77,11 +110,20 @@ the developer's or CI's credentials.
 
 vetline flags a name within one edit (insertion, deletion, substitution or a swap of
 neighbouring letters), a separator change (`scikitlearn`) or a `python-`/`py` prefix or
-suffix confusion of a popular package, when the name is not itself popular. Import lines are
-judged inside a project (a folder with a manifest) or a PEP 723 script, where imports name
-packages; a loose file's imports may come from anywhere on `sys.path`. Popular names
-come from the bundled list and, when configured, the `popular` source of
-`[tool.vetline.dependencies]` (the top-pypi-packages format). Names in `allow` are trusted.
+suffix confusion (on manifest lines: import names routinely drop `python-`, as `import bidi`
+does for `python-bidi`) of one of the 5,000 most downloaded packages, when the name is not itself
+popular (any of the ~15,000 ranked names: a legitimate near-name such as `tblib` or
+`grequests` is decided by that data, not a hand list). It never fires on a package that is
+both declared and installed in the project's environment, on an import that the environment
+or vetline's import table maps to a real distribution (`import django_filters` is
+`django-filter`, `import mysql.connector` is `mysql-connector-python`), nor on first-party
+modules or optional imports (inside `try: ... except ImportError:`, the program runs without them). Single files outside any project are checked too. Popular names come from the
+bundled lists (PyPI and npm, dated in `vetline data status`) and, when configured, the
+`popular` source of `[tool.vetline.dependencies]`. Names in `allow` are trusted.
+
+The fix renames an import to the real package's import name (`python-dateutil` is imported
+as `dateutil`) and a manifest entry to its distribution name; it is offered only when the
+bundled data confirms those names.
 
 ## How to fix
 Use the name of the package you meant. If the name really is the package you want, add it to
@@ -102,7 +144,7 @@ Unsafe: it changes which package is installed and imported; review the replaceme
 # ruleid: typosquat-package
 import reqeusts
 # ruleid: typosquat-package
-from beautifulsoup import BeautifulSoup
+from beautifulsop4 import BeautifulSoup
 # ruleid: typosquat-package
 import numpyy as np
 # ruleid: typosquat-package
@@ -117,8 +159,12 @@ import numpy as np
 import os.path
 # ok: typosquat-package
 from . import models
-# `mongo` is a real if little-used project; the `py` prefix check cannot tell it from `pymongo`.
-# todook: typosquat-package
+# ok: typosquat-package
 import mongo
+try:
+    # ok: typosquat-package
+    import reqests
+except ImportError:
+    reqests = None
 """,
 )

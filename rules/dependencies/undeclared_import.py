@@ -2,74 +2,37 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from ..context import FileContext
-from ..engine import make_finding
-from ..model import Category, Confidence, Edit, Finding, Fix, Rule, Severity
-from ._facts import Facts, facts
-from ._names import canonical, normalize
-from ._toml_manifests import insert_item, parse_pyproject
+from ..model import Category, Confidence, Finding, Rule, Severity
+from ._declare import import_findings
+from ._facts import Facts, Subject, facts
 
 
 def find_undeclared(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
-    found = []
-    fixes: dict[str, Fix | None] = {}
-    for imported, normalized in known.undeclared:
-        name = canonical(normalized)
-        where = "the script's dependencies" if known.script else "the project's manifests"
-        message = (
-            f"`{imported.module}` is imported but `{name}` is not declared in {where}, so nobody vetted or pinned it."
-        )
-        if name not in fixes:
-            fixes[name] = _fix(ctx, known, name)
-        fix = fixes[name]
-        found.append(
-            make_finding(RULE, ctx, imported.start, imported.end, message=message, fix=fix, data={"package": name})
-        )
-    return found
+    # a typosquat or a name missing from PyPI is reported by its own rule: installing it is the danger
+    # (PyPI only: npm imports keep both findings, as the JavaScript rules were written)
+    wanted = [(i, s) for i, s in known.undeclared if s.ecosystem != "PyPI" or not _reported_elsewhere(known, s)]
+    return import_findings(ctx, known, RULE, wanted, _message)
 
 
-def _fix(ctx: FileContext, known: Facts, name: str) -> Fix | None:
-    """Declare `name` where the project declares things; never for a look-alike of a popular name."""
-    if known.popular("PyPI").target(normalize(name)) is not None:
-        return None
-    if known.index() is not None and not known.registered(normalize(name)):
-        return None  # never offer to install a name the registry does not have (unknown-package)
-    if known.script is not None and known.script.array is not None:
-        position, text = insert_item(ctx.source, known.script.array, name, prefix=b"#")
-        return Fix(f"Add `{name}` to the script's dependencies", (Edit(position, position, text),), safe=False)
-    project = known.project
-    if project.pyproject is not None and (project.declared or project.requirements is None):
-        return _pyproject_fix(ctx, project.pyproject, name)
-    if project.requirements is not None:
-        existing = project.requirements.read_bytes() if project.requirements.is_file() else b""
-        text = ("\n" if existing and not existing.endswith(b"\n") else "") + name + "\n"
-        edit = Edit(-1, -1, text, path=_relative(ctx, project.requirements))
-        return Fix(f"Add `{name}` to {project.requirements.name}", (edit,), safe=False)
-    return None
+def _reported_elsewhere(known: Facts, subject: Subject) -> bool:
+    return known.imitated(subject) is not None or known.unregistered(subject)
 
 
-def _pyproject_fix(ctx: FileContext, path: Path, name: str) -> Fix | None:
-    source = path.read_bytes()
-    manifest = parse_pyproject(source)
-    relative = _relative(ctx, path)
-    if manifest.array is not None:
-        position, text = insert_item(source, manifest.array, name)
-        return Fix(
-            f"Add `{name}` to [project.dependencies]", (Edit(position, position, text, path=relative),), safe=False
-        )
-    if manifest.poetry_end is not None:
-        edit = Edit(manifest.poetry_end, manifest.poetry_end, f'\n{name} = "*"', path=relative)
-        return Fix(f"Add `{name}` to [tool.poetry.dependencies]", (edit,), safe=False)
-    return None
-
-
-def _relative(ctx: FileContext, target: Path) -> str:
-    """`target` relative to the analysed file's folder, as `Edit.path` expects."""
-    return os.path.relpath(target, Path(ctx.path).resolve().parent).replace(os.sep, "/")
+def _message(known: Facts, module: str, name: str, subject: Subject) -> str:
+    """Say how the distribution was found and where vetline looked for a declaration."""
+    if subject.ecosystem == "npm":
+        return f"`{module}` is imported but `{name}` is not declared in package.json, so nobody vetted or pinned it."
+    if known.script is not None:
+        where = "the script's dependencies"
+    else:
+        where = known.manifests()
+    package = "" if module.split(".")[0].lower() == name.lower() else f" (package `{name}`, per {subject.how})"
+    return (
+        f"`{module}`{package} is imported but not declared in {where}, and no declared package installs it, "
+        "so nobody vetted or pinned it."
+    )
 
 
 RULE = Rule(
@@ -80,7 +43,7 @@ RULE = Rule(
     owasp=("A06:2021",),
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    languages=frozenset({"python"}),
+    languages=frozenset({"python", "javascript", "typescript", "typescriptreact"}),
     scan=find_undeclared,
     fixable=True,
     message="The import is not declared as a dependency of the project.",
@@ -90,14 +53,25 @@ An import that no manifest declares gets installed by hand, by a guess (`pip ins
 meant), or not at all. It escapes pinning, review, licence checks and vulnerability audits.
 AI assistants add such imports silently.
 
-An import is fine when it is the standard library, a local module (a relative import, or a
-module or package next to the file, at the project root or under `src/`), optional (inside
-`try: ... except ImportError:`), or declared: `[project.dependencies]` and optional
-dependencies, `[dependency-groups]`, Poetry tables, `requirements*.txt` (with `-r`
-includes), `setup.cfg`, `Pipfile`, or a PEP 723 `# /// script` block. Import names are mapped
-to projects (`yaml` is `PyYAML`, `cv2` is `opencv-python`) by a built-in table and the
-installed packages' metadata. Files outside any project are not checked, nor are projects
-whose `setup.py` computes its dependencies.
+An import is fine when it is the standard library (Python 2 and removed modules too), first-party
+(decided from the file tree: the project folder, `src/`, source roots declared in
+`[tool.setuptools]` `package-dir`/`packages.find`, Poetry `packages`, Hatch, PDM, Flit,
+`setup.cfg` or `setup.py`, folders holding a `manage.py`, namespace packages without
+`__init__.py`, and the importing file's own folder and its parents up to the project), a
+relative import, optional (inside `try: ... except ImportError:`), or declared:
+`[project.dependencies]` and optional dependencies, `[dependency-groups]`, `[build-system]
+requires`, Poetry tables, `requirements*.txt` (with `-r` includes), `setup.cfg`, `Pipfile`, a
+literal `install_requires` in `setup.py`, or a PEP 723 `# /// script` block. Each file is
+judged by its nearest project (a monorepo's projects each by their own manifest; a
+`setup.cfg` or `pyproject.toml` holding only tool settings is not a project). Import names are
+mapped to distributions (`yaml` is `PyYAML`, `django_filters` is `django-filter`) by the
+project's environment (`.venv`, `venv`, `env`, `$VIRTUAL_ENV` or `VETLINE_PYTHON`: its
+`*.dist-info` files are read, never run) and a built-in table; a declared `python-foo`,
+`django-crispy-forms` or `apache-superset-core` provides `import foo`, `crispy_forms` and
+`superset_core`. An import installed only because a declared package requires it is
+`transitive-import` (low) instead; a typosquat or a name missing from PyPI is reported by
+`typosquat-package` or `unknown-package` alone. Files outside any project are not checked
+here, nor are projects whose `setup.py` computes its dependencies.
 
 ## How to fix
 Declare the dependency (with a version constraint) where the project declares the others.
@@ -137,5 +111,10 @@ try:
     import ujson as json_impl
 except ImportError:
     json_impl = None
+try:
+    import orjson as fast_json
+except ImportError:
+    # ok: undeclared-import
+    import simplejson as fast_json
 """,
 )

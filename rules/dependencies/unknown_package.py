@@ -5,45 +5,34 @@ from __future__ import annotations
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
-from ._facts import Subject, facts
+from ._facts import Facts, Subject, facts
 
 
 def find_unknown(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
-    names = known.index()
-    if names is None:  # no index: skip quietly (noted once) rather than guess
+    index = known.index()
+    if index is None:  # no index and no bundled snapshot: skip quietly (noted once) rather than guess
         return []
-    popular = known.popular("PyPI")
     found = []
     for subject in known.chosen():
-        if not _checkable(subject) or known.registered(subject.name):
-            continue
-        if popular.target(subject.name) is not None:
-            continue  # typosquat-package reports it, with a better message
-        found.append(_finding(ctx, subject))
+        if known.unregistered(subject) and known.imitated(subject) is None:  # typosquat-package says it better
+            found.append(_finding(ctx, known, subject, index.origin))
     return found
 
 
-def _checkable(subject: Subject) -> bool:
-    if subject.ecosystem != "PyPI":
-        return False
-    # A declared import is checked on its manifest line; a mapped one names a real project.
-    return subject.module is None or (not subject.declared and not subject.mapped)
-
-
-def _finding(ctx: FileContext, subject: Subject) -> Finding:
+def _finding(ctx: FileContext, known: Facts, subject: Subject, origin: str) -> Finding:
     written = subject.written(ctx.source)
+    as_of = origin.removeprefix("the PyPI snapshot of ")
+    where = f"on PyPI (as of {as_of})" if as_of != origin else f"in {origin}"
     if subject.module is not None:
         message = (
-            f"No project named `{subject.name}` (for `import {written}`) exists in the package index: it may be "
-            "hallucinated, and an attacker can register this name."
+            f"`{written}` is not {where}: no project `{subject.name}` (nor `python-{subject.name}` or similar), "
+            "it is not first-party, declared or installed, and vetline's import table does not know it. "
+            "It may be hallucinated, and anyone can register it."
         )
         confidence = Confidence.MEDIUM  # the import name may differ from its project's name
     else:
-        message = (
-            f"`{written}` does not exist in the package index: it may be hallucinated, and an attacker can register "
-            "this name."
-        )
+        message = f"`{written}` is not {where}: it may be hallucinated, and anyone can register it."
         confidence = Confidence.HIGH
     return make_finding(RULE, ctx, subject.start, subject.end, message=message, confidence=confidence)
 
@@ -56,7 +45,7 @@ RULE = Rule(
     owasp=("A08:2021",),
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
-    languages=frozenset({"python", "pip-requirements", "toml", "json"}),
+    languages=frozenset({"python", "pip-requirements", "toml", "json", "javascript", "typescript", "typescriptreact"}),
     scan=find_unknown,
     message="The package does not exist in the registry: it may be hallucinated.",
     docs="""## Why is this bad?
@@ -64,11 +53,16 @@ AI assistants invent plausible package names (`huggingface-cli`, `flask-security
 Attackers watch for such names and register them ("slopsquatting"); the next `pip install`
 runs their code. A name absent from the registry index today is exactly such a free name.
 
-The check compares requirement names, and imports no manifest declares, with the registry's
-project list: the `index` of `[tool.vetline.dependencies]` (a PEP 691 JSON project list or a
-text file of names, as a local path; or a URL cached by `vetline data update`). Without an
-index the check is skipped with one informational note; it never guesses. On import lines the
-project name is derived from the import name, so those findings have medium confidence.
+The check compares requirement names, and imports nothing else explains, with the registry's
+project list. It works offline out of the box: the wheel bundles a snapshot of every PyPI
+project name (dated; `vetline data status` shows it). A newer download by `vetline data
+update` wins over the snapshot, and the `index` of `[tool.vetline.dependencies]` can name a
+private list instead (a PEP 691 JSON project list or a text file of names, as a local path; or
+a URL). A package that is declared and installed in the project's environment is never
+reported, whatever the snapshot's age. On import lines the project name is derived from the
+import name (and its usual `python-`/`py`/`django-` variants are tried), so those findings
+have medium confidence; first-party, declared, installed, transitive, mapped and optional
+(`except ImportError`) imports are not checked. Files outside any project are checked too.
 Names listed in `allow` (for example private packages) are never reported.
 
 ## How to fix

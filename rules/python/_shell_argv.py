@@ -4,7 +4,8 @@ Not a rule module (the leading underscore keeps the registry out). `subprocess.r
 "-c", script])` has no `shell=True`, yet `script` is parsed by a shell all the same, so
 `os-command-injection` treats the item after `-c` (`/c` for `cmd`, `-Command` for PowerShell)
 as a shell command. A list assigned to a local name first (`argv = [...]; Popen(argv)`) is
-followed to its literal, so its items are judged one by one rather than as a whole.
+followed to its literal and to the items `append` adds to it before the call, so its items are
+judged one by one rather than as a whole.
 """
 
 from __future__ import annotations
@@ -40,10 +41,40 @@ def argv_items(match: Match, name: str, subprocess_calls: frozenset[str]) -> lis
         vector = argument(args, _LIST_AT[family], "argv")
     else:
         return None
+    name_node = vector
     vector = definition(vector)
     if vector is None or vector.type not in ("list", "tuple"):
         return None
-    return [item for item in vector.named_children if item.type != "comment"]
+    items = [item for item in vector.named_children if item.type != "comment"]
+    if name_node is not None and name_node is not vector and vector.type == "list":
+        items += appended(name_node, vector)
+    return items
+
+
+def appended(name: Node, literal: Node) -> list[Node]:
+    """Items added by `name.append(x)` between the list literal and the use of `name`, in order."""
+    scope = literal.parent
+    while scope is not None and scope.type not in ("function_definition", "module"):
+        scope = scope.parent
+    found: list[Node] = []
+    stack = [scope] if scope is not None else []
+    while stack:
+        node = stack.pop()
+        if node.end_byte <= literal.end_byte or node.start_byte >= name.start_byte:
+            continue
+        if node.type == "call" and _appends_to(node, name.text):
+            args = node.child_by_field_name("arguments")
+            found.extend(args.named_children[:1] if args is not None else [])
+        stack.extend(reversed(node.named_children))
+    return sorted(found, key=lambda item: item.start_byte)
+
+
+def _appends_to(call: Node, name: bytes | None) -> bool:
+    callee = call.child_by_field_name("function")
+    if callee is None or callee.type != "attribute":
+        return False
+    receiver, method = callee.child_by_field_name("object"), callee.child_by_field_name("attribute")
+    return receiver is not None and receiver.text == name and method is not None and method.text == b"append"
 
 
 def shell_script(items: list[Node]) -> tuple[str, Node] | None:

@@ -25,6 +25,24 @@ from ._expressions import definition
 FLAGS = ("secure", "httponly")
 FLAG_SETTINGS = '"SESSION_COOKIE_SECURE" "SESSION_COOKIE_HTTPONLY" "CSRF_COOKIE_SECURE" "REMEMBER_COOKIE_SECURE" "REMEMBER_COOKIE_HTTPONLY"'
 _SENSITIVE_NAME = linear(r"sess|sid|auth|token|jwt|remember|login|user|csrf|xsrf", re.IGNORECASE)
+# Cookies page scripts must read: preferences and yes/no flags (`is_logged_in` only tells the UI).
+_SCRIPT_COOKIE = linear(
+    r"^(?:is|has|show)_|lang|locale|theme|timezone|tz$|consent|currency|dark|font|sidebar|layout|pref", re.IGNORECASE
+)
+# aiohttp_session storages: their session cookie is HttpOnly unless `httponly=False` turns it off.
+SESSION_STORAGES = frozenset(
+    {
+        f"aiohttp_session.{module}{name}"
+        for module in ("", "redis_storage.", "cookie_storage.", "memcached_storage.", "nacl_storage.")
+        for name in (
+            "RedisStorage",
+            "EncryptedCookieStorage",
+            "MemcachedStorage",
+            "NaClCookieStorage",
+            "SimpleCookieStorage",
+        )
+    }
+)
 _FLAG_POSITION = 6  # Flask, Django and Starlette all take `secure` after key, value, max_age, expires, path, domain
 
 
@@ -64,9 +82,24 @@ def is_server_cookie(match: Match) -> bool:
     )
 
 
+def storage_flags_off(match: Match) -> dict[str, Node]:
+    """`RedisStorage(redis, httponly=False)`: the flags a session storage literally switches off."""
+    if (match.ctx.qualified_name(match.node("fn")) or "") not in SESSION_STORAGES:
+        return {}
+    found = {flag: keyword_arg(match.node("args"), flag) for flag in FLAGS}
+    return {flag: value for flag, value in found.items() if value is not None and is_false(value)}
+
+
 def flags_missing(match: Match) -> bool | Report:
     if match.node("setting") is not None:
         return Report(message=f"`{match.text('setting')} = False` lets the cookie leak over plain HTTP or to scripts.")
+    if (match.ctx.qualified_name(match.node("fn")) or "") in SESSION_STORAGES:
+        off = storage_flags_off(match)
+        shown = " and ".join(f"`{flag}=False`" for flag in off)
+        return bool(off) and Report(
+            message=f"The session storage sets {shown}: the session cookie leaks over plain HTTP or to injected scripts.",
+            confidence=Confidence.HIGH,
+        )
     weak = weak_flags(match)
     if not weak or is_deletion(match) or not is_server_cookie(match):
         return False
@@ -74,6 +107,8 @@ def flags_missing(match: Match) -> bool | Report:
     shown = " and ".join(f"`{flag}=True`" for flag in weak)
     label = f"Cookie `{name}`" if name else "This cookie"
     sensitive = name is not None and _SENSITIVE_NAME.search(name) is not None
+    if name is not None and (not sensitive or _SCRIPT_COOKIE.search(name)):
+        return False  # a language or theme cookie: scripts read it, and it grants nothing
     return Report(
         message=f"{label} is set without {shown}: it can be sent over plain HTTP or read by injected scripts.",
         confidence=Confidence.HIGH if sensitive else None,
@@ -85,6 +120,10 @@ def set_flags(match: Match) -> Fix | None:
         value = match.node("value")
         assert value is not None
         return Fix("Set the flag to `True`", (Edit(value.start_byte, value.end_byte, "True"),), safe=False)
+    off = storage_flags_off(match)
+    if off:
+        flipped = tuple(Edit(v.start_byte, v.end_byte, "True") for v in off.values())
+        return Fix("Turn the session cookie flags back on", flipped, safe=False)
     weak = weak_flags(match)
     edits = [Edit(v.start_byte, v.end_byte, "True") for v in weak.values() if v is not None]
     added = [f"{flag}=True" for flag, value in weak.items() if value is None]
@@ -104,7 +143,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     languages=frozenset({"python"}),
-    calls=frozenset({".set_cookie", ".set_signed_cookie"}),
+    calls=frozenset({".set_cookie", ".set_signed_cookie"}) | SESSION_STORAGES,
     query=f"""
 (assignment left: (identifier) @setting (#any-of? @setting {FLAG_SETTINGS}) right: (false) @value) @target
 (assignment
@@ -121,9 +160,16 @@ network path can read a session id. Without `HttpOnly` any injected script can r
 `document.cookie` and hijack the session. Flask's and Starlette's `set_cookie` default both
 flags to off, and AI-written code rarely passes them.
 
+Only cookies that carry identity are reported: a session, auth, token, `remember`, CSRF or user
+cookie by name, or a cookie whose name is not a literal. Cookies page scripts must read
+(language, locale, theme, timezone, consent, UI preferences, yes/no flags such as
+`is_logged_in`) grant nothing and are not reported.
+
 ## How to fix
 Pass `secure=True, httponly=True, samesite="Lax"` to `set_cookie`, and keep Django's/Flask's
 `SESSION_COOKIE_SECURE` and `SESSION_COOKIE_HTTPONLY` settings `True` in production.
+aiohttp_session storages (`RedisStorage`, `EncryptedCookieStorage`, ...) are HttpOnly by
+default: do not pass `httponly=False` or `secure=False`.
 
 ## Fix safety
 Unsafe: adds (or turns on) `secure=True`, `httponly=True` and `samesite="Lax"`. Over plain
@@ -167,8 +213,20 @@ async def add_session(request, call_next):
     # ruleid: cookie-without-secure-flags
     response.set_cookie("sid", new_sid())
 def set_theme(resp, theme):
-    # ruleid: cookie-without-secure-flags
+    # ok: cookie-without-secure-flags
     resp.set_cookie("theme", theme)
+class LanguageView(View):
+    def post(self, request):
+        response = HttpResponseRedirect(request.POST.get("next", "/"))
+        # ok: cookie-without-secure-flags
+        response.set_cookie("django_language", request.POST["language"])
+        # ok: cookie-without-secure-flags
+        response.set_cookie("is_logged_in", "1", secure=True)
+        # ruleid: cookie-without-secure-flags
+        response.set_cookie("sessionid", request.session.session_key)
+        # ruleid: cookie-without-secure-flags
+        response.set_cookie(cookie_name, value)
+        return response
 class RequestsCookieJar(cookielib.CookieJar):
     def update(self, other):
         for cookie in other:
@@ -188,6 +246,14 @@ app.config["SESSION_COOKIE_HTTPONLY"] = False
 SESSION_COOKIE_SECURE = True
 # ok: cookie-without-secure-flags
 CSRF_COOKIE_HTTPONLY = False
+from aiohttp_session.redis_storage import RedisStorage
+from aiohttp_session import cookie_storage
+# ruleid: cookie-without-secure-flags
+storage = RedisStorage(redis_pool, httponly=False)
+# ruleid: cookie-without-secure-flags
+storage = cookie_storage.EncryptedCookieStorage(key, secure=False, max_age=3600)
+# ok: cookie-without-secure-flags
+storage = RedisStorage(redis_pool, secure=True)
 # todoruleid: cookie-without-secure-flags
 resp.headers["Set-Cookie"] = f"session={token}"  # raw Set-Cookie headers are not parsed
 """,

@@ -7,13 +7,16 @@ from pathlib import PurePath
 from tree_sitter import Node
 
 from ..analysis.nodes import is_true, keyword_arg
+from ..analysis.test_code import is_test_code
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Rule, Severity
 from ..patterns import linear
 from ._edits import import_edit
 from ._expressions import definition
 
-APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
+APP_CONSTRUCTORS = frozenset(
+    {"fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart", "aiohttp.web.Application"}
+)
 # `<app>.debug = True` counts only on an application object; `self.debug` is a parser, a logger...
 APP_CLASSES = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
 CONFIG_UPDATES = frozenset({".update", ".from_mapping"})
@@ -69,7 +72,8 @@ def is_debug_enabled(match: Match) -> bool:
         left = match.target.child_by_field_name("left")
         return left is not None and is_app(match, left.child_by_field_name("object"))
     if match.node("setting") is not None:
-        return looks_like_django_settings(match)
+        # `DEBUG = True` in a testing settings module configures the test run, not a deployment.
+        return looks_like_django_settings(match) and not is_test_code(match.ctx.path)
     return True
 
 
@@ -169,6 +173,11 @@ app.config.update(DEBUG=True, TESTING=False)
 api = fastapi.FastAPI(title="svc", debug=True)
 # ruleid: debug-mode-enabled
 star = App(debug=True)
+from aiohttp import web
+# ruleid: debug-mode-enabled
+aio = web.Application(debug=True, middlewares=[session_middleware])
+# ok: debug-mode-enabled
+aio = web.Application(middlewares=[session_middleware])
 INSTALLED_APPS = ["django.contrib.admin"]
 # ruleid: debug-mode-enabled
 DEBUG = True

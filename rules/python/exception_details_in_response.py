@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ..analysis import frameworks as fw
 from ..analysis.nodes import ancestor
 from ..analysis.web import is_response_call, is_web_module, route_of
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
 
 TRACEBACK_CALLS = frozenset(
     {
@@ -24,6 +28,28 @@ BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 # Attributes of an exception meant for clients (HTTP errors) or that reveal nothing.
 _HARMLESS_ATTRIBUTES = frozenset({"code", "status_code", "status", "description", "detail", "name"})
 _NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
+# Helpers whose name says they turn the exception into text (`extract_message(e)`, `format_exc(e)`).
+_SHOWS_TEXT = linear(r"str|repr|text|message|detail|format|reason|describe|serial|dump|json|dict", re.IGNORECASE)
+# `raise ValueError("Amount must be positive")` answered with a 400: the application's own check.
+_VALIDATION = frozenset({"ValueError", "AssertionError"})
+_CLIENT_STATUS = linear(
+    rb"\b4(?:0[0-9]|1[0-9]|2[0-9])\b|HTTP_4\d\d|BAD_REQUEST|NOT_FOUND|FORBIDDEN|UNAUTHORIZED|UNPROCESSABLE|CONFLICT"
+)
+_PYTHON_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+
+def _is_4xx(match: Match, response: Node) -> bool:
+    """The response says the client erred (400, `HTTPStatus.BAD_REQUEST`, `status.HTTP_404_NOT_FOUND`)."""
+    return _CLIENT_STATUS.search(match.ctx.source[response.start_byte : response.end_byte]) is not None
+
+
+def is_user_facing(name: str) -> bool:
+    """A validation/HTTP error, or a project's own exception class (raised with its own message)."""
+    if name in fw.CLIENT_ERROR_CLASSES or name.endswith(("ValidationError", "ValidationException")):
+        return True
+    return name not in _PYTHON_EXCEPTIONS and name not in fw.INTERNAL_ERROR_CLASSES
 
 
 def leak_in(match: Match, node: Node, name: str | None) -> Node | None:
@@ -39,9 +65,31 @@ def leak_in(match: Match, node: Node, name: str | None) -> Node | None:
             return node
         if callee in ("type", "isinstance", "len", "bool") or callee.startswith("logging."):
             return None  # `type(e).__name__` names the class only
+        if name is not None and _hands_over(match, node, callee):
+            return _leak_in_other_arguments(match, node, name)
     if node.type in _NESTED_SCOPES:
         return None
     return next(filter(None, (leak_in(match, child, name) for child in node.named_children)), None)
+
+
+def _hands_over(match: Match, call: Node, callee: str) -> bool:
+    """`handle_error(e, db=db)`: the exception object goes to a helper that logs it and answers
+    generically; only a response builder or a text extractor (`extract_message(e)`) shows it."""
+    return not is_response_call(match.ctx, call) and not _SHOWS_TEXT.search(callee.rsplit(".", 1)[-1])
+
+
+def _leak_in_other_arguments(match: Match, call: Node, name: str) -> Node | None:
+    """A leak in the call's arguments other than the bare exception object itself."""
+    arguments = call.child_by_field_name("arguments")
+    for argument in arguments.named_children if arguments is not None else ():
+        value = argument.child_by_field_name("value") if argument.type == "keyword_argument" else argument
+        if value is not None and value.type == "identifier" and match.ctx.text(value) == name:
+            continue
+        leak = leak_in(match, argument, name)
+        if leak is not None:
+            return leak
+    callee = call.child_by_field_name("function")
+    return leak_in(match, callee, name) if callee is not None and callee.type == "attribute" else None
 
 
 def responses(match: Match, block: Node) -> Iterator[Node]:
@@ -51,9 +99,16 @@ def responses(match: Match, block: Node) -> Iterator[Node]:
         node = stack.pop()
         if node.type in _NESTED_SCOPES:
             continue
-        if node.type == "return_statement" or is_response_call(match.ctx, node):
+        if node.type == "return_statement" or is_response_call(match.ctx, node) or _writes_to_client(match, node):
             yield node
         stack.extend(reversed(node.named_children))
+
+
+def _writes_to_client(match: Match, node: Node) -> bool:
+    """`self.wfile.write(...)`: an `http.server` handler writing its response body."""
+    if node.type != "call":
+        return False
+    return match.ctx.text(node.child_by_field_name("function")) in ("self.wfile.write", "self.wfile.writelines")
 
 
 def caught(match: Match) -> tuple[str | None, list[str]]:
@@ -71,19 +126,23 @@ def caught(match: Match) -> tuple[str | None, list[str]]:
 
 
 def details_returned(match: Match) -> bool | Report:
-    if not is_web_module(match.ctx):
+    if not is_web_module(match.ctx) and not match.ctx.names.imports_module("http.server"):
         return False
     block = next((c for c in match.target.named_children if c.type == "block"), None)
     if block is None:
         return False
     name, classes = caught(match)
+    # `except OrderError as e: return Response({"error": str(e)})` sends the message meant for the
+    # client; a traceback (a call) is never meant, whatever was caught.
+    deliberate = bool(classes) and all(is_user_facing(c) for c in classes)
     handler = ancestor(match.target, "function_definition")
     in_handler = handler is not None and route_of(match.ctx, handler) is not None
     for response in responses(match, block):
         if response.type == "return_statement" and not in_handler:
             continue
         leak = leak_in(match, response, name)
-        if leak is not None:
+        client_error = deliberate or (_VALIDATION.issuperset(classes) and bool(classes) and _is_4xx(match, response))
+        if leak is not None and not (client_error and leak.type != "call"):
             return Report(node=leak, confidence=_confidence(match, leak, classes))
     return False
 
@@ -114,6 +173,13 @@ hostnames, library versions, sometimes credentials from a connection string. Ret
 (`return {"error": str(e)}, 500`, `HTTPException(detail=str(e))`) maps the system for an
 attacker. Confidence is high for tracebacks, low when a specific exception is caught.
 
+Not reported: messages meant for the client, that is exceptions of the project's own classes
+or the frameworks' validation and HTTP errors (`except OrderError as e: return {"error": str(e)}`,
+`ValidationError`, `HTTPException`), a `ValueError`/`AssertionError` answered with a 4xx status,
+and an exception handed as an object to a helper (`handle_error(e)`) that is not named to turn
+it into text. Python's own and the database, HTTP and template libraries' exceptions are
+reported: their text carries internals. A traceback is reported whatever was caught.
+
 ## How to fix
 Log the exception server-side (`logger.exception(...)`) and return a generic message with a
 correlation id. Return the text of exceptions you raise yourself for client errors only
@@ -127,9 +193,10 @@ correlation id. Return the text of exceptions you raise yourself for client erro
     ),
     examples="""
 import traceback
-from fastapi import HTTPException
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse, PlainTextResponse
 from flask import Flask, jsonify
-app = Flask(__name__)
+app, router = Flask(__name__), APIRouter()
 @app.post("/orders")
 def orders():
     try:
@@ -145,6 +212,26 @@ def orders():
     except OSError as e:
         app.logger.exception("write failed: %s", e)
         return {"error": type(e).__name__}, 503  # ok: exception-details-in-response
+@router.post("/tickets")
+async def book_ticket(order: OrderIn):
+    try:
+        return await book(order)
+    except QuotaExceededError as exc:  # the project's own error, raised with a message for the buyer
+        return JSONResponse({"error": str(exc)}, status_code=409)  # ok: exception-details-in-response
+    except ValidationError as exc:
+        return JSONResponse({"errors": exc.errors()}, status_code=422)  # ok: exception-details-in-response
+    except CheckoutError:
+        return PlainTextResponse(traceback.format_exc(), status_code=500)  # ruleid: exception-details-in-response
+    except IntegrityError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=409)  # ruleid: exception-details-in-response
+    except ValueError as exc:  # the service's own validation, answered as a client error
+        raise HTTPException(status_code=HTTPStatus.BAD_REQUEST, detail=str(exc)) from exc  # ok: exception-details-in-response
+    except AssertionError as exc:
+        raise HTTPException(status_code=500, detail=str(exc)) from exc  # ruleid: exception-details-in-response
+    except OperationalError as exc:
+        return handle_error_and_return_response(exc, db=db)  # ok: exception-details-in-response
+    except (TypeError, KeyError) as exc:
+        return JSONResponse({"error": extract_message(exc)}, status_code=500)  # ruleid: exception-details-in-response
 def helper():
     try:
         run()
@@ -160,5 +247,21 @@ def jobs():
         message = str(e)
         # todoruleid: exception-details-in-response
         return {"error": message}, 500  # the text copied into a variable first is not followed
+from http.server import BaseHTTPRequestHandler
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        try:
+            self.wfile.write(render(self.path))
+        except Exception:
+            self.send_response(500)
+            self.end_headers()
+            # ruleid: exception-details-in-response
+            self.wfile.write(traceback.format_exc().encode())
+    def do_POST(self):
+        try:
+            self.wfile.write(render(self.path))
+        except Exception:
+            # ok: exception-details-in-response
+            self.wfile.write(b"internal error")
 """,
 )

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.crypto_names import AMBIGUOUS_SECRET_WORDS, SECRET_WORDS, destination_names, name_words
+from ..analysis.crypto_names import (
+    AMBIGUOUS_SECRET_WORDS,
+    SECRET_WORDS,
+    destination_names,
+    flows_to_secret_sink,
+    name_words,
+)
 from ..analysis.nodes import argument, is_string_literal, positional_args
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
@@ -52,6 +58,9 @@ def builds_secret(match: Match) -> Report | None:
         if words & SECRET_WORDS or (words & AMBIGUOUS_SECRET_WORDS and draws_characters(match, function)):
             shown = name.strip(QUOTES)
             return Report(message=f"`random.{function}` is predictable, yet it feeds `{shown}`; use `secrets`.")
+    sink = flows_to_secret_sink(match.ctx, match.target)
+    if sink is not None:
+        return Report(message=f"`random.{function}` is predictable, yet its value reaches {sink}; use `secrets`.")
     return None
 
 
@@ -107,7 +116,10 @@ RULE = Rule(
 `random` is a Mersenne Twister: from 624 observed outputs an attacker rebuilds its state and
 predicts every past and future value, so reset tokens, OTPs or session ids drawn from it can
 be guessed. Bandit's B311 reports every `random` call; this rule only reports values flowing
-into a secret-looking name (token, password, otp, salt, key, code, pin, session, ...).
+into a secret-looking name (token, password, otp, salt, key, code, pin, session, ...), or
+whose value data flow follows (through up to three local variables) into a cookie
+(`set_cookie(name, value)`), an entry of the session or of the response headers, or a
+secret-named variable or keyword (`value = str(random.random()); session[cookie] = value`).
 
 ## How to fix
 Use `secrets`: `secrets.token_urlsafe(32)` for tokens, `secrets.choice(alphabet)` for
@@ -145,8 +157,19 @@ token = "".join(
     random.choice(chars)  # ruleid: insecure-random-for-secrets
     for _ in range(random.randint(8, 12))  # ok: insecure-random-for-secrets
 )
-# todoruleid: insecure-random-for-secrets (the value reaches the secret name through a plain variable)
+# ruleid: insecure-random-for-secrets
 digits = random.randint(100000, 999999); otp_code = str(digits)
+def remember(response, session):
+    # ruleid: insecure-random-for-secrets
+    value = str(random.random())[2:]
+    session["rememberMe"] = value
+    # ruleid: insecure-random-for-secrets
+    number = random.getrandbits(64)
+    response.set_cookie("remember", str(number), secure=True, httponly=True)
+    # ok: insecure-random-for-secrets
+    colour = random.choice(COLOURS)
+    response.set_cookie("theme", "dark", secure=True, httponly=True)
+    log.info("picked %s", colour)
 # todook: insecure-random-for-secrets (a "reset" that is not a secret still reads like one)
 reset_after = random.randint(30, 90)
 """,

@@ -8,6 +8,8 @@ from ..model import Category, Confidence, Fix, Report, Rule, Severity
 from ._edits import set_keyword
 
 TEMPLATE_BUILDERS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.Template"})
+# Set-up helpers that turn autoescaping on unless told `autoescape=False`.
+ESCAPING_SETUPS = frozenset({"aiohttp_jinja2.setup"})
 
 
 def autoescape_off(match: Match) -> bool | Report:
@@ -15,7 +17,7 @@ def autoescape_off(match: Match) -> bool | Report:
     args = match.node("args")
     value = keyword_arg(args, "autoescape")
     if value is None:
-        return not has_splat(args)
+        return not has_splat(args) and match.ctx.qualified_name(match.node("fn")) not in ESCAPING_SETUPS
     if is_false(value):
         return Report(message="`autoescape=False` renders template variables as raw HTML (cross-site scripting).")
     return False  # True, select_autoescape(...) or a setting we cannot evaluate
@@ -37,7 +39,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     languages=frozenset({"python"}),
-    calls=TEMPLATE_BUILDERS,
+    calls=TEMPLATE_BUILDERS | ESCAPING_SETUPS,
     where=autoescape_off,
     fix=enable_autoescape,
     aliases=("B701", "S701"),
@@ -46,7 +48,8 @@ RULE = Rule(
 A `jinja2.Environment` (or a `jinja2.Template` built directly) without `autoescape` renders
 `{{ name }}` verbatim, so a value holding `<script>` runs in the visitor's browser (stored or
 reflected cross-site scripting). Flask turns autoescaping on for its own `.html` templates;
-a hand-made environment does not.
+a hand-made environment does not. `aiohttp_jinja2.setup(app, ..., autoescape=False)` turns
+it off for every template of an aiohttp application.
 
 ## How to fix
 Pass `autoescape=True`, or `autoescape=select_autoescape()` to escape only HTML/XML templates,
@@ -73,6 +76,11 @@ env = Environment(loader=FileSystemLoader("templates"))
 env = jinja2.Environment(loader=loader, autoescape=False)
 # ruleid: jinja2-autoescape-disabled
 env = Env()
+import aiohttp_jinja2
+# ruleid: jinja2-autoescape-disabled
+aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("sqli", "templates"), autoescape=False)
+# ok: jinja2-autoescape-disabled
+aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("sqli", "templates"))
 # ruleid: jinja2-autoescape-disabled
 html = Template("<p>Hello {{ name }}</p>").render(name=name)
 # ruleid: jinja2-autoescape-disabled

@@ -4,11 +4,17 @@ Only tainted targets are reported: redirecting to values of unknown origin is ev
 A target is clean when it is constant or a `url_for`/`reverse` call, when its fixed prefix pins
 the host (`"/profile/" + name`, `f"https://app.example.com/{path}"`), when the taint analysis
 saw an allow-list or equality check, or when an earlier statement of the same function checks
-one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` or compares the
-`netloc` of its parse (a heuristic: which branch redirects is not checked).
+one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` (or a project helper
+named so: `safe_for_redirect`, `is_local_url`) or compares the `netloc` of its parse (a
+heuristic: which branch redirects is not checked), when the URL is the current request's own
+path (`request.path`, `get_full_path()`) or starts with one or with `reverse(...)`/`url_for(...)`,
+and when it is returned by a helper that checks it (`safe_referrer(...)`, an in-file function
+calling a guard).
 """
 
 from __future__ import annotations
+
+import re
 
 from tree_sitter import Node
 
@@ -17,6 +23,8 @@ from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ..patterns import linear
+from ._expressions import definition
+from ._redirect_targets import HEADER_CALLS, QUERY, header_target, refresh_target
 
 REDIRECTS = {
     "flask.redirect": "location",
@@ -29,9 +37,37 @@ REDIRECTS = {
     "django.http.response.HttpResponseRedirect": "redirect_to",
     "starlette.responses.RedirectResponse": "url",
     "fastapi.responses.RedirectResponse": "url",
+    **{
+        f"aiohttp.{module}.{name}": "location"
+        for module in ("web", "web_exceptions")
+        for name in (
+            "HTTPFound",
+            "HTTPMovedPermanently",
+            "HTTPSeeOther",
+            "HTTPTemporaryRedirect",
+            "HTTPPermanentRedirect",
+        )
+    },
 }
 URL_BUILDERS = ("url_for", "reverse", "reverse_lazy")
 GUARDS = ("url_has_allowed_host_and_scheme", "is_safe_url", "is_safe_redirect_url", "is_safe_redirect")
+# A project's own guard (`safe_for_redirect`, `is_local_url`, `validate_redirect_url`), by name.
+GUARD_NAME = linear(r"safe|allowed_host|is_local|same_origin|same_site|validate_redirect|check_redirect", re.IGNORECASE)
+# The current request's own path or URL: a redirect there stays on this site.
+SAME_ORIGIN_SOURCES = frozenset(
+    {
+        "request.path",
+        "request.path_info",
+        "request.full_path",
+        "request.get_full_path",
+        "request.get_full_path()",
+        "request.url",
+        "request.base_url",
+        "request.url_root",
+        "request.build_absolute_uri",
+        "request.build_absolute_uri()",
+    }
+)
 # A fixed prefix that already decides the host: a same-site path, or a full origin and a slash.
 FIXED_HOST = linear(r"^(/[^/\\]|https?://[^/\s{%]+/)")
 
@@ -86,19 +122,94 @@ def _guarded(match: Match, url: Node) -> bool:
 
 def _checked_part(match: Match, node: Node) -> Node | None:
     """What a guard call's arguments or a `urlparse(x).netloc` look at; None for other nodes."""
-    if node.type == "call" and match.ctx.text(node.child_by_field_name("function")).endswith(GUARDS):
-        return node.child_by_field_name("arguments")
+    if node.type == "call":
+        callee = match.ctx.text(node.child_by_field_name("function")).rsplit(".", 1)[-1]
+        if callee.endswith(GUARDS) or GUARD_NAME.search(callee):
+            return node.child_by_field_name("arguments")
     if node.type == "attribute" and match.ctx.text(node.child_by_field_name("attribute")) == "netloc":
         return node.child_by_field_name("object")
     return None
 
 
-def tainted_redirect(match: Match) -> Report | None:
+def _leftmost(node: Node) -> Node:
+    """The first piece of a built URL: the left operand, the first f-string field, or the node."""
+    while True:
+        if node.type == "binary_operator":
+            node = node.child_by_field_name("left") or node
+            if node.type != "binary_operator":
+                return node
+        elif node.type == "string" and node.named_children and node.named_children[0].type == "string_start":
+            pieces = [c for c in node.named_children if c.type not in ("string_start", "string_end")]
+            if pieces and pieces[0].type == "interpolation" and pieces[0].named_children:
+                node = pieces[0].named_children[0]
+            else:
+                return node
+        else:
+            return node
+
+
+def stays_on_site(match: Match, url: Node) -> bool:
+    """A URL builder, a guarding helper, a URL starting on this site; for `a or b`, every side."""
+    if url.type == "boolean_operator":
+        sides = [url.child_by_field_name("left"), url.child_by_field_name("right")]
+        return all(side is not None and (stays_on_site(match, side) or side.type == "string") for side in sides)
+    if url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(URL_BUILDERS):
+        return True
+    return starts_on_this_site(match, url) or is_guarding_call(match, url)
+
+
+def starts_on_this_site(match: Match, url: Node) -> bool:
+    """`reverse(...) + "?" + query`, `f"{url}?{q}"` with `url = reverse(...)`, `request.path + ...`:
+    the built URL begins with a path of this site, so the rest cannot change the host."""
+    first = _leftmost(url)
+    if first is url:
+        return False
+    first = definition(first) or first
+    text = match.ctx.text(first.child_by_field_name("function") if first.type == "call" else first)
+    return text.endswith(URL_BUILDERS) or text in SAME_ORIGIN_SOURCES
+
+
+def is_guarding_call(match: Match, url: Node) -> bool:
+    """`safe_referrer(request, default)`, or an in-file helper whose body checks the URL with a guard."""
+    if url.type != "call":
+        return False
+    callee = match.ctx.text(url.child_by_field_name("function")).rsplit(".", 1)[-1]
+    if GUARD_NAME.search(callee):
+        return True
+    root = url
+    while root.parent is not None:
+        root = root.parent
+    for statement in root.named_children:
+        function = (
+            statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
+        )
+        if (
+            function is not None
+            and function.type == "function_definition"
+            and match.ctx.text(function.child_by_field_name("name")) == callee
+        ):
+            body = match.ctx.text(function.child_by_field_name("body"))
+            return any(guard in body for guard in GUARDS) or GUARD_NAME.search(body) is not None
+    return False
+
+
+def redirect_target(match: Match) -> Node | None:
+    """The URL the browser is sent to: a redirect call's argument, a `Location` header, a meta refresh."""
+    if match.node("url") is not None:
+        return match.node("url")
+    if match.node("fn") is None:
+        return refresh_target(match)
+    if match.text("fn").endswith(tuple(HEADER_CALLS)):
+        return header_target(match)
     name = match.ctx.qualified_name(match.node("fn")) or ""
-    url = argument(match.node("args"), 0, REDIRECTS.get(name))
+    return argument(match.node("args"), 0, REDIRECTS.get(name))
+
+
+def tainted_redirect(match: Match) -> Report | None:
+    url = redirect_target(match)
     if url is None or FIXED_HOST.match(_prefix(url)):
         return None
-    if url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(URL_BUILDERS):
+    if stays_on_site(match, url):
         return None
     verdict = taint_verdict(
         match,
@@ -107,7 +218,9 @@ def tainted_redirect(match: Match) -> Report | None:
         report_unknown=False,
         consequence="an attacker can send users to a site of their choice",
     )
-    return None if verdict is None or _guarded(match, url) else verdict
+    if verdict is None or (verdict.data or {}).get("source") in SAME_ORIGIN_SOURCES:
+        return None
+    return None if _guarded(match, url) else verdict
 
 
 RULE = Rule(
@@ -119,13 +232,22 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
     languages=frozenset({"python"}),
-    calls=frozenset(REDIRECTS),
+    calls=frozenset(REDIRECTS) | HEADER_CALLS,
+    query=QUERY,
     where=tainted_redirect,
     message="Redirecting to a URL taken from the request lets an attacker send users to a site of their choice.",
     docs="""## Why is this bad?
 `/login?next=https://evil.example` looks like your site in a phishing mail, then bounces the
-user to the attacker's copy of your login page. Redirects that carry tokens (OAuth
+user to the attacker's copy of your login page. Besides redirect calls (Flask, Django,
+Starlette/FastAPI, aiohttp's `HTTPFound`), a `Location` header set by hand
+(`response.headers["Location"] = url`, `self.send_header("Location", url)` in an `http.server`
+handler) and a `<meta http-equiv="refresh" content="0; url=...">` page redirect the same way. Redirects that carry tokens (OAuth
 `redirect_uri`) can leak them to the attacker's host.
+
+Not reported: targets checked by `url_has_allowed_host_and_scheme`/`is_safe_url` or a project
+helper named like one (`safe_for_redirect`), the current request's own path (`request.path`,
+`request.get_full_path()`), URLs that start with `reverse(...)`/`url_for(...)` or such a path,
+and values returned by a helper that checks them.
 
 ## How to fix
 Redirect to names, not URLs (`url_for("profile")`, `reverse("profile")`), or check the target
@@ -148,7 +270,9 @@ from django.shortcuts import redirect as django_redirect
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from fastapi.responses import RedirectResponse
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
+from http.server import BaseHTTPRequestHandler
+from aiohttp import web
 app = Flask(__name__)
 ALLOWED = {"/", "/home"}
 @app.route("/login")
@@ -193,6 +317,57 @@ def django_checked(request):
 async def fastapi_go(to: str):
     # ruleid: open-redirect
     return RedirectResponse(url=to)
+class LocaleSwitch(View):
+    def post(self, request):
+        target = request.POST.get("next", "/")
+        if not safe_for_redirect(target):
+            target = "/"
+        # ok: open-redirect
+        return django_redirect(target)
+    def get(self, request):
+        # ok: open-redirect
+        return HttpResponseRedirect(request.path + "?lang=" + request.GET["lang"])
+    def put(self, request):
+        # ok: open-redirect
+        return django_redirect(request.get_full_path())
+    def patch(self, request):
+        listing = reverse("orders:list")
+        # ok: open-redirect
+        return django_redirect(f"{listing}?{request.GET.urlencode()}")
+    def delete(self, request):
+        # ok: open-redirect
+        return django_redirect(safe_referrer(request, "orders:list"))
+def redirect_url(target):
+    if target and is_safe_url(target, ALLOWED_HOSTS):
+        return target
+@app.route("/back")
+def back():
+    # ok: open-redirect
+    return redirect(redirect_url(request.args.get("next")) or url_for("index"))
+@app.route("/header")
+def header_redirect():
+    response = flask.make_response("", 302)
+    # ruleid: open-redirect
+    response.headers["Location"] = request.args["next"]
+    # ok: open-redirect
+    response.headers["Location"] = url_for("index")
+    # ruleid: open-redirect
+    return f'<meta http-equiv="refresh" content="0; url={request.args["next"]}">'
+@app.route("/refresh")
+def refresh_fixed():
+    # ok: open-redirect
+    return f'<meta http-equiv="refresh" content="5"><p>{request.args["msg"]}</p>'
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        target = parse_qs(urlparse(self.path).query)["next"][0]
+        self.send_response(302)
+        # ruleid: open-redirect
+        self.send_header("Location", target)
+        # ok: open-redirect
+        self.send_header("Content-Type", target)
+async def aiohttp_login(request):
+    # ruleid: open-redirect
+    raise web.HTTPFound(request.query.get("next", "/"))
 # A check in a branch that still redirects is taken as a guard: which branch redirects is not checked.
 @app.route("/weak")
 def weak():

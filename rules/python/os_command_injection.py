@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from ..analysis.nodes import argument, is_false, keyword_arg
 from ..analysis.sinks import taint_verdict
+from ..analysis.taint_tables import SHELL_GUARD
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._shell_argv import argv_items, shell_script
@@ -66,7 +67,7 @@ def runs_untrusted_command(match: Match) -> Report | None:
             _command(match, name),
             f"a shell command (`{name}`)",
             environment=True,
-            sanitizers=("shlex.quote",),
+            sanitizers=("shlex.quote", SHELL_GUARD),
             consequence=_CONSEQUENCE,
         )
     argv = argv_items(match, name, SUBPROCESS)
@@ -77,7 +78,7 @@ def runs_untrusted_command(match: Match) -> Report | None:
             script[1],
             f"a shell script via `{script[0]}`",
             environment=True,
-            sanitizers=("shlex.quote",),
+            sanitizers=("shlex.quote", SHELL_GUARD),
             consequence=_CONSEQUENCE,
         )
     verdict = taint_verdict(
@@ -201,5 +202,22 @@ import settings
 # A constant of another module is of unknown origin here (no inter-module analysis).
 # todook: os-command-injection
 subprocess.run(f"git log -n {settings.MAX_COMMITS}", shell=True)
+# OWASP Benchmark style: an argv list built with append, a constant condition.
+def init(app):
+    @app.route("/benchmark/cmdi-00/Case008", methods=["POST"])
+    def case008():
+        param = request.headers.get("Case008", "")
+        num = 86
+        bar = param if 7 * 42 - num > 200 else "never"
+        args = []
+        args.append("sh")
+        args.append("-c")
+        args.append(f"echo {bar}")
+        # ruleid: os-command-injection
+        subprocess.run(args)
+        quiet = "always" if 7 * 42 - num > 200 else param
+        # ok: os-command-injection
+        os.system(f"echo {quiet}")
+        return "done"
 """,
 )

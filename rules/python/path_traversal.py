@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from ..analysis.nodes import argument
 from ..analysis.sinks import taint_verdict
+from ..analysis.taint_tables import PATH_GUARD
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 
@@ -70,7 +71,7 @@ def opens_tainted_path(match: Match) -> Report | None:
             sink,
             local_input=False,
             report_unknown=False,
-            sanitizers=("os.path.basename", "posixpath.basename", "ntpath.basename"),
+            sanitizers=("os.path.basename", "posixpath.basename", "ntpath.basename", PATH_GUARD),
             consequence="`../` in it reaches files outside the intended directory",
         )
         if verdict is not None:
@@ -115,6 +116,11 @@ For downloads prefer `send_from_directory(BASE, name)`.
         "https://docs.python.org/3/library/pathlib.html#pathlib.PurePath.is_relative_to",
     ),
     examples="""
+import codecs
+import configparser
+import urllib.parse
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, urlparse
 import os
 import shutil
 import sys
@@ -178,5 +184,27 @@ class Store:
     def read(self):
         # todoruleid: path-traversal
         return open(self.name).read()
+# OWASP Benchmark style: routes inside `init(app)`, configparser keys, early-return guards.
+def init(app):
+    @app.route("/benchmark/pathtraver-00/Case002", methods=["POST"])
+    def case002():
+        param = request.form.get("Case002", "")
+        conf = configparser.ConfigParser()
+        conf.set("section", "keyA", "a-Value")
+        conf.set("section", "keyB", param)
+        # ruleid: path-traversal
+        codecs.open(os.path.join("/srv/testfiles", conf.get("section", "keyB")))
+        # ok: path-traversal
+        codecs.open(os.path.join("/srv/testfiles", conf.get("section", "keyA")))
+        name = urllib.parse.unquote_plus(request.cookies.get("Case002", ""))
+        if "../" in name:
+            return "Invalid file name"
+        # ok: path-traversal
+        return open(os.path.join("/srv/testfiles", name)).read()
+class Files(BaseHTTPRequestHandler):
+    def do_GET(self):
+        name = parse_qs(urlparse(self.path).query)["file"][0]
+        # ruleid: path-traversal
+        self.wfile.write((Path("/srv/static") / name).read_bytes())
 """,
 )

@@ -2,83 +2,168 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from ..analysis import frameworks as fw
+from ..analysis.auth import BODY_CHECK, file_protection, own_protection
 from ..analysis.nodes import ancestor
-from ..analysis.web import (
-    Route,
-    function_name,
-    has_auth_check,
-    has_auth_decorator,
-    has_auth_dependency,
-    has_auth_hook,
-    is_web_module,
-    route_of,
-)
-from ..context import Match
+from ..analysis.test_code import is_test_code
+from ..analysis.web import Route, function_name, is_web_module, route_of
+from ..context import FileContext, Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ..patterns import linear
 
-_SENSITIVE_PATH = linear(
-    r"admin|delete|remove|update|edit|destroy|reset|upload|settings|config|manage|grant|promote|"
-    r"transfer|withdraw|refund|impersonate",
-    re.IGNORECASE,
-)
-_PUBLIC_PATH = linear(
-    r"login|logout|sign_?in|sign_?up|register|token|oauth|callback|webhook|health|ping|status|"
-    r"forgot|password_?reset|verify|confirm|activate|public|contact|subscribe|feedback",
-    re.IGNORECASE,
-)
+# Calls that create the application object: where the one "no authentication anywhere" note goes.
+APP_CONSTRUCTORS = (b"Flask(", b"Quart(", b"FastAPI(", b"Starlette(", b"Sanic(", b"web.Application(", b"Litestar(")
+_SURVEY = "_vetline_route_survey"
 
 
-def needs_auth(route: Route, name: str) -> bool:
-    """POST/PUT/PATCH/DELETE, or an admin/delete/update-looking path or name, unless clearly public."""
-    where = f"{route.path or ''} {name}"
-    if _PUBLIC_PATH.search(where.replace("-", "_")):
-        return False
-    return route.changes_state or looks_sensitive(route, name)
+@dataclass(frozen=True)
+class Handler:
+    """One request handler of the file: where it is, how it is reached, what protects it."""
+
+    function: Node
+    route: Route
+    name: str
+    protection: str | None  # its own decorator/dependency/check/class, described; None when unprotected
 
 
-def looks_sensitive(route: Route, name: str) -> bool:
-    """The path or the handler's name says admin/delete/update/...: more than the HTTP method alone."""
-    return bool(_SENSITIVE_PATH.search(f"{route.path or ''} {name}"))
-
-
-def is_protected(match: Match, function: Node) -> bool:
-    """Any sign of authentication: decorator, dependency, body check, checking class or hook."""
-    ctx = match.ctx
-    names, dependencies = match.option("auth_decorators", []), match.option("auth_dependencies", [])
-    parameters = function.child_by_field_name("parameters")
+def context_words(function: Node, route: Route, name: str) -> str:
+    """The path, the handler's name and its class's name: what says "login page" or "admin"."""
     owner = ancestor(function, "class_definition")
-    return (
-        has_auth_decorator(ctx, function, names, dependencies)
-        or (parameters is not None and has_auth_dependency(ctx, parameters, dependencies))
-        or has_auth_check(ctx, function.child_by_field_name("body"))
-        or (owner is not None and (has_auth_decorator(ctx, owner, names) or has_auth_check(ctx, owner)))
-        or has_auth_hook(ctx, function)
-    )
+    owner_name = owner.child_by_field_name("name") if owner is not None else None
+    words = f"{route.path or ''} {name} {(owner_name.text or b'').decode() if owner_name is not None else ''}"
+    return words.replace("-", "_")
+
+
+def module_words(ctx: FileContext) -> str:
+    """The module's file and folder names (`apps/basket/views.py`): a whole module can be public."""
+    parts = ctx.path.replace("\\", "/").split("/")[-3:]
+    return " ".join(parts).replace("-", "_")
+
+
+def is_public_by_design(ctx: FileContext, handler: Handler) -> bool:
+    """Login, sign-up, password reset, token, health: reachable before anyone logs in. A webhook
+    is public when it verifies the sender's signature."""
+    words = context_words(handler.function, handler.route, handler.name)
+    if fw.PUBLIC_ROUTE.search(words) or fw.PUBLIC_ROUTE.search(module_words(ctx)):
+        return True
+    body = handler.function.child_by_field_name("body")
+    text = ctx.source[body.start_byte : body.end_byte] if body is not None else b""
+    return bool(fw.WEBHOOK_ROUTE.search(words)) and fw.SIGNATURE_CHECK.search(text) is not None
+
+
+def needs_auth(ctx: FileContext, handler: Handler) -> bool:
+    """A state-changing method, or a GET of an admin page that does more than render a form."""
+    if handler.route.changes_state:
+        return True
+    words = context_words(handler.function, handler.route, handler.name)
+    return bool(fw.ADMIN_ROUTE.search(words)) and not only_renders(ctx, handler.function)
+
+
+def only_renders(ctx: FileContext, function: Node) -> bool:
+    """The handler renders a template (a form, a page) and writes nothing."""
+    body = function.child_by_field_name("body")
+    text = ctx.source[body.start_byte : body.end_byte] if body is not None else b""
+    return fw.RENDERS.search(text) is not None and fw.WRITES.search(text) is None
+
+
+def looks_sensitive(handler: Handler) -> bool:
+    """The path or the handler's name says admin/delete/update/...: more than the HTTP method alone."""
+    return bool(fw.SENSITIVE_ROUTE.search(f"{handler.route.path or ''} {handler.name}"))
+
+
+def in_mixin(ctx: FileContext, function: Node) -> bool:
+    """A method of a mixin (`class OrderChangeMixin:`): the concrete view that uses it decides the protection."""
+    owner = ancestor(function, "class_definition")
+    name = ctx.text(owner.child_by_field_name("name")) if owner is not None else ""
+    return owner is not None and (name.endswith("Mixin") or owner.child_by_field_name("superclasses") is None)
+
+
+def survey(match: Match) -> list[Handler]:
+    """Every request handler of the file with its own protection (computed once per file)."""
+    ctx = match.ctx
+    if _SURVEY not in ctx.__dict__:
+        names, dependencies = match.option("auth_decorators", []), match.option("auth_dependencies", [])
+        handlers, stack = [], [ctx.tree.root_node] if ctx.tree is not None else []
+        while stack:
+            node = stack.pop()
+            if node.type == "function_definition":
+                route = route_of(ctx, node)
+                if route is not None and not in_mixin(ctx, node):
+                    protection = own_protection(ctx, node, names, dependencies)
+                    handlers.append(Handler(node, route, function_name(node), protection))
+            stack.extend(reversed(node.named_children))
+        ctx.__dict__[_SURVEY] = sorted(handlers, key=lambda h: h.function.start_byte)
+    return ctx.__dict__[_SURVEY]
+
+
+def open_handlers(match: Match) -> list[Handler]:
+    """The file's handlers that need a check, have none of their own and are not guarded file-wide."""
+    ctx = match.ctx
+    return [
+        h
+        for h in survey(match)
+        if h.protection is None
+        and not is_public_by_design(ctx, h)
+        and needs_auth(ctx, h)
+        and not file_protection(ctx, h.function)
+    ]
 
 
 def unauthenticated(match: Match) -> bool | Report:
-    function = match.target.parent
-    if function is None or not is_web_module(match.ctx):
+    ctx, function = match.ctx, match.target.parent
+    if function is None or not (is_web_module(ctx) or ctx.names.imports_module("http.server")):
         return False
+    if is_test_code(ctx.path):
+        return False  # a test application's routes serve no one
     if (
         match.node("request") is not None
         and function.parent is not None
         and function.parent.type == "decorated_definition"
     ):
         return False  # the decorated pattern already matched this function
-    route = route_of(match.ctx, function)
-    name = function_name(function)
-    if route is None or not needs_auth(route, name) or is_protected(match, function):
+    unprotected = open_handlers(match)
+    handler = next((h for h in unprotected if h.function == function), None)
+    if handler is None:
         return False
-    what = "/".join(sorted(route.methods)) + (f" {route.path}" if route.path else " requests")
+    what = "/".join(sorted(handler.route.methods)) + (f" {handler.route.path}" if handler.route.path else " requests")
+    # A body check (`if request.user.is_authenticated:`) is often personalisation, not a guard: only
+    # declared protection (decorator, dependency, class) makes the siblings' standard, and only when
+    # at least as many state-changing siblings have it as lack it (else protection lives elsewhere:
+    # URL configuration, middleware, a base class in another module).
+    protected = [h for h in survey(match) if h.protection not in (None, BODY_CHECK)]
+    standard = [
+        h
+        for h in survey(match)
+        if needs_auth(ctx, h)
+        and not is_public_by_design(ctx, h)
+        and (h.protection not in (None, BODY_CHECK) or file_protection(ctx, h.function))
+    ]
+    if protected and len(standard) >= len(unprotected):
+        sibling = protected[0]
+        return Report(
+            message=f"`{handler.name}` handles {what} without the authentication its siblings have "
+            f"({sibling.protection} on `{sibling.name}`).",
+            severity=None if looks_sensitive(handler) else Severity.MEDIUM,  # the method is the only signal
+        )
+    if protected:
+        return False
+    return _application_note(ctx, handler, unprotected)
+
+
+def _application_note(ctx: FileContext, handler: Handler, unprotected: list[Handler]) -> bool | Report:
+    """No route of the file checks anyone: one low note, on the first open route of the app's own module."""
+    if handler is not unprotected[0] or not any(call in ctx.source for call in APP_CONSTRUCTORS):
+        return False
+    others = len(unprotected) - 1
+    rest = f" and {others} other state-changing route{'s' if others != 1 else ''}" if others else ""
     return Report(
-        message=f"`{name}` handles {what} without any authentication or authorization check.",
-        severity=None if looks_sensitive(route, name) else Severity.MEDIUM,  # the method is the only signal
+        message=f"No route of this application checks who is calling: `{handler.name}`{rest} can be used by "
+        "anyone. Ignore this note if the application is public by design; otherwise add authentication.",
+        severity=Severity.LOW,
+        confidence=Confidence.LOW,
     )
 
 
@@ -101,30 +186,43 @@ RULE = Rule(
     options={"auth_decorators": [], "auth_dependencies": []},
     message="This request handler changes state without any authentication or authorization check.",
     docs="""## Why is this bad?
-A handler that creates, changes or deletes data (POST, PUT, PATCH, DELETE, or an admin-looking
-path) and never checks who is calling lets anyone on the network do it. Generated endpoints
-routinely ship without the `@login_required` or `Depends(get_current_user)` the rest of the
-application uses.
+A handler that creates, changes or deletes data (POST, PUT, PATCH, DELETE, or an admin page)
+and never checks who is calling lets anyone on the network do it. Generated endpoints routinely
+ship without the `@login_required` or `Depends(get_current_user)` the rest of the application
+uses: the signal is a state-changing route that lacks the protection its siblings have.
 
-The rule looks for an auth decorator (`login_required`, `jwt_required`, `permission_required`,
-DRF `permission_classes`, anything naming login/auth/permission/role/admin), a FastAPI
-`Security(...)` or `Depends(...)` on a user/auth/token dependency, a check in the body
-(`current_user`, `request.user.is_authenticated`, `session.get(...)`, `abort(401)`), a
-checking class (mixins, `permission_classes`) or a Flask `before_request` hook. A decorator
-defined in the same file counts when its name says auth (`api_key`, `token`, `signed`, ...) or
-its wrapper turns callers away (`abort(401)`, `raise HTTPException(status_code=403)`,
-`raise PermissionDenied`, `return ..., 401`). Login, sign-up, webhook and health endpoints are
-public by design and skipped.
+What counts as protection is one table per framework (`rules/analysis/frameworks.py`): auth
+decorators (`login_required`, `permission_required`, `jwt_required`, DRF `permission_classes`,
+anything naming login/auth/permission/role/admin, an in-file decorator whose wrapper answers
+401/403), FastAPI `Depends(...)`/`Security(...)` on a user/auth/token dependency, a check in the
+body (`request.user.is_authenticated`, `current_user`, `abort(401)`), a class-based view's
+mixins (`LoginRequiredMixin`, `PermissionRequiredMixin`, `UserPassesTestMixin`, guardian's
+`ObjectPermissionRequiredMixin`, a project mixin named so or built on those in the same file),
+`permission_classes`/`authentication_classes`/`permission_required` attributes,
+`method_decorator(login_required, name="dispatch")`; and, for every route of the file, a
+`before_request`/`before_app_request`/`url_value_preprocessor` hook that checks the caller, a
+router or application built with `dependencies=[Depends(...)]` or auth `middlewares`, or DRF's
+`DEFAULT_PERMISSION_CLASSES` in the project's settings module.
+
+Not reported: routes public by design (login, logout, sign-up, registration, password
+reset/recovery, token, OAuth callbacks, health and status checks; webhooks that verify a
+signature), GET handlers that only render a page or form, Django context processors and other
+functions that take `request` but build no response, and test code. A route is reported when
+the file's other state-changing handlers are protected (at least as many with declared protection
+as without: otherwise protection lives elsewhere, in URL configuration, middleware or a base
+class in another module) and it is not. A module whose name says it is public (`basket/views.py`,
+`auth/login.py`) is treated like a public route. When no handler of the module that creates the
+application checks anyone, the module gets one low-severity note on its first open route,
+instead of one finding per route: the application may be public by design.
 
 Severity is high when the path or handler name looks sensitive (admin, delete, update,
-settings, ...) and medium when the HTTP method (POST/PUT/PATCH/DELETE) is the only signal, as
-in `POST /users`: such an endpoint is often public on purpose.
+settings, ...) and medium when the HTTP method is the only signal, as in `POST /items`.
 
 ## How to fix
-Protect the handler with the application's authentication (`@login_required`,
-`Depends(get_current_user)`, `permission_classes = [IsAuthenticated]`) and check that the
-caller may act on the object. Add project-specific decorator and dependency names with the
-rule options `auth_decorators` and `auth_dependencies`.
+Protect the handler the way its siblings are protected (`@login_required`,
+`Depends(get_current_user)`, `permission_classes = [IsAuthenticated]`, `LoginRequiredMixin`)
+and check that the caller may act on the object. Add project-specific decorator and dependency
+names with the rule options `auth_decorators` and `auth_dependencies`.
 """,
     references=(
         "https://cheatsheetseries.owasp.org/cheatsheets/Authorization_Cheat_Sheet.html",
@@ -134,36 +232,54 @@ rule options `auth_decorators` and `auth_dependencies`.
         "https://cwe.mitre.org/data/definitions/862.html",
     ),
     examples="""
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.views import LoginView
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView, UpdateView, View
 from fastapi import APIRouter, Depends, FastAPI, Security
-from flask import Flask, abort, session
+from flask import Blueprint, Flask, abort, g, render_template, session
 from flask_login import login_required
-app, api, router = Flask(__name__), FastAPI(), APIRouter()
+from guardian.mixins import ObjectPermissionRequiredMixin
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+app, api = Flask(__name__), FastAPI()
+router = APIRouter(prefix="/items")
+admin_router = APIRouter(prefix="/admin", dependencies=[Depends(require_superuser)])
+@app.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+# ok: route-without-auth-check
+def edit_post(post_id): ...
 @app.route("/users/<int:user_id>", methods=["DELETE"])
 # ruleid: route-without-auth-check
 def delete_user(user_id): ...
 @app.get("/admin/stats")
 # ruleid: route-without-auth-check
-def stats(): ...
-@router.post("/items")
+def stats():
+    return {"users": User.query.count()}
+@app.get("/admin/users/new")
+# ok: route-without-auth-check
+def new_user_form():
+    return render_template("admin/user_form.html", form=UserForm())
+@router.post("/")
 # ruleid: route-without-auth-check
 async def create_item(item: Item, db: Session = Depends(get_session)):
-    db.session.get(Item, 1)
+    db.add(Item(**item.dict()))
 @require_POST
 # ruleid: route-without-auth-check
-def update_profile(request): ...
+def update_profile(request):
+    return redirect("profile")
 class ArticleView(View):
     def delete(self, request, pk): ...  # ruleid: route-without-auth-check
-@app.route("/users/<int:user_id>", methods=["DELETE"])
-@login_required
-# ok: route-without-auth-check
-def remove_user(user_id): ...
 @api.put("/items/{item_id}")
 # ok: route-without-auth-check
 def put_item(item_id: int, user: User = Depends(get_current_user)): ...
 @api.patch("/items/{item_id}", dependencies=[Security(api_key_scheme)])
 # ok: route-without-auth-check
 def patch_item(item_id: int): ...
+@admin_router.delete("/users/{user_id}")
+# ok: route-without-auth-check
+def purge_user(user_id: int): ...
 @app.post("/settings")
 # ok: route-without-auth-check
 def save_settings():
@@ -172,12 +288,56 @@ def save_settings():
 @app.post("/login")
 # ok: route-without-auth-check
 def login(): ...
+@app.route("/register", methods=["GET", "POST"])
+# ok: route-without-auth-check
+def register(): ...
+@app.post("/password-reset/<token>")
+# ok: route-without-auth-check
+def reset_with_token(token): ...
+@app.post("/auth/token")
+# ok: route-without-auth-check
+def issue_token(): ...
+@app.get("/healthz")
+# ok: route-without-auth-check
+def healthz(): ...
+@app.post("/webhooks/stripe")
+# ok: route-without-auth-check
+def stripe_webhook():
+    event = stripe.Webhook.construct_event(request.data, request.headers["Stripe-Signature"], SECRET)
+@app.post("/webhooks/legacy")
+# ruleid: route-without-auth-check
+def legacy_webhook():
+    Order.query.get(request.json["id"]).mark_paid()
 @app.get("/items")
 # ok: route-without-auth-check
 def list_items(): ...
 class SecureView(LoginRequiredMixin, View):
     def post(self, request): ...  # ok: route-without-auth-check
-def show(request): ...  # ok: route-without-auth-check
+class OrganizerPermissionMixin(PermissionRequiredMixin):
+    permission_required = "events.change_organizer"
+class OrganizerUpdate(OrganizerPermissionMixin, UpdateView):
+    def post(self, request, *args, **kwargs): ...  # ok: route-without-auth-check
+class OwnerOnly(UserPassesTestMixin, View):
+    def post(self, request, pk): ...  # ok: route-without-auth-check
+class TicketEdit(ObjectPermissionRequiredMixin, UpdateView):
+    def post(self, request, pk): ...  # ok: route-without-auth-check
+@method_decorator(login_required, name="dispatch")
+class ExportView(View):
+    def post(self, request): ...  # ok: route-without-auth-check
+class ShopLogin(LoginView):
+    def post(self, request, *args, **kwargs): ...  # ok: route-without-auth-check
+class SignupView(FormView):
+    def post(self, request, *args, **kwargs): ...  # ok: route-without-auth-check
+class OrderApi(APIView):
+    permission_classes = [IsAuthenticated]
+    def post(self, request): ...  # ok: route-without-auth-check
+class AnyoneApi(APIView):
+    permission_classes = [AllowAny]
+    def delete(self, request, pk): ...  # ruleid: route-without-auth-check
+def settings(request):  # ok: route-without-auth-check
+    return {"SITE_NAME": SITE_NAME}
+def show(request):  # ok: route-without-auth-check
+    return render(request, "show.html")
 def gatekeeper(f):
     @wraps(f)
     def inner(*a, **kw):
@@ -185,30 +345,16 @@ def gatekeeper(f):
             abort(401)
         return f(*a, **kw)
     return inner
-def staff_gate(view):
-    def wrapper(request, *a, **kw):
-        if not request.headers.get("X-Staff"):
-            return {"error": "forbidden"}, 403
-        return view(request, *a, **kw)
-    return wrapper
 def audit(f):
     return f
 @app.route("/posts/<int:pid>/key", methods=["DELETE"])
 @gatekeeper
 # ok: route-without-auth-check
 def delete_post_key(pid): ...
-@app.route("/posts/<int:pid>/pin", methods=["POST"])
-@staff_gate
-# ok: route-without-auth-check
-def pin_post(pid): ...
 @app.route("/posts/<int:pid>", methods=["DELETE"])
 @require_api_key
 # ok: route-without-auth-check
 def delete_post(pid): ...
-@api.post("/reports")
-@signed_request
-# ok: route-without-auth-check
-def upload_report(): ...
 @app.route("/users", methods=["POST"])
 @audit
 # ruleid: route-without-auth-check

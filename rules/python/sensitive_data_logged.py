@@ -95,8 +95,10 @@ def is_log_call(match: Match) -> bool:
     name = match.ctx.qualified_name(callee) or ""
     if name == "print":
         return is_web_module(match.ctx)
-    if name.startswith("logging.") or callee is None or callee.type != "attribute":
-        return name.startswith("logging.")
+    if name.startswith("logging."):  # `logging.info(...)`, not `logging.handlers.SMTPHandler(credentials=...)`
+        return name.rsplit(".", 1)[-1] in LOG_METHODS
+    if callee is None or callee.type != "attribute":
+        return False
     return "log" in match.ctx.text(callee.child_by_field_name("object")).lower()
 
 
@@ -153,6 +155,7 @@ masked value. Never log whole `request.headers` or `request.cookies`.
     examples="""
 import logging
 import logging as lg
+from logging.handlers import SMTPHandler
 from flask import request
 logger = logging.getLogger(__name__)
 # ruleid: sensitive-data-logged
@@ -173,6 +176,10 @@ logger.info("payment", extra={"credit_card": card.number})
 print(f"Using secret key {str(settings.SECRET_KEY)}")
 # ok: sensitive-data-logged
 logging.info("Password reset requested for user %s", user.id)
+# ok: sensitive-data-logged
+mail_handler = SMTPHandler((host, port), sender, admins, "Error", credentials=(user, app.config["MAIL_PASSWORD"]))
+# ok: sensitive-data-logged
+handler = logging.handlers.SMTPHandler(mailhost, sender, admins, "Error", credentials=(user, password))
 # ok: sensitive-data-logged
 logger.debug("token length %d", len(token))
 # ok: sensitive-data-logged

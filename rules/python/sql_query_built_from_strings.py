@@ -10,13 +10,24 @@ confidence, anything else medium. The quick fix turns a simple f-string into pla
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, keyword_arg
 from ..analysis.sinks import built_from_strings, taint_verdict
+from ..analysis.taint_tables import QUOTE_GUARD
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
+from ._expressions import definition
 from ._sql_placeholders import bind_parameters
+
+# Names of SQL identifiers (and of ids the code itself chose) spliced into DDL and admin queries.
+IDENTIFIER_NAME = linear(
+    r"table|schema|column|catalog|database|db_table|sequence|\bseq\b|index|view_name|alias|quote_name|lock_id|query_id",
+    re.IGNORECASE,
+)
 
 CALLS = frozenset(
     {
@@ -53,11 +64,55 @@ def unsafe_query(match: Match) -> Report | None:
     for query in _queries(match):
         if built_from_strings(query, match.ctx):
             verdict = taint_verdict(
-                match, query, "an SQL query built from strings", consequence="bind values as query parameters instead"
+                match,
+                query,
+                "an SQL query built from strings",
+                sanitizers=(QUOTE_GUARD,),
+                consequence="bind values as query parameters instead",
             )
-            if verdict is not None:
+            if verdict is not None and not (_of_unknown_origin(verdict) and splices_only_identifiers(match, query)):
                 return verdict
     return None
+
+
+def _of_unknown_origin(verdict: Report) -> bool:
+    return (verdict.data or {}).get("taint") == "unknown"
+
+
+def splices_only_identifiers(match: Match, query: Node) -> bool:
+    """Every spliced piece names a table, schema, column or sequence (`f"DROP TABLE {table}"`):
+    identifiers cannot be bound as parameters, and of unknown origin they are the code's own."""
+    built = definition(query) if query.type == "identifier" else query
+    pieces = _spliced(built) if built is not None else []
+    return bool(pieces) and all(IDENTIFIER_NAME.search(match.ctx.text(piece)) for piece in pieces)
+
+
+def _spliced(node: Node) -> list[Node]:
+    """The expressions an f-string, `%`, `+` or `.format(...)` splices into the SQL text."""
+    if node.type == "string":
+        return [c.named_children[0] for c in node.named_children if c.type == "interpolation" and c.named_children]
+    if node.type == "concatenated_string":
+        return [piece for child in node.named_children for piece in _spliced(child)]
+    if node.type == "binary_operator":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        operator = node.child_by_field_name("operator")
+        if operator is not None and operator.type == "%" and right is not None:
+            return [
+                *(_spliced(left) if left is not None else []),
+                *(right.named_children if right.type == "tuple" else [right]),
+            ]
+        return [
+            piece
+            for side in (left, right)
+            if side is not None
+            for piece in (
+                _spliced(side) if side.type in ("string", "binary_operator", "concatenated_string") else [side]
+            )
+        ]
+    if node.type == "call":
+        arguments = node.child_by_field_name("arguments")
+        return list(arguments.named_children) if arguments is not None else []
+    return [node]
 
 
 RULE = Rule(
@@ -82,7 +137,10 @@ have parameter binding exactly so that values never become SQL.
 Confidence is high when request data, `input()` or `sys.argv` reaches the query (the message
 says which variable and where it came from), medium when a piece's origin is unknown, and
 nothing is reported when every piece is a literal or a constant (`f"SELECT * FROM {TABLE}"`
-with `TABLE = "orders"`).
+with `TABLE = "orders"`). Two cases of unknown origin are not reported either: a query whose
+every spliced piece names an identifier (`f'DROP TABLE "{schema}"."{table_name}"'`: identifiers
+cannot be bound, and the code chose them), and queries in schema migrations, which no request
+reaches.
 
 ## How to fix
 Pass values separately: `cursor.execute("SELECT * FROM users WHERE name = ?", (name,))`
@@ -161,22 +219,50 @@ def search(db):
     # ok: sql-query-built-from-strings
     cur.execute(f"SELECT * FROM users ORDER BY {column}")
 
-def count(cur, table):
+def count(cur, value):
     # ruleid: sql-query-built-from-strings
-    cur.execute("SELECT COUNT(*) FROM " + table)
+    cur.execute("SELECT COUNT(*) FROM " + value)
     sql = "SELECT 1"
-    sql += " WHERE x = " + table
+    sql += " WHERE x = " + value
     # ruleid: sql-query-built-from-strings
     cur.execute(sql)
     # ok: sql-query-built-from-strings
-    cur.execute(table)
+    cur.execute(value)
     # ruleid: sql-query-built-from-strings
-    cur.execute(where_clause(table))
+    cur.execute(where_clause(value))
+    # ok: sql-query-built-from-strings
+    cur.execute(f'DROP TABLE IF EXISTS "{schema}"."{table_name}"')
+    # ok: sql-query-built-from-strings
+    cur.execute("select reltuples from pg_class where relname='%s';" % model._meta.db_table)
+    # ruleid: sql-query-built-from-strings
+    cur.execute(f"SELECT * FROM {table_name} WHERE owner = '{owner}'")
     # A query built by a function of another module is not followed (no inter-module analysis).
     # todoruleid: sql-query-built-from-strings
-    cur.execute(helpers.make_query(table))
+    cur.execute(helpers.make_query(value))
 
 def where_clause(value):
     return "SELECT * FROM t WHERE a = " + value
+# OWASP Benchmark style: constant conditions and early-return guards.
+def init(app):
+    @app.route("/benchmark/sqli-00/Case011", methods=["POST"])
+    def case011():
+        param = request.form.get("Case011", "")
+        num = 106
+        bar = "safe" if 7 * 18 + num > 200 else param
+        db = sqlite3.connect("benchmark.db")
+        # ok: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{bar}'")
+        match 3:
+            case 3:
+                chosen = param
+            case _:
+                chosen = "safe"
+        # ruleid: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{chosen}'")
+        if "'" in param:
+            return "Invalid input"
+        # ok: sql-query-built-from-strings
+        db.execute(f"SELECT * FROM users WHERE name = '{param}'")
+        return "done"
 """,
 )

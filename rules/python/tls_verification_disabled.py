@@ -8,6 +8,7 @@ or installed as the default). `urllib3.disable_warnings()` alone changes nothing
 
 from __future__ import annotations
 
+from ..analysis.test_code import graded_for_tests
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 
@@ -63,7 +64,12 @@ def _sets_verify_mode(match: Match) -> bool:
     return parent is not None and parent.type in ("assignment", "keyword_argument")
 
 
-def verification_off(match: Match) -> bool | Report:
+def verification_off(match: Match) -> bool | Report | None:
+    """Verification off, graded low in test code (a local test server with its own certificate)."""
+    return graded_for_tests(match.ctx, _verification_off(match), match.rule)
+
+
+def _verification_off(match: Match) -> bool | Report:
     ctx, target, key = match.ctx, match.target, match.text("_k")
     if match.node("fn") is not None or target.type == "assignment" and key == "_create_unverified_context":
         return Report(message=MESSAGES["context"])
@@ -115,6 +121,10 @@ Without certificate verification TLS still encrypts, but to whoever answers: any
 path (public Wi-Fi, a compromised router, a malicious proxy) can present their own certificate,
 read credentials and tokens, and alter responses. AI assistants often add `verify=False` to
 get past a certificate error once, and it ships.
+
+In test code (`tests/`, `test_*.py`, `conftest.py`, testing settings) the finding is low severity
+and says "(in test code)": a test talking to a local server with its own certificate is common,
+though a test that reaches a real service this way still deserves a look.
 
 ## How to fix
 Remove `verify=False`. For an internal CA, point at its bundle instead:

@@ -1,16 +1,23 @@
 """MD5 and SHA-1 digests (`hashlib`, PyCryptodome, `cryptography`), and passwords hashed with them.
 
-A call marked `usedforsecurity=False` is a checksum by the author's own word and stays quiet.
+A call marked `usedforsecurity=False` is a checksum by the author's own word and stays quiet, and
+so does a digest that names what it identifies (a Gravatar URL, an ETag, a cache key, a file or
+thumbnail name, a colour): those need no collision resistance. Test modules are not reported:
+they recompute what the application hashes, and are not where it is protected.
 When the hashed value is named like a password the finding says so (CWE-916): any fast hash is
 the wrong tool there, so no "use SHA-256" fix is offered for it.
 """
 
 from __future__ import annotations
 
+import re
+
 from ..analysis.crypto_names import destination_names, is_password_name
-from ..analysis.nodes import argument, is_false, keyword_arg, string_value
+from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg, string_value
+from ..analysis.test_code import is_test_code
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ..patterns import linear
 
 CRYPTOGRAPHY_HASHES = "cryptography.hazmat.primitives.hashes"
 WEAK_CALLS = frozenset(
@@ -26,6 +33,12 @@ WEAK_CALLS = frozenset(
 WEAK_NAMES = {"md5": "MD5", "sha1": "SHA-1"}
 # SHA-1 inside RSA-OAEP / MGF1 padding does not rely on collision resistance.
 PADDING_PARENTS = ("padding.MGF1", "padding.OAEP")
+# Digests that identify content rather than protect it: avatars, HTTP caching, cache keys, file names.
+NON_SECURITY_USE = linear(
+    r"gravatar|avatar|identicon|etag|cache|checksum|fingerprint|thumb|filename|file_name|colou?r|bucket|shard"
+    r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id|redis_key|lock_key|idempotency",
+    re.IGNORECASE,
+)
 PASSWORD_MESSAGE = "A password is hashed with fast, unsalted {algo} (CWE-916); use scrypt, argon2 or bcrypt."
 
 
@@ -58,12 +71,30 @@ def hashes_password(match: Match) -> bool:
     return any(is_password_name(name) for name in names)
 
 
+def non_security_digest(match: Match) -> bool:
+    """The digest names a Gravatar URL, an ETag, a cache key or a file name: it identifies, not protects."""
+    ctx = match.ctx
+    statement = match.target
+    while statement.parent is not None and not statement.type.endswith(("_statement", "assignment")):
+        statement = statement.parent
+    function = enclosing_function(match.target)
+    words = [ctx.text(statement), *destination_names(ctx, match.target)]
+    branch = statement.parent.parent if statement.parent is not None else None
+    if branch is not None and branch.type == "if_statement":  # `if etag: return sha1(name).hexdigest()`
+        words.append(ctx.text(branch.child_by_field_name("condition")))
+    if function is not None:
+        words.append(ctx.text(function.child_by_field_name("name")))
+    return any(NON_SECURITY_USE.search(word) for word in words)
+
+
 def weak_hash_used(match: Match) -> bool | Report:
     if is_false(keyword_arg(match.node("args"), "usedforsecurity")):
         return False
     algo = algorithm(match)
     if algo is None or in_padding(match):
         return False
+    if is_test_code(match.ctx.path) or non_security_digest(match):
+        return False  # a test recomputes what the code hashes; an ETag or cache key protects nothing
     if hashes_password(match):
         return Report(message=PASSWORD_MESSAGE.format(algo=WEAK_NAMES[algo]), severity=Severity.HIGH, cwe=(916, 328))
     return Report(message=f"{WEAK_NAMES[algo]} is broken for security use (practical collisions); use SHA-256.")
@@ -145,7 +176,22 @@ hashlib.new("sha256", body)  # ok: weak-hash-md5-sha1
 pad = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA1(), label=None)
 # todoruleid: weak-hash-md5-sha1 (the algorithm name is in a variable, not a literal)
 hashlib.new(algo_name, body)
-# todook: weak-hash-md5-sha1 (a cache key is not security use, but nothing in the code says so)
+# ok: weak-hash-md5-sha1
 cache_key = hashlib.md5(url.encode()).hexdigest()
+class Member(models.Model):
+    def avatar_url(self, size=80):
+        # ok: weak-hash-md5-sha1
+        return f"https://www.gravatar.com/avatar/{hashlib.md5(self.email.lower().encode()).hexdigest()}?s={size}"
+def download(request, path):
+    response = FileResponse(open(path, "rb"))
+    # ok: weak-hash-md5-sha1
+    response["ETag"] = '"%s"' % hashlib.sha1(path.encode()).hexdigest()
+    return response
+def build_etag(project_id, last_modified):
+    # ok: weak-hash-md5-sha1
+    return hashlib.md5((app.config["SECRET_KEY"] + project_id + last_modified).encode()).hexdigest()
+def sign_invoice(invoice):
+    # ruleid: weak-hash-md5-sha1
+    return hashlib.sha1(SECRET + invoice.number.encode()).hexdigest()
 """,
 )

@@ -17,6 +17,8 @@ from ..model import Category, Confidence, Report, Rule, Severity
 from ._expressions import called_method, definition, is_built, query_verdict
 
 XPATH_CALLS = frozenset({".xpath", "lxml.etree.XPath", "lxml.etree.ETXPath"})
+# elementpath's functions take the document first and the XPath expression second.
+ELEMENTPATH_CALLS = frozenset({"elementpath.select", "elementpath.iter_select"})
 PATH_METHODS = frozenset({"find", "findall", "findtext", "iterfind"})
 XML_MODULES = ("xml.etree", "lxml", "defusedxml")
 
@@ -25,10 +27,29 @@ def _is_element_path(match: Match, method: str) -> bool:
     return method in PATH_METHODS and match.ctx.qualified_name(match.node("fn")) not in XPATH_CALLS
 
 
+def reaches_other_library(match: Match) -> bool:
+    """`re.findall(...)`: the method is called on an imported module that is not an XML library.
+    A sink is a call that reaches the library, not a method name in a file that imports it."""
+    callee = match.node("fn")
+    receiver = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
+    while receiver is not None and receiver.type == "attribute":
+        receiver = receiver.child_by_field_name("object")
+    if receiver is None or receiver.type != "identifier":
+        return False
+    module = match.ctx.names.bindings.get(match.ctx.text(receiver))
+    return module is not None and not module.startswith(XML_MODULES)
+
+
 def injectable_expression(match: Match) -> Report | None:
+    if match.ctx.qualified_name(match.node("fn")) in ELEMENTPATH_CALLS:
+        expression = argument(match.node("args"), 1, "path")
+        sink = "an XPath expression"
+        return query_verdict(match, expression, sink, "pass values as XPath variables instead") if expression else None
     method = called_method(match)
     element_path = _is_element_path(match, method)
     if element_path and not any(match.ctx.names.imports_module(m) for m in XML_MODULES):
+        return None
+    if reaches_other_library(match):
         return None
     value = argument(match.node("args"), 0, "path" if element_path or method != "xpath" else "_path")
     if value is None:
@@ -51,7 +72,7 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     confidence=Confidence.HIGH,
     languages=frozenset({"python"}),
-    calls=XPATH_CALLS | {f".{name}" for name in PATH_METHODS},
+    calls=XPATH_CALLS | ELEMENTPATH_CALLS | {f".{name}" for name in PATH_METHODS},
     where=injectable_expression,
     message="An XPath expression built from untrusted data lets the caller change what the query selects.",
     docs="""## Why is this bad?
@@ -75,13 +96,20 @@ from lxml import etree
 from lxml import etree as ET
 from lxml.etree import XPath
 from lxml.etree import XPath as Compile
+import re
+import regex
 import xml.etree.ElementTree as ElementTree
 from flask import request
+import elementpath
 
 def find_user(tree):
     name = request.args["name"]
     # ruleid: xpath-query-injection
     nodes = tree.xpath(f"//user[@name='{name}']")
+    # ruleid: xpath-query-injection
+    found = elementpath.select(tree, f"/Employees/Employee[@emplid='{name}']")
+    # ok: xpath-query-injection
+    found = elementpath.select(tree, "/Employees/Employee[@emplid=$id]", variables={"id": name})
     # ruleid: xpath-query-injection
     nodes = tree.xpath("//user[@name='" + request.form["user"] + "']")
     query = "//account[@id='%s']" % name
@@ -102,7 +130,11 @@ def find_user(tree):
     index = name.find(f"{name}-")
     # ok: xpath-query-injection
     found = root.findall(".//user")
-    return nodes, finder, match, index, found
+    # ok: xpath-query-injection
+    tags = re.findall("<%s>([^<]*)</%s>" % (name, name), request.data.decode())
+    # ok: xpath-query-injection
+    words = regex.findall(r"/%s" % name, request.args["q"])
+    return nodes, finder, match, index, found, tags, words
 
 def select(tree, user_id):
     # ruleid: xpath-query-injection

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.nodes import argument, is_string_literal
-from ..analysis.sinks import taint_verdict
+from ..analysis.nodes import argument, is_string_literal, keyword_arg, string_value
+from ..analysis.sinks import is_string_building, taint_verdict
 from ..analysis.web import enclosing_handler, is_built_string, looks_like_html
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ._html_output import accumulated_name, written_to_wfile
 
 TEMPLATE_CALLS = frozenset({"flask.render_template_string", "quart.render_template_string"})
 TRUSTING_CALLS = frozenset(
@@ -28,6 +29,8 @@ HTML_RESPONSES = frozenset(
         "django.http.HttpResponse",
         "flask.Response",
         "flask.make_response",
+        "aiohttp.web.Response",
+        "aiohttp.web_response.Response",
     }
 )
 
@@ -44,6 +47,10 @@ def html_value(match: Match) -> tuple[Node | None, str]:
     if name in TRUSTING_CALLS:
         value = argument(args, 0, "format_string" if short == "format_html" else None)
         return (value if short != "format_html" or is_built_string(value) else None), f"`{short}`"
+    if name.startswith("aiohttp."):  # `web.Response(text=..., content_type="text/html")`
+        kind = string_value(keyword_arg(args, "content_type")) or ""
+        value = keyword_arg(args, "text") or keyword_arg(args, "body")
+        return (value if "html" in kind and is_built_string(value) else None), "an HTML response"
     value = argument(args, 0, "content" if "HTMLResponse" in name else "response")
     if "HTMLResponse" not in name and (value is None or not looks_like_html(value)):
         return None, ""
@@ -51,12 +58,46 @@ def html_value(match: Match) -> tuple[Node | None, str]:
 
 
 def unescaped(match: Match) -> Report | None:
+    written = written_to_wfile(match) if match.node("fn") is not None else None
+    if written is not None:  # an `http.server` handler writing its page
+        sink = f"HTML written by `{match.text('fn')}`"
+        return taint_verdict(match, written, sink, report_unknown=False, consequence=_XSS)
+    if match.node("fn") is not None and match.text("fn").endswith(".write"):
+        return None
+    if match.node("fn") is None and _returns_accumulated_html(match):
+        return taint_verdict(match, match.node("value"), "a returned HTML page", report_unknown=False, consequence=_XSS)
     if match.node("fn") is None and not _returns_flask_html(match):
         return None
     value, sink = html_value(match)
     if value is None or is_string_literal(value):
         return None
-    return taint_verdict(match, value, sink, consequence="it can inject script into the page (cross-site scripting)")
+    # `mark_safe(widget.render(...))`, `Markup(markdown(text))`: trusting a value of unknown origin
+    # that was built elsewhere is how escaping code hands over its result. Report it only when the
+    # HTML is assembled right here (`mark_safe(f"<p>{user.bio}</p>")`) or the value is request data.
+    assembled = match.node("fn") is None or not _trusts(match) or is_string_building(value)
+    return taint_verdict(
+        match,
+        value,
+        sink,
+        report_unknown=assembled,
+        consequence="it can inject script into the page (cross-site scripting)",
+    )
+
+
+def _trusts(match: Match) -> bool:
+    return (match.ctx.qualified_name(match.node("fn")) or "") in TRUSTING_CALLS
+
+
+_XSS = "it can inject script into the page (cross-site scripting)"
+
+
+def _returns_accumulated_html(match: Match) -> bool:
+    """`RESPONSE += f"<p>{bar}</p>"; return RESPONSE` (or `buf.getvalue()`) from a Flask view."""
+    ctx = match.ctx
+    value = match.node("value")
+    if value is None or value.type not in ("identifier", "call") or not ctx.names.imports_module("flask"):
+        return False
+    return enclosing_handler(ctx, value) is not None and accumulated_name(match, value) is not None
 
 
 def _returns_flask_html(match: Match) -> bool:
@@ -77,21 +118,34 @@ RULE = Rule(
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     languages=frozenset({"python"}),
-    calls=TEMPLATE_CALLS | TRUSTING_CALLS | HTML_RESPONSES,
+    calls=TEMPLATE_CALLS | TRUSTING_CALLS | HTML_RESPONSES | {".write"},
     query="""
+(return_statement (identifier) @value) @target
+(return_statement (call function: (attribute attribute: (identifier) @gv (#eq? @gv "getvalue"))) @value) @target
 (return_statement (string (interpolation)) @value) @target
 (return_statement (binary_operator) @value) @target
 (return_statement (call function: (attribute attribute: (identifier) @m (#eq? @m "format"))) @value) @target
 """,
     where=unescaped,
+    aliases=("B308", "S308", "B703", "S703", "S704"),  # Bandit's / Ruff's mark_safe and Markup checks
     message="Data reaches HTML without escaping, so it can inject script into the page (cross-site scripting).",
     docs="""## Why is this bad?
 Template engines escape `{{ value }}`; these APIs do not. `render_template_string` with a
 template assembled from data runs that data as template code (XSS and server-side template
 injection). `Markup`, `mark_safe` and the format string of `format_html` declare their text
 already safe. An HTML response (`HTMLResponse`, `HttpResponse`, a `str` returned from a Flask
-view) built with an f-string or `+` sends the data as markup. A value from the request that
+view) built with an f-string or `+` sends the data as markup, and so does HTML written to an
+`http.server` handler's `self.wfile` (or by a Tornado handler's `self.write`), an aiohttp
+`web.Response(text=..., content_type="text/html")`, or a page accumulated in a variable or an
+`io.StringIO` and returned from a Flask view (written and accumulated pages are reported only
+when data flow traces request data into them). A value from the request that
 contains `<script>` then runs in the visitor's browser with their session.
+
+Not reported: `mark_safe`/`Markup` over escaped values (`conditional_escape`, `escape`,
+`format_html`, `bleach.clean`, `render_to_string`, translations) or constant HTML, and over a
+value of unknown origin built elsewhere (`mark_safe(widget.render(...))`): only HTML assembled in
+the call itself, or request data, is reported. The aliases `S308`/`B308`/`B703`/`S704` let
+existing `# noqa`/`# nosec` comments for those checks apply.
 
 ## How to fix
 Render a template file with `render_template(...)` and pass data as variables, keep
@@ -108,9 +162,16 @@ value)` or `Markup("<b>{}</b>").format(value)`, or escape each value with `html.
     ),
     examples="""
 import html
+import io
 import flask
+import tornado.web
+from aiohttp import web
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, urlparse
 from django.http import HttpResponse
-from django.utils.html import format_html
+import bleach
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.safestring import mark_safe as safe
 from fastapi.responses import HTMLResponse
 from flask import Flask, request, render_template_string
@@ -152,6 +213,68 @@ def safe_views(user):
 def safe_page():
     # ok: xss-unescaped-html
     return f"<p>{escape(request.args['n'])}</p>"
+class PriceWidget(Widget):
+    def render(self, name, value, attrs=None, renderer=None):
+        label = conditional_escape(self.choices_label)
+        # ok: xss-unescaped-html
+        return mark_safe(f"<span class='price'>{label}</span>")
+    def help_text(self, event):
+        # ok: xss-unescaped-html
+        return mark_safe(format_html("<a href='{}'>{}</a>", event.url, event.name))
+    def comment_html(self, comment):
+        cleaned = bleach.clean(comment.body, tags=["b", "i"])
+        # ok: xss-unescaped-html
+        return Markup(f"<div class='comment'>{cleaned}</div>")
+    def badge(self):
+        # ok: xss-unescaped-html
+        return mark_safe('<span class="badge">new</span>')
+    def bio_html(self, user):
+        # ruleid: xss-unescaped-html
+        return mark_safe(f"<p>{user.bio}</p>")
+    def rendered(self, name, value):
+        # ok: xss-unescaped-html
+        return mark_safe(self.format_output(super().render(name, value)))
+@app.route("/benchmark")
+def benchmark_style():
+    RESPONSE = ""
+    bar = request.args.get("q", "")
+    RESPONSE += f"<p>{bar}</p>"
+    # ruleid: xss-unescaped-html
+    return RESPONSE
+@app.route("/buffer")
+def buffered():
+    buffer = io.StringIO()
+    buffer.write("<div>")
+    buffer.write(request.args.get("q", ""))
+    # ruleid: xss-unescaped-html
+    return buffer.getvalue()
+@app.route("/escaped")
+def escaped_accumulator():
+    RESPONSE = ""
+    RESPONSE += f"<p>{escape(request.args.get('q', ''))}</p>"
+    # ok: xss-unescaped-html
+    return RESPONSE
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        name = parse_qs(urlparse(self.path).query).get("name", [""])[0]
+        # ruleid: xss-unescaped-html
+        self.wfile.write(f"<h1>Hello {name}</h1>".encode())
+        # ok: xss-unescaped-html
+        self.wfile.write(f"<h1>Hello {html.escape(name)}</h1>".encode())
+class TornadoPage(tornado.web.RequestHandler):
+    def get(self):
+        name = self.get_argument("name")
+        # ruleid: xss-unescaped-html
+        self.write(f"<h1>Hello {name}</h1>")
+        # ok: xss-unescaped-html
+        self.write({"name": name})
+async def aiohttp_search(request: web.Request):
+    term = request.query.get("q", "")
+    # ruleid: xss-unescaped-html
+    return web.Response(text=f"<h2>Results for {term}</h2>", content_type="text/html")
+async def aiohttp_text(request: web.Request):
+    # ok: xss-unescaped-html
+    return web.Response(text=f"Results for {request.query['q']}")
 def not_html():
     # ok: xss-unescaped-html
     return HttpResponse(f"count={total}", content_type="text/plain")

@@ -12,10 +12,12 @@ import fnmatch
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .. import files
 from ..patterns import linear
 
 _PRAGMA = linear(rb"pragma:\s*allowlist[ -](?P<next>nextline[ -])?secret")
@@ -52,7 +54,7 @@ def parse_detect_secrets(document: Mapping[str, Any]) -> frozenset[tuple[str, st
 
 def detect_secrets_hashes(path: str) -> frozenset[str]:
     """SHA-1s a `.secrets.baseline` above `path` lists for that file (empty when none)."""
-    resolved = Path(path).resolve() if path else None
+    resolved = Path(os.path.realpath(path)) if path else None  # realpath: never raises on a symlink loop
     found = _baseline_for(str(resolved.parent)) if resolved is not None else None
     if resolved is None or found is None:
         return frozenset()
@@ -77,7 +79,7 @@ def _baseline_for(folder: str) -> tuple[Path, frozenset[tuple[str, str]]] | None
 @functools.lru_cache(maxsize=16)
 def _load(path: str, mtime: int) -> frozenset[tuple[str, str]]:
     try:
-        return parse_detect_secrets(json.loads(Path(path).read_text(encoding="utf-8")))
+        return parse_detect_secrets(json.loads(files.read_bounded(path, files.MAX_BASELINE_BYTES)))
     except (OSError, ValueError):
         return frozenset()
 

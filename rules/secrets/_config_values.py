@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from ..analysis.test_code import is_test_code
 from ..context import FileContext
 from ..patterns import linear
 
@@ -72,16 +73,7 @@ def is_loopback(host: str) -> bool:
 
 def is_stub_or_test(ctx: FileContext) -> tuple[bool, bool]:
     """(is a `.pyi` stub, is a test module): stubs declare library constants, tests use local servers."""
-    path = ctx.path.replace("\\", "/")
-    name = path.rsplit("/", 1)[-1]
-    is_test = (
-        "/tests/" in f"/{path}"
-        or "/test/" in f"/{path}"
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
-    return path.endswith(".pyi"), is_test
+    return ctx.path.endswith(".pyi"), is_test_code(ctx.path)
 
 
 def is_client_call(ctx: FileContext, call: Node) -> bool:

@@ -23,6 +23,7 @@ from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString,
 from detect_secrets.plugins.ip_public import IPPublicDetector
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 
+from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..patterns import linear
 from . import _guards
 
@@ -52,6 +53,7 @@ MIN_PROVIDER_LENGTH = 16  # shorter strings match no provider pattern: skip the 
 _BASE64 = Base64HighEntropyString()
 _HEX = HexHighEntropyString()
 _ENTROPY_CHARSETS = tuple((plugin, frozenset(plugin.charset)) for plugin in (_HEX, _BASE64))
+ENTROPY_TYPES = frozenset({None, str(_HEX.secret_type), str(_BASE64.secret_type)})
 _URL_CREDENTIALS = linear(
     r"\b(?P<scheme>postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|https?|ftp|smtp|mssql|oracle)"
     r"://(?P<user>[^:/@\s'\"]+):(?P<password>[^@/\s'\"]+)@",
@@ -82,6 +84,8 @@ _NOT_A_SECRET = linear(
     r"\(\?|\\[dDwWsSbB]|\[\^|\[[^\]\s]-[^\]\s]|\{\d+(?:,\d*)?\}|\*{3,}"
     r"|^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
     r"|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:[A-Z][A-Z_]*|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$"
+    # `'__r'`, `'.data-api'`: code markers; fetch's `credentials: 'same-origin'`; no letter or digit at all
+    r"|^[._$][\w.-]{0,10}$|^(?:same-origin|include|omit|no-cors|cors)$|^[^A-Za-z0-9]*$"
 )
 _REFERENCE = linear(r"\$\{|\{\{|%\(|^\$[A-Za-z_]|^\{[\w.]*\}$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^env:|^vault:|^arn:")
 _PLACEHOLDER_WORDS = frozenset(
@@ -226,7 +230,7 @@ def _may_hold_provider(text: str) -> bool:
     return _guards.search_any(_provider_prefilter(), text)
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def provider(text: str) -> Provider | None:
     """The first provider credential in `text` (cached by text), or None."""
     if len(text) < MIN_PROVIDER_LENGTH:
@@ -249,7 +253,7 @@ def provider(text: str) -> Provider | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def url_password(text: str) -> tuple[int, int, str] | None:
     """The span of the password in a `scheme://user:password@` URL and the scheme, or None."""
     match = _URL_CREDENTIALS.search(text) if "://" in text else None
@@ -276,7 +280,7 @@ def private_key(text: str, line: bool = False) -> tuple[int, int] | None:
     return start, end
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def is_code_text(value: str) -> bool:
     """A regex, a `#rrggbb` colour, a `****` mask, a dotted or constant name: not a credential."""
     return bool(_NOT_A_SECRET.search(value))
@@ -295,7 +299,7 @@ def looks_credential(value: str) -> bool:
     return classes >= 2 or entropy_type(value) is not None
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def is_placeholder(value: str) -> bool:
     """`your-api-key-here`, `<YOUR_TOKEN>`, `sk-...XXXX`, `changeme`, `password123`, `aaaaaa`."""
     return value.lower() in _PLACEHOLDER_WORDS or bool(_PLACEHOLDER.search(value)) or _has_run(value, _PLACEHOLDER_RUN)
@@ -312,13 +316,13 @@ def _has_run(value: str, length: int) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def is_reference(value: str) -> bool:
     """A value that names configuration instead of holding a secret: `${DB_PASSWORD}`, `OPENAI_API_KEY`."""
     return bool(_REFERENCE.search(value))
 
 
-@functools.lru_cache(maxsize=8192)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def entropy_type(value: str) -> str | None:
     """detect-secrets' entropy type when the whole value is a high-entropy token, else None."""
     if len(value) < 16 or " " in value:

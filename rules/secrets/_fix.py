@@ -1,7 +1,8 @@
 """The "Move to environment variable" fix and its settings-based alternatives.
 
 The literal becomes `os.environ["NAME"]` (Python, importing `os` after the docstring and
-`__future__` imports when needed) or `process.env.NAME` (JavaScript/TypeScript). Two edits on
+`__future__` imports when needed), `process.env.NAME` (JavaScript/TypeScript), or
+`import.meta.env.VITE_NAME` in a Vite project's client code. Two edits on
 other files go with it: `NAME=` appended to `.env.example`, and `.env` appended to `.gitignore`
 unless the nearest `.gitignore` already ignores it. Reading those files is cached by their
 modification time, so linting as you type costs a `stat`.
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 import re
 from pathlib import Path
 
 from tree_sitter import Node
 
+from .. import files
 from ..context import FileContext
 from ..model import Edit, Fix
 from ..patterns import linear
@@ -30,10 +33,39 @@ def move_to_env(ctx: FileContext, literal: Literal, env: str) -> Fix | None:
         edits = [Edit(literal.start, literal.end, f'os.environ["{env}"]')]
         if not _binds(ctx, "os", "os"):
             edits.append(_python_import(ctx, "import os\n"))
+    elif _is_vite_client(ctx):
+        env = env if env.startswith("VITE_") else f"VITE_{env}"
+        edits = [Edit(literal.start, literal.end, f"import.meta.env.{env}")]
+        edits.extend(_sibling_edits(ctx, env))
+        title = f"Move to Vite variable `{env}` (bundled into the browser: keep real secrets server-side)"
+        return Fix(title, tuple(edits), safe=False)
     else:
         edits = [Edit(literal.start, literal.end, f"process.env.{env}")]
     edits.extend(_sibling_edits(ctx, env))
     return Fix(f"Move to environment variable `{env}`", tuple(edits), safe=False)
+
+
+_VITE_CONFIGS = ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts")
+
+
+def _is_vite_client(ctx: FileContext) -> bool:
+    """True for a file that reads `import.meta.env` or lives in a project with a Vite config.
+
+    Client code in a Vite app has no `process.env`; Vite replaces `import.meta.env.VITE_*`.
+    """
+    if b"import.meta.env" in ctx.source:
+        return True
+    if "_vetline_vite" not in ctx.__dict__:
+        folder = _folder(ctx)
+        found = False
+        for directory in (folder, *folder.parents):
+            if any((directory / name).is_file() for name in _VITE_CONFIGS):
+                found = True
+                break
+            if (directory / ".git").exists() or (directory / "package.json").is_file():
+                break  # the project's root: a Vite config further up belongs to another project
+        ctx.__dict__["_vetline_vite"] = found
+    return bool(ctx.__dict__["_vetline_vite"])
 
 
 def settings_alternatives(ctx: FileContext, literal: Literal, env: str) -> tuple[Fix, ...]:
@@ -99,9 +131,10 @@ def _settings_field(ctx: FileContext, node: Node) -> int | None:
 
 
 def _folder(ctx: FileContext) -> Path:
-    """The analysed file's folder, resolved once per file."""
+    """The analysed file's folder as named, symlinks not resolved: the edit paths are relative to
+    it, and the editor applies them to the document's URI, which names the unresolved path."""
     if "_vetline_fix_folder" not in ctx.__dict__:
-        ctx.__dict__["_vetline_fix_folder"] = Path(ctx.path).resolve().parent if ctx.path else Path.cwd()
+        ctx.__dict__["_vetline_fix_folder"] = Path(os.path.abspath(ctx.path)).parent if ctx.path else Path.cwd()
     return ctx.__dict__["_vetline_fix_folder"]
 
 
@@ -182,7 +215,7 @@ def _read_lines(path: str, mtime: int) -> tuple[tuple[str, ...], bool]:
     if mtime < 0:
         return (), True
     try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        text = files.read_text_bounded(path, files.MAX_SMALL_FILE_BYTES)
     except OSError:
         return (), True
     return tuple(text.splitlines()), text.endswith("\n") or not text

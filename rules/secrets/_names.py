@@ -7,8 +7,7 @@ password, and neither is `password_keyword` (a regex that finds password keyword
 
 from __future__ import annotations
 
-import functools
-
+from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..patterns import WORD_SPLIT_REASON, backtracking, linear
 
 # fmt: off
@@ -53,7 +52,7 @@ def _head(name: str) -> tuple[str, ...]:
     return parts
 
 
-@functools.lru_cache(maxsize=4096)
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def name_class(name: str | None) -> str | None:
     """`signing`, `password`, `credential` or None for a name a literal is assigned to."""
     if not name:
@@ -63,7 +62,8 @@ def name_class(name: str | None) -> str | None:
     # describe something else, and `key_or_pass` names a choice, not a value.
     if not parts or parts[-1] in _DESCRIPTIVE or "field" in parts or "header" in parts or "or" in parts:
         return None
-    if "_".join(parts) in _SIGNING_NAMES or "_".join(parts[-2:]) in ("jwt_secret", "signing_key"):
+    joined = "_".join(parts)
+    if joined in _SIGNING_NAMES or "_".join(parts[-2:]) in ("jwt_secret", "signing_key") or "secret_key_" in joined:
         return "signing"
     if parts[-1] in _PASSWORD_WORDS:
         return "password"

@@ -43,6 +43,24 @@ _BINDINGS = frozenset({*_NAME_FIELDS, "keyword_argument", "variable_declarator",
 _MAY_BIND = _LOOK_THROUGH | _ASSIGNMENTS | _BINDINGS | {"pair", "comparison_operator", "argument_list", "arguments"}
 # fmt: on
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
+# Calls whose first positional argument is a signing or encryption key (`Fernet(b"...")`).
+_ITSDANGEROUS = (
+    "Signer",
+    "TimestampSigner",
+    "Serializer",
+    "TimedSerializer",
+    "URLSafeSerializer",
+    "URLSafeTimedSerializer",
+    "JSONWebSignatureSerializer",
+    "TimedJSONWebSignatureSerializer",
+)
+KEY_FIRST_CALLS = frozenset(
+    {"cryptography.fernet.Fernet", "hmac.new", "hmac.HMAC", "hmac.digest"}
+    | {f"itsdangerous.{name}" for name in _ITSDANGEROUS}
+    | {f"itsdangerous.url_safe.{name}" for name in _ITSDANGEROUS}
+    | {f"itsdangerous.serializer.{name}" for name in _ITSDANGEROUS}
+    | {f"itsdangerous.timed.{name}" for name in _ITSDANGEROUS}
+)
 _JWT_CALLS = linear(r"(?:^|\.)(?:jwt|jose\.jwt|jsonwebtoken)\.(?:encode|decode|sign|verify)$")
 
 
@@ -178,6 +196,10 @@ def _position(ctx: FileContext, node: Node) -> tuple[str | None, str]:
 
 
 def _argument_position(ctx: FileContext, args: Node, child: Node) -> tuple[str | None, str]:
+    if ctx.language == "python" and _is_first_positional(child):
+        callee = args.parent.child_by_field_name("function") if args.parent is not None else None
+        if (ctx.qualified_name(callee) or "") in KEY_FIRST_CALLS:
+            return "signing key", "key-argument"
     first = _first_of_two_positionals(child)
     if first is None:  # only a second positional argument can be a key or a default
         return None, "argument"
@@ -189,6 +211,13 @@ def _argument_position(ctx: FileContext, args: Node, child: Node) -> tuple[str |
     if name in _ENV_READS and first.type == "string":
         return literal_value(ctx.source, first, first.type)[0], "default"
     return None, "argument"
+
+
+def _is_first_positional(child: Node) -> bool:
+    sibling = child.prev_named_sibling
+    while sibling is not None and sibling.type == "comment":
+        sibling = sibling.prev_named_sibling
+    return sibling is None and child.type not in ("keyword_argument", "list_splat", "dictionary_splat")
 
 
 def _first_of_two_positionals(child: Node) -> Node | None:

@@ -9,14 +9,16 @@ secrets rule's call and kept on the `FileContext`, so eight rules cost one walk.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..aicontext._mcp_secrets import reference_fixes
+from ..analysis.test_code import IN_TEST_CODE, is_test_code
+from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Confidence, Finding, Rule, Severity
-from ..patterns import clip_literal
+from ..patterns import clip_literal, linear
 from . import _allowlist, _detect, _fix, _lines, _names, _positions
 from ._positions import Literal
 from ._redact import describe, env_name
@@ -30,8 +32,14 @@ _VERBS = {
     "default": "default of",
     "compare": "compared with",
     "signing": "used as",
+    "key-argument": "used as",
 }
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
+_CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
+_LABEL = linear(r"^[A-Z][a-z]{2,9}$")
+_URL_TEMPLATE = linear(r"@(?:host|hostname|your[-_]\w*|<[^>]*>)(?::port\b|[:/]|$)|:port\b|\[\?")
+_FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"})
+_NOT_WORD = linear(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,10 @@ class Verdict:
     confidence: Confidence | None = None
 
 
-@functools.lru_cache(maxsize=16384)
+_MIN_KEY = 8  # characters a literal passed as a key needs before it is reported
+
+
+@lru_cache_bytes(SECRETS_CACHE_BYTES)
 def classify(value: str, name_class: str | None, role: str, interpolated: bool, example: bool) -> Verdict | None:
     """The rule that owns a literal, judged from its text and position (cached)."""
     if not value.strip():
@@ -56,13 +67,17 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     url = _detect.url_password(value) if role != "docstring" else None  # docstrings show examples
     if url is not None:
         weak = Confidence.MEDIUM if _detect.is_placeholder(value[url[0] : url[1]]) else None
+        if weak and (role in ("comment", "text", "docstring") or " " in value or _URL_TEMPLATE.search(value)):
+            return None  # `# DATABASE_URL = 'postgresql://user:password@host:port/db'` documents the format
         return Verdict("credentials-in-url", f"{url[2]} URL with a password", "Basic Auth Credentials", url[:2], weak)
     found = _detect.provider(value)
     prose = role in ("comment", "text", "docstring")
     if found is not None:
         # A provider-shaped key that is obviously fake (`sk-proj-XXXX…`, runs, `abcdefg`) is a
         # placeholder in code; in prose (`# Account SID (ACxxxx…)`) it documents the format.
-        if _detect.is_placeholder(value) and not example:
+        # In prose the key is judged alone: a line's indentation is no "aaaaaa" run.
+        judged = value[found.start : found.end] if prose else value
+        if _detect.is_placeholder(judged) and not example:
             return None if prose else Verdict("placeholder-credential", found.kind, found.secret_type)
         return Verdict("hardcoded-secret", found.kind, found.secret_type, (found.start, found.end) if prose else None)
     if prose or interpolated or _detect.is_reference(value):
@@ -71,6 +86,12 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
 
 
 def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
+    if example:
+        return None  # `.env.example` shows the shape of each value; only provider-format keys leak from it
+    if role == "key-argument":  # `hmac.new(b"key", ...)`: a one-to-few byte key is a test vector, not a secret
+        return Verdict("hardcoded-signing-key", "Signing key", "Secret Keyword") if len(value) >= _MIN_KEY else None
+    if _LABEL.match(value):
+        return None  # `token: 'Key'`, `eclair_pass: 'Password'`: a form's label or placeholder text
     if role == "signing" or name_class == "signing":
         return Verdict("hardcoded-signing-key", "Signing key", "Secret Keyword")
     if name_class is None:
@@ -94,6 +115,23 @@ def _by_position(value: str, name_class: str | None, role: str, example: bool) -
     return Verdict("hardcoded-password", "Password" if name_class == "password" else "Credential", "Secret Keyword")
 
 
+def is_translation_catalogue(path: str) -> bool:
+    """`locale/de/LC_MESSAGES/messages.json`, `static/i18n/fr.js`: translations of the interface."""
+    folders = path.replace("\\", "/").split("/")[:-1]
+    return bool(_CATALOGUE_FOLDERS.intersection(folders))
+
+
+def names_itself(value: str, name: str | None) -> bool:
+    """`google_auth = "google-auth"`, `RESET_PASSWORD = "reset_password"`, `"auth": "true"`: an enum
+    member or a flag, not a credential."""
+    if value.lower() in _FLAG_WORDS:
+        return True
+    if not name or not (_NOT_WORD.search(value) or value[:1].isupper()):
+        return False  # `password = "password"` stays a placeholder credential
+    simple = _NOT_WORD.sub("", value).lower()
+    return bool(simple) and _NOT_WORD.sub("", name.rsplit(".", 1)[-1]).lower().endswith(simple)
+
+
 def verdicts(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     """Every literal of the file that some secrets rule owns (computed once per file)."""
     cached = ctx.__dict__.get(_CACHE_KEY)
@@ -103,6 +141,8 @@ def verdicts(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
 
 
 def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
+    if is_translation_catalogue(ctx.path):
+        return []  # translated UI text: its "user:password@host" is an example for the reader
     if ctx.language in TEXT_FORMATS:
         items = _lines.literals(ctx)
     elif ctx.tree is not None:
@@ -112,6 +152,8 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
     found = []
     for literal in items:
+        if names_itself(literal.value, literal.name):
+            continue
         verdict = classify(
             clip_literal(literal.value), _names.name_class(literal.name), literal.role, literal.interpolated, example
         )
@@ -141,7 +183,7 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
     allowed = _allowlist.pragma_lines(ctx.source)
     audited = _audited(ctx)
     options = {**ctx.options.get("secrets", {}), **ctx.options.get(rule.id, {})}
-    downgrade = _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
+    in_tests = is_test_code(ctx.path) or _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
     result = []
     for literal, verdict in mine:
         start, end, secret = _range(literal, verdict)
@@ -149,8 +191,14 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
             continue
         if audited and audited & {_allowlist.sha1(secret), _allowlist.sha1(literal.value)}:
             continue
+        downgrade = in_tests and not is_provider_key(verdict)
         result.append(_finding(ctx, rule, literal, verdict, (start, end, secret), message, fixable, downgrade, options))
     return result
+
+
+def is_provider_key(verdict: Verdict) -> bool:
+    """A key in a provider's own format (`AKIA…`, `ghp_…`): a leak wherever it is, tests included."""
+    return verdict.rule_id == "hardcoded-secret" and verdict.secret_type not in _detect.ENTROPY_TYPES
 
 
 def _audited(ctx: FileContext) -> frozenset[str]:
@@ -196,6 +244,9 @@ def _finding(
         if fixable and ctx.language in CODE_LANGUAGES and literal.role not in ("comment", "text")
         else None
     )
+    alternatives = _fix.settings_alternatives(ctx, literal, env) if fix is not None else ()
+    if fixable and fix is None and ctx.language == "json":  # an MCP config: the client's `${...}` reference
+        fix, alternatives = reference_fixes(ctx, start, end, env)
     data = {
         "secret_kind": verdict.kind,
         "preview": describe("", None, secret).strip(" ()"),
@@ -211,10 +262,11 @@ def _finding(
         ctx,
         start,
         end,
-        message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to")),
+        message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to"))
+        + (f" ({IN_TEST_CODE})" if downgrade else ""),
         confidence=verdict.confidence,
         severity=severity,
         fix=fix,
         data=data,
-        alternative_fixes=_fix.settings_alternatives(ctx, literal, env) if fix is not None else (),
+        alternative_fixes=alternatives,
     )

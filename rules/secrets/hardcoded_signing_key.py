@@ -23,6 +23,7 @@ RULE = Rule(
     confidence=Confidence.HIGH,
     languages=_scan.CODE_LANGUAGES | _scan.TEXT_FORMATS,
     scan=scan,
+    aliases=("B105", "S105"),  # Bandit's / Ruff's hardcoded-password-string: their `# noqa` applies
     fixable=True,
     message="A session or token signing key is written into the code.",
     docs="""## Why is this bad?
@@ -31,8 +32,10 @@ JWT libraries sign tokens with the key passed to `jwt.encode`/`jwt.sign`. With t
 code, anyone who reads it can mint a session or a token for any user, and the
 `django-insecure-...` key Django generates for development ends up in production.
 Checked: `SECRET_KEY`, `app.secret_key`, `app.config["SECRET_KEY"]`, `JWT_SECRET`,
-`signing_key` and friends, and the key argument of `jwt.encode`/`decode` (PyJWT,
-python-jose) and `jwt.sign`/`verify` (jsonwebtoken).
+`signing_key` and friends (any name containing `secret_key`, such as
+`app.config["SECRET_KEY_HMAC"]`), the key argument of `jwt.encode`/`decode` (PyJWT,
+python-jose) and `jwt.sign`/`verify` (jsonwebtoken), and the key that `Fernet(...)`,
+`hmac.new(...)` and the `itsdangerous` signers and serializers take first.
 
 ## How to fix
 Generate a long random key (`secrets.token_urlsafe(50)`), keep it in the environment or a
@@ -47,9 +50,12 @@ secret store, and rotate the leaked one (existing sessions become invalid).
         "https://cwe.mitre.org/data/definitions/321.html",
     ),
     examples="""
+import hmac
 import os
 import jwt
+from cryptography.fernet import Fernet
 from flask import Flask
+from itsdangerous import URLSafeTimedSerializer
 app = Flask(__name__)
 # ruleid: hardcoded-signing-key
 SECRET_KEY = "django-insecure-k3y"
@@ -61,6 +67,18 @@ app.config["SECRET_KEY"] = "super-secret"
 token = jwt.encode(payload, "my-jwt-secret", algorithm="HS256")
 # ruleid: hardcoded-signing-key
 JWT_SECRET = "changeme"
+# ruleid: hardcoded-signing-key
+app.config["SECRET_KEY_HMAC"] = "secret"
+# ruleid: hardcoded-signing-key
+FERNET = Fernet(b"ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=")
+# ruleid: hardcoded-signing-key
+digest = hmac.new(b"hmac-signing-key-2024", message, "sha256").hexdigest()
+# ruleid: hardcoded-signing-key
+serializer = URLSafeTimedSerializer("reset-password-salt-key")
+# ok: hardcoded-signing-key
+serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"])
+# ok: hardcoded-signing-key
+digest = hmac.new(key, b"constant message", "sha256")
 # ok: hardcoded-signing-key
 SECRET_KEY = os.environ["SECRET_KEY"]
 # ok: hardcoded-signing-key

@@ -26,6 +26,7 @@ RULE = Rule(
     confidence=Confidence.HIGH,
     languages=_scan.CODE_LANGUAGES | _scan.TEXT_FORMATS,
     scan=scan,
+    aliases=("B105", "S105"),  # Bandit's / Ruff's hardcoded-password-string: their `# noqa` applies
     fixable=True,
     message="A placeholder or default credential is written where a real key belongs.",
     docs="""## Why is this bad?

@@ -4,7 +4,9 @@
 popular list, the OSV advisories for the project's declared packages) into the user cache;
 local paths are used directly and never copied. Exit 0 when every source is current, 1 when
 one failed (the previous copy, if any, stays in use), 2 on configuration errors.
-`status` shows what each source resolves to and when it was last downloaded.
+`status` shows the bundled data (PyPI and npm popular lists, every PyPI name) with its date,
+what each source resolves to, when it was last downloaded, and which index is in use: a
+download wins over the bundled snapshot only when it is newer.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-from vetline.rules.dependencies import _data
+from vetline.rules.dependencies import _data, bundled
 
 from .. import depdata
 from ..config import Config, ConfigError
 from ._configure import configure
 
-SOURCES = ("index", "popular", "advisories")
+SOURCES = ("index", "popular", "popular_npm", "advisories")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -62,6 +64,13 @@ def _status(config: Config) -> None:
     options = {**config.dependencies, "root": str(config.root) if config.root else None}
     settings = _data.Settings.from_options(options)
     print(f"cache      {_data.cache_dir()}")
+    for part, entry in bundled.metadata().items():
+        if isinstance(entry, dict):
+            print(
+                f"bundled    {part}: {entry.get('count', 0):,} names as of {entry.get('as_of', '?')} ({entry.get('source')})"
+            )
+    index = _data.index(settings)
+    print(f"index      in use: {index.origin if index is not None else 'none'}")
     for kind in SOURCES:
         value = getattr(settings, kind)
         if isinstance(value, tuple):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
 
 from vetline.rules import registry
+from vetline.rules.model import Rule
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -15,11 +17,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def suggestions(query: str, rules: dict[str, Rule]) -> list[str]:
+    """Rules whose id or title shares the query's words (`sql-injection` -> the SQL rules), rare
+    words counting more than common ones, then ids within a small edit distance."""
+    words = {w for w in re.split(r"[\s_-]+", query.lower()) if len(w) > 2}
+    vocabulary = {
+        rule_id: set(re.split(r"[\s_`/()-]+", f"{rule_id} {rule.title}".lower())) for rule_id, rule in rules.items()
+    }
+
+    def has(rule_id: str, word: str) -> bool:
+        return any(term.startswith(word) for term in vocabulary[rule_id])
+
+    frequency = {word: sum(1 for rule_id in rules if has(rule_id, word)) for word in words}
+    scored = []
+    for rule_id in rules:
+        score = sum(1 / frequency[word] for word in words if has(rule_id, word))
+        if score:
+            scored.append((-score, rule_id))
+    by_words = [rule_id for _, rule_id in sorted(scored)[:5]]
+    by_spelling = difflib.get_close_matches(query, rules, n=3)
+    return list(dict.fromkeys([*by_words, *by_spelling]))[:5]
+
+
 def run(args: argparse.Namespace) -> int:
     rules = registry.by_id()
     rule = rules.get(args.rule)
     if rule is None:
-        close = difflib.get_close_matches(args.rule, rules, n=3)
+        close = suggestions(args.rule, rules)
         hint = f" Did you mean {', '.join(close)}?" if close else " `vetline rules` lists them."
         print(f"vetline: error: no rule `{args.rule}`.{hint}", file=sys.stderr)
         return 2

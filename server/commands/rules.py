@@ -27,6 +27,7 @@ def rule_summary(rule: Rule) -> dict[str, object]:
         "confidence": rule.confidence.label,
         "languages": sorted(rule.languages),
         "fixable": rule.fixable,
+        "default": registry.in_default_set(rule),
     }
 
 
@@ -37,10 +38,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(markdown_table(rules))
     else:
+        print("Rules marked opt-in run only when selected (`--select`, `--extend-select`, `extend_select`).")
         width = max(len(r.id) for r in rules)
         for rule in rules:
             cwe = ",".join(f"CWE-{c}" for c in rule.cwe)
-            fix = " fixable" if rule.fixable else ""
+            fix = (" fixable" if rule.fixable else "") + ("" if registry.in_default_set(rule) else " opt-in")
             langs = ",".join(sorted(rule.languages))
             print(
                 f"{rule.id:<{width}}  {rule.severity.label:<6} {rule.category.value:<14} {cwe:<16} {langs}{fix}  {rule.title}"
@@ -54,7 +56,8 @@ def markdown_table(rules: tuple[Rule, ...]) -> str:
     for rule in rules:
         cwe = ", ".join(str(c) for c in rule.cwe)
         langs = ", ".join(sorted(rule.languages))
+        category = rule.category.value + ("" if registry.in_default_set(rule) else " (opt-in)")
         rows.append(
-            f"| `{rule.id}` | {rule.title} | {rule.category.value} | {cwe} | {rule.severity.label} | {langs} | {'yes' if rule.fixable else ''} |"
+            f"| `{rule.id}` | {rule.title} | {category} | {cwe} | {rule.severity.label} | {langs} | {'yes' if rule.fixable else ''} |"
         )
     return "\n".join(rows)

@@ -1,19 +1,26 @@
-"""`vetline scan`: analyse files and report findings as text, JSON or SARIF."""
+"""`vetline scan`: analyse files and report findings as text, JSON, SARIF or markdown.
+
+`--attribute`, `--diff REV` and `--record` (the git side and the metrics store) live in
+`_review.py`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import os
 import sys
 from pathlib import Path
 
 from vetline.rules import registry
-from vetline.rules.model import Severity
+from vetline.rules.model import Category, Severity
 
 from ..config import Config, ConfigError, parse, selected_rules
-from ..formats import json_report, sarif, text
-from ..scanner import FileResult, scan_paths
+from ..formats import json_report, markdown, sarif, text
+from ..git import GitError
+from ..scanner import FileResult, check_baseline, scan_paths
+from . import _review
 from ._configure import configure, warn
 
 FAIL_ON = ("high", "medium", "low", "none")
@@ -25,10 +32,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH", help="files or folders (default: .)"
     )
     parser.add_argument(
-        "--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)"
+        "--format", choices=("text", "json", "sarif", "markdown"), default="text", help="output format (default: text)"
     )
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
     parser.add_argument("--select", help="comma-separated rule ids or categories to run (overrides configuration)")
+    parser.add_argument("--extend-select", help="comma-separated rule ids or categories to run as well")
     parser.add_argument("--ignore", help="comma-separated rule ids or categories to skip (added to configuration)")
     parser.add_argument(
         "--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)"
@@ -41,6 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--baseline", type=Path, help="do not report findings recorded in this baseline file")
     parser.add_argument("--no-color", action="store_true", help="never colour the text output")
+    _review.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -58,7 +67,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"vetline: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     results = scan_paths(list(args.paths), config, jobs=args.jobs)
+    try:
+        reviewed = _review.review(results, args, config)
+    except GitError as error:
+        print(f"vetline: error: --diff {args.diff}: {error}", file=sys.stderr)
+        return 2
+    results = reviewed.results
     _note_skipped_checks(config, results)
+    _note_unchecked_assistants(config, results)
+    if args.record:
+        _review.record(reviewed, args, config)
     _write(_render(results, args), args)
     return 1 if _fails(results, args.fail_on) else 0
 
@@ -67,9 +85,11 @@ def _configure(args: argparse.Namespace) -> Config:
     config = configure(args.config, args.paths[0] if args.paths else Path("."))
     overrides: dict[str, object] = {}
     if args.select:
-        overrides["select"] = _split(args.select)
+        overrides["select"] = _known(_split(args.select), "--select")
+    if args.extend_select:
+        overrides["extend_select"] = (*config.extend_select, *_known(_split(args.extend_select), "--extend-select"))
     if args.ignore:
-        overrides["ignore"] = (*config.ignore, *_split(args.ignore))
+        overrides["ignore"] = (*config.ignore, *_known(_split(args.ignore), "--ignore"))
     if overrides:
         warn(parse(overrides, "command line")[1])
         config = config.merged(overrides, "command line")
@@ -77,7 +97,18 @@ def _configure(args: argparse.Namespace) -> Config:
         if not args.baseline.is_file():
             raise ConfigError(f"{args.baseline}: baseline file not found (create one with `vetline baseline create`)")
         config = dataclasses.replace(config, baseline=str(args.baseline.resolve()))
+    check_baseline(config, "--baseline" if args.baseline else str(config.source))
     return config
+
+
+def _note_unchecked_assistants(config: Config, results: list[FileResult]) -> None:
+    """Once per project: an assistant whose exclusions live outside the repository (Copilot)."""
+    if "ai-context-secret-file-exposed" not in {rule.id for rule in selected_rules(config)}:
+        return
+    from vetline.rules.aicontext._workspace import out_of_repo_notes
+
+    for message in out_of_repo_notes([result.path for result in results]):
+        print(f"vetline: note: {message}", file=sys.stderr)
 
 
 def _note_skipped_checks(config: Config, results: list[FileResult]) -> None:
@@ -91,9 +122,22 @@ def _note_skipped_checks(config: Config, results: list[FileResult]) -> None:
     from .. import depdata  # only scans running the dependency rules pay for importing it
 
     options = {**config.dependencies, "root": str(config.root) if config.root else None}
-    for message in depdata.missing_notes(options, (result.path for result in results)):
+    read = (result.path for result in results if not result.errors)  # skipped files are never read again
+    for message in depdata.missing_notes(options, read):
         if message.split(" ", 1)[0] in selected:
             print(f"vetline: note: {message}", file=sys.stderr)
+
+
+def _known(names: tuple[str, ...], flag: str) -> tuple[str, ...]:
+    """The names, when each is a rule id or a category; a typo on the command line is an error:
+    a scan that silently runs no rule would pass CI."""
+    known = {rule.id for rule in registry.all_rules()} | {category.value for category in Category}
+    for name in names:
+        if name not in known and name != "*":
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else "; `vetline rules` lists them"
+            raise ConfigError(f"{flag}: unknown rule or category `{name}`{hint}")
+    return names
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -106,6 +150,8 @@ def _render(results: list[FileResult], args: argparse.Namespace) -> str:
         return json_report.render(results, rules) + "\n"
     if args.format == "sarif":
         return sarif.render(results, rules) + "\n"
+    if args.format == "markdown":
+        return markdown.render(results, rules)
     colour = args.output is None and sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     return text.render(results, rules, colour=colour)
 

@@ -33,12 +33,13 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("vetline").setLevel(getattr(logging, str(args.log_level).upper(), logging.INFO))
     from vetline.server.lsp.logs import redact_stderr
     from vetline.server.lsp.server import create_server
+    from vetline.server.lsp.transport import serve_stdio
 
     redact_stderr()
 
     server = create_server()
     if address is None:
-        server.start_io()
+        serve_stdio(server)
     else:
         logging.getLogger("pygls.server").setLevel(logging.INFO)  # prints "Serving on ..." once bound
         server.start_tcp(*address)

@@ -40,3 +40,9 @@ def span(result: FileResult, finding: Finding) -> tuple[int, int, int, int]:
 def is_secret(finding: Finding) -> bool:
     """Findings whose flagged text is a credential: never print that text."""
     return "preview" in finding.data or "secret_kind" in finding.data
+
+
+def origin_of(finding: Finding) -> str | None:
+    """Where the flagged code came from (`inserted-block`, `typed`, `ai-commit`, `human-commit`), if known."""
+    value = finding.data.get("origin")
+    return value if isinstance(value, str) else None

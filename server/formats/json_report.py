@@ -2,7 +2,8 @@
 
 Shape (exactly): {"version", "findings": [{"rule", "title", "category", "cwe", "severity",
 "confidence", "path", "line", "column", "end_line", "end_column", "message",
-"fix": {"title", "safe"} | null}], "errors": [{"path", "message"}]}.
+"fix": {"title", "safe"} | null, "origin"?}], "errors": [{"path", "message"}]}.
+`origin` (`inserted-block`, `typed`, `ai-commit`, `human-commit`) is present only when known.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from vetline import __version__
 from vetline.rules.model import Rule
 
 from ..scanner import FileResult
-from . import span
+from . import origin_of, span
 
 
 def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
@@ -23,22 +24,23 @@ def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
         for finding in result.findings:
             rule = rules[finding.rule_id]
             line, column, end_line, end_column = span(result, finding)
-            findings.append(
-                {
-                    "rule": rule.id,
-                    "title": rule.title,
-                    "category": rule.category.value,
-                    "cwe": list(finding.cwe or rule.cwe),
-                    "severity": finding.severity.label,
-                    "confidence": finding.confidence.label,
-                    "path": result.relative,
-                    "line": line,
-                    "column": column,
-                    "end_line": end_line,
-                    "end_column": end_column,
-                    "message": finding.message,
-                    "fix": {"title": finding.fix.title, "safe": finding.fix.safe} if finding.fix else None,
-                }
-            )
+            entry = {
+                "rule": rule.id,
+                "title": rule.title,
+                "category": rule.category.value,
+                "cwe": list(finding.cwe or rule.cwe),
+                "severity": finding.severity.label,
+                "confidence": finding.confidence.label,
+                "path": result.relative,
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "message": finding.message,
+                "fix": {"title": finding.fix.title, "safe": finding.fix.safe} if finding.fix else None,
+            }
+            if origin_of(finding) is not None:
+                entry["origin"] = origin_of(finding)
+            findings.append(entry)
     errors = [{"path": r.relative, "message": message} for r in results for message in r.errors]
     return json.dumps({"version": __version__, "findings": findings, "errors": errors}, indent=2)

@@ -2,7 +2,8 @@
 
 The `rules` table carries id, name, descriptions, help, `helpUri` (the CWE page),
 `properties.tags` (security, category, `external/cwe/cwe-N`), `precision` and the numeric
-`security-severity` GitHub uses to rank alerts. Skipped files become tool notifications.
+`security-severity` GitHub uses to rank alerts. A result's `properties.origin` says where
+the flagged code came from, when known. Skipped files become tool notifications.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from vetline import __version__
 from vetline.rules.model import Confidence, Rule, Severity
 
 from ..scanner import FileResult
-from . import span
+from . import origin_of, span
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
@@ -78,15 +79,18 @@ def _result(result: FileResult, finding: Any, index: Mapping[str, int]) -> dict[
         "endLine": end_line,
         "endColumn": end_column,
     }
+    properties: dict[str, Any] = {
+        "confidence": finding.confidence.label,
+        "fixable": finding.fix is not None,
+        "cwe": [f"CWE-{c}" for c in finding.cwe],
+    }
+    if origin_of(finding) is not None:
+        properties["origin"] = origin_of(finding)
     return {
         "ruleId": finding.rule_id,
         "ruleIndex": index[finding.rule_id],
         "level": LEVEL[finding.severity],
         "message": {"text": finding.message},
         "locations": [location],
-        "properties": {
-            "confidence": finding.confidence.label,
-            "fixable": finding.fix is not None,
-            "cwe": [f"CWE-{c}" for c in finding.cwe],
-        },
+        "properties": properties,
     }

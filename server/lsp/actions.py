@@ -20,6 +20,7 @@ from . import edits as workspace_edits
 from . import ignore_comments
 from .analysis import current_result
 from .documents import Document
+from .metrics import offered
 from .server import VetlineServer
 
 FIX_ALL = "source.fixAll.vetline"
@@ -59,10 +60,13 @@ def _actions_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic)
     rule_id = str(diagnostic.code)
     actions = []
     for number, fix in enumerate(_fixes_for(ls, doc, diagnostic)):
+        offered(ls, doc, diagnostic.data, fix)  # the metrics store tells a quick fix from an edit
         planned = workspace_edits.plan(ls, doc, fix)
+        if planned.single_file_fallback and all(e.path is not None for e in fix.edits):
+            continue  # nothing of this fix is left to apply to the document itself
         title = fix.title + ("" if fix.safe else " (unsafe fix: review it)")
         if planned.single_file_fallback:
-            title += " (this file only: your editor cannot create or edit the other file)"
+            title += f" (this file only: {planned.fallback_reason})"
         actions.append(
             types.CodeAction(
                 title,

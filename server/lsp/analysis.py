@@ -20,7 +20,7 @@ from vetline.rules.model import Finding
 
 from ..config import Config
 from ..convert import notice, to_diagnostic
-from . import incremental
+from . import incremental, metrics
 from .documents import Document, Result
 
 if TYPE_CHECKING:
@@ -68,20 +68,20 @@ def _analyse(ls: VetlineServer, doc: Document, result_id: str, full: bool) -> Re
     doc.analysed(findings)
     reported = _without_baselined(ls, config, findings, doc)
     rules = {rule.id: rule for rule in engine.rules}
+    observed = metrics.observe(ls, doc, reported)
     diagnostics = [
-        to_diagnostic(f, doc.index, ls.encoding, doc.version, rules.get(f.rule_id), doc.in_inserted_block(f.start_byte))
-        for f in reported
+        to_diagnostic(f, doc.index, ls.encoding, doc.version, rules.get(f.rule_id), o.origin, o.key)
+        for f, o in zip(reported, observed)
     ]
     return Result(doc.version, result_id, tuple(reported), diagnostics, partial)
 
 
 def _incremental(doc: Document, engine: Engine) -> tuple[tuple[Finding, ...] | None, bool]:
     """Findings from re-analysing only the edited definitions, or (None, False) to go full."""
-    planned = incremental.plan(doc)
-    if planned is None:
+    ranges = incremental.plan(doc)
+    if ranges is None:
         return None, False
-    ranges, spans = planned
-    tree = incremental.parse(doc, ranges, spans)
+    tree = incremental.parse(doc, ranges)
     if tree is None:
         return None, False
     analysis = engine.analyze(doc.source, doc.language or "", str(doc.path or doc.uri), tree=tree)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -100,7 +101,20 @@ def apply(ls: VetlineServer, raw: Mapping[str, Any]) -> None:
         log.warning("%s", warning)
     ls.settings = parsed
     logs.set_level(parsed.log_level)
+    _use_interpreter(parsed.python_interpreter)
     ls.projects.reset(parsed)
+
+
+_LAUNCH_INTERPRETER = os.environ.get("VETLINE_PYTHON")  # what the server was started with
+
+
+def _use_interpreter(path: str | None) -> None:
+    """The dependency rules read `VETLINE_PYTHON` (a user-level channel no repository can set)."""
+    value = path or _LAUNCH_INTERPRETER
+    if value:
+        os.environ["VETLINE_PYTHON"] = value
+    else:
+        os.environ.pop("VETLINE_PYTHON", None)
 
 
 def reanalyse_open_documents(ls: VetlineServer) -> None:

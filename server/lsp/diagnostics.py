@@ -2,9 +2,12 @@
 
 Push (`publishDiagnostics` with the document version) serves clients without pull support;
 pull (`textDocument/diagnostic`, with `resultId` and unchanged reports) serves the others;
-never both. Analysis is debounced per URI: the first change after a quiet period is answered
-at once, changes during a burst restart the timer and cancel the pending run (a cancelled run
-is normal, not an error). A result is only published while its version is still current.
+never both. Analysis is debounced per URI, and the debounce adapts to what analysis costs: the
+first change after a quiet period is answered at once, and so is every change while the
+buffer's last analysis took under `CHEAP_ANALYSIS` (waiting would cost more than analysing).
+Otherwise changes during a burst wait as long as one analysis takes (at most `debounceMs`),
+restarting the timer and cancelling the pending run (a cancelled run is normal, not an error).
+A result is only published while its version is still current.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import math
+import time
 
 from lsprotocol import types
 
@@ -22,6 +26,7 @@ from .server import VetlineServer
 
 log = logging.getLogger("vetline.server")
 RECONCILE_AFTER = 1.0  # seconds of quiet before an incremental result is confirmed by a full run
+CHEAP_ANALYSIS = 0.03  # seconds: an analysis this cheap runs on every change, without debounce
 
 
 class Scheduler:
@@ -32,17 +37,29 @@ class Scheduler:
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.last_request: dict[str, float] = {}
         self.confirmations: dict[str, asyncio.Task[None]] = {}  # full runs after incremental ones
+        self.costs: dict[str, float] = {}  # seconds the last on-change analysis of each URI took
 
     def request(self, uri: str, immediate: bool = False) -> None:
         """Analyse `uri` soon: now if it has been quiet, after the debounce delay if not."""
         loop = asyncio.get_running_loop()
         now = loop.time()
-        delay = self.ls.settings.debounce_ms / 1000
+        delay = self.delay(uri)
         quiet = now - self.last_request.get(uri, -math.inf) >= delay
         self.last_request[uri] = now
         pending = self.cancel(uri)
         wait = 0.0 if immediate or (quiet and not pending) else delay
         self.tasks[uri] = loop.create_task(self._run(uri, wait))
+
+    def delay(self, uri: str) -> float:
+        """The debounce for `uri`: none while analysis is cheap, else one analysis' time, capped."""
+        cost = self.costs.get(uri, math.inf)
+        return 0.0 if cost < CHEAP_ANALYSIS else min(cost, self.ls.settings.debounce_ms / 1000)
+
+    def forget(self, uri: str) -> None:
+        """Cancel what is pending for a closed `uri` and drop what was measured about it."""
+        self.cancel(uri)
+        self.costs.pop(uri, None)
+        self.last_request.pop(uri, None)
 
     def cancel(self, uri: str) -> bool:
         """Cancel a pending run for `uri`; True if there was one."""
@@ -62,7 +79,10 @@ class Scheduler:
             doc = self.ls.documents.get(uri)
             if doc is None or self.ls.settings.run == "manual":  # requested under settings now replaced
                 return
+            started = time.perf_counter()
             result = analyse(self.ls, doc, full)
+            if not full:  # the confirming full runs do not follow keystrokes
+                self.costs[uri] = time.perf_counter() - started
             if self.ls.documents.get(uri) is not doc or doc.version != result.version:
                 log.debug("dropping diagnostics of %s version %s: the document moved on", uri, result.version)
                 return

@@ -52,6 +52,7 @@ class Document:
     base: tuple[Finding, ...] | None = None
     edits_since: list[tuple[int, int, int]] = field(default_factory=list)  # (start, old end, new length)
     dirty: list[list[int]] = field(default_factory=list)
+    imports_touched: bool = False  # an edit since the last analysis added or removed `import` text
 
     @property
     def source(self) -> bytes:
@@ -67,6 +68,7 @@ class Document:
             return
         start = self.index.offset(change.range.start, encoding)
         end = max(start, self.index.offset(change.range.end, encoding))
+        self.imports_touched = self.imports_touched or b"import" in new or b"import" in self.source[start:end]
         edit = self.index.replace(start, end, new)
         if self.tree is not None:
             self.tree.edit(
@@ -85,7 +87,7 @@ class Document:
 
     def analysed(self, findings: tuple[Finding, ...]) -> None:
         """Record the findings of an analysis of the current text as the next incremental base."""
-        self.base, self.edits_since, self.dirty = findings, [], []
+        self.base, self.edits_since, self.dirty, self.imports_touched = findings, [], [], False
 
     def in_inserted_block(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.blocks)
@@ -115,8 +117,9 @@ def open_document(item: types.TextDocumentItem) -> Document:
 
 def language_of(language_id: str, path: Path | None) -> str | None:
     """vetline's language for a document: the client's id when vetline knows it, else the name's."""
-    if languages.spec(language_id) is not None:
-        return language_id
+    known = languages.from_client_id(language_id)
+    if known is not None:
+        return known
     return languages.language_for_path(path) if path is not None else None
 
 

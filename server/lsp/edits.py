@@ -5,15 +5,23 @@ Edits with `path=None` change the document itself. Edits with a relative `path` 
 resource operations they become `CreateFile(ignoreIfExists)` plus a `TextDocumentEdit`
 (appending when the edit's range is -1..-1); otherwise only the document's own edits are sent
 and the caller says so in the action title.
+
+A sibling file must lie inside the workspace folder that holds the document, judged by the URI
+the editor uses (no symlink resolved: with a symlinked workspace root the edit names the path
+under the root the user opened), and must not itself be a symlink leading out of its folder;
+otherwise the fix falls back to the single-file form. A cloned repository without `.git` must
+not get the `.gitignore` of the folder above it edited.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
+from vetline.rules import files
 from vetline.rules.model import Edit, Fix
 
 from ..positions import LineIndex
@@ -27,6 +35,11 @@ class PlannedEdit:
 
     edit: types.WorkspaceEdit
     single_file_fallback: bool
+    fallback_reason: str = ""  # why the other files' edits were left out, for the action title
+
+
+NO_RESOURCE_OPERATIONS = "your editor cannot create or edit the other file"
+OUTSIDE_WORKSPACE = "the other file is outside the workspace folder"
 
 
 def text_edits(doc: Document, edits: list[Edit], encoding: str) -> list[types.TextEdit]:
@@ -39,20 +52,43 @@ def plan(ls: VetlineServer, doc: Document, fix: Fix) -> PlannedEdit:
     """The WorkspaceEdit for a fix on `doc` (computed for the document's current version)."""
     own = text_edits(doc, [e for e in fix.edits if e.path is None], ls.encoding)
     others = [e for e in fix.edits if e.path is not None]
-    if others and not (ls.features.document_changes and ls.features.create_files and doc.path is not None):
-        return PlannedEdit(document_edit(ls, doc, own), single_file_fallback=True)
     if not others:
         return PlannedEdit(document_edit(ls, doc, own), single_file_fallback=False)
+    if not (ls.features.document_changes and ls.features.create_files and doc.path is not None):
+        return PlannedEdit(document_edit(ls, doc, own), True, NO_RESOURCE_OPERATIONS)
     assert doc.path is not None
+    targets = [_sibling(doc.path, str(edit.path)) for edit in others]
+    folder = _workspace_folder(ls, doc.path)
+    if folder is None or not all(_stays_inside(target, folder) for target in targets):
+        return PlannedEdit(document_edit(ls, doc, own), True, OUTSIDE_WORKSPACE)
     changes: list[types.TextDocumentEdit | types.CreateFile] = []
     if own:
         changes.append(_versioned(doc.uri, doc.version, own))
-    for edit in others:
-        target = (doc.path.parent / str(edit.path)).resolve()
+    for edit, target in zip(others, targets):
         uri = from_fs_path(str(target)) or target.as_uri()
         changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
         changes.append(_versioned(uri, None, [_edit_in_file(ls, uri, target, edit)]))
     return PlannedEdit(types.WorkspaceEdit(document_changes=changes), single_file_fallback=False)
+
+
+def _sibling(document: Path, relative: str) -> Path:
+    """Where a relative edit path leads from the document, by the names alone (as a URI would)."""
+    return Path(os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(document)), relative)))
+
+
+def _workspace_folder(ls: VetlineServer, document: Path) -> Path | None:
+    """The innermost workspace folder holding the document, compared as written (no symlinks resolved)."""
+    holding = [f for f in (Path(os.path.abspath(f)) for f in ls.folders()) if document.is_relative_to(f)]
+    return max(holding, key=lambda f: len(f.parts), default=None)
+
+
+def _stays_inside(target: Path, folder: Path) -> bool:
+    """Inside `folder` by name, and not an existing symlink that leads out of its own folder."""
+    if not target.is_relative_to(folder):
+        return False
+    if not os.path.lexists(target):
+        return True
+    return files.is_inside(os.path.realpath(target), os.path.realpath(target.parent))
 
 
 def document_edit(ls: VetlineServer, doc: Document, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
@@ -74,7 +110,7 @@ def _edit_in_file(ls: VetlineServer, uri: str, path: Path, edit: Edit) -> types.
         index = open_doc.index
     else:
         try:
-            index = LineIndex(path.read_bytes())
+            index = LineIndex(files.read_bounded(path, files.MAX_MANIFEST_BYTES))
         except OSError:
             index = LineIndex(b"")
     if edit.start_byte == edit.end_byte == -1:  # append, on a line of its own

@@ -1,14 +1,17 @@
-"""Incremental analysis: re-analyse only the top-level definitions an edit touched.
+"""Incremental analysis: re-analyse only the top-level statements an edit touched.
 
 An edit inside one function changes nothing the engine concludes about other functions
 (rules and data flow are intra-procedural; imports live at module level), so the server
-parses just the module-level statements plus the edited definitions (tree-sitter
-`included_ranges` keeps real byte offsets), runs the engine on that partial tree, and keeps the
-previous findings of every untouched definition, moved by the edits. The cost of an edit then
-follows the size of what was edited, not of the file. Anything structural (an edit at module
-level, across definitions, creating or splitting one, a file with syntax errors) takes the
-full path instead, and a full analysis follows once the buffer has been quiet for a second so
-even cross-function effects converge.
+parses just the module-level statements plus the edited top-level units (a unit is one
+top-level statement and the gap after it, so text typed at the end of a function, a function
+inserted or pasted after another, or statements appended at the end of the file belong to it;
+tree-sitter `included_ranges` keeps real byte offsets), runs the engine on that partial tree,
+and keeps the previous findings of every untouched definition, moved by the edits. The cost of
+an edit then follows the size of what was edited, not of the file. An edit that adds or removes
+`import` text, spans several units, touches more than `MAX_UNITS`, or leaves a syntax error takes
+the full path instead. Module-level assignments can still change what a function's data flow
+concludes, so a full analysis follows once the buffer has been quiet for a second and even
+cross-definition effects converge.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ MAX_UNITS = 8  # more edited definitions than this: a full analysis is as cheap
 Span = tuple[int, int]
 
 
-def plan(doc: Document) -> tuple[list[Span], list[Span]] | None:
-    """(ranges to parse, edited definition spans), or None when a full analysis is needed."""
+def plan(doc: Document) -> list[Span] | None:
+    """The byte ranges to re-parse and re-analyse, or None when a full analysis is needed."""
     if doc.language != "python" or doc.tree is None or doc.base is None or not doc.dirty:
+        return None
+    if doc.imports_touched or not doc.index.rows_are_lines:  # a lone `\r` line end: whole lines below would not be rows
         return None
     root = doc.tree.root_node
     children = root.children
@@ -42,30 +47,24 @@ def plan(doc: Document) -> tuple[list[Span], list[Span]] | None:
     for start, end in doc.dirty:
         i = bisect.bisect_right(starts, start) - 1
         next_start = starts[i + 1] if i + 1 < len(children) else len(doc.source)
-        if i < 0 or children[i].type not in DEFINITIONS or end > next_start:
+        if i < 0 or end > next_start:
             return None
         units.add(i)
     if len(units) > MAX_UNITS:
         return None
     spans = [_unit_span(children, i, len(doc.source)) for i in sorted(units)]
     module_level = [(c.start_byte, c.end_byte) for c in children if c.type not in DEFINITIONS]
-    return _merged([_whole_lines(doc, s) for s in (*module_level, *spans)]), spans
+    return _merged([_whole_lines(doc, s) for s in (*module_level, *spans)])
 
 
-def parse(doc: Document, ranges: list[Span], spans: list[Span]) -> tree_sitter.Tree | None:
-    """The partial tree, or None when an edited span no longer holds exactly one definition."""
+def parse(doc: Document, ranges: list[Span]) -> tree_sitter.Tree | None:
+    """The partial tree, or None when it has a syntax error."""
     parser = _partial_parser(doc.language or "")
     parser.included_ranges = [
         tree_sitter.Range(doc.index.point(start), doc.index.point(end), start, end) for start, end in ranges
     ]
     tree = parser.parse(doc.source)
-    if tree.root_node.has_error:
-        return None
-    for start, end in spans:
-        inside = [c for c in tree.root_node.children if start <= c.start_byte < end and c.type != "comment"]
-        if len(inside) != 1 or inside[0].type not in DEFINITIONS:
-            return None
-    return tree
+    return None if tree.root_node.has_error else tree
 
 
 def merge(doc: Document, fresh: Sequence[Finding], ranges: list[Span]) -> tuple[Finding, ...]:
@@ -86,8 +85,8 @@ def _unit_span(children: list[tree_sitter.Node], i: int, size: int) -> Span:
 
 def _whole_lines(doc: Document, span: Span) -> Span:
     """Widen to whole lines: Python's indentation scanner needs each statement's newline."""
-    start_line = doc.index.point(span[0])[0]
-    end_line = doc.index.point(max(span[0], span[1] - 1))[0]
+    start_line = doc.index.line_of(span[0])[0]
+    end_line = doc.index.line_of(max(span[0], span[1] - 1))[0]
     starts = doc.index.starts
     return starts[start_line], starts[end_line + 1] if end_line + 1 < len(starts) else len(doc.source)
 

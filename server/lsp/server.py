@@ -20,7 +20,7 @@ from ..settings import Settings
 from .capabilities import ClientFeatures
 from .documents import Document
 from .projects import Projects
-from .protocol import VetlineProtocol
+from .protocol import VetlineProtocol, strict_converter
 
 log = logging.getLogger("vetline.server")
 
@@ -34,6 +34,7 @@ class VetlineServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=VetlineProtocol,
+            converter_factory=strict_converter,
         )
         self.features = ClientFeatures()
         self.settings = Settings()
@@ -76,9 +77,9 @@ class VetlineServer(LanguageServer):
 
 def create_server() -> VetlineServer:
     """A server with every handler module attached."""
-    from . import actions, configuration, diagnostics, hover, sync, workspace
+    from . import actions, configuration, diagnostics, hover, metrics, sync, workspace
 
     server = VetlineServer()
-    for module in (configuration, sync, diagnostics, actions, hover, workspace):
+    for module in (configuration, sync, diagnostics, actions, hover, workspace, metrics):
         module.register(server)
     return server

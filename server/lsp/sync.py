@@ -53,6 +53,6 @@ def did_save(ls: VetlineServer, params: types.DidSaveTextDocumentParams) -> None
 
 def did_close(ls: VetlineServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
-    ls.scheduler.cancel(uri)
+    ls.scheduler.forget(uri)
     if ls.documents.pop(uri, None) is not None and not ls.features.pull_diagnostics:
         publish(ls, uri, None, [])

@@ -3,9 +3,15 @@
 `vetline.scanWorkspace` walks every workspace folder with the CLI's scanner (same excludes,
 same size cap), reports `$/progress` the user can cancel, and reports findings of files that
 are not open: as workspace diagnostics when the client pulls and can be asked to refresh,
-pushed otherwise. Open documents are skipped, their live buffer is what counts (in `manual`
+pushed otherwise. Files are read like the CLI reads them (`vetline.rules.files`): a FIFO, a
+device, a symlink loop or a link out of the workspace folder is skipped with a logged reason and
+never blocks the event loop. Open documents are skipped, their live buffer is what counts (in `manual`
 run mode, where nothing analyses them live, the scan analyses their buffers). A change to a
-watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents.
+watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents;
+a Python file or folder created or deleted makes the dependency rules forget the project layouts
+they derived (which names are first-party) and re-analyses open documents;
+a change to `.gitignore`, an AI assistant's ignore file or `.claude/settings*.json` re-analyses
+open documents so that `ai-context-secret-file-exposed` follows the new exclusions.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
+from vetline.rules.aicontext._tools import EXCLUSION_FILES
+from vetline.rules.dependencies import _layout
 
 from ..config import CONFIG_FILES
 from ..convert import to_diagnostic
@@ -45,15 +53,15 @@ def register(server: VetlineServer) -> None:
 
 async def scan_workspace(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     """Scan every file of every folder; returns counts and whether the user cancelled."""
-    files = [path for folder in ls.folders() for path in iter_files(folder, ls.projects.config_for(folder))]
+    files = [(folder, path) for folder in ls.folders() for path in iter_files(folder, ls.projects.config_for(folder))]
     progress = await _Progress.start(ls, len(files))
     scanned, findings = _analyse_open_documents(ls)
-    for number, path in enumerate(files, 1):
+    for number, (folder, path) in enumerate(files, 1):
         if progress.cancelled:
             break
         uri = from_fs_path(str(path)) or path.as_uri()
         if uri not in ls.documents:
-            findings += _report(ls, uri, _scan(ls, path))
+            findings += _report(ls, uri, _scan(ls, path, folder))
             scanned += 1
         progress.report(number, f"{number}/{len(files)} files, {findings} findings")
         await asyncio.sleep(0)  # let cancellations and edits in between files
@@ -63,10 +71,11 @@ async def scan_workspace(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     return {"files": scanned, "findings": findings, "cancelled": progress.cancelled}
 
 
-def _scan(ls: VetlineServer, path: Path) -> FileResult:
+def _scan(ls: VetlineServer, path: Path, folder: Path) -> FileResult:
+    """One file of the workspace folder `folder`; FIFOs, devices and links out of it are skipped."""
     config = ls.projects.config_for(path)
     try:
-        return scan_file(path, config.root or path.parent, config, ls.projects.engine_for(path))
+        return scan_file(path, config.root or path.parent, config, ls.projects.engine_for(path), within=folder)
     except Exception as error:  # one bad file must not end the scan
         log.exception("scanning %s failed", path)
         return FileResult(path, path.name, errors=(type(error).__name__,))
@@ -154,11 +163,20 @@ def workspace_diagnostic(ls: VetlineServer, params: types.WorkspaceDiagnosticPar
 
 
 def did_change_watched_files(ls: VetlineServer, params: types.DidChangeWatchedFilesParams) -> None:
-    if any(change.uri.rsplit("/", 1)[-1] in CONFIG_FILES for change in params.changes):
+    names = {change.uri.rsplit("/", 1)[-1] for change in params.changes}
+    if names & set(CONFIG_FILES):
         log.info("configuration file changed; reloading")
         ls.projects.reset()
+        _layout.invalidate()
+        reanalyse_open_documents(ls)
+    elif names & set(EXCLUSION_FILES):  # what an AI assistant may read changed: re-check exposure
+        log.info("an exclusion file changed; re-checking open documents")
         reanalyse_open_documents(ls)
         refresh_dependency_data(ls)  # a project may have turned `online = true` on or changed sources
+    elif any(change.type != types.FileChangeType.Changed for change in params.changes):
+        log.info("files created or deleted; re-deriving project layouts")
+        _layout.invalidate()  # a new app folder or module is first-party from now on
+        reanalyse_open_documents(ls)
 
 
 def did_change_folders(ls: VetlineServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
@@ -171,7 +189,12 @@ async def watch_configuration_files(ls: VetlineServer) -> None:
     """Ask the client to tell us about configuration file changes (dynamic registration)."""
     if not ls.features.watch_files_dynamically:
         return
-    watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILES]
+    names = (*CONFIG_FILES, *(name for name in EXCLUSION_FILES if not name.startswith("settings")))
+    watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in names]
+    watchers.append(types.FileSystemWatcher(glob_pattern="**/.claude/settings*.json"))
+    layout = types.WatchKind.Create | types.WatchKind.Delete  # which modules exist: first-party names
+    patterns = ("**/*.py", "**/*.dist-info")  # modules of the project, packages of its environment
+    watchers += [types.FileSystemWatcher(glob_pattern=pattern, kind=layout) for pattern in patterns]
     options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
     registration = types.Registration(
         id="vetline-configuration-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options

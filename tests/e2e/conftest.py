@@ -3,8 +3,8 @@
 Parametrized over the VS Code and Neovim capability profiles pytest-lsp ships: VS Code 1.65
 has no pull diagnostics (push path), Neovim 0.11 pulls (pull path) and offers UTF-8 positions.
 Each test module gets a fresh workspace folder whose configuration selects only `yaml-unsafe-load`
-(stable and fixable) and the test-only `crashing-rule`, so rules landing later cannot change
-what these tests see.
+(stable and fixable), `template-escaping-disabled` (for template files) and the test-only
+`crashing-rule`, so rules landing later cannot change what these tests see.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from lsprotocol import types
 from pytest_lsp import client_capabilities
 
 PROFILES = ["visual_studio_code", "neovim"]
-PYPROJECT = '[tool.vetline]\nselect = ["yaml-unsafe-load", "crashing-rule"]\n'
+PYPROJECT = '[tool.vetline]\nselect = ["yaml-unsafe-load", "template-escaping-disabled", "crashing-rule"]\n'
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,11 @@ event, so a test waits on notifications and never sleeps. Edits are applied with
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +20,17 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import PositionCodec
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 HERE = Path(__file__).parent
 TIMEOUT = 15.0
+# The servers' metrics database goes to a throwaway data directory, never the developer's.
+DATA_HOME = tempfile.mkdtemp(prefix="vetline-e2e-data-")
+atexit.register(shutil.rmtree, DATA_HOME, ignore_errors=True)
 SERVER_ENV = {
     **os.environ,
+    "XDG_DATA_HOME": DATA_HOME,
     "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
     "VETLINE_EXTRA_RULES": "crashing_rule",
 }
@@ -163,3 +170,16 @@ def edits_for(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
         if isinstance(change, types.TextDocumentEdit) and change.text_document.uri == uri:
             found.extend(e for e in change.edits if isinstance(e, types.TextEdit))
     return found
+
+
+async def start_session(client: RecordingClient, profile: str, folder: Path) -> None:
+    """Initialize `client` as the named client profile with `folder` as its one workspace folder."""
+    uri = folder.as_uri()
+    params = types.InitializeParams(
+        capabilities=client_capabilities(profile),
+        root_uri=uri,
+        workspace_folders=[types.WorkspaceFolder(uri=uri, name=folder.name)],
+    )
+    result = await client.initialize_session(params)
+    encoding = result.capabilities.position_encoding
+    client.position_encoding = str(getattr(encoding, "value", encoding) or "utf-16")

@@ -115,8 +115,19 @@ async def test_watched_configuration_file_change_reloads(client: RecordingClient
         client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[change]))
     if client.capabilities.workspace.did_change_watched_files.dynamic_registration:
         (registration,) = client.registrations
-        globs = sorted(w["globPattern"] for w in registration.register_options["watchers"])
-        assert globs == ["**/.vetline.toml", "**/pyproject.toml"]
+        globs = sorted((w["globPattern"], w.get("kind")) for w in registration.register_options["watchers"])
+        layout = int(types.WatchKind.Create | types.WatchKind.Delete)  # which modules exist: first-party names
+        exclusion_files = [".aiderignore", ".aiexclude", ".aiignore", ".claude/settings*.json", ".codeiumignore",
+                           ".continueignore", ".cursorignore", ".geminiignore", ".gitignore"]  # fmt: skip
+        assert globs == sorted(
+            [
+                ("**/*.dist-info", layout),
+                ("**/*.py", layout),
+                ("**/.vetline.toml", None),
+                ("**/pyproject.toml", None),
+                *((f"**/{name}", None) for name in exclusion_files),
+            ]
+        )
 
 
 async def test_severity_override_setting_changes_the_diagnostic_severity(client: RecordingClient) -> None:

@@ -5,7 +5,10 @@
 -- exits 1 (`cquit`) with the reason on stderr.
 local python = assert(os.getenv("VETLINE_TEST_PYTHON"), "VETLINE_TEST_PYTHON is not set")
 local result_path = assert(os.getenv("VETLINE_NVIM_RESULT"), "VETLINE_NVIM_RESULT is not set")
-local RULE, TIMEOUT_MS = "yaml-unsafe-load", 30000
+-- The rule and a word of its fix's title; a test may name others (a TSX buffer's XSS finding).
+local RULE = os.getenv("VETLINE_NVIM_RULE") or "yaml-unsafe-load"
+local FIX_WORD = os.getenv("VETLINE_NVIM_FIX_WORD") or "safe_load"
+local TIMEOUT_MS = 30000
 local result = {}
 
 local function findings(bufnr)
@@ -36,7 +39,7 @@ local function fix_action(bufnr, finding)
   for id, response in pairs(responses) do
     for _, action in ipairs(response.result or {}) do
       table.insert(result.actions, action.title)
-      if not chosen and action.title:find("safe_load", 1, true) then
+      if not chosen and action.title:find(FIX_WORD, 1, true) then
         chosen, client_id = action, id
       end
     end
@@ -53,7 +56,7 @@ local function run()
   local finding = findings(bufnr)[1]
   result.diagnostic = { line = finding.lnum, col = finding.col, code = finding.code, message = finding.message }
   local action, client_id = fix_action(bufnr, finding)
-  assert(action, "no quick fix mentioning safe_load; got: " .. vim.inspect(result.actions))
+  assert(action, "no quick fix mentioning " .. FIX_WORD .. "; got: " .. vim.inspect(result.actions))
   if not action.edit then
     local resolved = vim.lsp.buf_request_sync(bufnr, "codeAction/resolve", action, TIMEOUT_MS) or {}
     action = (resolved[client_id] or {}).result or action

@@ -23,13 +23,15 @@ PLUGIN = REPO / "editors" / "nvim"
 SCRIPTS = Path(__file__).parent
 
 
-def run_nvim(script: str, file: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+def run_nvim(
+    script: str, file: Path, tmp_path: Path, **variables: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """Open `file` in headless Neovim with the plugin, run `script`, return its JSON report."""
     nvim = require_tool(os.environ.get("VETLINE_NVIM") or which("nvim"), "Neovim")
     result_path = tmp_path / "nvim-result.json"
     env = dict(os.environ, VETLINE_TEST_PYTHON=sys.executable, VETLINE_NVIM_RESULT=str(result_path),
                XDG_STATE_HOME=str(tmp_path / "state"), XDG_CACHE_HOME=str(tmp_path / "cache"),
-               XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))  # fmt: skip
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), **variables)  # fmt: skip
     argv = [str(nvim), "--headless", "--clean", "--cmd", f"set runtimepath^={PLUGIN}",
             "-c", f"luafile {SCRIPTS / script}", str(file)]  # fmt: skip
     done = subprocess.run(argv, check=False, cwd=file.parent, env=env, capture_output=True, text=True, timeout=120)
@@ -45,6 +47,29 @@ def test_neovim_shows_findings_and_applies_quick_fix(vulnerable_workspace: Path,
     assert report["diagnostic"]["line"] == 4  # 0-based: `return yaml.load(data)`
     assert "yaml.safe_load(data)" in report["text"]
     assert "yaml.load(" not in report["text"]
+    assert report["cleared"], "the diagnostic stayed after the fix"
+
+
+def test_neovim_shows_tsx_findings_and_applies_text_content_fix(vulnerable_workspace: Path, tmp_path: Path) -> None:
+    """Ensure that a TSX buffer gets the innerHTML finding and the textContent fix clears it."""
+    component = vulnerable_workspace / "Banner.tsx"
+    component.write_text(
+        "export function show(): void {\n"
+        "  const params = new URLSearchParams(window.location.search);\n"
+        '  document.getElementById("banner")!.innerHTML = params.get("message") ?? "";\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    done, report = run_nvim(
+        "nvim_quickfix.lua",
+        component,
+        tmp_path,
+        VETLINE_NVIM_RULE="js-xss-inner-html",
+        VETLINE_NVIM_FIX_WORD="textContent",
+    )
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["diagnostic"]["line"] == 2
+    assert '.textContent = params.get("message")' in report["text"]
     assert report["cleared"], "the diagnostic stayed after the fix"
 
 
@@ -66,3 +91,12 @@ def test_neovim_attaches_to_python_and_manifests_and_scans_the_workspace(
     }
     assert report["worker_found"], "no findings for the unopened worker.py after :VetlineScanWorkspace"
     assert "yaml-unsafe-load" in report["worker_codes"]
+
+
+def test_vetline_report_and_ai_summary_commands(vulnerable_workspace: Path, tmp_path: Path) -> None:
+    """Ensure that `:VetlineReport` opens the server's HTML report with charts and `:VetlineAiSummary` tells the weekly count."""
+    done, report = run_nvim("nvim_report.lua", vulnerable_workspace / "app.py", tmp_path)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["opened"].startswith(str(tmp_path / "data"))  # under the session's XDG_DATA_HOME
+    assert report["is_html"] and report["has_svg"]
+    assert report["summary"] == "vetline: 0 findings in AI-inserted code this week"  # the file was opened, not inserted

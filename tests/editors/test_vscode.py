@@ -103,6 +103,7 @@ def run_vscode(
     artifacts: Path,
     paths: dict[str, Path],
     settings: dict[str, Any] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Install the .vsix into a fresh profile, serve `workspace`, run one driver scenario."""
     user_data, extensions = tmp_path / "user-data", tmp_path / "extensions"
@@ -133,6 +134,7 @@ def run_vscode(
             "nodeModulesRoot": str(EDITORS_DIR),
             "timeoutMs": 60_000,
             "stepTimeoutMs": 30_000,
+            **(overrides or {}),
         }
         config_path = tmp_path / "driver.json"
         config_path.write_text(json.dumps(config), encoding="utf-8")
@@ -162,6 +164,26 @@ def test_vscode_lists_findings_and_applies_quick_fix(
     assert "yaml.load(" not in fixed
     server_errors = [text for text in result["notifications"] if "Error in server" in text]
     assert not server_errors, f"the server showed errors while the user worked: {server_errors}"
+
+
+def test_vscode_lists_tsx_findings_and_applies_text_content_fix(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that a TSX file's innerHTML finding reaches the Problems panel and its fix writes textContent."""
+    component = vulnerable_workspace / "Banner.tsx"
+    component.write_text(
+        "export function show(): void {\n"
+        "  const params = new URLSearchParams(window.location.search);\n"
+        '  document.getElementById("banner")!.innerHTML = params.get("message") ?? "";\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    overrides = {"file": "Banner.tsx", "position": "3:40", "ruleId": "js-xss-inner-html", "fixTitle": "textContent"}
+    result = run_vscode(
+        "quickfix", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths, overrides=overrides
+    )
+    assert any("js-xss-inner-html" in row for row in result["problems"])
+    assert '.textContent = params.get("message")' in component.read_text(encoding="utf-8")
 
 
 def test_vscode_explains_how_to_install_when_the_server_cannot_start(
@@ -208,3 +230,13 @@ def test_vscode_scan_workspace_reports_files_never_opened(
     result = run_vscode("scan", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
     assert any("worker.py" in row for row in result["problems"])
     assert sum("yaml-unsafe-load" in row for row in result["problems"]) == 2
+
+
+def test_vscode_show_report_opens_the_metrics_report(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that "vetline: Show Report" opens the HTML report, with its SVG charts, in a script-free webview."""
+    result = run_vscode("report", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
+    assert result["heading"] == "vetline report"
+    assert result["svgCount"] >= 3  # the file open at start is one recorded finding: the charts are drawn
+    assert result["scripts"] == 0

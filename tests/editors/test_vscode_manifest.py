@@ -38,10 +38,21 @@ def test_every_registered_command_is_contributed() -> None:
 
 def test_client_commands_do_not_shadow_server_commands() -> None:
     """Ensure that no client command reuses an id the server registers (vscode-languageclient registers those)."""
+    from vetline.server.lsp.metrics import REPORT_COMMAND, SUMMARY_COMMAND
     from vetline.server.lsp.workspace import ANALYZE_COMMAND, SCAN_COMMAND
 
     contributed = {command["command"] for command in manifest()["contributes"]["commands"]}
-    assert not contributed & {SCAN_COMMAND, ANALYZE_COMMAND}
+    assert not contributed & {SCAN_COMMAND, ANALYZE_COMMAND, REPORT_COMMAND, SUMMARY_COMMAND}
+
+
+def test_show_report_command_opens_the_servers_report() -> None:
+    """Ensure that `vetline.showReport` is contributed and asks the server's `vetline.writeReport` for the page."""
+    from vetline.server.lsp.metrics import REPORT_COMMAND, SUMMARY_COMMAND
+
+    titles = {command["command"]: command["title"] for command in manifest()["contributes"]["commands"]}
+    assert titles["vetline.showReport"] == "Show Report"
+    client = (VSCODE_DIR / "src" / "client.ts").read_text(encoding="utf-8")
+    assert f"command: '{REPORT_COMMAND}'" in client and f"command: '{SUMMARY_COMMAND}'" in client
 
 
 def test_extension_unit_tests_pass() -> None:

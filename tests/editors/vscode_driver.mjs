@@ -8,6 +8,7 @@
 //   "manual"    with `"vetline.run": "manual"`: a vulnerable line typed in is not reported
 //               until the "vetline: Analyze Current File" command;
 //   "scan"      run "vetline: Scan Workspace" and wait for a finding in a file never opened;
+//   "report"    once the server is up, run "vetline: Show Report" and read the webview's page;
 //   "notify"    wait for the "could not start" notification.
 // It prints one JSON line of observations and exits 0; any failure exits 1 with the reason,
 // after saving a screenshot so a red CI run shows what the page looked like.
@@ -145,6 +146,18 @@ async function scanWorkspace(page, result) {
     await page.screenshot({ path: join(config.artifacts, 'vscode-scan-workspace.png') });
 }
 
+async function showReport(page, result) {
+    await page.locator('.statusbar-item', { hasText: /vetline \d/ }).first().waitFor({ timeout: config.timeoutMs });
+    await runCommand(page, 'vetline: Show Report');
+    await page.locator('.tabs-container .tab', { hasText: 'vetline report' }).first().waitFor({ timeout: config.timeoutMs });
+    const frame = page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    await frame.locator('h1', { hasText: 'vetline report' }).waitFor({ timeout: config.timeoutMs });
+    result.heading = await frame.locator('h1').innerText();
+    result.svgCount = await frame.locator('svg').count();
+    result.scripts = await frame.locator('script').count();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-report.png') });
+}
+
 async function notification(page, result) {
     const toast = page.locator('.notification-toast', { hasText: 'vetline could not start' });
     await toast.first().waitFor({ timeout: config.timeoutMs });
@@ -176,6 +189,9 @@ async function main() {
         } else if (config.scenario === 'scan') {
             await openFile(page, config.file);
             await scanWorkspace(page, result);
+        } else if (config.scenario === 'report') {
+            await openFile(page, config.file);
+            await showReport(page, result);
         } else if (config.scenario === 'settings') {
             await openFile(page, config.file);
             await ignoreThroughSettings(page, result);

@@ -37,7 +37,7 @@ def test_requirement_includes_are_followed_once(tmp_path: Path) -> None:
     """Ensure that `-r` includes are followed, and a cycle of includes terminates."""
     (tmp_path / "a.txt").write_text("-r b.txt\nflask\n")
     (tmp_path / "b.txt").write_text("--requirement a.txt\nrequests\n")
-    assert [p.name for p in _manifests.included_files(tmp_path / "a.txt")] == ["a.txt", "b.txt"]
+    assert [p.name for p in _manifests.included_files(tmp_path / "a.txt", tmp_path)] == ["a.txt", "b.txt"]
 
 
 def test_pyproject_tables_yield_every_declared_requirement() -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 from pathlib import Path
 
 import pytest
 from vetline.rules import registry
-from vetline.rules.dependencies import _data
+from vetline.rules.dependencies import _data, bundled
 from vetline.rules.engine import Analysis, Engine
 from vetline.rules.languages import language_for_path
 from vetline.rules.model import Confidence, Severity
@@ -59,17 +58,14 @@ def test_popular_requirements_are_not_typosquats() -> None:
     assert found(analyze(FIXTURES / "popular_requirements.txt")) == []
 
 
-def test_unknown_package_without_index_is_skipped_with_one_note(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Ensure that without an index nothing is reported as unknown and the note is logged once."""
-    root = project(tmp_path, {"requirements.txt": "surely-not-a-real-project-xyz\n"})
-    _data._noted.clear()
-    with caplog.at_level(logging.INFO, logger="vetline.dependencies"):
-        for _ in range(3):
-            assert found(analyze(root / "requirements.txt")) == []
-    notes = [r.getMessage() for r in caplog.records if "no package index" in r.getMessage()]
-    assert len(notes) == 1 and "vetline data update" in notes[0]
+def test_unknown_package_works_offline_from_the_bundled_snapshot(tmp_path: Path) -> None:
+    """Ensure that with no cache and no index setting a hallucinated name is reported from the bundled snapshot."""
+    root = project(tmp_path, {"requirements.txt": "requests\nflask-secure-auth-helpers\n"})
+    (finding,) = analyze(root / "requirements.txt").findings
+    assert (finding.rule_id, finding.start.line + 1, finding.severity) == ("unknown-package", 2, Severity.HIGH)
+    assert finding.confidence == Confidence.HIGH
+    assert f"is not on PyPI (as of {bundled.as_of('pypi-names')})" in finding.message
+    assert "anyone can register it" in finding.message
 
 
 def test_unknown_package_reports_manifest_and_import_lines(tmp_path: Path) -> None:
@@ -85,10 +81,11 @@ def test_unknown_package_reports_manifest_and_import_lines(tmp_path: Path) -> No
     settings = {"index": str(root / "index.json")}
     assert found(analyze(root / "requirements.txt", settings)) == [("unknown-package", 2)]
     findings = analyze(root / "app.py", settings).findings
-    assert [(f.rule_id, f.start.line + 1) for f in findings] == [("undeclared-import", 2), ("unknown-package", 2)]
-    finding = findings[1]
+    assert [(f.rule_id, f.start.line + 1) for f in findings] == [("unknown-package", 2)]  # not also "undeclared"
+    finding = findings[0]
     assert finding.confidence == Confidence.MEDIUM
-    assert "hallucinated" in finding.message and "attacker can register" in finding.message
+    assert "hallucinated" in finding.message and "anyone can register" in finding.message
+    assert "index.json" in finding.message  # says which list it was checked against
 
 
 def test_undeclared_import_fix_appends_to_requirements(tmp_path: Path) -> None:
@@ -140,8 +137,8 @@ def test_undeclared_import_is_quiet_when_declarations_are_unknowable(tmp_path: P
 
 def test_allowlist_mode_reports_unlisted_packages(tmp_path: Path) -> None:
     """Ensure that allow-list mode reports every direct dependency that is not allowed."""
-    root = project(tmp_path, {"requirements.txt": "requests\nPyYAML\nleftpad-py\n", "app.py": "import yaml\n"})
-    settings = {"mode": "allowlist", "allow": ["requests", "pyyaml"], "deny": ["leftpad-py"]}
+    root = project(tmp_path, {"requirements.txt": "requests\nPyYAML\nsix\n", "app.py": "import yaml\n"})
+    settings = {"mode": "allowlist", "allow": ["requests", "pyyaml"], "deny": ["six"]}
     findings = analyze(root / "requirements.txt", settings).findings
     assert [(f.rule_id, f.start.line + 1, "deny list" in f.message) for f in findings] == [("denied-package", 3, True)]
     settings["allow"] = ["requests"]
@@ -191,9 +188,9 @@ def test_loaded_data_is_reused_until_the_file_changes(tmp_path: Path) -> None:
     index.write_text("alpha\n")
     settings = _data.Settings(configured=True, index=str(index))
     first = _data.index(settings)
-    assert _data.index(settings) is first and "alpha" in first
+    assert first is not None and _data.index(settings).names is first.names and "alpha" in first.names
     index.write_text("alpha\nbeta\n")
-    assert "beta" in _data.index(settings)
+    assert "beta" in _data.index(settings).names
 
 
 def test_cached_download_is_used_for_url_sources(empty_cache: Path, tmp_path: Path) -> None:
@@ -212,7 +209,7 @@ def test_undeclared_import_offers_no_fix_for_a_name_missing_from_the_index(tmp_p
         tmp_path, {"index.txt": "requests\n", "requirements.txt": "requests\n", "app.py": "import torch_magic_utils\n"}
     )
     findings = analyze(root / "app.py", {"index": str(root / "index.txt")}).findings
-    assert [(f.rule_id, f.fix) for f in findings] == [("undeclared-import", None), ("unknown-package", None)]
+    assert [(f.rule_id, f.fix) for f in findings] == [("unknown-package", None)]  # the one finding that matters
 
 
 @pytest.mark.parametrize("name", ["poetry.lock", "uv.lock"])
@@ -234,8 +231,8 @@ def test_front_ends_can_ask_up_front_what_data_is_missing(tmp_path: Path) -> Non
     assert not any("unknown-package" in m for m in _data.missing_data({"root": str(tmp_path), "index": "index.txt"}))
 
 
-def test_loose_files_outside_projects_are_not_judged_on_imports(tmp_path: Path) -> None:
-    """Ensure that a file in no project (like an interpreter's own library) gets no import findings."""
+def test_loose_files_outside_projects_get_typosquat_and_unknown_but_not_undeclared(tmp_path: Path) -> None:
+    """Ensure that a file in no project is checked for typosquats and hallucinations, not for declarations."""
     (tmp_path / ".git").mkdir()
-    (tmp_path / "tool.py").write_text("import locker\nimport reqeusts\n")
-    assert found(analyze(tmp_path / "tool.py", {"index": str(FIXTURES / "clean_project" / "index.txt")})) == []
+    (tmp_path / "tool.py").write_text("import numpy\nimport reqeusts\nimport flask_secure_auth_helpers\n")
+    assert found(analyze(tmp_path / "tool.py")) == [("typosquat-package", 2), ("unknown-package", 3)]

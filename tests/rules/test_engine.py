@@ -62,7 +62,7 @@ def test_crashing_rule_is_logged_and_others_still_report(caplog: pytest.LogCaptu
         analysis = Engine([broken, YAML]).analyze(b"import yaml\nyaml.load(a)\nyaml.load(b)\n", "python", "x.py")
     assert [f.rule_id for f in analysis.findings] == ["yaml-unsafe-load", "yaml-unsafe-load"]
     assert analysis.errors == ("rule broken-rule failed (RuntimeError); its findings for this file are missing",)
-    assert "broken-rule" in caplog.text and "RuntimeError: boom" in caplog.text
+    assert "broken-rule" in caplog.text and "RuntimeError" in caplog.text  # the message may be withheld
 
 
 def test_query_rules_and_call_rules_share_one_pass() -> None:

@@ -8,6 +8,7 @@ import pytest
 from vetline.rules import registry, testing
 from vetline.rules.engine import Engine
 from vetline.rules.languages import language_for_path
+from vetline.rules.model import Category
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BEFORE = sorted(
@@ -23,7 +24,11 @@ def test_fix_turns_fixture_into_fixed_version(before: Path) -> None:
     language = language_for_path(before)
     assert language is not None
     source = before.read_bytes()
-    findings = Engine([rule]).analyze(source, language, str(before)).findings
+    # A code fixture stands for application code: analysed under its own name, not under `tests/`,
+    # which would make it test code (graded or skipped by some rules). Dependency fixtures need
+    # their folder (the project's manifests and data live beside them).
+    path = str(before) if rule.category is Category.DEPENDENCIES else before.name
+    findings = Engine([rule]).analyze(source, language, path).findings
     fixes = [f.fix for f in findings if f.fix is not None]
     assert fixes, f"{rule.id} offered no fix on {before.name}"
     assert testing.apply_fixes(source, fixes).decode() == after.read_text()

@@ -6,12 +6,17 @@ import pytest
 from vetline.rules import registry, testing
 from vetline.rules.languages import grammar
 from vetline.rules.model import Rule
+from vetline.rules.templates._syntax import TEMPLATE_LANGUAGES
 
-EXAMPLE_RULES = [r for r in registry.all_rules() if any(grammar(lang) for lang in r.languages)]
+EXAMPLE_RULES = [
+    r for r in registry.all_rules() if any(grammar(lang) for lang in r.languages) or r.languages <= TEMPLATE_LANGUAGES
+]
 
 
 def _example_language(rule: Rule) -> str:
     # Rules that cover Python and other languages (secrets) write their examples in Python.
+    if rule.languages <= TEMPLATE_LANGUAGES:
+        return min(rule.languages)  # templates annotate with `{# ruleid: ... #}` comments
     return "python" if "python" in rule.languages else min(lang for lang in rule.languages if grammar(lang) is not None)
 
 

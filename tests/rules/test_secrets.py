@@ -151,3 +151,85 @@ def test_unchanged_literal_is_rechecked_from_cache() -> None:
     hits = _scan.classify.cache_info().hits
     _scan.classify("Tr0ub4dor-z", "password", "assign", False, False)
     assert _scan.classify.cache_info().hits == hits + 1
+
+
+def test_credentials_in_test_code_are_low_severity_and_say_so() -> None:
+    """Ensure that a password in tests, conftest or testing settings is low severity "in test code"."""
+    engine = Engine(SECRET_RULES)
+    source = b'password = "Tr0ub4dor-x"\n'
+    for path in (
+        "/repo/tests/test_login.py",
+        "/repo/app/conftest.py",
+        "/repo/shop/settings/testing.py",
+        "/r/a_test.py",
+    ):
+        findings = engine.analyze(source, "python", path).findings
+        assert [(f.severity, f.message.endswith("(in test code)")) for f in findings] == [(Severity.LOW, True)], path
+    in_app = engine.analyze(source, "python", "/repo/shop/settings/production.py").findings
+    assert [(f.severity, "test code" in f.message) for f in in_app] == [(Severity.HIGH, False)]
+
+
+def test_provider_format_key_in_test_code_keeps_its_severity() -> None:
+    """Ensure that a real provider-format key leaks wherever it is: tests do not downgrade it."""
+    engine = Engine(SECRET_RULES)
+    source = b'AWS_KEY = "AKIAQYLPMN5HHHFPZAM2"\n'
+    findings = engine.analyze(source, "python", "/repo/tests/test_s3.py").findings
+    assert [(f.rule_id, f.severity) for f in findings] == [("hardcoded-secret", Severity.HIGH)]
+    assert "test code" not in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['google_auth = "google-auth"\n', 'RESET_PASSWORD = "reset_password"\n', 'opts = {"cross_domain_auth": "true"}\n'],
+)
+def test_a_constant_naming_itself_is_not_a_credential(line: str) -> None:
+    """Ensure that enum members and flags under credential-like names are not reported."""
+    assert Engine(SECRET_RULES).analyze(line.encode(), "python", "app/settings.py").findings == ()
+
+
+def test_default_password_equal_to_its_name_is_still_a_placeholder() -> None:
+    """Ensure that `password = "password"` is still reported (a default credential)."""
+    found = Engine(SECRET_RULES).analyze(b'password = "password"\n', "python", "app/db.py").findings
+    assert [f.rule_id for f in found] == ["placeholder-credential"]
+
+
+def test_translation_catalogues_are_not_scanned_for_secrets() -> None:
+    """Ensure that example URLs in translated interface text (LC_MESSAGES, i18n) are not reported."""
+    source = b'{"msg": "Example: postgresql://admin:s3cr3t-Pw@db.internal/app"}\n'
+    engine = Engine(SECRET_RULES)
+    assert engine.analyze(source, "json", "superset/translations/de/LC_MESSAGES/messages.json").findings == ()
+    assert [f.rule_id for f in engine.analyze(source, "json", "superset/config/app.json").findings] == [
+        "credentials-in-url"
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "opts = {credentials: 'same-origin'}\n",
+        "var RANGE_TOKEN = '__r';\n",
+        'config = {"private_key": "..."}\n',
+        "# DATABASE_URL = 'postgresql://root:password@localhost/myapp'\n",
+        'URI_PLACEHOLDER = "mysql://user:password@host:port/dbname"\n',
+    ],
+)
+def test_code_markers_and_documented_examples_are_not_secrets(line: str) -> None:
+    """Ensure that fetch options, code markers, ellipses and URL templates are not reported."""
+    language = "javascript" if "'" in line and line.startswith(("opts", "var")) else "python"
+    assert Engine(SECRET_RULES).analyze(line.encode(), language, "app/config.py").findings == ()
+
+
+def test_ruff_noqa_s105_silences_a_signing_key() -> None:
+    """Ensure that an existing `# noqa: S105` (Ruff's hardcoded password) silences the signing-key finding."""
+    source = b'JWT_SECRET = "test-guest-secret-change-me"  # noqa: S105\nSECRET_KEY = "tralala-9x"\n'
+    found = Engine(SECRET_RULES).analyze(source, "python", "app/config.py").findings
+    assert [(f.rule_id, f.start.line) for f in found] == [("hardcoded-signing-key", 1)]
+
+
+def test_example_env_files_and_form_labels_are_not_credentials() -> None:
+    """Ensure that values in `.env.example` and one-word labels (`token: 'Key'`) are not reported."""
+    engine = Engine(SECRET_RULES)
+    assert engine.analyze(b"ECLAIR_PASS=eclairpw\n", "dotenv", "/p/.env.example").findings == ()
+    assert engine.analyze(b"opts = {blink_token: 'Key'}\n", "javascript", "/p/admin.js").findings == ()
+    found = engine.analyze(b"ECLAIR_PASS=eclairpw\n", "dotenv", "/p/.env").findings
+    assert [f.rule_id for f in found] == ["hardcoded-password"]

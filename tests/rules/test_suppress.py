@@ -60,3 +60,22 @@ def test_nosec_and_noqa_can_be_turned_off() -> None:
     """Ensure that teams can stop honouring Bandit and Ruff comments."""
     settings = SuppressionSettings(honour_nosec=False, honour_noqa=False)
     assert lines("import yaml\nyaml.load(a)  # nosec\nyaml.load(b)  # noqa: S506\n", settings) == [2, 3]
+
+
+def test_noqa_inside_a_multi_line_finding_silences_it() -> None:
+    """Ensure that Ruff's `# noqa: S608` on the query line inside a multi-line `execute(...)` counts."""
+    sql = registry.by_id()["sql-query-built-from-strings"]
+    source = (
+        "def cancel(cursor, pid):\n"
+        "    cursor.execute(\n"
+        '        "SELECT pg_cancel_backend(procpid) "  # noqa: S608\n'
+        "        f\"WHERE procpid='{pid}'\"\n"
+        "    )\n"
+        "def other(cursor, pid):\n"
+        "    cursor.execute(\n"
+        "        f\"SELECT * FROM t WHERE a = '{pid}'\"\n"
+        "    )\n"
+        "    note = 1  # noqa: S608\n"
+    )
+    findings = Engine([sql]).analyze(source.encode(), "python").findings
+    assert [f.start.line + 1 for f in findings] == [7]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-import tree_sitter
-from vetline.rules import languages, registry
+from taint_helpers import sink_origins
+from vetline.rules import registry
 from vetline.rules.analysis.sinks import effective_origin
 from vetline.rules.analysis.taint import Kind, Origin
-from vetline.rules.context import FileContext
 from vetline.rules.engine import Engine
 from vetline.rules.model import Confidence
 
@@ -23,17 +22,11 @@ TABLE = "orders"
 ALLOWED = {"a", "b"}
 BASE = Path("/srv/files")
 """
-_SINKS = '(call function: (identifier) @f (#eq? @f "sink") arguments: (argument_list . (_) @arg))'
 
 
 def origins(body: str) -> list[Origin]:
     """The origins of every `sink(x)` argument, in source order."""
-    source = (PRELUDE + textwrap.dedent(body)).encode()
-    tree = languages.parser("python").parse(source)  # type: ignore[union-attr]
-    ctx = FileContext("test.py", "python", source, tree)
-    query = tree_sitter.Query(languages.grammar("python"), _SINKS)  # type: ignore[arg-type]
-    nodes = [caps["arg"][0] for _, caps in tree_sitter.QueryCursor(query).matches(tree.root_node)]
-    return [ctx.taint.origin(node) for node in sorted(nodes, key=lambda n: n.start_byte)]
+    return sink_origins(PRELUDE + textwrap.dedent(body))
 
 
 def only(body: str) -> Origin:
@@ -346,12 +339,13 @@ def test_setuptools_git_clone_pattern_is_still_reported() -> None:
     ],
 )
 def test_shell_script_in_an_argv_list_is_a_shell_command(call: str, via: str) -> None:
-    """Ensure that the item after `-c` of a shell argv is judged as a shell command and named so."""
+    """Ensure that the item after `-c` of a shell argv is judged as a shell command and named so
+    (medium: `sys.argv` is the command line of whoever runs the program, not a web request)."""
     found = _findings("os-command-injection", f"import os, subprocess, sys\nname = sys.argv[1]\n{call}\n")
     assert found == [
         (
             3,
-            Confidence.HIGH,
+            Confidence.MEDIUM,
             f"`name` from `sys.argv` reaches a shell script via {via}: the shell runs any command it contains.",
         )
     ]
@@ -431,3 +425,13 @@ def test_pandas_read_sql_with_a_built_query_is_reported() -> None:
     )
     assert [(line, confidence) for line, confidence, _ in found] == [(6, Confidence.HIGH)]
     assert found[0][2].startswith("`q` from `request.args` reaches an SQL query")
+
+
+def test_command_line_data_is_medium_confidence_at_most() -> None:
+    """Ensure that `sys.argv` reaching a sink is named as the source but never high confidence."""
+    found = _findings(
+        "sql-query-built-from-strings",
+        "import sys\nname = sys.argv[1]\ncur.execute(\"SELECT * FROM t WHERE n = '%s'\" % name)\n",
+    )
+    assert [(line, confidence) for line, confidence, _ in found] == [(3, Confidence.MEDIUM)]
+    assert "sys.argv" in found[0][2]

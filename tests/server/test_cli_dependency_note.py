@@ -1,19 +1,21 @@
-"""`vetline scan` says once on stderr when the unknown-package check was skipped for lack of an index.
+"""`vetline scan` says once on stderr when a dependency check was skipped for lack of data.
 
-The note appears only when it matters: the unknown-package rule is selected, no index is
-configured inline or cached, and the scan holds something that names a Python package (a
-Python file with an import, a requirements file, a Python manifest). Parallel workers must not
-repeat it.
+The wheel bundles a snapshot of every PyPI name, so unknown-package runs with no download at
+all; the note appears only when even that snapshot is missing (a broken install), the rule is
+selected, and the scan holds something that names a Python package (a Python file with an
+import, a requirements file, a Python manifest). Parallel workers must not repeat it.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from vetline.rules.dependencies import bundled
 from vetline.server.cli import main
 
-NOTE = "vetline: note: unknown-package checks are skipped: no package index is cached; run `vetline data update`"
+NOTE = "vetline: note: unknown-package checks are skipped: no package index is available; run `vetline data update`"
 PROJECT = '[project]\nname = "demo"\ndependencies = ["requests"]\n[tool.vetline]\nselect = ["unknown-package"]\n'
 
 
@@ -35,9 +37,29 @@ def stderr_of(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
     return capsys.readouterr().err.splitlines()
 
 
+@pytest.fixture
+def no_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if the bundled PyPI snapshot were missing from the install."""
+    monkeypatch.setattr(bundled, "pypi_names", lambda: None)
+
+
 @pytest.mark.parametrize("jobs", ["1", "3"])
-def test_missing_index_gives_one_note(project: Path, capsys: pytest.CaptureFixture[str], jobs: str) -> None:
-    """Ensure that a scan without an index prints the skipped-check note exactly once."""
+def test_without_any_download_the_snapshot_reports_hallucinations_and_no_note(
+    project: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    """Ensure that with an empty cache and no network the CLI reports a hallucinated import, with no note."""
+    code = main(["scan", "--jobs", jobs, "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 1 and "note:" not in captured.err
+    assert captured.out.count('"rule": "unknown-package"') == 10  # one per module importing it
+    assert "hallucinated_helper" in captured.out
+
+
+@pytest.mark.parametrize("jobs", ["1", "3"])
+def test_missing_snapshot_gives_one_note(
+    project: Path, capsys: pytest.CaptureFixture[str], jobs: str, no_snapshot: None
+) -> None:
+    """Ensure that a scan with no index at all prints the skipped-check note exactly once."""
     assert stderr_of(capsys, "--jobs", jobs, "--format", "json").count(NOTE) == 1
     assert [line for line in stderr_of(capsys, "--jobs", jobs) if "note:" in line] == [NOTE]
 
@@ -65,7 +87,7 @@ def test_no_note_without_python_imports_or_manifests(
 
 
 def test_requirements_file_alone_gives_the_note(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], no_snapshot: None
 ) -> None:
     """Ensure that a requirements file counts as something that names packages."""
     monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
@@ -75,7 +97,9 @@ def test_requirements_file_alone_gives_the_note(
     assert stderr_of(capsys) == [NOTE]
 
 
-def test_no_note_when_each_subproject_has_its_own_index(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_note_when_each_subproject_has_its_own_index(
+    project: Path, capsys: pytest.CaptureFixture[str], no_snapshot: None
+) -> None:
     """Ensure that a sub-project with its own index (as examples/deps_app has) is not reported as lacking one."""
     for number in range(10):
         (project / f"module_{number}.py").unlink()
@@ -105,3 +129,25 @@ def test_pinned_manifest_without_advisories_gives_its_own_note(
     (project / "osv").mkdir()
     (project / "pyproject.toml").write_text(PROJECT + '[tool.vetline.dependencies]\nadvisories = "osv"\n')
     assert advisory_note not in stderr_of(capsys, "--select", "vulnerable-pinned-version")
+
+
+def test_cli_reports_hallucinations_in_requirements_and_in_a_scratch_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that offline the CLI flags a hallucinated requirement (high) and a scratch file's imports."""
+    monkeypatch.setenv("VETLINE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "requirements.txt").write_text("flask\nflask-secure-auth-helpers==0.1\n")
+    scratch = tmp_path / "scratch"
+    (scratch / ".git").mkdir(parents=True)  # a repository with no manifest: outside any project
+    (scratch / "try_it.py").write_text("import numpy\nimport reqeusts\nfrom flask_secure_auth_helpers import x\n")
+    code = main(["scan", "--format", "json", "--jobs", "1", str(project / "requirements.txt"), str(scratch)])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert [(Path(f["path"]).name, f["line"], f["rule"], f["severity"]) for f in findings] == [
+        ("requirements.txt", 2, "unknown-package", "high"),
+        ("try_it.py", 2, "typosquat-package", "high"),
+        ("try_it.py", 3, "unknown-package", "high"),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 from vetline.rules.model import Confidence, Edit, Finding, Fix, Position, Severity
 from vetline.rules.python.yaml_unsafe_load import RULE
-from vetline.server.convert import diagnostic_severity, fix_from_data, fix_to_data, to_diagnostic
+from vetline.server.convert import INSERTED_BLOCK, diagnostic_severity, fix_from_data, fix_to_data, to_diagnostic
 from vetline.server.positions import UTF16, LineIndex
 
 
@@ -36,7 +36,9 @@ def test_diagnostic_carries_code_link_version_and_fix() -> None:
 
 def test_inserted_block_origin_is_in_data_and_message() -> None:
     """Ensure that a finding in an inserted block says so in data and message."""
-    diagnostic = to_diagnostic(finding(), LineIndex(b"import yaml\nyaml.load(data)\n"), UTF16, 2, RULE, inserted=True)
+    diagnostic = to_diagnostic(
+        finding(), LineIndex(b"import yaml\nyaml.load(data)\n"), UTF16, 2, RULE, origin=INSERTED_BLOCK
+    )
     assert diagnostic.data["origin"] == "inserted-block"
     assert diagnostic.message.startswith("bad (in a block inserted in one edit")
 

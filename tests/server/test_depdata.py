@@ -205,3 +205,40 @@ def test_advisory_lookup_names_lock_file_packages_too(tmp_path: Path) -> None:
     (tmp_path / "poetry.lock").write_text('[[package]]\nname = "Werkzeug"\nversion = "3.0.1"\n')
     (tmp_path / "package-lock.json").write_text('{"packages": {"node_modules/lodash": {"version": "4.17.20"}}}')
     assert depdata.declared_packages(tmp_path) == [("flask", "PyPI"), ("lodash", "npm"), ("werkzeug", "PyPI")]
+
+
+def test_data_update_refreshes_a_configured_npm_popular_list(
+    registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that `popular_npm` is downloaded by `vetline data update` and then protects its names in package.json."""
+    registry.static("/npm-top.json", json.dumps({"rows": [{"project": "@acme/ui-kit"}]}).encode())
+    proj = tmp_path / "web"
+    proj.mkdir()
+    (proj / ".vetline.toml").write_text(f'[dependencies]\npopular_npm = "{registry.url}/npm-top.json"\n')
+    (proj / "package.json").write_text('{"dependencies": {"@acme/ui-kiit": "1.0.0", "react": "18.0.0"}}\n')
+    assert main(["scan", str(proj), "--format", "json", "--select", "typosquat-package"]) == 0
+    capsys.readouterr()
+    assert main(["data", "update", str(proj), "--only", "popular_npm"]) == 0
+    assert "popular_npm updated" in capsys.readouterr().out
+    assert main(["scan", str(proj), "--format", "json", "--select", "typosquat-package"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert "`@acme/ui-kit`" in finding["message"] and finding["line"] == 1
+
+
+def test_npm_popular_list_has_no_public_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that without `popular_npm` the npm part is skipped with a reason, not failed."""
+    (tmp_path / ".vetline.toml").write_text("[dependencies]\n")
+    assert main(["data", "update", str(tmp_path), "--only", "popular_npm"]) == 0
+    assert "no public npm ranking" in capsys.readouterr().out
+
+
+def test_data_status_shows_the_bundled_data_and_the_index_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that `vetline data status` names each bundled part with its date, and which index decides."""
+    (tmp_path / ".vetline.toml").write_text("[dependencies]\n")
+    assert main(["data", "status", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "bundled    pypi-names: 886,323 names as of 2026-11" in printed
+    assert "bundled    popular-npm: 15,000 names as of 2026-11" in printed
+    assert "index      in use: the PyPI snapshot of 2026-11" in printed

@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import client_capabilities
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from lsp_helpers import CONFIG, Buffer, RecordingClient
+from lsp_helpers import CONFIG, Buffer, RecordingClient, start_session
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -35,15 +34,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest_lsp.fixture(config=CONFIG, params=["visual_studio_code", "neovim"], scope="module")
 async def client(lsp_client: RecordingClient, request: pytest.FixtureRequest, workspace: Path) -> Any:
-    uri = workspace.as_uri()
-    params = types.InitializeParams(
-        capabilities=client_capabilities(request.param),
-        root_uri=uri,
-        workspace_folders=[types.WorkspaceFolder(uri=uri, name="deps_project")],
-    )
-    result = await lsp_client.initialize_session(params)
-    encoding = result.capabilities.position_encoding
-    lsp_client.position_encoding = str(getattr(encoding, "value", encoding) or "utf-16")
+    await start_session(lsp_client, request.param, workspace)
     yield
     await lsp_client.shutdown_session()
 

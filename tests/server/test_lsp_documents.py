@@ -67,7 +67,9 @@ def test_language_comes_from_the_client_or_the_file_name() -> None:
     assert language_of("python", None) == "python"
     assert language_of("plaintext", Path("/p/requirements-dev.txt")) == "pip-requirements"
     assert language_of("json", Path("/p/package.json")) == "json"
-    assert language_of("markdown", Path("/p/README.md")) is None
+    assert language_of("markdown", Path("/p/README.md")) == "markdown"  # hidden Unicode, instruction files
+    assert language_of("plaintext", Path("/p/.cursorignore")) == "ignore"
+    assert language_of("rust", Path("/p/main.rs")) is None
 
 
 def test_logged_exceptions_never_include_their_message() -> None:

@@ -19,8 +19,10 @@ SECRET_FIX = Fix(
 )
 
 
-def server(**features: bool) -> SimpleNamespace:
-    return SimpleNamespace(features=ClientFeatures(**features), encoding="utf-16", documents={})
+def server(folders: tuple[Path, ...] = (), **features: bool) -> SimpleNamespace:
+    return SimpleNamespace(
+        features=ClientFeatures(**features), encoding="utf-16", documents={}, folders=lambda: list(folders)
+    )
 
 
 def test_sibling_file_edit_creates_then_appends(tmp_path: Path) -> None:
@@ -31,7 +33,7 @@ def test_sibling_file_edit_creates_then_appends(tmp_path: Path) -> None:
             uri=(tmp_path / "app.py").as_uri(), language_id="python", version=3, text='KEY = "abcdefgh"\n'
         )
     )
-    planned = plan(server(document_changes=True, create_files=True), doc, SECRET_FIX)
+    planned = plan(server((tmp_path,), document_changes=True, create_files=True), doc, SECRET_FIX)
     own, create, append = planned.edit.document_changes
     assert not planned.single_file_fallback
     assert own.text_document.version == 3 and own.edits[0].new_text == 'os.environ["KEY"]'

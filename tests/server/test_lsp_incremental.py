@@ -59,7 +59,15 @@ def full_answer(doc: Document) -> list[tuple]:
         ("    return value\n", "    return value\n    extra = yload(data)\n", 4, True),  # typed at a function's end
         ("value = yaml", "value  =  yaml", 0, True),  # a finding moves within its line
         ("import yaml\n", "import yaml\nimport os\n", 0, False),  # module level: imports matter everywhere
-        ("    return value\n", "    return value\n\ndef g(x):\n    return yaml.load(x)\n", 2, False),  # a new function
+        ("    return value\n", "    return value\n\ndef g(x):\n    return yaml.load(x)\n", 2, True),  # a new function
+        ("    return value\n", "    return value\n\nCONFIG = yaml.load(blob)\n", 11, True),  # appended at module level
+        (
+            "    return value\n",
+            "    return value\n\nx = 1\ndef g(x):\n    return yload(x)\n",
+            5,
+            True,
+        ),  # a pasted block
+        ("import yaml\n", "", 0, False),  # an import removed
         ("def f5(data):", "def f5(data:", 0, False),  # half-typed syntax
     ],
 )

@@ -29,7 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from lsp_helpers import CONFIG, SERVER_ENV, TIMEOUT, Buffer, RecordingClient, pulls
 
 ENV = dict(SERVER_ENV)  # VETLINE_CACHE_DIR is set per test, before the server starts
-SOURCE = "import requests\nimport hallucinated_helper\n"
+# `tblib` is on PyPI (so the bundled snapshot knows it) but not in the recorded index the local
+# registry serves: an unknown-package finding on it proves the newer download replaced the snapshot.
+SOURCE = "import requests\nimport tblib\n"
 PROJECT = """[tool.vetline]
 select = ["unknown-package"]
 [tool.vetline.dependencies]
@@ -169,11 +171,11 @@ async def test_online_project_gets_unknown_package_after_refresh(
 ) -> None:
     """Ensure that with `online = true` the index is downloaded once and open buffers re-analysed."""
     buffer = Buffer(client, workspace / "online" / "app.py", SOURCE)
-    assert await buffer.diagnostics() == []  # no index yet: the check is skipped, never guessed
+    assert await buffer.diagnostics() == []  # no download yet: the bundled snapshot knows `tblib`
     registry.gate.set()
     await logged(client, "(online = true) refreshed")
     assert await codes_after_refresh(client, buffer) == [("unknown-package", 1)]
-    buffer.replace("hallucinated_helper", "hallucinated_helpers")  # keystrokes fetch nothing
+    buffer.replace("tblib", "tblib_helpers_ai")  # keystrokes fetch nothing
     assert [d.code for d in await buffer.diagnostics()] == ["unknown-package"]
     assert index_requests(registry, "online") == ["/online/simple/", "/online/top-pypi-packages.json"]
 
@@ -181,7 +183,7 @@ async def test_online_project_gets_unknown_package_after_refresh(
 async def test_offline_project_fetches_nothing(
     client: RecordingClient, workspace: Path, registry: HeldRegistry
 ) -> None:
-    """Ensure that without `online = true` no URL is fetched and the unknown-package check is skipped."""
+    """Ensure that without `online = true` no URL is fetched and the bundled snapshot decides."""
     buffer = Buffer(client, workspace / "offline" / "app.py", SOURCE)
     registry.gate.set()
     await logged(client, "(online = true) refreshed")  # the online folder's refresh is over by now

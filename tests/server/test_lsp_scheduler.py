@@ -83,3 +83,23 @@ async def test_closed_document_is_not_analysed(runs: dict[str, list[Any]]) -> No
     del server.documents["u"]
     await server.scheduler.tasks["u"]
     assert runs["analysed"] == []
+
+
+async def test_debounce_follows_the_measured_analysis_cost(
+    runs: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ensure that cheap analyses run on every change with no wait and costly ones wait about one analysis."""
+    server = make_server(debounce_ms=150)
+    assert server.scheduler.delay("u") == 0.15  # nothing measured yet: the configured debounce
+    server.scheduler.request("u")
+    await server.scheduler.tasks["u"]
+    assert server.scheduler.delay("u") == 0.0  # the fake analysis is instant: typing never waits
+    for version in (2, 3):  # back-to-back changes, each awaited like a typist waiting for squiggles
+        server.documents["u"].version = version
+        server.scheduler.request("u")
+        await server.scheduler.tasks["u"]
+    assert runs["analysed"] == [1, 2, 3]
+    server.scheduler.costs["u"] = 0.08
+    assert server.scheduler.delay("u") == 0.08  # a costly analysis: wait one analysis' time ...
+    server.scheduler.costs["u"] = 5.0
+    assert server.scheduler.delay("u") == 0.15  # ... never more than debounceMs

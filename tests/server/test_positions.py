@@ -87,3 +87,35 @@ def test_replace_reports_tree_sitter_points_for_an_incremental_parse() -> None:
     assert edit.start_point == (3, 16) and edit.new_end_point == (3, 20)
     incremental = parser.parse(index.source, tree)
     assert str(incremental.root_node) == str(parser.parse(index.source).root_node)
+
+
+def test_only_cr_lf_and_crlf_end_lines() -> None:
+    """Ensure that a lone CR ends a line and form feed, U+2028, U+0085 and U+001C-U+001E do not."""
+    index = LineIndex(encode("a\rb\x0cc\u2028d\u0085e\x1c\x1d\x1ef\r\ng\nh"))
+    assert [index.position(index.source.index(c.encode()), UTF32).line for c in "abfgh"] == [0, 1, 1, 2, 3]
+    assert index.offset(Position(line=1, character=99), UTF32) == index.source.index(b"\r\n")
+
+
+def test_tree_sitter_points_count_only_line_feeds() -> None:
+    """Ensure that tree-sitter points ignore a lone CR while LSP lines count it."""
+    index = LineIndex(b"a\rb\nc")
+    assert (
+        index.point(4) == (1, 0)
+        and index.point(2) == (0, 2)
+        and index.position(2, UTF8) == Position(line=1, character=0)
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "new"), [(1, 1, b"\n"), (2, 2, b"x"), (1, 2, b""), (0, 4, b"\r"), (3, 3, b"\r")]
+)
+def test_edits_joining_or_splitting_cr_and_lf_keep_line_starts_exact(start: int, end: int, new: bytes) -> None:
+    """Ensure that an edit which makes or breaks a CRLF updates the line starts as a rebuild would."""
+    index = LineIndex(b"a\r\nb\rc\n")
+    index.replace(start, end, new)
+    assert index.starts == LineIndex(index.source).starts
+
+
+def test_utf8_column_inside_a_character_rounds_up() -> None:
+    """Ensure that a UTF-8 column pointing into a multi-byte character never splits it."""
+    assert LineIndex(encode("é\u2028x")).offset(Position(line=0, character=3), UTF8) == 5

@@ -42,6 +42,8 @@ async def test_tcp_server_answers_initialize() -> None:
         assert set(result.capabilities.execute_command_provider.commands) == {
             "vetline.scanWorkspace",
             "vetline.analyzeDocument",
+            "vetline.metricsSummary",
+            "vetline.writeReport",
         }
         await client.shutdown_async(None)
         client.exit(None)

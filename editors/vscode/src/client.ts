@@ -4,6 +4,7 @@
  * them: `initializationOptions.vetline`, answers to `workspace/configuration` (section
  * `vetline`), and `workspace/didChangeConfiguration` pushes when the user edits them.
  */
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import {
     CloseAction,
@@ -20,7 +21,7 @@ import {
 import { cannotStartMessage, chooseLaunch, probe, serveArgv, ServerLaunch } from './launch';
 import { activeInterpreter } from './python';
 import { launchSettings, SECTION, serverSettings } from './settings';
-import { StatusItem } from './status';
+import { MetricsSummary, StatusItem } from './status';
 
 export const DOCUMENT_SELECTOR = [
     { scheme: 'file', language: 'python' },
@@ -29,9 +30,28 @@ export const DOCUMENT_SELECTOR = [
     { scheme: 'file', language: 'javascriptreact' },
     { scheme: 'file', language: 'typescript' },
     { scheme: 'file', language: 'typescriptreact' },
+    { scheme: 'untitled', language: 'javascript' },
+    { scheme: 'untitled', language: 'javascriptreact' },
+    { scheme: 'untitled', language: 'typescript' },
+    { scheme: 'untitled', language: 'typescriptreact' },
     { scheme: 'file', pattern: '**/requirements*.txt' },
     { scheme: 'file', pattern: '**/pyproject.toml' },
     { scheme: 'file', pattern: '**/package.json' },
+    // AI context hygiene: instruction files and Markdown, MCP and assistant settings, exclusion
+    // files, dotenv and key files (rules/aicontext).
+    { scheme: 'file', language: 'markdown' },
+    { scheme: 'file', pattern: '**/*.mdc' },
+    { scheme: 'file', pattern: '**/{.cursorrules,.windsurfrules,.clinerules}' },
+    { scheme: 'file', pattern: '**/{.vscode,.cursor,.roo}/mcp.json' },
+    { scheme: 'file', pattern: '**/{.mcp.json,claude_desktop_config.json}' },
+    { scheme: 'file', pattern: '**/{.gemini,.claude}/settings*.json' },
+    {
+        scheme: 'file',
+        pattern:
+            '**/{.gitignore,.cursorignore,.cursorindexingignore,.aiderignore,.codeiumignore,.aiexclude,.aiignore,.continueignore,.geminiignore}',
+    },
+    { scheme: 'file', pattern: '**/{.env,.env.*,*.env,.npmrc,.pypirc}' },
+    { scheme: 'file', pattern: '**/{*.pem,*.key,*.tfvars,kubeconfig,id_rsa,id_ed25519,id_ecdsa}' },
 ];
 
 /** After this many crashes in CRASH_WINDOW_MS the server stays down and the user is told once. */
@@ -94,6 +114,42 @@ export class ServerController implements vscode.Disposable {
     async scanWorkspace(): Promise<void> {
         if (this.running()) {
             await this.client!.sendRequest(ExecuteCommandRequest.type, { command: 'vetline.scanWorkspace', arguments: [] });
+        }
+    }
+
+    /** `vetline: Show Report`: the server writes the HTML metrics report; it opens in a webview
+     * (the page needs no scripts, so they stay disabled). */
+    async showReport(): Promise<void> {
+        if (!this.running()) {
+            return;
+        }
+        const written = (await this.client!.sendRequest(ExecuteCommandRequest.type, {
+            command: 'vetline.writeReport',
+            arguments: [],
+        })) as { path?: string } | null;
+        if (!written?.path) {
+            void vscode.window.showWarningMessage('vetline: the server wrote no report.');
+            return;
+        }
+        const panel = vscode.window.createWebviewPanel('vetline.report', 'vetline report', vscode.ViewColumn.Active, {
+            enableScripts: false,
+        });
+        panel.webview.html = await fs.readFile(written.path, 'utf8');
+    }
+
+    /** The status bar's "findings in AI-inserted code this week", or undefined when unknown. */
+    async metricsSummary(): Promise<MetricsSummary | undefined> {
+        if (!this.client?.isRunning()) {
+            return undefined;
+        }
+        try {
+            const summary = (await this.client.sendRequest(ExecuteCommandRequest.type, {
+                command: 'vetline.metricsSummary',
+                arguments: [],
+            })) as MetricsSummary | null;
+            return summary ?? undefined;
+        } catch {
+            return undefined; // an older server without metrics: the status bar simply says less
         }
     }
 

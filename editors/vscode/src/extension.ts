@@ -9,21 +9,49 @@ import { affectsLaunch, launchSettings, SECTION, serverKeys } from './settings';
 import { StatusItem } from './status';
 
 let controller: ServerController | undefined;
+const METRICS_REFRESH_MS = 3000; // the weekly count changes slowly: ask the server at most this often
+
+/** Runs `action` at most once per `delayMs`, after the first request of each window. */
+class Throttle implements vscode.Disposable {
+    private timer: ReturnType<typeof setTimeout> | undefined;
+
+    constructor(
+        private readonly delayMs: number,
+        private readonly action: () => Promise<void>,
+    ) {}
+
+    request(): void {
+        this.timer ??= setTimeout(() => {
+            this.timer = undefined;
+            void this.action();
+        }, this.delayMs);
+    }
+
+    dispose(): void {
+        clearTimeout(this.timer);
+    }
+}
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
     const output = vscode.window.createOutputChannel('vetline', { log: true });
     const status = new StatusItem();
     const server = new ServerController(output, status, serverKeys(context.extension.packageJSON));
     controller = server;
+    const metrics = new Throttle(METRICS_REFRESH_MS, async () => status.setMetrics(await server.metricsSummary()));
     context.subscriptions.push(
         output,
         status,
         server,
+        metrics,
         vscode.commands.registerCommand('vetline.restart', () => server.restart()),
         vscode.commands.registerCommand('vetline.scan', () => server.scanWorkspace()),
         vscode.commands.registerCommand('vetline.analyzeFile', () => server.analyzeFile()),
         vscode.commands.registerCommand('vetline.showOutput', () => output.show()),
-        vscode.languages.onDidChangeDiagnostics(() => status.refresh()),
+        vscode.commands.registerCommand('vetline.showReport', () => server.showReport()),
+        vscode.languages.onDidChangeDiagnostics(() => {
+            status.refresh();
+            metrics.request();
+        }),
         vscode.window.onDidChangeActiveTextEditor(() => status.refresh()),
         vscode.workspace.onDidChangeConfiguration((event) => onSettingsChanged(event, server)),
     );

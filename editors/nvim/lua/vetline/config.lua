@@ -6,12 +6,20 @@ local M = {}
 
 M.defaults = {
   cmd = { "vetline", "serve" },
-  -- Buffers of these filetypes are always analysed.
-  filetypes = { "python" },
-  -- Dependency manifests, by file name (Lua patterns on the basename), whatever their filetype.
-  manifests = { "^requirements.*%.txt$", "^pyproject%.toml$", "^package%.json$" },
-  -- Filetypes Neovim gives those manifests (0.7-0.10 say "text" for requirements files).
-  manifest_filetypes = { "requirements", "text", "toml", "json" },
+  -- Buffers of these filetypes are always analysed (Markdown: hidden Unicode, instruction files).
+  filetypes = { "python", "javascript", "javascriptreact", "typescript", "typescriptreact", "markdown" },
+  -- Manifests and AI assistant files, by file name (Lua patterns on the basename), whatever their
+  -- filetype: dependency manifests, MCP and assistant settings, exclusion files, dotenv and keys.
+  manifests = {
+    "^requirements.*%.txt$", "^pyproject%.toml$", "^package%.json$",
+    "^mcp%.json$", "^%.mcp%.json$", "^claude_desktop_config%.json$", "^settings%.json$", "^settings%.local%.json$",
+    "^%.gitignore$", "^%.cursorignore$", "^%.cursorindexingignore$", "^%.aiderignore$", "^%.codeiumignore$",
+    "^%.aiexclude$", "^%.aiignore$", "^%.continueignore$", "^%.geminiignore$",
+    "^%.cursorrules$", "^%.windsurfrules$", "^%.clinerules$", "%.mdc$",
+    "^%.env$", "^%.env%..+$", "%.env$", "^%.npmrc$", "^%.pypirc$", "%.pem$", "%.key$", "%.tfvars$",
+  },
+  -- Filetypes Neovim gives those files (0.7-0.10 say "text" for requirements files; dotenv is "sh").
+  manifest_filetypes = { "requirements", "text", "toml", "json", "jsonc", "gitignore", "sh", "conf", "dosini", "terraform-vars" },
   root_markers = { ".vetline.toml", "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "package.json", ".git" },
   -- The `vetline` settings section, camelCase as in VS Code: run, debounceMs, select, ignore, ...
   settings = {},

@@ -113,6 +113,15 @@ function M.setup(opts)
   end
 end
 
+--- workspace/executeCommand on one client (0.11 made request a method).
+local function execute(client, params, handler)
+  if has("0.11") then
+    client:request("workspace/executeCommand", params, handler)
+  else
+    client.request("workspace/executeCommand", params, handler)
+  end
+end
+
 --- `:VetlineScanWorkspace`: findings for every file, opened or not, land in vim.diagnostic.
 function M.scan_workspace()
   local clients = vetline_clients()
@@ -129,12 +138,55 @@ function M.scan_workspace()
     end
   end
   for _, client in ipairs(clients) do
-    if has("0.11") then
-      client:request("workspace/executeCommand", params, done)
-    else
-      client.request("workspace/executeCommand", params, done)
-    end
+    execute(client, params, done)
   end
+end
+
+--- Open a file with the system's viewer: vim.ui.open (0.10+), else xdg-open / open.
+local function open_file(path)
+  if vim.ui and vim.ui.open then
+    return vim.ui.open(path)
+  end
+  local opener = vim.fn.has("mac") == 1 and "open" or "xdg-open"
+  vim.fn.jobstart({ opener, path }, { detach = true })
+end
+
+--- `:VetlineReport`: the server writes the HTML metrics report (`vetline.writeReport`) and
+--- Neovim opens it in the browser. M.open_report_with replaces the opener (tests, custom setups).
+M.open_report_with = open_file
+
+function M.show_report()
+  local client = vetline_clients()[1]
+  if not client then
+    vim.notify("vetline: no vetline language server is running", vim.log.levels.WARN)
+    return
+  end
+  local params = { command = "vetline.writeReport", arguments = {} }
+  local function done(err, result)
+    if err or type(result) ~= "table" or not result.path then
+      vim.notify("vetline: cannot write the report: " .. tostring(err and err.message or err), vim.log.levels.ERROR)
+      return
+    end
+    vim.g.vetline_last_report = result.path
+    M.open_report_with(result.path)
+  end
+  execute(client, params, done)
+end
+
+--- `:VetlineAiSummary`: "N findings in AI-inserted code this week", from the server's metrics.
+function M.ai_summary()
+  local client = vetline_clients()[1]
+  if not client then
+    vim.notify("vetline: no vetline language server is running", vim.log.levels.WARN)
+    return
+  end
+  execute(client, { command = "vetline.metricsSummary", arguments = {} }, function(err, result)
+    if err or type(result) ~= "table" then
+      vim.notify("vetline: no metrics: " .. tostring(err and err.message or err), vim.log.levels.WARN)
+    else
+      vim.notify("vetline: " .. result.text .. (result.enabled and "" or " (vetline.metrics is off)"))
+    end
+  end)
 end
 
 return M

@@ -1,0 +1,59 @@
+"""Which files are test code or migrations: code that never serves a request.
+
+Test code is where credentials, `verify=False` and local servers are fixtures.
+
+Findings in test code are still worth a look (a real key pasted into a test leaks like any
+other), but a password in a test fixture or `verify=False` against a local test server is not
+what a reviewer signs off as a vulnerability. Rules that grade test code differently ask here,
+so "what is a test" has one answer: a `tests/`, `test/` or `testing/` folder, `test_*.py`,
+`*_test.py`, `tests.py` (Django's default), `conftest.py`, and testing settings modules
+(`settings/test.py`, `test_settings.py`, `settings_testing.py`, `testsettings.py`), and CI
+workflow files (`.github/workflows/`), whose database passwords belong to throw-away services.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..context import FileContext
+from ..model import Report, Rule, Severity
+from ..patterns import linear
+
+TEST_FOLDERS = frozenset({"tests", "test", "testing", "testutils", "test_utils"})
+_TEST_FILE = linear(
+    r"^(?:test_\w*|\w*_tests?|tests|conftest|\w*test_?settings|settings_?test(?:ing)?)\.py$", re.IGNORECASE
+)
+_TEST_SETTINGS = linear(r"^(?:test|testing)\.py$", re.IGNORECASE)
+IN_TEST_CODE = "in test code"
+# Schema migrations (Django `migrations/`, Alembic `versions/`, `migrations.py`) run once, by an
+# operator, on values the migration itself computes: no request reaches them.
+_MIGRATION = linear(r"(?:^|/)(?:migrations/|alembic/versions/|migrations/versions/)|(?:^|/)migrations\.py$")
+
+
+def is_migration(path: str) -> bool:
+    """True when `path` is a schema migration module."""
+    return _MIGRATION.search(path.replace("\\", "/")) is not None
+
+
+def is_test_code(path: str) -> bool:
+    """True when `path` (as the scan or the editor names it) is a test module or test settings."""
+    parts = path.replace("\\", "/").split("/")
+    name, folders = parts[-1], parts[:-1]
+    if TEST_FOLDERS.intersection(folders) or _TEST_FILE.match(name) or _is_ci_workflow(folders):
+        return True
+    return bool(folders) and folders[-1] == "settings" and _TEST_SETTINGS.match(name) is not None
+
+
+def _is_ci_workflow(folders: list[str]) -> bool:
+    """`.github/workflows/*.yml`, `.gitlab-ci` includes: the services they start are test fixtures."""
+    return ".github" in folders or ".gitlab" in folders or ".circleci" in folders
+
+
+def graded_for_tests(ctx: FileContext, result: bool | Report | None, rule: Rule) -> bool | Report | None:
+    """A `where` result turned low severity and labelled "in test code" when the file is a test."""
+    if not result or not is_test_code(ctx.path):
+        return result
+    report = result if isinstance(result, Report) else Report()
+    message = report.message or rule.message
+    return dataclasses.replace(report, message=f"{message} ({IN_TEST_CODE})", severity=Severity.LOW)

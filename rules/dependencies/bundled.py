@@ -1,0 +1,153 @@
+"""The package data shipped in the wheel: popular PyPI and npm names, and every PyPI name.
+
+Everything here is offline and loaded lazily, on first use, then kept for the process:
+
+    from vetline.rules.dependencies import bundled
+
+    bundled.popular("npm")          # tuple of npm names, most downloaded first (15,000)
+    bundled.popular("PyPI")         # tuple of normalised PyPI names, most downloaded first
+    bundled.rank("npm", "react")    # 0-based popularity rank, or None when not in the list
+    bundled.downloads("react")      # npm monthly downloads recorded in the list, or None
+    bundled.pypi_exists("requests") # True when the PyPI snapshot lists the (normalised) name
+    bundled.as_of("pypi-names")     # "2026-11": the date of a part ("popular-pypi", "popular-npm")
+    bundled.hard_dependencies()     # {"flask": ("blinker", "click", ...), ...}: well-known requirements
+
+The files are written by `scripts/build_package_data.py` from public package lists; their
+source, size and date are in `data/bundled.json` (and the README). The PyPI snapshot is the
+sorted names in zlib-compressed blocks of 2,048 (4.2 MB in the wheel) behind a one-line JSON
+table of each block's first name: a look-up bisects that table, decompresses one ~10 KB block
+(kept in a small LRU cache) and bisects it in place with `_index.NameIndex`, so first use
+costs one file read. Names are PEP 503-normalised for PyPI, lower case for npm.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import zlib
+from pathlib import Path
+from typing import Any
+
+from ._index import NameIndex
+
+DATA = Path(__file__).with_name("data")
+
+
+@functools.cache
+def metadata() -> dict[str, Any]:
+    """`data/bundled.json`: per part, its file, name count, date (`as_of`) and source."""
+    try:
+        return json.loads((DATA / "bundled.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def as_of(part: str) -> str:
+    """The month (`YYYY-MM`) a bundled part describes, or "" when it is missing."""
+    entry = metadata().get(part)
+    return str(entry.get("as_of", "")) if isinstance(entry, dict) else ""
+
+
+@functools.cache
+def _rows(ecosystem: str) -> tuple[tuple[str, int], ...]:
+    """(name, monthly downloads or 0) in popularity order, from `popular-<ecosystem>.txt`."""
+    try:
+        text = (DATA / f"popular-{ecosystem.lower()}.txt").read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    rows = []
+    for line in text.splitlines():
+        name, _, count = line.partition("\t")
+        if name:
+            rows.append((name, int(count) if count.isdigit() else 0))
+    return tuple(rows)
+
+
+@functools.cache
+def popular(ecosystem: str) -> tuple[str, ...]:
+    """Popular names of `ecosystem` ("PyPI" or "npm"), most downloaded first."""
+    return tuple(dict.fromkeys(name for name, _ in _rows(ecosystem)))
+
+
+@functools.cache
+def _ranks(ecosystem: str) -> dict[str, int]:
+    return {name: rank for rank, name in enumerate(popular(ecosystem))}
+
+
+def rank(ecosystem: str, name: str) -> int | None:
+    """0-based popularity rank of a (normalised) name, or None when it is not in the list."""
+    return _ranks(ecosystem).get(name)
+
+
+@functools.cache
+def _downloads() -> dict[str, int]:
+    return dict(_rows("npm"))
+
+
+def downloads(name: str) -> int | None:
+    """Monthly downloads of an npm package as the bundled list records them, or None."""
+    return _downloads().get(name.lower())
+
+
+class Snapshot:
+    """Every PyPI name, as compressed blocks decompressed one at a time on demand."""
+
+    def __init__(self, data: bytes) -> None:
+        newline = data.index(b"\n")
+        table = json.loads(data[:newline])
+        self._data, self._base = data, newline + 1
+        self._firsts = [entry[0] for entry in table]
+        self._spans = [(int(entry[1]), int(entry[2])) for entry in table]
+        self._block = functools.lru_cache(maxsize=64)(self._decompress)
+
+    def __len__(self) -> int:
+        """The number of names (decompresses every block: for tests and benchmarks, not look-ups)."""
+        return sum(len(NameIndex(self._raw(i))) for i in range(len(self._spans)))
+
+    def _raw(self, position: int) -> bytes:
+        offset, length = self._spans[position]
+        start = self._base + offset
+        try:
+            return zlib.decompress(self._data[start : start + length])
+        except zlib.error:
+            return b""
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        position = bisect.bisect_right(self._firsts, name) - 1
+        return position >= 0 and name in self._block(position)
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._data)
+
+    def _decompress(self, position: int) -> NameIndex:
+        return NameIndex(self._raw(position))  # a damaged block holds no names, never raises
+
+
+@functools.cache
+def pypi_names() -> Snapshot | None:
+    """Every PyPI project name (normalised), or None when the snapshot is missing or broken."""
+    try:
+        return Snapshot((DATA / "pypi-names.bin").read_bytes())
+    except (OSError, ValueError, zlib.error):
+        return None
+
+
+def pypi_exists(name: str) -> bool:
+    """True when the bundled PyPI snapshot lists `name` (already PEP 503-normalised)."""
+    names = pypi_names()
+    return names is not None and name in names
+
+
+@functools.cache
+def hard_dependencies() -> dict[str, tuple[str, ...]]:
+    """Normalised distribution -> what it always installs (no extras), for projects with no environment."""
+    try:
+        document = json.loads((DATA / "hard-dependencies.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    table = document.get("requires", {}) if isinstance(document, dict) else {}
+    return {name: tuple(needs) for name, needs in table.items() if isinstance(needs, list)}

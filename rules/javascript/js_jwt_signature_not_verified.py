@@ -1,0 +1,80 @@
+"""JWTs accepted without a signature check: `algorithms` allowing `none`, or `jwt.decode` used as verification.
+
+`jsonwebtoken`'s `jwt.decode(token)` only base64-decodes: anyone can write the payload. Using its
+result in a function that never calls `jwt.verify` trusts the client's claims.
+`jwt.verify(token, key, { algorithms: ["none"] })` accepts unsigned tokens.
+"""
+
+from __future__ import annotations
+
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+from ._nodes import argument, property_value, string_value, unwrap
+from ._taint import scope_of
+
+JWT_MODULES = ("jsonwebtoken", "jose", "jwt-simple")
+
+
+def trusts_unverified_token(match: Match) -> Report | None:
+    name = match.ctx.qualified_name(match.node("fn")) or ""
+    if not name.startswith(JWT_MODULES):
+        return None
+    if name.endswith(".verify"):
+        algorithms = unwrap(property_value(argument(match.target, 2), "algorithms"))
+        items = algorithms.named_children if algorithms is not None and algorithms.type == "array" else []
+        if any((string_value(item) or "").lower() == "none" for item in items):
+            return Report(message="`algorithms` includes `none`: unsigned tokens are accepted as valid.")
+        return None
+    scope = scope_of(match.target)
+    if name.endswith(".decode") and b".verify(" not in match.ctx.source[scope.start_byte : scope.end_byte]:
+        return Report(
+            message="`jwt.decode` does not check the signature, and this function never calls `jwt.verify`: the client can write any claims."
+        )
+    return None
+
+
+RULE = Rule(
+    id="js-jwt-signature-not-verified",
+    title="JWT signature not verified (JavaScript)",
+    category=Category.CRYPTO,
+    cwe=(347,),
+    owasp=("A02:2021", "A07:2021"),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"javascript", "typescript", "typescriptreact"}),
+    calls=frozenset({f"{module}.{fn}" for module in JWT_MODULES for fn in ("verify", "decode")}),
+    where=trusts_unverified_token,
+    aliases=(
+        "javascript.jsonwebtoken.security.audit.jwt-decode-without-verify",
+        "javascript.jsonwebtoken.security.jwt-none-alg",
+    ),
+    message="The token's signature is not checked: the client can forge its claims.",
+    docs="""## Why is this bad?
+A JWT is only as trustworthy as its signature check. `jwt.decode()` reads the payload without
+checking anything, and an `algorithms` list containing `none` makes `jwt.verify` accept
+tokens with no signature at all. Verify with `jwt.verify(token, key, { algorithms: ["HS256"] })`
+(or your asymmetric algorithm) before reading any claim.
+""",
+    references=(
+        "https://github.com/auth0/node-jsonwebtoken#jwtdecodetoken--options",
+        "https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html",
+    ),
+    examples="""
+const jwt = require("jsonwebtoken");
+function currentUser(req) {
+  // ruleid: js-jwt-signature-not-verified
+  const claims = jwt.decode(req.headers.authorization);
+  return claims.sub;
+}
+function checked(token) {
+  // ruleid: js-jwt-signature-not-verified
+  return jwt.verify(token, key, { algorithms: ["HS256", "none"] });
+}
+function strict(token) {
+  // ok: js-jwt-signature-not-verified
+  const header = jwt.decode(token, { complete: true }).header;
+  // ok: js-jwt-signature-not-verified
+  return jwt.verify(token, keys[header.kid], { algorithms: ["RS256"] });
+}
+""",
+)

@@ -1,0 +1,130 @@
+"""Request data used as a MongoDB query: `User.findOne({ email: req.body.email })`, `$where` strings.
+
+A JSON body can carry objects where strings were expected: `{"email": {"$ne": null}}` matches
+the first user, `{"password": {"$gt": ""}}` any password. Reported when a filter value (or the
+whole filter) is request data that no `String(...)`/`Number(...)` coerced, and for `$where`
+built from data (server-side JavaScript). Mongoose with `sanitizeFilter` is clean.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+from ._nodes import argument, method_name, property_value, unwrap
+from ._sinks import taint_verdict
+
+QUERY_METHODS = (
+    "find",
+    "findOne",
+    "findOneAndUpdate",
+    "findOneAndDelete",
+    "updateOne",
+    "updateMany",
+    "deleteOne",
+    "deleteMany",
+    "countDocuments",
+    "aggregate",
+    "exists",
+)
+
+
+def _filter_values(filter_node: Node) -> list[Node]:
+    obj = unwrap(filter_node)
+    if obj is None:
+        return []
+    if obj.type != "object":
+        return [obj]
+    values = []
+    for pair in obj.named_children:
+        if pair.type == "pair":
+            value = pair.child_by_field_name("value")
+            if value is not None and unwrap(value) is not None and unwrap(value).type != "object":  # type: ignore[union-attr]
+                values.append(value)
+        elif pair.type == "shorthand_property_identifier":
+            values.append(pair)
+    return values
+
+
+def _coerced(match: Match, value: Node) -> bool:
+    """`String(x)`, `` `${x}` `` and `x + ""` are strings: no operator object survives them."""
+    node = unwrap(value)
+    if node is None:
+        return True
+    if node.type in ("template_string", "binary_expression"):
+        return True
+    if node.type == "call_expression":
+        return match.ctx.qualified_name(node.child_by_field_name("function")) in _COERCIONS
+    return False
+
+
+_COERCIONS = frozenset({"String", "Number", "parseInt", "parseFloat", "Boolean", "mongoose.Types.ObjectId"})
+
+
+def injects_query_operators(match: Match) -> Report | None:
+    if b"sanitizeFilter" in match.ctx.source or b"mongo-sanitize" in match.ctx.source:
+        return None
+    filter_node = argument(match.target, 0)
+    if filter_node is None:
+        return None
+    where = property_value(filter_node, "$where")
+    if where is not None:
+        return taint_verdict(match, where, "a `$where` JavaScript query", consequence="it runs as code in the database")
+    for value in _filter_values(filter_node):
+        if _coerced(match, value):
+            continue
+        verdict = taint_verdict(
+            match,
+            value,
+            f"a MongoDB filter (`{method_name(match)}`)",
+            report_unknown=False,
+            consequence='an object such as `{"$ne": null}` in it matches any document',
+        )
+        if verdict is not None:
+            return Report(confidence=Confidence.MEDIUM, message=verdict.message, data=verdict.data)
+    return None
+
+
+RULE = Rule(
+    id="js-nosql-injection",
+    title="Request data used as a MongoDB query",
+    category=Category.INJECTION,
+    cwe=(943,),
+    owasp=("A03:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"javascript", "typescript", "typescriptreact"}),
+    calls=frozenset(f".{m}" for m in QUERY_METHODS),
+    where=injects_query_operators,
+    aliases=("javascript.express.security.injection.tainted-sql-string", "javascript.mongodb.security.nosqli"),
+    message="Request data in a MongoDB filter can carry query operators.",
+    docs="""## Why is this bad?
+`express.json()` turns `{"password": {"$gt": ""}}` into an object, and
+`User.findOne({ user: req.body.user, password: req.body.password })` then matches any
+password. Coerce each value (`String(req.body.user)`), validate the body with a schema
+(zod, joi), or enable Mongoose's `sanitizeFilter` / `express-mongo-sanitize`. `$where` with
+data runs JavaScript inside the database.
+
+Reported at medium confidence: the value may already be a string because of how the route
+parses its body.
+""",
+    references=(
+        "https://owasp.org/www-project-web-security-testing-guide/latest/4-Web_Application_Security_Testing/07-Input_Validation_Testing/05.6-Testing_for_NoSQL_Injection",
+        "https://mongoosejs.com/docs/api/mongoose.html#Mongoose.prototype.sanitizeFilter()",
+    ),
+    examples="""
+app.post("/login", async (req, res) => {
+  // ruleid: js-nosql-injection
+  const user = await User.findOne({ email: req.body.email, password: req.body.password });
+  // ruleid: js-nosql-injection
+  const items = await db.collection("items").find(req.query).toArray();
+  // ruleid: js-nosql-injection
+  await Item.find({ $where: "this.owner == '" + req.body.owner + "'" });
+  // ok: js-nosql-injection
+  const u2 = await User.findOne({ email: String(req.body.email) });
+  // ok: js-nosql-injection
+  const u3 = await User.findOne({ _id: id });
+});
+""",
+)

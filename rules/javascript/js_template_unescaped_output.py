@@ -1,0 +1,72 @@
+"""Unescaped output in EJS and Handlebars/Mustache templates: `<%- value %>`, `{{{ value }}}`, `{{& value }}`.
+
+These tags copy a value into the page without HTML escaping, so markup in it (a comment, a
+user name, a query parameter) runs as script. Escaped output (`<%= %>`, `{{ }}`) is the default
+for a reason. EJS `<%- include(...) %>` inserts another template and is not reported.
+The scan is a linear search for the opening tags, then their closing tag on the same line.
+"""
+
+from __future__ import annotations
+
+from ..context import FileContext
+from ..engine import make_finding
+from ..model import Category, Confidence, Finding, Rule, Severity
+
+OPENERS = {"ejs": (b"<%-",), "handlebars": (b"{{{", b"{{&")}
+CLOSERS = {b"<%-": b"%>", b"{{{": b"}}}", b"{{&": b"}}"}
+# Values that are not data: EJS includes, Handlebars partial blocks and layout bodies.
+_HARMLESS = (b"include", b"body", b"> ", b"yield")
+
+
+def scan(ctx: FileContext) -> list[Finding]:
+    rule = ctx.rules.get(RULE.id, RULE)
+    found = []
+    for opener in OPENERS.get(ctx.language, ()):
+        start = ctx.source.find(opener)
+        while start != -1:
+            line_end = ctx.source.find(b"\n", start)
+            line_end = len(ctx.source) if line_end == -1 else line_end
+            end = ctx.source.find(CLOSERS[opener], start + len(opener), line_end)
+            if end != -1:
+                value = ctx.source[start + len(opener) : end].strip()
+                if value and not value.startswith(_HARMLESS):
+                    shown = value.decode("utf-8", "replace")[:60]
+                    message = f"`{shown}` is written into the page without HTML escaping: markup in it runs as script."
+                    found.append(make_finding(rule, ctx, start, end + len(CLOSERS[opener]), message=message))
+            start = ctx.source.find(opener, start + len(opener))
+    return sorted(found, key=lambda f: f.start_byte)
+
+
+RULE = Rule(
+    id="js-template-unescaped-output",
+    title="Unescaped output in an EJS or Handlebars template",
+    category=Category.INJECTION,
+    cwe=(79, 116),
+    owasp=("A03:2021",),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"ejs", "handlebars"}),
+    scan=scan,
+    aliases=(
+        "javascript.express.security.audit.xss.ejs.explicit-unescape",
+        "javascript.express.security.audit.xss.mustache.explicit-unescape",
+    ),
+    message="A template tag writes a value into the page without HTML escaping.",
+    docs="""## Why is this bad?
+`<%- comment.body %>` (EJS) and `{{{ comment.body }}}` or `{{& comment.body }}` (Handlebars,
+Mustache) skip HTML escaping. If the value holds `<img src=x onerror=...>`, it runs as script
+in every visitor's browser (stored or reflected XSS). Use `<%= %>` / `{{ }}`, and for the rare
+trusted fragment sanitize it first (DOMPurify, sanitize-html) and say so in a comment.
+
+Confidence is medium: the template cannot tell whether the route passed trusted markup.
+""",
+    references=(
+        "https://ejs.co/#docs",
+        "https://handlebarsjs.com/guide/expressions.html#html-escaping",
+    ),
+    examples="""
+// Template rules scan .ejs/.hbs files; tests/rules/test_javascript.py holds their cases.
+// ok: js-template-unescaped-output
+const none = "templates are not JavaScript";
+""",
+)

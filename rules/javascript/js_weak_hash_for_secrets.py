@@ -1,0 +1,116 @@
+"""MD5 or SHA-1 over passwords, tokens or signatures: `crypto.createHash("md5"|"sha1")`.
+
+Both are broken for collisions and far too fast for passwords (billions of guesses a second on
+one GPU). Only hashes of secret-named data, or assigned to secret-named variables, are
+reported: an ETag, a cache key or a Gravatar URL is no security use. Passwords want scrypt,
+argon2 or bcrypt; signatures an HMAC-SHA-256 or a real signature scheme.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..context import Match
+from ..model import Category, Confidence, Report, Rule, Severity
+from ._nodes import argument, string_value
+from ._secret_words import is_secret_name
+
+WEAK = frozenset({"md5", "sha1", "sha-1", "md4", "rsa-md5"})
+
+
+def _chain_inputs(call: Node) -> list[Node]:
+    """The arguments of `.update(...)` calls chained on `createHash(...)`."""
+    found: list[Node] = []
+    node = call
+    while node.parent is not None and node.parent.type == "member_expression":
+        method = node.parent.child_by_field_name("property")
+        outer = node.parent.parent
+        if outer is None or outer.type != "call_expression":
+            break
+        if method is not None and method.text == b"update":
+            first = argument(outer, 0)
+            if first is not None:
+                found.append(first)
+        node = outer
+    return found
+
+
+def _assigned_name(call: Node) -> str:
+    node = call
+    while node.parent is not None and node.parent.type in (
+        "member_expression",
+        "call_expression",
+        "arguments",
+        "await_expression",
+    ):
+        node = node.parent
+    parent = node.parent
+    if parent is not None and parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+        return (name.text or b"").decode() if name is not None else ""
+    if parent is not None and parent.type in ("assignment_expression", "pair"):
+        target = parent.child_by_field_name("left") or parent.child_by_field_name("key")
+        return (target.text or b"").decode().rsplit(".", 1)[-1] if target is not None else ""
+    if parent is not None and parent.type == "return_statement":
+        function = parent.parent
+        while function is not None and function.child_by_field_name("name") is None and function.parent is not None:
+            function = function.parent
+        name = function.child_by_field_name("name") if function is not None else None
+        return (name.text or b"").decode() if name is not None else ""
+    return ""
+
+
+def hashes_secret(match: Match) -> Report | None:
+    algorithm = (string_value(argument(match.target, 0)) or "").lower()
+    if algorithm not in WEAK:
+        return None
+    inputs = [match.ctx.text(n).rsplit(".", 1)[-1] for n in _chain_inputs(match.target)]
+    names = [name for name in [*inputs, _assigned_name(match.target)] if name and is_secret_name(name.strip("()"))]
+    if not names:
+        return None
+    return Report(
+        message=f"{algorithm.upper()} protects `{names[0]}`: it is too fast and broken for secrets; use scrypt/argon2 for passwords, HMAC-SHA-256 for signatures."
+    )
+
+
+RULE = Rule(
+    id="js-weak-hash-for-secrets",
+    title="MD5/SHA-1 used for passwords or signatures (JavaScript)",
+    category=Category.CRYPTO,
+    cwe=(328, 916),
+    owasp=("A02:2021",),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    languages=frozenset({"javascript", "typescript", "typescriptreact"}),
+    calls=frozenset({"crypto.createHash"}),
+    where=hashes_secret,
+    aliases=("javascript.lang.security.audit.md5-used-as-password.md5-used-as-password", "sonarjs/hashing"),
+    message="MD5/SHA-1 is too fast and broken for passwords and signatures.",
+    docs="""## Why is this bad?
+`crypto.createHash("md5").update(password)` stores a hash that a GPU reverses at billions of
+guesses a second; MD5 and SHA-1 collisions are practical, so signatures built on them can be
+forged. Hash passwords with `crypto.scrypt` (or argon2/bcrypt) and a per-user salt; sign with
+`crypto.createHmac("sha256", key)`. MD5 for cache keys and ETags is fine and is not reported.
+""",
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html",
+        "https://nodejs.org/api/crypto.html#cryptoscryptpassword-salt-keylen-options-callback",
+    ),
+    examples="""
+const crypto = require("crypto");
+// ruleid: js-weak-hash-for-secrets
+const hash = crypto.createHash("md5").update(password).digest("hex");
+// ruleid: js-weak-hash-for-secrets
+const passwordHash = crypto.createHash("sha1").update(input).digest("hex");
+function signatureFor(body) {
+  // ruleid: js-weak-hash-for-secrets
+  return crypto.createHash("sha1").update(body).digest("hex");
+}
+// ok: js-weak-hash-for-secrets
+const etag = crypto.createHash("md5").update(body).digest("hex");
+// ok: js-weak-hash-for-secrets
+const digest = crypto.createHash("sha256").update(password).digest("hex");
+// ok: js-weak-hash-for-secrets
+const cacheKey = crypto.createHash("md5").update(url).digest("hex");
+""",
+)

@@ -1,0 +1,1 @@
+"""Rules for Jinja2 and Django HTML templates (`templates/**/*.html`, `*.jinja`, `*.j2`)."""

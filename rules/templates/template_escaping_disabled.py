@@ -1,0 +1,131 @@
+"""Jinja2/Django template output that skips HTML escaping: `|safe`, `{% autoescape false/off %}`."""
+
+from __future__ import annotations
+
+import re
+
+from ..context import FileContext
+from ..engine import make_finding
+from ..model import Category, Confidence, Finding, Rule, Severity
+from ..patterns import backtracking, linear
+from ._syntax import TEMPLATE_LANGUAGES, spans
+
+# Inside `{{ ... }}`: a `safe`/`safeseq` filter (Jinja2 and Django), not `unsafe` or `safe_url`.
+SAFE_FILTER = backtracking(
+    r"\|\s*(safe(?:seq)?)\b(?!\s*\()",
+    why="the look-ahead reads the white space after one word, up to the next character",
+)
+# Names of content visitors write (comments, reviews, profiles, search terms): `|safe` on them is
+# the stored/reflected XSS of training apps. Other `|safe` values are usually staff-authored rich
+# text or HTML rendered by the server (`product.description`, `field.help_text`): low confidence.
+USER_CONTENT = linear(
+    r"\b\w*(?:comment|review|reply|feedback|bio|about_me|signature|note|post|message_body|search|query|"
+    r"user_input|guestbook|q\b|term)\w*",
+    re.IGNORECASE,
+)
+# A whole `{% ... %}` tag that turns escaping off (Jinja2 `false`, Django `off`).
+AUTOESCAPE_OFF = linear(r"\{%[-+]?\s*autoescape\s+(?:false|False|off)\s*[-+]?%\}")
+# `{% filter safe %}` applies the filter to a whole block.
+FILTER_SAFE = linear(r"\{%[-+]?\s*filter\s+[\w|\s]*\bsafe\b")
+
+
+def unescaped_output(ctx: FileContext) -> list[Finding]:
+    text = ctx.source.decode("utf-8", "replace")
+    found: list[Finding] = []
+    offsets = _ByteOffsets(text)
+    for opening, start, end in spans(text):
+        piece = text[start:end]
+        if opening == "{{":
+            match = SAFE_FILTER.search(piece)
+            if match is None:
+                continue
+            user = USER_CONTENT.search(piece[: match.start()]) is not None
+            what = f"The `|{match.group(1)}` filter prints this value unescaped"
+            found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM if user else Confidence.LOW))
+        elif opening == "{%" and (AUTOESCAPE_OFF.fullmatch(piece) or FILTER_SAFE.match(piece)):
+            what = "This tag turns HTML escaping off for the whole block"
+            found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
+    return found
+
+
+class _ByteOffsets:
+    """Character offsets -> byte offsets for increasing positions, in one pass over the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.char, self.byte = text, 0, 0
+
+    def __call__(self, char: int) -> int:
+        self.byte += len(self.text[self.char : char].encode("utf-8", "replace"))
+        self.char = char
+        return self.byte
+
+
+def _finding(
+    ctx: FileContext, offsets: _ByteOffsets, start: int, end: int, what: str, confidence: Confidence
+) -> Finding:
+    start_byte, end_byte = offsets(start), offsets(end)
+    message = f"{what}: a value holding `<script>` runs in the visitor's browser (cross-site scripting)."
+    return make_finding(RULE, ctx, start_byte, end_byte, message=message, confidence=confidence)
+
+
+RULE = Rule(
+    id="template-escaping-disabled",
+    title="Template output without HTML escaping",
+    category=Category.INJECTION,
+    cwe=(79,),
+    owasp=("A03:2021",),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    languages=TEMPLATE_LANGUAGES,
+    scan=unescaped_output,
+    message="Template output is printed without HTML escaping.",
+    docs="""## Why is this bad?
+Jinja2 (with autoescaping, as Flask and aiohttp_jinja2 set it up for `.html`) and Django escape
+`{{ value }}`. The `|safe` filter, `{% filter safe %}` and `{% autoescape false %}` (Jinja2) /
+`{% autoescape off %}` (Django) print the value as raw HTML: a comment, a profile field or a
+query parameter holding `<script>` runs in every visitor's browser (stored or reflected
+cross-site scripting). Deliberately vulnerable applications (DVPWA, PyGoat) show reviews and
+comments this way.
+
+Scanned files: `*.jinja`, `*.jinja2`, `*.j2`, and `*.html`/`*.htm` inside a `templates` or
+`jinja2` folder. The template cannot tell whether the view sanitised the value (for example with
+`bleach.clean`) before rendering it, so confidence is medium for `{% autoescape off %}` and for
+`|safe` on content visitors write (comments, reviews, notes, posts, search terms), and low for
+other `|safe` values, which in real applications are mostly staff-authored rich text or HTML
+the server rendered (`product.description|safe`, `field.help_text|safe`).
+
+## How to fix
+Drop `|safe` and let the engine escape the value. When the value really is HTML, sanitise it
+where it is produced (`bleach.clean`, `nh3.clean`) or build it with `markupsafe.Markup` /
+`django.utils.html.format_html` from escaped parts, and keep autoescaping on.
+""",
+    references=(
+        "https://jinja.palletsprojects.com/en/stable/templates/#html-escaping",
+        "https://docs.djangoproject.com/en/stable/ref/templates/builtins/#safe",
+        "https://docs.djangoproject.com/en/stable/ref/templates/builtins/#autoescape",
+        "https://cwe.mitre.org/data/definitions/79.html",
+    ),
+    examples="""
+{# ruleid: template-escaping-disabled #}
+<div class="review">{{ review.text|safe }}</div>
+{# ruleid: template-escaping-disabled #}
+<p>{{ comment.body | safe }}</p>
+{# ruleid: template-escaping-disabled #}
+{% autoescape false %}
+  <div>{{ user.bio }}</div>
+{% endautoescape %}
+{# ruleid: template-escaping-disabled #}
+{% autoescape off %}{{ blog.content }}{% endautoescape %}
+{# ruleid: template-escaping-disabled #}
+{% filter safe %}{{ banner }}{% endfilter %}
+{# ok: template-escaping-disabled #}
+<p>{{ comment.body }}</p>
+{# ok: template-escaping-disabled #}
+<p>{{ comment.body|safe_summary }}</p>
+{# ok: template-escaping-disabled #}
+{% autoescape true %}{{ x }}{% endautoescape %}
+{# Documentation of the filter: {{ value|safe }} #}
+{# ok: template-escaping-disabled #}
+<a href="{{ url }}">{{ title|e }}</a>
+""",
+)

@@ -1,0 +1,264 @@
+"""The language server's side of the metrics store: each open finding's origin and life.
+
+`observe` is called once per analysis of a buffer (from `analysis.py`) and returns each
+finding's origin and key for its diagnostic: `inserted-block` inside a block inserted in one
+edit, `typed` when it appeared after an edit elsewhere, absent for what was there when the file
+was opened. With `vetline.metrics` on, findings that appear are recorded, and findings that go
+are ended: `quick-fix` when a fix offered for it (`offered`, called for every quick fix the
+server returns) was applied by the next edits and they made it go, `suppressed` when an ignore
+comment in the buffer names the rule, else `disappeared`. (A command attached to the code
+action would be exact, but lsprotocol-based clients misread a CodeAction that has a command.)
+
+Cheap by design: keys are computed per analysis (a hash per finding), the database is touched
+only when the set of findings changes, and a broken database is skipped (`Recorder`).
+The commands `vetline.metricsSummary` (the status bar's "findings in AI-inserted code this
+week") and `vetline.writeReport` (the HTML report, for `vetline.showReport` / `:VetlineReport`)
+live here too.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vetline.rules.model import Finding, Fix
+
+from ..convert import INSERTED_BLOCK
+from ..metrics import html, keys, summary
+from ..metrics.recorder import EDITOR_BUSY_TIMEOUT_MS, Recorder
+from ..metrics.store import Seen, Store, Workspace
+from .server import VetlineServer  # at run time: pygls reads the handlers' annotations
+
+if TYPE_CHECKING:
+    from .documents import Document
+
+log = logging.getLogger("vetline.server")
+TYPED = "typed"
+OFFER_WINDOW = 2  # versions: applying a fix is one didChange (two when a client splits it)
+MAX_OFFERS = 256
+SUMMARY_COMMAND = "vetline.metricsSummary"
+REPORT_COMMAND = "vetline.writeReport"
+WEEK_SECONDS = 7 * 86400
+IGNORE_MARKER = b"vetline: ignore"
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What a diagnostic says about its finding: where it came from, and its key."""
+
+    origin: str | None
+    key: str | None
+
+
+@dataclass
+class Tracker:
+    """Per-server state: the live findings per buffer, and the quick fixes offered for them."""
+
+    recorder: Recorder = field(default_factory=lambda: Recorder(busy_timeout_ms=EDITOR_BUSY_TIMEOUT_MS))
+    live: dict[str, dict[str, tuple[str | None, str]]] = field(default_factory=dict)  # uri -> key -> (origin, rule)
+    buffers: dict[str, weakref.ref[Document]] = field(default_factory=dict)  # a reopened file starts afresh
+    offers: dict[str, tuple[int, tuple[bytes, ...]]] = field(default_factory=dict)  # key -> (version, new texts)
+    counted_blocks: dict[str, list[list[int]]] = field(default_factory=dict)  # uri -> blocks already counted
+    salts: dict[str, str] = field(default_factory=dict)  # when not recording: keys still need a salt
+    purged: bool = False
+    failed: bool = False  # an unexpected error was logged once
+
+
+def tracker(ls: VetlineServer) -> Tracker:
+    found = getattr(ls, "_metrics_tracker", None)
+    if found is None:
+        found = Tracker()
+        ls._metrics_tracker = found  # type: ignore[attr-defined]
+    return found
+
+
+def observe(ls: VetlineServer, doc: Document, findings: Sequence[Finding]) -> list[Observed]:
+    """Each finding's origin and key; records appearances and endings when metrics are on.
+
+    Never raises: metrics must not cost a diagnostic (a failure is logged once per server)."""
+    try:
+        return _observe(ls, doc, findings)
+    except Exception:
+        state = tracker(ls)
+        if not state.failed:
+            state.failed = True
+            log.exception("recording metrics for %s failed; origins and metrics are incomplete", doc.uri)
+        return [Observed(INSERTED_BLOCK if doc.in_inserted_block(f.start_byte) else None, None) for f in findings]
+
+
+def _observe(ls: VetlineServer, doc: Document, findings: Sequence[Finding]) -> list[Observed]:
+    state = tracker(ls)
+    root = workspace_root(ls, doc.path) if doc.path is not None else None
+    workspace = _workspace(ls, state, root) if root is not None else None
+    salt = workspace.salt if workspace else state.salts.setdefault(str(root), secrets.token_hex(16))
+    relative = _relative(doc.path, root) if doc.path is not None and root is not None else doc.uri
+    found = keys.finding_keys(salt, relative, findings, doc.source)
+    known = state.buffers.get(doc.uri)
+    previous = state.live.get(doc.uri) if known is not None and known() is doc else None
+    state.buffers[doc.uri] = weakref.ref(doc)
+    origins = [_origin(doc, f, key, previous) for f, key in zip(findings, found)]
+    state.live[doc.uri] = {key: (origin, f.rule_id) for f, key, origin in zip(findings, found, origins)}
+    if workspace is not None:
+        _record(ls, state, doc, workspace, relative, findings, found, origins, previous)
+    return [Observed(origin, key) for origin, key in zip(origins, found)]
+
+
+def _origin(
+    doc: Document, finding: Finding, key: str, previous: dict[str, tuple[str | None, str]] | None
+) -> str | None:
+    if doc.in_inserted_block(finding.start_byte):
+        return INSERTED_BLOCK
+    if previous is None:
+        return None  # there when the file was opened: not written in this session
+    return previous[key][0] if key in previous else TYPED
+
+
+def _record(
+    ls: VetlineServer,
+    state: Tracker,
+    doc: Document,
+    workspace: Workspace,
+    relative: str,
+    findings: Sequence[Finding],
+    found: Sequence[str],
+    origins: Sequence[str | None],
+    previous: dict[str, tuple[str | None, str]] | None,
+) -> None:
+    before = previous or {}
+    file_key = keys.file_key(workspace.salt, relative)
+    appeared = [
+        Seen(key, file_key, f.rule_id, _category(ls, doc, f), f.severity.label, origin)
+        for f, key, origin in zip(findings, found, origins)
+        if key not in before
+    ]
+    current = set(found)
+    gone = [(key, _outcome(state, doc, key, rule)) for key, (_, rule) in before.items() if key not in current]
+    blocks = _new_block_lines(state, doc)
+    if not appeared and not gone and not blocks:
+        return
+
+    def write(store: Store) -> None:
+        now = time.time()
+        store.ended(workspace, gone, now)
+        store.seen(workspace, appeared, "editor", now)
+        if blocks:
+            store.add_changed_lines(workspace, time.strftime("%Y-%m-%d", time.gmtime(now)), {INSERTED_BLOCK: blocks})
+
+    state.recorder.attempt(write)
+
+
+def _outcome(state: Tracker, doc: Document, key: str, rule_id: str) -> str:
+    offer = state.offers.pop(key, None)
+    if offer is not None and doc.version <= offer[0] + OFFER_WINDOW and all(t in doc.source for t in offer[1]):
+        return "quick-fix"
+    return "suppressed" if _ignore_comment_names(doc.source, rule_id) else "disappeared"
+
+
+def _ignore_comment_names(source: bytes, rule_id: str) -> bool:
+    """True when a `vetline: ignore[...]` comment in the buffer names the rule (typed by hand)."""
+    wanted = rule_id.encode()
+    offset = source.find(IGNORE_MARKER)
+    while offset != -1:
+        end = source.find(b"\n", offset)
+        if wanted in source[offset : end if end != -1 else len(source)]:
+            return True
+        offset = source.find(IGNORE_MARKER, offset + len(IGNORE_MARKER))
+    return False
+
+
+def _new_block_lines(state: Tracker, doc: Document) -> int:
+    """Lines of inserted blocks not counted yet (the denominator of AI-inserted rates)."""
+    counted = state.counted_blocks.get(doc.uri, [])
+    lines = sum(doc.source[b[0] : b[1]].count(b"\n") for b in doc.blocks if not any(b is c for c in counted))
+    state.counted_blocks[doc.uri] = list(doc.blocks)  # the same list objects, shifted in place by edits
+    return lines
+
+
+def _category(ls: VetlineServer, doc: Document, finding: Finding) -> str:
+    rule = _rules(ls, doc).get(finding.rule_id)
+    return rule.category.value if rule is not None else "unknown"
+
+
+def _rules(ls: VetlineServer, doc: Document) -> dict[str, Any]:
+    return {rule.id: rule for rule in ls.projects.engine_for(doc.path).rules}
+
+
+def _workspace(ls: VetlineServer, state: Tracker, root: Path) -> Workspace | None:
+    if not ls.settings.metrics:
+        return None
+    workspace = state.recorder.workspace(root)
+    if workspace is not None and not state.purged and ls.settings.metrics_retention_days > 0:
+        state.purged = True
+        state.recorder.attempt(lambda store: store.purge(ls.settings.metrics_retention_days))
+    return workspace
+
+
+def workspace_root(ls: VetlineServer, path: Path) -> Path:
+    """The workspace folder holding `path` (the innermost), else the project root, else its folder."""
+    resolved = path.resolve()
+    folders = sorted((f.resolve() for f in ls.folders()), key=lambda p: len(p.parts), reverse=True)
+    for folder in folders:
+        if resolved.is_relative_to(folder):
+            return folder
+    config = ls.projects.config_for(path)
+    return config.root.resolve() if config.root is not None else resolved.parent
+
+
+def _relative(path: Path, root: Path) -> str:
+    resolved = path.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else resolved.as_posix()
+
+
+def offered(ls: VetlineServer, doc: Document, data: Any, fix: Fix) -> None:
+    """A quick fix was offered for the diagnostic with this `data` at the document's version."""
+    key = data.get("key") if isinstance(data, dict) else None
+    if not isinstance(key, str):
+        return
+    offers = tracker(ls).offers
+    offers.pop(key, None)
+    offers[key] = (doc.version, tuple(e.new_text.encode() for e in fix.edits if e.path is None and e.new_text))
+    while len(offers) > MAX_OFFERS:
+        del offers[next(iter(offers))]
+
+
+def metrics_summary(ls: VetlineServer, *args: Any) -> dict[str, Any]:
+    """`vetline.metricsSummary`: findings first seen this week, in AI-inserted code and in all."""
+    state = tracker(ls)
+    week_ago = time.time() - WEEK_SECONDS
+    inserted = total = 0
+    for folder in ls.folders():
+        workspace = _workspace(ls, state, folder.resolve())
+        for row in _week_rows(state, workspace, week_ago) if workspace else []:
+            if row["first_seen"] >= week_ago and not summary.is_noise(row):
+                total += 1
+                inserted += row["origin"] == INSERTED_BLOCK
+    text = f"{inserted} finding{'s' if inserted != 1 else ''} in AI-inserted code this week"
+    return {"insertedThisWeek": inserted, "thisWeek": total, "text": text, "enabled": ls.settings.metrics}
+
+
+def _week_rows(state: Tracker, workspace: Workspace, week_ago: float) -> list[Any]:
+    return state.recorder.attempt(lambda store: store.findings(workspace, week_ago)) or []
+
+
+def write_report(ls: VetlineServer, *args: Any) -> dict[str, Any]:
+    """`vetline.writeReport`: the HTML report of the first workspace folder, written to a file."""
+    state = tracker(ls)
+    folders = ls.folders()
+    workspace = _workspace(ls, state, folders[0].resolve()) if folders else None
+    report = state.recorder.attempt(lambda store: summary.summarise(store, workspace)) if workspace else None
+    report = report or summary.summarise(None, None)
+    target = state.recorder.path.parent / "reports" / f"report-{workspace.id if workspace else 0}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html.render(report), encoding="utf-8")
+    return {"path": str(target), "uri": target.as_uri()}
+
+
+def register(server: VetlineServer) -> None:
+    server.command(SUMMARY_COMMAND)(metrics_summary)
+    server.command(REPORT_COMMAND)(write_report)
