@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, AnyStr
 
-import re2
+import re2  # type: ignore[import-untyped]
 
 # Line-oriented patterns (config pairs, requirement lines) see at most this much of a line: a
 # longer line is not configuration a person wrote, and its tail cannot change the key.
@@ -61,9 +61,19 @@ def linear(pattern: AnyStr, flags: int = 0) -> LinearPattern:
     Raises `re2.error` when the pattern uses a feature RE2 lacks: rewrite it, or use
     `backtracking()` for a look-around with a reason.
     """
-    compiled = LinearPattern(re2.compile(re2_source(pattern, flags)), pattern)
+    compiled = LinearPattern(re2.compile(re2_source(pattern, flags), options=_options(pattern)), pattern)
     REGISTRY.append(Registered(pattern, flags, compiled, "re2"))
     return compiled
+
+
+def _options(pattern: str | bytes) -> Any:
+    """RE2's options for `pattern`: a bytes pattern reads bytes as Latin-1 characters, as `re`
+    does (one byte is one character, `\\xe2` is the byte 0xE2, an invalid UTF-8 byte still
+    matches `[^\\n]`), where RE2's default would read the pattern and the text as UTF-8."""
+    options = re2.Options()
+    if isinstance(pattern, bytes):
+        options.encoding = re2.Options.Encoding.LATIN1
+    return options
 
 
 class LinearPattern:
@@ -174,7 +184,7 @@ def re2_source(pattern: AnyStr, flags: int = 0) -> AnyStr:
     if flags & re.VERBOSE:
         text = _unverbose(text)
     text = (f"(?{letters})" if letters else "") + _relax_repeats(text).replace("\\Z", "\\z")
-    return text.encode("latin-1") if isinstance(pattern, bytes) else text  # type: ignore[return-value]
+    return text.encode("latin-1") if isinstance(pattern, bytes) else text
 
 
 def _unverbose(pattern: str) -> str:

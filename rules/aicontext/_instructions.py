@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from ..patterns import linear
+from ..patterns import LinearPattern, linear
 
 INSTRUCTION_FILES = (
     "AGENTS.md", "AGENT.md", "CLAUDE.md", "CLAUDE.local.md", "GEMINI.md", ".cursorrules", ".windsurfrules",
@@ -32,7 +32,7 @@ _NEGATION = linear(
     r"\b(?:never|not|don'?t|doesn'?t|avoid|without|no|forbid\w*|prohibit\w*|instead of)\b", re.IGNORECASE
 )
 
-CHECKS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+CHECKS: tuple[tuple[str, LinearPattern, str], ...] = (
     (
         "exfiltration",
         linear(

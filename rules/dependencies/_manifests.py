@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import files as files_module
-from ..patterns import linear
+from ..patterns import LinearMatch, linear
 
 _REQUIREMENT = linear(rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]\n]*\])?[ \t]*(?P<spec>[^;#\n]*)")
 _PIN = linear(rb"^(?:===?)[ \t]*(?P<version>[A-Za-z0-9.+!_-]+)[ \t]*$")
@@ -125,7 +125,7 @@ def parse_package_json(source: bytes) -> list[Requirement]:
     return found
 
 
-def _npm_requirement(entry: re.Match[bytes]) -> Requirement:
+def _npm_requirement(entry: LinearMatch) -> Requirement:
     name, spec = entry.group("name"), entry.group("spec")
     exact = _NPM_EXACT.match(spec)
     start, end = entry.start("name"), entry.end("name")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..patterns import linear
+from ..patterns import LinearMatch, linear
 
 _PEP440 = linear(
     r"""^v?(?:(?P<epoch>\d+)!)?(?P<release>\d+(?:\.\d+)*)
@@ -41,7 +41,7 @@ def key(version: str, ecosystem: str = "PyPI") -> VersionKey:
     return (0, _fallback_key(version))
 
 
-def _pep440_key(match: re.Match[str]) -> tuple:
+def _pep440_key(match: LinearMatch) -> tuple:
     release = [int(part) for part in match.group("release").split(".")]
     while len(release) > 1 and release[-1] == 0:
         release.pop()
@@ -59,7 +59,7 @@ def _pep440_key(match: re.Match[str]) -> tuple:
     return (int(match.group("epoch") or 0), tuple(release), pre, post, dev)
 
 
-def _semver_key(match: re.Match[str]) -> tuple:
+def _semver_key(match: LinearMatch) -> tuple:
     core = (int(match.group("major")), int(match.group("minor")), int(match.group("patch")))
     pre = match.group("pre")
     if pre is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from vetline.rules.model import Edit
-from vetline.rules.patterns import linear
+from vetline.rules.patterns import LinearMatch, linear
 
 from .documents import Document
 
@@ -63,7 +63,7 @@ def ignore_file(doc: Document, rule_id: str) -> Edit | None:
     return Edit(offset, offset, f"{comment} vetline: ignore-file[{rule_id}]{_newline(doc)}")
 
 
-def _merge(existing: re.Match[bytes], base: int, rule_id: str) -> Edit | None:
+def _merge(existing: LinearMatch, base: int, rule_id: str) -> Edit | None:
     ids = [part.strip() for part in existing.group("ids").decode("utf-8", "replace").split(",") if part.strip()]
     if rule_id in ids:
         return None
