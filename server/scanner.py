@@ -1,10 +1,13 @@
 """Find the files under a path, read them defensively, and analyse them, in parallel if asked.
 
 Shared by `vetline scan` and the language server's workspace scan. Bad input never stops a
-scan: a binary file, a file that is not UTF-8, an unreadable or oversized file is skipped with
-a reason in `FileResult.errors`, and so is a FIFO, a device, a symlink loop or a symlink that
-leads outside the scanned folder (every read goes through `vetline.rules.files.read_bounded`);
-a crashing rule loses only its own findings for that file.
+scan: a binary file, an unreadable or oversized file is skipped with a reason in
+`FileResult.errors`, and so is a FIFO, a device, a symlink loop or a symlink that leads outside
+the scanned folder (every read goes through `vetline.rules.files.read_bounded`). A Python file
+in another encoding is decoded per its coding cookie; a file with bytes that do not decode is
+analysed with replacement characters (`vetline.rules.source_text`). A crashing rule loses only
+its own findings for that file. A file analysed only in part (a crashed rule, nesting past the
+query limit, replaced bytes) is marked `complete=False`, which fails `vetline scan`.
 Results come back sorted by path whatever the number of worker processes, so output is
 deterministic.
 """
@@ -23,6 +26,7 @@ from vetline.rules.engine import Engine
 from vetline.rules.files import FileRefused, read_bounded
 from vetline.rules.languages import language_for_path
 from vetline.rules.model import Finding
+from vetline.rules.source_text import as_utf8
 
 from .config import Config, ConfigError, build_engine
 
@@ -36,6 +40,7 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     errors: tuple[str, ...] = ()
     source: bytes | None = None
+    complete: bool = True  # False: analysed, but some findings may be missing (`errors` says why)
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
@@ -103,13 +108,10 @@ def read_source(path: Path, max_size: int, within: Path | None = None) -> tuple[
 
 
 def problem_with_content(data: bytes) -> str | None:
-    """Why `data` is not analysable text (binary, not UTF-8), or None when it is fine."""
+    """Why `data` is not analysable text (binary), or None when it is fine; text that does not
+    decode is still analysed (`source_text.as_utf8`)."""
     if b"\x00" in data[:8192]:
         return "binary file (contains NUL bytes); skipped"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); skipped"
     return None
 
 
@@ -125,9 +127,12 @@ def scan_file(path: Path, root: Path, config: Config, engine: Engine, within: Pa
         source, problem = b"", None  # a binary keystore (`*.p12`): only its name and place matter
     if source is None or problem:
         return FileResult(path, relative, errors=(problem or "unreadable",))
-    analysis = engine.analyze(source, language, str(path))
-    findings = _apply_baseline(config, analysis.findings, path, source)
-    return FileResult(path, relative, tuple(findings), analysis.errors, source if findings else None)
+    text = as_utf8(source, language)
+    analysis = engine.analyze(text.source, language, str(path))
+    findings = _apply_baseline(config, analysis.findings, path, text.source)
+    errors = (*((text.note,) if text.note else ()), *analysis.errors)
+    kept = text.source if findings else None
+    return FileResult(path, relative, tuple(findings), errors, kept, complete=not errors)
 
 
 def baseline_path(config: Config) -> Path | None:

@@ -42,7 +42,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--config", type=Path, help="configuration file (default: nearest .vetline.toml or pyproject.toml)"
     )
     parser.add_argument(
-        "--fail-on", choices=FAIL_ON, default="low", help="lowest severity that makes the exit code 1 (default: low)"
+        "--fail-on",
+        choices=FAIL_ON,
+        default="low",
+        help="lowest severity that makes the exit code 1 (default: low); `none` also accepts files analysed only in part",
     )
     parser.add_argument(
         "--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel processes (default: CPU count)"
@@ -78,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     if args.record:
         _review.record(reviewed, args, config)
     _write(_render(results, args), args)
-    return 1 if _fails(results, args.fail_on) else 0
+    partial = _note_partial_analysis(results, args.fail_on)
+    return 1 if partial or _fails(results, args.fail_on) else 0
 
 
 def _configure(args: argparse.Namespace) -> Config:
@@ -162,6 +166,23 @@ def _write(report: str, args: argparse.Namespace) -> None:
         sys.stdout.flush()
     else:
         args.output.write_text(report, encoding="utf-8")
+
+
+def _note_partial_analysis(results: list[FileResult], fail_on: str) -> bool:
+    """Whether a file was analysed only in part and that fails the scan (not with `--fail-on
+    none`): CI must never pass on an analysis that may have missed findings. Says so on stderr."""
+    partial = [result for result in results if not result.complete]
+    if not partial or fail_on == "none":
+        return False
+    first = partial[0]
+    more = f" and {len(partial) - 1} more" if len(partial) > 1 else ""
+    print(
+        f"vetline: error: {len(partial)} file(s) could not be fully analysed, so findings may be missing:"
+        f" {first.relative} ({first.errors[0]}){more}; see `errors` in the report."
+        " The scan fails for this; `--fail-on none` accepts a partial analysis.",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _fails(results: list[FileResult], fail_on: str) -> bool:

@@ -179,7 +179,7 @@ def test_unknown_option_is_usage_error(project: Path) -> None:
 
 
 def test_bad_files_are_skipped_with_reasons(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Ensure that binary, non-UTF-8 and oversized files land in `errors` while other files still report."""
+    """Ensure that binary and oversized files are skipped and a non-UTF-8 file noted in `errors`, while files still report."""
     (project / "binary.py").write_bytes(b"\x00\x01\x02yaml.load(x)")
     (project / "latin1.py").write_bytes(b"# caf\xe9\nimport yaml\nyaml.load(x)\n")
     (project / "huge.py").write_text("x = 1\n" * 300_000)
@@ -189,7 +189,7 @@ def test_bad_files_are_skipped_with_reasons(project: Path, capsys: pytest.Captur
     assert "binary" in reasons["binary.py"]
     assert "not valid UTF-8" in reasons["latin1.py"]
     assert "max_file_size" in reasons["huge.py"]
-    assert [f["path"] for f in report["findings"]] == ["app.py"]
+    assert [f["path"] for f in report["findings"]] == ["app.py", "latin1.py"]  # analysed with U+FFFD
 
 
 def test_syntax_error_keeps_findings_in_rest_of_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
