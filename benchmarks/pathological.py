@@ -33,15 +33,28 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "a.b.b.b...": (lambda n: "x = a" + ".b" * n + PLANTED, 10_000),
     "f(f(f(...)))": (lambda n: "x = " + "f(" * n + "a" + ")" * n + PLANTED, 5_000),
     "[[[...]]]": (lambda n: "x = " + "[" * n + "]" * n + PLANTED, 5_000),
-    "nested if": (lambda n: "".join(" " * (i % 200) + "if x:\n" for i in range(n)) + " " * (n % 200) + "pass" + PLANTED, 2_000),
+    "nested if": (
+        lambda n: "".join(" " * (i % 200) + "if x:\n" for i in range(n)) + " " * (n % 200) + "pass" + PLANTED,
+        2_000,
+    ),
     "tainted a=a+input()": (
         lambda n: "import requests\nurl = 'https://'\n" + "url = url + input()\n" * n + "requests.get(url)" + PLANTED,
         5_000,
     ),
     "huge literal": (lambda n: 'x = "' + "ab" * n + '"' + PLANTED, 200_000),
     "long line of spaces": (lambda n: "x = 1" + " " * n + "# c" + PLANTED, 200_000),
-    "many small functions": (lambda n: "".join(f"def f{i}(a):\n    return a + {i}\n" for i in range(n)) + PLANTED, 5_000),
+    "many small functions": (
+        lambda n: "".join(f"def f{i}(a):\n    return a + {i}\n" for i in range(n)) + PLANTED,
+        5_000,
+    ),
     "many assignments": (lambda n: "".join(f"v{i} = v{i - 1} + '{i}'\n" for i in range(n)) + PLANTED, 10_000),
+    # Taint carried through every assignment to a sink at the end: the data-flow walk is exercised.
+    "tainted assignment chain": (
+        lambda n: (
+            "v0 = input()\n" + "".join(f"v{i} = v{i - 1} + 'x'\n" for i in range(1, n)) + f"eval(v{n - 1})" + PLANTED
+        ),
+        5_000,
+    ),
 }
 
 
@@ -59,11 +72,14 @@ def measure(engine: Engine, source: str) -> tuple[float, bool]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every base size")
+    parser.add_argument("--only", action="append", help="run only this shape (repeatable)")
     args = parser.parse_args()
     engine = Engine(all_rules())
     engine.analyze(b"import os\n", "python", "warm.py")  # compile queries once, outside the timing
     print(f"{'shape':24s} {'size':>9s} {'ms/KB':>8s} {'size x4':>9s} {'ms/KB':>8s} {'ratio':>6s}  eval found")
     for name, (make, base) in SHAPES.items():
+        if args.only and name not in args.only:
+            continue
         n = max(1, int(base * args.scale))
         small, large = make(n), make(4 * n)
         t_small, found_small = measure(engine, small)

@@ -1,9 +1,14 @@
 """Time `vetline scan` against `bandit -r` on the same tree, in one run, and print the ratio.
 
 Usage: python benchmarks/scan.py [TREE] [--jobs N] [--repeat N]
+       python benchmarks/scan.py --against-parse [TREE]
 Default tree: the running Python's standard library. Both tools run with every rule on, JSON
 output to /dev/null (printing is not what we measure), and the same number of processes.
 Target (issue 2): vetline's wall time <= 0.2x Bandit's.
+
+`--against-parse` instead times one `vetline scan --jobs 1` process (start-up included) on the
+tree's top-level `*.py` files (about 170 in the standard library) against the time tree-sitter
+alone takes to parse the same files in this process. Target (issue 15): at most 3x.
 """
 
 from __future__ import annotations
@@ -36,7 +41,11 @@ def main() -> None:
     parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["stdlib"])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--against-parse", action="store_true", help="one process vs tree-sitter parse time")
     args = parser.parse_args()
+    if args.against_parse:
+        against_parse(Path(args.tree), args.repeat)
+        return
     bin_dir = Path(sys.executable).parent
     vetline = [str(bin_dir / "vetline")] if (bin_dir / "vetline").exists() else [sys.executable, "-m", "vetline"]
     bandit = shutil.which("bandit", path=str(bin_dir)) or shutil.which("bandit")
@@ -55,6 +64,35 @@ def main() -> None:
     )
     print(f"bandit -r:    {theirs:8.2f} s")
     print(f"ratio vetline/bandit: {ours / theirs:.3f} (target <= 0.2)")
+
+
+def parse_time(files: list[Path], repeat: int) -> float:
+    """Median seconds tree-sitter takes to read and parse every file once (no analysis)."""
+    import tree_sitter
+    import tree_sitter_python
+
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_python.language()))
+    times = []
+    for _ in range(max(3, repeat)):
+        started = time.perf_counter()
+        for path in files:
+            parser.parse(path.read_bytes())
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def against_parse(tree: Path, repeat: int) -> None:
+    files = sorted(path for path in tree.glob("*.py") if path.is_file())
+    bin_dir = Path(sys.executable).parent
+    vetline = [str(bin_dir / "vetline")] if (bin_dir / "vetline").exists() else [sys.executable, "-m", "vetline"]
+    parsing = parse_time(files, repeat)
+    scan = [*vetline, "scan", *map(str, files), "--format", "json", "--jobs", "1", "--fail-on", "none"]
+    ours = wall_time(scan, repeat)
+    size = sum(path.stat().st_size for path in files) / 1e6
+    print(f"tree: {tree} top level ({len(files)} files, {size:.1f} MB), repeat: {repeat}")
+    print(f"tree-sitter parse: {parsing:8.2f} s")
+    print(f"vetline scan -j1:  {ours:8.2f} s")
+    print(f"ratio vetline/parse: {ours / parsing:.2f} (target <= 3)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ in `taint_fold`; the sink decides what counts (`sinks.taint_verdict`).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from tree_sitter import Node
@@ -117,7 +117,7 @@ class TaintAnalysis:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self._scopes: dict[int, dict[int, dict[str, Origin]]] = {}
+        self._scopes: dict[int, Mapping[int, Mapping[str, Origin]]] = {}
         self._globals: dict[str, list[Node | None]] | None = None
         self._global_cache: dict[str, Origin] = {}
         self._functions: dict[str, Node | None] | None = None
@@ -141,7 +141,7 @@ class TaintAnalysis:
         result = self.evaluate(node, env)
         return UNKNOWN if is_carrier(result) else result
 
-    def evaluate(self, node: Node, env: dict[str, Origin]) -> Origin:
+    def evaluate(self, node: Node, env: Mapping[str, Origin]) -> Origin:
         """The origin of `node` under a given environment (used by the scope walker)."""
         from .taint_eval import Evaluator
 
@@ -150,7 +150,7 @@ class TaintAnalysis:
         except RecursionError:  # absurdly deep expressions: give up on this one, not the file
             return UNKNOWN
 
-    def _snapshots(self, scope: Node) -> dict[int, dict[str, Origin]]:
+    def _snapshots(self, scope: Node) -> Mapping[int, Mapping[str, Origin]]:
         if scope.id not in self._scopes:
             self._scopes[scope.id] = {}  # a re-entrant question during the walk sees no facts
             from .taint_flow import ScopeWalker

@@ -8,6 +8,7 @@ their arguments reach their return. Long `a + b + c ...` chains are flattened, n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,7 @@ _FLATTENED = frozenset({"binary_operator", "boolean_operator"})
 class Evaluator:
     """One evaluation of expressions against a fixed environment."""
 
-    def __init__(self, analysis: TaintAnalysis, env: dict[str, Origin]) -> None:
+    def __init__(self, analysis: TaintAnalysis, env: Mapping[str, Origin]) -> None:
         self.analysis = analysis
         self.ctx = analysis.ctx
         self.env = env

@@ -1,7 +1,9 @@
 """Walk the statements of one function (or module) in order, tracking `name -> Origin`.
 
-Environments are never mutated once recorded (an assignment makes a new dict), so the
-environment before each statement can be kept by reference. `None` is the environment of
+Environments are persistent maps (`immutables.Map`, a hash array mapped trie): an assignment
+makes a new map sharing all but O(log n) of the old one, so the environment before each
+statement is kept by reference and a scope of n assignments costs O(n log n), not the O(n^2) of
+copying a dict per assignment. `None` is the environment of
 unreachable code (after `return`, `raise`, `abort()`), which is what makes early-exit checks
 sanitise: `if x not in ALLOWED: abort(400)` leaves only the branch where `x` is allowed.
 Conditions sanitise the names they check: allow-list membership (`x in ALLOWED`), equality
@@ -19,10 +21,11 @@ and `continue` carry their environment to the code after the loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from immutables import Map
 from tree_sitter import Node
 
 from . import taint_tables as tables
@@ -33,7 +36,8 @@ from .taint_fold import NOT_CONSTANT, fold
 if TYPE_CHECKING:
     from .taint import TaintAnalysis
 
-Env = dict[str, Origin]
+Env = Map[str, Origin]
+EMPTY_ENV: Env = Map()
 Facts = dict[str, str]  # name -> the check that proved it harmless
 _TARGET_LISTS = frozenset({"pattern_list", "tuple_pattern", "list_pattern", "tuple", "list"})
 _VALUE_LISTS = frozenset({"tuple", "list", "expression_list", "pattern_list"})
@@ -49,11 +53,12 @@ def join_envs(envs: list[Env | None]) -> Env | None:
     live = [env for env in envs if env is not None]
     if len(live) <= 1:
         return live[0] if live else None
-    merged: Env = {}
-    for key in {key for env in live for key in env}:
-        values = [env[key] for env in live if key in env]
-        merged[key] = values[0] if all(v is values[0] for v in values) else join(values)
-    return merged
+    with live[0].mutate() as merged:
+        for key in {key for env in live for key in env}:
+            values = [env[key] for env in live if key in env]
+            merged[key] = values[0] if all(v is values[0] for v in values) else join(values)
+        result: Env = merged.finish()
+    return result
 
 
 class ScopeWalker:
@@ -67,11 +72,12 @@ class ScopeWalker:
         self._returns: list[Origin] = []
         self._depth = 0
         self._loop_exits: list[list[Env]] = []  # per enclosing loop: envs at its `break`/`continue`
+        self._keyed: set[str] = set()  # containers that ever had a constant key stored (`d["k"] = v`)
 
-    def run(self, scope: Node, env: Env) -> None:
+    def run(self, scope: Node, env: Mapping[str, Origin]) -> None:
         body = scope.child_by_field_name("body") if scope.type == "function_definition" else scope
         if body is not None:
-            self.block(body, env)
+            self.block(body, env if isinstance(env, Map) else Map(env))
 
     def returned(self) -> Origin:
         return join(self._returns)
@@ -127,7 +133,7 @@ class ScopeWalker:
             if left is not None and left.type == "identifier" and right is not None:
                 name = (left.text or b"").decode("utf-8", "replace")
                 origin = self.value(right, env)
-                env = {**env, name: join([env[name], origin]) if name in env else origin.through(name)}
+                env = env.set(name, join([env[name], origin]) if name in env else origin.through(name))
         if self.record:
             for statement in statements:
                 self.snapshots[statement.id] = env
@@ -166,11 +172,14 @@ class ScopeWalker:
             env = self.store_key(name, positional[key_at], stored, env)
         else:
             stored = join(self.value(argument, env) for argument in positional)
-        return {**env, name: join([env[name], stored])}
+        return env.set(name, join([env[name], stored]))
 
     def store_key(self, container: str, key: Node, stored: Origin, env: Env) -> Env:
         value = self.fold(key, env)
-        return env if value is NOT_CONSTANT else {**env, keyed_name(container, value): stored}
+        if value is NOT_CONSTANT:
+            return env
+        self._keyed.add(container)
+        return env.set(keyed_name(container, value), stored)
 
     def returns(self, node: Node, env: Env) -> None:
         self._returns.append(self.value(node.named_children[0] if node.named_children else None, env))
@@ -213,10 +222,9 @@ class ScopeWalker:
         kind = target.type
         if kind == "identifier":
             name = (target.text or b"").decode("utf-8", "replace")
-            prefix = f"{name}["
-            if any(key.startswith(prefix) for key in env):  # a new value forgets what the old one stored
-                env = {key: value for key, value in env.items() if not key.startswith(prefix)}
-            return {**env, name: origin if is_carrier(origin) else origin.through(name)}
+            if name in self._keyed:  # a new value forgets what the old one stored
+                env = _forget_keys(env, name)
+            return env.set(name, origin if is_carrier(origin) else origin.through(name))
         if kind in _TARGET_LISTS:
             parts = target.named_children
             items = value.named_children if value is not None and value.type in _VALUE_LISTS else []
@@ -240,7 +248,7 @@ class ScopeWalker:
             key = target.child_by_field_name("subscript")
             stored = replace(origin, value=None)
             keyed = self.store_key(name, key, stored, env) if key is not None else env
-            return {**keyed, name: join([self.value(base, env), stored]).through(name)}
+            return keyed.set(name, join([self.value(base, env), stored]).through(name))
         return env
 
     # Compound statements -----------------------------------------------------------------
@@ -293,7 +301,7 @@ class ScopeWalker:
         iteration changes (`first = False`) must not decide a condition from the first pass.
         """
         if any(origin.value is not None for origin in env.values()):
-            env = {name: replace(origin, value=None) for name, origin in env.items()}
+            env = Map({name: replace(origin, value=None) for name, origin in env.items()})
         self._loop_exits.append([])
         try:
             end = self.block(node.child_by_field_name("body"), env)
@@ -495,15 +503,27 @@ def _sanitise(env: Env, facts: Facts) -> Env:
     if not facts:
         return env
     guards = {label for label, _ in tables.GUARDS}
-    return {
-        **env,
-        **{
+    return env.update(
+        {
             name: replace(env[name], sanitized_by=label)
             if label in guards
             else Origin(Kind.CONSTANT, variable=name, sanitized_by=label)
             for name, label in facts.items()
-        },
-    }
+        }
+    )
+
+
+def _forget_keys(env: Env, container: str) -> Env:
+    """`env` without the constant-key entries of `container` (`d['k']`), before `d` is rebound."""
+    prefix = f"{container}["
+    stale = [key for key in env if key.startswith(prefix)]
+    if not stale:
+        return env
+    with env.mutate() as fresh:
+        for key in stale:
+            del fresh[key]
+        result: Env = fresh.finish()
+    return result
 
 
 def _last_block(node: Node) -> Node | None:
