@@ -146,6 +146,64 @@ def test_namespace_package_without_init_files(tmp_path: Path) -> None:
     assert findings(root) == planted("tests/test_invoice.py", 2)
 
 
+@pytest.mark.parametrize(
+    ("manifest", "package"),
+    [
+        (
+            '[tool.poetry]\nname = "bee"\npackages = [{ include = "bee_core", from = "source" }]\n'
+            '[tool.poetry.dependencies]\npython = "^3.10"\nrequests = "*"\n',
+            "source/bee_core",
+        ),
+        (
+            '[project]\nname = "bee"\ndependencies = ["requests"]\n'
+            '[tool.hatch.build.targets.wheel]\npackages = ["python/bee_core"]\n',
+            "python/bee_core",
+        ),
+        (
+            '[project]\nname = "bee"\ndependencies = ["requests"]\n[tool.setuptools.package-dir]\n"" = "code"\n',
+            "code/bee_core",
+        ),
+    ],
+    ids=["poetry-packages-from", "hatch-wheel-packages", "setuptools-package-dir"],
+)
+def test_source_roots_declared_in_the_manifest(tmp_path: Path, manifest: str, package: str) -> None:
+    """Ensure that a package under a manifest-declared source folder is first-party for scripts and tests."""
+    root = write(
+        tmp_path / "bee",
+        {
+            "pyproject.toml": manifest,
+            f"{package}/__init__.py": "",
+            f"{package}/app.py": "import requests\nfrom bee_core import app\n",
+            "scripts/run.py": "import bee_core.app\n",
+            "tests/test_app.py": "from bee_core.app import requests\n" + PLANTED,
+        },
+    )
+    assert findings(root) == planted("tests/test_app.py", 2)
+
+
+def test_lib_folders_beside_the_importing_script(tmp_path: Path) -> None:
+    """Ensure that modules in a `lib/` folder next to a script (put on sys.path) and sub-packages are first-party."""
+    root = write(
+        tmp_path / "ops",
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "requirements.txt": "flask\n",
+            "lib/shared_conf.py": "X = 1\n",
+            "tools/lib/helpers.py": "X = 1\n",
+            "tools/lib/vendored_client/__init__.py": "",
+            "tools/run.py": (
+                "import os, sys\nsys.path.insert(0, os.path.join(os.path.dirname(__file__), 'lib'))\n"
+                "from lib import helpers\nimport helpers\nimport vendored_client\nimport shared_conf\n" + PLANTED
+            ),
+            "apps/core/__init__.py": "",
+            "apps/core/models.py": "",
+            "apps/core/sub/__init__.py": "",
+            "apps/core/sub/views.py": "from core import models\nimport sub\nimport flask\n",
+        },
+    )
+    assert findings(root) == planted("tools/run.py", 7)
+
+
 def dist_info(
     site: Path,
     name: str,
