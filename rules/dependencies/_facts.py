@@ -123,8 +123,8 @@ class Facts:
             return None
         if subject.module is None or subject.ecosystem == "npm":  # an npm import names its package itself
             return self.popular(subject.ecosystem).target(subject.name)
-        if subject.mapped or subject.via is not None or subject.optional:
-            return None  # a real distribution provides it, or the program runs without it
+        if subject.mapped or subject.via is not None or subject.optional or subject.module.startswith("_"):
+            return None  # a real distribution provides it, the program runs without it, or a private C module
         # `import bidi` is how `python-bidi` is imported: prefixes are no evidence on import lines
         return self.popular(subject.ecosystem).target(subject.name, affixes=False)
 
@@ -136,9 +136,10 @@ class Facts:
             return not self.registered(subject.name)
         if subject.declared or subject.mapped or subject.via or subject.optional or subject.module.startswith("_"):
             return False  # declared ones are checked on their manifest line; `_private` modules are no project names
-        key = ("import registered", subject.name)
-        if key not in self._memo:
-            self._memo[key] = any(self.registered(pattern.format(subject.name)) for pattern in _IMPORT_VARIANTS)
+        key = ("import registered", subject.module)
+        if key not in self._memo:  # `backports.asyncio.runner.Runner`: any of its candidate projects
+            candidates = dict.fromkeys((subject.name, *_names.distributions(subject.module)))
+            self._memo[key] = any(self.registered(p.format(c)) for c in candidates for p in _IMPORT_VARIANTS)
         return not self._memo[key]
 
     def advisories(self) -> dict[tuple[str, str], list[Any]]:
@@ -250,7 +251,7 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
 def _javascript(ctx: FileContext, engine: Any) -> Facts:
     """npm imports: declared in the nearest package.json, or the project's own (aliases, workspaces)."""
     assert ctx.tree is not None
-    found = _js_imports.imports(ctx.language, ctx.tree.root_node)
+    found = [] if _js_imports.is_bundled_library(ctx.source) else _js_imports.imports(ctx.language, ctx.tree.root_node)
     if not found:
         return Facts(Settings.from_options(engine), Project())
     npm = _js_imports.project_for(ctx.path)
@@ -335,15 +336,24 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
             ):
                 return name
         flat = name.replace("-", "")
-        if any(flat in (affix + joined, joined + affix) for affix in _AFFIXES) or flat == "py" + joined:
-            return name
-    return next((name for name in sorted(declared) if _abbreviates(joined, name.replace("-", ""))), None)
+        if flat == joined or any(flat in (affix + joined, joined + affix) for affix in _AFFIXES) or flat == "py" + joined:
+            return name  # `nodesemver` from `node-semver`
+    return next((name for name in sorted(declared) if _abbreviates(joined, _without_affixes(name))), None)
+
+
+def _without_affixes(name: str) -> str:
+    """`activitystream` for `django-activity-stream`: the name's words after its leading affixes, joined."""
+    tokens = name.split("-")
+    while len(tokens) > 1 and tokens[0] in _AFFIXES:
+        tokens = tokens[1:]
+    return "".join(tokens)
 
 
 def _abbreviates(joined: str, flat: str) -> bool:
-    """`paypalcheckoutsdk` for `paypal-checkout-serversdk`: same start, the import's letters in order,
+    """`paypalcheckoutsdk` for `paypal-checkout-serversdk`, `actstream` for `django-activity-stream` (after
+    `_without_affixes`): same first three letters, the import's letters in order,
     and whole words left out (at least 3 letters: a typo's missing letter never counts)."""
-    if len(joined) < 6 or flat[:4] != joined[:4] or len(joined) * 2 < len(flat) or len(flat) - len(joined) < 3:
+    if len(joined) < 6 or flat[:3] != joined[:3] or len(joined) * 2 < len(flat) or len(flat) - len(joined) < 3:
         return False
     letters = iter(flat)
     return all(char in letters for char in joined)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import files
+from . import _project
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -122,10 +123,14 @@ def _names_for(folder: Path, stamp: int, manifests: tuple[int, ...], generation:
 def _enclosing_project(folder: Path) -> Path | None:
     """The next folder up that holds a Python manifest, inside the same repository (a `.git` above).
 
-    Outside a repository nothing above the project is read: its parents are not the project's.
+    Outside a repository nothing above the project is read: its parents are not the project's,
+    except the Python project a requirements-only folder supplements (`tests/requirements.txt`).
     """
     if (folder / ".git").exists():
         return None
+    supplemented = _project.supplemented_project(folder)
+    if supplemented is not None:
+        return supplemented
     found = None
     for parent in folder.parents:
         if found is None and any((parent / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):

@@ -204,6 +204,61 @@ def test_lib_folders_beside_the_importing_script(tmp_path: Path) -> None:
     assert findings(root) == planted("tools/run.py", 7)
 
 
+def test_setup_py_computing_its_requirements_is_read_through_its_egg_info(tmp_path: Path) -> None:
+    """Ensure that a setup.py building install_requires in code is declared by the requires.txt setuptools wrote."""
+    setup = 'from setuptools import setup\nREQUIRES = """\nDjango\nnode-semver\n""".split()\nsetup(install_requires=REQUIRES)\n'
+    root = write(
+        tmp_path / "edms",
+        {
+            "setup.py": setup,
+            "edms.egg-info/requires.txt": (
+                "Django==5.2\ndjango-activity-stream==2.0.0\ndjango-qsstats-magic==1.1.0\nnode-semver==0.9.0\n"
+                "djangorestframework-recursive==0.1.2\n\n[ldap]\ndjango-auth-ldap\n"
+            ),
+            "edms/__init__.py": "",
+            "edms/events.py": (
+                "from actstream.models import Action\nimport qsstats\nfrom nodesemver import max_satisfying\n"
+                "from rest_framework_recursive.fields import RecursiveField\nimport django_auth_ldap\n" + PLANTED
+            ),
+        },
+    )
+    assert findings(root) == planted("edms/events.py", 6)
+
+
+def test_requirements_only_tests_folder_belongs_to_the_package_above(tmp_path: Path) -> None:
+    """Ensure that `tests/requirements.txt` does not cut the tests off from their package and its declarations."""
+    root = write(
+        tmp_path / "idp",
+        {
+            "pyproject.toml": '[project]\nname = "idp"\ndependencies = ["flask", "PyKCS11"]\n',
+            "idp/__init__.py": "",
+            "idp/models.py": "import flask\n",
+            "tools/helpers.py": "",
+            "tests/__init__.py": "",
+            "tests/requirements.txt": "pytest\nresponses\n",
+            "tests/base.py": "import pytest\n",
+            "tests/test_models.py": (
+                "from idp.models import flask\nfrom tests.base import pytest\nimport PyKCS11\nimport responses\n"
+                "from tools import helpers\n" + PLANTED
+            ),
+        },
+    )
+    assert findings(root) == planted("tests/test_models.py", 6)
+
+
+def test_private_modules_and_namespace_imports_are_no_typosquats_or_unknowns(tmp_path: Path) -> None:
+    """Ensure that `_zstd` (a private C module) and `backports.asyncio.runner` are judged by real project names."""
+    (tmp_path / ".git").mkdir()
+    write(
+        tmp_path,
+        {
+            "site/compression/zstd/__init__.pyi": "from _zstd import ZstdCompressor\nimport _zstd\n",
+            "site/plugin.py": "from backports.asyncio.runner import Runner\n" + PLANTED,
+        },
+    )
+    assert findings(tmp_path) == {"site/plugin.py": [(2, "typosquat-package"), (3, "unknown-package")]}
+
+
 def dist_info(
     site: Path,
     name: str,
