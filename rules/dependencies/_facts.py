@@ -132,8 +132,8 @@ class Facts:
         """True when the registry (or the bundled snapshot) has no project for `subject` (unknown-package)."""
         if subject.ecosystem != "PyPI" or subject.installed or self.index() is None:
             return False  # declared and installed: real, whatever the snapshot's age
-        if subject.module is None:
-            return not self.registered(subject.name)
+        if subject.module is None:  # a URL or path requirement does not come from the index
+            return not (subject.requirement is not None and subject.requirement.direct) and not self.registered(subject.name)
         if subject.declared or subject.mapped or subject.via or subject.optional or subject.module.startswith("_"):
             return False  # declared ones are checked on their manifest line; `_private` modules are no project names
         key = ("import registered", subject.module)
@@ -275,7 +275,8 @@ def _resolve(
     from_environment = environment.distributions(module) if environment is not None else ()
     candidates = tuple(dict.fromkeys((*from_environment, *_names.distributions(module))))
     top = module.split(".")[0]
-    match = next((c for c in candidates if c in declared), None) or _declared_alias(top, declared)
+    match = next((c for c in candidates if c in declared), None) or _dotted_declared(module, declared)
+    match = match or _declared_alias(top, declared)
     if from_environment:
         how = f"the metadata installed in {environment.where}" if environment is not None else ""
     elif _names.is_mapped(module):
@@ -319,6 +320,13 @@ _AFFIXES = frozenset(
         "aio",
     }
 )
+
+
+def _dotted_declared(module: str, declared: frozenset[str]) -> str | None:
+    """A declared distribution named after a dotted import (`zipstream.ng` from `zipstream-ng`)."""
+    parts = module.split(".")
+    dotted = (_names.normalize("-".join(parts[:end])) for end in range(len(parts), 1, -1))
+    return next((name for name in dotted if name in declared), None)
 
 
 def _declared_alias(top: str, declared: frozenset[str]) -> str | None:

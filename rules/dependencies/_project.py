@@ -226,13 +226,16 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
     declared_in: dict[str, str] = {}
     own: set[str] = set()
     refused: list[str] = []
+    build_only: set[str] = set()  # `[build-system] requires`: they say nothing of what the code imports
     pyproject = requirements = None
     for file in manifests:
         found: set[str] = set()
         if file.name == "pyproject.toml":
             manifest = parse_pyproject(_read(file, folder))
             found.update(normalize(r.name) for r in manifest.requirements)
-            found.update(_build_requires(file, folder))  # setup.py and build hooks import them
+            build = _build_requires(file, folder)  # setup.py and build hooks import them
+            found.update(build)
+            build_only.update(build - {normalize(r.name) for r in manifest.requirements})
             own.update(_own_names(file, folder))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
         elif _is_requirements(file.name):
@@ -250,7 +253,7 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
     requirements = next((f for f in manifests if f.name == "requirements.txt"), None)
     requirements = requirements or next((f for f in manifests if _is_requirements(f.name) and f.parent == folder), None)
     setup_py = folder / "setup.py"
-    opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared
+    opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared - build_only
     if opaque and (generated := _egg_info_requirements(folder)):
         opaque, declared = False, declared | generated  # what setup.py computed, as setuptools wrote it down
     declared_in.update((name, str(setup_py)) for name in declared - set(declared_in))
@@ -320,12 +323,13 @@ def _pipfile(path: Path, folder: Path) -> set[str]:
 
 
 def _egg_info_requirements(folder: Path) -> set[str]:
-    """The requirements setuptools wrote to `<name>.egg-info/requires.txt` (sdists, `pip install -e .`).
+    """The requirements setuptools wrote to `<name>.egg-info/requires.txt` (sdists, `pip install -e .`)
+    and to an sdist's `PKG-INFO` (`Requires-Dist`).
 
     A setup.py that computes `install_requires` (a string's `.split()`, a file read) leaves its
     result there; every section (extras, markers) counts as declared.
     """
-    found: set[str] = set()
+    found = {n for n in _metadata_requirements(_read(folder / "PKG-INFO", folder)) if n not in ("", folder.name)}
     for parent in (folder, folder / "src"):
         try:
             infos = [e.path for e in os.scandir(parent) if e.name.endswith(".egg-info") and e.is_dir()]
@@ -336,6 +340,15 @@ def _egg_info_requirements(folder: Path) -> set[str]:
                 if (match := _REQUIREMENT.match(line.strip())) is not None and not line.startswith(b"["):
                     found.add(normalize(match.group("name").decode()))
     return found
+
+
+def _metadata_requirements(metadata: bytes) -> set[str]:
+    """The `Requires-Dist:` names of a core metadata file (an sdist's PKG-INFO)."""
+    names = set()
+    for line in metadata.split(b"\n\n", 1)[0].splitlines():
+        if line.startswith(b"Requires-Dist:") and (match := _REQUIREMENT.match(line[14:].strip())) is not None:
+            names.add(normalize(match.group("name").decode()))
+    return names
 
 
 def _setup_py(path: Path, declared: set[str], folder: Path) -> bool:

@@ -126,6 +126,10 @@ def _pep508(source: bytes, start: int, end: int) -> Requirement:
     return requirement(match.group("name"), match.group("spec"), match.start("name"), match.start("spec"))
 
 
+# `{ git = "..." }`, `{ path = "../lib" }`, `{ url = "..." }`: a Poetry dependency not taken from the index.
+_POETRY_SOURCE = re.compile(rb"\b(?:git|path|url)[ \t]*=")
+
+
 def _poetry(source: bytes, key_start: int, name: str, value_start: int, line_end: int) -> Requirement:
     """A Poetry `name = "spec"` or `name = { version = "spec", ... }` line (bare `1.2.3` pins)."""
     quoted = source[key_start : key_start + 1] in (b'"', b"'")
@@ -139,7 +143,8 @@ def _poetry(source: bytes, key_start: int, name: str, value_start: int, line_end
     else:
         spec, spec_start = b"", value_start
     pin = _POETRY_PIN.match(spec.strip())
-    plain = Requirement(name, "PyPI", name_start, name_start + len(name.encode()))
+    direct = value.startswith(b"{") and _POETRY_SOURCE.search(value) is not None
+    plain = Requirement(name, "PyPI", name_start, name_start + len(name.encode()), direct=direct)
     if pin is None:
         return plain
     version_start = spec_start + spec.index(pin.group("version"))

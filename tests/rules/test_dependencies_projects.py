@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from vetline.rules import registry
-from vetline.rules.dependencies import _data, _layout, bundled
+from vetline.rules.dependencies import _data, _layout, _project, bundled
 from vetline.rules.engine import Engine
 from vetline.rules.languages import language_for_path
 from vetline.rules.model import Confidence, Severity
@@ -223,6 +223,45 @@ def test_setup_py_computing_its_requirements_is_read_through_its_egg_info(tmp_pa
         },
     )
     assert findings(root) == planted("edms/events.py", 6)
+
+
+def test_sdist_metadata_declares_for_a_setup_py_under_a_build_system_only_pyproject(tmp_path: Path) -> None:
+    """Ensure that PKG-INFO's Requires-Dist declares when pyproject.toml only names the build backend."""
+    root = write(
+        tmp_path / "printer",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools>=40.8.0", "wheel"]\n[tool.ruff]\nline-length = 90\n',
+            "setup.py": "from setuptools import setup\nINSTALL_REQUIRES = core_deps + plugin_deps\nsetup(install_requires=INSTALL_REQUIRES)\n",
+            "PKG-INFO": (
+                "Metadata-Version: 2.1\nName: printer\nVersion: 1.0\nRequires-Dist: flask<4,>=3\n"
+                "Requires-Dist: zipstream-ng<2.0.0,>=1.8.0\nRequires-Dist: Flask-Assets<3,>=2.1.0\n\n"
+                "Requires-Dist: not-metadata-but-the-long-description\n"
+            ),
+            "src/printer/__init__.py": "",
+            "src/printer/server.py": (
+                "import flask\nfrom zipstream.ng import ZipStream\nfrom flask_assets import Bundle\n" + PLANTED
+            ),
+        },
+    )
+    assert findings(root) == planted("src/printer/server.py", 4)  # `webassets` is a transitive note of Flask-Assets
+    assert "not-metadata-but-the-long-description" not in _project.project_for(str(root / "setup.py")).declared
+
+
+def test_url_and_path_requirements_are_not_looked_up_in_the_snapshot(tmp_path: Path) -> None:
+    """Ensure that `name @ git+https://...` and Poetry git/path entries are not unknown-package, plain names are."""
+    root = write(
+        tmp_path / "p",
+        {
+            "pyproject.toml": (
+                '[project]\nname = "p"\ndependencies = ["requests"]\n[project.optional-dependencies]\n'
+                'bench = ["python-cli-bench @ git+https://github.com/example/python-cli-bench.git"]\n'
+                '[tool.poetry.dependencies]\nacme-internal = { git = "https://example.com/acme.git" }\n'
+                'acme-local = { path = "../acme-local", develop = true }\nflask-secure-auth-helpers = "^1"\n'
+            ),
+            "requirements.txt": "acme-vendored @ file:///opt/wheels/acme_vendored-1.0-py3-none-any.whl\n",
+        },
+    )
+    assert findings(root) == {"pyproject.toml": [(9, "unknown-package")]}
 
 
 def test_requirements_only_tests_folder_belongs_to_the_package_above(tmp_path: Path) -> None:
