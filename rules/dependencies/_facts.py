@@ -225,7 +225,7 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
     declared = frozenset(_names.normalize(r.name) for r in script.requirements) if script else project.declared
     if PurePath(ctx.path).name == "setup.py":
         declared |= _SETUP_PY_IMPLIED  # the legacy build backend always provides them
-    can_declare = script is not None or (project.has_manifest and not project.opaque)
+    can_declare = script is not None or (project.has_manifest and not project.opaque and not _vendored(ctx.path, project))
     local = _layout.first_party(ctx.path, project.folder)
     provided = _environment.installed_by(facts.environment, declared, bundled.hard_dependencies())
     resolved: dict[str, Subject | None] = {}  # one decision per module per file
@@ -246,6 +246,24 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
         facts.subjects.extend(_manifest_subject(r, False, facts.environment) for r in script.requirements)
     facts.subjects.sort(key=lambda s: s.start)
     return facts
+
+
+# Folders holding copies of other projects (`datasette/vendored/pint`, `archivebox/vendor/django-taggit`).
+VENDORED_FOLDERS = frozenset({"vendor", "vendored", "_vendor", "third_party"})
+
+
+def _vendored(path: str, project: Project) -> bool:
+    """True for a file of a project copied into this one: its imports are declared by that project, elsewhere.
+
+    Such a file is still checked for typosquats and unknown names, as a loose file is.
+    """
+    if project.folder is None:
+        return False
+    try:
+        below = Path(path).resolve().relative_to(project.folder.resolve()).parts[:-1]
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return bool(VENDORED_FOLDERS.intersection((project.folder.parent.name, *below)))
 
 
 def _javascript(ctx: FileContext, engine: Any) -> Facts:

@@ -87,9 +87,10 @@ def parse_script(source: bytes) -> TomlManifest | None:
 def _declares_array(table: str, key: str, script: bool) -> bool:
     if script:
         return table == "" and key == "dependencies"
-    return (table == "project" and key == "dependencies") or table in (
-        "project.optional-dependencies",
-        "dependency-groups",
+    return (
+        (table == "project" and key == "dependencies")
+        or table in ("project.optional-dependencies", "dependency-groups", "tool.pdm.dev-dependencies")
+        or (table == "tool.uv" and key == "dev-dependencies")  # uv's and PDM's tables before PEP 735
     )
 
 

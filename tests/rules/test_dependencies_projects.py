@@ -247,6 +247,30 @@ def test_sdist_metadata_declares_for_a_setup_py_under_a_build_system_only_pyproj
     assert "not-metadata-but-the-long-description" not in _project.project_for(str(root / "setup.py")).declared
 
 
+def test_legacy_dev_dependency_tables_and_vendored_copies(tmp_path: Path) -> None:
+    """Ensure that PDM/uv dev-dependencies declare, and a vendored copy's own imports are not this project's."""
+    root = write(
+        tmp_path / "archive",
+        {
+            "pyproject.toml": (
+                '[project]\nname = "archive"\ndependencies = ["django"]\n[tool.pdm.dev-dependencies]\n'
+                'dev = [\n    "pytest",\n    "bottle",\n]\n[tool.uv]\ndev-dependencies = ["faker"]\n'
+            ),
+            "archive/__init__.py": "",
+            "archive/vendored/pint/__init__.py": "",
+            "archive/vendored/pint/compat.py": "if HAS_NUMPY:\n    from numpy import exp\nfrom babel.units import x\n",
+            "archive/vendor/django-taggit/setup.cfg": "[metadata]\nname = django-taggit\n[options]\ninstall_requires = Django\n",
+            "archive/vendor/django-taggit/taggit/serializers.py": "import django\nfrom rest_framework import serializers\n",
+            "archive/vendor/django-taggit/taggit/typo.py": "import reqeusts\n",
+            "tests/conftest.py": "import pytest\nimport bottle\nimport faker\n" + PLANTED,
+        },
+    )
+    assert findings(root) == {
+        "archive/vendor/django-taggit/taggit/typo.py": [(1, "typosquat-package")],  # still checked
+        **planted("tests/conftest.py", 4),
+    }
+
+
 def test_url_and_path_requirements_are_not_looked_up_in_the_snapshot(tmp_path: Path) -> None:
     """Ensure that `name @ git+https://...` and Poetry git/path entries are not unknown-package, plain names are."""
     root = write(
