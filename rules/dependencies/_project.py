@@ -329,7 +329,7 @@ def _egg_info_requirements(folder: Path) -> set[str]:
     A setup.py that computes `install_requires` (a string's `.split()`, a file read) leaves its
     result there; every section (extras, markers) counts as declared.
     """
-    found = {n for n in _metadata_requirements(_read(folder / "PKG-INFO", folder)) if n not in ("", folder.name)}
+    found = _metadata_requirements(_read(folder / "PKG-INFO", folder))
     for parent in (folder, folder / "src"):
         try:
             infos = [e.path for e in os.scandir(parent) if e.name.endswith(".egg-info") and e.is_dir()]
