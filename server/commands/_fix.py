@@ -21,7 +21,6 @@ import difflib
 import json
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from vetline.rules import files, languages
 from vetline.rules.languages import language_for_path
 from vetline.rules.model import Edit, Finding, Fix
 
+from ..config import tomllib
 from ..fixing import OUTSIDE_WORKSPACE, apply_edits, is_append, non_overlapping, overlaps, sibling, siblings_inside
 from ..scanner import FileResult, display_path
 
