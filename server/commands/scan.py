@@ -49,6 +49,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--baseline", type=Path, help="do not report findings recorded in this baseline file")
     parser.add_argument("--no-color", action="store_true", help="never colour the text output")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="skip files named on the command line that are excluded or that vetline does not read (for hooks)",
+    )
     _review.add_arguments(parser)
     _fix.add_arguments(parser)
     parser.set_defaults(run=run)
@@ -91,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _scan(args: argparse.Namespace, config: Config) -> _review.Review:
     """Scan the paths and apply --diff/--attribute (GitError for an impossible --diff)."""
-    return _review.review(scan_paths(list(args.paths), config, jobs=args.jobs), args, config)
+    return _review.review(
+        scan_paths(list(args.paths), config, jobs=args.jobs, force_exclude=args.force_exclude), args, config
+    )
 
 
 def _configure(args: argparse.Namespace) -> Config:
