@@ -24,8 +24,14 @@ from pathlib import Path
 from vetline.rules import files
 from vetline.rules.model import Edit, Finding, Fix
 
-NO_RESOURCE_OPERATIONS = "your editor cannot create or edit the other file"
+NO_RESOURCE_OPERATIONS = "your editor cannot create or edit {files}"
 OUTSIDE_WORKSPACE = "the other file is outside the workspace folder"
+
+
+def other_files(fix: Fix) -> str:
+    """The sibling files a fix edits, for a title: `.env.example and ../.gitignore`."""
+    names = list(dict.fromkeys(str(edit.path) for edit in fix.edits if edit.path is not None))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def sibling(document: Path, relative: str) -> Path:

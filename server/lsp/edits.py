@@ -24,7 +24,15 @@ from pygls.uris import from_fs_path
 from vetline.rules import files
 from vetline.rules.model import Edit, Fix
 
-from ..fixing import NO_RESOURCE_OPERATIONS, OUTSIDE_WORKSPACE, append_text, is_append, sibling, stays_inside
+from ..fixing import (
+    NO_RESOURCE_OPERATIONS,
+    OUTSIDE_WORKSPACE,
+    append_text,
+    is_append,
+    other_files,
+    sibling,
+    stays_inside,
+)
 from ..positions import LineIndex
 from .documents import Document
 from .server import VetlineServer
@@ -52,7 +60,7 @@ def plan(ls: VetlineServer, doc: Document, fix: Fix) -> PlannedEdit:
     if not others:
         return PlannedEdit(document_edit(ls, doc, own), single_file_fallback=False)
     if not (ls.features.document_changes and ls.features.create_files and doc.path is not None):
-        return PlannedEdit(document_edit(ls, doc, own), True, NO_RESOURCE_OPERATIONS)
+        return PlannedEdit(document_edit(ls, doc, own), True, NO_RESOURCE_OPERATIONS.format(files=other_files(fix)))
     assert doc.path is not None
     targets = [sibling(doc.path, str(edit.path)) for edit in others]
     folder = _workspace_folder(ls, doc.path)
