@@ -233,6 +233,7 @@ def unified_diff(name: str, before: bytes, after: bytes) -> str:
     """`before` -> `after` as a unified diff `git apply` understands."""
     old = before.decode("utf-8", "replace").splitlines(keepends=True)
     new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    name = name.lstrip("/")  # a path outside the working directory is shown absolute
     lines = difflib.unified_diff(old, new, "/dev/null" if not before else f"a/{name}", f"b/{name}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
