@@ -163,7 +163,7 @@ def _read_percent(match: Match, node: Node) -> Query | None:
         right = right.named_children[0]
     operands = right.named_children if right.type == "tuple" else [right]
     values = [_value(match, operand) for operand in operands]
-    pieces = _split_percent(literal[1], values)  # type: ignore[arg-type]
+    pieces = _split_percent(literal[1], values)
     return Query("", literal[0], pieces) if pieces is not None else None
 
 
