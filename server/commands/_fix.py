@@ -4,14 +4,15 @@ Not a subcommand. A round takes the preferred fix of every reported finding (saf
 unless `--unsafe-fixes`), with exactly the edits a quick fix makes in the editor, sibling
 files included (`.env.example`, `.gitignore`, a manifest), under the same rules
 (`vetline.server.fixing`): a sibling must lie inside the workspace folder, here the scanned
-folder holding the file (else the project root, else the file's own folder); when it does not,
+folder holding the file (for a file named alone, its own folder); when it does not,
 only the file's own edits are made, and the output says so. A fix that overlaps one already
 taken in any file it edits waits for the next round; rounds re-scan and repeat until nothing
 is left to fix, so a second `--fix` changes nothing.
 
 A file that parsed before and would not parse after (tree-sitter reports an error, TOML or
 JSON no longer loads) is never written: the fixes touching it are refused, with the reason.
-`--show-fixes` computes one round and prints it as a unified diff without writing anything.
+`--show-fixes` computes one round and prints it as a unified diff without writing anything
+(a fix that waits for a later round because it overlaps another is not in the preview).
 """
 
 from __future__ import annotations
