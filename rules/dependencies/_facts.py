@@ -22,7 +22,7 @@ from typing import Any
 from ..aicontext import _mcp
 from ..context import FileContext
 from ..languages import is_javascript
-from . import _data, _environment, _imports, _js_imports, _layout, _names, bundled
+from . import _data, _environment, _imports, _js_imports, _layout, _names, _npm_presence, bundled
 from ._data import Settings
 from ._environment import Environment
 from ._js_locks import parse_pnpm_lock, parse_yarn_lock
@@ -75,6 +75,7 @@ class Facts:
     subjects: list[Subject] = field(default_factory=list)
     undeclared: list[tuple[_imports.Import | _js_imports.JsImport, Subject]] = field(default_factory=list)
     transitive: list[tuple[_imports.Import, Subject]] = field(default_factory=list)
+    npm: _js_imports.JsProject | None = None  # the npm project of a JS file or package.json
     _memo: dict[Any, Any] = field(default_factory=dict)
 
     def chosen(self) -> Iterator[Subject]:
@@ -141,10 +142,39 @@ class Facts:
             self._memo[key] = any(self.registered(pattern.format(subject.name)) for pattern in _IMPORT_VARIANTS)
         return not self._memo[key]
 
+    def npm_unknown(self, subject: Subject, path: str) -> NpmUnknown | None:
+        """Why an npm name may not exist (absent from the snapshot, or the registry's 404), or None."""
+        if subject.module is not None and subject.declared:
+            return None  # checked on its package.json line
+        if subject.requirement is not None and _npm_presence.names_no_registry_package(subject.requirement.spec):
+            return None
+        answer = self.npm_answers().get(subject.name)
+        if answer is not None and answer.exists:
+            return None
+        scope = subject.name.split("/")[0] if subject.name.startswith("@") else None
+        if bundled.npm_listed(subject.name) or (scope is not None and bundled.npm_scope_listed(scope)):
+            return None  # an owned scope: nobody but its owner can publish a name in it
+        npm = self.npm if self.npm is not None else _js_imports.project_for(path)
+        if subject.name in npm.own or _npm_presence.local_evidence(subject.name, path, npm) is not None:
+            return None
+        return NpmUnknown(answer)
+
+    def npm_answers(self) -> Any:
+        if "npm answers" not in self._memo:
+            self._memo["npm answers"] = _data.npm_answers(self.settings)
+        return self._memo["npm answers"]
+
     def advisories(self) -> dict[tuple[str, str], list[Any]]:
         if "advisories" not in self._memo:
             self._memo["advisories"] = _data.advisories(self.settings)
         return self._memo["advisories"]
+
+
+@dataclass(frozen=True)
+class NpmUnknown:
+    """An npm name no local evidence knows; `answer` is the registry's 404 when it was asked."""
+
+    answer: _data.RegistryAnswer | None = None
 
 
 def facts(ctx: FileContext) -> Facts:
@@ -255,7 +285,7 @@ def _javascript(ctx: FileContext, engine: Any) -> Facts:
         return Facts(Settings.from_options(engine), Project())
     npm = _js_imports.project_for(ctx.path)
     project = Project(folder=npm.folder, declared_npm=npm.declared, has_manifest=npm.folder is not None)
-    facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project)
+    facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project, npm=npm)
     for imported in found:
         if _js_imports.is_project_alias(npm, imported.specifier):
             continue

@@ -187,7 +187,7 @@ def _project(folder: Path, _stamp: tuple[int, ...]) -> JsProject:
     name = manifest.get("name")
     own = {name.lower()} if isinstance(name, str) else set()
     own |= _workspace_names(folder, manifest)
-    root = _workspace_root(folder)
+    root = workspace_root(folder)
     if root is not None and root != folder:
         root_manifest = _read_json(root / "package.json")
         own |= _workspace_names(root, root_manifest)
@@ -201,7 +201,7 @@ def _table(manifest: dict[str, object], key: str) -> list[str]:
     return [name for name in table if isinstance(name, str)] if isinstance(table, dict) else []
 
 
-def _workspace_root(folder: Path) -> Path | None:
+def workspace_root(folder: Path) -> Path | None:
     """The nearest parent (up to the repository root) whose package.json declares workspaces."""
     for parent in folder.parents:
         if (parent / "pnpm-workspace.yaml").is_file() or "workspaces" in _read_json(parent / "package.json"):
