@@ -151,6 +151,8 @@ class Facts:
         answer = self.npm_answers().get(subject.name)
         if answer is not None and answer.exists:
             return None
+        if subject.name in _js_imports.NODE_BUILTINS:
+            return None  # npm holds these names (`fs@0.0.1-security`): nobody can register them
         scope = subject.name.split("/")[0] if subject.name.startswith("@") else None
         if bundled.npm_listed(subject.name) or (scope is not None and bundled.npm_scope_listed(scope)):
             return None  # an owned scope: nobody but its owner can publish a name in it

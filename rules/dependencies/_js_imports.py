@@ -9,7 +9,8 @@ for a scoped name (`@scope/pkg/sub` -> `@scope/pkg`).
 
 The project is the nearest folder with a `package.json` (up to the repository root): its
 `dependencies`, `devDependencies`, `peerDependencies` and `optionalDependencies` are declared,
-and a workspace root's packages (npm/yarn `workspaces`, `pnpm-workspace.yaml`) are its own.
+and a workspace root's packages (npm/yarn `workspaces`, `pnpm-workspace.yaml`, lerna.json
+`packages`) are its own.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def project_for(path: str) -> JsProject:
 
 def _stamp(folder: Path) -> tuple[int, ...]:
     """Modification times of the files a project is read from, so an edit invalidates the cache."""
-    names = ("package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml")
+    names = ("package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml", "lerna.json")
     return tuple(_mtime(folder / name) for name in names)
 
 
@@ -204,7 +205,11 @@ def _table(manifest: dict[str, object], key: str) -> list[str]:
 def workspace_root(folder: Path) -> Path | None:
     """The nearest parent (up to the repository root) whose package.json declares workspaces."""
     for parent in folder.parents:
-        if (parent / "pnpm-workspace.yaml").is_file() or "workspaces" in _read_json(parent / "package.json"):
+        if (
+            (parent / "pnpm-workspace.yaml").is_file()
+            or "workspaces" in _read_json(parent / "package.json")
+            or "packages" in _read_json(parent / "lerna.json")
+        ):
             return parent
         if (parent / ".git").exists():
             return None
@@ -218,6 +223,8 @@ def _workspace_names(root: Path, manifest: dict[str, object]) -> set[str]:
         globs = globs.get("packages")
     patterns = [g for g in globs if isinstance(g, str)] if isinstance(globs, list) else []
     patterns += _pnpm_globs(root / "pnpm-workspace.yaml")
+    lerna = _read_json(root / "lerna.json").get("packages")
+    patterns += [g for g in lerna if isinstance(g, str)] if isinstance(lerna, list) else []
     names: set[str] = set()
     for pattern in patterns:
         if ".." in pattern or pattern.startswith("/"):

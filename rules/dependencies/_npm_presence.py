@@ -29,6 +29,7 @@ _NPMRC_REGISTRY = re.compile(r"^[ \t]*(?:(?P<scope>@[\w.~-]+):)?registry[ \t]*=[
 _YARNRC_SERVER = re.compile(r"^npmRegistryServer:[ \t]*[\"']?(?P<url>[^\"'\s]+)", re.MULTILINE)
 _YARNRC_SCOPE = re.compile(r"^[ \t]+[\"']?(?P<scope>[\w.~-]+)[\"']?:[ \t]*$", re.MULTILINE)
 _PUBLIC_REGISTRIES = ("https://registry.npmjs.org", "https://registry.yarnpkg.com", "http://registry.npmjs.org")
+_REGISTRY_SCOPES = frozenset({"@jsr"})  # JSR's npm mirror (npm.jsr.io) serves `@jsr/*`, never the npm registry
 _MAX_CONFIG = 1 << 20  # bytes of an .npmrc / .yarnrc.yml read at most
 
 
@@ -49,6 +50,8 @@ def names_no_registry_package(spec: str) -> bool:
 
 def local_evidence(name: str, file: str, project: JsProject) -> str | None:
     """Why `name` is real as far as the project knows (for no message), or None when nothing says so."""
+    if name.split("/")[0] in _REGISTRY_SCOPES:
+        return "served by its own registry"
     folders = _project_folders(project)
     if _installed(name, Path(file).parent if file else None, folders):
         return "installed in node_modules"

@@ -40,12 +40,14 @@ def _npm_finding(ctx: FileContext, subject: Subject, verdict: NpmUnknown) -> Fin
         )
         return make_finding(RULE, ctx, subject.start, subject.end, message=message, confidence=Confidence.HIGH)
     message = (
-        f"`{written}` is not among the {bundled.count('npm-names'):,} npm packages downloaded at least "
-        f"{bundled.npm_min_downloads():,} times a month (vetline's snapshot of {bundled.as_of('npm-names')}), "
-        f"and {checked}. It may be hallucinated (anyone can register a free name) or just rarely used: "
+        f"`{written}` is not in vetline's npm snapshot ({bundled.count('npm-names'):,} names from a public list "
+        f"of packages downloaded at least {bundled.npm_min_downloads():,} times a month, {bundled.as_of('npm-names')}; "
+        f"the registry holds about 3 million), and {checked}. It may be hallucinated (anyone can register a free name) or just rarely used: "
         "`vetline data update`, or `online = true` with `vetline.allowNetwork`, asks the npm registry."
     )
-    return make_finding(RULE, ctx, subject.start, subject.end, message=message, confidence=Confidence.LOW)
+    # `npm_unconfirmed` names what the registry may be asked about (vetline.server.depdata)
+    data = {"npm_unconfirmed": subject.name}
+    return make_finding(RULE, ctx, subject.start, subject.end, message=message, confidence=Confidence.LOW, data=data)
 
 
 def _finding(ctx: FileContext, known: Facts, subject: Subject, origin: str) -> Finding:
