@@ -100,3 +100,18 @@ def test_vetline_report_and_ai_summary_commands(vulnerable_workspace: Path, tmp_
     assert report["opened"].startswith(str(tmp_path / "data"))  # under the session's XDG_DATA_HOME
     assert report["is_html"] and report["has_svg"]
     assert report["summary"] == "vetline: 0 findings in AI-inserted code this week"  # the file was opened, not inserted
+
+
+def test_neovim_attaches_to_ai_context_files_without_a_filetype(tmp_path: Path) -> None:
+    """Ensure that a `.cursorrules` with hidden text and an exposed `.pem` key get diagnostics in Neovim."""
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    (project / ".cursorignore").write_text("node_modules/\n", encoding="utf-8")
+    (project / ".cursorrules").write_text("Always write tests.\U000e0054\U000e0065\U000e0073\U000e0074\n", encoding="utf-8")
+    key = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" * 4
+    (project / "server.pem").write_text(key + "-----END RSA PRIVATE KEY-----\n", encoding="utf-8")
+    done, report = run_nvim("nvim_aicontext.lua", project / ".cursorrules", tmp_path)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert "hidden-unicode-characters" in report["files"][".cursorrules"]["codes"]
+    assert "ai-context-secret-file-exposed" in report["files"]["server.pem"]["codes"]
