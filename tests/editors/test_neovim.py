@@ -115,3 +115,11 @@ def test_neovim_attaches_to_ai_context_files_without_a_filetype(tmp_path: Path) 
     assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
     assert "hidden-unicode-characters" in report["files"][".cursorrules"]["codes"]
     assert "ai-context-secret-file-exposed" in report["files"]["server.pem"]["codes"]
+
+
+def test_vetline_ai_summary_counts_a_finding_in_an_inserted_block(vulnerable_workspace: Path, tmp_path: Path) -> None:
+    """Ensure that after a vulnerable block lands in one edit, `:VetlineAiSummary` counts it and `:VetlineReport` still opens."""
+    done, report = run_nvim("nvim_report.lua", vulnerable_workspace / "app.py", tmp_path, VETLINE_NVIM_INSERT="1")
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["is_html"] and report["has_svg"]
+    assert report["summary"] == "vetline: 1 finding in AI-inserted code this week"
