@@ -166,7 +166,10 @@ async function aiStatus(page, result) {
     result.statusBefore = await status.innerText();
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+End');
-    await page.keyboard.insertText('blob = open("cfg").read()\ntext = blob.strip()\nvalue = yaml.load(text)\n');
+    // A paste is one edit, as an accepted multi-line suggestion is.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(config.url).origin });
+    await page.evaluate((text) => navigator.clipboard.writeText(text), 'blob = open("cfg").read()\ntext = blob.strip()\nvalue = yaml.load(text)\n');
+    await page.keyboard.press('Control+V');
     const counted = page.locator('.statusbar-item', { hasText: /AI 1\b/ }).first();
     await counted.waitFor({ timeout: config.timeoutMs });
     result.statusAfter = await counted.innerText();
