@@ -37,14 +37,14 @@ from typing import Any
 
 from vetline import __version__
 from vetline.rules import files, languages
-from vetline.rules.engine import Engine
-from vetline.rules.model import Finding
 from vetline.rules.dependencies import _data
 from vetline.rules.dependencies._advisories import package_key
 from vetline.rules.dependencies._index import NameIndex, project_names
 from vetline.rules.dependencies._manifests import parse_package_lock, parse_pipfile_lock
 from vetline.rules.dependencies._project import PYTHON_MANIFESTS, find_folder, project_in, project_settings
 from vetline.rules.dependencies._toml_manifests import parse_toml_lock
+from vetline.rules.engine import Engine
+from vetline.rules.model import Finding
 from vetline.rules.secrets import _detect
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
@@ -299,7 +299,9 @@ def npm_exists(registry: str, name: str, *, timeout: float = TIMEOUT) -> bool:
         document = json.loads(reply.body)
     except ValueError:
         return True  # the registry answered 200 for this name
-    unpublished = isinstance(document, dict) and not document.get("versions") and "unpublished" in (document.get("time") or {})
+    unpublished = (
+        isinstance(document, dict) and not document.get("versions") and "unpublished" in (document.get("time") or {})
+    )
     return not unpublished
 
 

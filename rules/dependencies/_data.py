@@ -234,7 +234,9 @@ def _load_npm_answers(path: Path) -> dict[str, RegistryAnswer]:
     return {
         name: RegistryAnswer(bool(entry["exists"]), float(entry["asked_at"]), registry)
         for name, entry in answers.items()
-        if isinstance(entry, dict) and isinstance(entry.get("exists"), bool) and isinstance(entry.get("asked_at"), int | float)
+        if isinstance(entry, dict)
+        and isinstance(entry.get("exists"), bool)
+        and isinstance(entry.get("asked_at"), int | float)
     }
 
 

@@ -112,7 +112,7 @@ def _lock_names(folder: Path, _stamp: tuple[int, ...]) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=32)
 def _private(folder: Path, _stamp: tuple[int, ...]) -> Private:
-    everything, scopes = False, set()
+    everything, scopes = False, set[str]()
     npmrc = _read(folder / ".npmrc")
     for match in _NPMRC_REGISTRY.finditer(npmrc):
         public = match.group("url").rstrip("/").startswith(_PUBLIC_REGISTRIES)

@@ -76,7 +76,9 @@ def _status(config: Config) -> None:
         value = getattr(settings, kind)
         if kind == "npm_registry":
             answers = _data.npm_answers(settings)
-            print(f"{kind:<10} {value} ({len(answers)} npm names looked up, {sum(not a.exists for a in answers.values())} missing)")
+            print(
+                f"{kind:<10} {value} ({len(answers)} npm names looked up, {sum(not a.exists for a in answers.values())} missing)"
+            )
             continue
         if isinstance(value, tuple):
             print(f"{kind:<10} {len(value)} names listed inline")

@@ -70,7 +70,9 @@ class Document:
         start = self.index.offset(change.range.start, encoding)
         end = max(start, self.index.offset(change.range.end, encoding))
         old = self.source[start:end]
-        self.imports_touched = self.imports_touched or any(word in text for word in _IMPORT_WORDS for text in (new, old))
+        self.imports_touched = self.imports_touched or any(
+            word in text for word in _IMPORT_WORDS for text in (new, old)
+        )
         edit = self.index.replace(start, end, new)
         if self.tree is not None:
             self.tree.edit(

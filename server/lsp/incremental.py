@@ -83,7 +83,9 @@ def _is_context(node: tree_sitter.Node, language: str) -> bool:
     declaration = node.child_by_field_name("declaration") if node.type == "export_statement" else node
     if declaration is None:  # `export ... from "x"`, `export default value`, `export { a }`
         value = node.child_by_field_name("value")
-        return node.child_by_field_name("source") is not None or (value is not None and value.type not in JS_FUNCTION_VALUES)
+        return node.child_by_field_name("source") is not None or (
+            value is not None and value.type not in JS_FUNCTION_VALUES
+        )
     if declaration.type not in ("lexical_declaration", "variable_declaration"):
         return False  # an exported function, class, interface or type: a unit of its own
     values = [d.child_by_field_name("value") for d in declaration.named_children if d.type == "variable_declarator"]

@@ -108,7 +108,9 @@ def test_neovim_attaches_to_ai_context_files_without_a_filetype(tmp_path: Path) 
     project.mkdir()
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     (project / ".cursorignore").write_text("node_modules/\n", encoding="utf-8")
-    (project / ".cursorrules").write_text("Always write tests.\U000e0054\U000e0065\U000e0073\U000e0074\n", encoding="utf-8")
+    (project / ".cursorrules").write_text(
+        "Always write tests.\U000e0054\U000e0065\U000e0073\U000e0074\n", encoding="utf-8"
+    )
     key = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" * 4
     (project / "server.pem").write_text(key + "-----END RSA PRIVATE KEY-----\n", encoding="utf-8")
     done, report = run_nvim("nvim_aicontext.lua", project / ".cursorrules", tmp_path)

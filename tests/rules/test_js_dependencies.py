@@ -247,7 +247,12 @@ def test_unknown_npm_manifest_lines_skip_aliases_local_versions_and_placeholders
     (tmp_path / ".git").mkdir()
     manifest = {
         "name": "app",
-        "dependencies": {"left-pad": "^1", "my-alias": "npm:react@18", "local-lib": "file:../lib", "fs": "0.0.1-security"},
+        "dependencies": {
+            "left-pad": "^1",
+            "my-alias": "npm:react@18",
+            "local-lib": "file:../lib",
+            "fs": "0.0.1-security",
+        },
         "devDependencies": {"fork-of-thing": "github:me/thing#main", "leftpad-ai-utils": "^1.0.0"},
     }
     _write(tmp_path / "package.json", json.dumps(manifest, indent=2))
@@ -262,5 +267,7 @@ def test_lerna_packages_are_the_workspace_own(tmp_path: Path) -> None:
     _write(tmp_path / "lerna.json", {"packages": ["packages/*"]})
     _write(tmp_path / "package.json", {"name": "root", "private": True})
     _write(tmp_path / "packages" / "b" / "package.json", {"name": "@my-scope-zq/package-b"})
-    _write(tmp_path / "packages" / "a" / "package.json", {"name": "a", "dependencies": {"@my-scope-zq/package-b": "^1"}})
+    _write(
+        tmp_path / "packages" / "a" / "package.json", {"name": "a", "dependencies": {"@my-scope-zq/package-b": "^1"}}
+    )
     assert _findings(tmp_path / "packages" / "a" / "package.json") == []

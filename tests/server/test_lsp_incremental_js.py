@@ -77,7 +77,12 @@ def test_typing_in_a_handler_keeps_going_incrementally_through_syntax_errors() -
     doc = open_document(types.TextDocumentItem(uri="file:///p/m.ts", language_id="typescript", version=1, text=MODULE))
     analyse(server, doc)
     for step in range(6):
-        edit(doc, "  res.json({ rows });\n", "  xres.json({ rows });\n" if step % 2 == 0 else "  res.json({ rows });\n", 0)
+        edit(
+            doc,
+            "  res.json({ rows });\n",
+            "  xres.json({ rows });\n" if step % 2 == 0 else "  res.json({ rows });\n",
+            0,
+        )
         if step % 2:
             edit(doc, "  xres.json", "  res.json", 0)
         result = analyse(server, doc)

@@ -273,9 +273,11 @@ async def test_online_npm_project_asks_the_registry_about_unknown_names(
 
     async def _confirmed() -> str:
         while True:
-            found = await buffer.diagnostics() if pulls(client) else [
-                d for p in client.published if p.uri == buffer.uri for d in p.diagnostics
-            ]
+            found = (
+                await buffer.diagnostics()
+                if pulls(client)
+                else [d for p in client.published if p.uri == buffer.uri for d in p.diagnostics]
+            )
             messages = [d.message for d in found if "answered 404" in d.message]
             if messages:
                 return messages[-1]

@@ -4,32 +4,23 @@ npm registry protocol (`GET /<name>`, `/@scope%2Fname`; 404 for a free name) wit
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_depdata import RECORDED, Registry
+from test_depdata import RECORDED, Registry, registry  # noqa: F401 - the local registry fixture
 from vetline.server import depdata
 from vetline.server.cli import main
 
-NOT_FOUND = (RECORDED / "npm-not-found.json").read_bytes()
-
 
 @pytest.fixture
-def npm() -> Iterator[Registry]:
+def npm(registry: Registry) -> Registry:  # noqa: F811 - the imported fixture
     """A local npm registry: `left-pad`, `tiny-real-pkg` and `@acme/real` exist, the rest is 404."""
-    server = Registry()
     document = (RECORDED / "npm-left-pad.json").read_bytes()
     for path in ("/left-pad", "/tiny-real-pkg", "/@acme%2Freal"):
-        server.static(path, document)
-    server.static("/flatmap-stream", (RECORDED / "npm-unpublished.json").read_bytes())
-    server.routes[("GET", "/broken-registry-pkg")] = lambda handler, body: (500, {}, b"oops")
-    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+        registry.static(path, document)
+    registry.static("/flatmap-stream", (RECORDED / "npm-unpublished.json").read_bytes())
+    registry.routes[("GET", "/broken-registry-pkg")] = lambda handler, body: (500, {}, b"oops")
+    return registry
 
 
 @pytest.fixture(autouse=True)
@@ -50,9 +41,11 @@ def test_registry_answers_are_read_as_npm_means_them(npm: Registry) -> None:
     assert "application/vnd.npm.install-v1+json" in npm.requests[0][2]["Accept"]
 
 
-def _project(root: Path, registry: str) -> Path:
+def _project(root: Path, registry_url: str) -> Path:
     (root / ".git").mkdir(parents=True)
-    (root / ".vetline.toml").write_text(f'select = ["unknown-package"]\n[dependencies]\nnpm_registry = "{registry}"\n')
+    (root / ".vetline.toml").write_text(
+        f'select = ["unknown-package"]\n[dependencies]\nnpm_registry = "{registry_url}"\n'
+    )
     dependencies = {"left-pad": "^1.3.0", "leftpad-ai-utils": "^1.0.0", "tiny-real-pkg": "^0.1.0", "mylib": "file:../x"}
     (root / "package.json").write_text(json.dumps({"name": "app", "dependencies": dependencies}, indent=2) + "\n")
     (root / "src").mkdir()
