@@ -134,7 +134,9 @@ class Facts:
         if subject.ecosystem != "PyPI" or subject.installed or self.index() is None:
             return False  # declared and installed: real, whatever the snapshot's age
         if subject.module is None:  # a URL or path requirement does not come from the index
-            return not (subject.requirement is not None and subject.requirement.direct) and not self.registered(subject.name)
+            return not (subject.requirement is not None and subject.requirement.direct) and not self.registered(
+                subject.name
+            )
         if subject.declared or subject.mapped or subject.via or subject.optional or subject.module.startswith("_"):
             return False  # declared ones are checked on their manifest line; `_private` modules are no project names
         key = ("import registered", subject.module)
@@ -257,7 +259,9 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
     declared = frozenset(_names.normalize(r.name) for r in script.requirements) if script else project.declared
     if PurePath(ctx.path).name == "setup.py":
         declared |= _SETUP_PY_IMPLIED  # the legacy build backend always provides them
-    can_declare = script is not None or (project.has_manifest and not project.opaque and not _vendored(ctx.path, project))
+    can_declare = script is not None or (
+        project.has_manifest and not project.opaque and not _vendored(ctx.path, project)
+    )
     local = _layout.first_party(ctx.path, project.folder)
     provided = _environment.installed_by(facts.environment, declared, bundled.hard_dependencies())
     resolved: dict[str, Subject | None] = {}  # one decision per module per file
@@ -394,7 +398,11 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
             ):
                 return name
         flat = name.replace("-", "")
-        if flat == joined or any(flat in (affix + joined, joined + affix) for affix in _AFFIXES) or flat == "py" + joined:
+        if (
+            flat == joined
+            or any(flat in (affix + joined, joined + affix) for affix in _AFFIXES)
+            or flat == "py" + joined
+        ):
             return name  # `nodesemver` from `node-semver`
     return next((name for name in sorted(declared) if _abbreviates(joined, _without_affixes(name))), None)
 
