@@ -12,6 +12,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from vetline.rules import project, registry
+from vetline.rules.model import Rule
+
 from ..config import Config, ConfigError, find_config, load_config
 
 
@@ -23,6 +26,15 @@ def configure(explicit: Path | None, start: Path) -> Config:
     warn(warnings)
     report_rule_errors(config)
     return config
+
+
+def rules_here(start: Path) -> tuple[Rule, ...]:
+    """Every rule that runs in the project around `start`: built-in, then the project's own
+    (`vetline rules` and `vetline explain` list them); rule files that fail to load are errors."""
+    loaded = project.load_project_rules(project.find_project_root(start), registry.by_id())
+    for error in loaded.errors:
+        print(f"vetline: error: {error}", file=sys.stderr)
+    return (*registry.all_rules(), *loaded.rules)
 
 
 def report_rule_errors(config: Config) -> None:
