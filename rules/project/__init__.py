@@ -99,7 +99,8 @@ def _clash(rule_id: str, builtin_ids: Collection[str], seen: dict[str, str]) -> 
 def _rule_files(folder: Path, errors: list[str]) -> list[Path]:
     try:
         with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".toml") and files.entry_is_file(e))
+            # Every non-folder entry: a FIFO or device named `*.toml` is refused by name when read.
+            names = sorted(e.name for e in entries if e.name.endswith(".toml") and not files.entry_is_dir(e))
     except OSError as error:
         errors.append(f"{RULES_FOLDER}: cannot list the folder: {error.strerror or error}")
         return []
@@ -141,6 +142,9 @@ def _rules_of(document: dict[str, Any], path: Path, shown: str) -> Iterator[tupl
             yield None, f"{shown}: no rules; declare each one in a `[[rule]]` table"
         return
     for number, table in enumerate(tables, 1):
+        if not isinstance(table, dict):
+            yield None, f"{shown}: rule #{number} is not a table; write each rule as a `[[rule]]` table"
+            continue
         name = f"`{table['id']}`" if isinstance(table.get("id"), str) else f"#{number}"
         try:
             yield build(table, path, shown), None

@@ -188,7 +188,9 @@ def _per_language(value: Any, languages: list[str], key: str) -> dict[str, str]:
         return {languages[0]: value}
     if not isinstance(value, Mapping):
         raise RuleProblem(f"`{key}` must be a string or a table of language = string")
-    _check_keys(value, languages, f"language of `{key}`")
+    for language in value:
+        if language not in languages:
+            raise RuleProblem(f"`{key}` names `{language}`, not one of the rule's languages ({_names(languages)})")
     return {language: _text(text, f"{key}.{language}") for language, text in value.items()}
 
 
