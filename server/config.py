@@ -144,9 +144,8 @@ def load_config(path: Path | None, start: Path | None = None) -> tuple[Config, l
     configuration's folder); their load errors are in `Config.rule_errors`, never raised."""
     rules_from = start if start is not None else path.parent if path is not None else None
     found = project.load_project_rules(project.find_project_root(rules_from) if rules_from else None, registry.by_id())
-    extra = {"project_rules": found.rules, "rule_errors": found.errors}
     if path is None:
-        return Config(**extra), []
+        return Config(project_rules=found.rules, rule_errors=found.errors), []
     try:
         document = tomllib.loads(files.read_bounded(path, files.MAX_CONFIG_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -156,7 +155,8 @@ def load_config(path: Path | None, start: Path | None = None) -> tuple[Config, l
         table = document["tool"]["vetline"]
     config, warnings = parse(table, str(path), [rule.id for rule in found.rules])
     check_project_paths(config, path)
-    return dataclasses.replace(config, source=path, root=path.parent, **extra), warnings
+    loaded = dataclasses.replace(config, project_rules=found.rules, rule_errors=found.errors)
+    return dataclasses.replace(loaded, source=path, root=path.parent), warnings
 
 
 def check_project_paths(config: Config, source: Path) -> None:

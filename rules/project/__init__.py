@@ -105,7 +105,9 @@ def _rule_files(folder: Path, errors: list[str]) -> list[Path]:
         errors.append(f"{RULES_FOLDER}: cannot list the folder: {error.strerror or error}")
         return []
     if len(names) > MAX_RULE_FILES:
-        errors.append(f"{RULES_FOLDER}: {len(names)} rule files, over the limit of {MAX_RULE_FILES}; the rest are ignored")
+        errors.append(
+            f"{RULES_FOLDER}: {len(names)} rule files, over the limit of {MAX_RULE_FILES}; the rest are ignored"
+        )
     return [folder / name for name in names[:MAX_RULE_FILES]]
 
 

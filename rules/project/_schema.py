@@ -172,7 +172,9 @@ def _fix(value: Any) -> TemplateFix:
     if "replace" not in value:
         raise RuleProblem("`fix` needs `replace`, the text that replaces the finding")
     title = _text(value.get("title", ""), "fix.title", allow_empty=True)
-    return TemplateFix(_text(value["replace"], "fix.replace", allow_empty=True), title, _boolean(value.get("safe", False), "fix.safe"))
+    return TemplateFix(
+        _text(value["replace"], "fix.replace", allow_empty=True), title, _boolean(value.get("safe", False), "fix.safe")
+    )
 
 
 def _check_placeholders(fix: TemplateFix, known: Callable[[str], bool]) -> None:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from ..attribution import Attributor, attribute, patterns_for
 from ..changes import ALL_LINES, ChangedLines, changed_since, only_changed, repository_paths
 from ..config import Config

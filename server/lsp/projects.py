@@ -68,8 +68,8 @@ class Projects:
             config, warnings = load_config(None, rules_root)  # the project's rules still run
         for warning in warnings:
             log.warning("%s", warning)
-        for error in config.rule_errors:  # the other rules still run; shown once per distinct text
-            self._notify(f"vetline: {error}")
+        for problem in config.rule_errors:  # the other rules still run; shown once per distinct text
+            self._notify(f"vetline: {problem}")
         try:
             return config.merged(self.settings.config_overrides, "editor settings")
         except ConfigError as error:  # validated already; a file/settings mix can still clash

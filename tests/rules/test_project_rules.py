@@ -75,7 +75,7 @@ def test_calls_rule_resolves_every_import_style(tmp_path: Path) -> None:
 
 def test_argument_condition_not_constant_uses_data_flow(tmp_path: Path) -> None:
     """Ensure that `constant = false` skips literals and names bound only to literals."""
-    write_rules(tmp_path, VALID + 'arguments = [{ position = 0, constant = false }]\n')
+    write_rules(tmp_path, VALID + "arguments = [{ position = 0, constant = false }]\n")
     source = "import team\nCODE = '1 + 1'\nteam.evaluate('2')\nteam.evaluate(CODE)\nteam.evaluate(user)\n"
     assert findings(load(tmp_path), source) == [("team-eval-call", 5)]
 
@@ -157,10 +157,16 @@ INVALID = [
     (HEADER + 'calls = ["a.b"]\nquery = "(call) @finding"\n', "needs exactly one matcher"),
     (HEADER + 'query = "(call (nonsense_node)) @finding"\n', "`query` does not compile for python"),
     (HEADER + 'query = "(call) @target"\n', "must capture the reported node as `@finding`"),
-    (HEADER + 'query = "((identifier) @finding (#match? @finding \\"(a+)+$\\"))"\n', "regular expressions are not allowed"),
+    (
+        HEADER + 'query = "((identifier) @finding (#match? @finding \\"(a+)+$\\"))"\n',
+        "regular expressions are not allowed",
+    ),
     (HEADER + 'calls = ["a.b"]\nfix = "{nope}()"\n', "`fix` uses `{nope}`, which the matcher does not capture"),
     (HEADER + 'calls = ["a.b"]\narguments = [{ position = 0 }]\n', "`arguments[0]` needs a condition"),
-    (HEADER + 'calls = ["a.b"]\nexamples = { ruby = "x" }\n', "`examples` names `ruby`, not one of the rule's languages (`python`)"),
+    (
+        HEADER + 'calls = ["a.b"]\nexamples = { ruby = "x" }\n',
+        "`examples` names `ruby`, not one of the rule's languages (`python`)",
+    ),
     ('[[rules]]\nid = "x-y"\n', "unknown top-level key `rules` (did you mean `[[rule]]`?)"),
     ("rule = [1]\n", "rule #1 is not a table"),
 ]

@@ -85,12 +85,16 @@ def test_select_ignore_and_severity_overrides_apply(repo: Path, capsys: pytest.C
     assert [f["rule"] for f in found] == ["acme-run-with-shell"]
     _, found, _ = scan_json(capsys, "--ignore", "acme-unsafe-render,acme-debug-toolbar-enabled")
     assert {f["rule"] for f in found} == {"acme-template-from-request", "acme-run-with-shell"}
-    (repo / ".vetline.toml").write_text('ignore = ["dependencies"]\n[severity_overrides]\nacme-run-with-shell = "high"\n')
+    (repo / ".vetline.toml").write_text(
+        'ignore = ["dependencies"]\n[severity_overrides]\nacme-run-with-shell = "high"\n'
+    )
     _, found, err = scan_json(capsys, "--select", "acme-run-with-shell")
     assert [f["severity"] for f in found] == ["high"] and "warning" not in err
 
 
-def test_unknown_project_rule_id_on_the_command_line_suggests_it(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_project_rule_id_on_the_command_line_suggests_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Ensure that a typo of a project rule id is an error suggesting the real id."""
     code, _, err = run_cli(capsys, "scan", "--select", "acme-unsafe-rendr")
     assert code == 2 and "did you mean `acme-unsafe-render`" in err
@@ -99,7 +103,11 @@ def test_unknown_project_rule_id_on_the_command_line_suggests_it(repo: Path, cap
 def test_suppression_comment_silences_a_project_rule(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Ensure that `# vetline: ignore[<project rule>]` silences it on that line only."""
     views = repo / "src" / "views.py"
-    views.write_text(views.read_text().replace("ml.unsafe_render(title)", "ml.unsafe_render(title)  # vetline: ignore[acme-unsafe-render]"))
+    views.write_text(
+        views.read_text().replace(
+            "ml.unsafe_render(title)", "ml.unsafe_render(title)  # vetline: ignore[acme-unsafe-render]"
+        )
+    )
     _, found, _ = scan_json(capsys, "--select", "acme-unsafe-render")
     assert [(f["path"], f["line"]) for f in found if f["path"] == "src/views.py"] == [
         ("src/views.py", 16), ("src/views.py", 24), ("src/views.py", 28),
