@@ -174,8 +174,12 @@ def _keyword_argument(ctx: FileContext, arguments: Node, keyword: str) -> Node |
 
 
 def is_constant(ctx: FileContext, node: Node) -> bool:
-    """Whether only constants reach `node` (literals, names bound only to literals), by data flow."""
-    return ctx.taint.origin(node).kind is Kind.CONSTANT
+    """Whether only constants reach `node` (literals, names bound only to literals), by data flow.
+
+    A value the data flow calls safe because a sanitizer made it (`int(x)`, a rendered template)
+    is not a constant: the rule's author asked about the value, not about one sink's escaping."""
+    origin = ctx.taint.origin(node)
+    return origin.kind is Kind.CONSTANT and origin.sanitized_by is None
 
 
 def equals(ctx: FileContext, node: Node, expected: Value) -> bool:

@@ -76,8 +76,11 @@ def test_calls_rule_resolves_every_import_style(tmp_path: Path) -> None:
 def test_argument_condition_not_constant_uses_data_flow(tmp_path: Path) -> None:
     """Ensure that `constant = false` skips literals and names bound only to literals."""
     write_rules(tmp_path, VALID + "arguments = [{ position = 0, constant = false }]\n")
-    source = "import team\nCODE = '1 + 1'\nteam.evaluate('2')\nteam.evaluate(CODE)\nteam.evaluate(user)\n"
-    assert findings(load(tmp_path), source) == [("team-eval-call", 5)]
+    source = (
+        "import team\nCODE = '1 + 1'\nteam.evaluate('2')\nteam.evaluate(CODE)\nteam.evaluate(user)\n"
+        "team.evaluate(int(user))\n"
+    )
+    assert findings(load(tmp_path), source) == [("team-eval-call", 5), ("team-eval-call", 6)]
 
 
 def test_argument_condition_equals_keyword_value(tmp_path: Path) -> None:
