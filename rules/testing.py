@@ -18,6 +18,7 @@ from . import languages
 from .engine import Engine
 from .model import Edit, Fix, Rule
 from .templates._syntax import TEMPLATE_LANGUAGES
+from .secrets._syntax import comment_spans as text_comments
 from .templates._syntax import comments as template_comments
 
 _ANNOTATION = re.compile(r"\b(?P<kind>todoruleid|todook|ruleid|ok)\s*:\s*(?P<ids>[a-z0-9, -]+)")
@@ -69,6 +70,9 @@ def _comments(data: bytes, language: str) -> list[tuple[int, int]]:
     if language in TEMPLATE_LANGUAGES:
         text = data.decode("utf-8")
         return [(len(text[:s].encode()), len(text[:e].encode())) for s, e in template_comments(text)]
+    if language in languages.READ_AS_TEXT:  # full-line comments, found as the secrets reader finds them
+        text = data.decode("utf-8")
+        return [(len(text[:s].encode()), len(text[:e].encode())) for s, e in text_comments(text, language)]
     ts_parser = languages.parser(language)
     if ts_parser is None:
         raise ValueError(f"annotations need a grammar; {language!r} has none")
@@ -87,7 +91,7 @@ def _annotated_line(lines: list[bytes], comment_line: int, comment_column: int) 
         return comment_line  # trailing annotation: annotates its own line
     for line in range(comment_line + 1, len(lines)):
         stripped = lines[line].strip()
-        if stripped and not stripped.startswith((b"#", b"//", b"/*", b"*", b"{#")):
+        if stripped and not stripped.startswith((b"#", b"//", b"/*", b"*", b"{#", b"<!--")):
             return line
     return comment_line + 1
 
