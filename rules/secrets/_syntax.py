@@ -91,12 +91,13 @@ _XML = _compile(
     r"""\s(?P<name>[A-Za-z_][\w:.-]{0,60})\s*=\s*(?:"(?P<dq>[^"<>]{0,400})"|'(?P<sq>[^'<>]{0,400})')""",
 )
 # Words without which a line holds no credential binding (lower case; `pw` covers `pwd`).
-_CREDENTIAL_HINT = ("pass", "pw", "secret", "token", "key", "auth", "cred", "bearer", "private")
+_CREDENTIAL_HINT = ("pass", "pw", "secret", "token", "key", "auth", "cred", "bearer", "private", "securestring")
 # References and templates: the value names configuration (`${VAR}`, `$(VAR)`, `@VAR@`, `%VAR%`,
 # `{{ .Values.x }}`, `<%= x %>`, `#{x}`, jasypt's `ENC(...)`), or is a stored hash, not a secret.
 _REFERENCE = re.compile(
     r"\$\{|\$\(|#\{|\{\{|\{%|<%|%\(|^\$[A-Za-z_]|^@[\w.-]+@$|^%[\w.-]+%$|^__[A-Za-z0-9_]+__$|^ENC\(|^\[\["
-    r"|^(?:env|vault|secret|ref|arn|file|aws-secretsmanager):|^!vault"
+    r"|^(?:env|vault|secret|ref|arn|file|aws-secretsmanager):|^!vault|^<[^<>]{1,80}>$"
+    r"|^\{[A-Za-z0-9+/=]{8,200}\}$"  # Maven's `{...}`: encrypted with the master password
 )
 _HASH = re.compile(
     r"^\$(?:2[abxy]?|1|5|6|y|apr1|argon2(?:id|i|d)|pbkdf2(?:-sha\d+)?|scrypt|sha\d*)\$"
