@@ -109,6 +109,8 @@ _INTERPOLATES = re.compile(r"\$[A-Za-z_{(]|#\{|\{\$")
 _DOLLAR_STRINGS = frozenset({"shellscript", "makefile", "php", "kotlin", "groovy", "powershell", "terraform"})
 # Glued config keys (`requirepass`, `dbpassword`) read as their credential word.
 _GLUED = re.compile(r"(?i)^(?P<head>[a-z]+?)(?P<word>password|passwd|secret|token|apikey)$")
+# Objects a setting hangs off (`config.password`): the variable is named after the setting alone.
+_RECEIVERS = frozenset({"this", "self", "config", "settings", "cfg", "conf", "options", "opts", "app"})
 _VARIABLE = re.compile(r'^\s*variable\s+"(?P<var>[^"]{1,80})"')
 _ALIASES = {"requirepass": "require_password", "masterauth": "master_password", "rootpw": "root_password"}
 
@@ -151,7 +153,9 @@ def env_key(name: str | None) -> str | None:
     `API_KEY`, `$this->password` -> `password`, `db.password` -> `db.password`."""
     if not name:
         return name
-    return re.split(r"->|::|\$env:", name)[-1].lstrip("$@-") or name
+    simple = re.split(r"->|::|\$env:", name)[-1].lstrip("$@-") or name
+    head, _, rest = simple.partition(".")
+    return rest if rest and head.lower() in _RECEIVERS else simple
 
 
 def not_a_secret(value: str, name: str | None) -> bool:

@@ -118,3 +118,62 @@ def test_pathological_lines_stay_linear(path: str) -> None:
     assert generated.reason(source.encode(), path) is None
     found = Engine(SECRETS_RULES).analyze(source.encode(), language_for_path(path) or "", path).findings
     assert any(f.rule_id == "hardcoded-secret" for f in found)
+
+
+def _fixed(source: str, path: str) -> tuple[str, list]:
+    findings = _analyze(source, path)
+    fixes = [f.fix for f in findings if f.fix is not None]
+    return testing.apply_fixes(source.encode(), fixes).decode(), fixes
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after"),
+    [
+        ("/p/A.java", 'String password = "Tr0ub4dor&3";\n', 'String password = System.getenv("PASSWORD");\n'),
+        ("/p/S.kt", 'val dbPassword = "Tr0ub4dor&3"\n', 'val dbPassword = System.getenv("DB_PASSWORD")\n'),
+        ("/p/build.gradle", "storePassword 'Tr0ub4dor&3'\n", 'storePassword System.getenv("STORE_PASSWORD")\n'),
+        ("/p/c.rb", 'config.password = "Tr0ub4dor&3"\n', 'config.password = ENV.fetch("PASSWORD")\n'),
+        ("/p/c.php", "<?php\n$password = 'Tr0ub4dor&3';\n", "<?php\n$password = getenv('PASSWORD');\n"),
+        ("/p/c.php", "<?php\ndefine('DB_PASSWORD', 'Tr0ub4dor&3');\n", "<?php\ndefine('DB_PASSWORD', getenv('DB_PASSWORD'));\n"),
+        ("/p/m.go", 'import "os"\nfunc f() { password := "Tr0ub4dor&3" }\n',
+         'import "os"\nfunc f() { password := os.Getenv("PASSWORD") }\n'),
+        ("/p/A.cs", 'using System;\nstring password = "Tr0ub4dor&3";\n',
+         'using System;\nstring password = Environment.GetEnvironmentVariable("PASSWORD");\n'),
+        ("/p/A.cs", 'string password = @"Tr0ub4dor&3";\n',
+         'string password = System.Environment.GetEnvironmentVariable("PASSWORD");\n'),
+        ("/p/d.ps1", '$Password = "Tr0ub4dor&3"\n', "$Password = $env:PASSWORD\n"),
+        ("/p/d.ps1", '$env:API_KEY = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY"\n', "$env:API_KEY = $env:API_KEY\n"),
+        ("/p/d.sh", "export DB_PASSWORD=Tr0ub4dor\n", 'export DB_PASSWORD="${DB_PASSWORD:?}"\n'),
+        ("/p/d.sh", "DB_PASSWORD='Tr0ub4dor&3'\n", 'DB_PASSWORD="${DB_PASSWORD:?}"\n'),
+    ],
+)  # fmt: skip
+def test_secret_quick_fix_reads_the_environment_in_each_language(path: str, before: str, after: str) -> None:
+    """Ensure that the fix replaces the literal with the language's environment read and records the name."""
+    fixed, fixes = _fixed(before, path)
+    assert fixed == after
+    (fix,) = fixes
+    assert not fix.safe
+    example = [e for e in fix.edits if e.path == ".env.example"]
+    assert example and example[0].new_text.strip().endswith("=") and "Tr0ub4dor" not in example[0].new_text
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("/p/S.kt", 'const val DB_PASSWORD = "Tr0ub4dor&3"\n'),  # `const val` takes constants only
+        ("/p/A.cs", 'const string Password = "Tr0ub4dor&3";\n'),
+        ("/p/A.java", '@Login(password = "Tr0ub4dor&3")\n'),  # annotation arguments are constants
+        ("/p/m.go", 'func f() { password := "Tr0ub4dor&3" }\n'),  # no `os` import to use
+        ("/p/m.go", 'import "os"\nconst (\n\tpassword = "Tr0ub4dor&3"\n)\n'),
+        ("/p/c.php", "<?php\nclass A { private $password = 'Tr0ub4dor&3'; }\n"),  # property defaults are constants
+        ("/p/main.tf", 'password = "Tr0ub4dor&3"\n'),
+        ("/p/settings.xml", "<password>Tr0ub4dor&amp;3</password>\n"),
+        ("/p/a.properties", "db.password=Tr0ub4dor&3\n"),
+        ("/p/Makefile", "DB_PASSWORD := Tr0ub4dor\n"),
+    ],
+)  # fmt: skip
+def test_no_quick_fix_where_no_safe_form_exists(path: str, source: str) -> None:
+    """Ensure that a secret is reported without a fix where an environment read would not compile."""
+    findings = _analyze(source, path)
+    assert [f.rule_id for f in findings] == ["hardcoded-password"]
+    assert findings[0].fix is None
