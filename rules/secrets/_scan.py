@@ -157,13 +157,19 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
         items = _positions.literals(ctx)
     else:
         return []
-    example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
+    example = ctx.path.endswith(_EXAMPLE_SUFFIXES) or (
+        ctx.language in _syntax.LANGUAGES and _syntax.is_documentation(ctx.path)
+    )
     found = []
     for literal in items:
         if names_itself(literal.value, literal.name):
             continue
-        name = _syntax.name_for_class(literal.name) if literal.node is None else literal.name
+        name = _syntax.name_for_class(literal.name, ctx.language) if literal.node is None else literal.name
         verdict = classify(literal.value, _names.name_class(name), literal.role, literal.interpolated, example)
+        if verdict is not None and literal.node is None and ctx.language in _syntax.LANGUAGES:
+            span = verdict.span or (0, len(literal.value))
+            if verdict.rule_id == "hardcoded-secret" and _syntax.is_documented_example(literal.value[span[0] : span[1]]):
+                continue
         if verdict is not None:
             found.append((literal, verdict))
     return found

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ..context import FileContext
 from ..languages import READ_AS_TEXT
+from . import _detect
 from ._positions import Literal
 
 MAX_LINE_CHARS = 4096  # longer lines are data (or minified): provider search only, in windows
@@ -83,6 +84,7 @@ _MAKE = re.compile(
 _CONFIG_LINE = re.compile(
     rf"^\s*(?P<name>[A-Za-z_][\w.\-/\[\]]{{0,80}})(?:\s*[=:]\s*|\s+)(?:{_STRING}|{_REST})"
 )
+_TEXT_LINE = re.compile(rf"^\s*(?P<name>[A-Za-z_][\w.\-/\[\]]{{0,80}})\s*[=:]\s*(?:{_STRING}|{_REST})")
 _NETRC = re.compile(r"^\s*(?:machine|default)\s.{0,300}?\s(?P<name>password|passwd)\s+(?P<bare>\S{1,200})")
 _TRAILING_COMMENT = re.compile(r"\s+[#;]|\s*;\s*$")
 _XML = _compile(
@@ -111,6 +113,13 @@ _DOLLAR_STRINGS = frozenset({"shellscript", "makefile", "php", "kotlin", "groovy
 _GLUED = re.compile(r"(?i)^(?P<head>[a-z]+?)(?P<word>password|passwd|secret|token|apikey)$")
 # Objects a setting hangs off (`config.password`): the variable is named after the setting alone.
 _RECEIVERS = frozenset({"this", "self", "config", "settings", "cfg", "conf", "options", "opts", "app"})
+_AUTH_IS_A_METHOD = CONFIG | {"xml", "ini", "makefile", "shellscript"}
+_AUTH_LAST = re.compile(r"(?i)auth$")
+# Documentation: its bindings show the shape of a setting (only provider-format keys count there).
+_DOC_FOLDERS = frozenset({"doc", "docs", "wiki", "examples", "example", "samples", "sample", "man", "manual"})
+_DOC_NAMES = re.compile(r"(?i)^(?:readme|changes|changelog|news|history|install|authors|license|copying)\b")
+# `console = pkg.module:main` (`entry_points.txt`), `module.path:attr`: a code reference.
+_ENTRY_POINT = re.compile(r"^[A-Za-z_][\w.-]*:[A-Za-z_][\w.]*(?:\s*\[[\w, -]*\])?$")
 _VARIABLE = re.compile(r'^\s*variable\s+"(?P<var>[^"]{1,80})"')
 _ALIASES = {"requirepass": "require_password", "masterauth": "master_password", "rootpw": "root_password"}
 
@@ -137,13 +146,16 @@ class Binding:
     quoted: bool
 
 
-def name_for_class(name: str | None) -> str | None:
-    """The name to judge for a text-format binding: `requirepass` reads as `require_password`."""
+def name_for_class(name: str | None, language: str = "") -> str | None:
+    """The name to judge for a text-format binding: `requirepass` reads as `require_password`;
+    in configuration `auth` names a method (`auth = pam`, `wsrep_sst_auth = root:`), not a secret."""
     if not name:
         return name
     simple = name.rsplit(".", 1)[-1].lstrip("$@-")
     if simple.lower() in _ALIASES:
         return _ALIASES[simple.lower()]
+    if language in _AUTH_IS_A_METHOD and _AUTH_LAST.search(simple):
+        return None
     glued = _GLUED.match(simple)
     return f"{glued['head']}_{glued['word']}" if glued else name
 
@@ -158,11 +170,31 @@ def env_key(name: str | None) -> str | None:
     return rest if rest and head.lower() in _RECEIVERS else simple
 
 
+def is_documentation(path: str) -> bool:
+    """`docs/`, `wiki/`, `examples/` folders and `README.txt`-like files: text for a reader."""
+    parts = path.replace("\\", "/").split("/")
+    return bool(_DOC_FOLDERS.intersection(p.lower() for p in parts[:-1])) or _DOC_NAMES.match(parts[-1]) is not None
+
+
 def not_a_secret(value: str, name: str | None) -> bool:
-    """A reference, a template, a stored hash: names or verifies a secret without being one."""
-    if _REFERENCE.search(value) or _HASH.search(value):
+    """A reference, a template, a stored hash, an entry point, an enum constant naming itself
+    (`const AUTH = 'auth'`): names or verifies a secret without being one."""
+    if _REFERENCE.search(value) or _HASH.search(value) or _ENTRY_POINT.match(value):
+        return True
+    simple = (name or "").rsplit(".", 1)[-1].lstrip("$@:")
+    # `Authorization: 'authorization'`, `const AUTH = 'auth'`; `password = "password"` stays a placeholder.
+    if _letters(simple) == _letters(value) and not _detect.is_placeholder(value):
         return True
     return bool(name) and "pass" in (name or "").lower() and _HEX_DIGEST.match(value) is not None
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text).lower()
+
+
+def is_documented_example(secret: str) -> bool:
+    """AWS's documented example keys (`AKIAIOSFODNN7EXAMPLE`, `...EXAMPLEKEY`): in every doc page."""
+    return "EXAMPLE" in secret
 
 
 def comment_spans(text: str, language: str) -> Iterator[tuple[int, int]]:
@@ -271,7 +303,8 @@ def _candidates(language: str, line: str) -> Iterator[Binding]:
         yield from _matches(_MAKE, line, "assign")
     else:
         yield from _matches(_NETRC, line, "key")
-        yield from _matches(_CONFIG_LINE, line, "key")
+        # Prose has `word word` everywhere: plain text needs `key = value` or `key: value`.
+        yield from _matches(_CONFIG_LINE if language != "plaintext" else _TEXT_LINE, line, "key")
 
 
 def _matches(pattern: re.Pattern[str], line: str, role: str, default_name: str = "") -> Iterator[Binding]:
@@ -281,6 +314,8 @@ def _matches(pattern: re.Pattern[str], line: str, role: str, default_name: str =
         for group in ("dq", "sq", "bq", "bare", "rest"):
             if groups.get(group) is not None:
                 value = _TRAILING_COMMENT.split(groups[group], 1)[0].rstrip() if group == "rest" else groups[group]
+                if group == "rest" and any(c.isspace() for c in value):
+                    break  # `auth required pam_unix.so`: a directive with arguments, not a value
                 start = match.start(group)
                 yield Binding(start, start + len(value), value, name, role, group in ("dq", "sq", "bq"))
                 break
