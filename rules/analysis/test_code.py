@@ -10,7 +10,7 @@ so "what is a test" has one answer: a `tests/`, `test/` or `testing/` folder, `t
 (`settings/test.py`, `test_settings.py`, `settings_testing.py`, `testsettings.py`), and CI
 workflow files (`.github/workflows/`), whose database passwords belong to throw-away services;
 in other languages `*_test.go`, `*Test.java`, `*_spec.rb`, `*Test.php`, `*.Tests.ps1` and the
-`spec/`, `testdata/` and `__tests__/` folders.
+`spec/`, `testdata/`, `__tests__/`, `fixtures/` and `test-fixtures/` folders (and `Test/`, `Tests/`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _TEST_FILE = re.compile(
 _OTHER_TEST_FILE = re.compile(
     r"(?:_test\.(?:go|rb|sh)|_spec\.rb|Test(?:s|Case)?\.(?:java|kt|cs|php|groovy)|\.Tests\.ps1)$"
 )
-_SPEC_FOLDERS = frozenset({"spec", "testdata", "__tests__", "Test", "Tests"})  # PHP/.NET capitalise
+_SPEC_FOLDERS = frozenset({"spec", "testdata", "__tests__", "Test", "Tests", "test-fixtures", "fixtures"})
 _TEST_SETTINGS = re.compile(r"^(?:test|testing)\.py$", re.IGNORECASE)
 IN_TEST_CODE = "in test code"
 # Schema migrations (Django `migrations/`, Alembic `versions/`, `migrations.py`) run once, by an

@@ -115,6 +115,10 @@ _GLUED = re.compile(r"(?i)^(?P<head>[a-z]+?)(?P<word>password|passwd|secret|toke
 _RECEIVERS = frozenset({"this", "self", "config", "settings", "cfg", "conf", "options", "opts", "app"})
 _AUTH_IS_A_METHOD = CONFIG | {"xml", "ini", "makefile", "shellscript"}
 _AUTH_LAST = re.compile(r"(?i)auth$")
+_PUBLIC = re.compile(r"(?i)(?:^|[_.-])public|^public|Public")
+# A compared or paired value that reads as words (`token == "line-through"`) is a keyword.
+_WORDS_VALUE = re.compile(r"^[a-z]+(?:[-_.][a-z]+)*$")
+_METASYNTACTIC = frozenset({"foo", "bar", "baz", "qux", "quux", "xyz", "abc"})
 # Documentation: its bindings show the shape of a setting (only provider-format keys count there).
 _DOC_FOLDERS = frozenset({"doc", "docs", "wiki", "examples", "example", "samples", "sample", "man", "manual"})
 _DOC_NAMES = re.compile(r"(?i)^(?:readme|changes|changelog|news|history|install|authors|license|copying)\b")
@@ -156,6 +160,8 @@ def name_for_class(name: str | None, language: str = "") -> str | None:
         return _ALIASES[simple.lower()]
     if language in _AUTH_IS_A_METHOD and _AUTH_LAST.search(simple):
         return None
+    if _PUBLIC.search(simple):
+        return None  # .NET's `publicKeyToken`, `PUBLIC_KEY`: published by design
     glued = _GLUED.match(simple)
     return f"{glued['head']}_{glued['word']}" if glued else name
 
@@ -180,6 +186,8 @@ def not_a_secret(value: str, name: str | None) -> bool:
     """A reference, a template, a stored hash, an entry point, an enum constant naming itself
     (`const AUTH = 'auth'`): names or verifies a secret without being one."""
     if _REFERENCE.search(value) or _HASH.search(value) or _ENTRY_POINT.match(value):
+        return True
+    if value.lower() in _METASYNTACTIC:
         return True
     simple = (name or "").rsplit(".", 1)[-1].lstrip("$@:")
     # `Authorization: 'authorization'`, `const AUTH = 'auth'`; `password = "password"` stays a placeholder.
@@ -267,6 +275,8 @@ class _Reader:
             if binding.name == "default" and self.variable:
                 binding = Binding(binding.start, binding.end, binding.value, self.variable, "default", binding.quoted)
             if any(binding.start < end and start < binding.end for start, end in taken):
+                continue
+            if binding.role in ("compare", "paired") and _WORDS_VALUE.match(binding.value):
                 continue
             taken.append((binding.start, binding.end))
             yield binding
