@@ -93,8 +93,10 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     total_lines, total_hits = sum(lines.values()), sum(hits.values())
     print(f"roots: {', '.join(str(r) for r in roots)}")
-    print(f"{sum(files.values()):,} files, {total_lines:,} lines in {elapsed:.1f} s "
-          f"({analysing:.1f} s analysing: {total_lines / max(analysing, 1e-9):,.0f} lines/s); skipped: {dict(skipped)}")
+    print(
+        f"{sum(files.values()):,} files, {total_lines:,} lines in {elapsed:.1f} s "
+        f"({analysing:.1f} s analysing: {total_lines / max(analysing, 1e-9):,.0f} lines/s); skipped: {dict(skipped)}"
+    )
     print(f"{'language':<12} {'files':>7} {'lines':>10} {'findings':>9} {'in tests':>9} {'per 1k lines':>13}")
     for language in sorted(files, key=lambda lang: -lines[lang]):
         rate = 1000 * hits[language] / max(1, lines[language])

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from . import languages
 from .engine import Engine
 from .model import Edit, Fix, Rule
-from .templates._syntax import TEMPLATE_LANGUAGES
 from .secrets._syntax import comment_spans as text_comments
+from .templates._syntax import TEMPLATE_LANGUAGES
 from .templates._syntax import comments as template_comments
 
 _ANNOTATION = re.compile(r"\b(?P<kind>todoruleid|todook|ruleid|ok)\s*:\s*(?P<ids>[a-z0-9, -]+)")

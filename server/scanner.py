@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vetline.rules import generated
 from vetline.rules.engine import Engine
 from vetline.rules.files import FileRefused, read_bounded
-from vetline.rules import generated
 from vetline.rules.languages import READ_AS_TEXT, language_for_path
 from vetline.rules.model import Finding
 

@@ -13,13 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import generated
 from ..aicontext._mcp_secrets import reference_fixes
 from ..analysis.test_code import IN_TEST_CODE, is_test_code
 from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..context import FileContext
 from ..engine import make_finding
 from ..model import Confidence, Finding, Rule, Severity
-from .. import generated
 from . import _allowlist, _detect, _fix, _lines, _names, _positions, _syntax, _text_fix
 from ._positions import Literal
 from ._redact import describe, env_name
@@ -168,7 +168,9 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
         verdict = classify(literal.value, _names.name_class(name), literal.role, literal.interpolated, example)
         if verdict is not None and literal.node is None and ctx.language in _syntax.LANGUAGES:
             span = verdict.span or (0, len(literal.value))
-            if verdict.rule_id == "hardcoded-secret" and _syntax.is_documented_example(literal.value[span[0] : span[1]]):
+            if verdict.rule_id == "hardcoded-secret" and _syntax.is_documented_example(
+                literal.value[span[0] : span[1]]
+            ):
                 continue
         if verdict is not None:
             found.append((literal, verdict))

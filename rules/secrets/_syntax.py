@@ -81,9 +81,7 @@ _MAKE = re.compile(
     rf"^\s*(?:export\s+|override\s+)?(?P<name>[A-Za-z_][\w.-]{{0,60}})\s*(?:\?=|::=|:=|\+=|=)\s*(?:{_STRING}|{_REST})"
 )
 # `key = value`, `key: value`, `key value` (nginx, redis, `.properties`), each alone on its line.
-_CONFIG_LINE = re.compile(
-    rf"^\s*(?P<name>[A-Za-z_][\w.\-/\[\]]{{0,80}})(?:\s*[=:]\s*|\s+)(?:{_STRING}|{_REST})"
-)
+_CONFIG_LINE = re.compile(rf"^\s*(?P<name>[A-Za-z_][\w.\-/\[\]]{{0,80}})(?:\s*[=:]\s*|\s+)(?:{_STRING}|{_REST})")
 _TEXT_LINE = re.compile(rf"^\s*(?P<name>[A-Za-z_][\w.\-/\[\]]{{0,80}})\s*[=:]\s*(?:{_STRING}|{_REST})")
 _NETRC = re.compile(r"^\s*(?:machine|default)\s.{0,300}?\s(?P<name>password|passwd)\s+(?P<bare>\S{1,200})")
 _TRAILING_COMMENT = re.compile(r"\s+[#;]|\s*;\s*$")
@@ -241,13 +239,19 @@ class _Reader:
         if len(line) > MAX_LINE_CHARS:
             for start in range(0, len(line), MAX_LINE_CHARS):
                 window = line[start : start + MAX_LINE_CHARS]
-                yield Literal(_byte(line, offset, start), _byte(line, offset, start + len(window)), window, None, "text")
+                yield Literal(
+                    _byte(line, offset, start), _byte(line, offset, start + len(window)), window, None, "text"
+                )
             return
         comment = self._is_comment(line)
         found = [] if comment else list(self._bindings(line))
         for item in found:
             yield Literal(
-                _byte(line, offset, item.start), _byte(line, offset, item.end), item.value, item.name, item.role,
+                _byte(line, offset, item.start),
+                _byte(line, offset, item.end),
+                item.value,
+                item.name,
+                item.role,
                 interpolated=_interpolates(self.language, line, item),
             )
         yield from _rest(line, offset, found, "comment" if comment else "text")

@@ -1,4 +1,4 @@
-""""Move to environment variable" for the languages read as text, where a safe form exists.
+""" "Move to environment variable" for the languages read as text, where a safe form exists.
 
 The quoted literal (quotes and any `@`/`$` prefix included) becomes the language's own read of
 the environment, and `NAME=` goes to `.env.example` with `.env` in `.gitignore`, as for Python
@@ -54,12 +54,12 @@ def _quoted_span(source: bytes, literal: Literal, bare: bool = False) -> tuple[i
     """The literal with its quotes (and a C# `@`/`$` prefix), or None for a raw value, or a bare
     one unless `bare` (a shell word, replaced whole)."""
     start, end = literal.start - 1, literal.end + 1
-    if bare and source[start:literal.start] not in (b'"', b"'"):
+    if bare and source[start : literal.start] not in (b'"', b"'"):
         return literal.start, literal.end
     if start < 0 or end > len(source):
         return None
-    quote = source[start:literal.start]
-    if quote not in (b'"', b"'") or source[literal.end:end] != quote:
+    quote = source[start : literal.start]
+    if quote not in (b'"', b"'") or source[literal.end : end] != quote:
         return None
     if source[start - 2 : start] == quote * 2:
         return None  # a triple-quoted (raw) string: leave it to the author
@@ -82,7 +82,7 @@ def _allowed(ctx: FileContext, start: int, role: str) -> bool:
     if ctx.language == "go":
         return _GO_IMPORTS_OS.search(ctx.source) is not None and not _in_go_const_block(ctx.source, start)
     if ctx.language == "php":
-        return stripped.startswith(b"$") or stripped.startswith(b"define(")
+        return stripped.startswith((b"$", b"define("))
     return True
 
 

@@ -99,8 +99,16 @@ def test_ordinary_files_are_not_called_generated() -> None:
 
 def test_documentation_placeholders_and_references_are_quiet_everywhere() -> None:
     """Ensure that `${VAR}`, `{{ .Values.x }}`, `<YOUR_KEY>`, `%(env)s`, `$(VAR)` and hashes are no findings."""
-    values = ["${DB_PASSWORD}", "{{ .Values.db.password }}", "<YOUR_PASSWORD>", "%(db_password)s", "$(DB_PASSWORD)",
-              "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW", "{SSHA}dGVzdHRlc3R0ZXN0", "@DB_PASSWORD@"]
+    values = [
+        "${DB_PASSWORD}",
+        "{{ .Values.db.password }}",
+        "<YOUR_PASSWORD>",
+        "%(db_password)s",
+        "$(DB_PASSWORD)",
+        "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+        "{SSHA}dGVzdHRlc3R0ZXN0",
+        "@DB_PASSWORD@",
+    ]
     for value in values:
         for path, line in (("/p/a.properties", f"db.password={value}"), ("/p/a.sh", f'DB_PASSWORD="{value}"'),
                            ("/p/a.tf", f'password = "{value}"'), ("/p/a.xml", f"<password>{value}</password>"),
@@ -114,7 +122,7 @@ def test_pathological_lines_stay_linear(path: str) -> None:
     (a backtracking reader would hang here: pytest-timeout ends it; speed is measured in benchmarks/)."""
     lines = ("password=" * 400, '"a":"' * 800, "token " * 680, "$x->" * 1000, "password=" * 4000, "token " * 8000)
     hostile = "\n".join(lines * 3) + "\n"  # each line under MAX_LINE_CHARS, then over it
-    source = "# notes\n" * 2000 + hostile + "x = \"AKIAIOSFODNN7EXAMPLF\"\n"  # not minified on average
+    source = "# notes\n" * 2000 + hostile + 'x = "AKIAIOSFODNN7EXAMPLF"\n'  # not minified on average
     assert generated.reason(source.encode(), path) is None
     found = Engine(SECRETS_RULES).analyze(source.encode(), language_for_path(path) or "", path).findings
     assert any(f.rule_id == "hardcoded-secret" for f in found)
