@@ -3,13 +3,16 @@ XML, `.conf`/`.cfg`, Gradle, Makefiles, PowerShell and plain text, read line by 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # the `re` parser, to read patterns
 
 import pytest
 from vetline.rules import generated, registry, testing
 from vetline.rules.engine import Engine
 from vetline.rules.languages import READ_AS_TEXT, language_for_path
 from vetline.rules.model import Category
+from vetline.rules.secrets import _syntax, _text_fix
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "secrets"
 SECRETS_RULES = [r for r in registry.all_rules() if r.category == Category.SECRETS and READ_AS_TEXT <= r.languages]
@@ -185,3 +188,32 @@ def test_no_quick_fix_where_no_safe_form_exists(path: str, source: str) -> None:
     findings = _analyze(source, path)
     assert [f.rule_id for f in findings] == ["hardcoded-password"]
     assert findings[0].fix is None
+
+
+def _patterns() -> list[re.Pattern]:
+    found = []
+    for module in (_syntax, _text_fix, generated):
+        for value in vars(module).values():
+            found.extend(v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, re.Pattern))
+    return found
+
+
+def _opcodes(value: object) -> set[str]:
+    """Every opcode name in a parsed pattern (sub-patterns, branches and repeats included)."""
+    if isinstance(value, sre_parse.SubPattern):
+        return set().union(*(_opcodes(item) for item in value.data)) if value.data else set()
+    if isinstance(value, (tuple, list)):
+        head = {str(value[0])} if len(value) == 2 and type(value[0]).__name__ == "_NamedIntConstant" else set()
+        return head.union(*(_opcodes(item) for item in value)) if value else head
+    return set()
+
+
+def test_text_reader_patterns_are_re2_compatible() -> None:
+    """Ensure that no pattern of the text readers uses a back-reference or a look-around (RE2 has neither)."""
+    patterns = _patterns()
+    assert len(patterns) > 30
+    for pattern in patterns:
+        source = pattern.pattern if isinstance(pattern.pattern, str) else pattern.pattern.decode()
+        flags = pattern.flags & ~re.UNICODE if isinstance(pattern.pattern, bytes) else pattern.flags
+        used = _opcodes(sre_parse.parse(source, flags))
+        assert not used & {"ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS"}, source
