@@ -164,7 +164,7 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     for literal in items:
         if names_itself(literal.value, literal.name):
             continue
-        name = _syntax.name_for_class(literal.name, ctx.language) if literal.node is None else literal.name
+        name = _syntax.name_for_class(literal.name, ctx.language) if ctx.language in _syntax.LANGUAGES else literal.name
         verdict = classify(literal.value, _names.name_class(name), literal.role, literal.interpolated, example)
         if verdict is not None and literal.node is None and ctx.language in _syntax.LANGUAGES:
             span = verdict.span or (0, len(literal.value))

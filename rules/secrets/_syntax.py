@@ -108,7 +108,8 @@ _INTERPOLATES = re.compile(r"\$[A-Za-z_{(]|#\{|\{\$")
 # Languages whose double-quoted strings interpolate `$x` (Ruby and C# mark theirs with `#{}`/`$"`).
 _DOLLAR_STRINGS = frozenset({"shellscript", "makefile", "php", "kotlin", "groovy", "powershell", "terraform"})
 # Glued config keys (`requirepass`, `dbpassword`) read as their credential word.
-_GLUED = re.compile(r"(?i)^(?P<head>[a-z]+?)(?P<word>password|passwd|secret|token|apikey)$")
+# Only the password words: a glued `token` or `secret` is a package or a field (`jsonwebtoken`).
+_GLUED = re.compile(r"(?i)^(?P<head>[a-z]+?)(?P<word>password|passwd)$")
 # Objects a setting hangs off (`config.password`): the variable is named after the setting alone.
 _RECEIVERS = frozenset({"this", "self", "config", "settings", "cfg", "conf", "options", "opts", "app"})
 _AUTH_IS_A_METHOD = CONFIG | {"xml", "ini", "makefile", "shellscript"}

@@ -217,3 +217,10 @@ def test_text_reader_patterns_are_re2_compatible() -> None:
         flags = pattern.flags & ~re.UNICODE if isinstance(pattern.pattern, bytes) else pattern.flags
         used = _opcodes(sre_parse.parse(source, flags))
         assert not used & {"ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS"}, source
+
+
+def test_glued_names_read_as_passwords_only_for_password_words() -> None:
+    """Ensure that `requirepass`/`dbpassword` are passwords but `jsonwebtoken` (a package) is not."""
+    assert [f.rule_id for f in _analyze("dbpassword = Tr0ub4dor&3\n", "/p/a.conf")] == ["hardcoded-password"]
+    assert _analyze("jsonwebtoken = 9.0.2-final\n", "/p/a.conf") == []
+    assert _analyze('{"dependencies": {"jsonwebtoken": "^9.0.2"}}\n', "/p/package.json") == []
