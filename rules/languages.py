@@ -37,7 +37,7 @@ IGNORE_FILES = (
 )  # fmt: skip
 # Keys and credential stores with no text format of their own (may be binary: `*.p12`).
 SECRET_FILES = (
-    "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.tfvars",
+    "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
     "kubeconfig", "credentials", "secrets",
 )  # fmt: skip
 
@@ -54,7 +54,7 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("toml", (".toml",), ("Pipfile", "poetry.lock", "uv.lock")),
     LanguageSpec("json", (".json",), ("Pipfile.lock",)),
     LanguageSpec("dotenv", (".env",), (".env", ".env.*", "*.env")),
-    LanguageSpec("ini", (".ini", ".cfg", ".properties"), (".npmrc", ".pypirc")),
+    LanguageSpec("ini", (".ini", ".cfg"), (".npmrc", ".pypirc")),
     LanguageSpec("yaml", (".yaml", ".yml"), ()),
     LanguageSpec("dockerfile", (), ("Dockerfile", "Dockerfile.*", "*.dockerfile")),
     LanguageSpec("jinja-html", (".jinja", ".jinja2", ".j2"), (), None, (".html", ".htm"), ("templates", "jinja2")),
@@ -62,9 +62,30 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("markdown", (".md", ".mdc", ".markdown"), (".cursorrules", ".windsurfrules", ".clinerules")),
     LanguageSpec("ignore", (), IGNORE_FILES),
     LanguageSpec("secret-file", (), SECRET_FILES),
+    # Read line by line for secrets only (rules/secrets/_syntax.py): no grammar is bundled.
+    LanguageSpec("shellscript", (".sh", ".bash", ".zsh", ".ksh"), (".bashrc", ".zshrc", ".profile", ".bash_profile")),
+    LanguageSpec("go", (".go",), ()),
+    LanguageSpec("java", (".java",), ()),
+    LanguageSpec("kotlin", (".kt", ".kts"), ()),
+    LanguageSpec("csharp", (".cs",), ()),
+    LanguageSpec("ruby", (".rb", ".rake", ".gemspec"), ("Gemfile", "Rakefile")),
+    LanguageSpec("php", (".php",), ()),
+    LanguageSpec("terraform", (".tf", ".tfvars", ".hcl"), ()),
+    LanguageSpec("properties", (".properties",), ()),
+    LanguageSpec("xml", (".xml", ".config", ".csproj"), ()),
+    LanguageSpec("conf", (".conf", ".cnf"), ()),
+    LanguageSpec("groovy", (".gradle", ".groovy"), ()),
+    LanguageSpec("makefile", (".mk",), ("Makefile", "makefile", "GNUmakefile")),
+    LanguageSpec("powershell", (".ps1", ".psm1", ".psd1"), ()),
+    LanguageSpec("plaintext", (".txt", ".text"), (".netrc", "_netrc", ".git-credentials", ".pgpass")),
 )
 
 _BY_ID = {spec.id: spec for spec in LANGUAGES}
+# Languages read line by line for secrets only; minified and generated files of these are skipped.
+READ_AS_TEXT = frozenset({
+    "shellscript", "go", "java", "kotlin", "csharp", "ruby", "php", "terraform", "properties", "xml", "conf",
+    "groovy", "makefile", "powershell", "plaintext",
+})  # fmt: skip
 
 
 def language_for_path(path: str | PurePath) -> str | None:
@@ -100,13 +121,20 @@ def is_javascript(language_id: str) -> bool:
 
 # Editor language ids that name a row of the table by another name (VS Code's `javascriptreact`
 # is JavaScript with JSX, which the JavaScript grammar parses).
-CLIENT_ALIASES = {"javascriptreact": "javascript", "jsx": "javascript", "tsx": "typescriptreact"}
+CLIENT_ALIASES = {
+    "javascriptreact": "javascript", "jsx": "javascript", "tsx": "typescriptreact",
+    "terraform-vars": "terraform", "hcl": "terraform", "java-properties": "properties",
+    "spring-boot-properties": "properties",
+}  # fmt: skip
+# Ids an editor gives files it knows only loosely (`requirements.txt` is `plaintext` without the
+# Python extension, `.env` may be `properties`): the file name decides when it names a language.
+GENERIC_CLIENT_IDS = frozenset({"plaintext", "properties", "ini", "shellscript", "conf", "xml", "makefile"})
 
 
 def from_client_id(language_id: str) -> str | None:
     """vetline's language for an editor's language id, or None when vetline does not know it."""
-    language_id = CLIENT_ALIASES.get(language_id, language_id)
-    return language_id if language_id in _BY_ID else None
+    resolved = CLIENT_ALIASES.get(language_id, language_id)
+    return resolved if resolved in _BY_ID else None
 
 
 def spec(language_id: str) -> LanguageSpec | None:

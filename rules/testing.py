@@ -17,6 +17,7 @@ from . import languages
 from .engine import Engine
 from .model import Edit, Fix, Rule
 from .patterns import linear
+from .secrets._syntax import comment_spans as text_comments
 from .templates._syntax import TEMPLATE_LANGUAGES
 from .templates._syntax import comments as template_comments
 
@@ -53,7 +54,7 @@ def expectations(source: str, language: str, rule_id: str) -> Expectations:
     result = Expectations()
     for start, end in _comments(data, language):
         for hit in _ANNOTATION.finditer(data[start:end].decode("utf-8", "replace")):
-            ids = {part.strip() for part in hit.group("ids").split(",")}
+            ids = {part.strip(" -") for part in hit.group("ids").split(",")}  # ` -->` closes XML
             if rule_id not in ids:
                 continue
             kind = hit.group("kind")
@@ -69,9 +70,11 @@ def _comments(data: bytes, language: str) -> list[tuple[int, int]]:
     if language in TEMPLATE_LANGUAGES:
         text = data.decode("utf-8")
         return [(len(text[:s].encode()), len(text[:e].encode())) for s, e in template_comments(text)]
+    if languages.grammar(language) is None:  # full-line comments, found as the secrets reader finds them
+        text = data.decode("utf-8")
+        return [(len(text[:s].encode()), len(text[:e].encode())) for s, e in text_comments(text, language)]
     ts_parser = languages.parser(language)
-    if ts_parser is None:
-        raise ValueError(f"annotations need a grammar; {language!r} has none")
+    assert ts_parser is not None
     found = []
     stack = [ts_parser.parse(data).root_node]
     while stack:
@@ -87,7 +90,7 @@ def _annotated_line(lines: list[bytes], comment_line: int, comment_column: int) 
         return comment_line  # trailing annotation: annotates its own line
     for line in range(comment_line + 1, len(lines)):
         stripped = lines[line].strip()
-        if stripped and not stripped.startswith((b"#", b"//", b"/*", b"*", b"{#")):
+        if stripped and not stripped.startswith((b"#", b"//", b"/*", b"*", b"{#", b"<!--")):
             return line
     return comment_line + 1
 

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vetline.rules import generated
 from vetline.rules.engine import Engine
 from vetline.rules.files import FileRefused, read_bounded
-from vetline.rules.languages import language_for_path
+from vetline.rules.languages import READ_AS_TEXT, language_for_path
 from vetline.rules.model import Finding
 from vetline.rules.source_text import as_utf8
 
@@ -137,6 +138,8 @@ def scan_file(path: Path, root: Path, config: Config, engine: Engine, within: Pa
     source, problem = read_source(path, config.max_file_size, within)
     if source is not None and problem and language == "secret-file":
         source, problem = b"", None  # a binary keystore (`*.p12`): only its name and place matter
+    if source is not None and not problem and language in READ_AS_TEXT:
+        problem = generated.reason(source, path.name)
     if source is None or problem:
         return FileResult(path, relative, errors=(problem or "unreadable",))
     text = as_utf8(source, language)

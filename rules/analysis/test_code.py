@@ -8,7 +8,9 @@ what a reviewer signs off as a vulnerability. Rules that grade test code differe
 so "what is a test" has one answer: a `tests/`, `test/` or `testing/` folder, `test_*.py`,
 `*_test.py`, `tests.py` (Django's default), `conftest.py`, and testing settings modules
 (`settings/test.py`, `test_settings.py`, `settings_testing.py`, `testsettings.py`), and CI
-workflow files (`.github/workflows/`), whose database passwords belong to throw-away services.
+workflow files (`.github/workflows/`), whose database passwords belong to throw-away services;
+in other languages `*_test.go`, `*Test.java`, `*_spec.rb`, `*Test.php`, `*.Tests.ps1` and the
+`spec/`, `testdata/`, `__tests__/`, `fixtures/` and `test-fixtures/` folders (and `Test/`, `Tests/`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ TEST_FOLDERS = frozenset({"tests", "test", "testing", "testutils", "test_utils"}
 _TEST_FILE = linear(
     r"^(?:test_\w*|\w*_tests?|tests|conftest|\w*test_?settings|settings_?test(?:ing)?)\.py$", re.IGNORECASE
 )
+# Test files of the languages read as text for secrets: Go `_test.go`, JUnit `FooTest.java`,
+# RSpec `_spec.rb`, PHPUnit `FooTest.php`, Pester `x.Tests.ps1`, xUnit `FooTests.cs`.
+_OTHER_TEST_FILE = linear(r"(?:_test\.(?:go|rb|sh)|_spec\.rb|Test(?:s|Case)?\.(?:java|kt|cs|php|groovy)|\.Tests\.ps1)$")
+_SPEC_FOLDERS = frozenset({"spec", "testdata", "__tests__", "Test", "Tests", "test-fixtures", "fixtures"})
 _TEST_SETTINGS = linear(r"^(?:test|testing)\.py$", re.IGNORECASE)
 IN_TEST_CODE = "in test code"
 # Schema migrations (Django `migrations/`, Alembic `versions/`, `migrations.py`) run once, by an
@@ -41,6 +47,8 @@ def is_test_code(path: str) -> bool:
     parts = path.replace("\\", "/").split("/")
     name, folders = parts[-1], parts[:-1]
     if TEST_FOLDERS.intersection(folders) or _TEST_FILE.match(name) or _is_ci_workflow(folders):
+        return True
+    if _OTHER_TEST_FILE.search(name) or _SPEC_FOLDERS.intersection(folders):
         return True
     return bool(folders) and folders[-1] == "settings" and _TEST_SETTINGS.match(name) is not None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import generated
 from ..aicontext._mcp_secrets import reference_fixes
 from ..analysis.test_code import IN_TEST_CODE, is_test_code
 from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
@@ -19,12 +20,12 @@ from ..context import FileContext
 from ..engine import make_finding
 from ..model import Confidence, Finding, Rule, Severity
 from ..patterns import clip_literal, linear
-from . import _allowlist, _detect, _fix, _lines, _names, _positions
+from . import _allowlist, _detect, _fix, _lines, _names, _positions, _syntax, _text_fix
 from ._positions import Literal
 from ._redact import describe, env_name
 
 _CACHE_KEY = "_vetline_secret_verdicts"  # per-file verdicts live in the FileContext's __dict__
-TEXT_FORMATS = frozenset({"dotenv", "ini", "yaml", "json", "toml", "dockerfile"})
+TEXT_FORMATS = frozenset({"dotenv", "ini", "yaml", "json", "toml", "dockerfile"}) | _syntax.LANGUAGES
 CODE_LANGUAGES = frozenset({"python", "javascript", "typescript", "typescriptreact"})
 _VERBS = {
     "keyword": "passed as",
@@ -33,7 +34,10 @@ _VERBS = {
     "compare": "compared with",
     "signing": "used as",
     "key-argument": "used as",
+    "paired": "paired with",
 }
+# Positions judged loosely: only a key-like value counts (`token == "with"` is a parser).
+_LOOSE_ROLES = frozenset({"compare", "paired"})
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 _CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
 _LABEL = linear(r"^[A-Z][a-z]{2,9}$")
@@ -102,12 +106,12 @@ def _by_position(value: str, name_class: str | None, role: str, example: bool) -
         return None  # a regex, a colour, a mask or a name held under a credential-looking name
     if _detect.is_placeholder(value):
         # `token == "root"` is a parser; only `password == "admin"` checks a default credential.
-        if example or role == "compare" and name_class != "password":
+        if example or role in _LOOSE_ROLES and name_class != "password":
             return None
         return Verdict("placeholder-credential", "Placeholder credential", "Secret Keyword")
     if any(c.isspace() for c in value) or len(value) < 3:
         return None  # a prompt or label ("Enter your password"), not a credential
-    if role == "compare" and not _detect.looks_credential(value):
+    if role in _LOOSE_ROLES and not _detect.looks_credential(value):
         return None  # `token == "with"`: a keyword, not a key
     entropy = _detect.entropy_type(value)
     if entropy is not None:
@@ -143,20 +147,33 @@ def verdicts(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
 def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     if is_translation_catalogue(ctx.path):
         return []  # translated UI text: its "user:password@host" is an example for the reader
-    if ctx.language in TEXT_FORMATS:
+    if ctx.language in _syntax.LANGUAGES:
+        if generated.reason(ctx.source, ctx.path) is not None:
+            return []  # minified or generated: the CLI reports the reason (`scanner.scan_file`)
+        items = _syntax.literals(ctx)
+    elif ctx.language in TEXT_FORMATS:
         items = _lines.literals(ctx)
     elif ctx.tree is not None:
         items = _positions.literals(ctx)
     else:
         return []
-    example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
+    example = ctx.path.endswith(_EXAMPLE_SUFFIXES) or (
+        ctx.language in _syntax.LANGUAGES and _syntax.is_documentation(ctx.path)
+    )
     found = []
     for literal in items:
         if names_itself(literal.value, literal.name):
             continue
+        name = _syntax.name_for_class(literal.name, ctx.language) if ctx.language in _syntax.LANGUAGES else literal.name
         verdict = classify(
-            clip_literal(literal.value), _names.name_class(literal.name), literal.role, literal.interpolated, example
+            clip_literal(literal.value), _names.name_class(name), literal.role, literal.interpolated, example
         )
+        if verdict is not None and literal.node is None and ctx.language in _syntax.LANGUAGES:
+            span = verdict.span or (0, len(literal.value))
+            if verdict.rule_id == "hardcoded-secret" and _syntax.is_documented_example(
+                literal.value[span[0] : span[1]]
+            ):
+                continue
         if verdict is not None:
             found.append((literal, verdict))
     return found
@@ -233,8 +250,9 @@ def _finding(
     options: dict,
 ) -> Finding:
     start, end, secret = where
+    name = literal.name if literal.node is not None else _syntax.env_key(literal.name)
     env = env_name(
-        literal.name if literal.role != "signing" else "JWT_SECRET",
+        name if literal.role != "signing" else "JWT_SECRET",
         _detect.PROVIDER_ENV.get(
             verdict.secret_type or "", "DATABASE_URL" if rule.id == "credentials-in-url" else "SECRET"
         ),
@@ -244,6 +262,8 @@ def _finding(
         if fixable and ctx.language in CODE_LANGUAGES and literal.role not in ("comment", "text")
         else None
     )
+    if fixable and fix is None and ctx.language in _syntax.LANGUAGES and literal.role in _text_fix.FIXABLE_ROLES:
+        fix = _text_fix.move_to_env(ctx, literal, env)
     alternatives = _fix.settings_alternatives(ctx, literal, env) if fix is not None else ()
     if fixable and fix is None and ctx.language == "json":  # an MCP config: the client's `${...}` reference
         fix, alternatives = reference_fixes(ctx, start, end, env)

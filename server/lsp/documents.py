@@ -122,9 +122,10 @@ def open_document(item: types.TextDocumentItem) -> Document:
 def language_of(language_id: str, path: Path | None) -> str | None:
     """vetline's language for a document: the client's id when vetline knows it, else the name's."""
     known = languages.from_client_id(language_id)
-    if known is not None:
+    by_name = languages.language_for_path(path) if path is not None else None
+    if known is not None and not (by_name is not None and language_id in languages.GENERIC_CLIENT_IDS):
         return known
-    return languages.language_for_path(path) if path is not None else None
+    return by_name
 
 
 def _path(uri: str) -> Path | None:

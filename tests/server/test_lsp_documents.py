@@ -72,6 +72,16 @@ def test_language_comes_from_the_client_or_the_file_name() -> None:
     assert language_of("rust", Path("/p/main.rs")) is None
 
 
+def test_loose_client_ids_yield_to_the_file_name() -> None:
+    """Ensure that `plaintext`/`properties`/`shellscript` from an editor do not hide a known file name."""
+    assert language_of("properties", Path("/p/.env")) == "dotenv"
+    assert language_of("shellscript", Path("/p/.env.local")) == "dotenv"
+    assert language_of("plaintext", Path("/p/notes.txt")) == "plaintext"
+    assert language_of("go", Path("/p/main.go")) == "go"
+    assert language_of("terraform-vars", None) == "terraform"
+    assert language_of("plaintext", None) == "plaintext"
+
+
 def test_logged_exceptions_never_include_their_message() -> None:
     """Ensure that a logged exception's message (which may quote a secret) is withheld."""
 
