@@ -19,7 +19,7 @@ import re
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, enclosing_function
-from ..analysis.sinks import taint_verdict
+from ..analysis.sinks import bound_value, taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._expressions import definition
@@ -219,9 +219,20 @@ def tainted_redirect(match: Match) -> Report | None:
         report_unknown=False,
         consequence="an attacker can send users to a site of their choice",
     )
-    if verdict is None or (verdict.data or {}).get("source") in SAME_ORIGIN_SOURCES:
+    if verdict is None or (verdict.data or {}).get("source") in SAME_ORIGIN_SOURCES or _goes_back(match, url):
         return None
     return None if _guarded(match, url) else verdict
+
+
+# `redirect(request.referrer)`, `request.headers.get("Referer")`, `request.META["HTTP_REFERER"]`.
+_REFERRER = re.compile(r"refer+er", re.IGNORECASE)
+
+
+def _goes_back(match: Match, url: Node) -> bool:
+    """A redirect back to the referring page: a visitor who followed an attacker's link is only
+    sent back to the page that linked, where they already were (no open redirect to sign)."""
+    value = bound_value(url) if url.type == "identifier" else url
+    return value is not None and _REFERRER.search(match.ctx.text(value)) is not None
 
 
 RULE = Rule(
@@ -247,7 +258,8 @@ handler) and a `<meta http-equiv="refresh" content="0; url=...">` page redirect 
 
 Not reported: targets checked by `url_has_allowed_host_and_scheme`/`is_safe_url` or a project
 helper named like one (`safe_for_redirect`), the current request's own path (`request.path`,
-`request.get_full_path()`), URLs that start with `reverse(...)`/`url_for(...)` or such a path,
+`request.get_full_path()`), the referring page (`request.referrer`, the `Referer` header:
+the visitor is only sent back where they came from), URLs that start with `reverse(...)`/`url_for(...)` or such a path,
 and values returned by a helper that checks them.
 
 ## How to fix
@@ -296,6 +308,11 @@ def safe():
     go(nxt)
     # ok: open-redirect
     go(url_for("profile", name=request.args["name"]))
+    # ok: open-redirect
+    go(request.headers.get("Referer") or url_for("index"))
+    back = request.referrer
+    # ok: open-redirect
+    go(back)
     # ok: open-redirect
     return go("/profile/" + request.args["name"])
 @app.route("/relative")
