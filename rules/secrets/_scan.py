@@ -155,9 +155,22 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
         if names_itself(literal.value, literal.name):
             continue
         verdict = classify(literal.value, _names.name_class(literal.name), literal.role, literal.interpolated, example)
-        if verdict is not None:
+        if verdict is not None and not _repeated_sample(ctx, literal.value, verdict):
             found.append((literal, verdict))
     return found
+
+
+SAMPLE_REPEATS = 3  # a password-like literal written this many times in one file is sample data
+
+
+def _repeated_sample(ctx: FileContext, value: str, verdict: Verdict) -> bool:
+    """A word-like credential the file writes three or more times (`'secret': '6zzjnumtsx136ddy'`
+    in every sample order of a preview): a real credential is written once and read by name,
+    the same literal pasted again and again is example data. Provider-format keys, URLs with
+    passwords and signing keys are never sample data here."""
+    if verdict.rule_id not in ("hardcoded-password", "placeholder-credential") or len(value) < _MIN_KEY:
+        return False
+    return ctx.source.count(value.encode("utf-8", "replace")) >= SAMPLE_REPEATS
 
 
 Describe = Callable[[str, str | None, str, str], str]

@@ -39,7 +39,9 @@ comparisons (`if pwd == "..."`, `headers.get("X-API-Key") != "..."`) and the key
 than secrets (regexes, `#rrggbb` colours, `****` masks, dotted or constant names) are skipped, as
 are identifier dictionary keys (`{Token: ...}`) and `in` tests. A comparison is reported only when
 the value looks like a key (8 or more characters mixing letters, digits or symbols), so a parser's
-`token == "with"` stays quiet.
+`token == "with"` stays quiet. A password-like literal (8 or more characters) that the file
+writes three or more times is sample data (the same example order's secret in every preview
+of a mail template), not a credential: a real one is written once and read by name.
 
 ## How to fix
 Read the password from the environment or a secret manager.
@@ -106,5 +108,15 @@ if token == "with": ...
 if "license_file" in secrets: ...
 # ok: hardcoded-password
 password = ":****"
+SAMPLE_ORDERS = [
+    # ok: hardcoded-password
+    {"code": "F8VVL", "secret": "6zzjnumtsx136ddy"},
+    # ok: hardcoded-password
+    {"code": "HIDHK", "secret": "6zzjnumtsx136ddy"},
+]
+# ok: hardcoded-password
+preview_url = build_url(order="F8VVL", secret="6zzjnumtsx136ddy")
+# ruleid: hardcoded-password
+SMTP_PASSWORD = "mail-relay-2024"
 """,
 )
