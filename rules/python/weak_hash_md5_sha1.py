@@ -2,7 +2,9 @@
 
 A call marked `usedforsecurity=False` is a checksum by the author's own word and stays quiet, and
 so does a digest that names what it identifies (a Gravatar URL, an ETag, a cache key, a file or
-thumbnail name, a colour): those need no collision resistance. Test modules are not reported:
+thumbnail name, a colour), a digest used as a database lookup key (`filter(auth_hash=digest)`)
+and a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`):
+those need no collision resistance. Test modules are not reported:
 they recompute what the application hashes, and are not where it is protected.
 When the hashed value is named like a password the finding says so (CWE-916): any fast hash is
 the wrong tool there, so no "use SHA-256" fix is offered for it.
@@ -86,6 +88,45 @@ def non_security_digest(match: Match) -> bool:
     return any(NON_SECURITY_USE.search(word) for word in words)
 
 
+# Calls a digest is looked up with, or that sign it with a key of their own.
+LOOKUP_CALLS = frozenset({"filter", "get", "exclude", "get_or_create", "update_or_create", "select_for_update"})
+SIGNING_CALLS = frozenset({"sign", "unsign", "dumps", "loads", "compare_digest"})
+
+
+def keys_a_lookup_or_signature(match: Match) -> bool:
+    """The digest is a lookup key (`ApiCall.objects.get_or_create(auth_hash=digest)`) or the payload
+    of a keyed signature (`signer.sign(sha1(payload).hexdigest())`): neither relies on collision
+    resistance, the server holds what was hashed, and SHA-1's preimage resistance stands."""
+    ctx = match.ctx
+    if any(name.rsplit(".", 1)[-1] in SIGNING_CALLS for name in destination_names(ctx, match.target)):
+        return True
+    names = [name for name in destination_names(ctx, match.target) if name.isidentifier()]
+    function = enclosing_function(match.target)
+    if not names or function is None:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        if node.start_byte > match.target.end_byte and node.type == "identifier" and ctx.text(node) == names[-1]:
+            if _used_as_key(ctx, node):
+                return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _used_as_key(ctx, name) -> bool:
+    """`filter(auth_hash=name)`, `name == signer.unsign(token)`, `signer.sign(name)`."""
+    parent = name.parent
+    if parent is not None and parent.type == "keyword_argument":
+        parent = parent.parent
+    if parent is not None and parent.type == "argument_list" and parent.parent is not None:
+        callee = ctx.text(parent.parent.child_by_field_name("function"))
+        return callee.rsplit(".", 1)[-1] in LOOKUP_CALLS | SIGNING_CALLS
+    if parent is not None and parent.type == "comparison_operator":
+        return any(f".{call}(" in ctx.text(parent) for call in SIGNING_CALLS)
+    return False
+
+
 def weak_hash_used(match: Match) -> bool | Report:
     if is_false(keyword_arg(match.node("args"), "usedforsecurity")):
         return False
@@ -94,7 +135,10 @@ def weak_hash_used(match: Match) -> bool | Report:
         return False
     if is_test_code(match.ctx.path) or non_security_digest(match):
         return False  # a test recomputes what the code hashes; an ETag or cache key protects nothing
-    if hashes_password(match):
+    password = hashes_password(match)
+    if not password and keys_a_lookup_or_signature(match):
+        return False
+    if password:
         return Report(message=PASSWORD_MESSAGE.format(algo=WEAK_NAMES[algo]), severity=Severity.HIGH, cwe=(916, 328))
     return Report(message=f"{WEAK_NAMES[algo]} is broken for security use (practical collisions); use SHA-256.")
 
@@ -192,5 +236,17 @@ def build_etag(project_id, last_modified):
 def sign_invoice(invoice):
     # ruleid: weak-hash-md5-sha1
     return hashlib.sha1(SECRET + invoice.number.encode()).hexdigest()
+def remember_call(request, device):
+    # ok: weak-hash-md5-sha1
+    auth_hash = hashlib.sha1(f"Device {device.api_token}:".encode()).hexdigest()
+    return ApiCall.objects.get_or_create(auth_hash=auth_hash, key=request.headers["X-Key"])
+def download_token(request, answer):
+    signer = TimestampSigner()
+    # ok: weak-hash-md5-sha1
+    return signer.sign(hashlib.sha1(f"{request.session.session_key}:{answer.pk}".encode()).hexdigest())
+def check_upload(upload, expected):
+    # ruleid: weak-hash-md5-sha1
+    digest = hashlib.sha1(upload.read()).hexdigest()
+    return digest == expected
 """,
 )
