@@ -18,6 +18,7 @@ from tree_sitter import Node
 from ..analysis import sinks
 from ..context import FileContext, Match
 from ..model import Confidence, Report
+from ._frameworks import BROWSER_SOURCES
 
 # Folders and file names of tests, benchmarks and examples (anchored on path separators).
 _TEST_PATH = re.compile(
@@ -36,6 +37,11 @@ _SHIPPED_PATH = re.compile(
 _LIBRARY_BANNER = re.compile(rb"/\*!|@license\b|\bv\d+\.\d+\.\d+\b")
 _BANNER_BYTES = 600
 MINIFIED_LINE = 1000  # characters: no one writes, or reviews, a line this long
+
+
+def from_browser(verdict: Report | None) -> bool:
+    """The finding's data comes from the page's URL or cookies: the code runs in a browser."""
+    return verdict is not None and (verdict.data or {}).get("source") in BROWSER_SOURCES
 
 
 def in_test_code(ctx: FileContext) -> bool:
