@@ -49,9 +49,14 @@ def in_test_code(ctx: FileContext) -> bool:
     return bool(_TEST_PATH.search(ctx.path.replace("\\", "/")))
 
 
+def is_shipped_file(ctx: FileContext) -> bool:
+    """A vendored library or build output: by its folder, its content-hashed name or its banner."""
+    return bool(_SHIPPED_PATH.search(ctx.path.replace("\\", "/")) or _LIBRARY_BANNER.search(ctx.source[:_BANNER_BYTES]))
+
+
 def in_shipped_code(ctx: FileContext, node: Node) -> bool:
     """True for vendored libraries and build output, and for any minified line."""
-    if _SHIPPED_PATH.search(ctx.path.replace("\\", "/")) or _LIBRARY_BANNER.search(ctx.source[:_BANNER_BYTES]):
+    if is_shipped_file(ctx):
         return True
     start = ctx.source.rfind(b"\n", 0, node.start_byte) + 1
     end = ctx.source.find(b"\n", node.start_byte)

@@ -18,6 +18,7 @@ from ..analysis.test_code import IN_TEST_CODE, is_test_code
 from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..context import FileContext
 from ..engine import make_finding
+from ..javascript._sinks import is_shipped_file
 from ..model import Confidence, Finding, Rule, Severity
 from . import _allowlist, _detect, _fix, _lines, _names, _positions
 from ._positions import Literal
@@ -150,14 +151,24 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     else:
         return []
     example = ctx.path.endswith(_EXAMPLE_SUFFIXES)
+    # A vendored library or bundle (`static/vendor/showdown.js`) is not where the application keeps
+    # its credentials; only provider-format keys, which leak wherever they are, are reported there.
+    shipped = ctx.language in CODE_LANGUAGES and ctx.language != "python" and is_shipped_file(ctx)
     found = []
     for literal in items:
-        if names_itself(literal.value, literal.name):
+        if names_itself(literal.value, literal.name) or _FIELD_NAME.fullmatch(literal.value):
             continue
         verdict = classify(literal.value, _names.name_class(literal.name), literal.role, literal.interpolated, example)
-        if verdict is not None and not _repeated_sample(ctx, literal.value, verdict):
+        if verdict is None or _repeated_sample(ctx, literal.value, verdict):
+            continue
+        if not shipped or is_provider_key(verdict):
             found.append((literal, verdict))
     return found
+
+
+# `bark_api_token: "auth_token"`, `api_key = "no_api_key"`: snake_case words naming a field or a
+# sentinel, with a credential word in them, are names, not credentials.
+_FIELD_NAME = re.compile(r"[a-z]+(?:_[a-z]+)*_(?:token|key|secret|password|pass|auth)|(?:auth|api|token|secret)_[a-z_]+")
 
 
 SAMPLE_REPEATS = 3  # a password-like literal written this many times in one file is sample data
@@ -172,7 +183,8 @@ def _repeated_sample(ctx: FileContext, value: str, verdict: Verdict) -> bool:
         return False
     if is_test_code(ctx.path):
         return False  # test fixtures keep their low-severity "in test code" findings (issue 10)
-    return ctx.source.count(value.encode("utf-8", "replace")) >= SAMPLE_REPEATS
+    raw = value.encode("utf-8", "replace")
+    return sum(ctx.source.count(quote + raw + quote) for quote in (b'"', b"'")) >= SAMPLE_REPEATS
 
 
 Describe = Callable[[str, str | None, str, str], str]

@@ -39,9 +39,13 @@ comparisons (`if pwd == "..."`, `headers.get("X-API-Key") != "..."`) and the key
 than secrets (regexes, `#rrggbb` colours, `****` masks, dotted or constant names) are skipped, as
 are identifier dictionary keys (`{Token: ...}`) and `in` tests. A comparison is reported only when
 the value looks like a key (8 or more characters mixing letters, digits or symbols), so a parser's
-`token == "with"` stays quiet. A password-like literal (8 or more characters) that the file
-writes three or more times is sample data (the same example order's secret in every preview
-of a mail template), not a credential: a real one is written once and read by name.
+`token == "with"` stays quiet. Not credentials either: a password-like literal (8 or more
+characters) that an application file writes three or more times, which is sample data (the
+same example order's secret in every preview of a mail template; a real credential is written
+once and read by name); a snake_case value with a credential word in it, which names a field
+or a sentinel (`{"bark_api_token": "auth_token"}`, `api_key = "no_api_key"`). Vendored
+JavaScript (`static/vendor/`, content-hashed or `/*!`-bannered files) reports only
+provider-format keys.
 
 ## How to fix
 Read the password from the environment or a secret manager.
@@ -118,5 +122,9 @@ SAMPLE_ORDERS = [
 preview_url = build_url(order="F8VVL", secret="6zzjnumtsx136ddy")
 # ruleid: hardcoded-password
 SMTP_PASSWORD = "mail-relay-2024"
+# ok: hardcoded-password
+FUNDING_FIELDS = {"bark_api_token": "auth_token"}
+# ok: hardcoded-password
+api_key = "no_api_key"
 """,
 )

@@ -38,3 +38,23 @@ def test_library_banner_and_minified_line_drop_unknown_origin() -> None:
 def test_url_data_is_reported_even_in_vendored_code() -> None:
     """Ensure that data from the URL reaching innerHTML stays a finding wherever the file is."""
     assert lines(FROM_URL, "app/static/vendor/widget.js") == [1]
+
+
+def test_vendored_javascript_reports_no_generic_password() -> None:
+    """Ensure that a credential-named literal in a vendored library is quiet, and in the app's own script is not."""
+    from vetline.rules.secrets.hardcoded_password import RULE as PASSWORD
+
+    text = 'const config = { secret: "Tr0ub4dor-horse" };\n'
+    engine = Engine([PASSWORD])
+    assert engine.analyze(text.encode(), "javascript", "app/static/vendor/showdown.js").findings == []
+    assert [f.start.line for f in engine.analyze(text.encode(), "javascript", "app/static/js/app.js").findings] == [0]
+
+
+def test_jinja_environments_of_command_line_code_are_not_reported() -> None:
+    """Ensure that a CLI that renders a config file is quiet, and a web module's environment is reported."""
+    from vetline.rules.python.jinja2_autoescape_disabled import RULE as JINJA
+
+    text = "from jinja2 import Environment, FileSystemLoader\nenv = Environment(loader=FileSystemLoader('configs'))\n"
+    engine = Engine([JINJA])
+    assert engine.analyze(text.encode(), "python", "flaskbb/cli/main.py").findings == []
+    assert [f.start.line for f in engine.analyze(text.encode(), "python", "flaskbb/app.py").findings] == [1]
