@@ -46,7 +46,7 @@ def test_vendored_javascript_reports_no_generic_password() -> None:
 
     text = 'const config = { secret: "Tr0ub4dor-horse" };\n'
     engine = Engine([PASSWORD])
-    assert engine.analyze(text.encode(), "javascript", "app/static/vendor/showdown.js").findings == []
+    assert engine.analyze(text.encode(), "javascript", "app/static/vendor/showdown.js").findings == ()
     assert [f.start.line for f in engine.analyze(text.encode(), "javascript", "app/static/js/app.js").findings] == [0]
 
 
@@ -56,5 +56,5 @@ def test_jinja_environments_of_command_line_code_are_not_reported() -> None:
 
     text = "from jinja2 import Environment, FileSystemLoader\nenv = Environment(loader=FileSystemLoader('configs'))\n"
     engine = Engine([JINJA])
-    assert engine.analyze(text.encode(), "python", "flaskbb/cli/main.py").findings == []
+    assert engine.analyze(text.encode(), "python", "flaskbb/cli/main.py").findings == ()
     assert [f.start.line for f in engine.analyze(text.encode(), "python", "flaskbb/app.py").findings] == [1]
