@@ -2,7 +2,8 @@
 
 A call marked `usedforsecurity=False` is a checksum by the author's own word and stays quiet, and
 so does a digest that names what it identifies (a Gravatar URL, an ETag, a cache key, a file or
-thumbnail name, a colour), a digest used as a database lookup key (`filter(auth_hash=digest)`)
+thumbnail name, a colour, a change-detection checksum named after its algorithm such as
+`previous_md5`, a truncated `hexdigest()[:8]` id), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`)
 and a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`):
 those need no collision resistance. Test modules are not reported:
 they recompute what the application hashes, and are not where it is protected.
@@ -37,7 +38,9 @@ PADDING_PARENTS = ("padding.MGF1", "padding.OAEP")
 # Digests that identify content rather than protect it: avatars, HTTP caching, cache keys, file names.
 NON_SECURITY_USE = re.compile(
     r"gravatar|avatar|identicon|etag|cache|checksum|fingerprint|thumb|filename|file_name|colou?r|bucket|shard"
-    r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id|redis_key|lock_key|idempotency",
+    r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id|redis_key|lock_key|idempotency"
+    # Change detection: a digest named after its algorithm or the content it summarises.
+    r"|_md5\b|\bmd5_|_sha1\b|snapshot|screenshot|changed|hexdigest\(\)\s*\[\s*:",
     re.IGNORECASE,
 )
 PASSWORD_MESSAGE = "A password is hashed with fast, unsalted {algo} (CWE-916); use scrypt, argon2 or bcrypt."
@@ -85,6 +88,7 @@ def non_security_digest(match: Match) -> bool:
         words.append(ctx.text(branch.child_by_field_name("condition")))
     if function is not None:
         words.append(ctx.text(function.child_by_field_name("name")))
+    words.append(ctx.path.replace("\\", "/").rsplit("/", 1)[-1])  # `utils/cache.py`, `etag.py`
     return any(NON_SECURITY_USE.search(word) for word in words)
 
 
@@ -244,6 +248,12 @@ def download_token(request, answer):
     signer = TimestampSigner()
     # ok: weak-hash-md5-sha1
     return signer.sign(hashlib.sha1(f"{request.session.session_key}:{answer.pk}".encode()).hexdigest())
+def detect_change(watch, fetched):
+    # ok: weak-hash-md5-sha1
+    current_md5 = hashlib.md5(fetched.screenshot).hexdigest()
+    # ok: weak-hash-md5-sha1
+    short_id = hashlib.md5(watch.url.encode()).hexdigest()[:8]
+    return current_md5 != watch.previous_md5
 def check_upload(upload, expected):
     # ruleid: weak-hash-md5-sha1
     digest = hashlib.sha1(upload.read()).hexdigest()
