@@ -71,7 +71,7 @@ def unescaped(match: Match) -> Report | None:
     if match.node("fn") is None and not _returns_flask_html(match):
         return None
     value, sink = html_value(match)
-    if value is None or is_string_literal(value):
+    if value is None or is_string_literal(value) or _converted_back(match):
         return None
     # `mark_safe(widget.render(...))`, `Markup(markdown(text))`: trusting a value of unknown origin
     # that was built elsewhere is how escaping code hands over its result. Report it only when the
@@ -108,6 +108,14 @@ def _names_visitor_text(match: Match, value: Node) -> bool:
         if node.type not in ("string_content", "string_start", "string_end", "escape_sequence"):
             stack.extend(node.named_children)
     return False
+
+
+def _converted_back(match: Match) -> bool:
+    """`Markup(text).unescape()` / `.striptags()`: the markup is turned back into text, never output."""
+    parent = match.target.parent
+    if parent is None or parent.type != "attribute":
+        return False
+    return match.ctx.text(parent.child_by_field_name("attribute")) in ("unescape", "striptags")
 
 
 def _trusts(match: Match) -> bool:
@@ -269,6 +277,9 @@ class PriceWidget(Widget):
     def count_badge(self, value, places):
         # ok: xss-unescaped-html
         return mark_safe('<span class="count">{0}</span>'.format(round(value, places)))
+    def save_comments(self, form):
+        # ok: xss-unescaped-html
+        return Markup(f"<p>{form.get('comments')}</p>").unescape()
     def review_excerpt(self, product):
         # ruleid: xss-unescaped-html
         return Markup("<blockquote>" + product.latest_review.text + "</blockquote>")

@@ -39,6 +39,7 @@ _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 _CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
 _LABEL = re.compile(r"^[A-Z][a-z]{2,9}$")
 _URL_TEMPLATE = re.compile(r"@(?:host|hostname|your[-_]\w*|<[^>]*>)(?::port\b|[:/]|$)|:port\b|\[\?")
+_ENDPOINT = re.compile(r"https?://[^\s:@/]+(?::\d+)?(?:/\S*)?$")  # a URL with no user:password part
 _FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"})
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -101,6 +102,8 @@ def _by_position(value: str, name_class: str | None, role: str, example: bool) -
         return None
     if _detect.is_code_text(value):
         return None  # a regex, a colour, a mask or a name held under a credential-looking name
+    if _ENDPOINT.match(value):
+        return None  # `"device_auth": "https://storeapi.kobo.com/v1/auth/device"`: where to authenticate
     if _detect.is_placeholder(value):
         # `token == "root"` is a parser; only `password == "admin"` checks a default credential.
         if example or role == "compare" and name_class != "password":

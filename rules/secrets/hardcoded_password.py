@@ -43,7 +43,8 @@ the value looks like a key (8 or more characters mixing letters, digits or symbo
 characters) that an application file writes three or more times, which is sample data (the
 same example order's secret in every preview of a mail template; a real credential is written
 once and read by name); a snake_case value with a credential word in it, which names a field
-or a sentinel (`{"bark_api_token": "auth_token"}`, `api_key = "no_api_key"`). Vendored
+or a sentinel (`{"bark_api_token": "auth_token"}`, `api_key = "no_api_key"`); a URL without a
+password (`"device_auth": "https://.../v1/auth/device"`), which says where to authenticate. Vendored
 JavaScript (`static/vendor/`, content-hashed or `/*!`-bannered files) reports only
 provider-format keys.
 
@@ -126,5 +127,7 @@ SMTP_PASSWORD = "mail-relay-2024"
 FUNDING_FIELDS = {"bark_api_token": "auth_token"}
 # ok: hardcoded-password
 api_key = "no_api_key"
+# ok: hardcoded-password
+ENDPOINTS = {"device_auth": "https://storeapi.example.com/v1/auth/device"}
 """,
 )

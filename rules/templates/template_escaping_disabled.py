@@ -21,6 +21,12 @@ USER_CONTENT = re.compile(
     r"user_input|guestbook|q\b|term)\w*",
     re.IGNORECASE,
 )
+# A translated string (`_('...')`, `gettext(...)`: markup the developers wrote) or a value already
+# passed through a cleaning filter (`|clean_string`, `|bleach`, `|sanitize_html`, `|nh3`).
+TRUSTED_BEFORE_SAFE = re.compile(
+    r"^(?:\{\{)?[-+]?\s*(?:_|gettext|ngettext|pgettext|trans)\s*\(|\|\s*\w*(?:clean|saniti[sz]e|bleach|nh3|striptags)\w*",
+    re.IGNORECASE,
+)
 # A whole `{% ... %}` tag that turns escaping off (Jinja2 `false`, Django `off`).
 AUTOESCAPE_OFF = re.compile(r"\{%[-+]?\s*autoescape\s+(?:false|False|off)\s*[-+]?%\}")
 # `{% filter safe %}` applies the filter to a whole block.
@@ -37,6 +43,8 @@ def unescaped_output(ctx: FileContext) -> list[Finding]:
             match = SAFE_FILTER.search(piece)
             if match is None or USER_CONTENT.search(piece[: match.start()]) is None:
                 continue
+            if TRUSTED_BEFORE_SAFE.search(piece[: match.start()]):
+                continue  # `{{ _('<i>Note</i>')|safe }}`, `{{ comment|clean_html|safe }}`
             what = f"The `|{match.group(1)}` filter prints this value unescaped"
             found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
         elif opening == "{%" and (AUTOESCAPE_OFF.fullmatch(piece) or FILTER_SAFE.match(piece)):
@@ -91,7 +99,9 @@ visitors write (comments, reviews, notes, posts, signatures, search terms); othe
 are not: in real applications they are HTML the server rendered or staff wrote
 (`form.media|safe`, `field.help_text|safe`, `product.description|safe`), hundreds per
 application (django-oscar, wagtail, pretix), and the template alone cannot make one of them a
-finding a reviewer would sign. `{% autoescape off %}` and `{% filter safe %}` are always
+finding a reviewer would sign. Translated strings (`{{ _('<i>Note</i>')|safe }}`: markup the
+developers wrote) and values passed through a cleaning filter first (`|clean_html|safe`,
+`|bleach|safe`) are not reported either. `{% autoescape off %}` and `{% filter safe %}` are always
 reported.
 
 ## How to fix
@@ -124,6 +134,10 @@ where it is produced (`bleach.clean`, `nh3.clean`) or build it with `markupsafe.
 <p>{{ comment.body|safe_summary }}</p>
 {# ok: template-escaping-disabled #}
 <span class="help">{{ field.help_text|safe }}</span>
+{# ok: template-escaping-disabled #}
+<span>{{ _('Note: the <strong>first</strong> post is kept.')|safe }}</span>
+{# ok: template-escaping-disabled #}
+<div>{{ entry.comments[0].text|clean_string|safe }}</div>
 {# ok: template-escaping-disabled #}
 {{ form.media|safe }}
 {# ok: template-escaping-disabled #}
