@@ -93,7 +93,7 @@ def unescaped(match: Match) -> Report | None:
 # name says someone else wrote it.
 VISITOR_TEXT = re.compile(
     r"comment|review|reply|feedback|bio\b|about_me|signature|message|post|note|body|search|query|"
-    r"user_input|guestbook|description|^q$|^term$|^keywords?$",
+    r"user_input|guestbook|^q$|^term$|^keywords?$",
     re.IGNORECASE,
 )
 
@@ -180,7 +180,7 @@ Not reported: `mark_safe`/`Markup` over escaped values (`conditional_escape`, `e
 value of unknown origin built elsewhere (`mark_safe(widget.render(...))`). Request data is
 reported wherever it goes; a value of unknown origin only when the HTML is assembled in the call
 itself from a part named as visitor-written text (`user.bio`, `comment.body`, `review.text`,
-`product.description`, a search query). Timestamps, counts, URLs, translations and settings
+a search query). Timestamps, counts, URLs, translations and settings
 dumps are what real applications interpolate there, and a reviewer does not sign those. The aliases `S308`/`B308`/`B703`/`S704` let
 existing `# noqa`/`# nosec` comments for those checks apply.
 
