@@ -2,11 +2,12 @@
 
 A value is reported when it is not constant and not cleaned by an HTML sanitizer
 (`DOMPurify.sanitize`, `sanitize-html`, `escape-html`, `he.encode`...). URL, message and request
-data are reported wherever they go; a value of unknown origin only where the code's shape
-suggests content someone else wrote: markup assembled right there (`<li>${item.title}</li>`)
-or a value named as visitor-written text (`comment.body`). A function that assigns the HTML
-it was handed (`el.innerHTML = html`, HTML fetched from the application's own endpoint) is an
-HTML-taking helper; its callers are where data would be judged. The `textContent`
+data are reported wherever they go; a value of unknown origin only where a part of it is named
+as visitor-written text (`comment.body`, `<li>${reply.message}</li>`). A function that assigns
+the HTML it was handed (`el.innerHTML = html`, HTML fetched from the application's own
+endpoint) is an HTML-taking helper, and markup assembled from the page's own settings and URLs
+(`<img src="${url}">`, a dialog's `${options.title}`) is the application's; neither is what a
+reviewer would sign. The `textContent`
 quick fix is safe only when the value carries no markup of its own: a template or
 concatenation with a `<` in its literal parts is HTML on purpose and needs a sanitizer.
 """
@@ -33,9 +34,19 @@ def html_verdict(match: Match, value: Node | None, sink: str) -> Report | None:
     verdict = taint_verdict(match, value, sink, sanitizers=tuple(HTML_SANITIZERS), consequence=_CONSEQUENCE)
     if verdict is None or verdict.confidence is not Confidence.MEDIUM or value is None:
         return verdict
-    if builds_markup(match, value) or VISITOR_TEXT.search(match.ctx.text(value)):
-        return verdict
-    return None
+    return verdict if _names_visitor_text(match, value) else None
+
+
+def _names_visitor_text(match: Match, value: Node) -> bool:
+    """A name in the non-literal parts of the value says visitor-written text (`reply.body`)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if node.type in ("identifier", "property_identifier") and VISITOR_TEXT.search(match.ctx.text(node)):
+            return True
+        if node.type not in ("string_fragment", "comment"):
+            stack.extend(node.named_children)
+    return False
 
 
 def builds_markup(match: Match, value: Node | None) -> bool:

@@ -30,6 +30,7 @@ _TEST_PATH = re.compile(
 # Vendored libraries and build output inside an application's static files.
 _SHIPPED_PATH = re.compile(
     r"(?:^|/)(?:vendors?|vendored|third[_-]?party|static_build|bower_components)/"
+    r"|(?:^|/)static/(?:[^/]+/)*libs?/"  # `static/js/libs/bar-ui.js`: libraries copied into static files
     r"|(?:^|/)vendors?\.[cm]?js$"
     r"|\.[0-9a-f]{8,}\.[cm]?js$"  # `jquery.12e87d2f3a4c.js`: a content-hashed copy (Django's manifest storage)
 )

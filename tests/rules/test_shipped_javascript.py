@@ -6,7 +6,7 @@ import pytest
 from vetline.rules.engine import Engine
 from vetline.rules.javascript.js_xss_inner_html import RULE
 
-ASSEMBLED = "function show(item) {\n  list.innerHTML = `<li>${item.title}</li>`;\n}\n"
+ASSEMBLED = "function show(item) {\n  list.innerHTML = `<li>${item.comment}</li>`;\n}\n"
 FROM_URL = 'const p = new URLSearchParams(location.search);\nel.innerHTML = `<b>${p.get("q")}</b>`;\n'
 
 
@@ -21,7 +21,12 @@ def test_application_code_reports_assembled_markup() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["app/static/vendor/select2.js", "core/static_build/js/jquery.12e87d2f3a4c.js", "flaskbb/static/vendors.js"],
+    [
+        "app/static/vendor/select2.js",
+        "core/static_build/js/jquery.12e87d2f3a4c.js",
+        "flaskbb/static/vendors.js",
+        "cps/static/js/libs/bar-ui.js",
+    ],
 )
 def test_vendored_and_hashed_files_drop_unknown_origin(path: str) -> None:
     """Ensure that a vendored library or a content-hashed copy does not report its own API's innerHTML."""
@@ -31,7 +36,7 @@ def test_vendored_and_hashed_files_drop_unknown_origin(path: str) -> None:
 def test_library_banner_and_minified_line_drop_unknown_origin() -> None:
     """Ensure that a `/*!` banner or a 1,000-character line marks third-party or built code."""
     assert lines("/*! d3 v6.7.0 | ISC */\n" + ASSEMBLED, "app/static/d3/d3.js") == []
-    minified = "var a=1;" * 200 + "function s(e){x.innerHTML=`<li>${e.t}</li>`}\n"
+    minified = "var a=1;" * 200 + "function s(e){x.innerHTML=`<li>${e.comment}</li>`}\n"
     assert lines(minified, "app/static/js/core.js") == []
 
 
