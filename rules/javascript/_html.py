@@ -29,10 +29,11 @@ _CONSEQUENCE = "the browser runs any script it contains"
 VISITOR_TEXT = re.compile(r"comment|review|reply|feedback|bio\b|message|post|note|body|signature", re.IGNORECASE)
 
 
-def html_verdict(match: Match, value: Node | None, sink: str) -> Report | None:
-    """None for constant or sanitised markup; high for request/URL data, medium for suggestive unknowns."""
+def html_verdict(match: Match, value: Node | None, sink: str, *, visitor_text_only: bool = False) -> Report | None:
+    """None for constant or sanitised markup; high for request/URL data, medium otherwise (with
+    `visitor_text_only`, the DOM sinks' policy: medium only when a part is named as visitor text)."""
     verdict = taint_verdict(match, value, sink, sanitizers=tuple(HTML_SANITIZERS), consequence=_CONSEQUENCE)
-    if verdict is None or verdict.confidence is not Confidence.MEDIUM or value is None:
+    if verdict is None or verdict.confidence is not Confidence.MEDIUM or value is None or not visitor_text_only:
         return verdict
     return verdict if _names_visitor_text(match, value) else None
 

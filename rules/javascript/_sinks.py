@@ -90,6 +90,8 @@ def taint_verdict(
     )
     if verdict is None or verdict.confidence is not Confidence.MEDIUM:
         return verdict
-    if in_test_code(match.ctx) or in_shipped_code(match.ctx, match.target):
+    if in_test_code(match.ctx):
         return None
+    if (verdict.data or {}).get("taint") == "unknown" and in_shipped_code(match.ctx, match.target):
+        return None  # a library's or a bundle's own values; the command line and the environment still count
     return verdict

@@ -27,11 +27,11 @@ def writes_untrusted_html(match: Match) -> Report | None:
         value = match.node("value")
         if value is not None and value.type == "member_expression" and match.ctx.text(value).endswith(".__html"):
             return None  # a renderer applying React's own `dangerouslySetInnerHTML` (judged where it is set)
-        return html_verdict(match, value, f"`{match.text('prop')}`")
+        return html_verdict(match, value, f"`{match.text('prop')}`", visitor_text_only=True)
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name in WRITE_CALLS:
-        return html_verdict(match, argument(match.target, 0), f"`{name}`")
-    return html_verdict(match, argument(match.target, 1), "`insertAdjacentHTML`")
+        return html_verdict(match, argument(match.target, 0), f"`{name}`", visitor_text_only=True)
+    return html_verdict(match, argument(match.target, 1), "`insertAdjacentHTML`", visitor_text_only=True)
 
 
 def use_text_content(match: Match) -> Fix | None:

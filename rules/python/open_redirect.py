@@ -365,6 +365,10 @@ def relative():
         abort(400)
     # ok: open-redirect
     return redirect(nxt)
+def form_processor(request, page):
+    url = page.get_absolute_url() + "?sent=1"
+    # ok: open-redirect
+    return django_redirect(url)
 def django_view(request):
     # ruleid: open-redirect
     return django_redirect(request.GET.get("next"))

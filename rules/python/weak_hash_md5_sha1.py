@@ -43,6 +43,7 @@ NON_SECURITY_USE = re.compile(
     r"|_md5\b|\bmd5_|_sha1\b|snapshot|screenshot|changed|hexdigest\(\)\s*\[\s*:",
     re.IGNORECASE,
 )
+CACHING_MODULE = re.compile(r"^(?:\w*_)?(?:cache|caching|etags?|thumbnails?)\.py$", re.IGNORECASE)
 PASSWORD_MESSAGE = "A password is hashed with fast, unsalted {algo} (CWE-916); use scrypt, argon2 or bcrypt."
 
 
@@ -88,8 +89,8 @@ def non_security_digest(match: Match) -> bool:
         words.append(ctx.text(branch.child_by_field_name("condition")))
     if function is not None:
         words.append(ctx.text(function.child_by_field_name("name")))
-    words.append(ctx.path.replace("\\", "/").rsplit("/", 1)[-1])  # `utils/cache.py`, `etag.py`
-    return any(NON_SECURITY_USE.search(word) for word in words)
+    module = ctx.path.replace("\\", "/").rsplit("/", 1)[-1]  # `utils/cache.py`, `etags.py`
+    return CACHING_MODULE.search(module) is not None or any(NON_SECURITY_USE.search(word) for word in words)
 
 
 # Calls a digest is looked up with, or that sign it with a key of their own.
