@@ -8,6 +8,8 @@ checked against an allow-list before (`if (!ALLOWED.includes(next)) return`) is 
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import RESPONSE_NAMES
@@ -58,7 +60,7 @@ def redirects_to_request_url(match: Match) -> Report | None:
     )
 
 
-def _fixed_path(match: Match, value) -> bool:
+def _fixed_path(match: Match, value: Node) -> bool:
     """The URL starts with a literal path of this site (`/control/login?...`, not `//host`)."""
     node = value
     while node.type in ("binary_expression", "parenthesized_expression") and node.named_children:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 
+from tree_sitter import Node
+
 from ..analysis.crypto_names import destination_names, is_password_name
 from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg, string_value
 from ..analysis.test_code import is_test_code
-from ..context import Match
+from ..context import FileContext, Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 
 CRYPTOGRAPHY_HASHES = "cryptography.hazmat.primitives.hashes"
@@ -119,7 +121,7 @@ def keys_a_lookup_or_signature(match: Match) -> bool:
     return False
 
 
-def _used_as_key(ctx, name) -> bool:
+def _used_as_key(ctx: FileContext, name: Node) -> bool:
     """`filter(auth_hash=name)`, `name == signer.unsign(token)`, `signer.sign(name)`."""
     parent = name.parent
     if parent is not None and parent.type == "keyword_argument":
