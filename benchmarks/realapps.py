@@ -32,7 +32,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from rules.analysis.test_code import is_migration, is_test_code  # noqa: E402
+from rules.analysis.test_code import is_migration, is_test_code
 
 # name==version: the five large web applications of the brief, then ordinary Flask/FastAPI apps.
 APPS = (

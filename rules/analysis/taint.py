@@ -173,7 +173,9 @@ class TaintAnalysis:
         self._in_view = bool(params) and self._handler_class(function, tables.VIEW_BASES)
         objects = _used_as_objects(self.ctx, function, {n for n, a, _ in params if a is None}) if view else set()
         for index, (name, annotation, default) in enumerate(params):
-            env[name] = self._parameter_origin(name, index, annotation, default, view and name not in objects, converters)
+            env[name] = self._parameter_origin(
+                name, index, annotation, default, view and name not in objects, converters
+            )
         return env
 
     def _parameter_origin(

@@ -252,9 +252,8 @@ def _only_in_query(match: Match, url: Node) -> bool:
     for child in value.named_children:
         if child.type == "string_content":
             seen_query = seen_query or "?" in match.ctx.text(child)
-        elif child.type == "interpolation" and not seen_query:
-            if match.ctx.taint.origin(child).kind is Kind.TAINTED:
-                return False
+        elif child.type == "interpolation" and not seen_query and match.ctx.taint.origin(child).kind is Kind.TAINTED:
+            return False
     return seen_query
 
 

@@ -114,9 +114,9 @@ def keys_a_lookup_or_signature(match: Match) -> bool:
     stack = [function]
     while stack:
         node = stack.pop()
-        if node.start_byte > match.target.end_byte and node.type == "identifier" and ctx.text(node) == names[-1]:
-            if _used_as_key(ctx, node):
-                return True
+        later_use = node.start_byte > match.target.end_byte and node.type == "identifier"
+        if later_use and ctx.text(node) == names[-1] and _used_as_key(ctx, node):
+            return True
         stack.extend(node.named_children)
     return False
 

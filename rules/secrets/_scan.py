@@ -171,7 +171,9 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
 
 # `bark_api_token: "auth_token"`, `api_key = "no_api_key"`: snake_case words naming a field or a
 # sentinel, with a credential word in them, are names, not credentials.
-_FIELD_NAME = re.compile(r"[a-z]+(?:_[a-z]+)*_(?:token|key|secret|password|pass|auth)|(?:auth|api|token|secret)_[a-z_]+")
+_FIELD_NAME = re.compile(
+    r"[a-z]+(?:_[a-z]+)*_(?:token|key|secret|password|pass|auth)|(?:auth|api|token|secret)_[a-z_]+"
+)
 
 
 SAMPLE_REPEATS = 3  # a password-like literal written this many times in one file is sample data
