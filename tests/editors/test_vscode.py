@@ -255,3 +255,13 @@ def test_vscode_show_report_opens_the_metrics_report(
     assert result["heading"] == "vetline report"
     assert result["svgCount"] >= 3  # the file open at start is one recorded finding: the charts are drawn
     assert result["scripts"] == 0
+
+
+def test_vscode_status_bar_counts_findings_in_ai_inserted_code_this_week(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that a vulnerable block inserted in one edit shows as "AI 1" in the status bar, with the weekly text."""
+    result = run_vscode("aistatus", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
+    assert "AI" not in result["statusBefore"]  # the finding present at open was typed, not inserted
+    assert "vetline 2" in result["statusAfter"] and "AI 1" in result["statusAfter"]
+    assert "1 finding in AI-inserted code this week" in (result["statusLabel"] or "")
