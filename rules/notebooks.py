@@ -93,8 +93,8 @@ def parse_notebook(data: bytes) -> Notebook:
 def _cell(index: int, raw: Any, skipped: list[str]) -> Cell:
     if not isinstance(raw, dict):
         return Cell(index, "raw", "")
-    kind = raw.get("cell_type") if isinstance(raw.get("cell_type"), str) else "raw"
-    outputs = raw.get("outputs") if kind == "code" and isinstance(raw.get("outputs"), list) else []
+    kind = raw["cell_type"] if isinstance(raw.get("cell_type"), str) else "raw"
+    outputs = raw["outputs"] if kind == "code" and isinstance(raw.get("outputs"), list) else []
     texts = tuple(_outputs(index, outputs, skipped))
     return Cell(index, kind, _text(raw.get("source")), texts)
 
@@ -103,7 +103,9 @@ def _outputs(cell: int, outputs: list[Any], skipped: list[str]) -> Iterable[Outp
     for number, output in enumerate(outputs):
         text = _output_text(output) if isinstance(output, dict) else ""
         if len(text) > MAX_OUTPUT_BYTES:  # characters, a cheap lower bound of the bytes
-            skipped.append(f"cell {cell + 1} output {number + 1}: {len(text):,} characters of text, over the {MAX_OUTPUT_BYTES:,} limit; not scanned for secrets")
+            skipped.append(
+                f"cell {cell + 1} output {number + 1}: {len(text):,} characters of text, over the {MAX_OUTPUT_BYTES:,} limit; not scanned for secrets"
+            )
         elif text:
             yield Output(number, text)
 
@@ -264,7 +266,7 @@ def analyze_notebook(engine: Engine, notebook: Notebook, path: str = "") -> Note
         errors.extend(analysis.errors)
         cells = module.cell_findings(analysis.findings)  # type: ignore[assignment]
     else:
-        errors.append(f"a {notebook.language} notebook: only its outputs were scanned for secrets")
+        errors.append(f"notebook language {notebook.language}: only its outputs were scanned for secrets")
     outputs = {
         (cell.index, output.index): found
         for cell in notebook.cells
@@ -274,12 +276,15 @@ def analyze_notebook(engine: Engine, notebook: Notebook, path: str = "") -> Note
     return NotebookAnalysis(cells, outputs, tuple(errors), module)
 
 
+OUTPUT_ADVICE = " It is in a saved cell output: clear the output, and revoke the credential if the notebook was shared."
+
+
 def output_secrets(engine: Engine, text: str, path: str = "") -> list[Finding]:
     """Secrets in one output's text; no fixes (an output is cleared or re-run, not edited)."""
     analysis = engine.analyze(text.encode("utf-8"), OUTPUT_LANGUAGE, path)
     secrets = {rule.id for rule in engine.rules if rule.category is Category.SECRETS}
     return [
-        dataclasses.replace(finding, fix=None, alternative_fixes=())
+        dataclasses.replace(finding, message=finding.message + OUTPUT_ADVICE, fix=None, alternative_fixes=())
         for finding in analysis.findings
         if finding.rule_id in secrets
     ]

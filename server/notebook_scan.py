@@ -13,13 +13,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from json.decoder import scanstring  # type: ignore[attr-defined]
 from collections.abc import Iterator
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from vetline.rules.engine import Engine
 from vetline.rules.model import Finding
-from vetline.rules.notebooks import MAX_NOTEBOOK_BYTES, Notebook, NotebookError, analyze_notebook, parse_notebook
+from vetline.rules.notebooks import (
+    MAX_NOTEBOOK_BYTES,
+    Notebook,
+    NotebookError,
+    analyze_notebook,
+    parse_notebook,
+    position,
+)
 
 from .config import Config
 from .scanner import FileResult, apply_baseline, read_source
@@ -67,6 +74,43 @@ def _placed(
     place = {"cell": key[0]} if key[1] is None else {"cell": key[0], "output": key[1]}
     kept = apply_baseline(config, findings, path, parts[key])
     return [dataclasses.replace(f, data={**f.data, "notebook": place}) for f in kept]
+
+
+def in_file_coordinates(result: FileResult) -> tuple[Finding, ...]:
+    """A notebook's findings moved onto the lines of its JSON text, for a viewer of the file
+    itself (the language server's workspace scan of unopened notebooks): each covers the JSON
+    string of its cell line (a finding in an output, its cell's first line), without fixes."""
+    source = result.source or b""
+    moved = []
+    for finding in result.findings:
+        cell, output = part_key(finding)
+        line = finding.start.line if output is None else 0
+        where = result.raw_lines.get((cell, line))
+        start = _offset(source, *where) if where is not None else 0
+        end = source.find(b"\n", start)
+        end = len(source) if end == -1 else end
+        moved.append(
+            dataclasses.replace(
+                finding,
+                start_byte=start,
+                end_byte=end,
+                start=position(source, start),
+                end=position(source, end),
+                fix=None,
+                alternative_fixes=(),
+            )
+        )
+    return tuple(moved)
+
+
+def _offset(source: bytes, line: int, column: int) -> int:
+    """The byte offset of a 1-based line and 1-based character column."""
+    start = 0
+    for _ in range(line - 1):
+        start = source.index(b"\n", start) + 1
+    end = source.find(b"\n", start)
+    text = source[start : len(source) if end == -1 else end].decode("utf-8", "replace")
+    return start + len(text[: column - 1].encode("utf-8"))
 
 
 def part_key(finding: Finding) -> PartKey:

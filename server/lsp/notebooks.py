@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from lsprotocol import types
 from vetline.rules.notebooks import CellModule
 
@@ -70,6 +72,10 @@ def did_open(ls: VetlineServer, params: types.DidOpenNotebookDocumentParams) -> 
     ls.notebooks[item.uri] = notebook
     for cell in params.cell_text_documents:
         _open_cell(ls, notebook, cell)
+    if ls.workspace_results.pop(item.uri, None) is not None and not ls.features.pull_diagnostics:
+        from .diagnostics import publish
+
+        publish(ls, item.uri, None, [])  # the workspace scan's copy gives way to the live cells
     if ls.settings.run != "manual":
         ls.scheduler.request(item.uri)
 
@@ -104,8 +110,8 @@ def did_save(ls: VetlineServer, params: types.DidSaveNotebookDocumentParams) -> 
 def did_close(ls: VetlineServer, params: types.DidCloseNotebookDocumentParams) -> None:
     notebook = ls.notebooks.pop(params.notebook_document.uri, None)
     ls.scheduler.forget(params.notebook_document.uri)
-    for cell in params.cell_text_documents:
-        _close_cell(ls, cell.uri)
+    for closed in params.cell_text_documents:
+        _close_cell(ls, closed.uri)
     if notebook is not None:  # cells the client forgot to list are closed too
         for cell in notebook.cells:
             _close_cell(ls, cell.document)
@@ -137,7 +143,7 @@ def _change_structure(
         _close_cell(ls, closed.uri)
 
 
-def _change_data(notebook: Notebook, changed: list[types.NotebookCell]) -> None:
+def _change_data(notebook: Notebook, changed: Sequence[types.NotebookCell]) -> None:
     """A cell's kind can change (code <-> Markdown); its position and text stay."""
     by_uri = {cell.document: cell for cell in changed}
     notebook.cells = [by_uri.get(cell.document, cell) for cell in notebook.cells]
@@ -189,7 +195,9 @@ def analyse_notebook(ls: VetlineServer, notebook: Notebook) -> list[Document]:
 
 
 def _too_large(ls: VetlineServer, cells: list[Document], size: int, limit: int) -> None:
-    message = f"vetline did not analyse this notebook: its code cells hold {size:,} bytes, over `maxFileSize` ({limit:,})"
+    message = (
+        f"vetline did not analyse this notebook: its code cells hold {size:,} bytes, over `maxFileSize` ({limit:,})"
+    )
     for number, doc in enumerate(cells):
         diagnostics = [notice(doc.index, ls.encoding, message, TOO_LARGE)] if number == 0 else []
         doc.result = Result(doc.version, f"{doc.version}.n{next(_ids)}", (), diagnostics)
@@ -213,4 +221,3 @@ def refresh(ls: VetlineServer, uri: str) -> None:
     for doc in cells:
         if doc.result is not None:
             publish(ls, doc.uri, doc.result.version, doc.result.diagnostics)
-

@@ -109,7 +109,9 @@ class VetlineProtocol(LanguageServerProtocol):
         yield from self._user_handler(types.NOTEBOOK_DOCUMENT_DID_CHANGE, params)
 
     @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
-    def lsp_notebook_document__did_close(self, params: types.DidCloseNotebookDocumentParams) -> Generator[Any, Any, None]:
+    def lsp_notebook_document__did_close(
+        self, params: types.DidCloseNotebookDocumentParams
+    ) -> Generator[Any, Any, None]:
         yield from self._user_handler(types.NOTEBOOK_DOCUMENT_DID_CLOSE, params)
 
     def _user_handler(self, method: str, params: Any) -> Generator[Any, Any, None]:

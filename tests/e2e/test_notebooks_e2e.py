@@ -98,7 +98,9 @@ class OpenNotebook:
         start = len(self.cells)
         item = self._new_cell(CODE, text)
         array = types.NotebookCellArrayChange(start=start, delete_count=0, cells=[self.cells[-1]])
-        self._send(types.NotebookDocumentCellChanges(structure=types.NotebookDocumentCellChangeStructure(array, [item])))
+        self._send(
+            types.NotebookDocumentCellChanges(structure=types.NotebookDocumentCellChangeStructure(array, [item]))
+        )
         return start
 
     def _send(self, cells: types.NotebookDocumentCellChanges) -> None:
@@ -138,7 +140,11 @@ async def test_finding_is_reported_on_its_cell_and_line_using_imports_of_earlier
     client: RecordingClient,
 ) -> None:
     """Ensure that cells are analysed together: cell 1's import makes cell 3's call a finding, on cell 3."""
-    cells = [(CODE, "import yaml as y\n"), (MARKUP, "# Load the data\n"), (CODE, "data = open('d').read()\ny.load(data)\n")]
+    cells = [
+        (CODE, "import yaml as y\n"),
+        (MARKUP, "# Load the data\n"),
+        (CODE, "data = open('d').read()\ny.load(data)\n"),
+    ]
     notebook = OpenNotebook(client, "together.ipynb", cells)
     (found,) = await notebook.diagnostics(2)
     assert found.code == "yaml-unsafe-load"
@@ -149,7 +155,11 @@ async def test_finding_is_reported_on_its_cell_and_line_using_imports_of_earlier
 
 async def test_data_flow_crosses_cells(client: RecordingClient) -> None:
     """Ensure that a request value read in one cell and run as a command in another is found there."""
-    cells = [(CODE, "import os\nfrom flask import request\n"), (CODE, "cmd = request.args['c']\n"), (CODE, "os.system(cmd)\n")]
+    cells = [
+        (CODE, "import os\nfrom flask import request\n"),
+        (CODE, "cmd = request.args['c']\n"),
+        (CODE, "os.system(cmd)\n"),
+    ]
     notebook = OpenNotebook(client, "flow.ipynb", cells)
     (found,) = await notebook.diagnostics(2)
     assert found.code == "os-command-injection" and found.range.start.line == 0
