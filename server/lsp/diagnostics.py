@@ -41,12 +41,8 @@ class Scheduler:
         self.costs: dict[str, float] = {}  # seconds the last on-change analysis of each URI took
 
     def request(self, uri: str, immediate: bool = False) -> None:
-        """Analyse `uri` soon: now if it has been quiet, after the debounce delay if not.
-
-        A notebook cell stands for its notebook: all its cells are analysed in one run."""
-        doc = self.ls.documents.get(uri)
-        if doc is not None and doc.notebook in self.ls.notebooks:
-            uri = doc.notebook
+        """Analyse `uri` (a document or a notebook) soon: now if it has been quiet, after the
+        debounce delay if not."""
         loop = asyncio.get_running_loop()
         now = loop.time()
         delay = self.delay(uri)
