@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsp_helpers import CONFIG, TIMEOUT, RecordingClient, diagnostics, edits_for, wait_publish_after
+from lsp_helpers import CONFIG, TIMEOUT, RecordingClient, diagnostics, edits_for, pulls, wait_publish_after
 from lsprotocol import types
 from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import PositionCodec
@@ -221,3 +221,29 @@ async def test_closing_a_notebook_clears_its_cells(client: RecordingClient) -> N
     start = len(client.published)
     notebook.close()
     assert await wait_publish_after(client, notebook.cell(0), start) == []
+
+
+async def test_editing_one_cell_updates_the_findings_of_another(client: RecordingClient) -> None:
+    """Ensure that every cell is re-checked on any edit: changing cell 1's import clears cell 2's finding."""
+    notebook = OpenNotebook(client, "other.ipynb", [(CODE, "import yaml as y\n"), (CODE, "y.load(s)\n")])
+    assert [d.code for d in await notebook.diagnostics(1)] == ["yaml-unsafe-load"]
+    start = len(client.published)
+    position = types.Position(line=0, character=7)
+    end = types.Position(line=0, character=11)
+    notebook.edit(0, [types.TextEdit(range=types.Range(start=position, end=end), new_text="json")])
+    assert notebook.text(0) == "import json as y\n"
+    if pulls(client):
+        assert await notebook.diagnostics(1) == []
+    else:  # cell 2's version did not change: wait for the push that follows the edit
+        assert await wait_publish_after(client, notebook.cell(1), start) == []
+    notebook.close()
+
+
+async def test_hover_on_a_cell_finding_explains_the_rule(client: RecordingClient) -> None:
+    """Ensure that hovering the flagged call in a cell shows the rule's explanation."""
+    notebook = OpenNotebook(client, "hover.ipynb", [(CODE, "import yaml\n"), (CODE, "yaml.load(s)\n")])
+    await notebook.diagnostics(1)
+    params = types.HoverParams(types.TextDocumentIdentifier(uri=notebook.cell(1)), types.Position(line=0, character=2))
+    hover = await asyncio.wait_for(client.text_document_hover_async(params), TIMEOUT)
+    assert hover is not None and "yaml-unsafe-load" in str(hover.contents)
+    notebook.close()
