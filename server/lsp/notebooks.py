@@ -203,6 +203,38 @@ def _too_large(ls: VetlineServer, cells: list[Document], size: int, limit: int) 
         doc.result = Result(doc.version, f"{doc.version}.n{next(_ids)}", (), diagnostics)
 
 
+def workspace_reports(
+    ls: VetlineServer, previous: Sequence[types.PreviousResultId]
+) -> list[types.WorkspaceDocumentDiagnosticReport]:
+    """The open cells' diagnostics for a `workspace/diagnostic` pull.
+
+    VS Code pulls no cell document on its own (its pull feature follows text-document sync,
+    which notebook sync replaces): the workspace pull it repeats is how cells get diagnostics.
+    A cell whose result the client already holds is reported unchanged."""
+    known = {item.uri: item.value for item in previous}
+    reports: list[types.WorkspaceDocumentDiagnosticReport] = []
+    for notebook in list(ls.notebooks.values()):
+        for doc in notebook.code_cells(ls):
+            if doc.result is None and ls.settings.run != "manual":
+                analyse_cell(ls, doc)
+            result = doc.result
+            if result is None:
+                continue
+            if known.get(doc.uri) == result.result_id:
+                reports.append(
+                    types.WorkspaceUnchangedDocumentDiagnosticReport(
+                        uri=doc.uri, version=doc.version, result_id=result.result_id
+                    )
+                )
+            else:
+                reports.append(
+                    types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=doc.uri, version=doc.version, items=result.diagnostics, result_id=result.result_id
+                    )
+                )
+    return reports
+
+
 def refresh(ls: VetlineServer, uri: str) -> None:
     """Analyse an open notebook and hand every cell's diagnostics to the client."""
     from .diagnostics import ask_client_to_pull, publish

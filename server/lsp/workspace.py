@@ -32,6 +32,7 @@ from ..convert import to_diagnostic
 from ..notebook_scan import in_file_coordinates
 from ..positions import LineIndex
 from ..scanner import FileResult, iter_files, scan_file
+from . import notebooks
 from .analysis import analyse
 from .configuration import reanalyse_open_documents
 from .diagnostics import ask_client_to_pull, publish
@@ -155,12 +156,13 @@ def _analyse_now(ls: VetlineServer, doc: Document) -> int:
 
 
 def workspace_diagnostic(ls: VetlineServer, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
-    """The last workspace scan's findings for files that are not open."""
+    """The last workspace scan's findings for files that are not open, and open notebook cells'."""
     items: list[types.WorkspaceDocumentDiagnosticReport] = [
         types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=diagnostics, version=None)
         for uri, diagnostics in ls.workspace_results.items()
         if uri not in ls.documents and uri not in ls.notebooks
     ]
+    items.extend(notebooks.workspace_reports(ls, params.previous_result_ids))
     return types.WorkspaceDiagnosticReport(items=items)
 
 

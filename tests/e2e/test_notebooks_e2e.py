@@ -247,3 +247,22 @@ async def test_hover_on_a_cell_finding_explains_the_rule(client: RecordingClient
     hover = await asyncio.wait_for(client.text_document_hover_async(params), TIMEOUT)
     assert hover is not None and "yaml-unsafe-load" in str(hover.contents)
     notebook.close()
+
+
+async def test_workspace_pull_carries_the_cells_diagnostics(client: RecordingClient) -> None:
+    """Ensure that `workspace/diagnostic` reports open cells (VS Code pulls no cell document itself), then unchanged."""
+    if not pulls(client):
+        pytest.skip("only pull clients ask for workspace diagnostics")
+    notebook = OpenNotebook(client, "pulled.ipynb", [(CODE, "import yaml as y\n"), (CODE, "y.load(s)\n")])
+    params = types.WorkspaceDiagnosticParams(previous_result_ids=[])
+    report = await asyncio.wait_for(client.workspace_diagnostic_async(params), TIMEOUT)
+    by_uri = {item.uri: item for item in report.items}
+    first, second = by_uri[notebook.cell(0)], by_uri[notebook.cell(1)]
+    assert isinstance(second, types.WorkspaceFullDocumentDiagnosticReport) and second.version == 1
+    assert [(d.code, d.range.start.line) for d in second.items] == [("yaml-unsafe-load", 0)]
+    assert isinstance(first, types.WorkspaceFullDocumentDiagnosticReport) and list(first.items) == []
+    known = [types.PreviousResultId(uri=second.uri, value=second.result_id or "")]
+    again = await asyncio.wait_for(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(known)), TIMEOUT)
+    kinds = {item.uri: type(item) for item in again.items}
+    assert kinds[notebook.cell(1)] is types.WorkspaceUnchangedDocumentDiagnosticReport
+    notebook.close()

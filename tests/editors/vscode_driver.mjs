@@ -9,6 +9,7 @@
 //               until the "vetline: Analyze Current File" command;
 //   "scan"      run "vetline: Scan Workspace" and wait for a finding in a file never opened;
 //   "report"    once the server is up, run "vetline: Show Report" and read the webview's page;
+//   "notebook"  open a Jupyter notebook and wait for a vetline finding on one of its cells;
 //   "notify"    wait for the "could not start" notification.
 // It prints one JSON line of observations and exits 0; any failure exits 1 with the reason,
 // after saving a screenshot so a red CI run shows what the page looked like.
@@ -158,6 +159,23 @@ async function showReport(page, result) {
     await page.screenshot({ path: join(config.artifacts, 'vscode-report.png') });
 }
 
+async function notebookFindings(page, result) {
+    // A notebook opens in the notebook editor (no single text editor to click, unlike openFile).
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(config.file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: config.file }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: config.file }).waitFor();
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await problemsRows(page, config.ruleId);
+    result.problems = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+    log(`problems: ${JSON.stringify(result.problems)}`);
+    result.notifications = await page.locator('.notification-toast').allInnerTexts();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-notebook.png') });
+}
+
 async function notification(page, result) {
     const toast = page.locator('.notification-toast', { hasText: 'vetline could not start' });
     await toast.first().waitFor({ timeout: config.timeoutMs });
@@ -192,6 +210,8 @@ async function main() {
         } else if (config.scenario === 'report') {
             await openFile(page, config.file);
             await showReport(page, result);
+        } else if (config.scenario === 'notebook') {
+            await notebookFindings(page, result);
         } else if (config.scenario === 'settings') {
             await openFile(page, config.file);
             await ignoreThroughSettings(page, result);
