@@ -10,7 +10,8 @@ works on any keys: cell indexes for the CLI, cell URIs for the language server.
 Saved outputs are what a reader of the notebook sees: a token printed by a cell is leaked as
 surely as one typed into it. Stream text, `text/plain`, `text/html` and error tracebacks are
 read (ANSI colours stripped); images and other binary payloads are never decoded. An output
-over `MAX_OUTPUT_BYTES` is skipped with a reason, never scanned in part.
+over `MAX_OUTPUT_BYTES` is skipped with a reason, never scanned in part. Markdown and raw
+cells are read for secrets the same way.
 
 Everything here is engine-side: it knows nbformat and bytes, not the LSP.
 """
@@ -148,9 +149,10 @@ def _language(metadata: Any) -> str:
 def python_source(cell_source: str) -> bytes | None:
     """The cell as Python bytes of the same length, magics commented out; None for another language."""
     source = cell_source.encode("utf-8")
-    if source.lstrip().startswith(b"%%"):
-        magic = source.lstrip()[2:].split(None, 1)[0].decode("utf-8", "replace") if source.lstrip()[2:].strip() else ""
-        if magic not in PYTHON_CELL_MAGICS:
+    first = source.lstrip()
+    if first.startswith(b"%%"):
+        words = first[2:].split(None, 1)
+        if not words or words[0].decode("utf-8", "replace") not in PYTHON_CELL_MAGICS:
             return None
     return _MAGIC_LINE.sub(lambda m: m.group(1) + b"#", source)
 
@@ -256,17 +258,21 @@ class NotebookAnalysis:
 
 
 def analyze_notebook(engine: Engine, notebook: Notebook, path: str = "") -> NotebookAnalysis:
-    """Run the engine over the code cells as one module and the secrets rules over the outputs."""
+    """Run the engine over the code cells as one module, and the secrets rules over the outputs
+    and the text cells (a key pasted into a Markdown note is as readable as one in code)."""
     errors = list(notebook.skipped)
-    cells: Mapping[int, list[Finding]] = {}
+    cells: dict[int, list[Finding]] = {}
     module = None
     if notebook.is_python:
         module = CellModule([(cell.index, cell.source) for cell in notebook.cells if cell.kind == "code"])
         analysis = engine.analyze(module.source, "python", path)
         errors.extend(analysis.errors)
-        cells = module.cell_findings(analysis.findings)  # type: ignore[assignment]
+        cells.update(module.cell_findings(analysis.findings))  # type: ignore[arg-type]
     else:
         errors.append(f"notebook language {notebook.language}: only its outputs were scanned for secrets")
+    for cell in notebook.cells:
+        if cell.kind != "code" and (found := text_secrets(engine, cell.source, path)):
+            cells[cell.index] = found
     outputs = {
         (cell.index, output.index): found
         for cell in notebook.cells
@@ -281,10 +287,15 @@ OUTPUT_ADVICE = " It is in a saved cell output: clear the output, and revoke the
 
 def output_secrets(engine: Engine, text: str, path: str = "") -> list[Finding]:
     """Secrets in one output's text; no fixes (an output is cleared or re-run, not edited)."""
+    return text_secrets(engine, text, path, OUTPUT_ADVICE)
+
+
+def text_secrets(engine: Engine, text: str, path: str = "", advice: str = "") -> list[Finding]:
+    """Secrets in free text (an output, a Markdown or raw cell), read as `key: value` lines."""
     analysis = engine.analyze(text.encode("utf-8"), OUTPUT_LANGUAGE, path)
     secrets = {rule.id for rule in engine.rules if rule.category is Category.SECRETS}
     return [
-        dataclasses.replace(finding, message=finding.message + OUTPUT_ADVICE, fix=None, alternative_fixes=())
+        dataclasses.replace(finding, message=finding.message + advice, fix=None, alternative_fixes=())
         for finding in analysis.findings
         if finding.rule_id in secrets
     ]

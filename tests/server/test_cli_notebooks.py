@@ -197,3 +197,15 @@ def test_other_language_cells_and_kernels_are_not_parsed_as_python(
     assert report["errors"] == [
         {"path": "r.ipynb", "message": "notebook language R: only its outputs were scanned for secrets"}
     ]
+
+
+def test_token_pasted_into_a_markdown_cell_is_reported_on_that_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that a Markdown note holding a key is a finding on its cell, masked in the text output."""
+    cells = [code("x = 1\n"), markdown(f"Setup notes\n\ntoken: {GITHUB_TOKEN}\n")]
+    write_notebook(tmp_path, "notes.ipynb", cells)
+    text = scan(tmp_path, monkeypatch, capsys)
+    assert "  cell 2:3:8 hardcoded-secret" in text and GITHUB_TOKEN not in text
+    report = json.loads(scan(tmp_path, monkeypatch, capsys, "--format", "json"))
+    assert [(f["rule"], f["cell"], f["line"]) for f in report["findings"]] == [("hardcoded-secret", 2, 3)]
