@@ -22,7 +22,7 @@ import bisect
 import dataclasses
 import json
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,16 +164,24 @@ class _Segment:
     length: int  # the cell's own bytes (without the joining newline)
 
 
-class CellModule:
-    """Code cells joined into one Python module, with the way back from module bytes to cells."""
+def plain_text(text: str) -> bytes:
+    """Text joined as it is (outputs and Markdown cells, read for secrets only)."""
+    return text.encode("utf-8")
 
-    def __init__(self, cells: Sequence[tuple[Hashable, str]]) -> None:
+
+class CellModule:
+    """Cells joined into one text (by default one Python module: code cells, magics commented
+    out), with the way back from its bytes to each cell's own."""
+
+    def __init__(
+        self, cells: Sequence[tuple[Hashable, str]], prepare: Callable[[str], bytes | None] = python_source
+    ) -> None:
         parts: list[bytes] = []
         self.segments: list[_Segment] = []
         self.sources: dict[Hashable, bytes] = {}
         offset = 0
         for key, text in cells:
-            python = python_source(text)
+            python = prepare(text)
             if python is None:
                 continue
             self.sources[key] = text.encode("utf-8")
@@ -270,32 +278,27 @@ def analyze_notebook(engine: Engine, notebook: Notebook, path: str = "") -> Note
         cells.update(module.cell_findings(analysis.findings))  # type: ignore[arg-type]
     else:
         errors.append(f"notebook language {notebook.language}: only its outputs were scanned for secrets")
-    for cell in notebook.cells:
-        if cell.kind != "code" and (found := text_secrets(engine, cell.source, path)):
-            cells[cell.index] = found
-    outputs = {
-        (cell.index, output.index): found
-        for cell in notebook.cells
-        for output in cell.outputs
-        if (found := output_secrets(engine, output.text, path))
-    }
-    return NotebookAnalysis(cells, outputs, tuple(errors), module)
+    notes = [(cell.index, cell.source) for cell in notebook.cells if cell.kind != "code"]
+    cells.update(text_secrets(engine, notes, path))  # type: ignore[arg-type]
+    saved = [((cell.index, output.index), output.text) for cell in notebook.cells for output in cell.outputs]
+    outputs = text_secrets(engine, saved, path, OUTPUT_ADVICE)
+    return NotebookAnalysis(cells, outputs, tuple(errors), module)  # type: ignore[arg-type]
 
 
 OUTPUT_ADVICE = " It is in a saved cell output: clear the output, and revoke the credential if the notebook was shared."
 
 
-def output_secrets(engine: Engine, text: str, path: str = "") -> list[Finding]:
-    """Secrets in one output's text; no fixes (an output is cleared or re-run, not edited)."""
-    return text_secrets(engine, text, path, OUTPUT_ADVICE)
+def text_secrets(
+    engine: Engine, texts: Sequence[tuple[Hashable, str]], path: str = "", advice: str = ""
+) -> dict[Hashable, list[Finding]]:
+    """Secrets in free texts (outputs, Markdown or raw cells) read as `key: value` lines, by key.
 
-
-def text_secrets(engine: Engine, text: str, path: str = "", advice: str = "") -> list[Finding]:
-    """Secrets in free text (an output, a Markdown or raw cell), read as `key: value` lines."""
-    analysis = engine.analyze(text.encode("utf-8"), OUTPUT_LANGUAGE, path)
+    The texts are joined (each ends its last line) and scanned in one engine run; findings
+    carry no fix: an output is cleared or re-run, not edited."""
+    joined = CellModule(texts, plain_text)
+    if not joined.source:
+        return {}
     secrets = {rule.id for rule in engine.rules if rule.category is Category.SECRETS}
-    return [
-        dataclasses.replace(finding, message=finding.message + advice, fix=None, alternative_fixes=())
-        for finding in analysis.findings
-        if finding.rule_id in secrets
-    ]
+    found = [f for f in engine.analyze(joined.source, OUTPUT_LANGUAGE, path).findings if f.rule_id in secrets]
+    quiet = (dataclasses.replace(f, message=f.message + advice, fix=None, alternative_fixes=()) for f in found)
+    return {key: findings for key, findings in joined.cell_findings(quiet).items() if findings}
