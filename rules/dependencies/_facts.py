@@ -123,8 +123,8 @@ class Facts:
             return None
         if subject.module is None or subject.ecosystem == "npm":  # an npm import names its package itself
             return self.popular(subject.ecosystem).target(subject.name)
-        if subject.mapped or subject.via is not None or subject.optional:
-            return None  # a real distribution provides it, or the program runs without it
+        if subject.mapped or subject.via is not None or subject.optional or subject.module.startswith("_"):
+            return None  # a real distribution provides it, the program runs without it, or a private C module
         # `import bidi` is how `python-bidi` is imported: prefixes are no evidence on import lines
         return self.popular(subject.ecosystem).target(subject.name, affixes=False)
 
@@ -132,13 +132,14 @@ class Facts:
         """True when the registry (or the bundled snapshot) has no project for `subject` (unknown-package)."""
         if subject.ecosystem != "PyPI" or subject.installed or self.index() is None:
             return False  # declared and installed: real, whatever the snapshot's age
-        if subject.module is None:
-            return not self.registered(subject.name)
+        if subject.module is None:  # a URL or path requirement does not come from the index
+            return not (subject.requirement is not None and subject.requirement.direct) and not self.registered(subject.name)
         if subject.declared or subject.mapped or subject.via or subject.optional or subject.module.startswith("_"):
             return False  # declared ones are checked on their manifest line; `_private` modules are no project names
-        key = ("import registered", subject.name)
-        if key not in self._memo:
-            self._memo[key] = any(self.registered(pattern.format(subject.name)) for pattern in _IMPORT_VARIANTS)
+        key = ("import registered", subject.module)
+        if key not in self._memo:  # `backports.asyncio.runner.Runner`: any of its candidate projects
+            candidates = dict.fromkeys((subject.name, *_names.distributions(subject.module)))
+            self._memo[key] = any(self.registered(p.format(c)) for c in candidates for p in _IMPORT_VARIANTS)
         return not self._memo[key]
 
     def advisories(self) -> dict[tuple[str, str], list[Any]]:
@@ -224,7 +225,7 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
     declared = frozenset(_names.normalize(r.name) for r in script.requirements) if script else project.declared
     if PurePath(ctx.path).name == "setup.py":
         declared |= _SETUP_PY_IMPLIED  # the legacy build backend always provides them
-    can_declare = script is not None or (project.has_manifest and not project.opaque)
+    can_declare = script is not None or (project.has_manifest and not project.opaque and not _vendored(ctx.path, project))
     local = _layout.first_party(ctx.path, project.folder)
     provided = _environment.installed_by(facts.environment, declared, bundled.hard_dependencies())
     resolved: dict[str, Subject | None] = {}  # one decision per module per file
@@ -247,10 +248,28 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
     return facts
 
 
+# Folders holding copies of other projects (`datasette/vendored/pint`, `archivebox/vendor/django-taggit`).
+VENDORED_FOLDERS = frozenset({"vendor", "vendored", "_vendor", "third_party"})
+
+
+def _vendored(path: str, project: Project) -> bool:
+    """True for a file of a project copied into this one: its imports are declared by that project, elsewhere.
+
+    Such a file is still checked for typosquats and unknown names, as a loose file is.
+    """
+    if project.folder is None:
+        return False
+    try:
+        below = Path(path).resolve().relative_to(project.folder.resolve()).parts[:-1]
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return bool(VENDORED_FOLDERS.intersection((project.folder.parent.name, *below)))
+
+
 def _javascript(ctx: FileContext, engine: Any) -> Facts:
     """npm imports: declared in the nearest package.json, or the project's own (aliases, workspaces)."""
     assert ctx.tree is not None
-    found = _js_imports.imports(ctx.language, ctx.tree.root_node)
+    found = [] if _js_imports.is_bundled_library(ctx.source) else _js_imports.imports(ctx.language, ctx.tree.root_node)
     if not found:
         return Facts(Settings.from_options(engine), Project())
     npm = _js_imports.project_for(ctx.path)
@@ -274,7 +293,8 @@ def _resolve(
     from_environment = environment.distributions(module) if environment is not None else ()
     candidates = tuple(dict.fromkeys((*from_environment, *_names.distributions(module))))
     top = module.split(".")[0]
-    match = next((c for c in candidates if c in declared), None) or _declared_alias(top, declared)
+    match = next((c for c in candidates if c in declared), None) or _dotted_declared(module, declared)
+    match = match or _declared_alias(top, declared)
     if from_environment:
         how = f"the metadata installed in {environment.where}" if environment is not None else ""
     elif _names.is_mapped(module):
@@ -320,6 +340,13 @@ _AFFIXES = frozenset(
 )
 
 
+def _dotted_declared(module: str, declared: frozenset[str]) -> str | None:
+    """A declared distribution named after a dotted import (`zipstream.ng` from `zipstream-ng`)."""
+    parts = module.split(".")
+    dotted = (_names.normalize("-".join(parts[:end])) for end in range(len(parts), 1, -1))
+    return next((name for name in dotted if name in declared), None)
+
+
 def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
     """A declared distribution whose name is the import name plus affixes (`python-foo` for `import foo`,
     `django-crispy-forms` for `crispy_forms`, `djangorestframework-simplejwt` for `rest_framework_simplejwt`)."""
@@ -335,15 +362,24 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
             ):
                 return name
         flat = name.replace("-", "")
-        if any(flat in (affix + joined, joined + affix) for affix in _AFFIXES) or flat == "py" + joined:
-            return name
-    return next((name for name in sorted(declared) if _abbreviates(joined, name.replace("-", ""))), None)
+        if flat == joined or any(flat in (affix + joined, joined + affix) for affix in _AFFIXES) or flat == "py" + joined:
+            return name  # `nodesemver` from `node-semver`
+    return next((name for name in sorted(declared) if _abbreviates(joined, _without_affixes(name))), None)
+
+
+def _without_affixes(name: str) -> str:
+    """`activitystream` for `django-activity-stream`: the name's words after its leading affixes, joined."""
+    tokens = name.split("-")
+    while len(tokens) > 1 and tokens[0] in _AFFIXES:
+        tokens = tokens[1:]
+    return "".join(tokens)
 
 
 def _abbreviates(joined: str, flat: str) -> bool:
-    """`paypalcheckoutsdk` for `paypal-checkout-serversdk`: same start, the import's letters in order,
+    """`paypalcheckoutsdk` for `paypal-checkout-serversdk`, `actstream` for `django-activity-stream` (after
+    `_without_affixes`): same first three letters, the import's letters in order,
     and whole words left out (at least 3 letters: a typo's missing letter never counts)."""
-    if len(joined) < 6 or flat[:4] != joined[:4] or len(joined) * 2 < len(flat) or len(flat) - len(joined) < 3:
+    if len(joined) < 6 or flat[:3] != joined[:3] or len(joined) * 2 < len(flat) or len(flat) - len(joined) < 3:
         return False
     letters = iter(flat)
     return all(char in letters for char in joined)

@@ -10,6 +10,10 @@ for a scoped name (`@scope/pkg/sub` -> `@scope/pkg`).
 The project is the nearest folder with a `package.json` (up to the repository root): its
 `dependencies`, `devDependencies`, `peerDependencies` and `optionalDependencies` are declared,
 and a workspace root's packages (npm/yarn `workspaces`, `pnpm-workspace.yaml`) are its own.
+
+A built library copied into the project (a UMD/AMD bundle such as `static/select2/select2.js`,
+or a webpack bundle) imports its own dependencies, which its own package declared: such a file
+names no package of this project (`is_bundled_library`).
 """
 
 from __future__ import annotations
@@ -110,6 +114,15 @@ class JsProject:
     own: frozenset[str] = frozenset()  # workspace packages and the package's own name
     aliases: tuple[str, ...] = ()  # `paths` prefixes (`@/`, `~/`, `@app/`) from tsconfig/jsconfig
     base_entries: frozenset[str] = frozenset()  # first-level names under `baseUrl`
+
+
+# The wrappers a built library carries (`typeof define === "function" && define.amd`) and webpack's loader.
+_BUNDLE_MARKER = re.compile(rb"\bdefine\.amd\b|\b__webpack_require__\b")
+
+
+def is_bundled_library(source: bytes) -> bool:
+    """True for a vendored, built library (UMD/AMD wrapper or webpack bundle), not the project's own code."""
+    return _BUNDLE_MARKER.search(source) is not None
 
 
 def package_of(specifier: str) -> str | None:

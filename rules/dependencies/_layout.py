@@ -6,9 +6,12 @@ package-dir` and `packages.find`, Poetry `packages`, Hatch `packages`/`sources`,
 `package-dir`, Flit's module, `setup.cfg` `package_dir`/`where`, a literal `package_dir` in
 `setup.py`), and every folder holding a `manage.py` (Django puts its apps beside it). The
 importing file adds its own folder and each parent up to the project folder (a package
-imports its siblings and its own sub-packages by their absolute names); an enclosing project
-of a monorepo adds its roots too. A file outside any project gets its own folder and the
-folder above its package chain (how Python itself finds it).
+imports its siblings and its own sub-packages by their absolute names), and a `lib/`-style
+folder (`LIBRARY_FOLDERS`) beside each of them: scripts put such folders on `sys.path`
+(`sys.path.insert(0, "lib")`, App Engine's `vendor.add("lib")`) and import what is inside by
+its bare name. An enclosing project of a monorepo adds its roots too. A file outside any
+project gets its own folder (and its `lib/`-style folders) and the folder above its package
+chain (how Python itself finds it).
 
 A folder counts as a package when it has an `__init__.py`, Python files, or a sub-package
 (namespace packages). The roots of a project are found once and cached per project, keyed by
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import files
+from . import _project
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,6 +42,8 @@ MANAGE_PY_DEPTH = 3  # how deep below the project folder `manage.py` is looked f
 MAX_FOLDERS = 4000  # folders visited looking for it, whatever the project's size
 _SKIPPED = frozenset({"node_modules", "__pycache__", "site-packages", "build", "dist", "venv", "env", "htmlcov"})
 _MODULE_SUFFIXES = (".py", ".pyi", ".pyx", ".so", ".pyd")
+# Folders of code a script adds to `sys.path` itself, by convention: their modules are first-party.
+LIBRARY_FOLDERS = ("lib", "libs", "vendor", "_vendor", "third_party")
 _SETUP_PY_ROOT = re.compile(rb"""package_dir\s*=\s*\{\s*['"]{2}\s*:\s*['"]([^'"\n]+)['"]""")
 _SETUP_PY_WHERE = re.compile(rb"""where\s*=\s*\[?\s*['"]([^'"\n]+)['"]""")
 _generation = [0]
@@ -61,7 +67,7 @@ def first_party(path: str, project_folder: Path | None) -> frozenset[str]:
     names = set(_project_names(project_folder))
     if folder is not None:
         for parent in (folder, *folder.parents):
-            names |= module_names(parent)
+            names |= _folder_names(parent)
             if parent == project_folder or project_folder not in parent.parents:
                 break
     return frozenset(names)
@@ -79,7 +85,7 @@ def _file_folder(path: str) -> Path | None:
 
 def _loose_names(folder: Path) -> frozenset[str]:
     """A script's folder, and the folder above the packages it sits in (`python -m` finds them there)."""
-    names = set(module_names(folder))
+    names = set(_folder_names(folder))
     top = folder
     while (top / "__init__.py").is_file() and top.parent != top:
         top = top.parent
@@ -88,6 +94,15 @@ def _loose_names(folder: Path) -> frozenset[str]:
         site = Path(*folder.parts[: folder.parts.index("site-packages") + 1])
         names |= module_names(site)
     return frozenset(names)
+
+
+def _folder_names(folder: Path) -> frozenset[str]:
+    """What a file in `folder` imports by bare name from there: its modules and its `lib/`-style folders' modules."""
+    names = module_names(folder)
+    for library in LIBRARY_FOLDERS:
+        if library in names:
+            names = names.union(module_names(folder / library))
+    return names
 
 
 def _project_names(folder: Path) -> frozenset[str]:
@@ -108,10 +123,14 @@ def _names_for(folder: Path, stamp: int, manifests: tuple[int, ...], generation:
 def _enclosing_project(folder: Path) -> Path | None:
     """The next folder up that holds a Python manifest, inside the same repository (a `.git` above).
 
-    Outside a repository nothing above the project is read: its parents are not the project's.
+    Outside a repository nothing above the project is read: its parents are not the project's,
+    except the Python project a requirements-only folder supplements (`tests/requirements.txt`).
     """
     if (folder / ".git").exists():
         return None
+    supplemented = _project.supplemented_project(folder)
+    if supplemented is not None:
+        return supplemented
     found = None
     for parent in folder.parents:
         if found is None and any((parent / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):

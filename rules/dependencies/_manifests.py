@@ -43,6 +43,7 @@ class Requirement:
     version: str | None = None  # the exactly pinned version (`==1.2.3`, npm `1.2.3`)
     version_start: int = -1  # byte range of that version text
     version_end: int = -1
+    direct: bool = False  # installed from a URL or a path (`name @ git+https://...`), not from the index
 
 
 def parse_requirements(source: bytes) -> list[Requirement]:
@@ -74,7 +75,7 @@ def requirement(name: bytes, spec: bytes, name_start: int, spec_start: int, ecos
     start = name_start
     pin = _PIN.match(spec.rstrip(b" \t\r\\"))
     if pin is None or spec.strip().startswith(b"@") or b"*" in spec:
-        return Requirement(name.decode(), ecosystem, start, start + len(name))
+        return Requirement(name.decode(), ecosystem, start, start + len(name), direct=spec.strip().startswith(b"@"))
     version_start = spec_start + pin.start("version")
     version = pin.group("version").decode()
     return Requirement(

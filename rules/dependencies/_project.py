@@ -11,6 +11,7 @@ kept in `Project.notes`.
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import functools
 import logging
 import os
@@ -32,6 +33,7 @@ else:  # pragma: no cover - Python 3.10
 
 log = logging.getLogger("vetline.dependencies")
 PYTHON_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
+SUPPLEMENT_DEPTH = 1  # how far above a requirements-only folder its Python project may be (`tests/`, `docs/`)
 _SETUP_PY_LIST = re.compile(rb"install_requires\s*=\s*\[(?P<items>[^\]]*)\]")
 # Literal extras and test/setup requirements: `extras_require={"test": ["pytest>=5"]}`.
 _SETUP_PY_MORE = re.compile(
@@ -73,12 +75,40 @@ def find_folder(path: str) -> Path | None:
 
 
 def project_for(path: str) -> Project:
-    """The (cached) declarations of the project that holds `path`."""
+    """The (cached) declarations of the project that holds `path`.
+
+    A folder whose only manifests are requirements files inside a Python project
+    (`tests/requirements.txt` beside the package's pyproject.toml) supplements that project:
+    its files also count the outer project's declarations.
+    """
     folder = find_folder(path)
     if folder is None:
         return Project()
-    stamps = tuple(sorted((str(f), *_stamp(f)) for f in _manifest_files(folder)))
-    return _read_project(folder, stamps)
+    project = _read_project(folder, _stamps(folder))
+    outer = supplemented_project(folder)
+    if outer is None:
+        return project
+    around = _read_project(outer, _stamps(outer))
+    declared_in = {**around.declared_in, **project.declared_in}
+    return dataclasses.replace(project, declared=project.declared | around.declared, declared_in=declared_in)
+
+
+def supplemented_project(folder: Path) -> Path | None:
+    """The Python project a requirements-only folder belongs to (`SUPPLEMENT_DEPTH` levels up at most), or None."""
+    names, repository_root = _listing(str(folder))
+    if repository_root or not names or not all(_is_requirements(n) for n in names):
+        return None
+    for parent in list(folder.parents)[:SUPPLEMENT_DEPTH]:
+        names, repository_root = _listing(str(parent))
+        if any(n in PYTHON_MANIFESTS for n in names):
+            return parent
+        if names or repository_root:
+            return None
+    return None
+
+
+def _stamps(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple(sorted((str(f), *_stamp(f)) for f in _manifest_files(folder)))
 
 
 def project_in(folder: Path) -> Project:
@@ -196,13 +226,16 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
     declared_in: dict[str, str] = {}
     own: set[str] = set()
     refused: list[str] = []
+    build_only: set[str] = set()  # `[build-system] requires`: they say nothing of what the code imports
     pyproject = requirements = None
     for file in manifests:
         found: set[str] = set()
         if file.name == "pyproject.toml":
             manifest = parse_pyproject(_read(file, folder))
             found.update(normalize(r.name) for r in manifest.requirements)
-            found.update(_build_requires(file, folder))  # setup.py and build hooks import them
+            build = _build_requires(file, folder)  # setup.py and build hooks import them
+            found.update(build)
+            build_only.update(build - {normalize(r.name) for r in manifest.requirements})
             own.update(_own_names(file, folder))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
         elif _is_requirements(file.name):
@@ -220,7 +253,9 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
     requirements = next((f for f in manifests if f.name == "requirements.txt"), None)
     requirements = requirements or next((f for f in manifests if _is_requirements(f.name) and f.parent == folder), None)
     setup_py = folder / "setup.py"
-    opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared
+    opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared - build_only
+    if opaque and (generated := _egg_info_requirements(folder)):
+        opaque, declared = False, declared | generated  # what setup.py computed, as setuptools wrote it down
     declared_in.update((name, str(setup_py)) for name in declared - set(declared_in))
     npm = {r.name.lower() for f in manifests if f.name == "package.json" for r in parse_package_json(_read(f, folder))}
     has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in manifests)
@@ -285,6 +320,35 @@ def _pipfile(path: Path, folder: Path) -> set[str]:
     except tomllib.TOMLDecodeError:
         return set()
     return {normalize(name) for table in ("packages", "dev-packages") for name in document.get(table, {})}
+
+
+def _egg_info_requirements(folder: Path) -> set[str]:
+    """The requirements setuptools wrote to `<name>.egg-info/requires.txt` (sdists, `pip install -e .`)
+    and to an sdist's `PKG-INFO` (`Requires-Dist`).
+
+    A setup.py that computes `install_requires` (a string's `.split()`, a file read) leaves its
+    result there; every section (extras, markers) counts as declared.
+    """
+    found = _metadata_requirements(_read(folder / "PKG-INFO", folder))
+    for parent in (folder, folder / "src"):
+        try:
+            infos = [e.path for e in os.scandir(parent) if e.name.endswith(".egg-info") and e.is_dir()]
+        except OSError:
+            continue
+        for info in infos[:4]:
+            for line in _read(Path(info) / "requires.txt", folder).splitlines():
+                if (match := _REQUIREMENT.match(line.strip())) is not None and not line.startswith(b"["):
+                    found.add(normalize(match.group("name").decode()))
+    return found
+
+
+def _metadata_requirements(metadata: bytes) -> set[str]:
+    """The `Requires-Dist:` names of a core metadata file (an sdist's PKG-INFO)."""
+    names = set()
+    for line in metadata.split(b"\n\n", 1)[0].splitlines():
+        if line.startswith(b"Requires-Dist:") and (match := _REQUIREMENT.match(line[14:].strip())) is not None:
+            names.add(normalize(match.group("name").decode()))
+    return names
 
 
 def _setup_py(path: Path, declared: set[str], folder: Path) -> bool:

@@ -87,9 +87,10 @@ def parse_script(source: bytes) -> TomlManifest | None:
 def _declares_array(table: str, key: str, script: bool) -> bool:
     if script:
         return table == "" and key == "dependencies"
-    return (table == "project" and key == "dependencies") or table in (
-        "project.optional-dependencies",
-        "dependency-groups",
+    return (
+        (table == "project" and key == "dependencies")
+        or table in ("project.optional-dependencies", "dependency-groups", "tool.pdm.dev-dependencies")
+        or (table == "tool.uv" and key == "dev-dependencies")  # uv's and PDM's tables before PEP 735
     )
 
 
@@ -126,6 +127,10 @@ def _pep508(source: bytes, start: int, end: int) -> Requirement:
     return requirement(match.group("name"), match.group("spec"), match.start("name"), match.start("spec"))
 
 
+# `{ git = "..." }`, `{ path = "../lib" }`, `{ url = "..." }`: a Poetry dependency not taken from the index.
+_POETRY_SOURCE = re.compile(rb"\b(?:git|path|url)[ \t]*=")
+
+
 def _poetry(source: bytes, key_start: int, name: str, value_start: int, line_end: int) -> Requirement:
     """A Poetry `name = "spec"` or `name = { version = "spec", ... }` line (bare `1.2.3` pins)."""
     quoted = source[key_start : key_start + 1] in (b'"', b"'")
@@ -139,7 +144,8 @@ def _poetry(source: bytes, key_start: int, name: str, value_start: int, line_end
     else:
         spec, spec_start = b"", value_start
     pin = _POETRY_PIN.match(spec.strip())
-    plain = Requirement(name, "PyPI", name_start, name_start + len(name.encode()))
+    direct = value.startswith(b"{") and _POETRY_SOURCE.search(value) is not None
+    plain = Requirement(name, "PyPI", name_start, name_start + len(name.encode()), direct=direct)
     if pin is None:
         return plain
     version_start = spec_start + spec.index(pin.group("version"))

@@ -117,7 +117,7 @@ popular (any of the ~15,000 ranked names: a legitimate near-name such as `tblib`
 both declared and installed in the project's environment, on an import that the environment
 or vetline's import table maps to a real distribution (`import django_filters` is
 `django-filter`, `import mysql.connector` is `mysql-connector-python`), nor on first-party
-modules or optional imports (inside `try: ... except ImportError:`, the program runs without them). Single files outside any project are checked too. Popular names come from the
+modules, private `_modules` (C extensions such as `_zstd`: no PyPI name starts with `_`) or optional imports (inside `try: ... except ImportError:`, the program runs without them). Single files outside any project are checked too. Popular names come from the
 bundled lists (PyPI and npm, dated in `vetline data status`) and, when configured, the
 `popular` source of `[tool.vetline.dependencies]`. Names in `allow` are trusted.
 

@@ -57,21 +57,31 @@ An import is fine when it is the standard library (Python 2 and removed modules 
 (decided from the file tree: the project folder, `src/`, source roots declared in
 `[tool.setuptools]` `package-dir`/`packages.find`, Poetry `packages`, Hatch, PDM, Flit,
 `setup.cfg` or `setup.py`, folders holding a `manage.py`, namespace packages without
-`__init__.py`, and the importing file's own folder and its parents up to the project), a
+`__init__.py`, the importing file's own folder and its parents up to the project, and the
+`lib/`, `libs/`, `vendor/`, `_vendor/` or `third_party/` folders beside them that scripts put on
+`sys.path`), a
 relative import, optional (inside `try: ... except ImportError:`), or declared:
 `[project.dependencies]` and optional dependencies, `[dependency-groups]`, `[build-system]
 requires`, Poetry tables, `requirements*.txt` (with `-r` includes), `setup.cfg`, `Pipfile`, a
-literal `install_requires` in `setup.py`, or a PEP 723 `# /// script` block. Each file is
-judged by its nearest project (a monorepo's projects each by their own manifest; a
-`setup.cfg` or `pyproject.toml` holding only tool settings is not a project). Import names are
+literal `install_requires` in `setup.py` (when it computes them: the `*.egg-info/requires.txt`
+or sdist `PKG-INFO` setuptools wrote), PDM's and uv's `dev-dependencies`, or a PEP 723
+`# /// script` block. Each file is judged by its nearest project (a monorepo's projects each
+by their own manifest; a `setup.cfg` or `pyproject.toml` holding only tool settings is not a
+project; a folder holding only a `requirements*.txt`, such as `tests/`, belongs to the Python
+project just above it as well). Code copied from another project into a `vendor/`,
+`vendored/`, `_vendor/` or `third_party/` folder is not judged here (its imports are that
+project's), only by `typosquat-package` and `unknown-package`. On JavaScript, a built library
+copied into the project (a UMD/AMD wrapper or a webpack bundle, such as
+`static/select2/select2.js`) names its own dependencies and is not held to `package.json`. Import names are
 mapped to distributions (`yaml` is `PyYAML`, `django_filters` is `django-filter`) by the
 project's environment (`.venv`, `venv`, `env`, `$VIRTUAL_ENV` or `VETLINE_PYTHON`: its
 `*.dist-info` files are read, never run) and a built-in table; a declared `python-foo`,
 `django-crispy-forms` or `apache-superset-core` provides `import foo`, `crispy_forms` and
-`superset_core`. An import installed only because a declared package requires it is
+`superset_core`, and `node-semver`, `zipstream-ng` or `django-activity-stream` provide
+`nodesemver`, `zipstream.ng` and `actstream`. An import installed only because a declared package requires it is
 `transitive-import` (low) instead; a typosquat or a name missing from PyPI is reported by
 `typosquat-package` or `unknown-package` alone. Files outside any project are not checked
-here, nor are projects whose `setup.py` computes its dependencies.
+here, nor are projects whose `setup.py` computes its dependencies and left no metadata.
 
 ## How to fix
 Declare the dependency (with a version constraint) where the project declares the others.

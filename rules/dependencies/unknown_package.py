@@ -62,7 +62,10 @@ a URL). A package that is declared and installed in the project's environment is
 reported, whatever the snapshot's age. On import lines the project name is derived from the
 import name (and its usual `python-`/`py`/`django-` variants are tried), so those findings
 have medium confidence; first-party, declared, installed, transitive, mapped and optional
-(`except ImportError`) imports are not checked. Files outside any project are checked too.
+(`except ImportError`) imports are not checked, nor are private `_modules`; a dotted import is
+known when any of its candidate projects is (`backports.asyncio.runner`). Requirements taken
+from a URL or a path (`name @ git+https://...`, Poetry `git`/`path`/`url` entries) do not come
+from the index and are not looked up. Files outside any project are checked too.
 Names listed in `allow` (for example private packages) are never reported.
 
 ## How to fix

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from vetline.rules import registry
-from vetline.rules.dependencies import _data, _layout, bundled
+from vetline.rules.dependencies import _data, _layout, _project, bundled
 from vetline.rules.engine import Engine
 from vetline.rules.languages import language_for_path
 from vetline.rules.model import Confidence, Severity
@@ -144,6 +144,182 @@ def test_namespace_package_without_init_files(tmp_path: Path) -> None:
         },
     )
     assert findings(root) == planted("tests/test_invoice.py", 2)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "package"),
+    [
+        (
+            '[tool.poetry]\nname = "bee"\npackages = [{ include = "bee_core", from = "source" }]\n'
+            '[tool.poetry.dependencies]\npython = "^3.10"\nrequests = "*"\n',
+            "source/bee_core",
+        ),
+        (
+            '[project]\nname = "bee"\ndependencies = ["requests"]\n'
+            '[tool.hatch.build.targets.wheel]\npackages = ["python/bee_core"]\n',
+            "python/bee_core",
+        ),
+        (
+            '[project]\nname = "bee"\ndependencies = ["requests"]\n[tool.setuptools.package-dir]\n"" = "code"\n',
+            "code/bee_core",
+        ),
+    ],
+    ids=["poetry-packages-from", "hatch-wheel-packages", "setuptools-package-dir"],
+)
+def test_source_roots_declared_in_the_manifest(tmp_path: Path, manifest: str, package: str) -> None:
+    """Ensure that a package under a manifest-declared source folder is first-party for scripts and tests."""
+    root = write(
+        tmp_path / "bee",
+        {
+            "pyproject.toml": manifest,
+            f"{package}/__init__.py": "",
+            f"{package}/app.py": "import requests\nfrom bee_core import app\n",
+            "scripts/run.py": "import bee_core.app\n",
+            "tests/test_app.py": "from bee_core.app import requests\n" + PLANTED,
+        },
+    )
+    assert findings(root) == planted("tests/test_app.py", 2)
+
+
+def test_lib_folders_beside_the_importing_script(tmp_path: Path) -> None:
+    """Ensure that modules in a `lib/` folder next to a script (put on sys.path) and sub-packages are first-party."""
+    root = write(
+        tmp_path / "ops",
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "requirements.txt": "flask\n",
+            "lib/shared_conf.py": "X = 1\n",
+            "tools/lib/helpers.py": "X = 1\n",
+            "tools/lib/vendored_client/__init__.py": "",
+            "tools/run.py": (
+                "import os, sys\nsys.path.insert(0, os.path.join(os.path.dirname(__file__), 'lib'))\n"
+                "from lib import helpers\nimport helpers\nimport vendored_client\nimport shared_conf\n" + PLANTED
+            ),
+            "apps/core/__init__.py": "",
+            "apps/core/models.py": "",
+            "apps/core/sub/__init__.py": "",
+            "apps/core/sub/views.py": "from core import models\nimport sub\nimport flask\n",
+        },
+    )
+    assert findings(root) == planted("tools/run.py", 7)
+
+
+def test_setup_py_computing_its_requirements_is_read_through_its_egg_info(tmp_path: Path) -> None:
+    """Ensure that a setup.py building install_requires in code is declared by the requires.txt setuptools wrote."""
+    setup = 'from setuptools import setup\nREQUIRES = """\nDjango\nnode-semver\n""".split()\nsetup(install_requires=REQUIRES)\n'
+    root = write(
+        tmp_path / "edms",
+        {
+            "setup.py": setup,
+            "edms.egg-info/requires.txt": (
+                "Django==5.2\ndjango-activity-stream==2.0.0\ndjango-qsstats-magic==1.1.0\nnode-semver==0.9.0\n"
+                "djangorestframework-recursive==0.1.2\n\n[ldap]\ndjango-auth-ldap\n"
+            ),
+            "edms/__init__.py": "",
+            "edms/events.py": (
+                "from actstream.models import Action\nimport qsstats\nfrom nodesemver import max_satisfying\n"
+                "from rest_framework_recursive.fields import RecursiveField\nimport django_auth_ldap\n" + PLANTED
+            ),
+        },
+    )
+    assert findings(root) == planted("edms/events.py", 6)
+
+
+def test_sdist_metadata_declares_for_a_setup_py_under_a_build_system_only_pyproject(tmp_path: Path) -> None:
+    """Ensure that PKG-INFO's Requires-Dist declares when pyproject.toml only names the build backend."""
+    root = write(
+        tmp_path / "printer",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools>=40.8.0", "wheel"]\n[tool.ruff]\nline-length = 90\n',
+            "setup.py": "from setuptools import setup\nINSTALL_REQUIRES = core_deps + plugin_deps\nsetup(install_requires=INSTALL_REQUIRES)\n",
+            "PKG-INFO": (
+                "Metadata-Version: 2.1\nName: printer\nVersion: 1.0\nRequires-Dist: flask<4,>=3\n"
+                "Requires-Dist: zipstream-ng<2.0.0,>=1.8.0\nRequires-Dist: Flask-Assets<3,>=2.1.0\n\n"
+                "Requires-Dist: not-metadata-but-the-long-description\n"
+            ),
+            "src/printer/__init__.py": "",
+            "src/printer/server.py": (
+                "import flask\nfrom zipstream.ng import ZipStream\nfrom flask_assets import Bundle\n" + PLANTED
+            ),
+        },
+    )
+    assert findings(root) == planted("src/printer/server.py", 4)  # `webassets` is a transitive note of Flask-Assets
+    assert "not-metadata-but-the-long-description" not in _project.project_for(str(root / "setup.py")).declared
+
+
+def test_legacy_dev_dependency_tables_and_vendored_copies(tmp_path: Path) -> None:
+    """Ensure that PDM/uv dev-dependencies declare, and a vendored copy's own imports are not this project's."""
+    root = write(
+        tmp_path / "archive",
+        {
+            "pyproject.toml": (
+                '[project]\nname = "archive"\ndependencies = ["django"]\n[tool.pdm.dev-dependencies]\n'
+                'dev = [\n    "pytest",\n    "bottle",\n]\n[tool.uv]\ndev-dependencies = ["faker"]\n'
+            ),
+            "archive/__init__.py": "",
+            "archive/vendored/pint/__init__.py": "",
+            "archive/vendored/pint/compat.py": "if HAS_NUMPY:\n    from numpy import exp\nfrom babel.units import x\n",
+            "archive/vendor/django-taggit/setup.cfg": "[metadata]\nname = django-taggit\n[options]\ninstall_requires = Django\n",
+            "archive/vendor/django-taggit/taggit/serializers.py": "import django\nfrom rest_framework import serializers\n",
+            "archive/vendor/django-taggit/taggit/typo.py": "import reqeusts\n",
+            "tests/conftest.py": "import pytest\nimport bottle\nimport faker\n" + PLANTED,
+        },
+    )
+    assert findings(root) == {
+        "archive/vendor/django-taggit/taggit/typo.py": [(1, "typosquat-package")],  # still checked
+        **planted("tests/conftest.py", 4),
+    }
+
+
+def test_url_and_path_requirements_are_not_looked_up_in_the_snapshot(tmp_path: Path) -> None:
+    """Ensure that `name @ git+https://...` and Poetry git/path entries are not unknown-package, plain names are."""
+    root = write(
+        tmp_path / "p",
+        {
+            "pyproject.toml": (
+                '[project]\nname = "p"\ndependencies = ["requests"]\n[project.optional-dependencies]\n'
+                'bench = ["python-cli-bench @ git+https://github.com/example/python-cli-bench.git"]\n'
+                '[tool.poetry.dependencies]\nacme-internal = { git = "https://example.com/acme.git" }\n'
+                'acme-local = { path = "../acme-local", develop = true }\nflask-secure-auth-helpers = "^1"\n'
+            ),
+            "requirements.txt": "acme-vendored @ file:///opt/wheels/acme_vendored-1.0-py3-none-any.whl\n",
+        },
+    )
+    assert findings(root) == {"pyproject.toml": [(9, "unknown-package")]}
+
+
+def test_requirements_only_tests_folder_belongs_to_the_package_above(tmp_path: Path) -> None:
+    """Ensure that `tests/requirements.txt` does not cut the tests off from their package and its declarations."""
+    root = write(
+        tmp_path / "idp",
+        {
+            "pyproject.toml": '[project]\nname = "idp"\ndependencies = ["flask", "PyKCS11"]\n',
+            "idp/__init__.py": "",
+            "idp/models.py": "import flask\n",
+            "tools/helpers.py": "",
+            "tests/__init__.py": "",
+            "tests/requirements.txt": "pytest\nresponses\n",
+            "tests/base.py": "import pytest\n",
+            "tests/test_models.py": (
+                "from idp.models import flask\nfrom tests.base import pytest\nimport PyKCS11\nimport responses\n"
+                "from tools import helpers\n" + PLANTED
+            ),
+        },
+    )
+    assert findings(root) == planted("tests/test_models.py", 6)
+
+
+def test_private_modules_and_namespace_imports_are_no_typosquats_or_unknowns(tmp_path: Path) -> None:
+    """Ensure that `_zstd` (a private C module) and `backports.asyncio.runner` are judged by real project names."""
+    (tmp_path / ".git").mkdir()
+    write(
+        tmp_path,
+        {
+            "site/compression/zstd/__init__.pyi": "from _zstd import ZstdCompressor\nimport _zstd\n",
+            "site/plugin.py": "from backports.asyncio.runner import Runner\n" + PLANTED,
+        },
+    )
+    assert findings(tmp_path) == {"site/plugin.py": [(2, "typosquat-package"), (3, "unknown-package")]}
 
 
 def dist_info(

@@ -165,6 +165,32 @@ def test_js_imports_get_typosquat_and_undeclared_checks_against_package_json(tmp
     assert "not declared in package.json" in found[2][2]
 
 
+UMD_LIBRARY = """/*! select2 4.0.13 | vendored */
+(function (factory) {
+  if (typeof define === 'function' && define.amd) {
+    define(['jquery'], factory);
+  } else if (typeof module === 'object' && module.exports) {
+    module.exports = function (root, jQuery) { return factory(require('jquery'), require('d3-selection')); };
+  } else {
+    factory(jQuery);
+  }
+}(function ($) { return $; }));
+"""
+
+
+def test_vendored_bundles_are_not_judged_against_the_projects_package_json(tmp_path: Path) -> None:
+    """Ensure that a UMD or webpack library copied under static/ reports nothing while the project's own code does."""
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "package.json", {"name": "shop", "devDependencies": {"esbuild": "0.20"}})
+    _write(tmp_path / "static" / "select2" / "select2.js", UMD_LIBRARY)
+    webpack = 'var __webpack_require__ = {};\nconst canvas = require("canvas");\n'
+    _write(tmp_path / "static" / "pdfjs" / "pdf.js", webpack)
+    _write(tmp_path / "src" / "main.js", 'import $ from "jquery";\n')
+    assert _findings(tmp_path / "static" / "select2" / "select2.js") == []
+    assert _findings(tmp_path / "static" / "pdfjs" / "pdf.js") == []
+    assert [(rule, line) for rule, line, _ in _findings(tmp_path / "src" / "main.js")] == [("undeclared-import", 1)]
+
+
 def test_js_typosquat_fix_replaces_the_package_part_of_the_specifier(tmp_path: Path) -> None:
     """Ensure that the fix for `expresss/lib/router` renames only the package."""
     _write(tmp_path / "package.json", {"name": "app"})
