@@ -21,7 +21,7 @@ from tree_sitter import Node, Tree
 
 from . import languages, suppress
 from .context import FileContext, Match
-from .model import Finding, Report, Rule
+from .model import Category, Finding, Report, Rule
 
 log = logging.getLogger("vetline.engine")
 
@@ -94,6 +94,8 @@ class Engine:
         errors: list[str] = []
         findings = list(plan.run(ctx, errors))
         findings = suppress.filter_findings(findings, ctx, plan.aliases, self.suppression)
+        if languages.grammar(language) is not None:
+            findings = one_dependency_finding_per_import(findings, plan.by_id)
         findings.sort(key=lambda f: (f.start_byte, f.end_byte, f.rule_id))
         return Analysis(tuple(findings), tuple(errors), tree)
 
@@ -102,6 +104,28 @@ class Engine:
             rules = [r for r in self.rules if language in r.languages]
             self._by_language[language] = _LanguagePlan(language, rules)
         return self._by_language[language]
+
+
+def one_dependency_finding_per_import(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Finding]:
+    """Keep the most severe dependency finding of each import (then the most confident).
+
+    `import reqeusts` is a typosquat and also undeclared; saying both buries the danger
+    under a chore. Other categories and other places are untouched."""
+    best: dict[tuple[int, int], Finding] = {}
+    for finding in findings:
+        rule = rules.get(finding.rule_id)
+        if rule is None or rule.category is not Category.DEPENDENCIES:
+            continue
+        place = (finding.start_byte, finding.end_byte)
+        kept = best.get(place)
+        if kept is None or (finding.severity, finding.confidence) > (kept.severity, kept.confidence):
+            best[place] = finding
+    kept_ids = {id(finding) for finding in best.values()}
+    return [
+        f
+        for f in findings
+        if id(f) in kept_ids or (r := rules.get(f.rule_id)) is None or r.category is not Category.DEPENDENCIES
+    ]
 
 
 class _LanguagePlan:

@@ -56,15 +56,18 @@ def display_path(path: Path, base: Path | None = None) -> str:
     return candidates[1].as_posix()
 
 
-def iter_files(root: Path, config: Config) -> Iterator[Path]:
+def iter_files(root: Path, config: Config, force_exclude: bool = False) -> Iterator[Path]:
     """Every file under `root` that vetline reads and the configuration does not exclude.
 
     Exclude globs are matched against paths relative to the configuration's folder (the
     project root) when the file lies inside it, else relative to `root`. A file named
-    explicitly is scanned even if a pattern excludes it, like Ruff: it was asked for.
+    explicitly is scanned even if a pattern excludes it, like Ruff: it was asked for; with
+    `force_exclude` (a pre-commit hook names every staged file) it is judged like a file found
+    in a folder: skipped without a word when excluded or of a kind vetline does not read.
     """
     if not root.is_dir():  # a file named explicitly, even a FIFO: scan_file says why it is skipped
-        yield root
+        if not force_exclude or _wanted_file(root, config):
+            yield root
         return
     anchor = _exclude_anchor(root, config)
     for folder, subfolders, files in os.walk(root):  # never descends into symlinked folders
@@ -74,6 +77,15 @@ def iter_files(root: Path, config: Config) -> Iterator[Path]:
             # The path as given decides: `templates/x.html` is a template even when `templates` is the root.
             if language_for_path(Path(folder) / name) and not config.is_excluded(_join(relative_folder, name)):
                 yield Path(folder) / name
+
+
+def _wanted_file(path: Path, config: Config) -> bool:
+    if language_for_path(path) is None:
+        return False
+    folder = Path(os.path.realpath(path.parent))
+    project = Path(os.path.realpath(config.root)) if config.root is not None else folder
+    relative = folder.relative_to(project).as_posix() if folder.is_relative_to(project) else ""
+    return not config.is_excluded(_join(relative, path.name))
 
 
 def _exclude_anchor(root: Path, config: Config) -> Path:
@@ -200,7 +212,7 @@ def _cached_baseline(location: Path, mtime_ns: int, size: int) -> Any:
 PARALLEL_MIN_FILES = 200
 
 
-def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[FileResult]:
+def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1, force_exclude: bool = False) -> list[FileResult]:
     """Scan every file under `paths`, sorted by displayed path; `jobs` > 1 uses processes.
 
     Paths are shown relative to the working directory, or to the scanned folder when it
@@ -208,7 +220,7 @@ def scan_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> list[Fil
     """
     several = len(paths) > 1
     bases = [_display_base(p, several) for p in paths]  # once per path: it resolves the working directory
-    work = [(f, base, _within(p)) for p, base in zip(paths, bases) for f in iter_files(p, config)]
+    work = [(f, base, _within(p)) for p, base in zip(paths, bases) for f in iter_files(p, config, force_exclude)]
     work = list(dict.fromkeys(work))
     missing = [FileResult(p, str(p), errors=("no such file or directory",)) for p in paths if not p.exists()]
     if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:

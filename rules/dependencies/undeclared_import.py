@@ -11,7 +11,7 @@ from ._facts import Facts, Subject, facts
 def find_undeclared(ctx: FileContext) -> list[Finding]:
     known = facts(ctx)
     # a typosquat or a name missing from PyPI is reported by its own rule: installing it is the danger
-    # (PyPI only: npm imports keep both findings, as the JavaScript rules were written)
+    # (the engine keeps one dependency finding per import, which covers npm imports too)
     wanted = [(i, s) for i, s in known.undeclared if s.ecosystem != "PyPI" or not _reported_elsewhere(known, s)]
     return import_findings(ctx, known, RULE, wanted, _message)
 
@@ -80,8 +80,10 @@ project's environment (`.venv`, `venv`, `env`, `$VIRTUAL_ENV` or `VETLINE_PYTHON
 `superset_core`, and `node-semver`, `zipstream-ng` or `django-activity-stream` provide
 `nodesemver`, `zipstream.ng` and `actstream`. An import installed only because a declared package requires it is
 `transitive-import` (low) instead; a typosquat or a name missing from PyPI is reported by
-`typosquat-package` or `unknown-package` alone. Files outside any project are not checked
-here, nor are projects whose `setup.py` computes its dependencies and left no metadata.
+`typosquat-package` or `unknown-package` alone, and an import carries one dependency finding,
+the most severe (a denied package that is also undeclared is `denied-package`). Files outside
+any project are not checked here, nor are projects whose `setup.py` computes its dependencies
+and left no metadata.
 
 ## How to fix
 Declare the dependency (with a version constraint) where the project declares the others.

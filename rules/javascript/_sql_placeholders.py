@@ -4,7 +4,9 @@
 [id])` for mysql/mysql2/sqlite (`?`), `$1, $2...` for pg, and Prisma's `$queryRawUnsafe`
 becomes the tagged `$queryRaw` template, which Prisma parameterizes itself. A value quoted in
 the SQL (`'${name}'`) loses its quotes; one inside a LIKE pattern (`'%${q}%'`) keeps its
-wildcards in the bound value (`` `%${q}%` ``). The fix changes the query text, so it is unsafe.
+wildcards in the bound value (`` `%${q}%` ``). A `+` concatenation of plain string literals
+and names (`"... = '" + name + "'"`) is rewritten the same way. The fix changes the query
+text, so it is unsafe.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ def parameterize(match: Match) -> Fix | None:
     call = match.target
     args = arguments(call)
     query = unwrap(args[0]) if len(args) == 1 else None
-    if query is None or query.type != "template_string":
+    pieces = _pieces(match, query) if query is not None else None
+    if query is None or pieces is None:
         return None
     callee = match.node("fn")
     if (
@@ -39,7 +42,7 @@ def parameterize(match: Match) -> Fix | None:
     ):
         return _prisma_tagged(match, callee, query)
     numbered = imports_any(match.ctx, POSTGRES_MODULES)
-    sql, values = _split(match, query, numbered)
+    sql, values = _split(match, pieces, numbered)
     if not values:
         return None
     arguments_node = call.child_by_field_name("arguments")
@@ -52,8 +55,16 @@ def parameterize(match: Match) -> Fix | None:
     )
 
 
-def _split(match: Match, query: Node, numbered: bool) -> tuple[str, list[str]]:
-    """The SQL with placeholders, and the bound value expressions in order."""
+def _pieces(match: Match, query: Node) -> list[str | Node] | None:
+    """Literal text and value expressions of a template literal or a `+` concatenation."""
+    if query.type == "template_string":
+        return _template_pieces(match, query)
+    if query.type == "binary_expression":
+        return _concatenation_pieces(match, query)
+    return None
+
+
+def _template_pieces(match: Match, query: Node) -> list[str | Node]:
     pieces: list[str | Node] = []  # literal text, or the expression of a `${...}`
     for part in query.named_children:
         if part.type == "template_substitution":
@@ -62,6 +73,44 @@ def _split(match: Match, query: Node, numbered: bool) -> tuple[str, list[str]]:
             pieces[-1] += match.ctx.text(part)
         else:
             pieces.append(match.ctx.text(part))
+    return pieces
+
+
+_VALUE_NODES = ("identifier", "member_expression")
+
+
+def _concatenation_pieces(match: Match, query: Node) -> list[str | Node] | None:
+    """`"... = '" + name + "'"`: plain string literals (no escapes) and names; None otherwise."""
+    operands: list[Node] = []
+    pending = [query]
+    while pending:  # flatten `a + b + c` in source order
+        node = pending.pop()
+        operator = node.child_by_field_name("operator") if node.type == "binary_expression" else None
+        if operator is not None and match.ctx.text(operator) == "+":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                return None
+            pending += [right, left]
+        else:
+            operands.append(node)
+    pieces: list[str | Node] = []
+    for operand in operands:
+        text = match.ctx.text(operand)
+        if operand.type == "string" and "\\" not in text:
+            literal = text[1:-1]
+            if pieces and isinstance(pieces[-1], str):
+                pieces[-1] += literal
+            else:
+                pieces.append(literal)
+        elif operand.type in _VALUE_NODES:
+            pieces.append(operand)
+        else:
+            return None
+    return pieces
+
+
+def _split(match: Match, pieces: list[str | Node], numbered: bool) -> tuple[str, list[str]]:
+    """The SQL with placeholders, and the bound value expressions in order."""
     sql, values = "", []
     for index, piece in enumerate(pieces):
         if isinstance(piece, str):

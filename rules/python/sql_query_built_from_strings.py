@@ -5,7 +5,7 @@ so SQLAlchemy `engine.execute`/`connection.execute` too), Django `.raw()`/`.extr
 SQLAlchemy `text()` and `pandas.read_sql`/`read_sql_query`. The rule only looks at queries
 that are built from strings (directly or in an earlier assignment); data flow then decides:
 constant pieces only (a table name from a module constant) is clean, request data is high
-confidence, anything else medium. The quick fix turns a simple f-string into placeholders.
+confidence, anything else medium. The quick fix turns simple f-string, `+` and `%` queries into placeholders.
 """
 
 from __future__ import annotations
@@ -148,11 +148,15 @@ Pass values separately: `cursor.execute("SELECT * FROM users WHERE name = ?", (n
 cannot be bound: choose them from an allow-list (`if table not in TABLES: abort(400)`).
 
 ## Fix safety
-The quick fix rewrites `cursor.execute(f"... WHERE name = '{name}'")` into
+The quick fix rewrites `cursor.execute(f"... WHERE name = '{name}'")`,
+`cursor.execute("... WHERE name = '" + name + "'")` and
+`cursor.execute("... WHERE name = '%s'" % name)` into
 `cursor.execute("... WHERE name = ?", (name,))` (`?` when the file imports `sqlite3`, `%s`
-otherwise) and is unsafe: an interpolated table or column name cannot become a placeholder,
-the driver's placeholder style may differ from the guess, and a value that was quoted inside a
-larger literal (`LIKE '%{x}%'`) is left alone. Review the query after applying it.
+otherwise); a value inside a larger literal takes the literal with it (`LIKE '%{x}%'` becomes
+`LIKE ?` with the parameter `f"%{x}%"`). It is unsafe: an interpolated table or column name
+cannot become a placeholder and the driver's placeholder style may differ from the guess.
+Expressions, named `%(x)s` specifiers and values glued to SQL words get no fix. Review the
+query after applying it.
 """,
     references=(
         "https://cwe.mitre.org/data/definitions/89.html",

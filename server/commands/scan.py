@@ -20,7 +20,7 @@ from ..config import Config, ConfigError, parse, selected_rules
 from ..formats import json_report, markdown, sarif, text
 from ..git import GitError
 from ..scanner import FileResult, check_baseline, scan_paths
-from . import _review
+from . import _fix, _review
 from ._configure import configure, warn
 
 FAIL_ON = ("high", "medium", "low", "none")
@@ -49,7 +49,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--baseline", type=Path, help="do not report findings recorded in this baseline file")
     parser.add_argument("--no-color", action="store_true", help="never colour the text output")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="skip files named on the command line that are excluded or that vetline does not read (for hooks)",
+    )
     _review.add_arguments(parser)
+    _fix.add_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -59,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"vetline: error: {error}", file=sys.stderr)
         return 2
+    if args.unsafe_fixes and not (args.fix or args.show_fixes):
+        print("vetline: error: --unsafe-fixes needs --fix or --show-fixes", file=sys.stderr)
+        return 2
     if args.jobs < 1:
         print("vetline: error: --jobs must be at least 1", file=sys.stderr)
         return 2
@@ -66,9 +75,13 @@ def run(args: argparse.Namespace) -> int:
     if missing:  # a mistyped path in CI must not look like a clean scan
         print(f"vetline: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
-    results = scan_paths(list(args.paths), config, jobs=args.jobs)
     try:
-        reviewed = _review.review(results, args, config)
+        reviewed = _scan(args, config)
+        if args.show_fixes:
+            return _fix.show(reviewed.results, args)
+        if args.fix:
+            fixed = _fix.run(reviewed.results, args, rescan=lambda: _scan(args, config).results)
+            reviewed = dataclasses.replace(reviewed, results=fixed)
     except GitError as error:
         print(f"vetline: error: --diff {args.diff}: {error}", file=sys.stderr)
         return 2
@@ -79,6 +92,13 @@ def run(args: argparse.Namespace) -> int:
         _review.record(reviewed, args, config)
     _write(_render(results, args), args)
     return 1 if _fails(results, args.fail_on) else 0
+
+
+def _scan(args: argparse.Namespace, config: Config) -> _review.Review:
+    """Scan the paths and apply --diff/--attribute (GitError for an impossible --diff)."""
+    return _review.review(
+        scan_paths(list(args.paths), config, jobs=args.jobs, force_exclude=args.force_exclude), args, config
+    )
 
 
 def _configure(args: argparse.Namespace) -> Config:

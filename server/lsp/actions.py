@@ -16,6 +16,7 @@ from lsprotocol import types
 from vetline.rules.model import Edit, Finding, Fix
 
 from ..convert import SOURCE, fix_from_data, fixes_from_data
+from ..fixing import non_overlapping
 from . import edits as workspace_edits
 from . import ignore_comments
 from .analysis import current_result
@@ -113,18 +114,8 @@ def _resolved_edit(ls: VetlineServer, doc: Document, data: dict[str, Any]) -> ty
 
 def safe_fix_edits(findings: Sequence[Finding]) -> list[Edit]:
     """The edits of every safe, single-file fix, skipping fixes that overlap an earlier one."""
-    chosen: list[Edit] = []
-    taken_until = -1
-    for finding in sorted(findings, key=lambda f: f.start_byte):
-        fix = finding.fix
-        if fix is None or not fix.safe or any(e.path is not None for e in fix.edits):
-            continue
-        start = min(e.start_byte for e in fix.edits)
-        if start < taken_until:
-            continue
-        chosen.extend(fix.edits)
-        taken_until = max(e.end_byte for e in fix.edits)
-    return chosen
+    chosen = non_overlapping(findings, lambda fix: fix.safe and all(e.path is None for e in fix.edits))
+    return [edit for _finding, fix in chosen for edit in fix.edits]
 
 
 def _fixes_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic) -> list[Fix]:

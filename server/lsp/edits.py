@@ -24,6 +24,15 @@ from pygls.uris import from_fs_path
 from vetline.rules import files
 from vetline.rules.model import Edit, Fix
 
+from ..fixing import (
+    NO_RESOURCE_OPERATIONS,
+    OUTSIDE_WORKSPACE,
+    append_text,
+    is_append,
+    other_files,
+    sibling,
+    stays_inside,
+)
 from ..positions import LineIndex
 from .documents import Document
 from .server import VetlineServer
@@ -36,10 +45,6 @@ class PlannedEdit:
     edit: types.WorkspaceEdit
     single_file_fallback: bool
     fallback_reason: str = ""  # why the other files' edits were left out, for the action title
-
-
-NO_RESOURCE_OPERATIONS = "your editor cannot create or edit the other file"
-OUTSIDE_WORKSPACE = "the other file is outside the workspace folder"
 
 
 def text_edits(doc: Document, edits: list[Edit], encoding: str) -> list[types.TextEdit]:
@@ -55,11 +60,11 @@ def plan(ls: VetlineServer, doc: Document, fix: Fix) -> PlannedEdit:
     if not others:
         return PlannedEdit(document_edit(ls, doc, own), single_file_fallback=False)
     if not (ls.features.document_changes and ls.features.create_files and doc.path is not None):
-        return PlannedEdit(document_edit(ls, doc, own), True, NO_RESOURCE_OPERATIONS)
+        return PlannedEdit(document_edit(ls, doc, own), True, NO_RESOURCE_OPERATIONS.format(files=other_files(fix)))
     assert doc.path is not None
-    targets = [_sibling(doc.path, str(edit.path)) for edit in others]
+    targets = [sibling(doc.path, str(edit.path)) for edit in others]
     folder = _workspace_folder(ls, doc.path)
-    if folder is None or not all(_stays_inside(target, folder) for target in targets):
+    if folder is None or not all(stays_inside(target, folder) for target in targets):
         return PlannedEdit(document_edit(ls, doc, own), True, OUTSIDE_WORKSPACE)
     changes: list[types.TextDocumentEdit | types.CreateFile] = []
     if own:
@@ -71,24 +76,10 @@ def plan(ls: VetlineServer, doc: Document, fix: Fix) -> PlannedEdit:
     return PlannedEdit(types.WorkspaceEdit(document_changes=changes), single_file_fallback=False)
 
 
-def _sibling(document: Path, relative: str) -> Path:
-    """Where a relative edit path leads from the document, by the names alone (as a URI would)."""
-    return Path(os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(document)), relative)))
-
-
 def _workspace_folder(ls: VetlineServer, document: Path) -> Path | None:
     """The innermost workspace folder holding the document, compared as written (no symlinks resolved)."""
     holding = [f for f in (Path(os.path.abspath(f)) for f in ls.folders()) if document.is_relative_to(f)]
     return max(holding, key=lambda f: len(f.parts), default=None)
-
-
-def _stays_inside(target: Path, folder: Path) -> bool:
-    """Inside `folder` by name, and not an existing symlink that leads out of its own folder."""
-    if not target.is_relative_to(folder):
-        return False
-    if not os.path.lexists(target):
-        return True
-    return files.is_inside(os.path.realpath(target), os.path.realpath(target.parent))
 
 
 def document_edit(ls: VetlineServer, doc: Document, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
@@ -113,11 +104,9 @@ def _edit_in_file(ls: VetlineServer, uri: str, path: Path, edit: Edit) -> types.
             index = LineIndex(files.read_bounded(path, files.MAX_MANIFEST_BYTES))
         except OSError:
             index = LineIndex(b"")
-    if edit.start_byte == edit.end_byte == -1:  # append, on a line of its own
+    if is_append(edit):  # on a line of its own
         end = len(index.source)
-        # The rule may already have started its text on a new line, judging the file as it was
-        # when linting; judge it as it is now instead, so the line break is never doubled.
-        text = edit.new_text.lstrip("\n")
-        text = text if not index.source or index.source.endswith(b"\n") else "\n" + text
-        return types.TextEdit(range=index.range(end, end, ls.encoding), new_text=text)
+        return types.TextEdit(
+            range=index.range(end, end, ls.encoding), new_text=append_text(index.source, edit.new_text)
+        )
     return types.TextEdit(range=index.range(edit.start_byte, edit.end_byte, ls.encoding), new_text=edit.new_text)

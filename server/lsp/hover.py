@@ -1,7 +1,9 @@
-"""Hover on a flagged range: what the rule is, why it is dangerous, what its fix does, links.
+"""Hover on a flagged range: what is wrong, what the fix does, links, then a short why.
 
-The text is built from the rule's own declaration (title, docs, CWE, OWASP), so the editor
-explains a finding in exactly the words `vetline explain` prints.
+The text is built from the rule's own declaration (title, docs, CWE, OWASP), in the words
+`vetline explain` prints, but only the start of its "Why is this bad?": how the detector works
+belongs in `vetline explain`, which the hover names. Findings that say the same thing at the
+same place are shown once.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def hover(ls: VetlineServer, params: types.HoverParams) -> types.Hover | None:
     if not hits:
         return None
     rules = {rule.id: rule for rule in ls.projects.engine_for(doc.path).rules}
-    text = "\n\n---\n\n".join(explain(f, rules.get(f.rule_id)) for f in hits)
+    distinct = list({(f.rule_id, f.message): f for f in hits}.values())
+    text = "\n\n---\n\n".join(explain(f, rules.get(f.rule_id)) for f in distinct)
     kind = types.MarkupKind.Markdown if ls.features.markdown_hover else types.MarkupKind.PlainText
     first = hits[0]
     return types.Hover(
@@ -51,24 +54,38 @@ def hover(ls: VetlineServer, params: types.HoverParams) -> types.Hover | None:
     )
 
 
+WHY_LENGTH = 240  # characters of "why" a hover shows before pointing to `vetline explain`
+
+
 def explain(finding: Finding, rule: Rule | None) -> str:
-    """The Markdown explanation of one finding."""
+    """The Markdown explanation of one finding: message, fix and links first, then a short why."""
     if rule is None:
         return f"**{finding.rule_id}**\n\n{finding.message}"
     parts = [
         f"**{rule.title}** (`{rule.id}`, {finding.severity.label} severity, {finding.confidence.label} confidence)",
         finding.message,
     ]
-    why = section(rule.docs, "Why is this bad?")
-    if why:
-        parts.append(f"**Why is this dangerous?** {why}")
     if finding.fix is not None:
         safety = "safe: applied by fix-all" if finding.fix.safe else "unsafe: review before applying"
         parts.append(f"**Fix:** {finding.fix.title} ({safety}).")
     links = [f"[CWE-{cwe}](https://cwe.mitre.org/data/definitions/{cwe}.html)" for cwe in rule.cwe]
     links += [f"[OWASP {o}](https://owasp.org/Top10/{OWASP_PAGES[o]}/)" for o in rule.owasp if o in OWASP_PAGES]
     parts.append(" · ".join(links))
+    why = short(section(rule.docs, "Why is this bad?"))
+    more = f"More: `vetline explain {rule.id}`."
+    parts.append(f"**Why is this dangerous?** {why} {more}" if why else more)
     return "\n\n".join(parts)
+
+
+def short(text: str, limit: int = WHY_LENGTH) -> str:
+    """The first sentences of `text`, as many as fit in `limit` characters (at least one)."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`(])", text)
+    kept = sentences[:1]
+    for sentence in sentences[1:]:
+        if len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
 
 
 def section(docs: str, heading: str) -> str:

@@ -33,7 +33,7 @@ from ..notebook_scan import in_file_coordinates
 from ..positions import LineIndex
 from ..scanner import FileResult, iter_files, scan_file
 from . import notebooks
-from .analysis import analyse
+from .analysis import analyse, current_result
 from .configuration import reanalyse_open_documents
 from .diagnostics import ask_client_to_pull, publish
 from .documents import Document
@@ -141,9 +141,11 @@ def analyze_document(ls: VetlineServer, *args: Any) -> int:
 
 
 def _analyse_open_documents(ls: VetlineServer) -> tuple[int, int]:
-    """(documents, findings): in `manual` mode the scan is the trigger for open buffers too."""
+    """(documents, findings) of the open buffers, which the counts include: in `manual` mode the
+    scan is their trigger; otherwise they are analysed live already and their results count."""
     if ls.settings.run != "manual":
-        return 0, 0  # analysed live already
+        documents = list(ls.documents.values())
+        return len(documents), sum(len(current_result(ls, doc).diagnostics) for doc in documents)
     counts = [_analyse_now(ls, doc) for doc in list(ls.documents.values())]
     return len(counts), sum(counts)
 

@@ -127,6 +127,8 @@ async def test_secret_quick_fix_uses_env_reference(client: RecordingClient) -> N
     assert move.edit is not None and not move.is_preferred and "unsafe" in move.title
     full = full_workspace_edits(client)
     assert ("this file only" in move.title) is not full
+    if not full:  # the title names what the editor could not edit
+        assert "(this file only: your editor cannot create or edit .env.example and .gitignore)" in move.title
     assert not shows_secret(move.edit)
     if full:
         created = [

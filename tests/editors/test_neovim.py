@@ -100,3 +100,18 @@ def test_vetline_report_and_ai_summary_commands(vulnerable_workspace: Path, tmp_
     assert report["opened"].startswith(str(tmp_path / "data"))  # under the session's XDG_DATA_HOME
     assert report["is_html"] and report["has_svg"]
     assert report["summary"] == "vetline: 0 findings in AI-inserted code this week"  # the file was opened, not inserted
+
+
+def test_checkhealth_vetline_and_severity_sort(vulnerable_workspace: Path, tmp_path: Path) -> None:
+    """Ensure that `:checkhealth vetline` reports the executable, version, running server and settings,
+    and that setup() turns on severity_sort."""
+    done, report = run_nvim("nvim_health.lua", vulnerable_workspace / "app.py", tmp_path)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    health = "\n".join(report["health"])
+    assert "vetline" in health
+    assert "OK: executable: /" in health or "OK executable: /" in health
+    assert "version: vetline " in health
+    assert "server running: client" in health and str(vulnerable_workspace) in health
+    assert "secrets" in health  # the settings passed to setup()
+    assert "ERROR" not in health
+    assert report["severity_sort_before"] is False and report["severity_sort"] is True

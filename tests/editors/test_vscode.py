@@ -67,7 +67,7 @@ def isolated_env(home: Path) -> dict[str, str]:
 def write_user_settings(user_data: Path, interpreter: str, extra: dict[str, Any]) -> None:
     settings = {
         "security.workspace.trust.enabled": False,
-        "vetline.interpreter": [interpreter],
+        **({"vetline.interpreter": [interpreter]} if interpreter else {}),
         "workbench.startupEditor": "none",
         "workbench.tips.enabled": False,
         "telemetry.telemetryLevel": "off",
@@ -197,6 +197,21 @@ def test_vscode_explains_how_to_install_when_the_server_cannot_start(
     toasts = [text for text in result["notifications"] if "vetline could not start" in text]
     assert len(toasts) == 1
     assert "-m pip install vetline" in toasts[0]
+    assert '"vetline.path"' in toasts[0] and '"vetline.interpreter"' in toasts[0]
+
+
+def test_vscode_finds_vetline_in_the_workspace_venv_without_settings(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that with no vetline setting and no vetline on PATH the workspace's `.venv` vetline serves."""
+    venv_bin = vulnerable_workspace / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "vetline").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m vetline "$@"\n', encoding="utf-8")
+    (venv_bin / "vetline").chmod(0o755)
+    result = run_vscode("quickfix", vulnerable_workspace, "", tmp_path, artifacts, paths)
+    assert any("yaml-unsafe-load" in row and "vetline" in row for row in result["problems"])
+    output = "".join(path.read_text() for path in (tmp_path / "user-data" / "logs").rglob("vetline.log"))
+    assert f"Server command: {venv_bin / 'vetline'} serve (from the workspace's virtual environment)" in output
 
 
 def test_vscode_applies_setting_changes_without_restarting_the_server(

@@ -150,13 +150,17 @@ def test_namespace_package_without_init_files(tmp_path: Path) -> None:
     ("manifest", "package"),
     [
         (
-            '[tool.poetry]\nname = "bee"\npackages = [{ include = "bee_core", from = "source" }]\n'
-            '[tool.poetry.dependencies]\npython = "^3.10"\nrequests = "*"\n',
+            (
+                '[tool.poetry]\nname = "bee"\npackages = [{ include = "bee_core", from = "source" }]\n'
+                '[tool.poetry.dependencies]\npython = "^3.10"\nrequests = "*"\n'
+            ),
             "source/bee_core",
         ),
         (
-            '[project]\nname = "bee"\ndependencies = ["requests"]\n'
-            '[tool.hatch.build.targets.wheel]\npackages = ["python/bee_core"]\n',
+            (
+                '[project]\nname = "bee"\ndependencies = ["requests"]\n'
+                '[tool.hatch.build.targets.wheel]\npackages = ["python/bee_core"]\n'
+            ),
             "python/bee_core",
         ),
         (

@@ -151,3 +151,26 @@ def test_cli_reports_hallucinations_in_requirements_and_in_a_scratch_file(
         ("try_it.py", 2, "typosquat-package", "high"),
         ("try_it.py", 3, "unknown-package", "high"),
     ]
+
+
+@pytest.mark.parametrize("named", [".", "service/app.py"])
+def test_no_note_when_a_subproject_index_file_made_the_checks_run(
+    project: Path, capsys: pytest.CaptureFixture[str], no_snapshot: None, named: str
+) -> None:
+    """Ensure that a sub-project's own index file (a relative path, as examples/deps_app has) counts as data,
+    whether the folder or the file (as a pre-commit hook names it) is scanned."""
+    for number in range(10):
+        (project / f"module_{number}.py").unlink()
+    (project / "pyproject.toml").unlink()
+    (project / ".vetline.toml").write_text('select = ["unknown-package"]\n')
+    service = project / "service"
+    service.mkdir()
+    (service / "requirements.txt").write_text("requests\n")
+    index = {"meta": {"api-version": "1.0"}, "projects": [{"name": "requests"}]}
+    (service / "registry-index.json").write_text(json.dumps(index))
+    (service / ".vetline.toml").write_text('[dependencies]\nindex = "registry-index.json"\n')
+    (service / "app.py").write_text("import requests\nimport hallucinated_helper\n")
+    main(["scan", named])
+    captured = capsys.readouterr()
+    assert "checks are skipped" not in captured.err
+    assert "unknown-package" in captured.out  # the checks did run, from the project's own index

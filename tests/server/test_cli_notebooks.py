@@ -209,3 +209,13 @@ def test_token_pasted_into_a_markdown_cell_is_reported_on_that_cell(
     assert "  cell 2:3:8 hardcoded-secret" in text and GITHUB_TOKEN not in text
     report = json.loads(scan(tmp_path, monkeypatch, capsys, "--format", "json"))
     assert [(f["rule"], f["cell"], f["line"]) for f in report["findings"]] == [("hardcoded-secret", 2, 3)]
+
+
+def test_fix_never_rewrites_a_notebook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that `--fix` leaves a `.ipynb` byte for byte (its fixes are cell edits, applied in the editor)."""
+    path = write_notebook(tmp_path, "fixable.ipynb", [code("import yaml\n"), code("doc = yaml.load(raw)\n")])
+    before = path.read_bytes()
+    scan(tmp_path, monkeypatch, capsys, "--fix", "--unsafe-fixes")
+    assert path.read_bytes() == before

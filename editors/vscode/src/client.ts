@@ -18,7 +18,7 @@ import {
     RevealOutputChannelOn,
     State,
 } from 'vscode-languageclient/node';
-import { cannotStartMessage, chooseLaunch, probe, serveArgv, ServerLaunch } from './launch';
+import { cannotStartMessage, chooseLaunch, probe, serveArgv, ServerLaunch, workspaceVetline } from './launch';
 import { activeInterpreter } from './python';
 import { launchSettings, SECTION, serverSettings } from './settings';
 import { MetricsSummary, StatusItem } from './status';
@@ -74,7 +74,11 @@ export class ServerController implements vscode.Disposable {
 
     async start(): Promise<void> {
         const folder = vscode.workspace.workspaceFolders?.[0];
-        const launch = chooseLaunch(launchSettings(folder), await activeInterpreter(folder?.uri));
+        const launch = chooseLaunch(
+            launchSettings(folder),
+            await activeInterpreter(folder?.uri),
+            workspaceVetline(folder?.uri.fsPath),
+        );
         this.output.info(`Server command: ${serveArgv(launch).join(' ')} (from ${launch.origin})`);
         this.status.setState('starting');
         const reason = await probe(launch, folder?.uri.fsPath);

@@ -4,6 +4,8 @@
  * language client's generic "couldn't create connection" errors.
  */
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { LaunchSettings } from './settings';
 
 export const INSTALL_HINT = 'pip install vetline';
@@ -15,13 +17,47 @@ export interface ServerLaunch {
     origin: string;
 }
 
-/** Precedence: `vetline.path`, `vetline.interpreter`, the Python extension, `vetline` on PATH. */
-export function chooseLaunch(settings: LaunchSettings, pythonInterpreter?: string[]): ServerLaunch {
+const SETTINGS_HINT = 'set "vetline.path" to the vetline executable or "vetline.interpreter" to a Python that has it';
+
+/**
+ * The `vetline` of the workspace's own virtual environment (`.venv`, then `venv`; POSIX or
+ * Windows layout), if there is one. code-server's extension host does not inherit the
+ * launching shell's PATH, so an activated environment is not enough to find it.
+ */
+export function workspaceVetline(
+    folder: string | undefined,
+    exists: (file: string) => boolean = fs.existsSync,
+): string | undefined {
+    if (!folder) {
+        return undefined;
+    }
+    for (const env of ['.venv', 'venv']) {
+        for (const executable of [path.join(env, 'bin', 'vetline'), path.join(env, 'Scripts', 'vetline.exe')]) {
+            if (exists(path.join(folder, executable))) {
+                return path.join(folder, executable);
+            }
+        }
+    }
+    return undefined;
+}
+
+/**
+ * Precedence: `vetline.path`, `vetline.interpreter`, the workspace's `.venv`/`venv`, the Python
+ * extension's interpreter, `vetline` on PATH.
+ */
+export function chooseLaunch(
+    settings: LaunchSettings,
+    pythonInterpreter?: string[],
+    workspaceExecutable?: string,
+): ServerLaunch {
     if (settings.path.length > 0) {
         return { prefix: settings.path, origin: 'the "vetline.path" setting' };
     }
     if (settings.interpreter.length > 0) {
         return { prefix: [...settings.interpreter, '-m', 'vetline'], origin: 'the "vetline.interpreter" setting' };
+    }
+    if (workspaceExecutable) {
+        return { prefix: [workspaceExecutable], origin: "the workspace's virtual environment" };
     }
     if (pythonInterpreter && pythonInterpreter.length > 0) {
         return { prefix: [...pythonInterpreter, '-m', 'vetline'], origin: "the Python extension's interpreter" };
@@ -63,11 +99,11 @@ export function probe(launch: ServerLaunch, cwd?: string, timeoutMs = 20000): Pr
 export function cannotStartMessage(launch: ServerLaunch, reason: string): string {
     const why = `vetline could not start its language server (from ${launch.origin}): ${reason}.`;
     if (launch.origin === 'PATH') {
-        return `${why} Install it with \`${INSTALL_HINT}\` (from a checkout: \`pip install <path to the vetline repo>\`), or set "vetline.interpreter" to a Python that has it.`;
+        return `${why} Install it with \`${INSTALL_HINT}\` (from a checkout: \`pip install <path to the vetline repo>\`), or ${SETTINGS_HINT}.`;
     }
     if (launch.prefix.includes('-m')) {
         const python = launch.prefix[0];
-        return `${why} Install it into that Python with \`${python} -m ${INSTALL_HINT}\`, or change ${launch.origin}.`;
+        return `${why} Install it into that Python with \`${python} -m ${INSTALL_HINT}\`, or ${SETTINGS_HINT}.`;
     }
-    return `${why} Point ${launch.origin} at the vetline executable, or install it with \`${INSTALL_HINT}\`.`;
+    return `${why} Reinstall it with \`${INSTALL_HINT}\`, or ${SETTINGS_HINT}.`;
 }

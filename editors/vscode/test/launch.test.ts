@@ -2,7 +2,8 @@
 // pre-flight probe, and the "cannot start" message. Run with `npm test`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cannotStartMessage, chooseLaunch, probe, serveArgv } from '../src/launch';
+import * as path from 'path';
+import { cannotStartMessage, chooseLaunch, probe, serveArgv, workspaceVetline } from '../src/launch';
 
 const none = { path: [], interpreter: [] };
 
@@ -34,6 +35,38 @@ test('the probe names a missing executable', async () => {
 test('the probe accepts a working command', async () => {
     // `node --version` exits 0, like `vetline --version`.
     assert.equal(await probe(chooseLaunch({ path: [process.execPath], interpreter: [] })), undefined);
+});
+
+test("the workspace's .venv vetline comes before the Python extension and PATH", () => {
+    const venv = workspaceVetline('/work/app', (file) => file === path.join('/work/app', '.venv', 'bin', 'vetline'));
+    assert.equal(venv, path.join('/work/app', '.venv', 'bin', 'vetline'));
+    const launch = chooseLaunch(none, ['/usr/bin/python3'], venv);
+    assert.deepEqual(serveArgv(launch), [venv, 'serve']);
+    assert.match(launch.origin, /virtual environment/);
+    assert.deepEqual(serveArgv(chooseLaunch({ path: [], interpreter: ['/py'] }, undefined, venv)), ['/py', '-m', 'vetline', 'serve']);
+});
+
+test('venv and Windows Scripts layouts are found; no environment falls through', () => {
+    const windows = path.join('/w', 'venv', 'Scripts', 'vetline.exe');
+    assert.equal(workspaceVetline('/w', (file) => file === windows), windows);
+    assert.equal(workspaceVetline('/w', () => false), undefined);
+    assert.equal(workspaceVetline(undefined), undefined);
+    assert.deepEqual(serveArgv(chooseLaunch(none, undefined, workspaceVetline('/w', () => false))), ['vetline', 'serve']);
+});
+
+test('every failure message names both vetline.path and vetline.interpreter', () => {
+    const launches = [
+        chooseLaunch(none),
+        chooseLaunch({ path: [], interpreter: ['/py'] }),
+        chooseLaunch(none, ['/venv/bin/python']),
+        chooseLaunch(none, undefined, '/w/.venv/bin/vetline'),
+        chooseLaunch({ path: ['/x/vetline'], interpreter: [] }),
+    ];
+    for (const launch of launches) {
+        const message = cannotStartMessage(launch, 'x');
+        assert.match(message, /"vetline\.path"/);
+        assert.match(message, /"vetline\.interpreter"/);
+    }
 });
 
 test('each failure message says how to install vetline for that source', () => {

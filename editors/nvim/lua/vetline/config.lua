@@ -23,6 +23,10 @@ M.defaults = {
   root_markers = { ".vetline.toml", "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "package.json", ".git" },
   -- The `vetline` settings section, camelCase as in VS Code: run, debounceMs, select, ignore, ...
   settings = {},
+  -- Sort diagnostics by severity (vim.diagnostic's `severity_sort`, unless already set to a
+  -- table or true), so an error is never hidden behind a warning on the same line.
+  -- false: leave vim.diagnostic's configuration alone.
+  severity_sort = true,
 }
 
 --- Defaults overlaid with `opts` (lists are replaced, not merged: `filetypes = {}` means none).

@@ -3,7 +3,8 @@
 --- table as lsp/vetline.lua); 0.7-0.10 start one client per project root with
 --- vim.lsp.start_client and attach buffers with vim.lsp.buf_attach_client.
 ---
---- opts: cmd, filetypes, manifests, settings, root_markers (see vetline.config for defaults).
+--- opts: cmd, filetypes, manifests, settings, root_markers, severity_sort (see vetline.config).
+--- `:checkhealth vetline` (lua/vetline/health.lua) says what is found and running.
 local config_mod = require("vetline.config")
 
 local M = {}
@@ -14,7 +15,7 @@ local function has(version)
   return vim.fn.has("nvim-" .. version) == 1
 end
 
-local function vetline_clients()
+function M.clients()
   local clients = has("0.10") and vim.lsp.get_clients({ name = "vetline" }) or vim.lsp.get_active_clients()
   return vim.tbl_filter(function(client)
     return client.name == "vetline"
@@ -101,8 +102,17 @@ local function attach_open_buffers(config)
   end
 end
 
+--- Turn on vim.diagnostic's severity_sort unless the user already chose (or opts say false).
+local function sort_by_severity(config)
+  if config.severity_sort and not vim.diagnostic.config().severity_sort then
+    vim.diagnostic.config({ severity_sort = true })
+  end
+end
+
 function M.setup(opts)
   local config = config_mod.resolve(opts)
+  M.config = config -- for :checkhealth vetline
+  sort_by_severity(config)
   if not has("0.11") then
     return setup_legacy(config)
   end
@@ -124,7 +134,7 @@ end
 
 --- `:VetlineScanWorkspace`: findings for every file, opened or not, land in vim.diagnostic.
 function M.scan_workspace()
-  local clients = vetline_clients()
+  local clients = M.clients()
   if #clients == 0 then
     vim.notify("vetline: no vetline language server is running", vim.log.levels.WARN)
     return
@@ -156,7 +166,7 @@ end
 M.open_report_with = open_file
 
 function M.show_report()
-  local client = vetline_clients()[1]
+  local client = M.clients()[1]
   if not client then
     vim.notify("vetline: no vetline language server is running", vim.log.levels.WARN)
     return
@@ -175,7 +185,7 @@ end
 
 --- `:VetlineAiSummary`: "N findings in AI-inserted code this week", from the server's metrics.
 function M.ai_summary()
-  local client = vetline_clients()[1]
+  local client = M.clients()[1]
   if not client then
     vim.notify("vetline: no vetline language server is running", vim.log.levels.WARN)
     return

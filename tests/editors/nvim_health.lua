@@ -1,0 +1,27 @@
+-- Run by tests/editors/test_neovim.py inside headless Neovim (app.py open): setup(), wait for the
+-- server, then `:checkhealth vetline`; reports the health buffer's lines and the diagnostic
+-- configuration as JSON in $VETLINE_NVIM_RESULT.
+local python = assert(os.getenv("VETLINE_TEST_PYTHON"), "VETLINE_TEST_PYTHON is not set")
+local result_path = assert(os.getenv("VETLINE_NVIM_RESULT"), "VETLINE_NVIM_RESULT is not set")
+local TIMEOUT_MS = 30000
+local result = {}
+
+local function run()
+  result.severity_sort_before = vim.diagnostic.config().severity_sort or false
+  require("vetline").setup({ cmd = { python, "-m", "vetline", "serve" }, settings = { select = { "secrets" } } })
+  result.severity_sort = vim.diagnostic.config().severity_sort or false
+  -- Neovim lists a client for a buffer only once the server has answered `initialize`.
+  assert(vim.wait(TIMEOUT_MS, function()
+    local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = 0 }) or vim.lsp.buf_get_clients(0)
+    return next(clients) ~= nil
+  end, 50), "vetline never attached to app.py")
+  vim.cmd("checkhealth vetline")
+  result.health = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+end
+
+local ok, err = pcall(run)
+result.error = not ok and tostring(err) or nil
+local file = assert(io.open(result_path, "w"))
+file:write(vim.fn.json_encode(result))
+file:close()
+vim.cmd(ok and "qall!" or "cquit 1")
