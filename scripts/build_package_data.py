@@ -9,6 +9,9 @@ writes:
   first name, offset and length, so a look-up decompresses one ~30 KB block, never the whole;
 - `popular-pypi.txt`: every ranked PyPI project, most downloaded first, one per line;
 - `popular-npm.txt`: the `--npm` most downloaded npm packages, `name<TAB>monthly downloads`;
+- `npm-names.bin`: every npm name of the npm list (lower case, sorted), in the same block format
+  as `pypi-names.bin`; the list holds only packages with some monthly downloads (its smallest
+  count is recorded as `min_downloads`), so it is not the whole registry;
 - `bundled.json`: where each file came from, how many names it holds and its date.
 
     python scripts/build_package_data.py [--pypi /usr/share/package-lists/pypi.tsv]
@@ -56,16 +59,24 @@ def read_pypi(path: Path) -> tuple[list[str], list[tuple[int, str]], str]:
     return sorted(names), sorted((rank, name) for name, rank in ranked.items()), newest
 
 
-def read_npm(path: Path, keep: int) -> list[tuple[str, int]]:
-    """The `keep` most downloaded npm packages as (name, monthly downloads)."""
+def read_npm(path: Path) -> tuple[list[tuple[str, int]], list[str]]:
+    """(every npm package with its monthly downloads, most downloaded first; every name, sorted)."""
     rows: list[tuple[str, int]] = []
+    names: set[str] = set()
     with path.open(encoding="utf-8", errors="replace") as lines:
         next(lines)
         for line in lines:
             fields = line.rstrip("\n").split("\t")
-            if len(fields) > 2 and fields[2].isdigit() and fields[0]:
+            if not fields[0]:
+                continue
+            names.add(fields[0].lower())
+            if len(fields) > 2 and fields[2].isdigit():
                 rows.append((fields[0].lower(), int(fields[2])))
     rows.sort(key=lambda row: (-row[1], row[0]))
+    return rows, sorted(names)
+
+
+def most_downloaded(rows: list[tuple[str, int]], keep: int) -> list[tuple[str, int]]:
     return list(dict(rows[: keep * 2]).items())[:keep]
 
 
@@ -93,9 +104,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     out = args.out
     names, ranked, newest = read_pypi(args.pypi)
-    npm = read_npm(args.npm_list, args.npm)
+    npm_rows, npm_names = read_npm(args.npm_list)
+    npm = most_downloaded(npm_rows, args.npm)
     blob = blocks(names)
     (out / "pypi-names.bin").write_bytes(blob)
+    (out / "npm-names.bin").write_bytes(blocks(npm_names))
     (out / "popular-pypi.txt").write_text("".join(f"{n}\n" for _, n in ranked), encoding="utf-8")
     (out / "popular-npm.txt").write_text("".join(f"{n}\t{d}\n" for n, d in npm), encoding="utf-8")
     source_pypi = f"{args.pypi.name}: public PyPI project list with download ranks"
@@ -111,12 +124,19 @@ def main(argv: list[str] | None = None) -> None:
                 "as_of": newest,
                 "source": f"{args.npm_list.name}: public npm package list with monthly downloads",
             },
+            "npm-names": {
+                "file": "npm-names.bin",
+                "count": len(npm_names),
+                "as_of": newest,
+                "min_downloads": min((d for _, d in npm_rows), default=0),
+                "source": f"{args.npm_list.name}: public npm package list with monthly downloads",
+            },
             "built": built,
         },
     )
     print(
         f"{len(names):,} PyPI names ({len(blob) / 1e6:.2f} MB compressed), {len(ranked):,} ranked, "
-        f"{len(npm):,} npm packages; as of {newest}"
+        f"{len(npm):,} popular npm packages, {len(npm_names):,} npm names; as of {newest}"
     )
 
 

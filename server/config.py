@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vetline.rules import files, registry
+from vetline.rules import files, project, registry
 from vetline.rules.engine import Engine, SuppressionSettings
 from vetline.rules.model import Category, Rule, Severity
 
@@ -91,10 +91,20 @@ class Config:
     ai_origin: Mapping[str, Any] = field(default_factory=dict)  # [tool.vetline.ai_origin]: what marks an AI commit
     source: Path | None = None  # the file this configuration was read from
     root: Path | None = None  # the folder of that file: relative paths start here
+    # Rules of the project's `.vetline/rules/*.toml`, and one message per rule that failed to load.
+    project_rules: tuple[Rule, ...] = ()
+    rule_errors: tuple[str, ...] = ()
+
+    def all_rules(self) -> tuple[Rule, ...]:
+        """Every rule this configuration can run: the built-in ones and the project's own."""
+        return (*registry.all_rules(), *self.project_rules)
+
+    def rules_by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.all_rules()}
 
     def merged(self, overrides: Mapping[str, Any], origin: str = "settings") -> Config:
         """A copy with `overrides` (snake_case keys, already validated by `parse`) applied."""
-        checked, _ = parse(overrides, origin)
+        checked, _ = parse(overrides, origin, [rule.id for rule in self.project_rules])
         changes = {key: getattr(checked, key) for key in overrides if key in _FIELDS}
         return dataclasses.replace(self, **changes)
 
@@ -110,7 +120,7 @@ class Config:
         return False
 
 
-_FIELDS = {f.name for f in dataclasses.fields(Config)} - {"source", "root"}
+_FIELDS = {f.name for f in dataclasses.fields(Config)} - {"source", "root", "project_rules", "rule_errors"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -127,10 +137,15 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> tuple[Config, list[str]]:
-    """Read and validate a configuration file; `None` gives the defaults. Returns warnings too."""
+def load_config(path: Path | None, start: Path | None = None) -> tuple[Config, list[str]]:
+    """Read and validate a configuration file; `None` gives the defaults. Returns warnings too.
+
+    The project rules come from the `.vetline/rules` nearest to `start` (default: the
+    configuration's folder); their load errors are in `Config.rule_errors`, never raised."""
+    rules_from = start if start is not None else path.parent if path is not None else None
+    found = project.load_project_rules(project.find_project_root(rules_from) if rules_from else None, registry.by_id())
     if path is None:
-        return Config(), []
+        return Config(project_rules=found.rules, rule_errors=found.errors), []
     try:
         document = tomllib.loads(files.read_bounded(path, files.MAX_CONFIG_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -138,9 +153,10 @@ def load_config(path: Path | None) -> tuple[Config, list[str]]:
     table = document.get("tool", {}).get("vetline", {}) if path.name == "pyproject.toml" else document
     if path.name != "pyproject.toml" and "tool" in document and "vetline" in document.get("tool", {}):
         table = document["tool"]["vetline"]
-    config, warnings = parse(table, str(path))
+    config, warnings = parse(table, str(path), [rule.id for rule in found.rules])
     check_project_paths(config, path)
-    return dataclasses.replace(config, source=path, root=path.parent), warnings
+    loaded = dataclasses.replace(config, project_rules=found.rules, rule_errors=found.errors)
+    return dataclasses.replace(loaded, source=path, root=path.parent), warnings
 
 
 def check_project_paths(config: Config, source: Path) -> None:
@@ -174,8 +190,9 @@ def _check_project_path(value: str, source: Path, key: str, limit: int, folder_o
         raise ConfigError(f"{where} = {value!r}: file is {size:,} bytes, over the {limit:,}-byte limit")
 
 
-def parse(table: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
-    """Validate a snake_case (or kebab-case) settings table into a Config plus warnings."""
+def parse(table: Mapping[str, Any], origin: str, project_ids: Sequence[str] = ()) -> tuple[Config, list[str]]:
+    """Validate a snake_case (or kebab-case) settings table into a Config plus warnings;
+    `project_ids` are the project rules' ids, known to `select`, `ignore` and overrides."""
     if not isinstance(table, Mapping):
         raise ConfigError(f"{origin}: the vetline configuration must be a table")
     warnings: list[str] = []
@@ -186,7 +203,7 @@ def parse(table: Mapping[str, Any], origin: str) -> tuple[Config, list[str]]:
             warnings.append(f"{origin}: unknown configuration key `{raw_key}` (ignored)")
             continue
         values[key] = _VALIDATORS[key](value, f"{origin}: `{raw_key}`")
-    known_ids = set(registry.by_id())
+    known_ids = {*registry.by_id(), *project_ids}
     for key in ("select", "extend_select", "ignore"):
         for name in values.get(key, ()):
             if name not in known_ids and name not in CATEGORIES:
@@ -285,7 +302,7 @@ _VALIDATORS = {
 
 def selected_rules(config: Config, all_rules: Sequence[Rule] | None = None) -> list[Rule]:
     """The rules `select`/`ignore` leave on, with severity overrides applied."""
-    rules = registry.all_rules() if all_rules is None else all_rules
+    rules = (*(registry.all_rules() if all_rules is None else all_rules), *config.project_rules)
     chosen = [r for r in rules if _selected(r, config) and not _named(r, config.ignore)]
     return [
         dataclasses.replace(r, severity=config.severity_overrides[r.id]) if r.id in config.severity_overrides else r

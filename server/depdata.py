@@ -11,6 +11,9 @@ the outcome says so. Every request verifies TLS, has a
 timeout and a size cap, and is conditional (ETag / Last-Modified) so an unchanged source costs
 one round trip. Downloads are written atomically next to a `.meta.json` with the timestamps;
 the rules read them through `vetline.rules.dependencies._data` and never fetch anything.
+The npm registry is asked (`GET <npm_registry>/<name>`, 404 = no such package) only about the
+names `unknown-package` would report from the bundled snapshot alone, at most
+`MAX_NPM_LOOKUPS` per update; each answer is cached for `NPM_ANSWER_DAYS`.
 `missing_notes` words, for a scan, what the checks lacked because nothing was downloaded.
 """
 
@@ -40,11 +43,23 @@ from vetline.rules.dependencies._index import NameIndex, project_names
 from vetline.rules.dependencies._manifests import parse_package_lock, parse_pipfile_lock
 from vetline.rules.dependencies._project import PYTHON_MANIFESTS, find_folder, project_in, project_settings
 from vetline.rules.dependencies._toml_manifests import parse_toml_lock
+from vetline.rules.engine import Engine
+from vetline.rules.model import Finding
 from vetline.rules.secrets import _detect
 
 PEP691 = "application/vnd.pypi.simple.v1+json"
 TIMEOUT = 30.0
-LIMITS = {"index": 256 << 20, "popular": 32 << 20, "popular_npm": 32 << 20, "advisories": 32 << 20, "record": 4 << 20}
+LIMITS = {
+    "index": 256 << 20,
+    "popular": 32 << 20,
+    "popular_npm": 32 << 20,
+    "advisories": 32 << 20,
+    "record": 4 << 20,
+    "npm_package": 32 << 20,
+}
+NPM_ACCEPT = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8"  # abbreviated metadata
+MAX_SCANNED_FILES = 20_000  # files read to find the npm names to look up
+MAX_NPM_LOOKUPS = 200  # registry look-ups per update; the rest wait for the next one
 _LOCK_PARSERS = {
     "poetry.lock": parse_toml_lock,
     "uv.lock": parse_toml_lock,
@@ -56,6 +71,10 @@ MAX_RECORDS = 2000  # advisory records fetched per update; the rest is reported,
 
 class FetchError(Exception):
     """A download failed; the message says what happened in words a user can act on."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status when the server answered with an error
 
 
 @dataclass(frozen=True)
@@ -98,7 +117,7 @@ def fetch(
     except urllib.error.HTTPError as error:
         if error.code == 304:
             return Response(304, b"", dict(error.headers.items()))
-        raise FetchError(f"{url}: the server answered HTTP {error.code} {error.reason}") from None
+        raise FetchError(f"{url}: the server answered HTTP {error.code} {error.reason}", error.code) from None
     except (TimeoutError, OSError) as error:  # URLError, socket timeouts, refused connections, TLS
         reason = getattr(error, "reason", error)
         raise FetchError(f"{url}: cannot download ({'timed out' if _timed_out(error) else reason})") from None
@@ -263,10 +282,101 @@ def _ensure(folder: Path) -> Path:
     return folder
 
 
+def npm_exists(registry: str, name: str, *, timeout: float = TIMEOUT) -> bool:
+    """Whether the npm registry has package `name`: 404 (or a fully unpublished package) is False.
+
+    FetchError when the registry cannot say (offline, 5xx, a refused name...)."""
+    url = f"{registry.rstrip('/')}/{urllib.parse.quote(name, safe='@')}"
+    try:
+        reply = fetch(url, headers={"Accept": NPM_ACCEPT}, timeout=timeout, limit=LIMITS["npm_package"])
+    except FetchError as error:
+        if error.status == 404:
+            return False
+        if "exceeds the" in str(error):
+            return True  # megabytes of metadata: certainly a published package
+        raise
+    try:
+        document = json.loads(reply.body)
+    except ValueError:
+        return True  # the registry answered 200 for this name
+    unpublished = (
+        isinstance(document, dict) and not document.get("versions") and "unpublished" in (document.get("time") or {})
+    )
+    return not unpublished
+
+
+def update_npm_registry(
+    registry: str, names: Iterable[str], *, timeout: float = TIMEOUT, now: float | None = None
+) -> Outcome:
+    """Ask the npm registry about `names` not asked in the last `NPM_ANSWER_DAYS`, and cache the answers."""
+    path = _data.npm_answers_file(registry)
+    answers = _npm_answers_raw(path)
+    now = time.time() if now is None else now
+    fresh = now - _data.NPM_ANSWER_DAYS * 86400
+    wanted = [n for n in sorted(set(names)) if sendable(n, "npm") and answers.get(n, {}).get("asked_at", 0) < fresh]
+    if not wanted:
+        return Outcome("npm_registry", "unchanged", f"{registry}: no npm name to look up")
+    missing: list[str] = []
+    try:
+        for name in wanted[:MAX_NPM_LOOKUPS]:
+            exists = npm_exists(registry, name, timeout=timeout)
+            answers[name] = {"exists": exists, "asked_at": now}
+            missing += [] if exists else [name]
+    except FetchError as error:
+        return Outcome("npm_registry", "failed", f"{error}; {len(answers)} earlier answers kept")
+    finally:
+        _write_atomic(path, json.dumps({"registry": registry, "answers": answers}, indent=0).encode())
+    later = f" ({len(wanted) - MAX_NPM_LOOKUPS} more next time)" if len(wanted) > MAX_NPM_LOOKUPS else ""
+    return Outcome(
+        "npm_registry",
+        "updated",
+        f"{registry}: {min(len(wanted), MAX_NPM_LOOKUPS)} npm names looked up{later}, {len(missing)} do not exist",
+    )
+
+
+def _npm_answers_raw(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        document = json.loads(files.read_bounded(path, files.MAX_DATA_BYTES))
+    except (OSError, ValueError):
+        return {}
+    answers = document.get("answers") if isinstance(document, dict) else None
+    return {k: v for k, v in answers.items() if isinstance(v, dict)} if isinstance(answers, dict) else {}
+
+
+def npm_names_to_look_up(options: Mapping[str, Any], project: Path) -> list[str]:
+    """The npm names `unknown-package` reports in the project's JS/TS files and package.json files
+    from the bundled snapshot alone: only these are ever sent to the registry."""
+    from vetline.rules import registry as rule_registry
+
+    from .config import Config
+    from .scanner import iter_files, read_source
+
+    rule = [r for r in rule_registry.all_rules() if r.id == "unknown-package"]
+    settings = {**options, "root": str(project)}
+    engine = Engine(rule, options={"dependencies": settings})
+    names: set[str] = set()
+    for count, path in enumerate(iter_files(project, Config(dependencies=options, root=project))):
+        if count >= MAX_SCANNED_FILES:
+            break
+        language = languages.language_for_path(path)
+        if not (languages.is_javascript(language or "") or path.name == "package.json" or language == "json"):
+            continue
+        source, _ = read_source(path, files.MAX_MANIFEST_BYTES, within=project)
+        if source is None:
+            continue
+        names.update(unconfirmed_npm_names(engine.analyze(source, language or "", str(path)).findings))
+    return sorted(names)
+
+
+def unconfirmed_npm_names(findings: Iterable[Finding]) -> set[str]:
+    """The npm names of `unknown-package` findings the registry has not confirmed yet."""
+    return {str(f.data["npm_unconfirmed"]) for f in findings if "npm_unconfirmed" in f.data}
+
+
 def update(
     options: Mapping[str, Any],
     project: Path,
-    only: Iterable[str] = ("index", "popular", "popular_npm", "advisories"),
+    only: Iterable[str] = ("index", "popular", "popular_npm", "advisories", "npm_registry"),
     *,
     timeout: float = TIMEOUT,
 ) -> list[Outcome]:
@@ -281,6 +391,9 @@ def update(
             outcomes.append(
                 Outcome(kind, "skipped", "no public npm ranking exists; set `popular_npm` to a URL or path")
             )
+        elif kind == "npm_registry":
+            registry = value if isinstance(value, str) and _data.is_url(value) else _data.DEFAULTS["npm_registry"]
+            outcomes.append(update_npm_registry(registry, npm_names_to_look_up(options, project), timeout=timeout))
         elif not isinstance(value, str) or not _data.is_url(value):
             outcomes.append(Outcome(kind, "skipped", "a local source, used directly"))
         elif kind == "index":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 from vetline.rules.dependencies import bundled
@@ -34,6 +35,9 @@ def test_script_writes_a_snapshot_the_rules_can_search(tmp_path: Path) -> None:
     assert (out / "popular-pypi.txt").read_text().splitlines()[:2] == ["pkg-00000", "pkg-00003"]
     assert (out / "popular-npm.txt").read_text() == "react\t9000\n@scope/x\t700\n"
     assert '"as_of": "2026-09"' in (out / "bundled.json").read_text()
+    npm_names = bundled.Snapshot((out / "npm-names.bin").read_bytes())
+    assert len(npm_names) == 3 and "@scope/x" in npm_names and npm_names.has_prefix("@scope/")
+    assert json.loads((out / "bundled.json").read_text())["npm-names"]["min_downloads"] == 500
 
 
 def test_bundled_metadata_matches_the_bundled_files() -> None:
@@ -42,5 +46,7 @@ def test_bundled_metadata_matches_the_bundled_files() -> None:
     assert meta["popular-pypi"]["count"] == len(bundled.popular("PyPI"))
     assert meta["popular-npm"]["count"] == len(bundled.popular("npm"))
     assert meta["pypi-names"]["as_of"] == bundled.as_of("pypi-names") == "2026-11"
-    for part in ("pypi-names", "popular-pypi", "popular-npm"):
+    assert meta["npm-names"]["count"] == bundled.count("npm-names") == 226951
+    assert bundled.npm_listed("react") and not bundled.npm_listed("react-hooks-ai-pro")
+    for part in ("pypi-names", "popular-pypi", "popular-npm", "npm-names"):
         assert (bundled.DATA / meta[part]["file"]).is_file()

@@ -37,7 +37,9 @@ DEFAULTS = {
     "index": "https://pypi.org/simple/",
     "popular": "https://hugovk.github.io/top-pypi-packages/top-pypi-packages.min.json",
     "advisories": "https://api.osv.dev",
+    "npm_registry": "https://registry.npmjs.org",
 }
+NPM_ANSWER_DAYS = 7  # a registry answer older than this is asked again by the next update
 _loaded: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
 _noted: set[str] = set()
 
@@ -52,6 +54,7 @@ class Settings:
     popular: str | None = None
     popular_npm: str | None = None  # no public default: npm publishes no download ranking
     advisories: str | None = None
+    npm_registry: str = DEFAULTS["npm_registry"]  # asked `GET <registry>/<name>` by `vetline data update`
     allow: frozenset[str] = frozenset()
     deny: frozenset[str] = frozenset()
     mode: str = "warn"  # "warn" | "allowlist"
@@ -69,6 +72,7 @@ class Settings:
             popular=_source(options.get("popular", DEFAULTS["popular"]), "popular"),
             popular_npm=_source(options.get("popular_npm"), "popular_npm"),
             advisories=_source(options.get("advisories", DEFAULTS["advisories"]), "advisories"),
+            npm_registry=_source(options.get("npm_registry"), "npm_registry") or DEFAULTS["npm_registry"],
             allow=frozenset(_names_setting(options.get("allow", []), "allow")),
             deny=frozenset(_names_setting(options.get("deny", []), "deny")),
             mode="allowlist" if options.get("mode") == "allowlist" else "warn",
@@ -194,6 +198,46 @@ def advisories(settings: Settings) -> dict[tuple[str, str], list[Mapping[str, An
     """OSV records by (ecosystem, package), from a directory, a zip, or the advisory cache."""
     path = local_source(settings, "advisories", settings.advisories)
     return (_cached(path, _load_osv) if path is not None else None) or {}
+
+
+@dataclass(frozen=True)
+class RegistryAnswer:
+    """What the npm registry said about a name: whether it exists, and when it was asked."""
+
+    exists: bool
+    asked_at: float  # seconds since the epoch
+    registry: str
+
+    @property
+    def day(self) -> str:
+        return datetime.datetime.fromtimestamp(self.asked_at, datetime.timezone.utc).date().isoformat()
+
+
+def npm_answers(settings: Settings) -> Mapping[str, RegistryAnswer]:
+    """The npm registry's cached answers (`vetline data update`, or the editor when online), by name.
+
+    Empty for an engine without settings: its results depend only on the file and the bundled data.
+    """
+    path = npm_answers_file(settings.npm_registry) if settings.configured else None
+    return (_cached(path, _load_npm_answers) if path is not None else None) or {}
+
+
+def npm_answers_file(registry: str) -> Path:
+    """Where the answers of the npm registry at `registry` are cached."""
+    return cache_file("npm-registry", registry.rstrip("/"))
+
+
+def _load_npm_answers(path: Path) -> dict[str, RegistryAnswer]:
+    document = json.loads(files.read_bounded(path, files.MAX_DATA_BYTES))
+    registry = str(document.get("registry", "")) if isinstance(document, dict) else ""
+    answers = document.get("answers", {}) if isinstance(document, dict) else {}
+    return {
+        name: RegistryAnswer(bool(entry["exists"]), float(entry["asked_at"]), registry)
+        for name, entry in answers.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("exists"), bool)
+        and isinstance(entry.get("asked_at"), int | float)
+    }
 
 
 def missing_data(options: Mapping[str, Any] | None) -> list[str]:

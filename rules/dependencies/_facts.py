@@ -22,7 +22,7 @@ from typing import Any
 from ..aicontext import _mcp
 from ..context import FileContext
 from ..languages import is_javascript
-from . import _data, _environment, _imports, _js_imports, _layout, _names, bundled
+from . import _data, _environment, _imports, _js_imports, _layout, _names, _npm_presence, bundled
 from ._data import Settings
 from ._environment import Environment
 from ._js_locks import parse_pnpm_lock, parse_yarn_lock
@@ -75,6 +75,7 @@ class Facts:
     subjects: list[Subject] = field(default_factory=list)
     undeclared: list[tuple[_imports.Import | _js_imports.JsImport, Subject]] = field(default_factory=list)
     transitive: list[tuple[_imports.Import, Subject]] = field(default_factory=list)
+    npm: _js_imports.JsProject | None = None  # the npm project of a JS file or package.json
     _memo: dict[Any, Any] = field(default_factory=dict)
 
     def chosen(self) -> Iterator[Subject]:
@@ -133,7 +134,9 @@ class Facts:
         if subject.ecosystem != "PyPI" or subject.installed or self.index() is None:
             return False  # declared and installed: real, whatever the snapshot's age
         if subject.module is None:  # a URL or path requirement does not come from the index
-            return not (subject.requirement is not None and subject.requirement.direct) and not self.registered(subject.name)
+            return not (subject.requirement is not None and subject.requirement.direct) and not self.registered(
+                subject.name
+            )
         if subject.declared or subject.mapped or subject.via or subject.optional or subject.module.startswith("_"):
             return False  # declared ones are checked on their manifest line; `_private` modules are no project names
         key = ("import registered", subject.module)
@@ -142,10 +145,41 @@ class Facts:
             self._memo[key] = any(self.registered(p.format(c)) for c in candidates for p in _IMPORT_VARIANTS)
         return not self._memo[key]
 
+    def npm_unknown(self, subject: Subject, path: str) -> NpmUnknown | None:
+        """Why an npm name may not exist (absent from the snapshot, or the registry's 404), or None."""
+        if subject.module is not None and subject.declared:
+            return None  # checked on its package.json line
+        if subject.requirement is not None and _npm_presence.names_no_registry_package(subject.requirement.spec):
+            return None
+        answer = self.npm_answers().get(subject.name)
+        if answer is not None and answer.exists:
+            return None
+        if subject.name in _js_imports.NODE_BUILTINS:
+            return None  # npm holds these names (`fs@0.0.1-security`): nobody can register them
+        scope = subject.name.split("/")[0] if subject.name.startswith("@") else None
+        if bundled.npm_listed(subject.name) or (scope is not None and bundled.npm_scope_listed(scope)):
+            return None  # an owned scope: nobody but its owner can publish a name in it
+        npm = self.npm if self.npm is not None else _js_imports.project_for(path)
+        if subject.name in npm.own or _npm_presence.local_evidence(subject.name, path, npm) is not None:
+            return None
+        return NpmUnknown(answer)
+
+    def npm_answers(self) -> Any:
+        if "npm answers" not in self._memo:
+            self._memo["npm answers"] = _data.npm_answers(self.settings)
+        return self._memo["npm answers"]
+
     def advisories(self) -> dict[tuple[str, str], list[Any]]:
         if "advisories" not in self._memo:
             self._memo["advisories"] = _data.advisories(self.settings)
         return self._memo["advisories"]
+
+
+@dataclass(frozen=True)
+class NpmUnknown:
+    """An npm name no local evidence knows; `answer` is the registry's 404 when it was asked."""
+
+    answer: _data.RegistryAnswer | None = None
 
 
 def facts(ctx: FileContext) -> Facts:
@@ -225,7 +259,9 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
     declared = frozenset(_names.normalize(r.name) for r in script.requirements) if script else project.declared
     if PurePath(ctx.path).name == "setup.py":
         declared |= _SETUP_PY_IMPLIED  # the legacy build backend always provides them
-    can_declare = script is not None or (project.has_manifest and not project.opaque and not _vendored(ctx.path, project))
+    can_declare = script is not None or (
+        project.has_manifest and not project.opaque and not _vendored(ctx.path, project)
+    )
     local = _layout.first_party(ctx.path, project.folder)
     provided = _environment.installed_by(facts.environment, declared, bundled.hard_dependencies())
     resolved: dict[str, Subject | None] = {}  # one decision per module per file
@@ -274,7 +310,7 @@ def _javascript(ctx: FileContext, engine: Any) -> Facts:
         return Facts(Settings.from_options(engine), Project())
     npm = _js_imports.project_for(ctx.path)
     project = Project(folder=npm.folder, declared_npm=npm.declared, has_manifest=npm.folder is not None)
-    facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project)
+    facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project, npm=npm)
     for imported in found:
         if _js_imports.is_project_alias(npm, imported.specifier):
             continue
@@ -362,7 +398,11 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
             ):
                 return name
         flat = name.replace("-", "")
-        if flat == joined or any(flat in (affix + joined, joined + affix) for affix in _AFFIXES) or flat == "py" + joined:
+        if (
+            flat == joined
+            or any(flat in (affix + joined, joined + affix) for affix in _AFFIXES)
+            or flat == "py" + joined
+        ):
             return name  # `nodesemver` from `node-semver`
     return next((name for name in sorted(declared) if _abbreviates(joined, _without_affixes(name))), None)
 

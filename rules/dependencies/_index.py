@@ -54,6 +54,11 @@ class NameIndex:
                 high = start
         return False
 
+    def has_prefix(self, prefix: str) -> bool:
+        """True when some name starts with `prefix` (one linear pass over the blob)."""
+        wanted = prefix.encode()
+        return bool(wanted) and (self._blob.startswith(wanted) or self._blob.find(b"\n" + wanted) >= 0)
+
     @classmethod
     def from_names(cls, names: list[str] | set[str]) -> NameIndex:
         """An index over any names (normalised, de-duplicated and sorted here)."""

@@ -9,7 +9,8 @@ for a scoped name (`@scope/pkg/sub` -> `@scope/pkg`).
 
 The project is the nearest folder with a `package.json` (up to the repository root): its
 `dependencies`, `devDependencies`, `peerDependencies` and `optionalDependencies` are declared,
-and a workspace root's packages (npm/yarn `workspaces`, `pnpm-workspace.yaml`) are its own.
+and a workspace root's packages (npm/yarn `workspaces`, `pnpm-workspace.yaml`, lerna.json
+`packages`) are its own.
 
 A built library copied into the project (a UMD/AMD bundle such as `static/select2/select2.js`,
 or a webpack bundle) imports its own dependencies, which its own package declared: such a file
@@ -182,7 +183,7 @@ def project_for(path: str) -> JsProject:
 
 def _stamp(folder: Path) -> tuple[int, ...]:
     """Modification times of the files a project is read from, so an edit invalidates the cache."""
-    names = ("package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml")
+    names = ("package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml", "lerna.json")
     return tuple(_mtime(folder / name) for name in names)
 
 
@@ -200,7 +201,7 @@ def _project(folder: Path, _stamp: tuple[int, ...]) -> JsProject:
     name = manifest.get("name")
     own = {name.lower()} if isinstance(name, str) else set()
     own |= _workspace_names(folder, manifest)
-    root = _workspace_root(folder)
+    root = workspace_root(folder)
     if root is not None and root != folder:
         root_manifest = _read_json(root / "package.json")
         own |= _workspace_names(root, root_manifest)
@@ -214,10 +215,14 @@ def _table(manifest: dict[str, object], key: str) -> list[str]:
     return [name for name in table if isinstance(name, str)] if isinstance(table, dict) else []
 
 
-def _workspace_root(folder: Path) -> Path | None:
+def workspace_root(folder: Path) -> Path | None:
     """The nearest parent (up to the repository root) whose package.json declares workspaces."""
     for parent in folder.parents:
-        if (parent / "pnpm-workspace.yaml").is_file() or "workspaces" in _read_json(parent / "package.json"):
+        if (
+            (parent / "pnpm-workspace.yaml").is_file()
+            or "workspaces" in _read_json(parent / "package.json")
+            or "packages" in _read_json(parent / "lerna.json")
+        ):
             return parent
         if (parent / ".git").exists():
             return None
@@ -231,6 +236,8 @@ def _workspace_names(root: Path, manifest: dict[str, object]) -> set[str]:
         globs = globs.get("packages")
     patterns = [g for g in globs if isinstance(g, str)] if isinstance(globs, list) else []
     patterns += _pnpm_globs(root / "pnpm-workspace.yaml")
+    lerna = _read_json(root / "lerna.json").get("packages")
+    patterns += [g for g in lerna if isinstance(g, str)] if isinstance(lerna, list) else []
     names: set[str] = set()
     for pattern in patterns:
         if ".." in pattern or pattern.startswith("/"):

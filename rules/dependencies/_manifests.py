@@ -44,6 +44,7 @@ class Requirement:
     version_start: int = -1  # byte range of that version text
     version_end: int = -1
     direct: bool = False  # installed from a URL or a path (`name @ git+https://...`), not from the index
+    spec: str = ""  # npm: the version range as written (`^1.2`, `npm:other@1`, `file:../lib`, `workspace:*`)
 
 
 def parse_requirements(source: bytes) -> list[Requirement]:
@@ -129,11 +130,14 @@ def _npm_requirement(entry: re.Match[bytes]) -> Requirement:
     name, spec = entry.group("name"), entry.group("spec")
     exact = _NPM_EXACT.match(spec)
     start, end = entry.start("name"), entry.end("name")
+    written = spec.decode("utf-8", "replace")
     if exact is None:
-        return Requirement(name.decode(), "npm", start, end)
+        return Requirement(name.decode(), "npm", start, end, spec=written)
     version_start = entry.start("spec") + exact.start("version")
     version = exact.group("version").decode()
-    return Requirement(name.decode(), "npm", start, end, version, version_start, version_start + len(version))
+    return Requirement(
+        name.decode(), "npm", start, end, version, version_start, version_start + len(version), spec=written
+    )
 
 
 def parse_package_lock(source: bytes) -> list[Requirement]:

@@ -1,4 +1,4 @@
-"""The package data shipped in the wheel: popular PyPI and npm names, and every PyPI name.
+"""The package data shipped in the wheel: popular PyPI and npm names, every PyPI name, and npm names.
 
 Everything here is offline and loaded lazily, on first use, then kept for the process:
 
@@ -9,6 +9,7 @@ Everything here is offline and loaded lazily, on first use, then kept for the pr
     bundled.rank("npm", "react")    # 0-based popularity rank, or None when not in the list
     bundled.downloads("react")      # npm monthly downloads recorded in the list, or None
     bundled.pypi_exists("requests") # True when the PyPI snapshot lists the (normalised) name
+    bundled.npm_listed("left-pad")  # True when the npm snapshot lists the (lower-case) name
     bundled.as_of("pypi-names")     # "2026-11": the date of a part ("popular-pypi", "popular-npm")
     bundled.hard_dependencies()     # {"flask": ("blinker", "click", ...), ...}: well-known requirements
 
@@ -18,6 +19,11 @@ sorted names in zlib-compressed blocks of 2,048 (4.2 MB in the wheel) behind a o
 table of each block's first name: a look-up bisects that table, decompresses one ~10 KB block
 (kept in a small LRU cache) and bisects it in place with `_index.NameIndex`, so first use
 costs one file read. Names are PEP 503-normalised for PyPI, lower case for npm.
+
+The npm snapshot (`npm-names.bin`, same format, 1.3 MB) is NOT the whole registry: the public
+list it comes from holds the ~227,000 packages downloaded at least `npm_min_downloads()` times a
+month, of about 3 million. A name missing from it is either free or rarely downloaded, which is
+why `unknown-package` reports such npm names at low confidence until the registry confirms.
 """
 
 from __future__ import annotations
@@ -119,6 +125,12 @@ class Snapshot:
         position = bisect.bisect_right(self._firsts, name) - 1
         return position >= 0 and name in self._block(position)
 
+    def has_prefix(self, prefix: str) -> bool:
+        """True when some name starts with `prefix` (`@scope/`: the scope has packages)."""
+        position = max(bisect.bisect_right(self._firsts, prefix) - 1, 0)
+        blocks = range(position, min(position + 2, len(self._firsts)))
+        return any(self._block(p).has_prefix(prefix) for p in blocks)
+
     @property
     def nbytes(self) -> int:
         return len(self._data)
@@ -128,12 +140,45 @@ class Snapshot:
 
 
 @functools.cache
-def pypi_names() -> Snapshot | None:
-    """Every PyPI project name (normalised), or None when the snapshot is missing or broken."""
+def _snapshot(file: str) -> Snapshot | None:
     try:
-        return Snapshot((DATA / "pypi-names.bin").read_bytes())
+        return Snapshot((DATA / file).read_bytes())
     except (OSError, ValueError, zlib.error):
         return None
+
+
+def pypi_names() -> Snapshot | None:
+    """Every PyPI project name (normalised), or None when the snapshot is missing or broken."""
+    return _snapshot("pypi-names.bin")
+
+
+def npm_names() -> Snapshot | None:
+    """The npm names of the npm list (lower case), or None when the snapshot is missing or broken."""
+    return _snapshot("npm-names.bin")
+
+
+def npm_listed(name: str) -> bool:
+    """True when the bundled npm snapshot lists `name` (lower case)."""
+    names = npm_names()
+    return names is not None and name in names
+
+
+def count(part: str) -> int:
+    """How many names a bundled part holds, as `bundled.json` records it (0 when missing)."""
+    entry = metadata().get(part)
+    return int(entry.get("count", 0)) if isinstance(entry, dict) else 0
+
+
+def npm_scope_listed(scope: str) -> bool:
+    """True when the npm snapshot lists a package of `@scope` (an owned scope: nobody else publishes in it)."""
+    names = npm_names()
+    return names is not None and names.has_prefix(f"{scope}/")
+
+
+def npm_min_downloads() -> int:
+    """The fewest monthly downloads of a package the npm snapshot lists (its list's threshold)."""
+    entry = metadata().get("npm-names")
+    return int(entry.get("min_downloads", 0)) if isinstance(entry, dict) else 0
 
 
 def pypi_exists(name: str) -> bool:

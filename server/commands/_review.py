@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vetline.rules import registry
-
 from ..attribution import Attributor, attribute, patterns_for
 from ..changes import ALL_LINES, ChangedLines, changed_since, only_changed, repository_paths
 from ..config import Config
@@ -95,7 +93,7 @@ def record(review_result: Review, args: argparse.Namespace, config: Config) -> N
     from ..metrics.recorder import Recorder, record_scan
 
     root = _workspace_root(review_result, args, config)
-    rules = registry.by_id()
+    rules = config.rules_by_id()
     recorded = record_scan(
         Recorder(), root, review_result.results, dict(rules), complete=not args.diff,
         changed_lines=review_result.changed_lines,

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"vetline: error: {args.file} exists; use `vetline baseline update`", file=sys.stderr)
         return 2
     try:
-        config, _ = load_config(args.config or find_config(args.paths[0]))
+        config, _ = load_config(args.config or find_config(args.paths[0]), args.paths[0])
         kept = _kept_entries(args) if args.action == "update" else []
     except (ConfigError, OSError, ValueError, TypeError, KeyError) as error:
         print(f"vetline: error: {error}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """`vetline data update | status`: refresh and inspect the cached dependency data.
 
 `update` downloads every URL source of `[tool.vetline.dependencies]` (the registry index, the
-popular list, the OSV advisories for the project's declared packages) into the user cache;
+popular list, the OSV advisories for the project's declared packages, the npm registry's
+answer for each npm name the bundled snapshot does not know) into the user cache;
 local paths are used directly and never copied. Exit 0 when every source is current, 1 when
 one failed (the previous copy, if any, stays in use), 2 on configuration errors.
 `status` shows the bundled data (PyPI and npm popular lists, every PyPI name) with its date,
@@ -22,7 +23,7 @@ from .. import depdata
 from ..config import Config, ConfigError
 from ._configure import configure
 
-SOURCES = ("index", "popular", "popular_npm", "advisories")
+SOURCES = ("index", "popular", "popular_npm", "advisories", "npm_registry")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -73,6 +74,12 @@ def _status(config: Config) -> None:
     print(f"index      in use: {index.origin if index is not None else 'none'}")
     for kind in SOURCES:
         value = getattr(settings, kind)
+        if kind == "npm_registry":
+            answers = _data.npm_answers(settings)
+            print(
+                f"{kind:<10} {value} ({len(answers)} npm names looked up, {sum(not a.exists for a in answers.values())} missing)"
+            )
+            continue
         if isinstance(value, tuple):
             print(f"{kind:<10} {len(value)} names listed inline")
             continue

@@ -1,4 +1,4 @@
-"""`vetline explain RULE`: print a rule's documentation."""
+"""`vetline explain RULE`: print a rule's documentation (built-in, or the project's own)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import argparse
 import difflib
 import re
 import sys
+from pathlib import Path
 
-from vetline.rules import registry
 from vetline.rules.model import Rule
+
+from ._configure import rules_here
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +42,7 @@ def suggestions(query: str, rules: dict[str, Rule]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    rules = registry.by_id()
+    rules = {rule.id: rule for rule in rules_here(Path.cwd())}
     rule = rules.get(args.rule)
     if rule is None:
         close = suggestions(args.rule, rules)
@@ -53,5 +55,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"{rule.category.value} | severity {rule.severity.label} | confidence {rule.confidence.label} | {cwe}{owasp}")
     print(f"Languages: {', '.join(sorted(rule.languages))}{' | fixable' if rule.fixable else ''}\n")
     print(rule.docs.strip() + "\n")
-    print("## References\n" + "\n".join(f"- {ref}" for ref in rule.references))
+    if rule.references:
+        print("## References\n" + "\n".join(f"- {ref}" for ref in rule.references))
     return 0

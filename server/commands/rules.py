@@ -1,12 +1,19 @@
-"""`vetline rules`: list every rule with its id, title, category, CWE, severity and languages."""
+"""`vetline rules`: list every rule with its id, title, category, CWE, severity and languages.
+
+The project's own rules (`.vetline/rules/*.toml` at or above the working directory) follow the
+built-in ones, marked `project`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from vetline.rules import registry
 from vetline.rules.model import Rule
+
+from ._configure import rules_here
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -28,11 +35,16 @@ def rule_summary(rule: Rule) -> dict[str, object]:
         "languages": sorted(rule.languages),
         "fixable": rule.fixable,
         "default": registry.in_default_set(rule),
+        "project": not _builtin(rule),
     }
 
 
+def _builtin(rule: Rule) -> bool:
+    return registry.by_id().get(rule.id) is rule
+
+
 def run(args: argparse.Namespace) -> int:
-    rules = registry.all_rules()
+    rules = rules_here(Path.cwd())
     if args.format == "json":
         print(json.dumps([rule_summary(r) for r in rules], indent=2))
     elif args.format == "markdown":
@@ -43,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         for rule in rules:
             cwe = ",".join(f"CWE-{c}" for c in rule.cwe)
             fix = (" fixable" if rule.fixable else "") + ("" if registry.in_default_set(rule) else " opt-in")
+            fix += "" if _builtin(rule) else " project"
             langs = ",".join(sorted(rule.languages))
             print(
                 f"{rule.id:<{width}}  {rule.severity.label:<6} {rule.category.value:<14} {cwe:<16} {langs}{fix}  {rule.title}"

@@ -13,7 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-from vetline.rules import registry
 from vetline.rules.model import Category, Severity
 
 from ..config import Config, ConfigError, parse, selected_rules
@@ -90,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
     _note_unchecked_assistants(config, results)
     if args.record:
         _review.record(reviewed, args, config)
-    _write(_render(results, args), args)
+    _write(_render(results, args, config), args)
+    if config.rule_errors:  # the scan ran without those rules: a CI job must not pass as if it had them
+        return 2
     return 1 if _fails(results, args.fail_on) else 0
 
 
@@ -105,13 +106,14 @@ def _configure(args: argparse.Namespace) -> Config:
     config = configure(args.config, args.paths[0] if args.paths else Path("."))
     overrides: dict[str, object] = {}
     if args.select:
-        overrides["select"] = _known(_split(args.select), "--select")
+        overrides["select"] = _known(_split(args.select), "--select", config)
     if args.extend_select:
-        overrides["extend_select"] = (*config.extend_select, *_known(_split(args.extend_select), "--extend-select"))
+        extend = _known(_split(args.extend_select), "--extend-select", config)
+        overrides["extend_select"] = (*config.extend_select, *extend)
     if args.ignore:
-        overrides["ignore"] = (*config.ignore, *_known(_split(args.ignore), "--ignore"))
+        overrides["ignore"] = (*config.ignore, *_known(_split(args.ignore), "--ignore", config))
     if overrides:
-        warn(parse(overrides, "command line")[1])
+        warn(parse(overrides, "command line", [rule.id for rule in config.project_rules])[1])
         config = config.merged(overrides, "command line")
     if args.baseline:
         if not args.baseline.is_file():
@@ -148,10 +150,10 @@ def _note_skipped_checks(config: Config, results: list[FileResult]) -> None:
             print(f"vetline: note: {message}", file=sys.stderr)
 
 
-def _known(names: tuple[str, ...], flag: str) -> tuple[str, ...]:
-    """The names, when each is a rule id or a category; a typo on the command line is an error:
-    a scan that silently runs no rule would pass CI."""
-    known = {rule.id for rule in registry.all_rules()} | {category.value for category in Category}
+def _known(names: tuple[str, ...], flag: str, config: Config) -> tuple[str, ...]:
+    """The names, when each is a rule id (built-in or the project's) or a category; a typo on the
+    command line is an error: a scan that silently runs no rule would pass CI."""
+    known = {rule.id for rule in config.all_rules()} | {category.value for category in Category}
     for name in names:
         if name not in known and name != "*":
             close = difflib.get_close_matches(name, sorted(known), n=3)
@@ -164,8 +166,8 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _render(results: list[FileResult], args: argparse.Namespace) -> str:
-    rules = registry.by_id()
+def _render(results: list[FileResult], args: argparse.Namespace, config: Config) -> str:
+    rules = config.rules_by_id()
     if args.format == "json":
         return json_report.render(results, rules) + "\n"
     if args.format == "sarif":

@@ -22,6 +22,7 @@ from ..positions import LineIndex, encode
 
 BLOCK_LINES = 3  # an edit inserting at least this many lines counts as one inserted block
 MAX_BLOCKS = 32  # remember only the most recent blocks
+_IMPORT_WORDS = (b"import", b"require")  # text that changes what a file imports: a full analysis follows
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Document:
     base: tuple[Finding, ...] | None = None
     edits_since: list[tuple[int, int, int]] = field(default_factory=list)  # (start, old end, new length)
     dirty: list[list[int]] = field(default_factory=list)
-    imports_touched: bool = False  # an edit since the last analysis added or removed `import` text
+    imports_touched: bool = False  # an edit since the last analysis added or removed `import`/`require` text
     notebook: str | None = None  # the URI of the notebook this document is a cell of (`notebooks.py`)
 
     @property
@@ -69,7 +70,10 @@ class Document:
             return
         start = self.index.offset(change.range.start, encoding)
         end = max(start, self.index.offset(change.range.end, encoding))
-        self.imports_touched = self.imports_touched or b"import" in new or b"import" in self.source[start:end]
+        old = self.source[start:end]
+        self.imports_touched = self.imports_touched or any(
+            word in text for word in _IMPORT_WORDS for text in (new, old)
+        )
         edit = self.index.replace(start, end, new)
         if self.tree is not None:
             self.tree.edit(

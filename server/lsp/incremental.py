@@ -12,6 +12,13 @@ an edit then follows the size of what was edited, not of the file. An edit that 
 the full path instead. Module-level assignments can still change what a function's data flow
 concludes, so a full analysis follows once the buffer has been quiet for a second and even
 cross-definition effects converge.
+
+Python and the JavaScript family (JavaScript, TypeScript, TSX) differ only in what counts as
+module-level context: in Python every statement that is not a definition; in JavaScript the
+imports and the declarations of values that are not functions (`const app = express()`,
+`let BASE = "/api"`), so a route registration (`app.get("/x", handler)`), a function, a class
+or an exported function is a unit of its own. `require` text, like `import` text, takes the
+full path.
 """
 
 from __future__ import annotations
@@ -28,19 +35,21 @@ from vetline.rules.model import Edit, Finding, Fix, Position
 from .documents import Document
 
 DEFINITIONS = frozenset({"function_definition", "class_definition", "decorated_definition"})
+JS_CONTEXT = frozenset({"import_statement", "lexical_declaration", "variable_declaration", "export_statement"})
+JS_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function", "class", "generator_function"})
 MAX_UNITS = 8  # more edited definitions than this: a full analysis is as cheap
 Span = tuple[int, int]
 
 
 def plan(doc: Document) -> list[Span] | None:
     """The byte ranges to re-parse and re-analyse, or None when a full analysis is needed."""
-    if doc.language != "python" or doc.tree is None or doc.base is None or not doc.dirty:
+    if not _supported(doc.language) or doc.tree is None or doc.base is None or not doc.dirty:
         return None
     if doc.imports_touched or not doc.index.rows_are_lines:  # a lone `\r` line end: whole lines below would not be rows
         return None
     root = doc.tree.root_node
     children = root.children
-    if root.has_error or not children:
+    if not children or (root.has_error and doc.language == "python"):
         return None
     starts = [child.start_byte for child in children]
     units: set[int] = set()
@@ -53,8 +62,34 @@ def plan(doc: Document) -> list[Span] | None:
     if len(units) > MAX_UNITS:
         return None
     spans = [_unit_span(children, i, len(doc.source)) for i in sorted(units)]
-    module_level = [(c.start_byte, c.end_byte) for c in children if c.type not in DEFINITIONS]
+    if root.has_error and not _errors_within(root, spans):
+        return None  # JavaScript: an error elsewhere (half-typed code in another unit) may spill over
+    module_level = [(c.start_byte, c.end_byte) for c in children if _is_context(c, doc.language or "")]
     return _merged([_whole_lines(doc, s) for s in (*module_level, *spans)])
+
+
+def _supported(language: str | None) -> bool:
+    return language == "python" or languages.is_javascript(language or "")
+
+
+def _is_context(node: tree_sitter.Node, language: str) -> bool:
+    """A top-level statement every partial analysis must see (imports, module-level values)."""
+    if language == "python":
+        return node.type not in DEFINITIONS
+    if node.type not in JS_CONTEXT:
+        return False
+    if node.type == "import_statement":
+        return True
+    declaration = node.child_by_field_name("declaration") if node.type == "export_statement" else node
+    if declaration is None:  # `export ... from "x"`, `export default value`, `export { a }`
+        value = node.child_by_field_name("value")
+        return node.child_by_field_name("source") is not None or (
+            value is not None and value.type not in JS_FUNCTION_VALUES
+        )
+    if declaration.type not in ("lexical_declaration", "variable_declaration"):
+        return False  # an exported function, class, interface or type: a unit of its own
+    values = [d.child_by_field_name("value") for d in declaration.named_children if d.type == "variable_declarator"]
+    return not values or any(v is None or v.type not in JS_FUNCTION_VALUES for v in values)
 
 
 def parse(doc: Document, ranges: list[Span]) -> tree_sitter.Tree | None:
@@ -64,7 +99,26 @@ def parse(doc: Document, ranges: list[Span]) -> tree_sitter.Tree | None:
         tree_sitter.Range(doc.index.point(start), doc.index.point(end), start, end) for start, end in ranges
     ]
     tree = parser.parse(doc.source)
-    return None if tree.root_node.has_error else tree
+    if not tree.root_node.has_error:
+        return tree
+    # JavaScript recovers from an error inside the statement that holds it, as the full parse
+    # does (`plan` made sure no other unit had one); Python's indentation errors can swallow
+    # what follows, so Python goes full. The full analysis after a quiet second settles both.
+    return tree if doc.language != "python" else None
+
+
+def _errors_within(root: tree_sitter.Node, spans: Sequence[Span]) -> bool:
+    """True when every syntax error below `root` lies inside one of `spans` (descends only into
+    subtrees that hold an error, so the cost follows the errors, not the file)."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if node.is_error or node.is_missing:
+            if not any(start <= node.start_byte and node.end_byte <= end for start, end in spans):
+                return False
+            continue
+        pending.extend(child for child in node.children if child.has_error)
+    return True
 
 
 def merge(doc: Document, fresh: Sequence[Finding], ranges: list[Span]) -> tuple[Finding, ...]:

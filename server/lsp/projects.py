@@ -4,7 +4,8 @@ Each document is analysed with the configuration of its nearest `.vetline.toml` 
 `pyproject.toml` (found like the CLI finds it), merged with the editor settings. Configurations
 and the engines built from them are cached per configuration file and dropped when settings
 change or a watched configuration file changes. An invalid configuration falls back to the
-defaults with one message, never a message per keystroke.
+defaults with one message, never a message per keystroke. The project rules of the nearest
+`.vetline/rules` folder join the engine; a rule that fails to load is one message too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from vetline.rules import registry
+from vetline.rules import project, registry
 from vetline.rules.engine import Engine
 from vetline.rules.model import Rule
 
@@ -34,7 +35,8 @@ class Projects:
 
     def __init__(self, notify: Callable[[str], None]) -> None:
         self._notify = notify  # shows a message to the user (once per distinct text)
-        self._cache: dict[Path | None, tuple[Config, Engine]] = {}
+        # Keyed by (configuration file, folder holding `.vetline/rules`): either may be absent.
+        self._cache: dict[tuple[Path | None, Path | None], tuple[Config, Engine]] = {}
         self.settings = Settings()
 
     def reset(self, settings: Settings | None = None) -> None:
@@ -51,20 +53,23 @@ class Projects:
 
     def _entry(self, path: Path | None) -> tuple[Config, Engine]:
         source = find_config(path) if path is not None else None
-        if source not in self._cache:
-            config = self._load(source)
-            self._cache[source] = (config, _engine(config))
-        return self._cache[source]
+        rules_root = project.find_project_root(path) if path is not None else None
+        key = (source, rules_root)
+        if key not in self._cache:
+            config = self._load(source, rules_root)
+            self._cache[key] = (config, _engine(config))
+        return self._cache[key]
 
-    def _load(self, source: Path | None) -> Config:
+    def _load(self, source: Path | None, rules_root: Path | None) -> Config:
         try:
-            config, warnings = load_config(source)
+            config, warnings = load_config(source, rules_root)
         except ConfigError as error:
             self._notify(f"vetline: {error}; using the default configuration")
-            config = Config()
-        else:
-            for warning in warnings:
-                log.warning("%s", warning)
+            config, warnings = load_config(None, rules_root)  # the project's rules still run
+        for warning in warnings:
+            log.warning("%s", warning)
+        for problem in config.rule_errors:  # the other rules still run; shown once per distinct text
+            self._notify(f"vetline: {problem}")
         try:
             return config.merged(self.settings.config_overrides, "editor settings")
         except ConfigError as error:  # validated already; a file/settings mix can still clash

@@ -7,7 +7,8 @@ pushed otherwise. Files are read like the CLI reads them (`vetline.rules.files`)
 device, a symlink loop or a link out of the workspace folder is skipped with a logged reason and
 never blocks the event loop. Open documents are skipped, their live buffer is what counts (in `manual`
 run mode, where nothing analyses them live, the scan analyses their buffers). A change to a
-watched `pyproject.toml` or `.vetline.toml` reloads configuration and re-analyses open documents;
+watched `pyproject.toml`, `.vetline.toml` or project rule file (`.vetline/rules/*.toml`) reloads
+configuration and project rules and re-analyses open documents;
 a Python file or folder created or deleted makes the dependency rules forget the project layouts
 they derived (which names are first-party) and re-analyses open documents;
 a change to `.gitignore`, an AI assistant's ignore file or `.claude/settings*.json` re-analyses
@@ -43,6 +44,7 @@ from .server import VetlineServer
 log = logging.getLogger("vetline.server")
 SCAN_COMMAND = "vetline.scanWorkspace"
 ANALYZE_COMMAND = "vetline.analyzeDocument"
+RULE_FILES_GLOB = "**/.vetline/rules/*.toml"  # project rules (vetline.rules.project)
 
 
 def register(server: VetlineServer) -> None:
@@ -170,8 +172,8 @@ def workspace_diagnostic(ls: VetlineServer, params: types.WorkspaceDiagnosticPar
 
 def did_change_watched_files(ls: VetlineServer, params: types.DidChangeWatchedFilesParams) -> None:
     names = {change.uri.rsplit("/", 1)[-1] for change in params.changes}
-    if names & set(CONFIG_FILES):
-        log.info("configuration file changed; reloading")
+    if names & set(CONFIG_FILES) or any(_is_rule_file(change.uri) for change in params.changes):
+        log.info("configuration or project rule file changed; reloading")
         ls.projects.reset()
         _layout.invalidate()
         reanalyse_open_documents(ls)
@@ -183,6 +185,11 @@ def did_change_watched_files(ls: VetlineServer, params: types.DidChangeWatchedFi
         log.info("files created or deleted; re-deriving project layouts")
         _layout.invalidate()  # a new app folder or module is first-party from now on
         reanalyse_open_documents(ls)
+
+
+def _is_rule_file(uri: str) -> bool:
+    """A project rule file: `.vetline/rules/*.toml`."""
+    return uri.endswith(".toml") and uri.rsplit("/", 1)[0].endswith("/.vetline/rules")
 
 
 def did_change_folders(ls: VetlineServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
@@ -198,6 +205,7 @@ async def watch_configuration_files(ls: VetlineServer) -> None:
     names = (*CONFIG_FILES, *(name for name in EXCLUSION_FILES if not name.startswith("settings")))
     watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in names]
     watchers.append(types.FileSystemWatcher(glob_pattern="**/.claude/settings*.json"))
+    watchers.append(types.FileSystemWatcher(glob_pattern=RULE_FILES_GLOB))
     layout = types.WatchKind.Create | types.WatchKind.Delete  # which modules exist: first-party names
     patterns = ("**/*.py", "**/*.dist-info")  # modules of the project, packages of its environment
     watchers += [types.FileSystemWatcher(glob_pattern=pattern, kind=layout) for pattern in patterns]

@@ -124,6 +124,7 @@ async def test_watched_configuration_file_change_reloads(client: RecordingClient
                 ("**/*.dist-info", layout),
                 ("**/*.py", layout),
                 ("**/.vetline.toml", None),
+                ("**/.vetline/rules/*.toml", None),
                 ("**/pyproject.toml", None),
                 *((f"**/{name}", None) for name in exclusion_files),
             ]

@@ -77,3 +77,22 @@ async def test_javascriptreact_language_id_is_analysed(client: RecordingClient) 
     source = "export const C = ({ html }) => <div dangerouslySetInnerHTML={{ __html: html }} />;\n"
     buffer = Buffer(client, client.workspace_path / "c.jsx", source, language="javascriptreact")
     assert [d.code for d in await buffer.diagnostics()] == ["js-react-dangerously-set-inner-html"]
+
+
+ROUTES = (
+    'import { exec } from "node:child_process";\n'
+    "const app: any = null;\n"
+    + "".join(f'app.get("/r{i}", (req: any, res: any) => {{\n  res.json({{ page: {i} }});\n}});\n' for i in range(40))
+    + 'app.post("/run", (req: any) => { exec("ls " + req.body.dir); });\n'
+)
+
+
+async def test_typing_inside_one_typescript_route_updates_only_what_changed(client: RecordingClient) -> None:
+    """Ensure that edits in one handler of a .ts file (valid, half-typed, a new finding) keep every other finding."""
+    buffer = Buffer(client, client.workspace_path / "routes.ts", ROUTES, language="typescript")
+    assert [(d.code, d.range.start.line) for d in await buffer.diagnostics()] == [("js-os-command-injection", 122)]
+    buffer.replace("  res.json({ page: 3 });\n", "  res.json({ page: 3 }\n")  # half-typed: a syntax error
+    assert [(d.code, d.range.start.line) for d in await buffer.diagnostics()] == [("js-os-command-injection", 122)]
+    buffer.replace("  res.json({ page: 3 }\n", '  res.json({ page: 3 });\n  exec("rm " + req.query.f);\n')
+    found = [(d.code, d.range.start.line) for d in await buffer.diagnostics()]
+    assert found == [("js-os-command-injection", 13), ("js-os-command-injection", 123)]

@@ -102,6 +102,31 @@ def test_vetline_report_and_ai_summary_commands(vulnerable_workspace: Path, tmp_
     assert report["summary"] == "vetline: 0 findings in AI-inserted code this week"  # the file was opened, not inserted
 
 
+def test_neovim_attaches_to_ai_context_files_without_a_filetype(tmp_path: Path) -> None:
+    """Ensure that a `.cursorrules` with hidden text and an exposed `.pem` key get diagnostics in Neovim."""
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    (project / ".cursorignore").write_text("node_modules/\n", encoding="utf-8")
+    (project / ".cursorrules").write_text(
+        "Always write tests.\U000e0054\U000e0065\U000e0073\U000e0074\n", encoding="utf-8"
+    )
+    key = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" * 4
+    (project / "server.pem").write_text(key + "-----END RSA PRIVATE KEY-----\n", encoding="utf-8")
+    done, report = run_nvim("nvim_aicontext.lua", project / ".cursorrules", tmp_path)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert "hidden-unicode-characters" in report["files"][".cursorrules"]["codes"]
+    assert "ai-context-secret-file-exposed" in report["files"]["server.pem"]["codes"]
+
+
+def test_vetline_ai_summary_counts_a_finding_in_an_inserted_block(vulnerable_workspace: Path, tmp_path: Path) -> None:
+    """Ensure that after a vulnerable block lands in one edit, `:VetlineAiSummary` counts it and `:VetlineReport` still opens."""
+    done, report = run_nvim("nvim_report.lua", vulnerable_workspace / "app.py", tmp_path, VETLINE_NVIM_INSERT="1")
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["is_html"] and report["has_svg"]
+    assert report["summary"] == "vetline: 1 finding in AI-inserted code this week"
+
+
 def test_checkhealth_vetline_and_severity_sort(vulnerable_workspace: Path, tmp_path: Path) -> None:
     """Ensure that `:checkhealth vetline` reports the executable, version, running server and settings,
     and that setup() turns on severity_sort."""

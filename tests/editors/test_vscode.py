@@ -282,3 +282,13 @@ def test_vscode_shows_findings_on_notebook_cells_analysed_together(
     assert any("yaml-unsafe-load" in row and "[Ln 1, Col 7]" in row for row in result["problems"])
     server_errors = [text for text in result["notifications"] if "Error in server" in text]
     assert not server_errors, f"the server showed errors: {server_errors}"
+
+
+def test_vscode_status_bar_counts_findings_in_ai_inserted_code_this_week(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that a vulnerable block inserted in one edit shows as "AI 1" in the status bar, with the weekly text."""
+    result = run_vscode("aistatus", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths)
+    assert "AI" not in result["statusBefore"]  # the finding present at open was typed, not inserted
+    assert "vetline 2" in result["statusAfter"] and "AI 1" in result["statusAfter"]
+    assert "1 finding in AI-inserted code this week" in (result["statusLabel"] or "")

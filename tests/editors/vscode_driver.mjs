@@ -10,6 +10,8 @@
 //   "scan"      run "vetline: Scan Workspace" and wait for a finding in a file never opened;
 //   "report"    once the server is up, run "vetline: Show Report" and read the webview's page;
 //   "notebook"  open a Jupyter notebook and wait for a vetline finding on one of its cells;
+//   "aistatus"  insert a vulnerable three-line block in one edit (as an accepted suggestion or
+//               a paste) and wait for the status bar to count a finding in AI-inserted code;
 //   "notify"    wait for the "could not start" notification.
 // It prints one JSON line of observations and exits 0; any failure exits 1 with the reason,
 // after saving a screenshot so a red CI run shows what the page looked like.
@@ -176,6 +178,23 @@ async function notebookFindings(page, result) {
     await page.screenshot({ path: join(config.artifacts, 'vscode-notebook.png') });
 }
 
+async function aiStatus(page, result) {
+    const status = page.locator('.statusbar-item', { hasText: /vetline \d/ }).first();
+    await status.waitFor({ timeout: config.timeoutMs });
+    result.statusBefore = await status.innerText();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    // A paste is one edit, as an accepted multi-line suggestion is.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(config.url).origin });
+    await page.evaluate((text) => navigator.clipboard.writeText(text), 'blob = open("cfg").read()\ntext = blob.strip()\nvalue = yaml.load(text)\n');
+    await page.keyboard.press('Control+V');
+    const counted = page.locator('.statusbar-item', { hasText: /AI 1\b/ }).first();
+    await counted.waitFor({ timeout: config.timeoutMs });
+    result.statusAfter = await counted.innerText();
+    result.statusLabel = await counted.getAttribute('aria-label');
+    await page.screenshot({ path: join(config.artifacts, 'vscode-ai-status.png') });
+}
+
 async function notification(page, result) {
     const toast = page.locator('.notification-toast', { hasText: 'vetline could not start' });
     await toast.first().waitFor({ timeout: config.timeoutMs });
@@ -212,6 +231,9 @@ async function main() {
             await showReport(page, result);
         } else if (config.scenario === 'notebook') {
             await notebookFindings(page, result);
+        } else if (config.scenario === 'aistatus') {
+            await openFile(page, config.file);
+            await aiStatus(page, result);
         } else if (config.scenario === 'settings') {
             await openFile(page, config.file);
             await ignoreThroughSettings(page, result);

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from vetline.rules import languages, registry
+from vetline.rules import languages, registry, testing
 from vetline.rules.dependencies import _js_imports as js
 from vetline.rules.engine import Engine
 
@@ -229,3 +229,71 @@ def test_vulnerable_versions_in_yarn_and_pnpm_locks_are_reported(
     _write(tmp_path / name, text)
     found = _findings(tmp_path / name, {"advisories": str(OSV)})
     assert [(rule, at) for rule, at, _ in found] == [("vulnerable-pinned-version", line)]
+
+
+UNKNOWN = next(r for r in RULES if r.id == "unknown-package")
+
+
+def test_unknown_npm_imports_need_every_local_explanation_to_fail(tmp_path: Path) -> None:
+    """Ensure that names installed, locked, private, owned, aliased or built-in are never unknown, and free ones are."""
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "package.json", {"name": "app", "workspaces": ["packages/*"], "dependencies": {"express": "4"}})
+    _write(tmp_path / "packages" / "ui" / "package.json", {"name": "@app/ui"})
+    _write(tmp_path / "node_modules" / "tiny-installed-thing" / "package.json", {"name": "tiny-installed-thing"})
+    _write(tmp_path / "package-lock.json", {"packages": {"node_modules/tiny-locked-thing": {"version": "1.0.0"}}})
+    _write(tmp_path / ".npmrc", "@corp:registry=https://npm.corp.example/\n//npm.corp.example/:_authToken=x\n")
+    source = """
+// ok: unknown-package
+import express from "express";
+// ok: unknown-package
+import thing from "tiny-installed-thing/sub";
+// ok: unknown-package
+const locked = require("tiny-locked-thing");
+// ok: unknown-package
+import corp from "@corp/internal-sdk";
+// ok: unknown-package
+import ui from "@app/ui";
+// ok: unknown-package
+import made from "@angular/made-up-module";
+// ok: unknown-package
+import jsr from "@jsr/std__path";
+// ruleid: unknown-package
+import hooks from "react-hooks-ai-pro";
+// ruleid: unknown-package
+const sdk = await import("@free-scope-zq/sdk");
+"""
+    path = tmp_path / "src" / "index.ts"
+    _write(path, source)
+    result = testing.check_examples(UNKNOWN, source, "typescript", str(path))
+    assert result.ok, result
+
+
+def test_unknown_npm_manifest_lines_skip_aliases_local_versions_and_placeholders(tmp_path: Path) -> None:
+    """Ensure that package.json `npm:`/`file:`/git versions and npm's `fs` placeholder are not unknown."""
+    (tmp_path / ".git").mkdir()
+    manifest = {
+        "name": "app",
+        "dependencies": {
+            "left-pad": "^1",
+            "my-alias": "npm:react@18",
+            "local-lib": "file:../lib",
+            "fs": "0.0.1-security",
+        },
+        "devDependencies": {"fork-of-thing": "github:me/thing#main", "leftpad-ai-utils": "^1.0.0"},
+    }
+    _write(tmp_path / "package.json", json.dumps(manifest, indent=2))
+    found = _findings(tmp_path / "package.json")
+    assert [(rule, line) for rule, line, _ in found] == [("unknown-package", 11)]
+    assert "`leftpad-ai-utils` is not in vetline's npm snapshot" in found[0][2]
+
+
+def test_lerna_packages_are_the_workspace_own(tmp_path: Path) -> None:
+    """Ensure that lerna.json `packages` globs make sibling packages the project's own, not unknown."""
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "lerna.json", {"packages": ["packages/*"]})
+    _write(tmp_path / "package.json", {"name": "root", "private": True})
+    _write(tmp_path / "packages" / "b" / "package.json", {"name": "@my-scope-zq/package-b"})
+    _write(
+        tmp_path / "packages" / "a" / "package.json", {"name": "a", "dependencies": {"@my-scope-zq/package-b": "^1"}}
+    )
+    assert _findings(tmp_path / "packages" / "a" / "package.json") == []

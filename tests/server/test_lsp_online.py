@@ -42,6 +42,14 @@ advisories = "advisories"
 """
 
 
+NPM_PROJECT = """select = ["unknown-package"]
+[dependencies]
+online = true
+npm_registry = "{url}/npm"
+"""
+NPM_MANIFEST = '{\n  "name": "app",\n  "dependencies": {\n    "leftpad-ai-utils": "^1.0.0"\n  }\n}\n'
+
+
 class HeldRegistry(Registry):
     """The local registry; its answer to the online index waits until `gate` is set."""
 
@@ -81,6 +89,10 @@ def workspace(tmp_path: Path, registry: Registry) -> Path:
         folder = tmp_path / name
         folder.mkdir()
         (folder / "pyproject.toml").write_text(PROJECT.format(online=online, url=registry.url, name=name))
+    npm = tmp_path / "npm"
+    npm.mkdir()
+    (npm / ".vetline.toml").write_text(NPM_PROJECT.format(url=registry.url))
+    (npm / "package.json").write_text(NPM_MANIFEST)
     return tmp_path
 
 
@@ -247,3 +259,31 @@ async def test_allowing_network_starts_the_refresh_without_restart(
     await logged(client, "(online = true) refreshed")
     assert await codes_after_refresh(client, buffer) == [("unknown-package", 1)]
     assert index_requests(registry, "online") == ["/online/simple/", "/online/top-pypi-packages.json"]
+
+
+@pytest.mark.parametrize("folder_names", [("npm",)])
+async def test_online_npm_project_asks_the_registry_about_unknown_names(
+    client: RecordingClient, workspace: Path, registry: HeldRegistry, folder_names: tuple[str, ...]
+) -> None:
+    """Ensure that with consent the server asks the npm registry about the snapshot's unknown names only,
+    and the registry's 404 turns the low-confidence finding into a confirmed one."""
+    buffer = Buffer(client, workspace / "npm" / "package.json", NPM_MANIFEST, language="json")
+    await logged(client, "npm_registry updated")
+    assert [path for _, path, _, _ in registry.requests if path.startswith("/npm/")] == ["/npm/leftpad-ai-utils"]
+
+    async def _confirmed() -> str:
+        while True:
+            found = (
+                await buffer.diagnostics()
+                if pulls(client)
+                else [d for p in client.published if p.uri == buffer.uri for d in p.diagnostics]
+            )
+            messages = [d.message for d in found if "answered 404" in d.message]
+            if messages:
+                return messages[-1]
+            if not pulls(client):
+                client.published_event.clear()
+                await client.published_event.wait()
+
+    message = await asyncio.wait_for(_confirmed(), TIMEOUT)
+    assert "`leftpad-ai-utils` does not exist on the npm registry (127.0.0.1 answered 404" in message

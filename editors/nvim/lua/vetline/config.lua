@@ -1,7 +1,9 @@
 --- The one description of vetline's client configuration, shared by `require("vetline").setup()`
 --- (every Neovim from 0.7) and `lsp/vetline.lua` (Neovim 0.11's `vim.lsp.enable("vetline")`).
 --- Manifests are matched by file name, not filetype: attaching to every TOML or JSON buffer
---- would start the server for files it has nothing to say about.
+--- would start the server for files it has nothing to say about. Many of those files get no
+--- filetype at all (`.cursorrules`, `*.pem`, `.aiderignore` on older Neovims), so no FileType
+--- event ever fires for them: `M.unnamed_filetype(bufnr)` tells the plugin to attach on read.
 local M = {}
 
 M.defaults = {
@@ -17,6 +19,7 @@ M.defaults = {
     "^%.aiexclude$", "^%.aiignore$", "^%.continueignore$", "^%.geminiignore$",
     "^%.cursorrules$", "^%.windsurfrules$", "^%.clinerules$", "%.mdc$",
     "^%.env$", "^%.env%..+$", "%.env$", "^%.npmrc$", "^%.pypirc$", "%.pem$", "%.key$", "%.tfvars$",
+    "^id_rsa$", "^id_dsa$", "^id_ecdsa$", "^id_ed25519$", "^kubeconfig$", "^credentials$", "^secrets$",
   },
   -- Filetypes Neovim gives those files (0.7-0.10 say "text" for requirements files; dotenv is "sh").
   manifest_filetypes = { "requirements", "text", "toml", "json", "jsonc", "gitignore", "sh", "conf", "dosini", "terraform-vars" },
@@ -50,6 +53,11 @@ function M.wants(config, bufnr)
     end
   end
   return false
+end
+
+--- True for a wanted buffer Neovim gave no filetype (no FileType event will attach it).
+function M.unnamed_filetype(config, bufnr)
+  return vim.bo[bufnr].filetype == "" and vim.bo[bufnr].buftype == "" and M.wants(config, bufnr)
 end
 
 --- The nearest ancestor of `path` holding a root marker, else the file's directory

@@ -81,6 +81,15 @@ local function setup_legacy(config)
       maybe_attach(args.buf)
     end,
   })
+  -- `.cursorrules`, keys and ignore files often have no filetype: no FileType event comes.
+  vim.api.nvim_create_autocmd({ "BufReadPost", "BufNewFile" }, {
+    group = group,
+    callback = function(args)
+      if config_mod.unnamed_filetype(config, args.buf) then
+        maybe_attach(args.buf)
+      end
+    end,
+  })
   -- Buffers opened before setup() ran (e.g. `nvim app.py` with a lazy-loaded plugin).
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) then
@@ -92,14 +101,27 @@ end
 --- vim.lsp.enable only re-checks open buffers once Neovim has entered (v:vim_did_enter), so a
 --- setup() run from `-c` or during startup would miss the file given on the command line.
 --- vim.lsp.start reuses the client Neovim itself would start (same name and root).
+local function start_native(config, bufnr)
+  local native = vim.deepcopy(vim.lsp.config.vetline)
+  native.root_dir = config_mod.find_root(vim.api.nvim_buf_get_name(bufnr), config.root_markers)
+  vim.lsp.start(native, { bufnr = bufnr })
+end
+
 local function attach_open_buffers(config)
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].buftype == "" and config_mod.wants(config, bufnr) then
-      local native = vim.deepcopy(vim.lsp.config.vetline)
-      native.root_dir = config_mod.find_root(vim.api.nvim_buf_get_name(bufnr), config.root_markers)
-      vim.lsp.start(native, { bufnr = bufnr })
+      start_native(config, bufnr)
     end
   end
+  -- vim.lsp.enable attaches on FileType only; buffers with no filetype are attached here.
+  vim.api.nvim_create_autocmd({ "BufReadPost", "BufNewFile" }, {
+    group = vim.api.nvim_create_augroup("vetline", { clear = true }),
+    callback = function(args)
+      if config_mod.unnamed_filetype(config, args.buf) then
+        start_native(config, args.buf)
+      end
+    end,
+  })
 end
 
 --- Turn on vim.diagnostic's severity_sort unless the user already chose (or opts say false).
