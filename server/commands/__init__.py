@@ -3,4 +3,14 @@
 `COMMANDS` fixes their order in `vetline --help`; a module that is not installed is left out.
 """
 
-COMMANDS: tuple[str, ...] = ("scan", "rules", "explain", "test_rules", "serve", "baseline", "data", "ai_context", "report")
+COMMANDS: tuple[str, ...] = (
+    "scan",
+    "rules",
+    "explain",
+    "test_rules",
+    "serve",
+    "baseline",
+    "data",
+    "ai_context",
+    "report",
+)
