@@ -43,6 +43,7 @@ SECRET_FILES = (
 
 LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("python", (".py", ".pyi", ".pyw"), (), "tree_sitter_python:language"),
+    LanguageSpec("jupyter-notebook", (".ipynb",), ()),  # code cells are Python: see notebooks.py
     LanguageSpec("javascript", (".js", ".mjs", ".cjs", ".jsx"), (), "tree_sitter_javascript:language"),
     LanguageSpec("typescript", (".ts", ".mts", ".cts"), (), "tree_sitter_typescript:language_typescript"),
     LanguageSpec("typescriptreact", (".tsx",), (), "tree_sitter_typescript:language_tsx"),

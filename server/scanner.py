@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,10 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     errors: tuple[str, ...] = ()
     source: bytes | None = None
+    # A notebook's parts (cell code, cell outputs) by (cell, output) key, and where each cell
+    # line sits in the file's JSON text: see `notebook_scan.py`. Empty for other files.
+    parts: Mapping[tuple[int, int | None], bytes] = field(default_factory=dict)
+    raw_lines: Mapping[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     complete: bool = True  # False: analysed, but some findings may be missing (`errors` says why)
 
 
@@ -135,6 +139,10 @@ def scan_file(path: Path, root: Path, config: Config, engine: Engine, within: Pa
     language = language_for_path(path)
     if language is None:
         return FileResult(path, relative, errors=("vetline does not read this kind of file; skipped",))
+    if language == "jupyter-notebook":
+        from .notebook_scan import scan_notebook
+
+        return scan_notebook(path, relative, config, engine, within)
     source, problem = read_source(path, config.max_file_size, within)
     if source is not None and problem and language == "secret-file":
         source, problem = b"", None  # a binary keystore (`*.p12`): only its name and place matter
@@ -144,7 +152,7 @@ def scan_file(path: Path, root: Path, config: Config, engine: Engine, within: Pa
         return FileResult(path, relative, errors=(problem or "unreadable",))
     text = as_utf8(source, language)
     analysis = engine.analyze(text.source, language, str(path))
-    findings = _apply_baseline(config, analysis.findings, path, text.source)
+    findings = apply_baseline(config, analysis.findings, path, text.source)
     errors = (*((text.note,) if text.note else ()), *analysis.errors)
     kept = text.source if findings else None
     return FileResult(path, relative, tuple(findings), errors, kept, complete=not errors)
@@ -179,7 +187,7 @@ def _baseline_problem(error: Exception) -> str:
     return f"not a baseline file ({type(error).__name__})"
 
 
-def _apply_baseline(config: Config, findings: Sequence[Finding], path: Path, source: bytes) -> Sequence[Finding]:
+def apply_baseline(config: Config, findings: Sequence[Finding], path: Path, source: bytes) -> Sequence[Finding]:
     """Drop baselined findings; baseline entries use paths relative to the project root."""
     location = baseline_path(config)
     if location is None or not findings:

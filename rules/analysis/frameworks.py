@@ -158,12 +158,15 @@ DENIES = linear(
 # Routes that must be reachable before anyone is logged in: public by design.
 PUBLIC_ROUTE = linear(
     r"log_?in|log_?out|sign_?in|sign_?out|sign_?up|register|registration|create_account|join|invit"
-    r"|token|refresh|oauth|openid|saml|sso|callback|authenticate|otp|2fa|mfa"
+    r"|token|refresh|oauth|openid|oidc|saml|sso|callback|authenticate|authori[sz]e|otp|2fa|mfa"
     r"|forgot|password_?reset|reset_?password|recover|remind|lost_?password|verify|confirm|activate|unsubscribe"
     r"|health|ping|status|ready|alive|liveness|readiness|metrics|version|robots|well_known|csrf|captcha"
     r"|public|contact|subscribe|feedback|bad_origin|csp_report|report_uri|cart|basket|search|preview",
     re.IGNORECASE,
 )
+# A handler that reads a token from the request and acts on the account it names is authorised
+# by that token (an e-mail confirmation, an invitation or a reset link): `data.get("token")`.
+CARRIED_TOKEN = linear(rb"""(?:\.get\(|\[)\s*["']\w{0,20}token["']""", re.IGNORECASE)
 # Webhooks are public when they verify the sender's signature (Stripe, GitHub, Slack, PayPal IPN).
 WEBHOOK_ROUTE = linear(r"webhook|hook|ipn|notify|notification", re.IGNORECASE)
 SIGNATURE_CHECK = linear(

@@ -171,8 +171,11 @@ class TaintAnalysis:
         env: dict[str, Origin] = {}
         self._in_request_handler = bool(params) and self._handler_class(function, tables.HANDLER_BASES)
         self._in_view = bool(params) and self._handler_class(function, tables.VIEW_BASES)
+        objects = _used_as_objects(self.ctx, function, {n for n, a, _ in params if a is None}) if view else set()
         for index, (name, annotation, default) in enumerate(params):
-            env[name] = self._parameter_origin(name, index, annotation, default, view, converters)
+            env[name] = self._parameter_origin(
+                name, index, annotation, default, view and name not in objects, converters
+            )
         return env
 
     def _parameter_origin(
@@ -335,3 +338,26 @@ def _parameter_nodes(function: Node) -> list[tuple[str, Node | None, Node | None
 
 def _text(node: Node | None) -> str:
     return (node.text or b"").decode("utf-8", "replace") if node is not None else ""
+
+
+_STR_ATTRIBUTES = frozenset(dir(str))
+
+
+def _used_as_objects(ctx: FileContext, function: Node, names: set[str]) -> set[str]:
+    """Untyped parameters the body uses as objects (`page.get_absolute_url()`, `user.pk`): a URL
+    segment is a string, so these are objects the framework or a caller passes (a Django page
+    processor's `page`, a login helper's `user`), not route parameters."""
+    found: set[str] = set()
+    body = function.child_by_field_name("body")
+    stack = [body] if body is not None and names else []
+    while stack:
+        node = stack.pop()
+        if node.type == "attribute":
+            target, attribute = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+            if target is not None and target.type == "identifier" and attribute is not None:
+                name = ctx.text(target)
+                if name in names and ctx.text(attribute) not in _STR_ATTRIBUTES:
+                    found.add(name)
+        if node.type not in ("function_definition", "class_definition"):
+            stack.extend(node.named_children)
+    return found

@@ -411,7 +411,9 @@ class ScopeWalker:
             guard = _guard(left)  # `if "../" in name: return ...` keeps only names without `..`
             facts = _names([(right, guard)], env) if guard is not None else {}
             return ({}, facts) if operator == "in" else (facts, {})
-        if operator in ("in", "not in") and self.value(right, env).kind is Kind.CONSTANT:
+        # Membership in any server-side collection is an allow-list (`lang in app.config["LANGUAGES"]`,
+        # `name in registry`); only a collection the client sent proves nothing.
+        if operator in ("in", "not in") and self.value(right, env).kind is not Kind.TAINTED:
             facts = _names([(left, "an allow-list check")], env)
             return (facts, {}) if operator == "in" else ({}, facts)
         if operator in ("==", "!=", "is"):

@@ -277,9 +277,11 @@ def _is_file(entry: os.DirEntry) -> bool:
 
 
 def _is_package(entry: os.DirEntry) -> bool:
-    """A folder with `__init__.py`, Python files, or a sub-package (a namespace package)."""
+    """A folder with `__init__.py`, Python files, or a sub-package (a namespace package).
+
+    Symbolic links are not followed: one may lead out of the project (`package.json` -> `/`)."""
     try:
-        if not entry.is_dir():
+        if not entry.is_dir(follow_symlinks=False):  # a link may lead outside the project: never read there
             return False
         children = list(os.scandir(entry.path))
     except OSError:
@@ -298,7 +300,7 @@ def _holds_python(folder: str) -> bool:
 
 def _is_dir(entry: os.DirEntry) -> bool:
     try:
-        return entry.is_dir()
+        return entry.is_dir(follow_symlinks=False)
     except OSError:
         return False
 

@@ -55,6 +55,9 @@ SOURCE_NAMES = {
     "process.argv": "process.argv",
     "process.env": "process.env",
 }
+# The sources above that exist only in a browser: code reading them runs in the visitor's page,
+# where a server-side flaw (SSRF, a database query) cannot be.
+BROWSER_SOURCES = frozenset({"location", "document.URL", "document.referrer", "document.cookie", "window.name"})
 # Calls that sanitise completely (the result is a number or a boolean).
 SANITIZERS = frozenset(
     {"parseInt", "parseFloat", "Number", "Boolean", "Number.parseInt", "Number.parseFloat", "Math.floor"}

@@ -13,7 +13,7 @@ from tree_sitter import Node
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, method_name, property_value, unwrap
-from ._sinks import taint_verdict
+from ._sinks import from_browser, taint_verdict
 
 QUERY_METHODS = (
     "find",
@@ -81,7 +81,7 @@ def injects_query_operators(match: Match) -> Report | None:
             report_unknown=False,
             consequence='an object such as `{"$ne": null}` in it matches any document',
         )
-        if verdict is not None:
+        if verdict is not None and not from_browser(verdict):  # jQuery's `$el.find(location.hash)`
             return Report(confidence=Confidence.MEDIUM, message=verdict.message, data=verdict.data)
     return None
 
@@ -114,6 +114,8 @@ parses its body.
         "https://mongoosejs.com/docs/api/mongoose.html#Mongoose.prototype.sanitizeFilter()",
     ),
     examples="""
+// ok: js-nosql-injection
+const open = $fieldset.find(location.hash).length > 0;
 app.post("/login", async (req, res) => {
   // ruleid: js-nosql-injection
   const user = await User.findOne({ email: req.body.email, password: req.body.password });

@@ -8,6 +8,8 @@ checked against an allow-list before (`if (!ALLOWED.includes(next)) return`) is 
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import RESPONSE_NAMES
@@ -45,6 +47,8 @@ def redirects_to_request_url(match: Match) -> Report | None:
         args = arguments(match.target)
         value = args[-1] if name == "res.redirect" and args else argument(match.target, 0)  # `redirect(301, url)`
         sink = f"a redirect (`{name}`)"
+    if value is not None and _fixed_path(match, value):
+        return None  # `"/login?next=" + location.pathname`: the data only fills this site's query
     return taint_verdict(
         match,
         value,
@@ -54,6 +58,17 @@ def redirects_to_request_url(match: Match) -> Report | None:
         sanitizers=("encodeURIComponent",),
         consequence="users can be sent to any site",
     )
+
+
+def _fixed_path(match: Match, value: Node) -> bool:
+    """The URL starts with a literal path of this site (`/control/login?...`, not `//host`)."""
+    node = value
+    while node.type in ("binary_expression", "parenthesized_expression") and node.named_children:
+        node = node.child_by_field_name("left") or node.named_children[0]
+    if node.type not in ("string", "template_string"):
+        return False
+    text = match.ctx.text(node)[1:]
+    return text.startswith("/") and not text.startswith(("//", "/\\"))
 
 
 RULE = Rule(
@@ -85,6 +100,10 @@ app.get("/login/done", (req, res) => {
   res.redirect(302, req.body.returnTo);
   // ok: js-open-redirect
   res.redirect("/dashboard");
+  // ok: js-open-redirect
+  res.redirect("/login?next=" + encodeURIComponent(req.originalUrl) + req.query.extra);
+  // ruleid: js-open-redirect
+  res.redirect("//" + req.query.host + "/welcome");
 });
 app.get("/go", (req, res) => {
   const next = req.query.next;

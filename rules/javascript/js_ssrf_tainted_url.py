@@ -11,7 +11,7 @@ from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import CLIENT_CALLS
 from ._nodes import argument, property_value, unwrap
-from ._sinks import taint_verdict
+from ._sinks import from_browser, taint_verdict
 
 
 def requests_tainted_url(match: Match) -> Report | None:
@@ -20,7 +20,7 @@ def requests_tainted_url(match: Match) -> Report | None:
     options = unwrap(url)
     if options is not None and options.type == "object":
         url = property_value(options, "url") or property_value(options, "hostname") or property_value(options, "host")
-    return taint_verdict(
+    verdict = taint_verdict(
         match,
         url,
         f"the URL of an outgoing request (`{name}`)",
@@ -29,6 +29,7 @@ def requests_tainted_url(match: Match) -> Report | None:
         sanitizers=("encodeURIComponent",),
         consequence="the server can be made to call internal services",
     )
+    return None if from_browser(verdict) else verdict  # `fetch(location.href)` runs in the page: no server call
 
 
 RULE = Rule(
@@ -69,6 +70,8 @@ app.get("/proxy", async (req, res) => {
   await fetch(`https://api.example.com/items/${encodeURIComponent(req.query.id)}`);
   // ok: js-ssrf-tainted-url
   await fetch(process.env.API_URL);
+  // ok: js-ssrf-tainted-url
+  await fetch(location.href + "?partial=1");
 });
 export async function GET(request) {
   const target = request.nextUrl.searchParams.get("u");

@@ -27,11 +27,11 @@ def writes_untrusted_html(match: Match) -> Report | None:
         value = match.node("value")
         if value is not None and value.type == "member_expression" and match.ctx.text(value).endswith(".__html"):
             return None  # a renderer applying React's own `dangerouslySetInnerHTML` (judged where it is set)
-        return html_verdict(match, value, f"`{match.text('prop')}`")
+        return html_verdict(match, value, f"`{match.text('prop')}`", visitor_text_only=True)
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name in WRITE_CALLS:
-        return html_verdict(match, argument(match.target, 0), f"`{name}`")
-    return html_verdict(match, argument(match.target, 1), "`insertAdjacentHTML`")
+        return html_verdict(match, argument(match.target, 0), f"`{name}`", visitor_text_only=True)
+    return html_verdict(match, argument(match.target, 1), "`insertAdjacentHTML`", visitor_text_only=True)
 
 
 def use_text_content(match: Match) -> Fix | None:
@@ -71,8 +71,13 @@ RULE = Rule(
 in it runs script with the page's rights (DOM XSS). Assign `textContent` for text; build
 elements with `document.createElement`; or sanitize markup with `DOMPurify.sanitize` first.
 
-Confidence is high when URL data, `postMessage` data or request data reaches the sink,
-medium for values of unknown origin.
+Confidence is high when URL data, `postMessage` data or request data reaches the sink
+(reported everywhere). Values of unknown origin are medium and reported only where a part is named as visitor
+text (`comment.body`, `<li>${reply.message}</li>`). A helper assigning the HTML it was given
+(`div.innerHTML = html`) and markup assembled from the page's own settings
+(`${options.title}`) are not reported, nor are unknown values in vendored libraries
+and build output (`static/vendor/`, content-hashed `app.3f9a1c2e.js`, files with a `/*!` or
+`@license` banner, lines over 1,000 characters).
 
 ## Fix safety
 `innerHTML =` becomes `textContent =`. It is safe when the value is plain text (a variable,
@@ -104,5 +109,25 @@ function render(comment) {
   // ruleid: js-xss-inner-html
   box.innerHTML = comment.body;
 }
+function showReplies(replies) {
+  for (const reply of replies) {
+    // ruleid: js-xss-inner-html
+    list.innerHTML += `<li class="reply">${reply.message}</li>`;
+  }
+}
+function openDialog(options) {
+  // ok: js-xss-inner-html
+  dialog.innerHTML = `<div class="modal-header"><h2>${options.title}</h2></div>`;
+}
+function stripHTML(html) {
+  const div = document.createElement("div");
+  // ok: js-xss-inner-html
+  div.innerHTML = html;
+  return div.textContent;
+}
+fetch("/api/panel").then((r) => r.text()).then((html) => {
+  // ok: js-xss-inner-html
+  panel.innerHTML = html.trim();
+});
 """,
 )

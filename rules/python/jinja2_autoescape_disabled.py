@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..analysis.nodes import has_splat, is_false, keyword_arg
 from ..context import Match
 from ..model import Category, Confidence, Fix, Report, Rule, Severity
+from ..patterns import linear
 from ._edits import set_keyword
 
 TEMPLATE_BUILDERS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.Template"})
@@ -12,8 +13,24 @@ TEMPLATE_BUILDERS = frozenset({"jinja2.Environment", "jinja2.environment.Environ
 ESCAPING_SETUPS = frozenset({"aiohttp_jinja2.setup"})
 
 
+# Command-line and scaffolding code renders configuration files and source code, not pages.
+CLI_PATH = linear(r"(?:^|/)(?:cli|scripts|tools|bin|management/commands)/|(?:^|/)(?:cli|manage)\.py$")
+# Changed delimiters (`variable_start_string="<<"`) make a template language for code generation.
+CODE_DELIMITERS = ("variable_start_string", "block_start_string")
+
+
+def renders_no_pages(match: Match) -> bool:
+    """The environment generates files from a command line or a code generator, not HTML for a visitor."""
+    args = match.node("args")
+    if any(keyword_arg(args, name) is not None for name in CODE_DELIMITERS):
+        return True
+    return CLI_PATH.search(match.ctx.path.replace("\\", "/")) is not None
+
+
 def autoescape_off(match: Match) -> bool | Report:
     """No `autoescape=` at all (Jinja2's default is off), or a literal `False`."""
+    if renders_no_pages(match):
+        return False
     args = match.node("args")
     value = keyword_arg(args, "autoescape")
     if value is None:
@@ -50,6 +67,11 @@ A `jinja2.Environment` (or a `jinja2.Template` built directly) without `autoesca
 reflected cross-site scripting). Flask turns autoescaping on for its own `.html` templates;
 a hand-made environment does not. `aiohttp_jinja2.setup(app, ..., autoescape=False)` turns
 it off for every template of an aiohttp application.
+
+Not reported: environments that generate files rather than pages, in command-line code
+(`cli/`, `cli.py`, `manage.py`, `scripts/`, `tools/`, Django `management/commands/`) or with
+changed delimiters (`variable_start_string="<<"`, a template language for source code):
+HTML escaping would corrupt the configuration file or code they write.
 
 ## How to fix
 Pass `autoescape=True`, or `autoescape=select_autoescape()` to escape only HTML/XML templates,
@@ -93,6 +115,8 @@ env = jinja2.Environment(autoescape=True)
 env = Environment(autoescape=settings.AUTOESCAPE)
 # ok: jinja2-autoescape-disabled
 env = Environment(**options)
+# ok: jinja2-autoescape-disabled
+code_env = Environment(loader=FileSystemLoader(folder), variable_start_string="<<", variable_end_string=">>")
 # todoruleid: jinja2-autoescape-disabled
 app.jinja_env.autoescape = False  # switching it off on an existing environment is not tracked
 """,

@@ -19,7 +19,8 @@ import re
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, enclosing_function
-from ..analysis.sinks import taint_verdict
+from ..analysis.sinks import bound_value, taint_verdict
+from ..analysis.taint import Kind
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ..patterns import linear
@@ -106,8 +107,8 @@ def _variables(node: Node) -> set[bytes]:
 
 def _guarded(match: Match, url: Node) -> bool:
     """An earlier guard call or `.netloc` comparison in the function mentions the URL's variables."""
-    names = _variables(url)
     scope = enclosing_function(match.target)
+    names = _variables(url) | (_aliased(scope, url) if scope is not None else set())
     stack = list(scope.named_children) if scope is not None and names else []
     while stack:
         node = stack.pop()
@@ -118,6 +119,22 @@ def _guarded(match: Match, url: Node) -> bool:
             return True
         stack.extend(node.named_children)
     return False
+
+
+def _aliased(scope: Node, url: Node) -> set[bytes]:
+    """Names copied into the URL variable (`validated = target` inside `if is_safe_url(target):`)."""
+    if url.type != "identifier":
+        return set()
+    found: set[bytes] = set()
+    stack = [scope]
+    while stack:
+        node = stack.pop()
+        if node.type == "assignment":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and left.text == url.text and right is not None and right.type == "identifier":
+                found.add(right.text or b"")
+        stack.extend(node.named_children)
+    return found
 
 
 def _checked_part(match: Match, node: Node) -> Node | None:
@@ -218,9 +235,36 @@ def tainted_redirect(match: Match) -> Report | None:
         report_unknown=False,
         consequence="an attacker can send users to a site of their choice",
     )
-    if verdict is None or (verdict.data or {}).get("source") in SAME_ORIGIN_SOURCES:
+    if verdict is None or (verdict.data or {}).get("source") in SAME_ORIGIN_SOURCES or _goes_back(match, url):
+        return None
+    if _only_in_query(match, url):
         return None
     return None if _guarded(match, url) else verdict
+
+
+def _only_in_query(match: Match, url: Node) -> bool:
+    """`f"{location}?parent={parent}"`: request data only after the `?` cannot choose the host."""
+    value = bound_value(url) if url.type == "identifier" else url
+    if value is None or value.type != "string":
+        return False
+    seen_query = False
+    for child in value.named_children:
+        if child.type == "string_content":
+            seen_query = seen_query or "?" in match.ctx.text(child)
+        elif child.type == "interpolation" and not seen_query and match.ctx.taint.origin(child).kind is Kind.TAINTED:
+            return False
+    return seen_query
+
+
+# `redirect(request.referrer)`, `request.headers.get("Referer")`, `request.META["HTTP_REFERER"]`.
+_REFERRER = linear(r"refer+er", re.IGNORECASE)
+
+
+def _goes_back(match: Match, url: Node) -> bool:
+    """A redirect back to the referring page: a visitor who followed an attacker's link is only
+    sent back to the page that linked, where they already were (no open redirect to sign)."""
+    value = bound_value(url) if url.type == "identifier" else url
+    return value is not None and _REFERRER.search(match.ctx.text(value)) is not None
 
 
 RULE = Rule(
@@ -246,7 +290,8 @@ handler) and a `<meta http-equiv="refresh" content="0; url=...">` page redirect 
 
 Not reported: targets checked by `url_has_allowed_host_and_scheme`/`is_safe_url` or a project
 helper named like one (`safe_for_redirect`), the current request's own path (`request.path`,
-`request.get_full_path()`), URLs that start with `reverse(...)`/`url_for(...)` or such a path,
+`request.get_full_path()`), the referring page (`request.referrer`, the `Referer` header:
+the visitor is only sent back where they came from), URLs that start with `reverse(...)`/`url_for(...)` or such a path,
 and values returned by a helper that checks them.
 
 ## How to fix
@@ -296,6 +341,20 @@ def safe():
     # ok: open-redirect
     go(url_for("profile", name=request.args["name"]))
     # ok: open-redirect
+    go(request.headers.get("Referer") or url_for("index"))
+    back = request.referrer
+    # ok: open-redirect
+    go(back)
+    # ok: open-redirect
+    go(f"{url_for('pages')}?parent={request.args['parent']}")
+    target = request.args.get("next")
+    if target and is_safe_url(target):
+        validated = target
+    else:
+        validated = url_for("index")
+    # ok: open-redirect
+    go(validated)
+    # ok: open-redirect
     return go("/profile/" + request.args["name"])
 @app.route("/relative")
 def relative():
@@ -304,6 +363,10 @@ def relative():
         abort(400)
     # ok: open-redirect
     return redirect(nxt)
+def form_processor(request, page):
+    url = page.get_absolute_url() + "?sent=1"
+    # ok: open-redirect
+    return django_redirect(url)
 def django_view(request):
     # ruleid: open-redirect
     return django_redirect(request.GET.get("next"))

@@ -9,16 +9,26 @@ of unknown origin (a user loaded from the database) is not.
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from ..analysis.sinks import taint_verdict
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
 
 # The session objects of Flask/Quart (`session`), Django (`request.session`), aiohttp_session
 # (`session = await get_session(request)`) and Starlette (`request.session`).
 SESSION_NAMES = frozenset({"session", "request.session", "self.request.session", "req.session"})
 STORE_METHODS = frozenset({"setdefault", "update", "__setitem__"})
+# Words of a session key that hold identity or privilege (`user_id`, `is_admin`, `role`).
+IDENTITY_KEY = linear(
+    r"(?:^|[^a-z])(?:user|users|user_?id|user_?name|uid|login|logged_?in|authenticated|role|roles|"
+    r"admin|is_admin|superuser|staff|permissions?|perms|privileges?|groups?|account|account_?id|"
+    r"owner|identity|principal|tenant|access_?level|level)(?:$|[^a-z])",
+    re.IGNORECASE,
+)
 
 
 def _is_session(match: Match, node: Node | None) -> bool:
@@ -39,11 +49,34 @@ def stored_value(match: Match) -> Node | None:
     args = match.node("args")
     values = [c for c in args.named_children if c.type != "comment"] if args is not None else []
     method = match.ctx.text(callee.child_by_field_name("attribute")) if callee is not None else ""
-    return values[-1] if method == "setdefault" and len(values) == 2 else (args if method == "update" else None)
+    if method == "update" and values:  # `update(request.form)`, `update(role=...)`
+        first = values[0]
+        return first.child_by_field_name("value") if first.type == "keyword_argument" else first
+    return values[-1] if method == "setdefault" and len(values) == 2 else None
+
+
+def names_identity(match: Match) -> bool:
+    """True when the key stored under names identity or privilege, or the whole mapping is copied."""
+    target = match.target
+    if target.type == "assignment":
+        subscript = target.child_by_field_name("left")
+        key = subscript.child_by_field_name("subscript") if subscript is not None else None
+    else:
+        callee = match.node("fn")
+        if callee is not None and match.ctx.text(callee.child_by_field_name("attribute")) == "update":
+            return True
+        args = match.node("args")
+        key = args.named_children[0] if args is not None and args.named_children else None
+    if key is None or key.type not in ("string", "concatenated_string"):
+        return False
+    literal = "".join(match.ctx.text(c) for c in key.named_children if c.type == "string_content")
+    return IDENTITY_KEY.search(literal.lower().replace("-", "_")) is not None
 
 
 def crosses_boundary(match: Match) -> Report | None:
     value = stored_value(match)
+    if value is None or not names_identity(match):
+        return None
     return taint_verdict(
         match,
         value,
@@ -74,9 +107,13 @@ boundary, so any later `if session["role"] == "admin"` trusts the client. OWASP'
 scores this as a trust-boundary violation (CWE-501).
 
 Reported with high confidence when data flow traces the stored value to the request (Flask
-`session`, Django and Starlette `request.session`, aiohttp_session's `get_session`). Values
-the analysis saw checked (`if role in ALLOWED_ROLES`, `int(...)`) or of unknown origin are not
-reported.
+`session`, Django and Starlette `request.session`, aiohttp_session's `get_session`) and the key
+names identity or privilege (`user`, `user_id`, `username`, `role`, `is_admin`, `permissions`,
+`account`, `tenant`...), or a whole mapping is copied in with `update`. Values the analysis
+saw checked (`if role in ALLOWED_ROLES`, `if lang in app.config["LANGUAGES"]`, `int(...)`) or
+of unknown origin are not reported, and neither are the visitor's own choices under other
+keys (`session["lang"]`, `request.session["payment_paypal_token"]`, a saved filter): reading
+those back trusts nothing.
 
 ## How to fix
 Validate the value against what the server allows (an allow-list, a lookup in the database
@@ -98,7 +135,7 @@ def prefs():
     # ruleid: trust-boundary-violation
     session["role"] = request.form["role"]
     # ruleid: trust-boundary-violation
-    session.setdefault("name", request.args.get("name"))
+    session.setdefault("username", request.args.get("name"))
     role = request.form["role"]
     if role in ROLES:
         # ok: trust-boundary-violation
@@ -107,7 +144,22 @@ def prefs():
     session["visits"] = int(request.form["visits"])
     # ok: trust-boundary-violation
     cache["role"] = request.form["role"]
+    # ruleid: trust-boundary-violation
+    session.update(request.form)
     return "ok"
+@app.route("/lang/<lang>")
+def change_lang(lang):
+    if lang in app.config["SUPPORTED_LANGUAGES"]:
+        # ok: trust-boundary-violation
+        session["lang"] = lang
+    return "ok"
+def paypal_return(request):
+    # ok: trust-boundary-violation
+    request.session["payment_paypal_token"] = request.GET.get("token")
+    # ok: trust-boundary-violation
+    request.session["requested_consent_from_widget"] = request.GET["consent"]
+    # ruleid: trust-boundary-violation
+    request.session["is_admin"] = request.GET.get("admin") == "1" or request.GET["admin"]
 def django_view(request):
     # ruleid: trust-boundary-violation
     request.session["user"] = request.GET.get("user")

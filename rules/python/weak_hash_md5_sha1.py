@@ -2,7 +2,10 @@
 
 A call marked `usedforsecurity=False` is a checksum by the author's own word and stays quiet, and
 so does a digest that names what it identifies (a Gravatar URL, an ETag, a cache key, a file or
-thumbnail name, a colour): those need no collision resistance. Test modules are not reported:
+thumbnail name, a colour, a change-detection checksum named after its algorithm such as
+`previous_md5`, a truncated `hexdigest()[:8]` id), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`)
+and a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`):
+those need no collision resistance. Test modules are not reported:
 they recompute what the application hashes, and are not where it is protected.
 When the hashed value is named like a password the finding says so (CWE-916): any fast hash is
 the wrong tool there, so no "use SHA-256" fix is offered for it.
@@ -12,10 +15,12 @@ from __future__ import annotations
 
 import re
 
+from tree_sitter import Node
+
 from ..analysis.crypto_names import destination_names, is_password_name
 from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg, string_value
 from ..analysis.test_code import is_test_code
-from ..context import Match
+from ..context import FileContext, Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ..patterns import linear
 
@@ -36,9 +41,12 @@ PADDING_PARENTS = ("padding.MGF1", "padding.OAEP")
 # Digests that identify content rather than protect it: avatars, HTTP caching, cache keys, file names.
 NON_SECURITY_USE = linear(
     r"gravatar|avatar|identicon|etag|cache|checksum|fingerprint|thumb|filename|file_name|colou?r|bucket|shard"
-    r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id|redis_key|lock_key|idempotency",
+    r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id|redis_key|lock_key|idempotency"
+    # Change detection: a digest named after its algorithm or the content it summarises.
+    r"|_md5\b|\bmd5_|_sha1\b|snapshot|screenshot|changed|hexdigest\(\)\s*\[\s*:",
     re.IGNORECASE,
 )
+CACHING_MODULE = linear(r"^(?:\w*_)?(?:cache|caching|etags?|thumbnails?)\.py$", re.IGNORECASE)
 PASSWORD_MESSAGE = "A password is hashed with fast, unsalted {algo} (CWE-916); use scrypt, argon2 or bcrypt."
 
 
@@ -84,7 +92,47 @@ def non_security_digest(match: Match) -> bool:
         words.append(ctx.text(branch.child_by_field_name("condition")))
     if function is not None:
         words.append(ctx.text(function.child_by_field_name("name")))
-    return any(NON_SECURITY_USE.search(word) for word in words)
+    module = ctx.path.replace("\\", "/").rsplit("/", 1)[-1]  # `utils/cache.py`, `etags.py`
+    return CACHING_MODULE.search(module) is not None or any(NON_SECURITY_USE.search(word) for word in words)
+
+
+# Calls a digest is looked up with, or that sign it with a key of their own.
+LOOKUP_CALLS = frozenset({"filter", "get", "exclude", "get_or_create", "update_or_create", "select_for_update"})
+SIGNING_CALLS = frozenset({"sign", "unsign", "dumps", "loads", "compare_digest"})
+
+
+def keys_a_lookup_or_signature(match: Match) -> bool:
+    """The digest is a lookup key (`ApiCall.objects.get_or_create(auth_hash=digest)`) or the payload
+    of a keyed signature (`signer.sign(sha1(payload).hexdigest())`): neither relies on collision
+    resistance, the server holds what was hashed, and SHA-1's preimage resistance stands."""
+    ctx = match.ctx
+    if any(name.rsplit(".", 1)[-1] in SIGNING_CALLS for name in destination_names(ctx, match.target)):
+        return True
+    names = [name for name in destination_names(ctx, match.target) if name.isidentifier()]
+    function = enclosing_function(match.target)
+    if not names or function is None:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        later_use = node.start_byte > match.target.end_byte and node.type == "identifier"
+        if later_use and ctx.text(node) == names[-1] and _used_as_key(ctx, node):
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _used_as_key(ctx: FileContext, name: Node) -> bool:
+    """`filter(auth_hash=name)`, `name == signer.unsign(token)`, `signer.sign(name)`."""
+    parent = name.parent
+    if parent is not None and parent.type == "keyword_argument":
+        parent = parent.parent
+    if parent is not None and parent.type == "argument_list" and parent.parent is not None:
+        callee = ctx.text(parent.parent.child_by_field_name("function"))
+        return callee.rsplit(".", 1)[-1] in LOOKUP_CALLS | SIGNING_CALLS
+    if parent is not None and parent.type == "comparison_operator":
+        return any(f".{call}(" in ctx.text(parent) for call in SIGNING_CALLS)
+    return False
 
 
 def weak_hash_used(match: Match) -> bool | Report:
@@ -95,7 +143,10 @@ def weak_hash_used(match: Match) -> bool | Report:
         return False
     if is_test_code(match.ctx.path) or non_security_digest(match):
         return False  # a test recomputes what the code hashes; an ETag or cache key protects nothing
-    if hashes_password(match):
+    password = hashes_password(match)
+    if not password and keys_a_lookup_or_signature(match):
+        return False
+    if password:
         return Report(message=PASSWORD_MESSAGE.format(algo=WEAK_NAMES[algo]), severity=Severity.HIGH, cwe=(916, 328))
     return Report(message=f"{WEAK_NAMES[algo]} is broken for security use (practical collisions); use SHA-256.")
 
@@ -193,5 +244,23 @@ def build_etag(project_id, last_modified):
 def sign_invoice(invoice):
     # ruleid: weak-hash-md5-sha1
     return hashlib.sha1(SECRET + invoice.number.encode()).hexdigest()
+def remember_call(request, device):
+    # ok: weak-hash-md5-sha1
+    auth_hash = hashlib.sha1(f"Device {device.api_token}:".encode()).hexdigest()
+    return ApiCall.objects.get_or_create(auth_hash=auth_hash, key=request.headers["X-Key"])
+def download_token(request, answer):
+    signer = TimestampSigner()
+    # ok: weak-hash-md5-sha1
+    return signer.sign(hashlib.sha1(f"{request.session.session_key}:{answer.pk}".encode()).hexdigest())
+def detect_change(watch, fetched):
+    # ok: weak-hash-md5-sha1
+    current_md5 = hashlib.md5(fetched.screenshot).hexdigest()
+    # ok: weak-hash-md5-sha1
+    short_id = hashlib.md5(watch.url.encode()).hexdigest()[:8]
+    return current_md5 != watch.previous_md5
+def check_upload(upload, expected):
+    # ruleid: weak-hash-md5-sha1
+    digest = hashlib.sha1(upload.read()).hexdigest()
+    return digest == expected
 """,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, is_string_literal, keyword_arg, string_value
@@ -9,6 +11,7 @@ from ..analysis.sinks import is_string_building, taint_verdict
 from ..analysis.web import enclosing_handler, is_built_string, looks_like_html
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
 from ._html_output import accumulated_name, written_to_wfile
 
 TEMPLATE_CALLS = frozenset({"flask.render_template_string", "quart.render_template_string"})
@@ -69,19 +72,51 @@ def unescaped(match: Match) -> Report | None:
     if match.node("fn") is None and not _returns_flask_html(match):
         return None
     value, sink = html_value(match)
-    if value is None or is_string_literal(value):
+    if value is None or is_string_literal(value) or _converted_back(match):
         return None
     # `mark_safe(widget.render(...))`, `Markup(markdown(text))`: trusting a value of unknown origin
     # that was built elsewhere is how escaping code hands over its result. Report it only when the
-    # HTML is assembled right here (`mark_safe(f"<p>{user.bio}</p>")`) or the value is request data.
+    # HTML is assembled right here from a part named as visitor-written text
+    # (`mark_safe(f"<p>{user.bio}</p>")`), or the value is request data.
     assembled = match.node("fn") is None or not _trusts(match) or is_string_building(value)
     return taint_verdict(
         match,
         value,
         sink,
-        report_unknown=assembled,
+        report_unknown=assembled and _names_visitor_text(match, value),
         consequence="it can inject script into the page (cross-site scripting)",
     )
+
+
+# Parts of a page that visitors write. Timestamps, counts, URLs, translations, settings dumps
+# and already-escaped fragments are what real applications interpolate into `mark_safe`/`Markup`
+# (pretix, superset, oscar); a value of unknown origin is only worth a reviewer's time when its
+# name says someone else wrote it.
+VISITOR_TEXT = linear(
+    r"comment|review|reply|feedback|bio\b|about_me|signature|message|post|note|body|search|query|"
+    r"user_input|guestbook|^q$|^term$|^keywords?$",
+    re.IGNORECASE,
+)
+
+
+def _names_visitor_text(match: Match, value: Node) -> bool:
+    """True when a name in the non-literal parts of `value` says visitor-written text."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and VISITOR_TEXT.search(match.ctx.text(node)):
+            return True
+        if node.type not in ("string_content", "string_start", "string_end", "escape_sequence"):
+            stack.extend(node.named_children)
+    return False
+
+
+def _converted_back(match: Match) -> bool:
+    """`Markup(text).unescape()` / `.striptags()`: the markup is turned back into text, never output."""
+    parent = match.target.parent
+    if parent is None or parent.type != "attribute":
+        return False
+    return match.ctx.text(parent.child_by_field_name("attribute")) in ("unescape", "striptags")
 
 
 def _trusts(match: Match) -> bool:
@@ -143,8 +178,11 @@ contains `<script>` then runs in the visitor's browser with their session.
 
 Not reported: `mark_safe`/`Markup` over escaped values (`conditional_escape`, `escape`,
 `format_html`, `bleach.clean`, `render_to_string`, translations) or constant HTML, and over a
-value of unknown origin built elsewhere (`mark_safe(widget.render(...))`): only HTML assembled in
-the call itself, or request data, is reported. The aliases `S308`/`B308`/`B703`/`S704` let
+value of unknown origin built elsewhere (`mark_safe(widget.render(...))`). Request data is
+reported wherever it goes; a value of unknown origin only when the HTML is assembled in the call
+itself from a part named as visitor-written text (`user.bio`, `comment.body`, `review.text`,
+a search query). Timestamps, counts, URLs, translations and settings
+dumps are what real applications interpolate there, and a reviewer does not sign those. The aliases `S308`/`B308`/`B703`/`S704` let
 existing `# noqa`/`# nosec` comments for those checks apply.
 
 ## How to fix
@@ -234,6 +272,22 @@ class PriceWidget(Widget):
     def rendered(self, name, value):
         # ok: xss-unescaped-html
         return mark_safe(self.format_output(super().render(name, value)))
+    def changed_on_(self):
+        # ok: xss-unescaped-html
+        return Markup(f'<span class="no-wrap">{self.changed_on}</span>')
+    def count_badge(self, value, places):
+        # ok: xss-unescaped-html
+        return mark_safe('<span class="count">{0}</span>'.format(round(value, places)))
+    def save_comments(self, form):
+        # ok: xss-unescaped-html
+        return Markup(f"<p>{form.get('comments')}</p>").unescape()
+    def review_excerpt(self, product):
+        # ruleid: xss-unescaped-html
+        return Markup("<blockquote>" + product.latest_review.text + "</blockquote>")
+def feature_flags(request):
+    flags = all_flags(request.user)
+    # ok: xss-unescaped-html
+    return HttpResponse("<pre>" + json.dumps(flags, indent=4) + "</pre>")
 @app.route("/benchmark")
 def benchmark_style():
     RESPONSE = ""

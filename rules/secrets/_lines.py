@@ -31,12 +31,28 @@ _JSON_PAIR = linear(r'"(?P<key>[^"\\]+)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
 _COMMENT = linear(r"^\s*[#;]")
 
 
+_BLOCK_START = linear(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
 def literals(ctx: FileContext) -> Iterator[Literal]:
-    """The values of every line of a text-format file, each with its key as the name."""
-    offset = 0
+    """The values of every line of a text-format file, each with its key as the name.
+
+    The lines of a YAML block scalar (`source: |` and the indented lines under it: the code
+    samples of an OpenAPI document) are free text, not pairs: `'x-api-key': 'YOUR_API_KEY',` in
+    a Python sample is searched for provider keys only."""
+    offset, block_indent = 0, None
     for raw in ctx.source.split(b"\n"):
         line = raw.decode("utf-8", "replace")
-        yield from _line_literals(ctx.language, line, offset)
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None and line.strip() and indent <= block_indent:
+            block_indent = None
+        if block_indent is not None:
+            if line.strip():
+                yield Literal(offset, offset + len(raw), line, None, "text")
+        else:
+            yield from _line_literals(ctx.language, line, offset)
+            if ctx.language == "yaml" and _BLOCK_START.search(line) and not _COMMENT.match(line):
+                block_indent = indent
         offset += len(raw) + 1
 
 

@@ -18,6 +18,7 @@ from ..analysis.test_code import IN_TEST_CODE, is_test_code
 from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..context import FileContext
 from ..engine import make_finding
+from ..javascript._sinks import is_shipped_file
 from ..model import Confidence, Finding, Rule, Severity
 from ..patterns import clip_literal, linear
 from . import _allowlist, _detect, _fix, _lines, _names, _positions, _syntax, _text_fix
@@ -42,6 +43,7 @@ _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 _CATALOGUE_FOLDERS = frozenset({"LC_MESSAGES", "i18n", "locale", "locales", "translations"})
 _LABEL = linear(r"^[A-Z][a-z]{2,9}$")
 _URL_TEMPLATE = linear(r"@(?:host|hostname|your[-_]\w*|<[^>]*>)(?::port\b|[:/]|$)|:port\b|\[\?")
+_ENDPOINT = linear(r"https?://[^\s:@/]+(?::\d+)?(?:/\S*)?$")  # a URL with no user:password part
 _FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"})
 _NOT_WORD = linear(r"[\W_]+")
 
@@ -104,6 +106,8 @@ def _by_position(value: str, name_class: str | None, role: str, example: bool) -
         return None
     if _detect.is_code_text(value):
         return None  # a regex, a colour, a mask or a name held under a credential-looking name
+    if _ENDPOINT.match(value):
+        return None  # `"device_auth": "https://storeapi.kobo.com/v1/auth/device"`: where to authenticate
     if _detect.is_placeholder(value):
         # `token == "root"` is a parser; only `password == "admin"` checks a default credential.
         if example or role in _LOOSE_ROLES and name_class != "password":
@@ -160,9 +164,12 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     example = ctx.path.endswith(_EXAMPLE_SUFFIXES) or (
         ctx.language in _syntax.LANGUAGES and _syntax.is_documentation(ctx.path)
     )
+    # A vendored library or bundle (`static/vendor/showdown.js`) is not where the application keeps
+    # its credentials; only provider-format keys, which leak wherever they are, are reported there.
+    shipped = ctx.language in CODE_LANGUAGES and ctx.language != "python" and is_shipped_file(ctx)
     found = []
     for literal in items:
-        if names_itself(literal.value, literal.name):
+        if names_itself(literal.value, literal.name) or _FIELD_NAME.fullmatch(literal.value):
             continue
         name = _syntax.name_for_class(literal.name, ctx.language) if ctx.language in _syntax.LANGUAGES else literal.name
         verdict = classify(
@@ -174,9 +181,32 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
                 literal.value[span[0] : span[1]]
             ):
                 continue
-        if verdict is not None:
+        if verdict is None or _repeated_sample(ctx, literal.value, verdict):
+            continue
+        if not shipped or is_provider_key(verdict):
             found.append((literal, verdict))
     return found
+
+
+# `bark_api_token: "auth_token"`, `api_key = "no_api_key"`: snake_case words naming a field or a
+# sentinel, with a credential word in them, are names, not credentials.
+_FIELD_NAME = linear(r"[a-z]+(?:_[a-z]+)*_(?:token|key|secret|password|pass|auth)|(?:auth|api|token|secret)_[a-z_]+")
+
+
+SAMPLE_REPEATS = 3  # a password-like literal written this many times in one file is sample data
+
+
+def _repeated_sample(ctx: FileContext, value: str, verdict: Verdict) -> bool:
+    """A word-like credential the file writes three or more times (`'secret': '6zzjnumtsx136ddy'`
+    in every sample order of a preview): a real credential is written once and read by name,
+    the same literal pasted again and again is example data. Provider-format keys, URLs with
+    passwords and signing keys are never sample data here, and test code keeps its own grading."""
+    if verdict.rule_id not in ("hardcoded-password", "placeholder-credential") or len(value) < _MIN_KEY:
+        return False
+    if is_test_code(ctx.path):
+        return False  # test fixtures keep their low-severity "in test code" findings (issue 10)
+    raw = value.encode("utf-8", "replace")
+    return sum(ctx.source.count(quote + raw + quote) for quote in (b'"', b"'")) >= SAMPLE_REPEATS
 
 
 Describe = Callable[[str, str | None, str, str], str]

@@ -39,7 +39,14 @@ comparisons (`if pwd == "..."`, `headers.get("X-API-Key") != "..."`) and the key
 than secrets (regexes, `#rrggbb` colours, `****` masks, dotted or constant names) are skipped, as
 are identifier dictionary keys (`{Token: ...}`) and `in` tests. A comparison is reported only when
 the value looks like a key (8 or more characters mixing letters, digits or symbols), so a parser's
-`token == "with"` stays quiet.
+`token == "with"` stays quiet. Not credentials either: a password-like literal (8 or more
+characters) that an application file writes three or more times, which is sample data (the
+same example order's secret in every preview of a mail template; a real credential is written
+once and read by name); a snake_case value with a credential word in it, which names a field
+or a sentinel (`{"bark_api_token": "auth_token"}`, `api_key = "no_api_key"`); a URL without a
+password (`"device_auth": "https://.../v1/auth/device"`), which says where to authenticate. Vendored
+JavaScript (`static/vendor/`, content-hashed or `/*!`-bannered files) reports only
+provider-format keys.
 
 ## How to fix
 Read the password from the environment or a secret manager.
@@ -106,5 +113,21 @@ if token == "with": ...
 if "license_file" in secrets: ...
 # ok: hardcoded-password
 password = ":****"
+SAMPLE_ORDERS = [
+    # ok: hardcoded-password
+    {"code": "F8VVL", "secret": "6zzjnumtsx136ddy"},
+    # ok: hardcoded-password
+    {"code": "HIDHK", "secret": "6zzjnumtsx136ddy"},
+]
+# ok: hardcoded-password
+preview_url = build_url(order="F8VVL", secret="6zzjnumtsx136ddy")
+# ruleid: hardcoded-password
+SMTP_PASSWORD = "mail-relay-2024"
+# ok: hardcoded-password
+FUNDING_FIELDS = {"bark_api_token": "auth_token"}
+# ok: hardcoded-password
+api_key = "no_api_key"
+# ok: hardcoded-password
+ENDPOINTS = {"device_auth": "https://storeapi.example.com/v1/auth/device"}
 """,
 )

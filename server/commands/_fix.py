@@ -121,7 +121,7 @@ def _plan(results: list[FileResult], unsafe: bool, folders: list[Path], refused:
     pending: dict[Path, list[Edit]] = {}
     originals: dict[Path, bytes | None] = {}
     for result in results:
-        if result.source is None:
+        if result.source is None or result.parts:  # a notebook: its fixes edit cells, not the JSON text
             continue
         document = Path(os.path.abspath(result.path))
         if document not in originals:  # skip a file changed since it was scanned

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..baseline import Entry, dump_baseline, entry_for, load_baseline
 from ..config import ConfigError, find_config, load_config
+from ..formats import source_of
 from ..scanner import display_path, scan_paths
 
 
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     entries = [e for e in kept if e.path not in scanned]
     for result in results:
         relative = display_path(result.path, config.root)
-        entries.extend(entry_for(f, relative, result.source or b"") for f in result.findings)
+        entries.extend(entry_for(f, relative, source_of(result, f) or b"") for f in result.findings)
     args.file.write_text(dump_baseline(entries), encoding="utf-8")
     print(f"vetline: {len(entries)} finding(s) recorded in {args.file}", file=sys.stderr)
     return 0

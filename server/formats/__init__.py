@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from vetline.rules.model import Finding
 
+from ..notebook_scan import part_key
 from ..scanner import FileResult
 
 
@@ -27,9 +28,32 @@ def line_start(source: bytes, line: int) -> int:
     return offset
 
 
+def source_of(result: FileResult, finding: Finding) -> bytes | None:
+    """The text a finding's positions count in: the file's, or its notebook cell's or output's."""
+    if result.parts:
+        return result.parts.get(part_key(finding))
+    return result.source
+
+
+def notebook_place(finding: Finding) -> dict[str, int] | None:
+    """`{"cell": n}` or `{"cell": n, "output": m}` (1-based) for a notebook finding, else None."""
+    place = finding.data.get("notebook")
+    return dict(place) if isinstance(place, dict) else None
+
+
+def place_label(finding: Finding) -> str:
+    """`cell 3:` or `cell 3 output 1:` before a notebook finding's line, `` for a plain file."""
+    place = notebook_place(finding)
+    if place is None:
+        return ""
+    output = f" output {place['output']}" if "output" in place else ""
+    return f"cell {place['cell']}{output}:"
+
+
 def span(result: FileResult, finding: Finding) -> tuple[int, int, int, int]:
-    """(line, column, end_line, end_column), 1-based, columns in characters."""
-    source = result.source
+    """(line, column, end_line, end_column), 1-based, columns in characters; for a notebook
+    finding they count in its cell (or output)."""
+    source = source_of(result, finding)
     start_col, end_col = finding.start.column + 1, finding.end.column + 1
     if source is not None:
         start_col = char_column(source, finding.start_byte - finding.start.column, finding.start.column)

@@ -2,8 +2,11 @@
 
 Shape (exactly): {"version", "findings": [{"rule", "title", "category", "cwe", "severity",
 "confidence", "path", "line", "column", "end_line", "end_column", "message",
-"fix": {"title", "safe"} | null, "origin"?}], "errors": [{"path", "message"}]}.
+"fix": {"title", "safe"} | null, "origin"?, "cell"?, "output"?}], "errors": [{"path", "message"}]}.
 `origin` (`inserted-block`, `typed`, `ai-commit`, `human-commit`) is present only when known.
+In a notebook (`.ipynb`), `cell` is the 1-based index of the cell among all cells of the file
+(Markdown cells count, as Jupyter numbers them), `output` the 1-based index of the saved output
+when the finding is in one, and `line`/`column` count inside that cell (or output), like Ruff.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from vetline import __version__
 from vetline.rules.model import Rule
 
 from ..scanner import FileResult
-from . import origin_of, span
+from . import notebook_place, origin_of, span
 
 
 def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
@@ -41,6 +44,7 @@ def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
             }
             if origin_of(finding) is not None:
                 entry["origin"] = origin_of(finding)
+            entry.update(notebook_place(finding) or {})
             findings.append(entry)
     errors = [{"path": r.relative, "message": message} for r in results for message in r.errors]
     return json.dumps({"version": __version__, "findings": findings, "errors": errors}, indent=2)

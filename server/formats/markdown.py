@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from vetline.rules.model import Finding, Rule, Severity
 
 from ..scanner import FileResult
-from . import origin_of, span
+from . import origin_of, place_label, span
 
 ORIGIN_COLUMNS = (("AI-assisted", ("ai-commit", "inserted-block")), ("Human", ("human-commit", "typed")))
 
@@ -50,4 +50,4 @@ def _finding_line(result: FileResult, finding: Finding, rules: Mapping[str, Rule
     origin = origin_of(finding)
     suffix = f" _({origin})_" if origin else ""
     message = finding.message.replace("|", "\\|")
-    return f"- **{finding.severity.label}** `{result.relative}:{line}` `{rules[finding.rule_id].id}`: {message}{suffix}"
+    return f"- **{finding.severity.label}** `{result.relative}:{place_label(finding)}{line}` `{rules[finding.rule_id].id}`: {message}{suffix}"

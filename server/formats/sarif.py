@@ -16,7 +16,7 @@ from vetline import __version__
 from vetline.rules.model import Confidence, Rule, Severity
 
 from ..scanner import FileResult
-from . import origin_of, span
+from . import notebook_place, origin_of, span
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SECURITY_SEVERITY = {Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
@@ -66,6 +66,20 @@ def render(results: Sequence[FileResult], rules: Mapping[str, Rule]) -> str:
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
 
 
+def _region(result: FileResult, finding: Any, cell_span: tuple[int, int, int, int]) -> dict[str, int] | None:
+    """The region in the file's own text. A notebook cell line is shown where its JSON string
+    lies in the `.ipynb` (the only lines GitHub code scanning and other viewers know); a
+    finding in a saved output has no region: the file is its location."""
+    line, column, end_line, end_column = cell_span
+    place = notebook_place(finding)
+    if place is None:
+        return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+    raw = result.raw_lines.get((place["cell"], line - 1))
+    if "output" in place or raw is None:
+        return None
+    return {"startLine": raw[0], "startColumn": raw[1]}
+
+
 def _artifact_location(result: FileResult) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": {"uri": result.relative, "uriBaseId": "%SRCROOT%"}}}
 
@@ -73,17 +87,17 @@ def _artifact_location(result: FileResult) -> dict[str, Any]:
 def _result(result: FileResult, finding: Any, index: Mapping[str, int]) -> dict[str, Any]:
     line, column, end_line, end_column = span(result, finding)
     location = _artifact_location(result)
-    location["physicalLocation"]["region"] = {
-        "startLine": line,
-        "startColumn": column,
-        "endLine": end_line,
-        "endColumn": end_column,
-    }
+    region = _region(result, finding, (line, column, end_line, end_column))
+    if region is not None:
+        location["physicalLocation"]["region"] = region
     properties: dict[str, Any] = {
         "confidence": finding.confidence.label,
         "fixable": finding.fix is not None,
         "cwe": [f"CWE-{c}" for c in finding.cwe],
     }
+    place = notebook_place(finding)
+    if place is not None:  # where a notebook viewer shows it: the cell and the line inside it
+        properties["notebook"] = {**place, "line": line, "column": column}
     if origin_of(finding) is not None:
         properties["origin"] = origin_of(finding)
     return {

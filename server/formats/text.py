@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from vetline.rules.model import Finding, Rule, Severity
 
 from ..scanner import FileResult
-from . import is_secret, line_start, span
+from . import is_secret, line_start, place_label, source_of, span
 
 COLOURS = {Severity.HIGH: "31", Severity.MEDIUM: "33", Severity.LOW: "36"}
 MASK = "•"
@@ -45,9 +45,9 @@ def _file_block(result: FileResult, rules: Mapping[str, Rule], palette: Palette)
 def _finding_lines(result: FileResult, finding: Finding, rule: Rule, palette: Palette) -> list[str]:
     line, column, _, _ = span(result, finding)
     severity = palette.paint(finding.severity.label, COLOURS[finding.severity])
-    head = f"  {line}:{column} {palette.paint(rule.id, '1')} [{severity}, CWE-{(finding.cwe or rule.cwe)[0]}] {finding.message}"
+    head = f"  {place_label(finding)}{line}:{column} {palette.paint(rule.id, '1')} [{severity}, CWE-{(finding.cwe or rule.cwe)[0]}] {finding.message}"
     out = [head]
-    if result.source is not None:
+    if source_of(result, finding) is not None:
         out.extend(_snippet(result, finding, palette))
     if finding.fix is not None:
         safety = "safe fix" if finding.fix.safe else "unsafe fix: review it"
@@ -56,12 +56,13 @@ def _finding_lines(result: FileResult, finding: Finding, rule: Rule, palette: Pa
 
 
 def _snippet(result: FileResult, finding: Finding, palette: Palette) -> list[str]:
-    assert result.source is not None
+    source = source_of(result, finding)
+    assert source is not None
     line, column, end_line, end_column = span(result, finding)
-    start = line_start(result.source, line - 1)
-    end = result.source.find(b"\n", start)
-    text = result.source[start : end if end != -1 else len(result.source)].decode("utf-8", "replace").rstrip("\r")
-    text = _mask_secrets(result, line, text)
+    start = line_start(source, line - 1)
+    end = source.find(b"\n", start)
+    text = source[start : end if end != -1 else len(source)].decode("utf-8", "replace").rstrip("\r")
+    text = _mask_secrets(result, finding, line, text)
     last = end_column - 1 if end_line == line else len(text)
     gutter = " " * len(str(line))
     width = max(1, last - (column - 1))
@@ -72,13 +73,13 @@ def _snippet(result: FileResult, finding: Finding, palette: Palette) -> list[str
     ]
 
 
-def _mask_secrets(result: FileResult, line: int, text: str) -> str:
+def _mask_secrets(result: FileResult, shown: Finding, line: int, text: str) -> str:
     """Mask every flagged secret on the shown line, whichever finding the line is shown for.
 
     The mask keeps the length (which the message already states) so carets stay aligned.
     """
     for other in result.findings:
-        if not is_secret(other):
+        if not is_secret(other) or source_of(result, other) is not source_of(result, shown):
             continue
         first, column, last, end_column = span(result, other)
         if first <= line <= last:

@@ -4,6 +4,7 @@ Method families:
 - `configuration`: initialize/initialized, settings from initializationOptions,
   workspace/configuration and didChangeConfiguration;
 - `sync`: didOpen/didChange/didSave/didClose;
+- `notebooks`: notebookDocument/didOpen|didChange|didSave|didClose, cells analysed as one module;
 - `diagnostics`: debounced analysis, push (publishDiagnostics) or pull (textDocument/diagnostic);
 - `actions`: quick fixes, ignore comments, `source.fixAll.vetline`, codeAction/resolve;
 - `hover`: rule explanations on flagged ranges;

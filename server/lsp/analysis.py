@@ -55,6 +55,10 @@ def analyse(ls: VetlineServer, doc: Document, full: bool = False) -> Result:
 def _analyse(ls: VetlineServer, doc: Document, result_id: str, full: bool) -> Result:
     if doc.language is None:
         return Result(doc.version, result_id)
+    if doc.notebook is not None:  # a notebook cell: its notebook is analysed as one module
+        from .notebooks import analyse_cell
+
+        return analyse_cell(ls, doc)
     config = ls.projects.config_for(doc.path)
     if len(doc.source) > config.max_file_size:
         message = f"vetline did not analyse this file: {len(doc.source):,} bytes is over `maxFileSize` ({config.max_file_size:,})"

@@ -124,7 +124,7 @@ def reanalyse_open_documents(ls: VetlineServer) -> None:
         if ls.settings.run == "manual":
             continue  # the last result the user asked for stays until they ask again
         doc.result = None
-        ls.scheduler.request(doc.uri, immediate=True)
+        ls.scheduler.request(doc.notebook or doc.uri, immediate=True)  # a cell: its whole notebook
 
 
 def _section(raw: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import time
 
 from lsprotocol import types
 
+from . import notebooks
 from .analysis import analyse, current_result
 from .configuration import settings_ready
 from .server import VetlineServer
@@ -40,7 +41,8 @@ class Scheduler:
         self.costs: dict[str, float] = {}  # seconds the last on-change analysis of each URI took
 
     def request(self, uri: str, immediate: bool = False) -> None:
-        """Analyse `uri` soon: now if it has been quiet, after the debounce delay if not."""
+        """Analyse `uri` (a document or a notebook) soon: now if it has been quiet, after the
+        debounce delay if not."""
         loop = asyncio.get_running_loop()
         now = loop.time()
         delay = self.delay(uri)
@@ -76,6 +78,9 @@ class Scheduler:
         with contextlib.suppress(asyncio.CancelledError):  # superseded by a newer change
             await asyncio.sleep(wait)
             await settings_ready(self.ls)
+            if uri in self.ls.notebooks:  # every cell of a notebook is analysed and published together
+                notebooks.refresh(self.ls, uri)
+                return
             doc = self.ls.documents.get(uri)
             if doc is None or self.ls.settings.run == "manual":  # requested under settings now replaced
                 return

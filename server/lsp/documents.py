@@ -54,6 +54,7 @@ class Document:
     edits_since: list[tuple[int, int, int]] = field(default_factory=list)  # (start, old end, new length)
     dirty: list[list[int]] = field(default_factory=list)
     imports_touched: bool = False  # an edit since the last analysis added or removed `import`/`require` text
+    notebook: str | None = None  # the URI of the notebook this document is a cell of (`notebooks.py`)
 
     @property
     def source(self) -> bytes:
@@ -115,7 +116,7 @@ def shift(ranges: list[list[int]], start: int, end: int, new_length: int) -> Non
 
 def open_document(item: types.TextDocumentItem) -> Document:
     """A Document for a didOpen item, its language from the client or from the file name."""
-    path = _path(item.uri)
+    path = file_path(item.uri)
     return Document(item.uri, language_of(item.language_id, path), item.version, LineIndex(encode(item.text)), path)
 
 
@@ -128,6 +129,7 @@ def language_of(language_id: str, path: Path | None) -> str | None:
     return by_name
 
 
-def _path(uri: str) -> Path | None:
+def file_path(uri: str) -> Path | None:
+    """The local file of a `file:` URI; None for other schemes (`untitled:`, notebook cells)."""
     fs_path = to_fs_path(uri) if uri.startswith("file:") else None
     return Path(fs_path) if fs_path else None

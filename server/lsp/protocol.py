@@ -10,8 +10,9 @@ Vetline's own buffers. pygls keeps a copy of every open document and updates it 
 `didChange` before vetline's handler runs; its update splits lines with `str.splitlines`
 (form feed, U+2028, U+0085 are line breaks there, not in the LSP) and clamps a past-the-end
 column by rewriting the incoming `Position` in place, so vetline would apply a changed edit.
-The built-in open/change/close handlers are replaced by ones that only call vetline's handlers,
-which apply the edits to their own buffers (`documents.py`, `positions.py`).
+The built-in open/change/close handlers, of text documents and of notebooks (whose cells pygls
+keeps the same way), are replaced by ones that only call vetline's handlers, which apply the
+edits to their own buffers (`documents.py`, `notebooks.py`, `positions.py`).
 
 Calm races. The client cancels a request (`$/cancelRequest`) that the server has already
 answered: the specification says to ignore such a cancel, pygls logs a warning. And the server
@@ -96,6 +97,22 @@ class VetlineProtocol(LanguageServerProtocol):
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, None]:
         yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def lsp_notebook_document__did_open(self, params: types.DidOpenNotebookDocumentParams) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.NOTEBOOK_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def lsp_notebook_document__did_change(
+        self, params: types.DidChangeNotebookDocumentParams
+    ) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.NOTEBOOK_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def lsp_notebook_document__did_close(
+        self, params: types.DidCloseNotebookDocumentParams
+    ) -> Generator[Any, Any, None]:
+        yield from self._user_handler(types.NOTEBOOK_DOCUMENT_DID_CLOSE, params)
 
     def _user_handler(self, method: str, params: Any) -> Generator[Any, Any, None]:
         handler = self.fm.features.get(method)

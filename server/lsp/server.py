@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -22,6 +22,9 @@ from .documents import Document
 from .projects import Projects
 from .protocol import VetlineProtocol, strict_converter
 
+if TYPE_CHECKING:
+    from .notebooks import Notebook
+
 log = logging.getLogger("vetline.server")
 
 
@@ -29,16 +32,20 @@ class VetlineServer(LanguageServer):
     """vetline's language server."""
 
     def __init__(self) -> None:
+        from .notebooks import SYNC_OPTIONS as NOTEBOOK_SYNC  # the notebook handlers need this module first
+
         super().__init__(
             "vetline",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=VetlineProtocol,
             converter_factory=strict_converter,
+            notebook_document_sync=NOTEBOOK_SYNC,
         )
         self.features = ClientFeatures()
         self.settings = Settings()
         self.documents: dict[str, Document] = {}
+        self.notebooks: dict[str, Notebook] = {}  # open notebooks by URI; their cells are in `documents`
         self.projects = Projects(self.show_once)
         self.workspace_results: dict[str, list[types.Diagnostic]] = {}  # unopened files, by uri
         self.init_settings: dict[str, Any] = {}
@@ -77,9 +84,9 @@ class VetlineServer(LanguageServer):
 
 def create_server() -> VetlineServer:
     """A server with every handler module attached."""
-    from . import actions, configuration, diagnostics, hover, metrics, sync, workspace
+    from . import actions, configuration, diagnostics, hover, metrics, notebooks, sync, workspace
 
     server = VetlineServer()
-    for module in (configuration, sync, diagnostics, actions, hover, workspace, metrics):
+    for module in (configuration, sync, notebooks, diagnostics, actions, hover, workspace, metrics):
         module.register(server)
     return server

@@ -30,8 +30,10 @@ from vetline.rules.dependencies import _layout
 
 from ..config import CONFIG_FILES
 from ..convert import to_diagnostic
+from ..notebook_scan import in_file_coordinates
 from ..positions import LineIndex
 from ..scanner import FileResult, iter_files, scan_file
+from . import notebooks
 from .analysis import analyse, current_result
 from .configuration import reanalyse_open_documents
 from .diagnostics import ask_client_to_pull, publish
@@ -62,7 +64,7 @@ async def scan_workspace(ls: VetlineServer, *args: Any) -> dict[str, Any]:
         if progress.cancelled:
             break
         uri = from_fs_path(str(path)) or path.as_uri()
-        if uri not in ls.documents:
+        if uri not in ls.documents and uri not in ls.notebooks:
             findings += _report(ls, uri, _scan(ls, path, folder))
             scanned += 1
         progress.report(number, f"{number}/{len(files)} files, {findings} findings")
@@ -90,7 +92,8 @@ def _report(ls: VetlineServer, uri: str, result: FileResult) -> int:
         return 0
     index = LineIndex(result.source or b"")
     rules = {rule.id: rule for rule in ls.projects.engine_for(result.path).rules}
-    diagnostics = [to_diagnostic(f, index, ls.encoding, None, rules.get(f.rule_id)) for f in result.findings]
+    findings = in_file_coordinates(result) if result.parts else result.findings
+    diagnostics = [to_diagnostic(f, index, ls.encoding, None, rules.get(f.rule_id)) for f in findings]
     ls.workspace_results[uri] = diagnostics
     if not (ls.features.pull_diagnostics and ls.features.diagnostic_refresh):
         publish(ls, uri, None, diagnostics)
@@ -157,12 +160,13 @@ def _analyse_now(ls: VetlineServer, doc: Document) -> int:
 
 
 def workspace_diagnostic(ls: VetlineServer, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
-    """The last workspace scan's findings for files that are not open."""
+    """The last workspace scan's findings for files that are not open, and open notebook cells'."""
     items: list[types.WorkspaceDocumentDiagnosticReport] = [
         types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=diagnostics, version=None)
         for uri, diagnostics in ls.workspace_results.items()
-        if uri not in ls.documents
+        if uri not in ls.documents and uri not in ls.notebooks
     ]
+    items.extend(notebooks.workspace_reports(ls, params.previous_result_ids))
     return types.WorkspaceDiagnosticReport(items=items)
 
 

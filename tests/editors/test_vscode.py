@@ -257,6 +257,33 @@ def test_vscode_show_report_opens_the_metrics_report(
     assert result["scripts"] == 0
 
 
+def test_vscode_shows_findings_on_notebook_cells_analysed_together(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that a Jupyter notebook's cells get findings in VS Code, cell 1's import resolving cell 2's call."""
+    cells = [
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["import yaml as y\n"]},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": ["doc = y.load(data)\n"],
+        },
+    ]
+    metadata = {"kernelspec": {"name": "python3", "language": "python"}, "language_info": {"name": "python"}}
+    notebook = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+    (vulnerable_workspace / "analysis.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    overrides = {"file": "analysis.ipynb"}
+    result = run_vscode(
+        "notebook", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths, overrides=overrides
+    )
+    # The call in the second cell, found through the first cell's `import yaml as y`.
+    assert any("yaml-unsafe-load" in row and "[Ln 1, Col 7]" in row for row in result["problems"])
+    server_errors = [text for text in result["notifications"] if "Error in server" in text]
+    assert not server_errors, f"the server showed errors: {server_errors}"
+
+
 def test_vscode_status_bar_counts_findings_in_ai_inserted_code_this_week(
     vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
 ) -> None:

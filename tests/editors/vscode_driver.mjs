@@ -9,6 +9,7 @@
 //               until the "vetline: Analyze Current File" command;
 //   "scan"      run "vetline: Scan Workspace" and wait for a finding in a file never opened;
 //   "report"    once the server is up, run "vetline: Show Report" and read the webview's page;
+//   "notebook"  open a Jupyter notebook and wait for a vetline finding on one of its cells;
 //   "aistatus"  insert a vulnerable three-line block in one edit (as an accepted suggestion or
 //               a paste) and wait for the status bar to count a finding in AI-inserted code;
 //   "notify"    wait for the "could not start" notification.
@@ -160,6 +161,23 @@ async function showReport(page, result) {
     await page.screenshot({ path: join(config.artifacts, 'vscode-report.png') });
 }
 
+async function notebookFindings(page, result) {
+    // A notebook opens in the notebook editor (no single text editor to click, unlike openFile).
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(config.file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: config.file }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: config.file }).waitFor();
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await problemsRows(page, config.ruleId);
+    result.problems = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+    log(`problems: ${JSON.stringify(result.problems)}`);
+    result.notifications = await page.locator('.notification-toast').allInnerTexts();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-notebook.png') });
+}
+
 async function aiStatus(page, result) {
     const status = page.locator('.statusbar-item', { hasText: /vetline \d/ }).first();
     await status.waitFor({ timeout: config.timeoutMs });
@@ -211,6 +229,8 @@ async function main() {
         } else if (config.scenario === 'report') {
             await openFile(page, config.file);
             await showReport(page, result);
+        } else if (config.scenario === 'notebook') {
+            await notebookFindings(page, result);
         } else if (config.scenario === 'aistatus') {
             await openFile(page, config.file);
             await aiStatus(page, result);

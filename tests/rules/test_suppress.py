@@ -66,16 +66,17 @@ def test_noqa_inside_a_multi_line_finding_silences_it() -> None:
     """Ensure that Ruff's `# noqa: S608` on the query line inside a multi-line `execute(...)` counts."""
     sql = registry.by_id()["sql-query-built-from-strings"]
     source = (
-        "def cancel(cursor, pid):\n"
+        "from django.http import HttpResponse\n"
+        "def cancel(request, cursor):\n"
         "    cursor.execute(\n"
         '        "SELECT pg_cancel_backend(procpid) "  # noqa: S608\n'
-        "        f\"WHERE procpid='{pid}'\"\n"
+        "        f\"WHERE procpid='{request.GET['pid']}'\"\n"
         "    )\n"
-        "def other(cursor, pid):\n"
+        "def other(request, cursor):\n"
         "    cursor.execute(\n"
-        "        f\"SELECT * FROM t WHERE a = '{pid}'\"\n"
+        "        f\"SELECT * FROM t WHERE a = '{request.GET['pid']}'\"\n"
         "    )\n"
         "    note = 1  # noqa: S608\n"
     )
     findings = Engine([sql]).analyze(source.encode(), "python").findings
-    assert [f.start.line + 1 for f in findings] == [7]
+    assert [f.start.line + 1 for f in findings] == [8]

@@ -13,10 +13,10 @@ def analyse(text: str) -> list[tuple[int, Confidence]]:
     return [(f.start.line, f.confidence) for f in found]
 
 
-def test_user_content_is_medium_and_staff_rich_text_low() -> None:
-    """Ensure that `|safe` on visitor-written content outranks `|safe` on staff rich text."""
+def test_user_content_is_reported_and_server_rendered_html_is_not() -> None:
+    """Ensure that `|safe` on visitor-written content is a finding and `|safe` on staff rich text is not."""
     text = "{{ product.description|safe }}\n{{ comment.body|safe }}\n{% autoescape off %}{% endautoescape %}\n"
-    assert analyse(text) == [(0, Confidence.LOW), (1, Confidence.MEDIUM), (2, Confidence.MEDIUM)]
+    assert analyse(text) == [(1, Confidence.MEDIUM), (2, Confidence.MEDIUM)]
 
 
 def test_comments_and_lookalike_filters_are_not_reported() -> None:
@@ -34,7 +34,7 @@ def test_pathological_templates_stay_linear() -> None:
 
 def test_byte_offsets_count_multibyte_characters() -> None:
     """Ensure that findings after non-ASCII text start at the right byte and column."""
-    text = "<p>Café ☕</p>{{ a|safe }}\n<p>日本</p>{{ b|safe }}\n"
+    text = "<p>Café ☕</p>{{ a.comment|safe }}\n<p>日本</p>{{ b.comment|safe }}\n"
     found = Engine([template_escaping_disabled.RULE]).analyze(text.encode(), "jinja-html", "t.html").findings
     data = text.encode()
-    assert [data[f.start_byte : f.end_byte] for f in found] == [b"{{ a|safe }}", b"{{ b|safe }}"]
+    assert [data[f.start_byte : f.end_byte] for f in found] == [b"{{ a.comment|safe }}", b"{{ b.comment|safe }}"]

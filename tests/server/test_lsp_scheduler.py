@@ -40,6 +40,7 @@ def make_server(debounce_ms: int = 30, bump: int = 0) -> FakeServer:
         bump_during_analysis=bump,
     )
     server.documents = {"u": SimpleNamespace(uri="u", version=1, result=None)}
+    server.notebooks = {}
     server.scheduler = diagnostics.Scheduler(server)
     return server
 

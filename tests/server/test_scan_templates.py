@@ -52,8 +52,8 @@ def test_template_files_are_recognised_by_path(path: str, language: str | None) 
 
 def test_unterminated_and_binary_templates_do_not_crash(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Ensure that a template cut mid-typing still reports what precedes the cut, and bad bytes are survived."""
-    (project / "app" / "templates" / "half.html").write_text("{{ a|safe }}\n{{ b|safe \n")
-    (project / "app" / "templates" / "blob.html").write_bytes(b"\xff\xfe{{ x|safe }}\x00")
+    (project / "app" / "templates" / "half.html").write_text("{{ a.comment|safe }}\n{{ b.comment|safe \n")
+    (project / "app" / "templates" / "blob.html").write_bytes(b"\xff\xfe{{ x.comment|safe }}\x00")
     main(["scan", "--format", "json", "--select", "template-escaping-disabled", "app/templates"])
     paths = [f["path"] for f in json.loads(capsys.readouterr().out)["findings"]]
     assert "app/templates/half.html" in paths

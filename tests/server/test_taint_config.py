@@ -41,7 +41,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_configured_source_makes_a_finding_high_confidence(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Ensure that a call named in `taint.sources` is treated as attacker data and named in the message."""
     before = {f["rule"]: f for f in scan(capsys)}
-    assert before["sql-query-built-from-strings"]["confidence"] == "medium"
+    assert "sql-query-built-from-strings" not in before  # unknown origin outside a request handler
     (project / ".vetline.toml").write_text('[taint]\nsources = ["myapp.http.get_param"]\n')
     after = {f["rule"]: f for f in scan(capsys)}
     sql = after["sql-query-built-from-strings"]

@@ -26,6 +26,10 @@ import { MetricsSummary, StatusItem } from './status';
 export const DOCUMENT_SELECTOR = [
     { scheme: 'file', language: 'python' },
     { scheme: 'untitled', language: 'python' },
+    // Jupyter notebook cells: synced through the server's `notebookDocumentSync` (one
+    // notebookDocument/* stream per notebook); listed here so diagnostics, hover and code actions
+    // apply to the cells.
+    { scheme: 'vscode-notebook-cell', language: 'python' },
     { scheme: 'file', language: 'javascript' },
     { scheme: 'file', language: 'javascriptreact' },
     { scheme: 'file', language: 'typescript' },
