@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..context import FileContext
 from ..languages import READ_AS_TEXT
-from ..patterns import linear
+from ..patterns import LinearPattern, linear
 from . import _detect
 from ._positions import Literal
 
@@ -42,7 +42,7 @@ _BARE = r"(?P<bare>[^\s\"'`;#]{1,400})"
 _REST = r"(?P<rest>[^\s\"'][^\n]{0,400})"
 
 
-def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
+def _compile(*patterns: str) -> tuple[LinearPattern, ...]:
     return tuple(linear(p) for p in patterns)
 
 
@@ -323,7 +323,7 @@ def _candidates(language: str, line: str) -> Iterator[Binding]:
         yield from _matches(_CONFIG_LINE if language != "plaintext" else _TEXT_LINE, line, "key")
 
 
-def _matches(pattern: re.Pattern[str], line: str, role: str, default_name: str = "") -> Iterator[Binding]:
+def _matches(pattern: LinearPattern, line: str, role: str, default_name: str = "") -> Iterator[Binding]:
     for match in pattern.finditer(line):
         groups = match.groupdict()
         name = groups.get("name") or groups.get("qname") or groups.get("sym") or default_name
