@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/scan.py [TREE] [--jobs N] [--repeat N]
        python benchmarks/scan.py --against-parse [TREE]
+       python benchmarks/scan.py --javascript [--js-cache DIR] [--jobs N] [--repeat N]
 Default tree: the running Python's standard library. Both tools run with every rule on, JSON
 output to /dev/null (printing is not what we measure), and the same number of processes.
 Target (issue 2): vetline's wall time <= 0.2x Bandit's.
@@ -9,6 +10,10 @@ Target (issue 2): vetline's wall time <= 0.2x Bandit's.
 `--against-parse` instead times one `vetline scan --jobs 1` process (start-up included) on the
 tree's top-level `*.py` files (about 170 in the standard library) against the time tree-sitter
 alone takes to parse the same files in this process. Target (issue 15): at most 3x.
+
+`--javascript` times `vetline scan` (every rule on) over a JS/TS tree: real npm packages installed
+from the npm registry once into the cache (the set and the installer of `js_realcode.py`), and
+prints files/s and lines/s (issue 11).
 """
 
 from __future__ import annotations
@@ -36,15 +41,35 @@ def wall_time(command: list[str], repeat: int) -> float:
     return statistics.median(times)
 
 
+def javascript(cache: Path, jobs: int, repeat: int) -> None:
+    """Files/s and lines/s of `vetline scan` on installed npm packages."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import js_realcode  # the benchmark set of npm packages and its installer
+
+    tree = js_realcode.install(cache, js_realcode.PACKAGES)
+    files, lines = js_realcode.count_lines(tree)
+    bin_dir = Path(sys.executable).parent
+    vetline = [str(bin_dir / "vetline")] if (bin_dir / "vetline").exists() else [sys.executable, "-m", "vetline"]
+    command = [*vetline, "scan", str(tree), "--format", "json", "--jobs", str(jobs), "--fail-on", "none"]
+    elapsed = wall_time(command, repeat)
+    print(f"tree: {tree}: {files} JS/TS files, {lines:,} lines, jobs: {jobs}, repeat: {repeat}")
+    print(f"vetline scan: {elapsed:.1f} s = {files / elapsed:.0f} files/s, {lines / elapsed / 1000:.0f} k lines/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["stdlib"])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--against-parse", action="store_true", help="one process vs tree-sitter parse time")
+    parser.add_argument("--javascript", action="store_true", help="time a tree of real npm packages")
+    parser.add_argument("--js-cache", type=Path, default=Path(__file__).parent / "data" / "js")
     args = parser.parse_args()
     if args.against_parse:
         against_parse(Path(args.tree), args.repeat)
+        return
+    if args.javascript:
+        javascript(args.js_cache, args.jobs, args.repeat)
         return
     bin_dir = Path(sys.executable).parent
     vetline = [str(bin_dir / "vetline")] if (bin_dir / "vetline").exists() else [sys.executable, "-m", "vetline"]
