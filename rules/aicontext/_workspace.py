@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import pathspec
 
+from .. import files
 from . import _json
 from ._tools import TOOLS, Tool, lookup
 
@@ -158,19 +159,13 @@ def declared_tools(root: Path) -> list[Tool]:
 def inside(root: Path, path: Path) -> bool:
     """True when `path` (symlinks followed) lies in the project: its files never make vetline
     read or write elsewhere."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
-        return False
+    return files.is_inside(os.path.realpath(path), os.path.realpath(root))
 
 
 def read_text(path: Path, root: Path) -> str | None:
     """A small regular file's text inside `root`, or None (missing, outside, a folder, a FIFO, too large)."""
     try:
-        if not inside(root, path) or not path.is_file() or path.stat().st_size > _MAX_READ:
-            return None
-        with path.open("rb") as handle:
-            return handle.read(_MAX_READ).decode("utf-8", "replace")
+        return files.read_text_bounded(path, _MAX_READ, within=root)
     except OSError:
         return None
 
