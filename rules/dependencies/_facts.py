@@ -58,6 +58,7 @@ class Subject:
     locked: bool = False  # a lock-file entry (transitive dependencies too)
     installed: bool = False  # present in the project's environment
     via: str | None = None  # the declared distribution that requires it (a transitive import)
+    chain: tuple[str, ...] = ()  # the distributions between `via` and this one (`flask` via `werkzeug`)
     how: str = ""  # how the distribution was found, for messages ("the metadata installed in .venv", ...)
     optional: bool = False  # an import guarded by `except ImportError`
 
@@ -124,8 +125,9 @@ class Facts:
             return None
         if subject.module is None or subject.ecosystem == "npm":  # an npm import names its package itself
             return self.popular(subject.ecosystem).target(subject.name)
-        if subject.mapped or subject.via is not None or subject.optional or subject.module.startswith("_"):
-            return None  # a real distribution provides it, the program runs without it, or a private C module
+        if subject.mapped or subject.via is not None or subject.module.startswith("_"):
+            return None  # a real distribution provides it, or a private C module
+        # An optional import (`except ImportError`) is still checked: whoever turns the feature on installs it.
         # `import bidi` is how `python-bidi` is imported: prefixes are no evidence on import lines
         return self.popular(subject.ecosystem).target(subject.name, affixes=False)
 
@@ -263,7 +265,8 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
         project.has_manifest and not project.opaque and not _vendored(ctx.path, project)
     )
     local = _layout.first_party(ctx.path, project.folder)
-    provided = _environment.installed_by(facts.environment, declared, bundled.hard_dependencies())
+    extras = {_names.normalize(r.name): r.extras for r in script.requirements} if script else project.extras
+    provided = _environment.installed_by(facts.environment, declared, bundled.requires(), extras)
     resolved: dict[str, Subject | None] = {}  # one decision per module per file
     for found in imports:
         if found.top in local or _names.normalize(found.top) in project.own_names:
@@ -323,11 +326,13 @@ def _javascript(ctx: FileContext, engine: Any) -> Facts:
 
 
 def _resolve(
-    module: str, declared: frozenset[str], provided: dict[str, str], environment: Environment | None
+    module: str, declared: frozenset[str], provided: dict[str, tuple[str, ...]], environment: Environment | None
 ) -> Subject:
     """Which distribution a third-party import comes from, and whether the project declares it."""
     from_environment = environment.distributions(module) if environment is not None else ()
-    candidates = tuple(dict.fromkeys((*from_environment, *_names.distributions(module))))
+    *known, guess = _names.distributions(module)  # the last candidate is the import name itself
+    from_wheels = _bundled_providers(module)
+    candidates = tuple(dict.fromkeys((*from_environment, *known, *from_wheels, guess)))
     top = module.split(".")[0]
     match = next((c for c in candidates if c in declared), None) or _dotted_declared(module, declared)
     match = match or _declared_alias(top, declared)
@@ -335,9 +340,12 @@ def _resolve(
         how = f"the metadata installed in {environment.where}" if environment is not None else ""
     elif _names.is_mapped(module):
         how = "vetline's table of import names"
+    elif from_wheels:
+        how = "the import names of PyPI's wheels bundled with vetline"
     else:
         how = "its import name"
     name = match or next((c for c in candidates if c in provided), None) or candidates[0]
+    chain = provided.get(name, ()) if match is None else ()
     return Subject(
         name,
         "PyPI",
@@ -345,11 +353,18 @@ def _resolve(
         0,
         module,
         declared=match is not None,
-        mapped=bool(from_environment) or _names.is_mapped(module),
+        mapped=bool(from_environment) or _names.is_mapped(module) or bool(from_wheels),
         installed=environment is not None and environment.installed(name),
-        via=provided.get(name) if match is None else None,
+        via=chain[0] if chain else None,
+        chain=chain[1:],
         how=how,
     )
+
+
+def _bundled_providers(module: str) -> tuple[str, ...]:
+    """The bundled distributions whose wheels install `module`'s top-level name (`argon2` -> `argon2-cffi`)."""
+    top = module.split(".")[0]
+    return () if top in _names.NAMESPACE_ROOTS else bundled.import_providers().get(top, ())
 
 
 # Words that projects put around an import name in their distribution name (`django-crispy-forms`).
