@@ -98,17 +98,29 @@ def project_for(path: str) -> Project:
 
 
 def supplemented_project(folder: Path) -> Path | None:
-    """The Python project a requirements-only folder belongs to (`SUPPLEMENT_DEPTH` levels up at most), or None."""
+    """The Python project a requirements-only folder belongs to (`SUPPLEMENT_DEPTH` levels up at most), or None.
+
+    The project above must be the same tree: inside the same git repository, or the root of an
+    unpacked sdist (`PKG-INFO`). A folder checked out or unpacked on its own (no `.git` above it)
+    never makes vetline read the manifests of whatever folder it was put in.
+    """
     names, repository_root = _listing(str(folder))
     if repository_root or not names or not all(_is_requirements(n) for n in names):
         return None
     for parent in list(folder.parents)[:SUPPLEMENT_DEPTH]:
         names, repository_root = _listing(str(parent))
-        if any(n in PYTHON_MANIFESTS for n in names):
+        if any(n in PYTHON_MANIFESTS for n in names) and _same_tree(parent):
             return parent
         if names or repository_root:
             return None
     return None
+
+
+def _same_tree(folder: Path) -> bool:
+    """True when `folder` lies in a git repository (a `.git` at or above it) or is an unpacked sdist's root."""
+    if (folder / "PKG-INFO").is_file():
+        return True
+    return any(os.path.lexists(os.path.join(ancestor, ".git")) for ancestor in (folder, *folder.parents))
 
 
 def _stamps(folder: Path) -> tuple[tuple[str, int, int], ...]:
