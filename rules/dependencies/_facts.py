@@ -26,6 +26,7 @@ from . import _data, _environment, _imports, _js_imports, _layout, _names, _npm_
 from ._data import Settings
 from ._environment import Environment
 from ._js_locks import parse_pnpm_lock, parse_yarn_lock
+from ._js_module_roots import resolves_locally
 from ._manifests import Requirement, parse_package_json, parse_package_lock, parse_pipfile_lock, parse_requirements
 from ._project import Project, project_for, project_settings
 from ._toml_manifests import TomlManifest, parse_pyproject, parse_script, parse_toml_lock
@@ -315,7 +316,9 @@ def _javascript(ctx: FileContext, engine: Any) -> Facts:
     project = Project(folder=npm.folder, declared_npm=npm.declared, has_manifest=npm.folder is not None)
     facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project, npm=npm)
     for imported in found:
-        if _js_imports.is_project_alias(npm, imported.specifier):
+        if _js_imports.is_project_alias(npm, imported.specifier) or resolves_locally(
+            ctx.path, npm.folder, imported.specifier
+        ):
             continue
         declared = imported.package in npm.declared
         subject = Subject(imported.package, "npm", imported.start, imported.end, imported.specifier, declared, True)
@@ -407,6 +410,8 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
         tokens = name.split("-")
         if len(words) > 1 and len(tokens) > len(words) and words in (tokens[: len(words)], tokens[-len(words) :]):
             return name  # `superset_core` from `apache-superset-core`
+        if len(tokens) == 2 and tokens[1] == bare and len(bare) >= 6:
+            return name  # an owner's prefix: `opengraph` from `topicaxis-opengraph`
         for start in range(len(tokens) - len(words) + 1):
             if tokens[start : start + len(words)] == words and _AFFIXES.issuperset(
                 tokens[:start] + tokens[start + len(words) :]

@@ -255,7 +255,7 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
             build_only.update(build - {normalize(r.name) for r in manifest.requirements})
             own.update(_own_names(file, folder))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
-        elif _is_requirements(file.name):
+        elif _is_requirements(file.name) or file.parent.name == "requirements":  # `requirements/base.txt`
             for included in included_files(file, folder, refused):
                 _add(found, parse_requirements(_read(included, folder)))
         elif file.name == "setup.cfg":

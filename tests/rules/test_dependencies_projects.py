@@ -674,3 +674,19 @@ def test_bundled_requires_table_is_dated_and_described() -> None:
     assert bundled.requires()["flask"].requires[:2] == ("blinker", "click")
     assert "argon2-cffi" in bundled.requires()["django"].wanted("argon2")
     assert bundled.import_providers()["argon2"] == ("argon2-cffi",)
+
+
+def test_requirements_folder_files_declare_whatever_their_name(tmp_path: Path) -> None:
+    """Ensure that `requirements/base.txt` (read by a computing setup.py) declares, owner prefixes included."""
+    root = write(
+        tmp_path / "tcms",
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "setup.py": "from setuptools import setup\nsetup(install_requires=read('requirements/base.txt'))\n",
+            "requirements/base.txt": "django-contrib-comments==2.2\npython-redmine==2.4\ntopicaxis-opengraph==0.5\n",
+            "requirements/devel.txt": "mock\n",
+            "tcms/__init__.py": "",
+            "tcms/views.py": "import django_comments\nimport redminelib\nimport opengraph\nimport mock\n" + PLANTED,
+        },
+    )
+    assert findings(root) == planted("tcms/views.py", 5)
