@@ -34,7 +34,7 @@ import bisect
 import functools
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,12 @@ def _rows(ecosystem: str) -> tuple[tuple[str, int], ...]:
 @functools.cache
 def popular(ecosystem: str) -> tuple[str, ...]:
     """Popular names of `ecosystem` ("PyPI" or "npm"), most downloaded first."""
+    try:
+        text = (DATA / f"popular-{ecosystem.lower()}.txt").read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    if "\t" not in text:  # the PyPI list holds names only: split at C speed (first use of every Python file)
+        return tuple(dict.fromkeys(text.split()))
     return tuple(dict.fromkeys(name for name, _ in _rows(ecosystem)))
 
 
@@ -218,19 +224,34 @@ def requires_as_of() -> str:
     return str(meta.get("as_of", "")) if isinstance(meta, dict) else ""
 
 
+class RequiresTable(Mapping[str, Requires]):
+    """`requires.json` as a mapping, each entry turned into `Requires` only when asked for (first use stays cheap)."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self._document = {name: entry for name, entry in document.items() if not name.startswith("_")}
+        self._built: dict[str, Requires] = {}
+
+    def __getitem__(self, name: str) -> Requires:
+        if name not in self._built:
+            entry = self._document[name]
+            extras = entry.get("extras", {}) if isinstance(entry, dict) else {}
+            self._built[name] = Requires(
+                tuple(entry.get("requires", ())) if isinstance(entry, dict) else (),
+                {extra: tuple(needs) for extra, needs in extras.items()} if isinstance(extras, dict) else {},
+            )
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._document)
+
+    def __len__(self) -> int:
+        return len(self._document)
+
+
 @functools.cache
-def requires() -> dict[str, Requires]:
+def requires() -> RequiresTable:
     """Normalised distribution -> its `Requires-Dist`, extras included, for projects with no environment."""
-    table = {}
-    for name, entry in _requires_document().items():
-        if name.startswith("_") or not isinstance(entry, dict):
-            continue
-        extras = entry.get("extras", {})
-        table[name] = Requires(
-            tuple(entry.get("requires", ())),
-            {extra: tuple(needs) for extra, needs in extras.items()} if isinstance(extras, dict) else {},
-        )
-    return table
+    return RequiresTable(_requires_document())
 
 
 @functools.cache

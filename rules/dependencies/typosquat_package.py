@@ -14,7 +14,7 @@ def find_typosquats(ctx: FileContext) -> list[Finding]:
     found = []
     for subject in known.chosen():
         target = known.imitated(subject)
-        if target is not None:
+        if target is not None and not _optional_submodule(ctx, subject):
             found.append(_finding(ctx, known, subject, target))
     return found
 
@@ -44,6 +44,11 @@ def _finding(ctx: FileContext, known: Facts, subject: Subject, target: str) -> F
     return make_finding(
         RULE, ctx, subject.start, subject.end, message=message, fix=fix, data={"target": target}, confidence=confidence
     )
+
+
+def _optional_submodule(ctx: FileContext, subject: Subject) -> bool:
+    """`try: from stats.models import X`: an optional edition's or plugin's own app, not a mistyped package."""
+    return subject.optional and subject.module is not None and "." in subject.written(ctx.source)
 
 
 def _optional_note(subject: Subject) -> str:
@@ -133,8 +138,10 @@ or vetline's import table maps to a real distribution (`import django_filters` i
 modules or private `_modules` (C extensions such as `_zstd`: no PyPI name starts with `_`).
 Optional imports (inside `try: ... except ImportError:`) are checked too, at low confidence: the
 program runs without them, and such a fallback is often a real but rarer alternative, yet
-whoever turns the feature on runs `pip install` on the name as written. Single files outside
-any project are checked too. Popular names come from the
+whoever turns the feature on runs `pip install` on the name as written. An optional import of
+a sub-module (`from stats.models import Stat` in a `try`) is not reported: that is how code
+reaches the apps of an edition or plugin that is not in the tree. Single files outside any
+project are checked too. Popular names come from the
 bundled lists (PyPI and npm, dated in `vetline data status`) and, when configured, the
 `popular` source of `[tool.vetline.dependencies]`. Names in `allow` are trusted.
 
@@ -183,6 +190,11 @@ try:
     import reqests
 except ImportError:
     reqests = None
+try:
+    # ok: typosquat-package
+    from stats.models import Stat
+except ImportError:
+    Stat = None
 try:
     # ok: typosquat-package
     import ujson as json
