@@ -52,7 +52,7 @@ RULES = [r for r in registry.all_rules() if r.category.value == "dependencies"]
 
 
 class _Registry(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         parts = self.path.strip("/").split("/")
         answer = RECORDED.get(parts[1]) if len(parts) == 3 and parts[0] == "pypi" and parts[2] == "json" else None
         body = json.dumps({"info": answer}).encode() if answer else b'{"message": "Not Found"}'
@@ -92,14 +92,18 @@ def _wheel(folder: Path) -> None:
     """A wheel of argon2-cffi whose top_level.txt says it is imported as `argon2`."""
     with zipfile.ZipFile(folder / "argon2_cffi-23.1.0-py3-none-any.whl", "w") as wheel:
         info = "argon2_cffi-23.1.0.dist-info"
-        wheel.writestr(f"{info}/METADATA", "Metadata-Version: 2.1\nName: argon2-cffi\nRequires-Dist: argon2-cffi-bindings\n")
+        wheel.writestr(
+            f"{info}/METADATA", "Metadata-Version: 2.1\nName: argon2-cffi\nRequires-Dist: argon2-cffi-bindings\n"
+        )
         wheel.writestr(f"{info}/top_level.txt", "argon2\n")
         wheel.writestr("argon2/__init__.py", "")
 
 
 def _generate(tmp_path: Path, api: str) -> Path:
     ranks = tmp_path / "pypi.tsv"
-    ranks.write_text("name\tversion\tmonth\trank\tsummary\nDjango\t5.2\t2026-11\t2\t\nfastapi\t1\t2026-11\t1\t\nnot-ranked\t1\t2026-11\t\t\n")
+    ranks.write_text(
+        "name\tversion\tmonth\trank\tsummary\nDjango\t5.2\t2026-11\t2\t\nfastapi\t1\t2026-11\t1\t\nnot-ranked\t1\t2026-11\t\t\n"
+    )
     wheels = tmp_path / "wheels"
     wheels.mkdir()
     _wheel(wheels)
@@ -107,8 +111,26 @@ def _generate(tmp_path: Path, api: str) -> Path:
     data.mkdir()
     (data / "bundled.json").write_text('{"pypi-names": {"file": "pypi-names.bin"}}')
     _script().main(
-        ["--api", api, "--pypi-list", str(ranks), "--top", "2", "--name", "starlette", "--name", "uvicorn",
-         "--name", "no-such-project", "--wheels", str(wheels), "--out", str(data / "requires.json"), "--pause", "0"]
+        [
+            "--api",
+            api,
+            "--pypi-list",
+            str(ranks),
+            "--top",
+            "2",
+            "--name",
+            "starlette",
+            "--name",
+            "uvicorn",
+            "--name",
+            "no-such-project",
+            "--wheels",
+            str(wheels),
+            "--out",
+            str(data / "requires.json"),
+            "--pause",
+            "0",
+        ]
     )
     return data
 
@@ -147,7 +169,9 @@ def test_engine_expands_extras_and_chains_from_the_written_table(
     source = b"import argon2\nimport anyio\nimport websockets\nimport bcrypt\n"
     (project / "app.py").write_bytes(source)
     try:
-        result = Engine(RULES, options={"dependencies": {"root": None}}).analyze(source, "python", str(project / "app.py"))
+        result = Engine(RULES, options={"dependencies": {"root": None}}).analyze(
+            source, "python", str(project / "app.py")
+        )
     finally:
         for cached in (bundled.requires, bundled.import_providers):
             cached.cache_clear()

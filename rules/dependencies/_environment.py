@@ -154,7 +154,9 @@ def _requirements(metadata: str, own: str | None) -> Requires:
     for match in _REQUIRES.finditer(metadata):
         name, rest = normalize(match.group(1)), match.group(2)
         wanted = _WANTED.match(rest)
-        spec = name + (f"[{','.join(sorted(normalize(e.strip()) for e in wanted.group(1).split(',')))}]" if wanted else "")
+        spec = name + (
+            f"[{','.join(sorted(normalize(e.strip()) for e in wanted.group(1).split(',')))}]" if wanted else ""
+        )
         named = [normalize(m.group(1)) for m in _EXTRA.finditer(rest.partition(";")[2])]
         if not named and name != own:
             always.add(spec)

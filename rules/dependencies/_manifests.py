@@ -83,7 +83,9 @@ def _requirement_line(line: bytes, offset: int) -> list[Requirement]:
 def extras_of(match: LinearMatch) -> frozenset[str]:
     """The normalised extras of a `_REQUIREMENT` match (`Django[argon2, bcrypt]`)."""
     listed = match.group("extras") or b""
-    return frozenset(_SEPARATORS.sub("-", e.strip().decode("ascii", "replace")).lower() for e in listed.split(b",") if e.strip())
+    return frozenset(
+        _SEPARATORS.sub("-", e.strip().decode("ascii", "replace")).lower() for e in listed.split(b",") if e.strip()
+    )
 
 
 def requirement(

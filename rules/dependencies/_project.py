@@ -57,7 +57,9 @@ class Project:
     pyproject: Path | None = None  # or the pyproject.toml, when it declares dependencies
     notes: tuple[str, ...] = ()  # includes not followed (outside the project, not a regular file)
     declared_in: Mapping[str, str] = field(default_factory=dict)  # declared name -> the manifest's path
-    extras: Mapping[str, frozenset[str]] = field(default_factory=dict)  # declared name -> extras asked (`Django[argon2]`)
+    extras: Mapping[str, frozenset[str]] = field(
+        default_factory=dict
+    )  # declared name -> extras asked (`Django[argon2]`)
 
 
 def find_folder(path: str) -> Path | None:
@@ -91,7 +93,10 @@ def project_for(path: str) -> Project:
         return project
     around = _read_project(outer, _stamps(outer))
     declared_in = {**around.declared_in, **project.declared_in}
-    extras = {name: around.extras.get(name, frozenset()) | project.extras.get(name, frozenset()) for name in {*around.extras, *project.extras}}
+    extras = {
+        name: around.extras.get(name, frozenset()) | project.extras.get(name, frozenset())
+        for name in {*around.extras, *project.extras}
+    }
     return dataclasses.replace(
         project, declared=project.declared | around.declared, declared_in=declared_in, extras=extras
     )

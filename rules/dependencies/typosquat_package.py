@@ -36,8 +36,7 @@ def _finding(ctx: FileContext, known: Facts, subject: Subject, target: str) -> F
     message = (
         f"{where.capitalize()} `{written}` is one typo away from `{target}`, {_standing(subject.ecosystem, target)}; "
         f"`{subject.name}` is not itself a popular name{_why_not_trusted(known, subject)}. "
-        "Typosquatted packages run the attacker's code at install and import time."
-        + _optional_note(subject)
+        "Typosquatted packages run the attacker's code at install and import time." + _optional_note(subject)
     )
     fix = Fix(f"Replace with `{replacement}`", edits, safe=False) if _fix_checks(subject, target, replacement) else None
     confidence = Confidence.LOW if subject.optional else None  # a fallback is often a real, rarer alternative

@@ -303,7 +303,9 @@ def test_bundler_module_roots_make_bare_specifiers_local(tmp_path: Path) -> None
     """Ensure that `require("app/utils")` under a webpack `resolve.modules` root is no undeclared package."""
     (tmp_path / ".git").mkdir()
     _write(tmp_path / "package.json", {"name": "site", "devDependencies": {"webpack": "5"}})
-    _write(tmp_path / "js" / "webpack.config.js", "module.exports = {resolve: {modules: [__dirname, 'node_modules']}};\n")
+    _write(
+        tmp_path / "js" / "webpack.config.js", "module.exports = {resolve: {modules: [__dirname, 'node_modules']}};\n"
+    )
     _write(tmp_path / "js" / "app" / "utils.js", "module.exports = {};\n")
     _write(tmp_path / "js" / "lib.js", "module.exports = {};\n")
     source = 'var utils = require("app/utils");\nvar lib = require("lib");\nvar left = require("left-pad");\n'
