@@ -235,7 +235,9 @@ def installed_by(
     wanted = extras or {}
     via: dict[str, tuple[str, ...]] = {}
     seen: set[tuple[str, str]] = set()
-    queue = deque((root, frozenset(wanted.get(root, ())), (root,)) for root in roots)
+    queue: deque[tuple[str, frozenset[str], tuple[str, ...]]] = deque(
+        (root, frozenset(wanted.get(root, ())), (root,)) for root in roots
+    )
     while queue:
         name, asked, chain = queue.popleft()
         for extra in ("", *sorted(asked)):
@@ -246,6 +248,6 @@ def installed_by(
                 required, _, listed = spec.partition("[")
                 if required not in via and required not in roots:
                     via[required] = chain
-                further = (required,) if required in roots else (*chain, required)
+                further: tuple[str, ...] = (required,) if required in roots else (*chain, required)
                 queue.append((required, frozenset(e for e in listed.rstrip("]").split(",") if e), further))
     return via
