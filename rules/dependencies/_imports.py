@@ -144,7 +144,21 @@ def _optional(node: Node) -> bool:
             return True
         if parent.type == "except_clause" and parent.parent is not None and _catches_import_error(parent.parent):
             return True
+        if parent.type == "with_statement" and child.type == "block" and _suppresses_import_error(parent):
+            return True
         child, parent = parent, parent.parent
+    return False
+
+
+def _suppresses_import_error(with_node: Node) -> bool:
+    """`with suppress(ImportError):` / `with contextlib.suppress(ModuleNotFoundError, ...):`."""
+    for call in (item.child_by_field_name("value") for c in with_node.named_children for item in c.named_children):
+        function = call.child_by_field_name("function") if call is not None and call.type == "call" else None
+        if function is None or (function.text or b"").split(b".")[-1] != b"suppress":
+            continue
+        arguments = (call.child_by_field_name("arguments") or call).text or b""
+        if any(name.encode() in arguments for name in _IMPORT_ERRORS):
+            return True
     return False
 
 
