@@ -3,8 +3,8 @@
 A *subject* is a package named at a byte range: an import of a third-party module (with the
 distribution it comes from, and how that was decided) or a requirement on a manifest line.
 An import is first-party (`_layout`), declared, installed only as a requirement of a declared
-package (*transitive*: the environment's `Requires-Dist`, else the bundled table of hard
-dependencies), or undeclared. The environment (`_environment`) is read when the project has
+package (*transitive*: the environment's `Requires-Dist`, else PyPI's, bundled in
+`data/requires.json`; extras the manifest asks for are followed), or undeclared. The environment (`_environment`) is read when the project has
 one. The settings in force are the engine's `dependencies` options (see `server/config.py:
 build_engine`) overlaid by settings written in the file itself: a PEP 723 script's
 `[tool.vetline.dependencies]`, or a manifest's own table when the engine carries none.

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import files
 from ..patterns import linear
+from ._js_imports import _mtime
 
 _CONFIG = linear(r"^(?:webpack|jest|vite|rollup)[\w.-]*\.config\.[cm]?[jt]s$|^jest\.config\.json$")
 _ROOTS = linear(rb"\b(?:modules|modulePaths|moduleDirectories|roots)\s*:")
@@ -41,13 +42,6 @@ def resolves_locally(path: str, project_folder: Path | None, specifier: str) -> 
         if folder == project_folder:
             return False
     return False
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
 
 
 @functools.lru_cache(maxsize=512)
