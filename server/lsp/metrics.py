@@ -9,8 +9,14 @@ server returns) was applied by the next edits and they made it go, `suppressed` 
 comment in the buffer names the rule, else `disappeared`. (A command attached to the code
 action would be exact, but lsprotocol-based clients misread a CodeAction that has a command.)
 
+Changed lines, the denominators of the report's rates, are counted per origin (numbers only):
+lines of inserted blocks, and lines holding typed text (`Document.typed_lines`, counted when
+they appear). They wait in memory and are written with the next change of findings, once
+enough have gathered or some time has passed, and at shutdown.
+
 Cheap by design: keys are computed per analysis (a hash per finding), the database is touched
-only when the set of findings changes, and a broken database is skipped (`Recorder`).
+only when the set of findings changes or counted lines are due, and a broken database is
+skipped (`Recorder`).
 The commands `vetline.metricsSummary` (the status bar's "findings in AI-inserted code this
 week") and `vetline.writeReport` (the HTML report, for `vetline.showReport` / `:VetlineReport`)
 live here too.
@@ -22,11 +28,13 @@ import logging
 import secrets
 import time
 import weakref
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lsprotocol import types
 from vetline.rules.model import Finding, Fix
 
 from ..convert import INSERTED_BLOCK
@@ -42,6 +50,8 @@ log = logging.getLogger("vetline.server")
 TYPED = "typed"
 OFFER_WINDOW = 2  # versions: applying a fix is one didChange (two when a client splits it)
 MAX_OFFERS = 256
+LINES_PER_WRITE = 20  # counted lines waiting in memory before they are written on their own
+LINES_MAX_AGE_S = 30.0  # ... or once the oldest has waited this long
 SUMMARY_COMMAND = "vetline.metricsSummary"
 REPORT_COMMAND = "vetline.writeReport"
 WEEK_SECONDS = 7 * 86400
@@ -65,6 +75,9 @@ class Tracker:
     buffers: dict[str, weakref.ref[Document]] = field(default_factory=dict)  # a reopened file starts afresh
     offers: dict[str, tuple[int, tuple[bytes, ...]]] = field(default_factory=dict)  # key -> (version, new texts)
     counted_blocks: dict[str, list[list[int]]] = field(default_factory=dict)  # uri -> blocks already counted
+    typed_counted: dict[str, int] = field(default_factory=dict)  # uri -> typed lines at the last analysis
+    pending_lines: dict[int, tuple[Workspace, Counter[str]]] = field(default_factory=dict)  # not written yet
+    pending_since: float | None = None
     salts: dict[str, str] = field(default_factory=dict)  # when not recording: keys still need a salt
     purged: bool = False
     failed: bool = False  # an unexpected error was logged once
@@ -139,16 +152,15 @@ def _record(
     ]
     current = set(found)
     gone = [(key, _outcome(state, doc, key, rule)) for key, (_, rule) in before.items() if key not in current]
-    blocks = _new_block_lines(state, doc)
-    if not appeared and not gone and not blocks:
+    _count_lines(state, workspace, {INSERTED_BLOCK: _new_block_lines(state, doc), TYPED: _new_typed_lines(state, doc)})
+    if not appeared and not gone and not _lines_due(state):
         return
 
     def write(store: Store) -> None:
         now = time.time()
         store.ended(workspace, gone, now)
         store.seen(workspace, appeared, "editor", now)
-        if blocks:
-            store.add_changed_lines(workspace, time.strftime("%Y-%m-%d", time.gmtime(now)), {INSERTED_BLOCK: blocks})
+        _write_lines(state, store, now)
 
     state.recorder.attempt(write)
 
@@ -178,6 +190,46 @@ def _new_block_lines(state: Tracker, doc: Document) -> int:
     lines = sum(doc.source[b[0] : b[1]].count(b"\n") for b in doc.blocks if not any(b is c for c in counted))
     state.counted_blocks[doc.uri] = list(doc.blocks)  # the same list objects, shifted in place by edits
     return lines
+
+
+def _new_typed_lines(state: Tracker, doc: Document) -> int:
+    """Typed lines that appeared since the last analysis (fewer now, e.g. after a delete: none)."""
+    now = doc.typed_lines()
+    before = state.typed_counted.get(doc.uri, 0)
+    state.typed_counted[doc.uri] = now
+    return max(0, now - before)
+
+
+def _count_lines(state: Tracker, workspace: Workspace, counts: dict[str, int]) -> None:
+    """Add counted lines to what waits in memory for the next write."""
+    if not any(counts.values()):
+        return
+    _, waiting = state.pending_lines.setdefault(workspace.id, (workspace, Counter()))
+    waiting.update({origin: n for origin, n in counts.items() if n > 0})
+    if state.pending_since is None:
+        state.pending_since = time.monotonic()
+
+
+def _lines_due(state: Tracker) -> bool:
+    if state.pending_since is None:
+        return False
+    waiting = sum(sum(counts.values()) for _, counts in state.pending_lines.values())
+    return waiting >= LINES_PER_WRITE or time.monotonic() - state.pending_since >= LINES_MAX_AGE_S
+
+
+def _write_lines(state: Tracker, store: Store, now: float) -> None:
+    """Write the waiting line counts (forgotten only once written)."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(now))
+    for workspace, counts in state.pending_lines.values():
+        store.add_changed_lines(workspace, day, dict(counts))
+    state.pending_lines, state.pending_since = {}, None
+
+
+def flush_lines(ls: VetlineServer, *args: Any) -> None:
+    """Write the waiting line counts now (before a report, and at shutdown)."""
+    state = tracker(ls)
+    if state.pending_lines:
+        state.recorder.attempt(lambda store: _write_lines(state, store, time.time()))
 
 
 def _category(ls: VetlineServer, doc: Document, finding: Finding) -> str:
@@ -230,6 +282,7 @@ def offered(ls: VetlineServer, doc: Document, data: Any, fix: Fix) -> None:
 def metrics_summary(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     """`vetline.metricsSummary`: findings first seen this week, in AI-inserted code and in all."""
     state = tracker(ls)
+    flush_lines(ls)
     week_ago = time.time() - WEEK_SECONDS
     inserted = total = 0
     for folder in ls.folders():
@@ -249,6 +302,7 @@ def _week_rows(state: Tracker, workspace: Workspace, week_ago: float) -> list[An
 def write_report(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     """`vetline.writeReport`: the HTML report of the first workspace folder, written to a file."""
     state = tracker(ls)
+    flush_lines(ls)
     folders = ls.folders()
     workspace = _workspace(ls, state, folders[0].resolve()) if folders else None
     report = state.recorder.attempt(lambda store: summary.summarise(store, workspace)) if workspace else None
@@ -262,3 +316,4 @@ def write_report(ls: VetlineServer, *args: Any) -> dict[str, Any]:
 def register(server: VetlineServer) -> None:
     server.command(SUMMARY_COMMAND)(metrics_summary)
     server.command(REPORT_COMMAND)(write_report)
+    server.feature(types.SHUTDOWN)(flush_lines)

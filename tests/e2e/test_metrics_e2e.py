@@ -105,6 +105,13 @@ async def test_report_shows_a_fixed_inserted_block_and_an_open_typed_finding(
     assert found == [("inserted-block", "quick-fix", "yaml-unsafe-load"), ("typed", "open", "yaml-unsafe-load")]
     assert report["totals"]["fixed_by_quick_fix"] == 1 and report["totals"]["open"] == 1
     assert report["by_origin"]["inserted-block"] == 1 and report["by_origin"]["typed"] == 1
+    # 1 finding in 3 inserted lines, 1 in 1 typed line (the quick fix's edit, inside the block, is not typed)
+    rates = report["rates_per_1000_changed_lines"]
+    assert (rates["ai_changed_lines"], rates["human_changed_lines"]) == (3, 1)
+    assert (rates["ai"], rates["human"]) == (333.33, 1000.0)
+    summary = vetline(data_home, "report", "--format", "markdown", str(workspace))
+    assert "| Findings per 1,000 changed lines, AI-originated (3 lines) | 333.33 |" in summary
+    assert "| Findings per 1,000 changed lines, typed / human-written (1 line) | 1000.0 |" in summary
     page = vetline(data_home, "report", str(workspace))
     assert page.count("<svg") >= 3
     assert balanced(page)

@@ -140,3 +140,15 @@ def test_checkhealth_vetline_and_severity_sort(vulnerable_workspace: Path, tmp_p
     assert "secrets" in health  # the settings passed to setup()
     assert "ERROR" not in health
     assert report["severity_sort_before"] is False and report["severity_sort"] is True
+
+
+@pytest.mark.parametrize("how", ["put", "stream"])
+def test_neovim_paste_is_an_inserted_block(vulnerable_workspace: Path, tmp_path: Path, how: str) -> None:
+    """Ensure that a three-line function pasted in Neovim (one `nvim_put`, or a `vim.paste` streamed
+    in chunks) gives its finding the origin `inserted-block`, and the finding present at open none."""
+    done, report = run_nvim("nvim_paste.lua", vulnerable_workspace / "app.py", tmp_path, VETLINE_NVIM_PASTE=how)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert "    return yaml.load(text)" in report["text"]
+    pasted_line = report["text"].split("\n").index("    return yaml.load(text)")
+    origins = {entry["line"]: entry["origin"] for entry in report["origins"]}
+    assert origins == {4: None, pasted_line: "inserted-block"}
