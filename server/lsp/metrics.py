@@ -5,7 +5,7 @@ finding's origin and key for its diagnostic: `inserted-block` inside a block ins
 edit, `typed` when it appeared after an edit elsewhere, absent for what was there when the file
 was opened. With `vetline.metrics` on, findings that appear are recorded, and findings that go
 are ended: `quick-fix` when a fix offered for it (`offered`, called for every quick fix the
-server returns) was applied by the next edits and they made it go, `suppressed` when an ignore
+server returns and for each fix fix-all applies) was applied by the next edits and they made it go, `suppressed` when an ignore
 comment in the buffer names the rule, else `disappeared`. (A command attached to the code
 action would be exact, but lsprotocol-based clients misread a CodeAction that has a command.)
 
@@ -73,7 +73,7 @@ class Tracker:
     recorder: Recorder = field(default_factory=lambda: Recorder(busy_timeout_ms=EDITOR_BUSY_TIMEOUT_MS))
     live: dict[str, dict[str, tuple[str | None, str]]] = field(default_factory=dict)  # uri -> key -> (origin, rule)
     buffers: dict[str, weakref.ref[Document]] = field(default_factory=dict)  # a reopened file starts afresh
-    offers: dict[str, tuple[int, tuple[bytes, ...]]] = field(default_factory=dict)  # key -> (version, new texts)
+    offers: dict[str, tuple[int, tuple[bytes, ...]]] = field(default_factory=dict)  # key -> (last version, new texts)
     counted_blocks: dict[str, list[list[int]]] = field(default_factory=dict)  # uri -> blocks already counted
     typed_counted: dict[str, int] = field(default_factory=dict)  # uri -> typed lines at the last analysis
     pending_lines: dict[int, tuple[Workspace, Counter[str]]] = field(default_factory=dict)  # not written yet
@@ -167,7 +167,7 @@ def _record(
 
 def _outcome(state: Tracker, doc: Document, key: str, rule_id: str) -> str:
     offer = state.offers.pop(key, None)
-    if offer is not None and doc.version <= offer[0] + OFFER_WINDOW and all(t in doc.source for t in offer[1]):
+    if offer is not None and doc.version <= offer[0] and all(t in doc.source for t in offer[1]):
         return "quick-fix"
     return "suppressed" if _ignore_comment_names(doc.source, rule_id) else "disappeared"
 
@@ -267,14 +267,17 @@ def _relative(path: Path, root: Path) -> str:
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else resolved.as_posix()
 
 
-def offered(ls: VetlineServer, doc: Document, data: Any, fix: Fix) -> None:
-    """A quick fix was offered for the diagnostic with this `data` at the document's version."""
+def offered(ls: VetlineServer, doc: Document, data: Any, fix: Fix, edits_applied: int) -> None:
+    """A quick fix was offered for the diagnostic with this `data` at the document's version,
+    in a code action of `edits_applied` edits (fix-all's hold every fix's edits): a client may
+    count a version per edit it applies (Neovim's changedtick)."""
     key = data.get("key") if isinstance(data, dict) else None
     if not isinstance(key, str):
         return
     offers = tracker(ls).offers
     offers.pop(key, None)
-    offers[key] = (doc.version, tuple(e.new_text.encode() for e in fix.edits if e.path is None and e.new_text))
+    texts = tuple(e.new_text.encode() for e in fix.edits if e.path is None and e.new_text)
+    offers[key] = (doc.version + OFFER_WINDOW + max(0, edits_applied - 1), texts)
     while len(offers) > MAX_OFFERS:
         del offers[next(iter(offers))]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from html_check import balanced
-from lsp_helpers import CONFIG, SERVER_ENV, TIMEOUT, Buffer, RecordingClient, make_client
+from lsp_helpers import CONFIG, SERVER_ENV, TIMEOUT, Buffer, RecordingClient, edits_for, make_client
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, client_capabilities
 
@@ -115,6 +115,42 @@ async def test_report_shows_a_fixed_inserted_block_and_an_open_typed_finding(
     page = vetline(data_home, "report", str(workspace))
     assert page.count("<svg") >= 3
     assert balanced(page)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_fix_all_records_every_finding_it_removes_as_fixed(profile: str, workspace: Path, tmp_path: Path) -> None:
+    """Ensure that `source.fixAll.vetline` is recorded as fixed by a quick fix, not as disappeared,
+    also when the client sends each of its edits as a didChange of its own (a version per edit)."""
+    data_home = tmp_path / "data"
+    client = await start(profile, workspace, data_home)
+    try:
+        buffer = Buffer(client, workspace / "many.py", "import yaml\n")
+        assert await buffer.diagnostics() == []
+        at_end(buffer, "def load(a, b, c):\n    first = yaml.load(a)\n    second = yaml.load(b)\n    return yaml.load(c)\n")
+        assert len(await buffer.diagnostics()) == 3
+        params = types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=buffer.uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.vetline"]),
+        )
+        (fix_all,) = await asyncio.wait_for(client.text_document_code_action_async(params), TIMEOUT) or []
+        assert isinstance(fix_all, types.CodeAction)
+        if fix_all.edit is None:
+            fix_all = await asyncio.wait_for(client.code_action_resolve_async(fix_all), TIMEOUT)
+        assert fix_all.edit is not None
+        if profile == "neovim":  # the last edit first, so the others' positions still hold
+            edits = edits_for(fix_all.edit, buffer.uri)
+            for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+                buffer.edit([edit])
+        else:
+            buffer.apply(fix_all.edit)
+        assert await buffer.diagnostics() == []
+        assert buffer.text.count("yaml.safe_load(") == 3
+    finally:
+        await client.shutdown_session()
+    report = json.loads(vetline(data_home, "report", "--format", "json", str(workspace)))
+    assert [(f["origin"], f["outcome"]) for f in report["findings"]] == [("inserted-block", "quick-fix")] * 3
+    assert report["totals"]["fixed_by_quick_fix"] == 3 and report["totals"]["disappeared_after_edit"] == 0
 
 
 async def test_ignore_action_counts_as_suppressed(workspace: Path, tmp_path: Path) -> None:
