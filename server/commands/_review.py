@@ -88,15 +88,19 @@ def _line_count(path: Path) -> int:
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
-def record(review_result: Review, args: argparse.Namespace, config: Config) -> None:
-    """`--record`: store the scan's findings (after --diff) in the metrics store."""
-    from ..metrics.recorder import Recorder, record_scan
+def record(review_result: Review, args: argparse.Namespace, config: Config, unfixed: Review | None = None) -> None:
+    """`--record`: store the scan's findings (after --diff) in the metrics store; with `--fix`,
+    `unfixed` is the scan before the fixes, whose removed findings are recorded as fixed."""
+    from ..metrics.recorder import Recorder, record_fixes, record_scan
 
     root = _workspace_root(review_result, args, config)
-    rules = config.rules_by_id()
+    rules = dict(config.rules_by_id())
+    recorder = Recorder()
+    if unfixed is not None:
+        record_fixes(recorder, root, unfixed.results, review_result.results, rules)
     recorded = record_scan(
-        Recorder(), root, review_result.results, dict(rules), complete=not args.diff,
-        changed_lines=review_result.changed_lines,
+        recorder, root, review_result.results, rules, complete=not args.diff,
+        changed_lines=(unfixed or review_result).changed_lines,
     )  # fmt: skip
     if recorded:
         _note(f"recorded {sum(len(r.findings) for r in review_result.results)} finding(s) for {root}")

@@ -4,7 +4,8 @@
 unwritable database logs ONE line (naming the file and the error class, never data) and
 recording stops for the rest of the process; a database another writer keeps locked past the
 busy timeout skips that one write (logged once). Linting goes on untouched either way. `record_scan`
-is what `vetline scan --record` calls; the language server uses `server/lsp/metrics.py`.
+is what `vetline scan --record` calls (after `record_fixes` with `--fix`); the language server
+uses `server/lsp/metrics.py`.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def record_scan(
     if workspace is None:
         return False
     relatives = {r.path: _relative(r.path, root) for r in results}
-    seen = [s for r in results for s in seen_findings(workspace, relatives[r.path], r, rules)]
+    seen = _seen_all(workspace, root, results, rules)
 
     def write(store: Store) -> bool:
         now = time.time()
@@ -122,6 +123,30 @@ def record_scan(
         return True
 
     return bool(recorder.attempt(write))
+
+
+def record_fixes(
+    recorder: Recorder, root: Path, before: Sequence[FileResult], after: Sequence[FileResult], rules: dict[str, Rule]
+) -> None:
+    """`--fix --record`: the findings of `before` that the fixes removed end as fixed by a quick fix.
+
+    Called before `record_scan(after)`, which then records what is left."""
+    workspace = recorder.workspace(root)
+    if workspace is None:
+        return
+    remaining = {s.key for s in _seen_all(workspace, root, after, rules)}
+    fixed = [s for s in _seen_all(workspace, root, before, rules) if s.key not in remaining]
+
+    def write(store: Store) -> None:
+        now = time.time()
+        store.seen(workspace, fixed, "ci", now)
+        store.ended(workspace, [(s.key, "quick-fix") for s in fixed], now)
+
+    recorder.attempt(write)
+
+
+def _seen_all(workspace: Workspace, root: Path, results: Sequence[FileResult], rules: dict[str, Rule]) -> list[Seen]:
+    return [s for r in results for s in seen_findings(workspace, _relative(r.path, root), r, rules)]
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -126,7 +126,9 @@ async def test_fix_all_records_every_finding_it_removes_as_fixed(profile: str, w
     try:
         buffer = Buffer(client, workspace / "many.py", "import yaml\n")
         assert await buffer.diagnostics() == []
-        at_end(buffer, "def load(a, b, c):\n    first = yaml.load(a)\n    second = yaml.load(b)\n    return yaml.load(c)\n")
+        at_end(
+            buffer, "def load(a, b, c):\n    first = yaml.load(a)\n    second = yaml.load(b)\n    return yaml.load(c)\n"
+        )
         assert len(await buffer.diagnostics()) == 3
         params = types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=buffer.uri),

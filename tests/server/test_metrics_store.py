@@ -145,6 +145,33 @@ def test_a_full_scan_ends_findings_that_are_gone(
     assert [f["outcome"] for f in json.loads(out)["findings"]] == ["disappeared"]
 
 
+def test_scan_fix_record_records_the_fixed_findings_as_fixed_by_a_quick_fix(
+    data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that `scan --fix --record` records what its fixes removed as quick fixes, what is left as open,
+    both for a finding recorded by an earlier scan and for one never recorded before."""
+    rules = ["--select", "yaml-unsafe-load,pickle-deserialization"]
+    (tmp_path / "a.py").write_text("import yaml\nyaml.load(x)\n")
+    monkeypatch.chdir(tmp_path)
+    main(["scan", "--record", *rules, "a.py"])
+    (tmp_path / "b.py").write_text("import pickle, yaml\npickle.loads(x)\nyaml.load(y)\n")
+    main(["scan", "--fix", "--record", *rules, "a.py", "b.py"])
+    capsys.readouterr()
+    assert (
+        "yaml.safe_load(x)" in (tmp_path / "a.py").read_text()
+        and "yaml.safe_load(y)" in (tmp_path / "b.py").read_text()
+    )
+    _, out, _ = report(capsys, "--format", "json", str(tmp_path))
+    data = json.loads(out)
+    outcomes = sorted((f["rule"], f["outcome"]) for f in data["findings"])
+    assert outcomes == [
+        ("pickle-deserialization", "open"),
+        ("yaml-unsafe-load", "quick-fix"),
+        ("yaml-unsafe-load", "quick-fix"),
+    ]
+    assert data["totals"]["fixed_by_quick_fix"] == 2 and data["totals"]["disappeared_after_edit"] == 0
+
+
 def test_forget_clears_the_workspace(
     data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
