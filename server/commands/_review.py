@@ -28,7 +28,8 @@ class Review:
 
     results: list[FileResult]
     repository: Repository | None = None
-    changed_lines: dict[str, int] = field(default_factory=dict)  # by origin, with --diff and --record
+    # (commit, path) -> (origin, changed lines that commit wrote in that file), with --diff and --record
+    changed_lines: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,9 +65,10 @@ def review(results: list[FileResult], args: argparse.Namespace, config: Config) 
 
 def _changed_line_origins(
     attributor: Attributor, results: Sequence[FileResult], changed: ChangedLines, paths: dict[Path, str]
-) -> dict[str, int]:
-    """How many changed lines each origin wrote (for rates per 1,000 changed lines)."""
-    counts: Counter[str] = Counter()
+) -> dict[tuple[str, str], tuple[str, int]]:
+    """How many changed lines each commit wrote per file, and its origin (for rates per 1,000
+    changed lines). Per commit, so that recording the same commits again counts them once."""
+    counts: Counter[tuple[str, str, str]] = Counter()
     for result in results:
         relative = paths.get(result.path)
         if relative is None or relative not in changed.files:
@@ -74,10 +76,12 @@ def _changed_line_origins(
         lines = changed.files[relative]
         wanted = range(1, _line_count(result.path) + 1) if lines is ALL_LINES else sorted(lines or ())
         try:
-            counts.update(attributor.origins(result.path, wanted).values())
+            counts.update(
+                (sha, relative, origin) for sha, origin in attributor.commits_and_origins(result.path, wanted).values()
+            )
         except (GitError, ValueError):
             continue  # untracked: its lines have no commit yet
-    return dict(counts)
+    return {(sha, relative): (origin, n) for (sha, relative, origin), n in counts.items()}
 
 
 def _line_count(path: Path) -> int:

@@ -98,12 +98,14 @@ def record_scan(
     results: Sequence[FileResult],
     rules: dict[str, Rule],
     complete: bool,
-    changed_lines: dict[str, int] | None = None,
+    changed_lines: dict[tuple[str, str], tuple[str, int]] | None = None,
 ) -> bool:
     """Record a CI scan of the workspace at `root`; True when it was recorded.
 
-    `complete` (a whole-file scan, not `--diff`) also ends the open findings of the scanned
-    files that are gone. `changed_lines` counts changed lines by origin (known with `--diff`).
+        `complete` (a whole-file scan, not `--diff`) also ends the open findings of the scanned
+        files that are gone. `changed_lines` counts changed lines per (commit, path), with the
+    commit's origin (known with `--diff`); stored under a hashed key, so recording the same
+    commits again does not count their lines twice.
     """
     workspace = recorder.workspace(root)
     if workspace is None:
@@ -118,7 +120,11 @@ def record_scan(
             gone = set(store.open_keys(workspace, file_keys)) - {s.key for s in seen}
             store.ended(workspace, [(key, "disappeared") for key in sorted(gone)], now)
         store.seen(workspace, seen, "ci", now)
-        store.add_changed_lines(workspace, time.strftime("%Y-%m-%d", time.gmtime(now)), changed_lines or {})
+        commits = {
+            keys.commit_key(workspace.salt, sha, path): counted
+            for (sha, path), counted in (changed_lines or {}).items()
+        }
+        store.add_commit_lines(workspace, time.strftime("%Y-%m-%d", time.gmtime(now)), commits)
         store.purge(DEFAULT_RETENTION_DAYS, now)
         return True
 

@@ -114,9 +114,12 @@ def test_empty_store_gives_a_no_data_report(data_home: Path, capsys: pytest.Capt
 def test_recorded_ci_scan_is_reported_by_origin(
     data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Ensure that `scan --diff --record` feeds `report`: by_origin counts, per-category share and rates."""
+    """Ensure that `scan --diff --record` feeds `report`: by_origin counts, per-category share and rates,
+    and that recording the same commits again (every CI run of a branch) does not count their lines twice."""
     repo = three_commit_repository(tmp_path / "repo")
     monkeypatch.chdir(repo)
+    main(["scan", "--diff", "HEAD~2", "--record", "--format", "json"])
+    main(["scan", "--diff", "HEAD~1", "--record", "--format", "json"])
     main(["scan", "--diff", "HEAD~2", "--record", "--format", "json"])
     capsys.readouterr()
     _, out, _ = report(capsys, "--format", "json")
