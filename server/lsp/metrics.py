@@ -79,7 +79,7 @@ class Tracker:
     pending_lines: dict[int, tuple[Workspace, Counter[str]]] = field(default_factory=dict)  # not written yet
     pending_since: float | None = None
     salts: dict[str, str] = field(default_factory=dict)  # when not recording: keys still need a salt
-    purged: bool = False
+    purged_with: int | None = None  # the retention days last applied to the store
     failed: bool = False  # an unexpected error was logged once
 
 
@@ -245,10 +245,17 @@ def _workspace(ls: VetlineServer, state: Tracker, root: Path) -> Workspace | Non
     if not ls.settings.metrics:
         return None
     workspace = state.recorder.workspace(root)
-    if workspace is not None and not state.purged and ls.settings.metrics_retention_days > 0:
-        state.purged = True
-        state.recorder.attempt(lambda store: store.purge(ls.settings.metrics_retention_days))
+    days = ls.settings.metrics_retention_days
+    if workspace is not None and state.purged_with != days:
+        state.purged_with = days
+        state.recorder.attempt(lambda store: _retain(store, days))
     return workspace
+
+
+def _retain(store: Store, days: int) -> None:
+    """Apply the user's retention to the whole store, and remember it for `vetline scan --record`."""
+    store.set_retention_days(days)
+    store.purge(days)
 
 
 def workspace_root(ls: VetlineServer, path: Path) -> Path:

@@ -125,7 +125,7 @@ def record_scan(
             for (sha, path), counted in (changed_lines or {}).items()
         }
         store.add_commit_lines(workspace, time.strftime("%Y-%m-%d", time.gmtime(now)), commits)
-        store.purge(DEFAULT_RETENTION_DAYS, now)
+        store.purge(store.retention_days(DEFAULT_RETENTION_DAYS), now)  # the user's choice, from the editor
         return True
 
     return bool(recorder.attempt(write))

@@ -8,6 +8,10 @@ open); per day and origin the number of changed lines seen in the editor, and pe
 (commit, file) key the number of changed lines that commit wrote there, with its origin (a
 commit recorded twice counts once). No code, secret or message.
 
+Retention is the user's choice for the whole database (`purge` covers every workspace): the
+editor stores the value it was given (`set_retention_days`) and `vetline scan --record`, which
+has no editor settings, purges with it.
+
 Concurrency: WAL journal (readers never block the writer), every write is one short
 transaction, and a busy timeout makes a second writer wait briefly instead of failing.
 Callers catch `sqlite3.Error` (see `recorder.py`).
@@ -225,13 +229,29 @@ class Store:
             db.execute("DELETE FROM workspaces WHERE id = ?", (workspace.id,))
         return removed
 
+    def retention_days(self, default: int) -> int:
+        """The retention the user chose last (in the editor), else `default`."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'retention_days'").fetchone()
+        return int(row[0]) if row and str(row[0]).lstrip("-").isdigit() else default
+
+    def set_retention_days(self, days: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meta VALUES ('retention_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(int(days)),),
+            )
+
     def purge(self, retention_days: int, now: float | None = None) -> None:
-        """Drop findings that ended (or were last seen) more than `retention_days` ago."""
+        """Drop, in every workspace, records that ended (or were last seen) more than
+        `retention_days` ago: the retention is the user's, for the whole database. 0 keeps all."""
+        if retention_days <= 0:
+            return
         cutoff = (time.time() if now is None else now) - retention_days * 86400
         day = time.strftime("%Y-%m-%d", time.gmtime(cutoff))
         with self._transaction() as db:
             db.execute("DELETE FROM findings WHERE COALESCE(ended, last_seen) < ?", (cutoff,))
             db.execute("DELETE FROM changed_lines WHERE day < ?", (day,))
+            db.execute("DELETE FROM commit_lines WHERE day < ?", (day,))
 
 
 def _private(path: Path) -> None:

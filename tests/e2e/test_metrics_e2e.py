@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from html_check import balanced
 from lsp_helpers import CONFIG, SERVER_ENV, TIMEOUT, Buffer, RecordingClient, edits_for, make_client
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, client_capabilities
+from vetline.server.metrics.store import Seen, Store
 
 PROFILES = ["visual_studio_code", "neovim"]
 PYPROJECT = '[tool.vetline]\nselect = ["yaml-unsafe-load"]\n'
@@ -197,6 +199,30 @@ async def test_metrics_off_records_nothing(workspace: Path, tmp_path: Path) -> N
     finally:
         await client.shutdown_session()
     assert not (data_home / "vetline" / "metrics.sqlite3").exists()
+
+
+async def test_retention_setting_purges_every_workspace_and_is_remembered(workspace: Path, tmp_path: Path) -> None:
+    """Ensure that `metricsRetentionDays` removes old records of other workspaces too and is stored for `scan --record`."""
+    data_home = tmp_path / "data"
+    store = Store(data_home / "vetline" / "metrics.sqlite3")
+    long_ago = time.time() - 60 * 86400
+    elsewhere = store.workspace(str(tmp_path / "elsewhere"))
+    store.seen(elsewhere, [Seen("k", "f", "weak-hash-md5-sha1", "crypto", "medium", "typed")], "editor", now=long_ago)
+    store.close()
+    client = await start("visual_studio_code", workspace, data_home)
+    try:
+        client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"vetline": {"metricsRetentionDays": 30}})
+        )
+        buffer = Buffer(client, workspace / "kept.py", "import yaml\n")
+        assert await buffer.diagnostics() == []
+        at_end(buffer, BLOCK)
+        assert len(await buffer.diagnostics()) == 1
+    finally:
+        await client.shutdown_session()
+    store = Store(data_home / "vetline" / "metrics.sqlite3")
+    assert store.findings(elsewhere) == [] and store.retention_days(default=365) == 30
+    assert len(store.findings(store.workspace(str(workspace.resolve())))) == 1
 
 
 async def test_corrupt_database_is_logged_once_and_linting_goes_on(workspace: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from vetline.server.metrics.store import Seen, Store, default_path
 
 WRITER = """
 import sys
+import time
 from pathlib import Path
 from vetline.server.metrics.store import Seen, Store
 store = Store(Path(sys.argv[1]), busy_timeout_ms=10000)
@@ -187,6 +189,56 @@ def test_forget_clears_the_workspace(
     assert code == 0 and "forgot 1 recorded finding" in err
     _, out, _ = report(capsys, "--format", "json")
     assert json.loads(out)["empty"] is True
+
+
+def old_records(store: Store, root: Path, days_ago: int) -> None:
+    """A finding that ended `days_ago` days ago, with its changed lines, in the workspace at `root`."""
+    now = time.time() - days_ago * 86400
+    workspace = store.workspace(str(root))
+    store.seen(workspace, [Seen("old", "f", "weak-hash-md5-sha1", "crypto", "medium", "typed")], "editor", now=now)
+    store.ended(workspace, [("old", "quick-fix")], now=now)
+    day = time.strftime("%Y-%m-%d", time.gmtime(now))
+    store.add_changed_lines(workspace, day, {"typed": 5})
+    store.add_commit_lines(workspace, day, {"c": ("ai-commit", 7)})
+
+
+def counts(store: Store, root: Path) -> tuple[int, dict[str, int]]:
+    workspace = store.workspace(str(root))
+    return len(store.findings(workspace)), store.changed_line_counts(workspace)
+
+
+def test_retention_is_the_users_for_every_workspace(tmp_path: Path) -> None:
+    """Ensure that a purge removes old records of every workspace, findings and line counts alike, and 0 keeps all."""
+    store = Store(tmp_path / "metrics.sqlite3")
+    for name, days_ago in (("a", 40), ("b", 40), ("c", 10)):
+        old_records(store, tmp_path / name, days_ago)
+    store.purge(0)
+    assert counts(store, tmp_path / "a") == (1, {"typed": 5, "ai-commit": 7})
+    store.purge(30)
+    assert counts(store, tmp_path / "a") == counts(store, tmp_path / "b") == (0, {})
+    assert counts(store, tmp_path / "c") == (1, {"typed": 5, "ai-commit": 7})
+
+
+@pytest.mark.parametrize(("chosen", "kept"), [(None, True), (730, True), (0, True), (30, False)])
+def test_scan_record_purges_with_the_retention_the_editor_set(
+    data_home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    chosen: int | None,
+    kept: bool,
+) -> None:
+    """Ensure that `scan --record` keeps what the user's retention keeps (365 days when never set) and drops the rest,
+    in other workspaces too."""
+    store = Store(default_path())
+    old_records(store, tmp_path / "other", days_ago=100 if chosen is None else 400 if chosen else 4000)
+    if chosen is not None:
+        store.set_retention_days(chosen)
+    (tmp_path / "a.py").write_text("import hashlib\nhashlib.md5(b'')\n")
+    monkeypatch.chdir(tmp_path)
+    main(["scan", "--record", "--select", "weak-hash-md5-sha1", "a.py"])
+    capsys.readouterr()
+    assert counts(store, tmp_path / "other")[0] == (1 if kept else 0)
 
 
 def test_since_filters_old_findings(data_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
