@@ -12,6 +12,7 @@ remembered (merged, bounded) so the metrics store can count typed lines, never t
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,9 +122,14 @@ class Document:
     def typed_lines(self) -> int:
         """How many lines hold typed text outside inserted blocks (a count, never the text)."""
         lines: set[int] = set()
+        starts, blocks = self.index.starts, self.blocks
         for start, end in self.typed:
-            if end > start and not self.in_inserted_block(start):
-                lines.update(range(self.index.line_of(start)[0], self.index.line_of(end - 1)[0] + 1))
+            if end > start and not (blocks and self.in_inserted_block(start)):
+                first, last = bisect_right(starts, start), bisect_right(starts, end - 1)  # line numbers + 1
+                if last > first:
+                    lines.update(range(first, last + 1))
+                else:
+                    lines.add(first)
         return len(lines)
 
     def _continues_insertion(self, start: int, end: int) -> bool:

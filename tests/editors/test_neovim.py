@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, require_tool, which
+from conftest import REPO, recorded_outcomes, require_tool, which
 
 pytestmark = pytest.mark.editor
 
@@ -48,6 +48,8 @@ def test_neovim_shows_findings_and_applies_quick_fix(vulnerable_workspace: Path,
     assert "yaml.safe_load(data)" in report["text"]
     assert "yaml.load(" not in report["text"]
     assert report["cleared"], "the diagnostic stayed after the fix"
+    # Neovim counts a version per edit it applies: the fix is still recorded as a quick fix
+    assert recorded_outcomes(tmp_path / "data", vulnerable_workspace) == [(None, "quick-fix")]
 
 
 def test_neovim_shows_tsx_findings_and_applies_text_content_fix(vulnerable_workspace: Path, tmp_path: Path) -> None:
