@@ -66,6 +66,17 @@ class Observed:
     key: str | None
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A quick fix offered for a finding: applied when the finding goes by `last_version` or in
+    the first analysis of a newer version (Neovim counts a version per edit and more), and its
+    new texts are in the buffer."""
+
+    last_version: int
+    analyses: int  # versions of the buffer analysed when it was offered
+    texts: tuple[bytes, ...]
+
+
 @dataclass
 class Tracker:
     """Per-server state: the live findings per buffer, and the quick fixes offered for them."""
@@ -73,7 +84,8 @@ class Tracker:
     recorder: Recorder = field(default_factory=lambda: Recorder(busy_timeout_ms=EDITOR_BUSY_TIMEOUT_MS))
     live: dict[str, dict[str, tuple[str | None, str]]] = field(default_factory=dict)  # uri -> key -> (origin, rule)
     buffers: dict[str, weakref.ref[Document]] = field(default_factory=dict)  # a reopened file starts afresh
-    offers: dict[str, tuple[int, tuple[bytes, ...]]] = field(default_factory=dict)  # key -> (last version, new texts)
+    offers: dict[str, Offer] = field(default_factory=dict)  # finding key -> the quick fix offered for it
+    analyses: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # uri -> (versions analysed, last)
     counted_blocks: dict[str, list[list[int]]] = field(default_factory=dict)  # uri -> blocks already counted
     typed_counted: dict[str, int] = field(default_factory=dict)  # uri -> typed lines at the last analysis
     pending_lines: dict[int, tuple[Workspace, Counter[str]]] = field(default_factory=dict)  # not written yet
@@ -115,6 +127,8 @@ def _observe(ls: VetlineServer, doc: Document, findings: Sequence[Finding]) -> l
     known = state.buffers.get(doc.uri)
     previous = state.live.get(doc.uri) if known is not None and known() is doc else None
     state.buffers[doc.uri] = weakref.ref(doc)
+    count, version = state.analyses.get(doc.uri, (0, None))
+    state.analyses[doc.uri] = (count + (version != doc.version), doc.version)
     origins = [_origin(doc, f, key, previous) for f, key in zip(findings, found)]
     state.live[doc.uri] = {key: (origin, f.rule_id) for f, key, origin in zip(findings, found, origins)}
     if workspace is not None:
@@ -167,7 +181,9 @@ def _record(
 
 def _outcome(state: Tracker, doc: Document, key: str, rule_id: str) -> str:
     offer = state.offers.pop(key, None)
-    if offer is not None and doc.version <= offer[0] and all(t in doc.source for t in offer[1]):
+    analysed = state.analyses.get(doc.uri, (0, 0))[0]
+    in_time = offer is not None and (doc.version <= offer.last_version or analysed <= offer.analyses + 1)
+    if offer is not None and in_time and all(t in doc.source for t in offer.texts):
         return "quick-fix"
     return "suppressed" if _ignore_comment_names(doc.source, rule_id) else "disappeared"
 
@@ -281,10 +297,12 @@ def offered(ls: VetlineServer, doc: Document, data: Any, fix: Fix, edits_applied
     key = data.get("key") if isinstance(data, dict) else None
     if not isinstance(key, str):
         return
-    offers = tracker(ls).offers
+    state = tracker(ls)
+    offers = state.offers
     offers.pop(key, None)
     texts = tuple(e.new_text.encode() for e in fix.edits if e.path is None and e.new_text)
-    offers[key] = (doc.version + OFFER_WINDOW + max(0, edits_applied - 1), texts)
+    analysed = state.analyses.get(doc.uri, (0, 0))[0]
+    offers[key] = Offer(doc.version + OFFER_WINDOW + max(0, edits_applied - 1), analysed, texts)
     while len(offers) > MAX_OFFERS:
         del offers[next(iter(offers))]
 

@@ -117,6 +117,7 @@ async def test_report_shows_a_fixed_inserted_block_and_an_open_typed_finding(
     page = vetline(data_home, "report", str(workspace))
     assert page.count("<svg") >= 3
     assert balanced(page)
+    assert "333.33" in page and "1000.0" in page  # the rates per 1,000 changed lines
 
 
 @pytest.mark.parametrize("profile", PROFILES)

@@ -106,7 +106,10 @@ def recorded_outcomes(data_home: Path, workspace: Path) -> list[tuple[str | None
     """(origin, outcome) of every finding the editor's server recorded for `workspace` under `data_home`."""
     env = dict(os.environ, XDG_DATA_HOME=str(data_home))
     done = subprocess.run(
-        [sys.executable, "-m", "vetline", "report", "--format", "json", str(workspace)], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "vetline", "report", "--format", "json", str(workspace)],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     return sorted((f["origin"], f["outcome"]) for f in json.loads(done.stdout).get("findings", []))
