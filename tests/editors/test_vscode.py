@@ -26,8 +26,8 @@ from conftest import (
     FINDING_LINE,
     REPO,
     free_port,
-    recorded_outcomes,
     process_group,
+    recorded_outcomes,
     require_tool,
     which,
 )

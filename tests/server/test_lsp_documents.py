@@ -57,7 +57,11 @@ def test_typing_a_line_at_a_time_is_not_an_inserted_block() -> None:
 def test_a_paste_streamed_in_chunks_in_one_did_change_is_one_inserted_block() -> None:
     """Ensure that consecutive insertions of one didChange, each continuing the last, make one block."""
     doc = opened("a = 1\n")
-    chunks = [change(1, 0, 1, 0, "def f(x):\n    y"), change(2, 5, 2, 5, " = x\n    return y"), change(3, 12, 3, 12, "\n")]
+    chunks = [
+        change(1, 0, 1, 0, "def f(x):\n    y"),
+        change(2, 5, 2, 5, " = x\n    return y"),
+        change(3, 12, 3, 12, "\n"),
+    ]
     doc.apply_all(chunks, UTF16)
     assert doc.source == b"a = 1\ndef f(x):\n    y = x\n    return y\n"
     assert doc.blocks == [[6, len(doc.source)]] and doc.typed == []
