@@ -152,13 +152,16 @@ def _optional(node: Node) -> bool:
 
 def _suppresses_import_error(with_node: Node) -> bool:
     """`with suppress(ImportError):` / `with contextlib.suppress(ModuleNotFoundError, ...):`."""
-    for call in (item.child_by_field_name("value") for c in with_node.named_children for item in c.named_children):
-        function = call.child_by_field_name("function") if call is not None and call.type == "call" else None
-        if function is None or (function.text or b"").split(b".")[-1] != b"suppress":
-            continue
-        arguments = (call.child_by_field_name("arguments") or call).text or b""
-        if any(name.encode() in arguments for name in _IMPORT_ERRORS):
-            return True
+    for clause in with_node.named_children:
+        for item in clause.named_children:
+            call = item.child_by_field_name("value")
+            if call is None or call.type != "call":
+                continue
+            function, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+            if function is None or arguments is None or (function.text or b"").split(b".")[-1] != b"suppress":
+                continue
+            if any(name.encode() in (arguments.text or b"") for name in _IMPORT_ERRORS):
+                return True
     return False
 
 
