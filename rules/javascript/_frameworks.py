@@ -55,6 +55,9 @@ SOURCE_NAMES = {
     "process.argv": "process.argv",
     "process.env": "process.env",
 }
+# Angular's `ActivatedRoute.snapshot`: `this.route.snapshot.queryParams.q` is the page's URL.
+ROUTE_SNAPSHOT = "snapshot"
+ROUTE_SNAPSHOT_ATTRS = frozenset({"queryParams", "params", "fragment", "queryParamMap", "paramMap", "url"})
 # The sources above that exist only in a browser: code reading them runs in the visitor's page,
 # where a server-side flaw (SSRF, a database query) cannot be.
 BROWSER_SOURCES = frozenset({"location", "document.URL", "document.referrer", "document.cookie", "window.name"})
@@ -108,6 +111,16 @@ HTML_SANITIZERS = frozenset(
         "escape",
     }
 )
+# Methods that check a variable, in an early exit (`if (!ALLOWED.includes(x)) return`) or a
+# ternary (`isSafeRelativeUrl(next) ? next : "/"`): the value that passed is clean.
+CHECK_METHODS = frozenset({"includes", "has", "test", "startsWith", "endsWith", "match", "indexOf", "isValid"})
+
+
+def is_check_method(name: str) -> bool:
+    """`includes`, `test`, `isSafeUrl`, `validateRedirect`...: a call that checks its argument."""
+    return name in CHECK_METHODS or name.startswith(("is", "valid"))
+
+
 # Functions whose result carries their arguments' data.
 PASSTHROUGH = frozenset(
     {

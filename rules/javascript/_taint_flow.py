@@ -14,6 +14,7 @@ from tree_sitter import Node
 
 from ..analysis.taint import CONSTANT, Kind, Origin, join
 from ..context import FileContext
+from ._frameworks import is_check_method
 from ._names import JsNameResolver
 from ._taint import FUNCTION_TYPES, MARKERS, MAX_DEPTH, Env, bind, element, merge
 
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 _EXITS = frozenset({"return_statement", "throw_statement", "break_statement", "continue_statement"})
 # Calls on a variable that put data into it (`parts.push(x)`, `params.append("q", x)`).
 _FILLING_METHODS = frozenset({"push", "unshift", "append", "set", "add", "concat", "write", "assign"})
-# Methods in an early-exit condition that check a variable (`ALLOWED.includes(x)`, `re.test(x)`).
-_CHECK_METHODS = frozenset({"includes", "has", "test", "startsWith", "endsWith", "match", "indexOf", "isValid"})
 
 
 class ScopeWalker:
@@ -206,7 +205,7 @@ class ScopeWalker:
                 callee = node.child_by_field_name("function")
                 prop = callee.child_by_field_name("property") if callee is not None else None
                 method = self.ctx.text(prop) if prop is not None else self.ctx.text(callee)
-                if method in _CHECK_METHODS or method.startswith(("is", "valid")):
+                if is_check_method(method):
                     args = node.child_by_field_name("arguments")
                     names.extend(
                         self.ctx.text(a) for a in (args.named_children if args else ()) if a.type == "identifier"

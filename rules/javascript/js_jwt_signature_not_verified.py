@@ -12,7 +12,7 @@ from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, property_value, string_value, unwrap
 from ._taint import scope_of
 
-JWT_MODULES = ("jsonwebtoken", "jose", "jwt-simple")
+JWT_MODULES = ("jsonwebtoken", "jose", "jwt-simple", "jws")
 
 
 def trusts_unverified_token(match: Match) -> Report | None:
@@ -70,6 +70,9 @@ function checked(token) {
   // ruleid: js-jwt-signature-not-verified
   return jwt.verify(token, key, { algorithms: ["HS256", "none"] });
 }
+const jws = require("jws");
+// ruleid: js-jwt-signature-not-verified
+const payloadOf = (token) => jws.decode(token).payload;
 function strict(token) {
   // ok: js-jwt-signature-not-verified
   const header = jwt.decode(token, { complete: true }).header;

@@ -196,11 +196,20 @@ def test_secret_fix_in_a_node_project_uses_process_env(tmp_path) -> None:  # typ
     [
         ("page.ejs", "<h1><%= title %></h1>\n<div><%- comment.body %></div>\n<%- include('footer') %>\n", [2]),
         ("page.hbs", "<p>{{ name }}</p>\n<div>{{{ bio }}}</div>\n<span>{{& motto }}</span>\n{{> header }}\n", [2, 3]),
+        (
+            "views/post.hbs",
+            "{{{ bio }}}\n<div>{{{post.html}}}</div>\n{{{t 'By {authors}' authors=post.authors}}}\n<p>{{{ bio }}}</p>\n"
+            "<style>{{{customCSSTags}}}</style>\n<a>{{{ author.name }}}</a>\n",
+            [1, 6],
+        ),
+        ("views/login-min.handlebars", "<div>{{{ bio }}}</div>\n", []),
+        ("views/translations/login_fr.handlebars", "<div>{{{ bio }}}</div>\n", []),
+        ("views/search.ejs", "<p><%- marked(query) %></p>\n<div><%- post.bodyHtml %></div>\n", [1]),
         ("view.mustache", "<p>{{ name }}</p>\n", []),
     ],
 )
 def test_unescaped_template_tags_are_reported(tmp_path, name: str, source: str, lines: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """Ensure that `<%-` and `{{{`/`{{&` are reported, escaped output and includes are not."""
+    """Ensure that `<%-` and `{{{`/`{{&` are reported once per value; escaped output, includes, helper calls, markup-named values and generated copies are not."""
     rule = registry.by_id()["js-template-unescaped-output"]
     language = languages.language_for_path(name)
     assert language is not None
