@@ -116,6 +116,13 @@ HTML_SANITIZERS = frozenset(
 CHECK_METHODS = frozenset({"includes", "has", "test", "startsWith", "endsWith", "match", "indexOf", "isValid"})
 
 
+# `is*` calls that test a type, not a value: `if (Array.isArray(req.body))` leaves the body as it was.
+TYPE_PREDICATES = frozenset(
+    {"isArray", "isString", "isObject", "isPlainObject", "isNumber", "isEmpty", "isNil", "isNull", "isUndefined"}
+    | {"isDefined", "isBuffer", "isFunction", "isNaN", "isFinite", "isInteger", "isSafeInteger"}
+)
+
+
 def is_check_method(name: str) -> bool:
     """`includes`, `test`, `isSafeUrl`, `validateRedirect`...: a call that checks its argument."""
     return name in CHECK_METHODS or name.startswith(("is", "valid"))

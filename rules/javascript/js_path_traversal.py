@@ -111,6 +111,20 @@ app.get("/file", (req, res) => {
   // ok: js-path-traversal
   fs.readFileSync(path.join(__dirname, "config.json"));
 });
+app.get("/dump", (req, res) => {
+  if (req.query.dump != null && common.isFilenameValid(req.query.dump)) {
+    // ok: js-path-traversal
+    res.sendFile(path.join(dumpsPath, req.query.dump));
+  }
+  if (Array.isArray(req.query.files)) {
+    // ruleid: js-path-traversal
+    res.sendFile(path.join(dumpsPath, req.query.files[0]));
+  }
+  if (req.query.name.startsWith("report-")) {
+    // ruleid: js-path-traversal
+    res.sendFile(path.join(dumpsPath, req.query.name));
+  }
+});
 function load(file) {
   // ok: js-path-traversal
   return fs.readFileSync(file, "utf8");

@@ -77,6 +77,8 @@ def _assigned_name(call: Node) -> str:
 
 # The `md5` and `sha1` npm packages: `md5(text)` returns the hex digest.
 HASH_PACKAGES = frozenset({"md5", "sha1"})
+# Only the packages count: a protocol's own `md5()` helper (NTLM, RDP) is what the protocol requires.
+_HASH_PACKAGE_IMPORT = linear(r"""(?:require\(\s*|from\s+)['"](?:md5|sha1)['"]""")
 # `"...&token=" + md5(login)`: the literal before the hash names what it is.
 _NAMED_BY_PREFIX = linear(r"(?i)(?:token|secret|password|passwd|signature|sig|key)[\w-]*[=:]\s*$")
 
@@ -95,7 +97,7 @@ def _named_by_prefix(call: Node) -> str:
 
 def hashes_secret(match: Match) -> Report | None:
     package = match.ctx.qualified_name(match.node("fn")) or ""
-    if package in HASH_PACKAGES:
+    if package in HASH_PACKAGES and _HASH_PACKAGE_IMPORT.search(match.ctx.source):
         algorithm, chained = package, [match.ctx.text(argument(match.target, 0))]
     else:
         algorithm = (string_value(argument(match.target, 0)) or "").lower()
