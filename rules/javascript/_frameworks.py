@@ -8,6 +8,8 @@ framework is a table edit here; `_taint.py` explains how the tables are used.
 
 from __future__ import annotations
 
+from ..patterns import linear
+
 # Parameters with these names hold a request object in handlers (Express `req`, Fetch/Next.js
 # `request`); `ctx` is Koa's context, whose request data lives under `CONTEXT_ATTRS`.
 REQUEST_PARAMETERS = frozenset({"req", "request"})
@@ -95,6 +97,7 @@ PARTIAL_SANITIZERS = frozenset(
 )
 HTML_SANITIZERS = frozenset(
     {
+        "encodeURIComponent",  # leaves no `<`, `>`, `&` or `"`: text or a double-quoted attribute
         "createHTML",  # a Trusted Types policy's output
         "trustedHTMLFromString",
         "dompurify.sanitize",
@@ -123,9 +126,12 @@ TYPE_PREDICATES = frozenset(
 )
 
 
+_PASCAL_CHECK = linear(r"Is[A-Z]")  # `IsFilenameValid(x)`
+
+
 def is_check_method(name: str) -> bool:
     """`includes`, `test`, `isSafeUrl`, `validateRedirect`...: a call that checks its argument."""
-    return name in CHECK_METHODS or name.startswith(("is", "valid"))
+    return name in CHECK_METHODS or name.startswith(("is", "valid", "Valid")) or _PASCAL_CHECK.match(name) is not None
 
 
 # Functions whose result carries their arguments' data.

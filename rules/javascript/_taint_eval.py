@@ -241,7 +241,9 @@ class JsEvaluator:
         """The branches of `c ? a : b`, less the one that holds a variable the condition checked."""
         condition = node.child_by_field_name("condition")
         branches = [node.child_by_field_name("consequence"), node.child_by_field_name("alternative")]
-        negated = condition is not None and condition.type == "unary_expression" and (condition.text or b"").startswith(b"!")
+        negated = (
+            condition is not None and condition.type == "unary_expression" and (condition.text or b"").startswith(b"!")
+        )
         checked = _checked_arguments(condition.named_children[-1] if negated and condition is not None else condition)
         passed = branches[1] if negated else branches[0]
         return [b for b in branches if b is not None and not (b is passed and self.ctx.text(b) in checked)]

@@ -230,9 +230,8 @@ class ScopeWalker:
                 method = self.ctx.text(prop) if prop is not None else self.ctx.text(callee)
                 if is_check_method(method):
                     args = node.child_by_field_name("arguments")
-                    names.extend(
-                        self.ctx.text(a) for a in (args.named_children if args else ()) if a.type == "identifier"
-                    )
+                    for arg in args.named_children if args else ():
+                        names.extend(self.ctx.text(a) for a in _checked_parts(arg) if a.type == "identifier")
                     receiver = callee.child_by_field_name("object") if prop is not None and callee is not None else None
                     if receiver is not None and receiver.type == "identifier":
                         names.append(self.ctx.text(receiver))
@@ -329,3 +328,11 @@ _HANDLERS: dict[str, Handler] = {
     "export_statement": ScopeWalker.export,
     "labeled_statement": ScopeWalker.labeled,
 }
+
+
+def _checked_parts(arg: Node) -> list[Node]:
+    """`x` itself, or the values spliced into `` `${pkg}/${x}` `` that a check call compares whole."""
+    if arg.type != "template_string":
+        return [arg]
+    subs = [c.named_children[0] for c in arg.named_children if c.type == "template_substitution" and c.named_children]
+    return subs

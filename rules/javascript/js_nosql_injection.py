@@ -83,9 +83,12 @@ _COERCIONS = frozenset({"String", "Number", "parseInt", "parseFloat", "Boolean",
 
 
 def _is_update_document(node: Node | None) -> bool:
+    """`{ $set: {...} }`: an object whose keys are MongoDB update operators."""
     obj = unwrap(node)
-    keys = [pair.child_by_field_name("key") for pair in obj.named_children if pair.type == "pair"] if obj else []
-    return obj is not None and obj.type == "object" and any(k is not None and k.text.lstrip(b"'\"").startswith(b"$") for k in keys)
+    if obj is None or obj.type != "object":
+        return False
+    keys = [pair.child_by_field_name("key") for pair in obj.named_children if pair.type == "pair"]
+    return any(key is not None and (key.text or b"").lstrip(b"'\"").startswith(b"$") for key in keys)
 
 
 def injects_query_operators(match: Match) -> Report | None:

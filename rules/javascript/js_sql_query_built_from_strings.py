@@ -38,7 +38,7 @@ def unsafe_query(match: Match) -> Report | None:
     )
     if verdict is None:
         return None
-    if verdict.confidence is Confidence.MEDIUM and not _SQL_WORDS.search(_literal_text(built)):
+    if verdict.confidence is Confidence.MEDIUM and built is not None and not _SQL_WORDS.search(_literal_text(built)):
         return None  # `.execute(`${x}`)` of something that is not SQL (`irc.raw(`${cmd} ${args.join(" ")}`)`)
     if verdict.confidence is Confidence.MEDIUM and _binds_values(argument(match.target, 1)):
         return None  # the values are bound; the spliced pieces are fragments the code chose (`??`, placeholders)

@@ -2,7 +2,8 @@
 
 Without certificate verification anyone on the network path can impersonate the server and
 read or change the traffic. The quick fix turns verification back on; a self-signed server
-should be trusted with the `ca` option instead. Code that checks the certificate itself is not
+should be trusted with the `ca` option instead. `secure: false` counts only in http-proxy's
+options (beside `target`). Code that checks the certificate itself is not
 reported: options with a `checkServerIdentity` function (pinning), server options asking for
 client certificates (`requestCert`), and functions that read `getPeerCertificate()`.
 """
@@ -36,8 +37,8 @@ def disables_verification(match: Match) -> Report | None:
     key = key_name(match.node("key"))
     if key not in OPTIONS or not is_false(match.node("value")):
         return None
-    if key == "secure" and b"tls" not in match.ctx.source.lower() and b"ssl" not in match.ctx.source.lower():
-        return None  # `secure: false` of a cookie is another rule's business
+    if key == "secure" and not _is_proxy_options(match.target):
+        return None  # `secure: false` of a cookie, a status object or nodemailer's STARTTLS is no TLS check
     if _chosen_by_option(match.target):
         return None  # a library implementing its user's `ssl: "no-verify"`-style choice
     if _checks_certificate_itself(match):
@@ -48,6 +49,13 @@ def disables_verification(match: Match) -> Report | None:
     return Report(message=message)
 
 
+def _is_proxy_options(pair: Node) -> bool:
+    """`{ target, secure: false }`: http-proxy's switch for checking the target's certificate."""
+    options = pair.parent
+    siblings = options.named_children if options is not None and options.type == "object" else []
+    return any(p.type == "pair" and key_name(p.child_by_field_name("key")) == "target" for p in siblings)
+
+
 # Sibling options that verify the peer another way: a pinning callback, or a server's client-cert request.
 _OWN_CHECK_OPTIONS = frozenset({"checkServerIdentity", "requestCert"})
 
@@ -55,7 +63,9 @@ _OWN_CHECK_OPTIONS = frozenset({"checkServerIdentity", "requestCert"})
 def _checks_certificate_itself(match: Match) -> bool:
     options = match.target.parent
     siblings = options.named_children if options is not None and options.type == "object" else []
-    if any(pair.type == "pair" and key_name(pair.child_by_field_name("key")) in _OWN_CHECK_OPTIONS for pair in siblings):
+    if any(
+        pair.type == "pair" and key_name(pair.child_by_field_name("key")) in _OWN_CHECK_OPTIONS for pair in siblings
+    ):
         return True
     scope = scope_of(match.target)
     return b"getPeerCertificate(" in match.ctx.source[scope.start_byte : scope.end_byte] and scope.type != "program"
@@ -136,6 +146,10 @@ request({ url, strictSSL: false });
 const strict = new https.Agent({ rejectUnauthorized: true, ca: fs.readFileSync("ca.pem") });
 // ok: js-tls-verification-disabled
 const options = { verbose: false };
+// ruleid: js-tls-verification-disabled
+app.use("/api", createProxyMiddleware({ target: "https://backend.internal", changeOrigin: true, secure: false }));
+// ok: js-tls-verification-disabled
+const status = { connected: false, secure: false, tls: null };
 // ok: js-tls-verification-disabled
 const pinned = { rejectUnauthorized: false, checkServerIdentity: (host, cert) => pinnedCheck(cert) };
 // ok: js-tls-verification-disabled

@@ -198,8 +198,10 @@ def test_secret_fix_in_a_node_project_uses_process_env(tmp_path) -> None:  # typ
         ("page.hbs", "<p>{{ name }}</p>\n<div>{{{ bio }}}</div>\n<span>{{& motto }}</span>\n{{> header }}\n", [2, 3]),
         (
             "views/post.hbs",
-            "{{{ bio }}}\n<div>{{{post.html}}}</div>\n{{{t 'By {authors}' authors=post.authors}}}\n<p>{{{ bio }}}</p>\n"
-            "<style>{{{customCSSTags}}}</style>\n<a>{{{ author.name }}}</a>\n",
+            (
+                "{{{ bio }}}\n<div>{{{post.html}}}</div>\n{{{t 'By {authors}' authors=post.authors}}}\n"
+                "<p>{{{ bio }}}</p>\n<style>{{{customCSSTags}}}</style>\n<a>{{{ author.name }}}</a>\n"
+            ),
             [1, 6],
         ),
         ("views/settings.handlebars", "".join(f"<p>{{{{{{setting{i}}}}}}}</p>\n" for i in range(8)), [1]),

@@ -20,9 +20,18 @@ RECALL_SET = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "reca
 LABEL = re.compile(r"//\s*(vuln|safe):\s*([a-z0-9-]+)")
 # (path, rule): why the rule cannot see it.
 KNOWN_MISSES = {
-    ("juice_shop/lib/insecurity.ts", "js-weak-hash-for-secrets"): "`hash(data)` is applied to passwords in another module",
-    ("juice_shop/routes/b2bOrder.ts", "js-eval-of-dynamic-code"): "the code is constant; the data reaches notevil through the vm context",
-    ("juice_shop/routes/redirect.ts", "js-open-redirect"): "the allow-list check is a substring test in another function",
+    (
+        "juice_shop/lib/insecurity.ts",
+        "js-weak-hash-for-secrets",
+    ): "`hash(data)` is applied to passwords in another module",
+    (
+        "juice_shop/routes/b2bOrder.ts",
+        "js-eval-of-dynamic-code",
+    ): "the code is constant; the data reaches notevil through the vm context",
+    (
+        "juice_shop/routes/redirect.ts",
+        "js-open-redirect",
+    ): "the allow-list check is a substring test in another function",
 }
 
 
@@ -57,7 +66,9 @@ def recall_findings(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[tupl
 def test_documented_vulnerabilities_are_found(recall_findings) -> None:  # type: ignore[no-untyped-def]
     """Ensure that every documented vulnerability is reported on its line, but for the listed misses."""
     labels, reported = recall_findings
-    missed = {(path, rule) for kind, rule, path, line in labels if kind == "vuln" and (rule, path, line) not in reported}
+    missed = {
+        (path, rule) for kind, rule, path, line in labels if kind == "vuln" and (rule, path, line) not in reported
+    }
     assert missed == set(KNOWN_MISSES)
     assert sum(kind == "vuln" for kind, *_ in labels) >= 25
 
@@ -65,4 +76,6 @@ def test_documented_vulnerabilities_are_found(recall_findings) -> None:  # type:
 def test_safe_cases_are_not_reported(recall_findings) -> None:  # type: ignore[no-untyped-def]
     """Ensure that no line the original benchmark scores as safe is reported."""
     labels, reported = recall_findings
-    assert [(rule, path, line) for kind, rule, path, line in labels if kind == "safe" and (rule, path, line) in reported] == []
+    assert [
+        (rule, path, line) for kind, rule, path, line in labels if kind == "safe" and (rule, path, line) in reported
+    ] == []
