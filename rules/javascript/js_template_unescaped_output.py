@@ -24,8 +24,9 @@ from ..patterns import linear
 
 OPENERS = {"ejs": (b"<%-",), "handlebars": (b"{{{", b"{{&")}
 CLOSERS = {b"<%-": b"%>", b"{{{": b"}}}", b"{{&": b"}}"}
-# Values that are not data: EJS includes, Handlebars partial blocks and layout bodies.
-_HARMLESS = (b"include", b"body", b"> ", b"yield")
+# Values that are not data: EJS includes, Handlebars partials, `yield`, and the layout slots.
+_HARMLESS = (b"include", b"> ", b"yield")
+LAYOUT_SLOTS = frozenset({b"body", b"head"})
 # The last name of a value that holds markup on purpose: `post.html`, `titlehtml`, `customJSTags`.
 _MARKUP_NAME = linear(rb"(?:html|markup|csstags|jstags|scripttags|content|css|svg)$", re.IGNORECASE)
 # Folders of generated per-language copies of the templates beside them.
@@ -42,7 +43,7 @@ def _is_generated_copy(ctx: FileContext) -> bool:
 
 def _is_reported_value(value: bytes, language: str) -> bool:
     """A data expression: not an include, a partial, a helper call or a value named as markup."""
-    if not value or value.startswith(_HARMLESS):
+    if not value or value.startswith(_HARMLESS) or value in LAYOUT_SLOTS:
         return False
     if language == "handlebars" and (b" " in value or b"(" in value):
         return False  # `{{{helper arg}}}`: the helper returns a SafeString or escapes

@@ -205,6 +205,7 @@ def test_secret_fix_in_a_node_project_uses_process_env(tmp_path) -> None:  # typ
             [1, 6],
         ),
         ("views/settings.handlebars", "".join(f"<p>{{{{{{setting{i}}}}}}}</p>\n" for i in range(8)), [1]),
+        ("views/layout.hbs", "<head>{{{head}}}</head>\n<body>{{{ body }}}</body>\n<h2>{{{heading}}}</h2>\n", [3]),
         ("views/login-min.handlebars", "<div>{{{ bio }}}</div>\n", []),
         ("views/translations/login_fr.handlebars", "<div>{{{ bio }}}</div>\n", []),
         ("views/search.ejs", "<p><%- marked(query) %></p>\n<div><%- post.bodyHtml %></div>\n", [1]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from vetline.rules.engine import Engine
+from vetline.rules.javascript.js_os_command_injection import RULE as COMMAND_RULE
 from vetline.rules.javascript.js_xss_inner_html import RULE
 
 ASSEMBLED = "function show(item) {\n  list.innerHTML = `<li>${item.comment}</li>`;\n}\n"
@@ -63,3 +64,14 @@ def test_jinja_environments_of_command_line_code_are_not_reported() -> None:
     engine = Engine([JINJA])
     assert engine.analyze(text.encode(), "python", "flaskbb/cli/main.py").findings == ()
     assert [f.start.line for f in engine.analyze(text.encode(), "python", "flaskbb/app.py").findings] == [1]
+
+
+def test_command_line_tooling_drops_unknown_origin_but_not_argv() -> None:
+    """Ensure that `bin/` scripts' own commands are not reported, while `process.argv` in them is."""
+    own = 'const cp = require("child_process");\nconst run = (cmd) => cp.execSync(cmd);\n'
+    argv = 'const cp = require("child_process");\ncp.execSync("git log " + process.argv[2]);\n'
+    engine = Engine([COMMAND_RULE])
+    language = "javascript"
+    assert not engine.analyze(own.encode(), language, "repo/bin/release.js").findings
+    assert engine.analyze(own.encode(), language, "repo/lib/release.js").findings
+    assert [f.start.line + 1 for f in engine.analyze(argv.encode(), language, "repo/bin/release.js").findings] == [2]
