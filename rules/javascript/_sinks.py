@@ -40,8 +40,9 @@ _SHIPPED_PATH = linear(
     r"|(?:^|/)vendors?\.[cm]?js$"
     r"|\.[0-9a-f]{8,}\.[cm]?js$"  # `jquery.12e87d2f3a4c.js`: a content-hashed copy (Django's manifest storage)
 )
-# A library's banner in its first bytes: `/*! jQuery v3.7.1 | (c) ...`, `@license MIT`.
-_LIBRARY_BANNER = linear(rb"/\*!|@license\b|\bv\d+\.\d+\.\d+\b")
+# A library's banner in its first bytes: `/*! jQuery v3.7.1 | (c) ...`, `@license MIT`, or the
+# runtime Emscripten writes before the code it compiled from C (`// Note: Some Emscripten settings`).
+_LIBRARY_BANNER = linear(rb"/\*!|@license\b|\bv\d+\.\d+\.\d+\b|\bEmscripten\b")
 _BANNER_BYTES = 600
 MINIFIED_LINE = 1000  # characters: no one writes, or reviews, a line this long
 

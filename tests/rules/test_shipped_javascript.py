@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from vetline.rules.engine import Engine
+from vetline.rules.javascript.js_eval_of_dynamic_code import RULE as EVAL_RULE
 from vetline.rules.javascript.js_os_command_injection import RULE as COMMAND_RULE
 from vetline.rules.javascript.js_xss_inner_html import RULE
 
@@ -39,6 +40,15 @@ def test_library_banner_and_minified_line_drop_unknown_origin() -> None:
     assert lines("/*! d3 v6.7.0 | ISC */\n" + ASSEMBLED, "app/static/d3/d3.js") == []
     minified = "var a=1;" * 200 + "function s(e){x.innerHTML=`<li>${e.comment}</li>`}\n"
     assert lines(minified, "app/static/js/core.js") == []
+
+
+def test_emscripten_runtime_is_built_code() -> None:
+    """Ensure that the runtime Emscripten generates (its `eval` of asm constants) is not reported."""
+    code = "function asmConst(code, args) {\n  return eval('(function(' + args.join(',') + '){ ' + code + ' })');\n}\n"
+    banner = "// Note: Some Emscripten settings will significantly limit the speed of the generated code.\n"
+    engine = Engine([EVAL_RULE])
+    assert not engine.analyze((banner + code).encode(), "javascript", "rdp/core/rle.js").findings
+    assert [f.start.line for f in engine.analyze(code.encode(), "javascript", "rdp/core/rle.js").findings] == [1]
 
 
 def test_url_data_is_reported_even_in_vendored_code() -> None:
