@@ -22,7 +22,7 @@ from vetline.rules.model import Rule
 from ..formats import origin_of
 from ..scanner import FileResult
 from . import keys
-from .store import Seen, Store, Workspace, default_path
+from .store import DIFF_SOURCE, Seen, Store, Workspace, default_path
 
 log = logging.getLogger("vetline.metrics")
 T = TypeVar("T")
@@ -119,7 +119,7 @@ def record_scan(
             file_keys = {keys.file_key(workspace.salt, relative) for relative in relatives.values()}
             gone = set(store.open_keys(workspace, file_keys)) - {s.key for s in seen}
             store.ended(workspace, [(key, "disappeared") for key in sorted(gone)], now)
-        store.seen(workspace, seen, "ci", now)
+        store.seen(workspace, seen, "ci" if complete else DIFF_SOURCE, now)
         commits = {
             keys.commit_key(workspace.salt, sha, path): counted
             for (sha, path), counted in (changed_lines or {}).items()

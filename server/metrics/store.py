@@ -31,6 +31,7 @@ from pathlib import Path
 import platformdirs
 
 DB_NAME = "metrics.sqlite3"
+DIFF_SOURCE = "ci-diff"  # `scan --diff --record`: findings on changed lines, whose lines are counted
 SCHEMA_VERSION = "1"
 OUTCOMES = ("quick-fix", "disappeared", "suppressed")
 SCHEMA = """
@@ -139,7 +140,10 @@ class Store:
                 "INSERT INTO findings (workspace, key, file_key, rule, category, severity, origin, source,"
                 " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (workspace, key) DO UPDATE SET last_seen = excluded.last_seen, ended = NULL,"
-                " outcome = NULL, origin = COALESCE(findings.origin, excluded.origin)",
+                " outcome = NULL, origin = COALESCE(findings.origin, excluded.origin),"
+                " source = CASE WHEN excluded.source = '"
+                + DIFF_SOURCE
+                + "' THEN excluded.source ELSE findings.source END",
                 rows,
             )
 

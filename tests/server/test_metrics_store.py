@@ -136,6 +136,24 @@ def test_recorded_ci_scan_is_reported_by_origin(
     assert page.count("<svg") >= 3 and balanced(page) and "<script" not in page
 
 
+def test_rates_count_only_findings_on_the_lines_a_diff_scan_counted(
+    data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that a whole-repository `scan --attribute --record` (whose lines nobody counts) does not
+    inflate the git rates: the first commit's finding counts by origin but not per 1,000 changed lines."""
+    repo = three_commit_repository(tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    main(["scan", "--attribute", "--record", "--format", "json"])
+    main(["scan", "--diff", "HEAD~2", "--record", "--format", "json"])
+    capsys.readouterr()
+    data = json.loads(report(capsys, "--format", "json")[1])
+    assert data["by_origin"]["human-commit"] == 2  # the first commit's line and the last commit's
+    rates = data["rates_per_1000_changed_lines"]
+    assert rates["human"] == round(1000 / rates["human_changed_lines"], 2)  # only the last commit's finding
+    assert data["by_category"]["crypto"]["human_per_1000_changed_lines"] == rates["human"]
+    assert rates["ai"] == 250.0
+
+
 def test_a_full_scan_ends_findings_that_are_gone(
     data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
