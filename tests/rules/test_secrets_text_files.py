@@ -215,3 +215,22 @@ def test_glued_names_read_as_passwords_only_for_password_words() -> None:
     assert [f.rule_id for f in _analyze("dbpassword = Tr0ub4dor&3\n", "/p/a.conf")] == ["hardcoded-password"]
     assert _analyze("jsonwebtoken = 9.0.2-final\n", "/p/a.conf") == []
     assert _analyze('{"dependencies": {"jsonwebtoken": "^9.0.2"}}\n', "/p/package.json") == []
+
+
+AWS_EXAMPLE_KEY = "AKIA" + "IOSFODNN7EXAMPLE"  # AWS's documented access key id
+AWS_EXAMPLE_BINDINGS = {
+    "settings.py": f'AWS_ACCESS_KEY_ID = "{AWS_EXAMPLE_KEY}"\n',
+    "deploy.sh": f"export AWS_ACCESS_KEY_ID={AWS_EXAMPLE_KEY}\n",
+    "app.properties": f"aws.access.key.id={AWS_EXAMPLE_KEY}\n",
+    ".env": f"AWS_ACCESS_KEY_ID={AWS_EXAMPLE_KEY}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(AWS_EXAMPLE_BINDINGS))
+def test_aws_documented_key_has_one_policy_in_code_and_text(name: str) -> None:
+    """Ensure that AWS's `...EXAMPLE` key is reported in a project file and not in documentation, whatever the file type."""
+    source = AWS_EXAMPLE_BINDINGS[name]
+    in_project = [f.rule_id for f in _analyze(source, f"src/{name}")]
+    in_docs = [f.rule_id for f in _analyze(source, f"docs/{name}")]
+    assert in_project == ["hardcoded-secret"]
+    assert in_docs == []
