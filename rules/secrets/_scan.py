@@ -169,6 +169,7 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     # A vendored library or bundle (`static/vendor/showdown.js`) is not where the application keeps
     # its credentials; only provider-format keys, which leak wherever they are, are reported there.
     shipped = ctx.language in CODE_LANGUAGES and ctx.language != "python" and is_shipped_file(ctx)
+    documentation = _syntax.is_documentation(ctx.path)
     found = []
     for literal in items:
         if names_itself(literal.value, literal.name) or _FIELD_NAME.fullmatch(literal.value):
@@ -177,17 +178,21 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
         verdict = classify(
             clip_literal(literal.value), _names.name_class(name), literal.role, literal.interpolated, example
         )
-        if verdict is not None and literal.node is None and ctx.language in _syntax.LANGUAGES:
-            span = verdict.span or (0, len(literal.value))
-            if verdict.rule_id == "hardcoded-secret" and _syntax.is_documented_example(
-                literal.value[span[0] : span[1]]
-            ):
-                continue
-        if verdict is None or _repeated_sample(ctx, literal.value, verdict):
+        if verdict is None or (documentation and _is_documented_example(literal.value, verdict)):
+            continue
+        if _repeated_sample(ctx, literal.value, verdict):
             continue
         if not shipped or is_provider_key(verdict):
             found.append((literal, verdict))
     return found
+
+
+def _is_documented_example(value: str, verdict: Verdict) -> bool:
+    """AWS's documented key (`AKIAIOSFODNN7EXAMPLE`) is the one policy for code and text alike:
+    in documentation it is the page's example, not a leak; elsewhere it stands where a real key
+    belongs (AI code pastes it as a placeholder) and is reported."""
+    start, end = verdict.span or (0, len(value))
+    return verdict.rule_id == "hardcoded-secret" and _syntax.is_documented_example(value[start:end])
 
 
 # `bark_api_token: "auth_token"`, `api_key = "no_api_key"`: snake_case words naming a field or a

@@ -69,12 +69,9 @@ def registry() -> Iterator[HeldRegistry]:
 
     server.routes[("GET", "/online/simple/")] = held_index
     server.static("/online/top-pypi-packages.json", (RECORDED / "top-pypi-packages.json").read_bytes())
-    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield server
-    server.gate.set()
-    server.server.shutdown()
-    server.server.server_close()
+    with server.serving():
+        yield server
+        server.gate.set()  # release a held request so that shutdown does not wait on it
 
 
 @pytest.fixture(autouse=True)
