@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from .. import walk
 from ..aicontext import _mcp
 from ..context import FileContext
 from ..languages import is_javascript
@@ -200,7 +201,11 @@ def _compute(ctx: FileContext) -> Facts:
     if ctx.language == "python":
         assert ctx.tree is not None
         script = parse_script(ctx.source) if b"# /// script" in ctx.source else None
-        found = [i for i in _imports.imports(ctx.tree.root_node) if not i.relative and i.top not in _imports.STDLIB]
+        found = [
+            i
+            for i in _imports.imports(ctx.tree.root_node, walk.shared(ctx, _imports.IMPORTS_KEY))
+            if not i.relative and i.top not in _imports.STDLIB
+        ]
         if not found and script is None:
             return Facts(Settings.from_options(engine), Project())
         project = project_for(ctx.path)

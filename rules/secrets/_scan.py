@@ -91,6 +91,25 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     return _by_position(value, name_class, role, example)
 
 
+_PROSE_ROLES = frozenset({"comment", "text", "docstring"})
+_UNNAMED_ROLES = frozenset({"key-argument", "signing"})  # roles that own a literal without a name
+
+
+def cannot_own(value: str, name_class: str | None, role: str, interpolated: bool) -> bool:
+    """True when `classify` certainly returns None for this literal, told by substrings and one search.
+
+    A literal without a key header, a URL or a provider key (one search of all their patterns at
+    once) can only be owned through its position: a credential name, a signing or key argument,
+    or a provider prefix (`sk-...` placeholders). That is most literals of a file, so the other
+    regexes, the caches and the name checks are skipped for them. Any literal this does not rule
+    out is classified."""
+    if "://" in value or "PRIVATE KEY" in value or "PuTTY" in value or _detect.may_hold_provider(value):
+        return False
+    if interpolated or role in _PROSE_ROLES:
+        return True
+    return name_class is None and role not in _UNNAMED_ROLES and not value.startswith(_detect.PROVIDER_PREFIXES)
+
+
 def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
     if example:
         return None  # `.env.example` shows the shape of each value; only provider-format keys leak from it
@@ -171,13 +190,16 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     shipped = ctx.language in CODE_LANGUAGES and ctx.language != "python" and is_shipped_file(ctx)
     documentation = _syntax.is_documentation(ctx.path)
     found = []
+    text_format = ctx.language in _syntax.LANGUAGES
     for literal in items:
+        name = _syntax.name_for_class(literal.name, ctx.language) if text_format else literal.name
+        name_class = _names.name_class(name) if name else None
+        value = clip_literal(literal.value)
+        if cannot_own(value, name_class, literal.role, literal.interpolated):
+            continue  # most literals of a file: decided without a regex or a cache look-up
         if names_itself(literal.value, literal.name) or _FIELD_NAME.fullmatch(literal.value):
             continue
-        name = _syntax.name_for_class(literal.name, ctx.language) if ctx.language in _syntax.LANGUAGES else literal.name
-        verdict = classify(
-            clip_literal(literal.value), _names.name_class(name), literal.role, literal.interpolated, example
-        )
+        verdict = classify(value, name_class, literal.role, literal.interpolated, example)
         if verdict is None or (documentation and _is_documented_example(literal.value, verdict)):
             continue
         if _repeated_sample(ctx, literal.value, verdict):
