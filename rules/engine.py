@@ -298,10 +298,23 @@ def _apply(rule: Rule, match: Match, broken: set[str], errors: list[str]) -> Ite
         return ()
 
 
+class PartialScan(Exception):
+    """Raised by a `scan=` that stopped at one of its bounds: its findings so far still count,
+    and `reason` tells the user that the file was not fully analysed."""
+
+    def __init__(self, findings: Iterable[Finding], reason: str) -> None:
+        super().__init__(reason)
+        self.findings = tuple(findings)
+        self.reason = reason
+
+
 def _scan(rule: Rule, ctx: FileContext, broken: set[str], errors: list[str]) -> Iterable[Finding]:
     try:
         assert rule.scan is not None
         return list(rule.scan(ctx))
+    except PartialScan as partial:
+        errors.append(partial.reason)
+        return partial.findings
     except Exception as error:  # noqa: BLE001 - same isolation for whole-file rules
         _record_crash(rule, ctx, error, broken, errors)
         return ()
