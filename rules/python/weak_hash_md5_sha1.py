@@ -114,6 +114,8 @@ def _docstring(ctx: FileContext, function: Node) -> str:
 
 def _comment_above(ctx: FileContext, statement: Node) -> str:
     """The comment on the line just above the statement (`# Binary files just return their checksum`)."""
+    if statement.type == "assignment" and statement.parent is not None:
+        statement = statement.parent  # the expression statement the comment precedes
     previous = statement.prev_sibling
     if previous is None or previous.type != "comment" or previous.end_point[0] + 1 != statement.start_point[0]:
         return ""
@@ -301,7 +303,7 @@ def message_id_hash(msg_id):
 class ChecksumCalculator:
     @staticmethod
     def calculate(text):
-        """Calculate MD5 checksum of text content."""
+        '''Calculate MD5 checksum of text content.'''
         # ok: weak-hash-md5-sha1
         return hashlib.md5(text.encode("utf-8")).hexdigest()
 def fetch(response, fetcher):
