@@ -113,13 +113,13 @@ def _docstring(ctx: FileContext, function: Node) -> str:
 
 
 def _comment_above(ctx: FileContext, statement: Node) -> str:
-    """The comment on the line just above the statement (`# Binary files just return their checksum`)."""
-    if statement.type == "assignment" and statement.parent is not None:
-        statement = statement.parent  # the expression statement the comment precedes
-    previous = statement.prev_sibling
-    if previous is None or previous.type != "comment" or previous.end_point[0] + 1 != statement.start_point[0]:
+    """The comment line just above the statement (`# Binary files just return their checksum`);
+    read from the text, as tree-sitter may hang a block's first comment outside the block."""
+    line_start = ctx.source.rfind(b"\n", 0, statement.start_byte)
+    if line_start <= 0:
         return ""
-    return ctx.text(previous)
+    previous = ctx.source[ctx.source.rfind(b"\n", 0, line_start) + 1 : line_start].strip()
+    return previous.decode("utf-8", "replace") if previous.startswith(b"#") else ""
 
 
 # Calls a digest is looked up with, or that sign it with a key of their own.
