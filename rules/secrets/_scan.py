@@ -111,6 +111,14 @@ def _local_default(value: str, url: tuple[int, int, str]) -> bool:
     return password == user or password.isalpha() or _detect.is_placeholder(password)
 
 
+def _word_of_name(value: str, name: str | None) -> bool:
+    """A plain lower-case word that spells out a word of the name (`AUTH` -> "authentication");
+    `WTF_CSRF_SECRET_KEY = "reallyhardtoguess"` is a passphrase and stays reported."""
+    if not name or not (value.isalpha() and value.islower()):
+        return False
+    return any(len(word) >= 3 and value.startswith(word) for word in _names.words(name))
+
+
 def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
     if example:
         return None  # `.env.example` shows the shape of each value; only provider-format keys leak from it
@@ -133,8 +141,6 @@ def _by_position(value: str, name_class: str | None, role: str, example: bool) -
         if example or role in _LOOSE_ROLES and name_class != "password":
             return None
         return Verdict("placeholder-credential", "Placeholder credential", "Secret Keyword")
-    if name_class == "credential" and value.isalpha() and value.islower():
-        return None  # `ACTIVATION_TOKEN = "activation"`, `AUTH = "authentication"`: no token is a word
     if any(c.isspace() for c in value) or len(value) < 3:
         return None  # a prompt or label ("Enter your password"), not a credential
     if role in _LOOSE_ROLES and not _detect.looks_credential(value):
@@ -197,6 +203,8 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
         if names_itself(literal.value, literal.name) or _is_field_name(literal):
             continue
         name = _syntax.name_for_class(literal.name, ctx.language) if ctx.language in _syntax.LANGUAGES else literal.name
+        if _names.name_class(name) == "credential" and _word_of_name(literal.value, name):
+            continue  # `ACTIVATION_TOKEN = "activation"`, `AUTH = "authentication"`: an enum value
         verdict = classify(
             clip_literal(literal.value), _names.name_class(name), literal.role, literal.interpolated, example
         )
