@@ -83,7 +83,9 @@ _NEEDS_DIGITS = frozenset({"Artifactory Credentials"})
 _NOT_A_SECRET = linear(
     r"\(\?|\\[dDwWsSbB]|\[\^|\[[^\]\s]-[^\]\s]|\{\d+(?:,\d*)?\}|\*{3,}"
     r"|^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
-    r"|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:[A-Z][A-Z_]*|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$"
+    r"|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?$|^(?:[A-Z][A-Z_]*|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$"
+    # `pkg.plugin:Plugin` (an entry point), `__CENSORED__` (a redaction marker), `{base}auth/` (a URL template)
+    r"|^[A-Za-z_]\w*(?:\.\w+)*:[A-Za-z_]\w*$|^_+[A-Z][A-Z_]*$|\{[A-Za-z_][\w.]*\}[^{}]*/"
     # `'__r'`, `'.data-api'`: code markers; fetch's `credentials: 'same-origin'`; no letter or digit at all
     r"|^[._$][\w.-]{0,10}$|^(?:same-origin|include|omit|no-cors|cors)$|^[^A-Za-z0-9]*$"
 )
@@ -330,10 +332,10 @@ def is_placeholder(value: str) -> bool:
 
 
 def _has_run(value: str, length: int) -> bool:
-    """`value` repeats one character `length` times in a row (`(.)\\1{5,}`, which RE2 cannot say)."""
+    """`value` repeats one letter or digit `length` times in a row (`(.)\\1{5,}`, which RE2 cannot say)."""
     run, previous = 0, ""
-    for char in value:
-        run = run + 1 if char == previous and char != "\n" else 1
+    for char in value:  # `--------` is a rule line, not a typed placeholder
+        run = run + 1 if char == previous and char.isalnum() else 1
         if run >= length:
             return True
         previous = char
