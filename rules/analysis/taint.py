@@ -241,7 +241,11 @@ class TaintAnalysis:
         names = [name for name, _, _ in params]
         if not self._web or "request" not in names[:2]:
             return False
-        return names[0] == "request" or tables.function_name(function) in tables.VIEW_METHODS
+        if names[0] == "request":
+            # A helper the module calls itself (`build_response(request, full_path=...)`) gets its
+            # arguments from that caller, which the analysis judges there; views are routed, not called.
+            return not _called_in_file(self.ctx.source, tables.function_name(function))
+        return tables.function_name(function) in tables.VIEW_METHODS
 
     def global_origin(self, name: str) -> Origin | None:
         """The flow-insensitive origin of a module-level name, None when the module never binds it."""
@@ -287,6 +291,18 @@ def _module_functions(ctx: FileContext) -> dict[str, Node | None]:
             name = tables.function_name(node)
             found[name] = None if name in found else node  # redefined: do not guess which one
     return found
+
+
+def _called_in_file(source: bytes, name: str) -> bool:
+    """True when `name(` occurs in `source` as a call of that bare name (not `def name(`, `x.name(`)."""
+    needle = name.encode() + b"("
+    start = source.find(needle)
+    while start != -1:
+        before = source[max(0, start - 4) : start]
+        if not (before[-1:].isalnum() or before[-1:] in (b"_", b".") or before == b"def "):
+            return True
+        start = source.find(needle, start + 1)
+    return False
 
 
 def _scope_of(node: Node) -> Node:

@@ -222,9 +222,21 @@ class Evaluator:
             return Origin(Kind.TAINTED, source=tables.STREAM_METHODS[method])
         if method == "get" and receiver.kind is Kind.CONSTANT:
             return self._join(arguments[1:])  # a lookup in a constant table yields its values
+        if method in tables.KEYED_READS:
+            return self._lookup(receiver, arguments)
         if method in tables.STRING_METHODS:
             return join([receiver, self._join(arguments)])
         return receiver if receiver.kind is Kind.TAINTED else UNKNOWN
+
+    def _lookup(self, receiver: Origin, arguments: list[Node]) -> Origin:
+        """`store.get(uuid)`, `Model.objects.get(pk=pk)`: what was stored, not the key it was found by.
+
+        The receiver's data and a default (`d.get(key, default)`, `fallback=`) flow on; the key
+        and keyword filters only choose which stored value comes back.
+        """
+        rest = [a for a in arguments[1:] if a.type != "keyword_argument"]
+        defaults = [a for a in arguments if a.type == "keyword_argument" and self.ctx.text(a.child_by_field_name("name")) in ("default", "fallback")]
+        return join([receiver, self._join(rest + defaults)])
 
     def _in_file_call(self, name: str, arguments: list[Node]) -> Origin:
         function = self.analysis.module_function(name)

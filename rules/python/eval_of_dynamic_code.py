@@ -35,7 +35,8 @@ def evaluates_dynamic_code(match: Match) -> Report | None:
         return taint_verdict(match, parsed, sink, report_unknown=False, consequence=_RUNS) if parsed else None
     if name != "compile" and is_compiled(match.ctx, code):
         return None  # `exec(compile(src, ...))`: reported once, at the `compile` that sees `src`
-    return taint_verdict(match, code, f"`{name}`", consequence=_RUNS)
+    # Unknown code outside handlers and helpers is the project's own settings, plugins or modules.
+    return taint_verdict(match, code, f"`{name}`", unknown_needs_request=True, consequence=_RUNS)
 
 
 def _compiles_nothing_to_run(match: Match, code: Node | None) -> bool:
