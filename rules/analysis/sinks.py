@@ -21,7 +21,7 @@ from ..context import FileContext, Match
 from ..model import Confidence, Report
 from ..patterns import linear
 from .taint import Kind, Origin
-from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES
+from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES, STRING_METHODS
 from .nodes import enclosing_function
 from .test_code import is_migration, is_test_code
 from .web import enclosing_handler, parameter_names
@@ -140,8 +140,25 @@ def _mentions(node: Node, names: set[bytes]) -> bool:
             if bound is not None and bound is not current and seen < 50:
                 stack.append(bound)
             continue
+        if current.type == "call":
+            stack.extend(_data_of_call(current))
+            continue
         stack.extend(current.named_children)
     return False
+
+
+def _data_of_call(call: Node) -> list[Node]:
+    """The nodes a call's result is made of: a function's arguments, a string method's receiver
+    and arguments (`name.strip()`), nothing of a query on an object (`tree.xpath(q, namespaces=ns)`
+    returns the object's data, which its arguments only select)."""
+    arguments = list(call.children_by_field_name("arguments"))
+    callee = call.child_by_field_name("function")
+    if callee is None or callee.type != "attribute":
+        return arguments
+    method = (callee.child_by_field_name("attribute") or callee).text or b""
+    if method.decode("utf-8", "replace") in STRING_METHODS:
+        return [*callee.children_by_field_name("object"), *arguments]
+    return []
 
 
 def _capital(text: str) -> str:

@@ -259,6 +259,15 @@ class TaintAnalysis:
             self._global_cache[name] = join(CONSTANT if v is None else self.evaluate(v, {}) for v in values)
         return self._global_cache[name]
 
+    def module_string(self, name: str) -> str | None:
+        """The text of a module-level constant bound once to a plain literal (`BASE = "https://x"`)."""
+        if self._globals is None:
+            self._globals = tables.module_bindings(self.ctx)
+        values = self._globals.get(name, [])
+        if len(values) != 1 or values[0] is None or values[0].type != "string":
+            return None
+        return string_value(values[0])
+
     def module_function(self, name: str) -> Node | None:
         """The module-level `def` of that name in this file, if there is exactly one."""
         if self._functions is None:
