@@ -26,6 +26,7 @@ from ..model import Category, Confidence, Report, Rule, Severity
 from ..patterns import linear
 from ._expressions import definition
 from ._redirect_targets import HEADER_CALLS, QUERY, header_target, refresh_target
+from ._url_pieces import url_pieces
 
 REDIRECTS = {
     "flask.redirect": "location",
@@ -265,42 +266,12 @@ def tainted_redirect(match: Match) -> Report | None:
 def _only_in_query(match: Match, url: Node) -> bool:
     """`f"{location}?parent={parent}"`, `login_url + f"?next={quote(path)}" + params`: request
     data only after the `?` cannot choose the host."""
-    for piece in _pieces(url):
+    for piece in url_pieces(url):
         if piece.type == "string_content" and "?" in match.ctx.text(piece):
             return True
         if piece.type != "string_content" and match.ctx.taint.origin(piece).kind is Kind.TAINTED:
             return False
     return False
-
-
-def _pieces(url: Node) -> list[Node]:
-    """The parts of a built URL in order: `+` operands and f-string text and fields, through
-    local names to the strings they were assigned (a few levels)."""
-    found: list[Node] = []
-    stack: list[tuple[Node, int]] = [(url, 0)]
-    while stack and len(found) < 64:
-        node, depth = stack.pop()
-        bound = bound_value(node) if node.type == "identifier" and depth < 3 else None
-        if bound is not None and bound.type in ("string", "binary_operator"):
-            stack.append((bound, depth + 1))
-        elif node.type == "binary_operator" and _is_concatenation(node):
-            stack.extend((child, depth) for child in reversed(node.named_children))
-        elif node.type == "string":
-            parts = [c for c in node.named_children if c.type in ("string_content", "interpolation")]
-            stack.extend((_field(child), depth) for child in reversed(parts))
-        else:
-            found.append(node)
-    return found
-
-
-def _field(child: Node) -> Node:
-    """An f-string interpolation's expression; text pieces as they are."""
-    return child.named_children[0] if child.type == "interpolation" and child.named_children else child
-
-
-def _is_concatenation(node: Node) -> bool:
-    operator = node.child_by_field_name("operator")
-    return operator is not None and operator.type == "+"
 
 
 # `redirect(request.referrer)`, `request.headers.get("Referer")`, `request.META["HTTP_REFERER"]`.
