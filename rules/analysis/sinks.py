@@ -20,9 +20,9 @@ from tree_sitter import Node
 from ..context import FileContext, Match
 from ..model import Confidence, Report
 from ..patterns import linear
+from .nodes import enclosing_function
 from .taint import Kind, Origin
 from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES, STRING_METHODS
-from .nodes import enclosing_function
 from .test_code import is_migration, is_test_code
 from .web import enclosing_handler, parameter_names
 

@@ -249,7 +249,11 @@ class Evaluator:
         and keyword filters only choose which stored value comes back.
         """
         rest = [a for a in arguments[1:] if a.type != "keyword_argument"]
-        defaults = [a for a in arguments if a.type == "keyword_argument" and self.ctx.text(a.child_by_field_name("name")) in ("default", "fallback")]
+        defaults = [
+            a
+            for a in arguments
+            if a.type == "keyword_argument" and self.ctx.text(a.child_by_field_name("name")) in ("default", "fallback")
+        ]
         return join([receiver, self._join(rest + defaults)])
 
     def _in_file_call(self, name: str, arguments: list[Node]) -> Origin:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, keyword_arg
+from ..analysis.taint import Kind
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ..analysis.taint import Kind
 from ._expressions import called_method, definition, parts, query_verdict
 
 PYTHON_LDAP = frozenset({"search", "search_s", "search_st", "search_ext", "search_ext_s"})

@@ -145,7 +145,8 @@ def _aliased(scope: Node, url: Node) -> set[bytes]:
             if left is not None and left.type == "identifier" and right is not None:
                 assignments.append((left.text or b"", right))
         stack.extend(node.named_children)
-    found, wanted = set(), {url.text or b""}
+    found: set[bytes] = set()
+    wanted = {url.text or b""}
     for _ in range(3):  # names of names, a few steps back
         made_from = {name for left, right in assignments if left in wanted for name in _variables(right)}
         wanted = made_from - found

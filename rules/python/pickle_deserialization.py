@@ -13,9 +13,9 @@ from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg
 from ..analysis.sinks import taint_verdict
 from ..analysis.taint import Kind
 from ..analysis.taint_tables import FILE_READ
+from ..analysis.web import parameter_names
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ..analysis.web import parameter_names
 from ._expressions import definition
 
 # Loader name -> the keyword under which the data may be passed instead of position 0.
@@ -81,7 +81,12 @@ WRAPPER_NAMES = frozenset({"load", "loads", "deserialize", "unserialize", "unpic
 def _is_serializer_wrapper(match: Match, data: Node | None) -> bool:
     """`def loads(self, bvalue): return pickle.loads(bvalue)`: the loader's own parameter, passed on."""
     function = enclosing_function(match.target)
-    if function is None or data is None or data.type != "identifier" or match.ctx.taint.origin(data).kind is Kind.TAINTED:
+    if (
+        function is None
+        or data is None
+        or data.type != "identifier"
+        or match.ctx.taint.origin(data).kind is Kind.TAINTED
+    ):
         return False
     if match.ctx.text(function.child_by_field_name("name")).strip("_") not in WRAPPER_NAMES:
         return False

@@ -106,8 +106,10 @@ def _host_fixed_by_program(match: Match, url: Node) -> bool:
             head += match.ctx.text(piece)
         elif piece.type == "identifier" and match.ctx.taint.module_string(match.ctx.text(piece)) is not None:
             head += match.ctx.taint.module_string(match.ctx.text(piece)) or ""
-        elif index == 0 and piece.type in ("attribute", "subscript", "identifier") and (
-            match.ctx.taint.origin(piece).kind is not Kind.TAINTED
+        elif (
+            index == 0
+            and piece.type in ("attribute", "subscript", "identifier")
+            and (match.ctx.taint.origin(piece).kind is not Kind.TAINTED)
         ):
             head += _CONFIGURED_ORIGIN
         else:
