@@ -142,6 +142,17 @@ def run_plugin(source):
     # ruleid: eval-of-dynamic-code
     exec(source)
 
+class LazyAdminSite(AdminSite):
+    def lazy_registration(self):
+        # The project's own settings, outside any request handler: no visitor chooses them.
+        for model in getattr(settings, "ADMIN_REMOVAL", []):
+            # ok: eval-of-dynamic-code
+            exec("from %s import %s" % tuple(model.rsplit(".", 1)))
+
+with open(os.path.join(PROJECT_ROOT, "local_settings.py")) as settings_file:
+    # ok: eval-of-dynamic-code
+    exec(settings_file.read())
+
 def run_script(script, namespace):
     # ruleid: eval-of-dynamic-code
     code = compile(script, "<script>", "exec")
