@@ -169,9 +169,10 @@ def _leftmost(node: Node) -> Node:
     """The first piece of a built URL: the left operand, the first f-string field, or the node."""
     while True:
         if node.type == "binary_operator":
-            node = node.child_by_field_name("left") or node
-            if node.type != "binary_operator":
+            left = node.child_by_field_name("left")
+            if left is None:
                 return node
+            node = left  # on to its first piece: `f"{request.script_root}/app/" + rest`
         elif node.type == "string" and node.named_children and node.named_children[0].type == "string_start":
             pieces = [c for c in node.named_children if c.type not in ("string_start", "string_end")]
             if pieces and pieces[0].type == "interpolation" and pieces[0].named_children:
@@ -467,9 +468,9 @@ def cover(book_uuid, width):
     # A module constant that names the host: the route parameter only picks a path there.
     # ok: open-redirect
     return redirect(KOBO_IMAGEHOST_URL + "/{uuid}/{w}/image.jpg".format(uuid=book_uuid, w=width), 307)
-@app.route("/app/v2/<locale>")
-def spa(locale):
-    path = f"{request.script_root}/app/v2/{locale}/"
+@app.route("/app/v2/<locale>/<path:subpath>")
+def spa(locale, subpath):
+    path = f"{request.script_root}/app/v2/{locale}/" + (subpath or "")
     if request.query_string:
         path += "?" + request.query_string.decode()
     # ok: open-redirect
