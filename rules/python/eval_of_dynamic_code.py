@@ -24,7 +24,17 @@ _RUNS = "any Python code in it runs"
 CALLS = frozenset({"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"})
 
 
+def _shadowed(match: Match) -> bool:
+    """`compile(pattern)` in a module that defines its own `compile` (re2, regex wrappers)."""
+    callee = match.node("fn")
+    if callee is None or callee.type != "identifier":
+        return False
+    return match.ctx.taint.global_origin(match.ctx.text(callee)) is not None
+
+
 def evaluates_dynamic_code(match: Match) -> Report | None:
+    if _shadowed(match):
+        return None
     name = (match.ctx.qualified_name(match.node("fn")) or "eval").rsplit(".", 1)[-1]
     code = argument(match.node("args"), 0, "source")
     if name == "compile" and _compiles_nothing_to_run(match, code):

@@ -69,3 +69,15 @@ def test_a_case_folded_comparison_with_a_constant_sanitises() -> None:
         sink(fmt)
     """
     assert kinds(body) == [Kind.CONSTANT, Kind.TAINTED]
+
+
+def test_a_module_defining_its_own_compile_is_not_running_code() -> None:
+    """Ensure that `compile(pattern)` is no finding in a module that defines `compile` (re2's wrapper), and is one elsewhere."""
+    from vetline.rules.engine import Engine
+    from vetline.rules.python import eval_of_dynamic_code
+
+    wrapper = b"def compile(pattern, options=None):\n    return Pattern(pattern)\n\ndef search(pattern, text):\n    return compile(pattern).search(text)\n"
+    plain = b"def search(pattern, text):\n    return compile(pattern, '<p>', 'exec')\n"
+    engine = Engine([eval_of_dynamic_code.RULE])
+    assert engine.analyze(wrapper, "python", "re2/__init__.py").findings == []
+    assert [f.start.line for f in engine.analyze(plain, "python", "lib/run.py").findings] == [1]
