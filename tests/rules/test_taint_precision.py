@@ -79,5 +79,5 @@ def test_a_module_defining_its_own_compile_is_not_running_code() -> None:
     wrapper = b"def compile(pattern, options=None):\n    return Pattern(pattern)\n\ndef search(pattern, text):\n    return compile(pattern).search(text)\n"
     plain = b"def search(pattern, text):\n    return compile(pattern, '<p>', 'exec')\n"
     engine = Engine([eval_of_dynamic_code.RULE])
-    assert engine.analyze(wrapper, "python", "re2/__init__.py").findings == []
+    assert list(engine.analyze(wrapper, "python", "re2/__init__.py").findings) == []
     assert [f.start.line for f in engine.analyze(plain, "python", "lib/run.py").findings] == [1]
