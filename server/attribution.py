@@ -139,9 +139,13 @@ class Attributor:
 
     def origins(self, path: Path, lines: Iterable[int]) -> dict[int, str]:
         """1-based line -> `ai-commit` / `human-commit` for the committed ones among `lines`."""
+        return {line: origin for line, (_sha, origin) in self.commits_and_origins(path, lines).items()}
+
+    def commits_and_origins(self, path: Path, lines: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """1-based line -> (commit sha, origin) for the committed ones among `lines`."""
         commits = self.line_commits(path, lines)
         self._classify(set(commits.values()) - set(self._commits))
-        return {line: AI_COMMIT if self._commits.get(sha) else HUMAN_COMMIT for line, sha in commits.items()}
+        return {line: (sha, AI_COMMIT if self._commits.get(sha) else HUMAN_COMMIT) for line, sha in commits.items()}
 
     def _classify(self, shas: set[str]) -> None:
         if not shas:

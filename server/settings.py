@@ -81,7 +81,10 @@ SETTINGS: tuple[Setting, ...] = (
         "metricsRetentionDays",
         "integer",
         365,
-        "Days the local metrics database keeps a finding after it ended (0: keep forever).",
+        "Days the local metrics database keeps a finding after it ended (0: keep forever). A choice of the "
+        "user's, for the whole database: every workspace's old records are removed, and `vetline scan --record` "
+        "uses the value the editor last set.",
+        scope="machine",
     ),
     Setting("select", "array", [], "Rule ids or categories to run (empty: the default rule set).", analysis=True),
     Setting("extendSelect", "array", [], "Rule ids or categories to run besides `select`.", analysis=True),

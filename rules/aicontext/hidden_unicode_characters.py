@@ -4,6 +4,8 @@ makes text read differently to a reviewer than to a compiler or a model: Trojan 
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..context import FileContext
 from ..engine import make_finding
 from ..languages import LANGUAGES
@@ -24,7 +26,7 @@ def find_hidden(ctx: FileContext) -> list[Finding]:
     found = []
     for run in hidden_runs(ctx.source):
         where = _context(ctx, run)
-        if where in _DATA and not _smuggles(run):
+        if where in _DATA and (not _smuggles(run) or _formats_rtl_text(ctx.source, run)):
             continue  # a lone zero-width character in data: locale text, a whitespace table
         if where not in ("a comment", "Markdown text") and _line_length(ctx.source, run.start) > _GENERATED_LINE:
             continue
@@ -35,6 +37,18 @@ def find_hidden(ctx: FileContext) -> list[Finding]:
 def _smuggles(run: HiddenRun) -> bool:
     """Bidi controls, tag characters and variation-selector runs change or hide text even inside data."""
     return any(kind.startswith(("bidirectional", "Unicode tag", "variation")) for kind in run.kinds)
+
+
+def _formats_rtl_text(source: bytes, run: HiddenRun) -> bool:
+    """Bidi controls beside right-to-left letters on the same line of a value: the embedding and
+    override controls translators put around Arabic, Hebrew or Urdu words (a weekday name in a
+    locale file), not text made to read differently from what it is."""
+    if not all(kind.startswith("bidirectional") for kind in run.kinds):
+        return False
+    start = source.rfind(b"\n", 0, run.start) + 1
+    end = source.find(b"\n", run.end)
+    line = source[start : len(source) if end < 0 else end].decode("utf-8", "replace")
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in line)
 
 
 def _line_length(source: bytes, offset: int) -> int:
@@ -96,7 +110,9 @@ message decodes tag and variation-selector text so you can see what is hidden.
 
 Inside string literals and configuration values (locale text, whitespace tables) only the
 characters that reorder or hide text are reported: bidi controls, tag characters and
-variation-selector runs, not a lone zero-width character. Lines over 1,000 bytes in code and
+variation-selector runs, not a lone zero-width character; and bidi controls on a line that
+holds right-to-left letters (a translated Urdu or Hebrew word in a locale file) format that
+text, so they are not reported there either. Lines over 1,000 bytes in code and
 data (minified bundles, generated tables) are not read: nobody reviews them line by line.
 Legitimate uses stay quiet: one variation selector after a visible character (an emoji's
 `U+FE0F`, a CJK variant), a zero-width joiner or non-joiner after a letter or symbol of a script that
@@ -133,6 +149,10 @@ style = "pep8"  # Follow the style guide\U000e0053\U000e0065\U000e006e\U000e0064
 greeting = "I \u2764\ufe0f Python"
 # ok: hidden-unicode-characters
 hebrew = "\u05e9\u05dc\u05d5\u05dd"
+# ok: hidden-unicode-characters
+sunday_ur = "\u0627\u062a\u0648\u0627\u0631\u202c\u202e"
+# ruleid: hidden-unicode-characters
+sunday_ur = "\u0627\u062a"  # \u202e check admin
 # ok: hidden-unicode-characters
 family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
 """,

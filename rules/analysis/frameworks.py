@@ -126,10 +126,10 @@ HANDLER_BASES = frozenset().union(*(f.handler_bases for f in FRAMEWORKS))
 PUBLIC_BASES = frozenset().union(*(f.public_bases for f in FRAMEWORKS))
 
 # A project's own decorator, dependency or mixin whose name says it checks the caller
-# (`@require_api_key`, `Depends(get_current_user)`, `class OrgPermissionRequiredMixin`).
+# (`@require_api_key`, `Depends(get_current_user)`, `class OrgPermissionRequiredMixin`, `@moderator_required`: any `*_required`).
 AUTH_NAME = backtracking(
     r"login|auth|permission|perm_|jwt|admin|role|token|api_?key|signed|requires?_(?!(?:post|get|safe|http_methods)$)|staff|superuser|user_passes"
-    r"|protect|guard|member",
+    r"|protect|guard|member|owner|moderator|_required$",
     re.IGNORECASE,
     why="an alternation of words and one look-ahead over four words anchored at the end: each start costs a bounded length",
 )

@@ -272,6 +272,14 @@ async def create_item(item: Item, db: Session = Depends(get_session)):
 # ruleid: route-without-auth-check
 def update_profile(request):
     return redirect("profile")
+@require_POST
+@moderator_required
+# ok: route-without-auth-check
+def move_topic(request, topic_id):
+    Topic.objects.get(pk=topic_id).delete()
+class MassRemovalView(View):
+    @method_decorator(list_owner_required)
+    def post(self, request, *args, **kwargs): ...  # ok: route-without-auth-check
 class ArticleView(View):
     def delete(self, request, pk): ...  # ruleid: route-without-auth-check
 @api.put("/items/{item_id}")

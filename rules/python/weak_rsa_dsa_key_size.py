@@ -3,7 +3,8 @@
 Owns key generation in `cryptography` (`rsa/dsa.generate_private_key`, weak `ec.SECP192R1()`
 style curves), PyCryptodome (`RSA/DSA.generate`, `ECC.generate(curve="P-192")`), python-rsa
 (`rsa.newkeys`) and paramiko (`RSAKey.generate`; `DSSKey.generate` always, since SSH fixes DSA
-at 1024 bits). Only literal sizes are judged; the threshold is the `min_bits` option.
+at 1024 bits). Only literal sizes are judged; the threshold is the `min_bits` option. A weak
+curve listed in a table or used for its name (code that recognises curves) is not a key.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def weak_key(match: Match) -> bool | Report:
     if name in ECC_GENERATE:
         curve = string_value(keyword_arg(match.node("args"), "curve")) or ""
         name = name if curve.lower().replace("-", "").replace(" ", "") in WEAK_CURVE_NAMES else ""
-    if name in WEAK_CURVES or name in ECC_GENERATE:
+    if name in ECC_GENERATE or (name in WEAK_CURVES and not _in_lookup_table(match)):
         return Report(message=CURVE_MESSAGE)
     size = key_size(match)
     minimum = match.option("min_bits", 2048)
@@ -54,6 +55,15 @@ def weak_key(match: Match) -> bool | Report:
         return False
     node = argument(match.node("args"), *SIZED[name])  # point at the number, not the whole call
     return Report(node=node, message=f"A {size}-bit key can be broken with enough resources; use {minimum}+ bits.")
+
+
+def _in_lookup_table(match: Match) -> bool:
+    """A curve object used as a table entry or for its name (`{ec.SECP192R1().name: "P-192"}`,
+    `{"P-192": ec.SECP192R1()}`): code that recognises or lists curves, not a key generated on one."""
+    parent = match.target.parent
+    if parent is not None and parent.type == "attribute":
+        return True
+    return parent is not None and parent.type in ("pair", "list", "tuple", "set")
 
 
 def raise_key_size(match: Match) -> Fix | None:
@@ -126,6 +136,12 @@ key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # ok: weak
 key = RSA.generate(4096)  # ok: weak-rsa-dsa-key-size
 key = ec.generate_private_key(ec.SECP256R1())  # ok: weak-rsa-dsa-key-size
 key = ECC.generate(curve="P-256")  # ok: weak-rsa-dsa-key-size
+CURVE_NAMES = {
+    ec.SECP192R1().name: "ECCPRIME192V1",  # ok: weak-rsa-dsa-key-size
+    "ECCPRIME256V1": ec.SECP256R1(),  # ok: weak-rsa-dsa-key-size
+    "ECCPRIME192V1": ec.SECP192R1(),  # ok: weak-rsa-dsa-key-size
+}
+curve = ec.SECP192R1()  # ruleid: weak-rsa-dsa-key-size
 key = rsa.generate_private_key(65537, settings.key_size)  # ok: weak-rsa-dsa-key-size
 # todook: weak-rsa-dsa-key-size (a throwaway test key kept small for speed is still reported)
 test_key = RSA.generate(1024)

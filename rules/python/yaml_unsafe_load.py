@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from ..analysis.nodes import argument
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Rule, Severity
+from ._expressions import definition
 
 SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
 LOADING_CALLS = frozenset(
@@ -14,11 +17,24 @@ LOADING_CALLS = frozenset(
 
 def loader_name(match: Match) -> str | None:
     """The last dotted part of the Loader argument (`yaml.SafeLoader` -> `SafeLoader`)."""
-    loader = argument(match.node("args"), 1, "Loader")
+    loader = argument(match.node("args"), 1, "Loader") or _splatted_loader(match.node("args"))
     if loader is None:
         return None
     name = match.ctx.qualified_name(loader) or match.ctx.text(loader)
     return name.rsplit(".", 1)[-1]
+
+
+def _splatted_loader(args: Node | None) -> Node | None:
+    """The `Loader` of a `**options` argument whose dict is a literal assigned in the same scope
+    (`defaults = {"Loader": SafeLoader}; yaml.load(**defaults)`), or None."""
+    splats = [c for c in args.named_children if c.type == "dictionary_splat"] if args is not None else []
+    for splat in splats:
+        options = definition(splat.named_children[0] if splat.named_children else None)
+        for pair in options.named_children if options is not None and options.type == "dictionary" else []:
+            key = pair.child_by_field_name("key") if pair.type == "pair" else None
+            if key is not None and key.type == "string" and key.text is not None and key.text[1:-1] == b"Loader":
+                return pair.child_by_field_name("value")
+    return None
 
 
 def no_safe_loader(match: Match) -> bool:
@@ -93,5 +109,14 @@ yaml.safe_load(data)
 yaml.load(data, Loader=yaml.SafeLoader)
 # ok: yaml-unsafe-load
 json.load(data)
+def load(stream, **kwargs):
+    defaults = {"Loader": yaml.SafeLoader}
+    defaults.update(kwargs)
+    # ok: yaml-unsafe-load
+    return yaml.load(stream, **defaults)
+def load_config(stream):
+    options = {"Loader": yaml.FullLoader}
+    # ruleid: yaml-unsafe-load
+    return yaml.load(stream, **options)
 """,
 )

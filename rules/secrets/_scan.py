@@ -161,8 +161,10 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
         items = _positions.literals(ctx)
     else:
         return []
-    example = ctx.path.endswith(_EXAMPLE_SUFFIXES) or (
-        ctx.language in _syntax.LANGUAGES and _syntax.is_documentation(ctx.path)
+    example = (
+        ctx.path.endswith(_EXAMPLE_SUFFIXES)
+        or generated.is_lockfile(ctx.path)
+        or (ctx.language in _syntax.LANGUAGES and _syntax.is_documentation(ctx.path))
     )
     # A vendored library or bundle (`static/vendor/showdown.js`) is not where the application keeps
     # its credentials; only provider-format keys, which leak wherever they are, are reported there.

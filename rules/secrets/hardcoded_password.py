@@ -45,8 +45,9 @@ same example order's secret in every preview of a mail template; a real credenti
 once and read by name); a snake_case value with a credential word in it, which names a field
 or a sentinel (`{"bark_api_token": "auth_token"}`, `api_key = "no_api_key"`); a URL without a
 password (`"device_auth": "https://.../v1/auth/device"`), which says where to authenticate. Vendored
-JavaScript (`static/vendor/`, content-hashed or `/*!`-bannered files) reports only
-provider-format keys.
+JavaScript (`static/vendor/`, content-hashed or `/*!`-bannered files) and package managers' lock
+files (`package-lock.json`, `yarn.lock`, `poetry.lock`, ...: package names such as `parse-passwd`)
+report only provider-format keys.
 
 ## How to fix
 Read the password from the environment or a secret manager.

@@ -28,7 +28,8 @@ class Review:
 
     results: list[FileResult]
     repository: Repository | None = None
-    changed_lines: dict[str, int] = field(default_factory=dict)  # by origin, with --diff and --record
+    # (commit, path) -> (origin, changed lines that commit wrote in that file), with --diff and --record
+    changed_lines: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,9 +65,10 @@ def review(results: list[FileResult], args: argparse.Namespace, config: Config) 
 
 def _changed_line_origins(
     attributor: Attributor, results: Sequence[FileResult], changed: ChangedLines, paths: dict[Path, str]
-) -> dict[str, int]:
-    """How many changed lines each origin wrote (for rates per 1,000 changed lines)."""
-    counts: Counter[str] = Counter()
+) -> dict[tuple[str, str], tuple[str, int]]:
+    """How many changed lines each commit wrote per file, and its origin (for rates per 1,000
+    changed lines). Per commit, so that recording the same commits again counts them once."""
+    counts: Counter[tuple[str, str, str]] = Counter()
     for result in results:
         relative = paths.get(result.path)
         if relative is None or relative not in changed.files:
@@ -74,10 +76,12 @@ def _changed_line_origins(
         lines = changed.files[relative]
         wanted = range(1, _line_count(result.path) + 1) if lines is ALL_LINES else sorted(lines or ())
         try:
-            counts.update(attributor.origins(result.path, wanted).values())
+            counts.update(
+                (sha, relative, origin) for sha, origin in attributor.commits_and_origins(result.path, wanted).values()
+            )
         except (GitError, ValueError):
             continue  # untracked: its lines have no commit yet
-    return dict(counts)
+    return {(sha, relative): (origin, n) for (sha, relative, origin), n in counts.items()}
 
 
 def _line_count(path: Path) -> int:
@@ -88,15 +92,19 @@ def _line_count(path: Path) -> int:
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
-def record(review_result: Review, args: argparse.Namespace, config: Config) -> None:
-    """`--record`: store the scan's findings (after --diff) in the metrics store."""
-    from ..metrics.recorder import Recorder, record_scan
+def record(review_result: Review, args: argparse.Namespace, config: Config, unfixed: Review | None = None) -> None:
+    """`--record`: store the scan's findings (after --diff) in the metrics store; with `--fix`,
+    `unfixed` is the scan before the fixes, whose removed findings are recorded as fixed."""
+    from ..metrics.recorder import Recorder, record_fixes, record_scan
 
     root = _workspace_root(review_result, args, config)
-    rules = config.rules_by_id()
+    rules = dict(config.rules_by_id())
+    recorder = Recorder()
+    if unfixed is not None:
+        record_fixes(recorder, root, unfixed.results, review_result.results, rules)
     recorded = record_scan(
-        Recorder(), root, review_result.results, dict(rules), complete=not args.diff,
-        changed_lines=review_result.changed_lines,
+        recorder, root, review_result.results, rules, complete=not args.diff,
+        changed_lines=(unfixed or review_result).changed_lines,
     )  # fmt: skip
     if recorded:
         _note(f"recorded {sum(len(r.findings) for r in review_result.results)} finding(s) for {root}")

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"vetline: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     try:
-        reviewed = _scan(args, config)
+        reviewed = unfixed = _scan(args, config)
         if args.show_fixes:
             return _fix.show(reviewed.results, args)
         if args.fix:
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     _note_skipped_checks(config, results)
     _note_unchecked_assistants(config, results)
     if args.record:
-        _review.record(reviewed, args, config)
+        _review.record(reviewed, args, config, unfixed if args.fix else None)
     _write(_render(results, args, config), args)
     if config.rule_errors:  # the scan ran without those rules: a CI job must not pass as if it had them
         return 2

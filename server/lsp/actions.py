@@ -61,7 +61,7 @@ def _actions_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic)
     rule_id = str(diagnostic.code)
     actions = []
     for number, fix in enumerate(_fixes_for(ls, doc, diagnostic)):
-        offered(ls, doc, diagnostic.data, fix)  # the metrics store tells a quick fix from an edit
+        offered(ls, doc, diagnostic.data, fix, len(fix.edits))  # the metrics store tells a quick fix from an edit
         planned = workspace_edits.plan(ls, doc, fix)
         if planned.single_file_fallback and all(e.path is not None for e in fix.edits):
             continue  # nothing of this fix is left to apply to the document itself
@@ -105,17 +105,27 @@ def _deferred(ls: VetlineServer, doc: Document, title: str, kind: str, data: dic
 
 def _resolved_edit(ls: VetlineServer, doc: Document, data: dict[str, Any]) -> types.WorkspaceEdit:
     if data.get("action") == "fixAll":
-        found = safe_fix_edits(current_result(ls, doc).findings)
+        found = _fix_all_edits(ls, doc)
     else:
         edit = ignore_comments.ignore_file(doc, str(data.get("rule")))
         found = [edit] if edit is not None else []
     return workspace_edits.document_edit(ls, doc, workspace_edits.text_edits(doc, found, ls.encoding))
 
 
-def safe_fix_edits(findings: Sequence[Finding]) -> list[Edit]:
-    """The edits of every safe, single-file fix, skipping fixes that overlap an earlier one."""
-    chosen = non_overlapping(findings, lambda fix: fix.safe and all(e.path is None for e in fix.edits))
-    return [edit for _finding, fix in chosen for edit in fix.edits]
+def _fix_all_edits(ls: VetlineServer, doc: Document) -> list[Edit]:
+    """Fix-all's edits; each fix is offered, so the findings it removes are recorded as fixed."""
+    result = current_result(ls, doc)
+    data_of = {id(finding): d.data for finding, d in zip(result.findings, result.diagnostics)}
+    chosen = safe_fixes(result.findings)
+    edits = [edit for _finding, fix in chosen for edit in fix.edits]
+    for finding, fix in chosen:
+        offered(ls, doc, data_of.get(id(finding)), fix, edits_applied=len(edits))
+    return edits
+
+
+def safe_fixes(findings: Sequence[Finding]) -> list[tuple[Finding, Fix]]:
+    """Every safe, single-file fix, skipping fixes that overlap an earlier one."""
+    return non_overlapping(findings, lambda fix: fix.safe and all(e.path is None for e in fix.edits))
 
 
 def _fixes_for(ls: VetlineServer, doc: Document, diagnostic: types.Diagnostic) -> list[Fix]:

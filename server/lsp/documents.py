@@ -4,11 +4,16 @@ The server analyses the editor's buffer, never the file on disk. Each incrementa
 applied to the bytes, to the line index and, through `Tree.edit`, to the last tree-sitter tree,
 so the next parse is incremental. Edits that insert three or more lines at once (an accepted
 AI suggestion, a paste) are remembered as inserted blocks; the ranges shift with later edits
-so a finding inside one can say where it came from.
+so a finding inside one can say where it came from. Consecutive insertions of one didChange,
+each continuing the last, count as one edit: a client streams a large paste in chunks (Neovim's
+`vim.paste`), none of which need be three lines long. Every other insertion is typed text,
+remembered (merged, bounded) so the metrics store can count typed lines, never their content.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +27,7 @@ from ..positions import LineIndex, encode
 
 BLOCK_LINES = 3  # an edit inserting at least this many lines counts as one inserted block
 MAX_BLOCKS = 32  # remember only the most recent blocks
+MAX_TYPED = 256  # typed ranges remembered (touching ones merge: a line typed key by key is one)
 _IMPORT_WORDS = (b"import", b"require")  # text that changes what a file imports: a full analysis follows
 
 
@@ -47,6 +53,8 @@ class Document:
     path: Path | None = None
     tree: Tree | None = None
     blocks: list[list[int]] = field(default_factory=list)  # [start, end) byte ranges of inserted blocks
+    typed: list[list[int]] = field(default_factory=list)  # [start, end) byte ranges of typed insertions
+    insertion: list[int] | None = None  # [start, end, newlines] of this didChange's insertions so far
     result: Result | None = None
     # What incremental analysis needs: the findings of the last analysis (in that analysis's
     # byte coordinates), the edits since then, and the regions they touched (current coordinates).
@@ -60,13 +68,19 @@ class Document:
     def source(self) -> bytes:
         return self.index.source
 
+    def apply_all(self, changes: Sequence[types.TextDocumentContentChangeEvent], encoding: str) -> None:
+        """Apply the content changes of one didChange, in order."""
+        for change in changes:
+            self.apply(change, encoding)
+        self._settle_insertion()
+
     def apply(self, change: types.TextDocumentContentChangeEvent, encoding: str) -> None:
-        """Apply one content change (incremental or whole-document)."""
+        """Apply one content change (incremental or whole-document); `apply_all` settles blocks."""
         new = encode(change.text)
         if not isinstance(change, types.TextDocumentContentChangePartial):
             self.index = LineIndex(new)
-            self.tree, self.blocks = None, []  # a whole-document change cannot tell what was inserted
-            self.base = None
+            self.tree, self.blocks, self.typed = None, [], []  # a whole-document change cannot tell what was inserted
+            self.base, self.insertion = None, None
             return
         start = self.index.offset(change.range.start, encoding)
         end = max(start, self.index.offset(change.range.end, encoding))
@@ -84,11 +98,19 @@ class Document:
                 edit.old_end_point,
                 edit.new_end_point,
             )
+        continues = self._continues_insertion(start, end)
+        if not continues:
+            self._settle_insertion()
         shift(self.blocks, start, end, len(new))
+        shift(self.typed, start, end, len(new))
         shift(self.dirty, start, end, len(new))
         self.dirty.append([start, start + len(new)])
         self.edits_since.append((start, end, len(new)))
-        self._remember_block(start, new)
+        if continues and self.insertion is not None:
+            self.insertion[1] += len(new)
+            self.insertion[2] += new.count(b"\n")
+        else:
+            self.insertion = [start, start + len(new), new.count(b"\n")]
 
     def analysed(self, findings: tuple[Finding, ...]) -> None:
         """Record the findings of an analysis of the current text as the next incremental base."""
@@ -97,10 +119,39 @@ class Document:
     def in_inserted_block(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.blocks)
 
-    def _remember_block(self, start: int, new: bytes) -> None:
-        if new.count(b"\n") >= BLOCK_LINES - 1:
-            self.blocks.append([start, start + len(new)])
+    def typed_lines(self) -> int:
+        """How many lines hold typed text outside inserted blocks (a count, never the text)."""
+        lines: set[int] = set()
+        starts, blocks = self.index.starts, self.blocks
+        for start, end in self.typed:
+            if end > start and not (blocks and self.in_inserted_block(start)):
+                first, last = bisect_right(starts, start), bisect_right(starts, end - 1)  # line numbers + 1
+                if last > first:
+                    lines.update(range(first, last + 1))
+                else:
+                    lines.add(first)
+        return len(lines)
+
+    def _continues_insertion(self, start: int, end: int) -> bool:
+        """An insertion (nothing replaced) inside or at the end of this didChange's last one."""
+        run = self.insertion
+        return run is not None and start == end and run[0] <= start <= run[1]
+
+    def _settle_insertion(self) -> None:
+        """This didChange's insertion so far is a block when it spans three lines, else typed."""
+        run, self.insertion = self.insertion, None
+        if run is None or run[1] <= run[0]:
+            return
+        if run[2] >= BLOCK_LINES - 1:
+            self.blocks.append(run[:2])
             del self.blocks[:-MAX_BLOCKS]
+            return
+        for span in self.typed:
+            if run[0] <= span[1] and span[0] <= run[1]:  # touching: one typed range
+                span[0], span[1] = min(span[0], run[0]), max(span[1], run[1])
+                return
+        self.typed.append(run[:2])
+        del self.typed[:-MAX_TYPED]
 
 
 def shift(ranges: list[list[int]], start: int, end: int, new_length: int) -> None:

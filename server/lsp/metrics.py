@@ -5,12 +5,18 @@ finding's origin and key for its diagnostic: `inserted-block` inside a block ins
 edit, `typed` when it appeared after an edit elsewhere, absent for what was there when the file
 was opened. With `vetline.metrics` on, findings that appear are recorded, and findings that go
 are ended: `quick-fix` when a fix offered for it (`offered`, called for every quick fix the
-server returns) was applied by the next edits and they made it go, `suppressed` when an ignore
+server returns and for each fix fix-all applies) was applied by the next edits and they made it go, `suppressed` when an ignore
 comment in the buffer names the rule, else `disappeared`. (A command attached to the code
 action would be exact, but lsprotocol-based clients misread a CodeAction that has a command.)
 
+Changed lines, the denominators of the report's rates, are counted per origin (numbers only):
+lines of inserted blocks, and lines holding typed text (`Document.typed_lines`, counted when
+they appear). They wait in memory and are written with the next change of findings, once
+enough have gathered or some time has passed, and at shutdown.
+
 Cheap by design: keys are computed per analysis (a hash per finding), the database is touched
-only when the set of findings changes, and a broken database is skipped (`Recorder`).
+only when the set of findings changes or counted lines are due, and a broken database is
+skipped (`Recorder`).
 The commands `vetline.metricsSummary` (the status bar's "findings in AI-inserted code this
 week") and `vetline.writeReport` (the HTML report, for `vetline.showReport` / `:VetlineReport`)
 live here too.
@@ -22,11 +28,13 @@ import logging
 import secrets
 import time
 import weakref
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lsprotocol import types
 from vetline.rules.model import Finding, Fix
 
 from ..convert import INSERTED_BLOCK
@@ -42,6 +50,8 @@ log = logging.getLogger("vetline.server")
 TYPED = "typed"
 OFFER_WINDOW = 2  # versions: applying a fix is one didChange (two when a client splits it)
 MAX_OFFERS = 256
+LINES_PER_WRITE = 20  # counted lines waiting in memory before they are written on their own
+LINES_MAX_AGE_S = 30.0  # ... or once the oldest has waited this long
 SUMMARY_COMMAND = "vetline.metricsSummary"
 REPORT_COMMAND = "vetline.writeReport"
 WEEK_SECONDS = 7 * 86400
@@ -56,6 +66,17 @@ class Observed:
     key: str | None
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A quick fix offered for a finding: applied when the finding goes by `last_version` or in
+    the first analysis of a newer version (Neovim counts a version per edit and more), and its
+    new texts are in the buffer."""
+
+    last_version: int
+    analyses: int  # versions of the buffer analysed when it was offered
+    texts: tuple[bytes, ...]
+
+
 @dataclass
 class Tracker:
     """Per-server state: the live findings per buffer, and the quick fixes offered for them."""
@@ -63,10 +84,14 @@ class Tracker:
     recorder: Recorder = field(default_factory=lambda: Recorder(busy_timeout_ms=EDITOR_BUSY_TIMEOUT_MS))
     live: dict[str, dict[str, tuple[str | None, str]]] = field(default_factory=dict)  # uri -> key -> (origin, rule)
     buffers: dict[str, weakref.ref[Document]] = field(default_factory=dict)  # a reopened file starts afresh
-    offers: dict[str, tuple[int, tuple[bytes, ...]]] = field(default_factory=dict)  # key -> (version, new texts)
+    offers: dict[str, Offer] = field(default_factory=dict)  # finding key -> the quick fix offered for it
+    analyses: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # uri -> (versions analysed, last)
     counted_blocks: dict[str, list[list[int]]] = field(default_factory=dict)  # uri -> blocks already counted
+    typed_counted: dict[str, int] = field(default_factory=dict)  # uri -> typed lines at the last analysis
+    pending_lines: dict[int, tuple[Workspace, Counter[str]]] = field(default_factory=dict)  # not written yet
+    pending_since: float | None = None
     salts: dict[str, str] = field(default_factory=dict)  # when not recording: keys still need a salt
-    purged: bool = False
+    purged_with: int | None = None  # the retention days last applied to the store
     failed: bool = False  # an unexpected error was logged once
 
 
@@ -102,6 +127,8 @@ def _observe(ls: VetlineServer, doc: Document, findings: Sequence[Finding]) -> l
     known = state.buffers.get(doc.uri)
     previous = state.live.get(doc.uri) if known is not None and known() is doc else None
     state.buffers[doc.uri] = weakref.ref(doc)
+    count, version = state.analyses.get(doc.uri, (0, None))
+    state.analyses[doc.uri] = (count + (version != doc.version), doc.version)
     origins = [_origin(doc, f, key, previous) for f, key in zip(findings, found)]
     state.live[doc.uri] = {key: (origin, f.rule_id) for f, key, origin in zip(findings, found, origins)}
     if workspace is not None:
@@ -139,23 +166,24 @@ def _record(
     ]
     current = set(found)
     gone = [(key, _outcome(state, doc, key, rule)) for key, (_, rule) in before.items() if key not in current]
-    blocks = _new_block_lines(state, doc)
-    if not appeared and not gone and not blocks:
+    _count_lines(state, workspace, {INSERTED_BLOCK: _new_block_lines(state, doc), TYPED: _new_typed_lines(state, doc)})
+    if not appeared and not gone and not _lines_due(state):
         return
 
     def write(store: Store) -> None:
         now = time.time()
         store.ended(workspace, gone, now)
         store.seen(workspace, appeared, "editor", now)
-        if blocks:
-            store.add_changed_lines(workspace, time.strftime("%Y-%m-%d", time.gmtime(now)), {INSERTED_BLOCK: blocks})
+        _write_lines(state, store, now)
 
     state.recorder.attempt(write)
 
 
 def _outcome(state: Tracker, doc: Document, key: str, rule_id: str) -> str:
     offer = state.offers.pop(key, None)
-    if offer is not None and doc.version <= offer[0] + OFFER_WINDOW and all(t in doc.source for t in offer[1]):
+    analysed = state.analyses.get(doc.uri, (0, 0))[0]
+    in_time = offer is not None and (doc.version <= offer.last_version or analysed <= offer.analyses + 1)
+    if offer is not None and in_time and all(t in doc.source for t in offer.texts):
         return "quick-fix"
     return "suppressed" if _ignore_comment_names(doc.source, rule_id) else "disappeared"
 
@@ -180,6 +208,46 @@ def _new_block_lines(state: Tracker, doc: Document) -> int:
     return lines
 
 
+def _new_typed_lines(state: Tracker, doc: Document) -> int:
+    """Typed lines that appeared since the last analysis (fewer now, e.g. after a delete: none)."""
+    now = doc.typed_lines()
+    before = state.typed_counted.get(doc.uri, 0)
+    state.typed_counted[doc.uri] = now
+    return max(0, now - before)
+
+
+def _count_lines(state: Tracker, workspace: Workspace, counts: dict[str, int]) -> None:
+    """Add counted lines to what waits in memory for the next write."""
+    if not any(counts.values()):
+        return
+    _, waiting = state.pending_lines.setdefault(workspace.id, (workspace, Counter()))
+    waiting.update({origin: n for origin, n in counts.items() if n > 0})
+    if state.pending_since is None:
+        state.pending_since = time.monotonic()
+
+
+def _lines_due(state: Tracker) -> bool:
+    if state.pending_since is None:
+        return False
+    waiting = sum(sum(counts.values()) for _, counts in state.pending_lines.values())
+    return waiting >= LINES_PER_WRITE or time.monotonic() - state.pending_since >= LINES_MAX_AGE_S
+
+
+def _write_lines(state: Tracker, store: Store, now: float) -> None:
+    """Write the waiting line counts (forgotten only once written)."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(now))
+    for workspace, counts in state.pending_lines.values():
+        store.add_changed_lines(workspace, day, dict(counts))
+    state.pending_lines, state.pending_since = {}, None
+
+
+def flush_lines(ls: VetlineServer, *args: Any) -> None:
+    """Write the waiting line counts now (before a report, and at shutdown)."""
+    state = tracker(ls)
+    if state.pending_lines:
+        state.recorder.attempt(lambda store: _write_lines(state, store, time.time()))
+
+
 def _category(ls: VetlineServer, doc: Document, finding: Finding) -> str:
     rule = _rules(ls, doc).get(finding.rule_id)
     return rule.category.value if rule is not None else "unknown"
@@ -193,10 +261,17 @@ def _workspace(ls: VetlineServer, state: Tracker, root: Path) -> Workspace | Non
     if not ls.settings.metrics:
         return None
     workspace = state.recorder.workspace(root)
-    if workspace is not None and not state.purged and ls.settings.metrics_retention_days > 0:
-        state.purged = True
-        state.recorder.attempt(lambda store: store.purge(ls.settings.metrics_retention_days))
+    days = ls.settings.metrics_retention_days
+    if workspace is not None and state.purged_with != days:
+        state.purged_with = days
+        state.recorder.attempt(lambda store: _retain(store, days))
     return workspace
+
+
+def _retain(store: Store, days: int) -> None:
+    """Apply the user's retention to the whole store, and remember it for `vetline scan --record`."""
+    store.set_retention_days(days)
+    store.purge(days)
 
 
 def workspace_root(ls: VetlineServer, path: Path) -> Path:
@@ -215,14 +290,19 @@ def _relative(path: Path, root: Path) -> str:
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else resolved.as_posix()
 
 
-def offered(ls: VetlineServer, doc: Document, data: Any, fix: Fix) -> None:
-    """A quick fix was offered for the diagnostic with this `data` at the document's version."""
+def offered(ls: VetlineServer, doc: Document, data: Any, fix: Fix, edits_applied: int) -> None:
+    """A quick fix was offered for the diagnostic with this `data` at the document's version,
+    in a code action of `edits_applied` edits (fix-all's hold every fix's edits): a client may
+    count a version per edit it applies (Neovim's changedtick)."""
     key = data.get("key") if isinstance(data, dict) else None
     if not isinstance(key, str):
         return
-    offers = tracker(ls).offers
+    state = tracker(ls)
+    offers = state.offers
     offers.pop(key, None)
-    offers[key] = (doc.version, tuple(e.new_text.encode() for e in fix.edits if e.path is None and e.new_text))
+    texts = tuple(e.new_text.encode() for e in fix.edits if e.path is None and e.new_text)
+    analysed = state.analyses.get(doc.uri, (0, 0))[0]
+    offers[key] = Offer(doc.version + OFFER_WINDOW + max(0, edits_applied - 1), analysed, texts)
     while len(offers) > MAX_OFFERS:
         del offers[next(iter(offers))]
 
@@ -230,6 +310,7 @@ def offered(ls: VetlineServer, doc: Document, data: Any, fix: Fix) -> None:
 def metrics_summary(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     """`vetline.metricsSummary`: findings first seen this week, in AI-inserted code and in all."""
     state = tracker(ls)
+    flush_lines(ls)
     week_ago = time.time() - WEEK_SECONDS
     inserted = total = 0
     for folder in ls.folders():
@@ -249,6 +330,7 @@ def _week_rows(state: Tracker, workspace: Workspace, week_ago: float) -> list[An
 def write_report(ls: VetlineServer, *args: Any) -> dict[str, Any]:
     """`vetline.writeReport`: the HTML report of the first workspace folder, written to a file."""
     state = tracker(ls)
+    flush_lines(ls)
     folders = ls.folders()
     workspace = _workspace(ls, state, folders[0].resolve()) if folders else None
     report = state.recorder.attempt(lambda store: summary.summarise(store, workspace)) if workspace else None
@@ -262,3 +344,4 @@ def write_report(ls: VetlineServer, *args: Any) -> dict[str, Any]:
 def register(server: VetlineServer) -> None:
     server.command(SUMMARY_COMMAND)(metrics_summary)
     server.command(REPORT_COMMAND)(write_report)
+    server.feature(types.SHUTDOWN)(flush_lines)

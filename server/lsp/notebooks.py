@@ -94,8 +94,7 @@ def did_change(ls: VetlineServer, params: types.DidChangeNotebookDocumentParams)
             doc = ls.documents.get(content.document.uri)
             if doc is None:
                 continue
-            for change in content.changes:
-                doc.apply(change, ls.encoding)
+            doc.apply_all(content.changes, ls.encoding)
             doc.version = content.document.version
     _invalidate(ls, notebook)
     if ls.settings.run == "onType":

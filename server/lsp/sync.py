@@ -39,8 +39,7 @@ def did_change(ls: VetlineServer, params: types.DidChangeTextDocumentParams) -> 
     if doc is None:
         log.warning("change for a document that is not open: %s", params.text_document.uri)
         return
-    for change in params.content_changes:
-        doc.apply(change, ls.encoding)
+    doc.apply_all(params.content_changes, ls.encoding)
     doc.version = params.text_document.version
     if ls.settings.run == "onType":
         ls.scheduler.request(doc.uri)

@@ -22,6 +22,11 @@ def file_key(salt: str, relative_path: str) -> str:
     return _digest(salt, "file", relative_path)[:16]
 
 
+def commit_key(salt: str, sha: str, relative_path: str) -> str:
+    """The key of the lines one commit wrote in one file (counted once however often recorded)."""
+    return _digest(salt, "commit", sha, relative_path)[:KEY_CHARS]
+
+
 def finding_keys(salt: str, relative_path: str, findings: Sequence[Finding], source: bytes) -> list[str]:
     """One key per finding, in order; equal flagged texts are told apart by occurrence."""
     occurrences: Counter[tuple[str, bytes]] = Counter()

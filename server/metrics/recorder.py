@@ -4,7 +4,8 @@
 unwritable database logs ONE line (naming the file and the error class, never data) and
 recording stops for the rest of the process; a database another writer keeps locked past the
 busy timeout skips that one write (logged once). Linting goes on untouched either way. `record_scan`
-is what `vetline scan --record` calls; the language server uses `server/lsp/metrics.py`.
+is what `vetline scan --record` calls (after `record_fixes` with `--fix`); the language server
+uses `server/lsp/metrics.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from vetline.rules.model import Rule
 from ..formats import origin_of
 from ..scanner import FileResult
 from . import keys
-from .store import Seen, Store, Workspace, default_path
+from .store import DIFF_SOURCE, Seen, Store, Workspace, default_path
 
 log = logging.getLogger("vetline.metrics")
 T = TypeVar("T")
@@ -97,18 +98,20 @@ def record_scan(
     results: Sequence[FileResult],
     rules: dict[str, Rule],
     complete: bool,
-    changed_lines: dict[str, int] | None = None,
+    changed_lines: dict[tuple[str, str], tuple[str, int]] | None = None,
 ) -> bool:
     """Record a CI scan of the workspace at `root`; True when it was recorded.
 
-    `complete` (a whole-file scan, not `--diff`) also ends the open findings of the scanned
-    files that are gone. `changed_lines` counts changed lines by origin (known with `--diff`).
+        `complete` (a whole-file scan, not `--diff`) also ends the open findings of the scanned
+        files that are gone. `changed_lines` counts changed lines per (commit, path), with the
+    commit's origin (known with `--diff`); stored under a hashed key, so recording the same
+    commits again does not count their lines twice.
     """
     workspace = recorder.workspace(root)
     if workspace is None:
         return False
     relatives = {r.path: _relative(r.path, root) for r in results}
-    seen = [s for r in results for s in seen_findings(workspace, relatives[r.path], r, rules)]
+    seen = _seen_all(workspace, root, results, rules)
 
     def write(store: Store) -> bool:
         now = time.time()
@@ -116,12 +119,40 @@ def record_scan(
             file_keys = {keys.file_key(workspace.salt, relative) for relative in relatives.values()}
             gone = set(store.open_keys(workspace, file_keys)) - {s.key for s in seen}
             store.ended(workspace, [(key, "disappeared") for key in sorted(gone)], now)
-        store.seen(workspace, seen, "ci", now)
-        store.add_changed_lines(workspace, time.strftime("%Y-%m-%d", time.gmtime(now)), changed_lines or {})
-        store.purge(DEFAULT_RETENTION_DAYS, now)
+        store.seen(workspace, seen, "ci" if complete else DIFF_SOURCE, now)
+        commits = {
+            keys.commit_key(workspace.salt, sha, path): counted
+            for (sha, path), counted in (changed_lines or {}).items()
+        }
+        store.add_commit_lines(workspace, time.strftime("%Y-%m-%d", time.gmtime(now)), commits)
+        store.purge(store.retention_days(DEFAULT_RETENTION_DAYS), now)  # the user's choice, from the editor
         return True
 
     return bool(recorder.attempt(write))
+
+
+def record_fixes(
+    recorder: Recorder, root: Path, before: Sequence[FileResult], after: Sequence[FileResult], rules: dict[str, Rule]
+) -> None:
+    """`--fix --record`: the findings of `before` that the fixes removed end as fixed by a quick fix.
+
+    Called before `record_scan(after)`, which then records what is left."""
+    workspace = recorder.workspace(root)
+    if workspace is None:
+        return
+    remaining = {s.key for s in _seen_all(workspace, root, after, rules)}
+    fixed = [s for s in _seen_all(workspace, root, before, rules) if s.key not in remaining]
+
+    def write(store: Store) -> None:
+        now = time.time()
+        store.seen(workspace, fixed, "ci", now)
+        store.ended(workspace, [(s.key, "quick-fix") for s in fixed], now)
+
+    recorder.attempt(write)
+
+
+def _seen_all(workspace: Workspace, root: Path, results: Sequence[FileResult], rules: dict[str, Rule]) -> list[Seen]:
+    return [s for r in results for s in seen_findings(workspace, _relative(r.path, root), r, rules)]
 
 
 def _relative(path: Path, root: Path) -> str:

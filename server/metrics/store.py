@@ -4,7 +4,13 @@ editor session and CI run on the machine, keyed by workspace.
 What is stored, and nothing else: per workspace its path and a random salt; per finding a
 salted hash of its location (`keys.py`), its rule id, category, severity, origin, when it was
 first and last seen, and how it ended (`quick-fix`, `disappeared`, `suppressed`; NULL while
-open); per day and origin the number of changed lines seen. No code, secret or message.
+open); per day and origin the number of changed lines seen in the editor, and per hashed
+(commit, file) key the number of changed lines that commit wrote there, with its origin (a
+commit recorded twice counts once). No code, secret or message.
+
+Retention is the user's choice for the whole database (`purge` covers every workspace): the
+editor stores the value it was given (`set_retention_days`) and `vetline scan --record`, which
+has no editor settings, purges with it.
 
 Concurrency: WAL journal (readers never block the writer), every write is one short
 transaction, and a busy timeout makes a second writer wait briefly instead of failing.
@@ -25,6 +31,7 @@ from pathlib import Path
 import platformdirs
 
 DB_NAME = "metrics.sqlite3"
+DIFF_SOURCE = "ci-diff"  # `scan --diff --record`: findings on changed lines, whose lines are counted
 SCHEMA_VERSION = "1"
 OUTCOMES = ("quick-fix", "disappeared", "suppressed")
 SCHEMA = """
@@ -40,6 +47,9 @@ CREATE INDEX IF NOT EXISTS findings_by_file ON findings (workspace, file_key);
 CREATE TABLE IF NOT EXISTS changed_lines (
     workspace INTEGER NOT NULL, day TEXT NOT NULL, origin TEXT NOT NULL, lines INTEGER NOT NULL,
     PRIMARY KEY (workspace, day, origin));
+CREATE TABLE IF NOT EXISTS commit_lines (
+    workspace INTEGER NOT NULL, key TEXT NOT NULL, day TEXT NOT NULL, origin TEXT NOT NULL, lines INTEGER NOT NULL,
+    PRIMARY KEY (workspace, key));
 """
 
 
@@ -130,7 +140,10 @@ class Store:
                 "INSERT INTO findings (workspace, key, file_key, rule, category, severity, origin, source,"
                 " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (workspace, key) DO UPDATE SET last_seen = excluded.last_seen, ended = NULL,"
-                " outcome = NULL, origin = COALESCE(findings.origin, excluded.origin)",
+                " outcome = NULL, origin = COALESCE(findings.origin, excluded.origin),"
+                " source = CASE WHEN excluded.source = '"
+                + DIFF_SOURCE
+                + "' THEN excluded.source ELSE findings.source END",
                 rows,
             )
 
@@ -190,9 +203,23 @@ class Store:
         finally:
             self.connection.row_factory = None
 
+    def add_commit_lines(self, workspace: Workspace, day: str, counts: dict[str, tuple[str, int]]) -> None:
+        """key -> (origin, lines) of commits' changed lines; a key seen again keeps its larger count."""
+        rows = [(workspace.id, key, day, origin, lines) for key, (origin, lines) in counts.items() if lines > 0]
+        if not rows:
+            return
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO commit_lines VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace, key)"
+                " DO UPDATE SET lines = MAX(commit_lines.lines, excluded.lines)",
+                rows,
+            )
+
     def changed_line_counts(self, workspace: Workspace, since_day: str = "") -> dict[str, int]:
         rows = self.connection.execute(
-            "SELECT origin, SUM(lines) FROM changed_lines WHERE workspace = ? AND day >= ? GROUP BY origin",
+            "SELECT origin, SUM(lines) FROM (SELECT workspace, day, origin, lines FROM changed_lines"
+            " UNION ALL SELECT workspace, day, origin, lines FROM commit_lines)"
+            " WHERE workspace = ? AND day >= ? GROUP BY origin",
             (workspace.id, since_day),
         )
         return {origin: int(total) for origin, total in rows}
@@ -202,16 +229,33 @@ class Store:
         with self._transaction() as db:
             removed = db.execute("DELETE FROM findings WHERE workspace = ?", (workspace.id,)).rowcount
             db.execute("DELETE FROM changed_lines WHERE workspace = ?", (workspace.id,))
+            db.execute("DELETE FROM commit_lines WHERE workspace = ?", (workspace.id,))
             db.execute("DELETE FROM workspaces WHERE id = ?", (workspace.id,))
         return removed
 
+    def retention_days(self, default: int) -> int:
+        """The retention the user chose last (in the editor), else `default`."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'retention_days'").fetchone()
+        return int(row[0]) if row and str(row[0]).lstrip("-").isdigit() else default
+
+    def set_retention_days(self, days: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO meta VALUES ('retention_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(int(days)),),
+            )
+
     def purge(self, retention_days: int, now: float | None = None) -> None:
-        """Drop findings that ended (or were last seen) more than `retention_days` ago."""
+        """Drop, in every workspace, records that ended (or were last seen) more than
+        `retention_days` ago: the retention is the user's, for the whole database. 0 keeps all."""
+        if retention_days <= 0:
+            return
         cutoff = (time.time() if now is None else now) - retention_days * 86400
         day = time.strftime("%Y-%m-%d", time.gmtime(cutoff))
         with self._transaction() as db:
             db.execute("DELETE FROM findings WHERE COALESCE(ended, last_seen) < ?", (cutoff,))
             db.execute("DELETE FROM changed_lines WHERE day < ?", (day,))
+            db.execute("DELETE FROM commit_lines WHERE day < ?", (day,))
 
 
 def _private(path: Path) -> None:

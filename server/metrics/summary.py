@@ -17,7 +17,7 @@ from typing import Any
 
 from vetline import __version__
 
-from .store import Store, Workspace
+from .store import DIFF_SOURCE, Store, Workspace
 
 AI_ORIGINS = ("inserted-block", "ai-commit")
 HUMAN_ORIGINS = ("typed", "human-commit")
@@ -108,7 +108,8 @@ def _by_category(rows: Sequence[Any], lines: dict[str, int]) -> dict[str, Any]:
     categories: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
         categories[row["category"]][group(row["origin"])] += 1
-        categories[row["category"]][f"origin:{row['origin']}"] += 1
+        if on_counted_lines(row):
+            categories[row["category"]][f"origin:{row['origin']}"] += 1
     return {name: _category_numbers(counts, lines) for name, counts in sorted(categories.items())}
 
 
@@ -128,9 +129,16 @@ def _category_numbers(counts: Counter[str], lines: dict[str, int]) -> dict[str, 
     return numbers
 
 
+def on_counted_lines(row: Any) -> bool:
+    """A finding on lines the rates count: the editor counts every line it sees typed or inserted;
+    git lines are counted only by `--diff --record` scans, so a commit-origin finding counts only
+    when such a scan saw it (a whole-repository scan's findings lie on lines nobody counted)."""
+    return row["origin"] not in ("ai-commit", "human-commit") or row["source"] == DIFF_SOURCE
+
+
 def _rates(rows: Sequence[Any], lines: dict[str, int]) -> dict[str, Any]:
     """Findings per 1,000 changed lines, for the origins whose changed lines are known."""
-    findings = Counter(r["origin"] for r in rows)
+    findings = Counter(r["origin"] for r in rows if on_counted_lines(r))
     rates: dict[str, Any] = {}
     for name, origins in (("ai", AI_ORIGINS), ("human", HUMAN_ORIGINS)):
         counted = [o for o in origins if lines.get(o)]

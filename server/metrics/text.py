@@ -1,7 +1,8 @@
 """`vetline report --format json|markdown`: the report's numbers for scripts and for a wiki page.
 
 JSON is the summary as computed (`summary.py`), with `by_origin` counts; markdown is the
-headline table a lead pastes into a status update.
+headline table a lead pastes into a status update, with the rates per 1,000 changed lines
+of the origins whose changed lines are known.
 """
 
 from __future__ import annotations
@@ -33,10 +34,22 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         ("Suppressed", totals["suppressed"]),
         ("Still open", totals["open"]),
         ("Median time to fix (s)", _value(report["median_time_to_fix_seconds"])),
+        *_rate_rows(report["rates_per_1000_changed_lines"]),
     ]
     lines = ["### vetline report", "", "| Measure | Value |", "|---|---:|"]
     lines += [f"| {label} | {value} |" for label, value in rows]
     return "\n".join(lines) + "\n"
+
+
+def _rate_rows(rates: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """One row per origin group whose changed lines are known."""
+    rows = []
+    for name, label in (("ai", "AI-originated"), ("human", "typed / human-written")):
+        lines = rates[f"{name}_changed_lines"]
+        if lines:
+            unit = "line" if lines == 1 else "lines"
+            rows.append((f"Findings per 1,000 changed lines, {label} ({lines:,} {unit})", _value(rates[name])))
+    return rows
 
 
 def _value(value: Any) -> str:

@@ -11,14 +11,16 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from html_check import balanced
-from lsp_helpers import CONFIG, SERVER_ENV, TIMEOUT, Buffer, RecordingClient, make_client
+from lsp_helpers import CONFIG, SERVER_ENV, TIMEOUT, Buffer, RecordingClient, edits_for, make_client
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, client_capabilities
+from vetline.server.metrics.store import Seen, Store
 
 PROFILES = ["visual_studio_code", "neovim"]
 PYPROJECT = '[tool.vetline]\nselect = ["yaml-unsafe-load"]\n'
@@ -105,9 +107,55 @@ async def test_report_shows_a_fixed_inserted_block_and_an_open_typed_finding(
     assert found == [("inserted-block", "quick-fix", "yaml-unsafe-load"), ("typed", "open", "yaml-unsafe-load")]
     assert report["totals"]["fixed_by_quick_fix"] == 1 and report["totals"]["open"] == 1
     assert report["by_origin"]["inserted-block"] == 1 and report["by_origin"]["typed"] == 1
+    # 1 finding in 3 inserted lines, 1 in 1 typed line (the quick fix's edit, inside the block, is not typed)
+    rates = report["rates_per_1000_changed_lines"]
+    assert (rates["ai_changed_lines"], rates["human_changed_lines"]) == (3, 1)
+    assert (rates["ai"], rates["human"]) == (333.33, 1000.0)
+    summary = vetline(data_home, "report", "--format", "markdown", str(workspace))
+    assert "| Findings per 1,000 changed lines, AI-originated (3 lines) | 333.33 |" in summary
+    assert "| Findings per 1,000 changed lines, typed / human-written (1 line) | 1000.0 |" in summary
     page = vetline(data_home, "report", str(workspace))
     assert page.count("<svg") >= 3
     assert balanced(page)
+    assert "333.33" in page and "1000.0" in page  # the rates per 1,000 changed lines
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_fix_all_records_every_finding_it_removes_as_fixed(profile: str, workspace: Path, tmp_path: Path) -> None:
+    """Ensure that `source.fixAll.vetline` is recorded as fixed by a quick fix, not as disappeared,
+    also when the client sends each of its edits as a didChange of its own (a version per edit)."""
+    data_home = tmp_path / "data"
+    client = await start(profile, workspace, data_home)
+    try:
+        buffer = Buffer(client, workspace / "many.py", "import yaml\n")
+        assert await buffer.diagnostics() == []
+        at_end(
+            buffer, "def load(a, b, c):\n    first = yaml.load(a)\n    second = yaml.load(b)\n    return yaml.load(c)\n"
+        )
+        assert len(await buffer.diagnostics()) == 3
+        params = types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=buffer.uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.vetline"]),
+        )
+        (fix_all,) = await asyncio.wait_for(client.text_document_code_action_async(params), TIMEOUT) or []
+        assert isinstance(fix_all, types.CodeAction)
+        if fix_all.edit is None:
+            fix_all = await asyncio.wait_for(client.code_action_resolve_async(fix_all), TIMEOUT)
+        assert fix_all.edit is not None
+        if profile == "neovim":  # the last edit first, so the others' positions still hold
+            edits = edits_for(fix_all.edit, buffer.uri)
+            for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+                buffer.edit([edit])
+        else:
+            buffer.apply(fix_all.edit)
+        assert await buffer.diagnostics() == []
+        assert buffer.text.count("yaml.safe_load(") == 3
+    finally:
+        await client.shutdown_session()
+    report = json.loads(vetline(data_home, "report", "--format", "json", str(workspace)))
+    assert [(f["origin"], f["outcome"]) for f in report["findings"]] == [("inserted-block", "quick-fix")] * 3
+    assert report["totals"]["fixed_by_quick_fix"] == 3 and report["totals"]["disappeared_after_edit"] == 0
 
 
 async def test_ignore_action_counts_as_suppressed(workspace: Path, tmp_path: Path) -> None:
@@ -152,6 +200,30 @@ async def test_metrics_off_records_nothing(workspace: Path, tmp_path: Path) -> N
     finally:
         await client.shutdown_session()
     assert not (data_home / "vetline" / "metrics.sqlite3").exists()
+
+
+async def test_retention_setting_purges_every_workspace_and_is_remembered(workspace: Path, tmp_path: Path) -> None:
+    """Ensure that `metricsRetentionDays` removes old records of other workspaces too and is stored for `scan --record`."""
+    data_home = tmp_path / "data"
+    store = Store(data_home / "vetline" / "metrics.sqlite3")
+    long_ago = time.time() - 60 * 86400
+    elsewhere = store.workspace(str(tmp_path / "elsewhere"))
+    store.seen(elsewhere, [Seen("k", "f", "weak-hash-md5-sha1", "crypto", "medium", "typed")], "editor", now=long_ago)
+    store.close()
+    client = await start("visual_studio_code", workspace, data_home)
+    try:
+        client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"vetline": {"metricsRetentionDays": 30}})
+        )
+        buffer = Buffer(client, workspace / "kept.py", "import yaml\n")
+        assert await buffer.diagnostics() == []
+        at_end(buffer, BLOCK)
+        assert len(await buffer.diagnostics()) == 1
+    finally:
+        await client.shutdown_session()
+    store = Store(data_home / "vetline" / "metrics.sqlite3")
+    assert store.findings(elsewhere) == [] and store.retention_days(default=365) == 30
+    assert len(store.findings(store.workspace(str(workspace.resolve())))) == 1
 
 
 async def test_corrupt_database_is_logged_once_and_linting_goes_on(workspace: Path, tmp_path: Path) -> None:

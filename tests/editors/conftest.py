@@ -7,11 +7,13 @@ tests leave nothing in $HOME; screenshots go to tests/artifacts/ (gitignored) fo
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,3 +100,17 @@ def artifacts() -> Path:
 
 def which(name: str) -> str | None:
     return shutil.which(name)
+
+
+def recorded_outcomes(data_home: Path, workspace: Path) -> list[tuple[str | None, str]]:
+    """(origin, outcome) of every finding the editor's server recorded for `workspace` under `data_home`."""
+    env = dict(os.environ, XDG_DATA_HOME=str(data_home))
+    done = subprocess.run(
+        [sys.executable, "-m", "vetline", "report", "--format", "json", str(workspace)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return sorted((f["origin"], f["outcome"]) for f in json.loads(done.stdout).get("findings", []))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, require_tool, which
+from conftest import REPO, recorded_outcomes, require_tool, which
 
 pytestmark = pytest.mark.editor
 
@@ -48,6 +48,8 @@ def test_neovim_shows_findings_and_applies_quick_fix(vulnerable_workspace: Path,
     assert "yaml.safe_load(data)" in report["text"]
     assert "yaml.load(" not in report["text"]
     assert report["cleared"], "the diagnostic stayed after the fix"
+    # Neovim counts a version per edit it applies: the fix is still recorded as a quick fix
+    assert recorded_outcomes(tmp_path / "data", vulnerable_workspace) == [(None, "quick-fix")]
 
 
 def test_neovim_shows_tsx_findings_and_applies_text_content_fix(vulnerable_workspace: Path, tmp_path: Path) -> None:
@@ -140,3 +142,15 @@ def test_checkhealth_vetline_and_severity_sort(vulnerable_workspace: Path, tmp_p
     assert "secrets" in health  # the settings passed to setup()
     assert "ERROR" not in health
     assert report["severity_sort_before"] is False and report["severity_sort"] is True
+
+
+@pytest.mark.parametrize("how", ["put", "stream"])
+def test_neovim_paste_is_an_inserted_block(vulnerable_workspace: Path, tmp_path: Path, how: str) -> None:
+    """Ensure that a three-line function pasted in Neovim (one `nvim_put`, or a `vim.paste` streamed
+    in chunks) gives its finding the origin `inserted-block`, and the finding present at open none."""
+    done, report = run_nvim("nvim_paste.lua", vulnerable_workspace / "app.py", tmp_path, VETLINE_NVIM_PASTE=how)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert "    return yaml.load(text)" in report["text"]
+    pasted_line = report["text"].split("\n").index("    return yaml.load(text)")
+    origins = {entry["line"]: entry["origin"] for entry in report["origins"]}
+    assert origins == {4: None, pasted_line: "inserted-block"}

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from conftest import (
     REPO,
     free_port,
     process_group,
+    recorded_outcomes,
     require_tool,
     which,
 )
@@ -109,7 +111,8 @@ def run_vscode(
     user_data, extensions = tmp_path / "user-data", tmp_path / "extensions"
     env = isolated_env(tmp_path / "home")
     base = [str(paths["code_server"]), "--user-data-dir", str(user_data), "--extensions-dir", str(extensions)]
-    subprocess.run([*base, "--install-extension", str(paths["vsix"])], check=True, capture_output=True, env=env)
+    for extension in (paths["vsix"], *paths.get("extra_extensions", ())):
+        subprocess.run([*base, "--install-extension", str(extension)], check=True, capture_output=True, env=env)
     write_user_settings(user_data, interpreter, settings or {})
     port = free_port()
     serve = [*base, "--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry",
@@ -164,6 +167,7 @@ def test_vscode_lists_findings_and_applies_quick_fix(
     assert "yaml.load(" not in fixed
     server_errors = [text for text in result["notifications"] if "Error in server" in text]
     assert not server_errors, f"the server showed errors while the user worked: {server_errors}"
+    assert recorded_outcomes(tmp_path / "home" / "data", vulnerable_workspace) == [(None, "quick-fix")]
 
 
 def test_vscode_lists_tsx_findings_and_applies_text_content_fix(
@@ -292,3 +296,43 @@ def test_vscode_status_bar_counts_findings_in_ai_inserted_code_this_week(
     assert "AI" not in result["statusBefore"]  # the finding present at open was typed, not inserted
     assert "vetline 2" in result["statusAfter"] and "AI 1" in result["statusAfter"]
     assert "1 finding in AI-inserted code this week" in (result["statusLabel"] or "")
+
+
+INLINE_SUGGESTION = "def loader(blob):\n    text = blob.strip()\n    return yaml.load(text)\n"
+INLINE_EXTENSION_JS = """
+const vscode = require('vscode');
+exports.activate = function (context) {
+    const provider = {
+        provideInlineCompletionItems(document, position) {
+            return [new vscode.InlineCompletionItem(%s, new vscode.Range(position, position))];
+        },
+    };
+    context.subscriptions.push(vscode.languages.registerInlineCompletionItemProvider({ language: 'python' }, provider));
+};
+"""
+
+
+def inline_completion_extension(folder: Path) -> Path:
+    """A .vsix of a tiny extension that offers one multi-line inline completion in Python files,
+    as an AI assistant does (packed by hand: a .vsix is a zip of `extension/`)."""
+    manifest = {
+        "name": "inline-suggester", "publisher": "vetline-tests", "version": "0.0.1",
+        "engines": {"vscode": "^1.80.0"}, "main": "./extension.js", "activationEvents": ["onLanguage:python"],
+    }  # fmt: skip
+    vsix = folder / "inline-suggester.vsix"
+    with zipfile.ZipFile(vsix, "w") as archive:
+        archive.writestr("extension/package.json", json.dumps(manifest))
+        archive.writestr("extension/extension.js", INLINE_EXTENSION_JS % json.dumps(INLINE_SUGGESTION))
+    return vsix
+
+
+def test_vscode_accepted_inline_suggestion_is_an_inserted_block(
+    vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that a multi-line inline completion accepted with Tab (`editor.action.inlineSuggest.commit`)
+    is seen as an inserted block: its finding counts as "AI 1" in the status bar."""
+    with_suggester = {**paths, "extra_extensions": (inline_completion_extension(tmp_path),)}
+    result = run_vscode("inline", vulnerable_workspace, sys.executable, tmp_path, artifacts, with_suggester)
+    assert "yaml.load(text)" in result["editorText"]
+    assert "AI" not in result["statusBefore"]
+    assert "vetline 2" in result["statusAfter"] and "AI 1" in result["statusAfter"]

@@ -12,6 +12,9 @@
 //   "notebook"  open a Jupyter notebook and wait for a vetline finding on one of its cells;
 //   "aistatus"  insert a vulnerable three-line block in one edit (as an accepted suggestion or
 //               a paste) and wait for the status bar to count a finding in AI-inserted code;
+//   "inline"    with the test's inline-completion extension installed: trigger an inline
+//               suggestion at the end of the file, accept it with Tab
+//               (`editor.action.inlineSuggest.commit`) and wait for the status bar to count it;
 //   "notify"    wait for the "could not start" notification.
 // It prints one JSON line of observations and exits 0; any failure exits 1 with the reason,
 // after saving a screenshot so a red CI run shows what the page looked like.
@@ -195,6 +198,25 @@ async function aiStatus(page, result) {
     await page.screenshot({ path: join(config.artifacts, 'vscode-ai-status.png') });
 }
 
+async function acceptInlineSuggestion(page, result) {
+    const status = page.locator('.statusbar-item', { hasText: /vetline \d/ }).first();
+    await status.waitFor({ timeout: config.timeoutMs });
+    result.statusBefore = await status.innerText();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await runCommand(page, 'Trigger Inline Suggestion');
+    await page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text').first()
+        .waitFor({ timeout: config.timeoutMs });
+    await page.screenshot({ path: join(config.artifacts, 'vscode-inline-offered.png') });
+    await page.keyboard.press('Tab');  // editor.action.inlineSuggest.commit
+    await page.locator('.monaco-editor .view-lines', { hasText: 'yaml.load(text)' }).first().waitFor();
+    const counted = page.locator('.statusbar-item', { hasText: /AI 1\b/ }).first();
+    await counted.waitFor({ timeout: config.timeoutMs });
+    result.statusAfter = await counted.innerText();
+    result.editorText = await page.locator('.monaco-editor .view-lines').first().innerText();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-inline-accepted.png') });
+}
+
 async function notification(page, result) {
     const toast = page.locator('.notification-toast', { hasText: 'vetline could not start' });
     await toast.first().waitFor({ timeout: config.timeoutMs });
@@ -234,6 +256,9 @@ async function main() {
         } else if (config.scenario === 'aistatus') {
             await openFile(page, config.file);
             await aiStatus(page, result);
+        } else if (config.scenario === 'inline') {
+            await openFile(page, config.file);
+            await acceptInlineSuggestion(page, result);
         } else if (config.scenario === 'settings') {
             await openFile(page, config.file);
             await ignoreThroughSettings(page, result);

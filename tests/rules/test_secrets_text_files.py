@@ -215,3 +215,13 @@ def test_glued_names_read_as_passwords_only_for_password_words() -> None:
     assert [f.rule_id for f in _analyze("dbpassword = Tr0ub4dor&3\n", "/p/a.conf")] == ["hardcoded-password"]
     assert _analyze("jsonwebtoken = 9.0.2-final\n", "/p/a.conf") == []
     assert _analyze('{"dependencies": {"jsonwebtoken": "^9.0.2"}}\n', "/p/package.json") == []
+
+
+def test_a_lockfile_reports_provider_keys_but_not_package_names() -> None:
+    """Ensure that `"parse-passwd": "1.0.0"` in a lock file is a package, while a real token in it still leaks."""
+    token = "ghp_" + "R8fK2mQ9xL4vT7pW1zY6bN3cD5hJ0sA8eG2k"
+    source = f'{{\n  "requires": {{\n    "parse-passwd": "1.0.0"\n  }},\n  "token": "{token}"\n}}\n'
+    rules = [r for r in registry.all_rules() if r.category.value == "secrets"]
+    for name, expected in (("npm-shrinkwrap.json", [5]), ("settings.json", [3, 5])):
+        findings = Engine(rules).analyze(source.encode(), "json", f"web/{name}").findings
+        assert sorted(f.start.line + 1 for f in findings) == expected, name

@@ -40,24 +40,48 @@ def test_incremental_changes_update_bytes_and_reuse_the_tree() -> None:
 def test_a_paste_of_three_lines_is_an_inserted_block_that_moves_with_later_edits() -> None:
     """Ensure that a 3-line insertion is remembered and shifts when text is added before it."""
     doc = opened("a = 1\n")
-    doc.apply(change(1, 0, 1, 0, "b = 2\nc = 3\nd = 4\n"), UTF16)
+    doc.apply_all([change(1, 0, 1, 0, "b = 2\nc = 3\nd = 4\n")], UTF16)
     assert doc.blocks == [[6, 24]]
-    doc.apply(change(0, 0, 0, 0, "# x\n"), UTF16)
+    doc.apply_all([change(0, 0, 0, 0, "# x\n")], UTF16)
     assert doc.blocks == [[10, 28]] and doc.in_inserted_block(12) and not doc.in_inserted_block(2)
 
 
 def test_typing_a_line_at_a_time_is_not_an_inserted_block() -> None:
     """Ensure that ordinary typing (one or two lines per edit) never counts as a block."""
     doc = opened("a = 1\n")
-    doc.apply(change(1, 0, 1, 0, "b = 2\n"), UTF16)
-    doc.apply(change(2, 0, 2, 0, "c = 3\nd = 4"), UTF16)
+    doc.apply_all([change(1, 0, 1, 0, "b = 2\n")], UTF16)
+    doc.apply_all([change(2, 0, 2, 0, "c = 3\nd = 4")], UTF16)
     assert doc.blocks == []
+
+
+def test_a_paste_streamed_in_chunks_in_one_did_change_is_one_inserted_block() -> None:
+    """Ensure that consecutive insertions of one didChange, each continuing the last, make one block."""
+    doc = opened("a = 1\n")
+    chunks = [
+        change(1, 0, 1, 0, "def f(x):\n    y"),
+        change(2, 5, 2, 5, " = x\n    return y"),
+        change(3, 12, 3, 12, "\n"),
+    ]
+    doc.apply_all(chunks, UTF16)
+    assert doc.source == b"a = 1\ndef f(x):\n    y = x\n    return y\n"
+    assert doc.blocks == [[6, len(doc.source)]] and doc.typed == []
+
+
+def test_the_same_chunks_in_separate_did_changes_are_typed_lines() -> None:
+    """Ensure that lines typed one edit at a time are typed text, counted once per line, never a block."""
+    doc = opened("a = 1\n")
+    for chunk in ["b", " = 2", "\n", "c = 3\n"]:
+        end = doc.index.position(len(doc.source), UTF16)
+        doc.apply_all([change(end.line, end.character, end.line, end.character, chunk)], UTF16)
+    assert doc.blocks == [] and doc.typed == [[6, 18]] and doc.typed_lines() == 2
+    doc.apply_all([change(0, 0, 0, 0, "x\ny\nz\n")], UTF16)  # a block above moves the typed range
+    assert doc.typed == [[12, 24]] and doc.typed_lines() == 2
 
 
 def test_a_whole_document_change_resets_tree_and_blocks() -> None:
     """Ensure that a full-text change (no range) replaces everything and forgets blocks."""
     doc = opened("a = 1\n")
-    doc.apply(change(1, 0, 1, 0, "b\nc\nd\n"), UTF16)
+    doc.apply_all([change(1, 0, 1, 0, "b\nc\nd\n")], UTF16)
     doc.apply(types.TextDocumentContentChangeWholeDocument(text="z = 0\n"), UTF16)
     assert doc.source == b"z = 0\n" and doc.blocks == [] and doc.tree is None
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from lsprotocol import types
 from vetline.rules.model import Confidence, Edit, Finding, Fix, Position, Severity
-from vetline.server.lsp.actions import safe_fix_edits
+from vetline.server.lsp.actions import safe_fixes
 from vetline.server.lsp.capabilities import ClientFeatures
 from vetline.server.lsp.documents import open_document
 from vetline.server.lsp.edits import plan
@@ -62,7 +62,7 @@ def test_fix_all_takes_safe_fixes_and_skips_overlaps() -> None:
         fix = Fix("f", (Edit(start, end, "x", path) if path is None else Edit(-1, -1, "x", path),), safe)
         return Finding("r-x", "m", Severity.HIGH, Confidence.HIGH, start, end, Position(0, 0), Position(0, 0), fix)
 
-    chosen = safe_fix_edits(
+    chosen = safe_fixes(
         [
             finding(0, 5, True),
             finding(3, 8, True),
@@ -71,4 +71,4 @@ def test_fix_all_takes_safe_fixes_and_skips_overlaps() -> None:
             finding(30, 31, True, ".env"),
         ]
     )
-    assert [(e.start_byte, e.end_byte) for e in chosen] == [(0, 5), (20, 22)]
+    assert [(e.start_byte, e.end_byte) for _finding, fix in chosen for e in fix.edits] == [(0, 5), (20, 22)]

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from vetline.server.metrics.store import Seen, Store, default_path
 
 WRITER = """
 import sys
+import time
 from pathlib import Path
 from vetline.server.metrics.store import Seen, Store
 store = Store(Path(sys.argv[1]), busy_timeout_ms=10000)
@@ -114,9 +116,12 @@ def test_empty_store_gives_a_no_data_report(data_home: Path, capsys: pytest.Capt
 def test_recorded_ci_scan_is_reported_by_origin(
     data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Ensure that `scan --diff --record` feeds `report`: by_origin counts, per-category share and rates."""
+    """Ensure that `scan --diff --record` feeds `report`: by_origin counts, per-category share and rates,
+    and that recording the same commits again (every CI run of a branch) does not count their lines twice."""
     repo = three_commit_repository(tmp_path / "repo")
     monkeypatch.chdir(repo)
+    main(["scan", "--diff", "HEAD~2", "--record", "--format", "json"])
+    main(["scan", "--diff", "HEAD~1", "--record", "--format", "json"])
     main(["scan", "--diff", "HEAD~2", "--record", "--format", "json"])
     capsys.readouterr()
     _, out, _ = report(capsys, "--format", "json")
@@ -129,6 +134,24 @@ def test_recorded_ci_scan_is_reported_by_origin(
     assert data["top_rules"] == [{"rule": "weak-hash-md5-sha1", "count": 2}]
     _, page, _ = report(capsys, "--format", "html")
     assert page.count("<svg") >= 3 and balanced(page) and "<script" not in page
+
+
+def test_rates_count_only_findings_on_the_lines_a_diff_scan_counted(
+    data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that a whole-repository `scan --attribute --record` (whose lines nobody counts) does not
+    inflate the git rates: the first commit's finding counts by origin but not per 1,000 changed lines."""
+    repo = three_commit_repository(tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    main(["scan", "--attribute", "--record", "--format", "json"])
+    main(["scan", "--diff", "HEAD~2", "--record", "--format", "json"])
+    capsys.readouterr()
+    data = json.loads(report(capsys, "--format", "json")[1])
+    assert data["by_origin"]["human-commit"] == 2  # the first commit's line and the last commit's
+    rates = data["rates_per_1000_changed_lines"]
+    assert rates["human"] == round(1000 / rates["human_changed_lines"], 2)  # only the last commit's finding
+    assert data["by_category"]["crypto"]["human_per_1000_changed_lines"] == rates["human"]
+    assert rates["ai"] == 250.0
 
 
 def test_a_full_scan_ends_findings_that_are_gone(
@@ -145,6 +168,33 @@ def test_a_full_scan_ends_findings_that_are_gone(
     assert [f["outcome"] for f in json.loads(out)["findings"]] == ["disappeared"]
 
 
+def test_scan_fix_record_records_the_fixed_findings_as_fixed_by_a_quick_fix(
+    data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ensure that `scan --fix --record` records what its fixes removed as quick fixes, what is left as open,
+    both for a finding recorded by an earlier scan and for one never recorded before."""
+    rules = ["--select", "yaml-unsafe-load,pickle-deserialization"]
+    (tmp_path / "a.py").write_text("import yaml\nyaml.load(x)\n")
+    monkeypatch.chdir(tmp_path)
+    main(["scan", "--record", *rules, "a.py"])
+    (tmp_path / "b.py").write_text("import pickle, yaml\npickle.loads(x)\nyaml.load(y)\n")
+    main(["scan", "--fix", "--record", *rules, "a.py", "b.py"])
+    capsys.readouterr()
+    assert (
+        "yaml.safe_load(x)" in (tmp_path / "a.py").read_text()
+        and "yaml.safe_load(y)" in (tmp_path / "b.py").read_text()
+    )
+    _, out, _ = report(capsys, "--format", "json", str(tmp_path))
+    data = json.loads(out)
+    outcomes = sorted((f["rule"], f["outcome"]) for f in data["findings"])
+    assert outcomes == [
+        ("pickle-deserialization", "open"),
+        ("yaml-unsafe-load", "quick-fix"),
+        ("yaml-unsafe-load", "quick-fix"),
+    ]
+    assert data["totals"]["fixed_by_quick_fix"] == 2 and data["totals"]["disappeared_after_edit"] == 0
+
+
 def test_forget_clears_the_workspace(
     data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -157,6 +207,56 @@ def test_forget_clears_the_workspace(
     assert code == 0 and "forgot 1 recorded finding" in err
     _, out, _ = report(capsys, "--format", "json")
     assert json.loads(out)["empty"] is True
+
+
+def old_records(store: Store, root: Path, days_ago: int) -> None:
+    """A finding that ended `days_ago` days ago, with its changed lines, in the workspace at `root`."""
+    now = time.time() - days_ago * 86400
+    workspace = store.workspace(str(root))
+    store.seen(workspace, [Seen("old", "f", "weak-hash-md5-sha1", "crypto", "medium", "typed")], "editor", now=now)
+    store.ended(workspace, [("old", "quick-fix")], now=now)
+    day = time.strftime("%Y-%m-%d", time.gmtime(now))
+    store.add_changed_lines(workspace, day, {"typed": 5})
+    store.add_commit_lines(workspace, day, {"c": ("ai-commit", 7)})
+
+
+def counts(store: Store, root: Path) -> tuple[int, dict[str, int]]:
+    workspace = store.workspace(str(root))
+    return len(store.findings(workspace)), store.changed_line_counts(workspace)
+
+
+def test_retention_is_the_users_for_every_workspace(tmp_path: Path) -> None:
+    """Ensure that a purge removes old records of every workspace, findings and line counts alike, and 0 keeps all."""
+    store = Store(tmp_path / "metrics.sqlite3")
+    for name, days_ago in (("a", 40), ("b", 40), ("c", 10)):
+        old_records(store, tmp_path / name, days_ago)
+    store.purge(0)
+    assert counts(store, tmp_path / "a") == (1, {"typed": 5, "ai-commit": 7})
+    store.purge(30)
+    assert counts(store, tmp_path / "a") == counts(store, tmp_path / "b") == (0, {})
+    assert counts(store, tmp_path / "c") == (1, {"typed": 5, "ai-commit": 7})
+
+
+@pytest.mark.parametrize(("chosen", "kept"), [(None, True), (730, True), (0, True), (30, False)])
+def test_scan_record_purges_with_the_retention_the_editor_set(
+    data_home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    chosen: int | None,
+    kept: bool,
+) -> None:
+    """Ensure that `scan --record` keeps what the user's retention keeps (365 days when never set) and drops the rest,
+    in other workspaces too."""
+    store = Store(default_path())
+    old_records(store, tmp_path / "other", days_ago=100 if chosen is None else 400 if chosen else 4000)
+    if chosen is not None:
+        store.set_retention_days(chosen)
+    (tmp_path / "a.py").write_text("import hashlib\nhashlib.md5(b'')\n")
+    monkeypatch.chdir(tmp_path)
+    main(["scan", "--record", "--select", "weak-hash-md5-sha1", "a.py"])
+    capsys.readouterr()
+    assert counts(store, tmp_path / "other")[0] == (1 if kept else 0)
 
 
 def test_since_filters_old_findings(data_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

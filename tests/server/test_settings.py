@@ -83,9 +83,10 @@ def test_allow_network_is_a_user_setting_in_vs_code() -> None:
     """Ensure that VS Code cannot take `allowNetwork` from a workspace's settings (machine scope)."""
     entry = schema()["vetline.allowNetwork"]
     assert entry == {"type": "boolean", "default": False, "description": entry["description"], "scope": "machine"}
-    user_only = {"vetline.allowNetwork", "vetline.pythonInterpreter"}  # both could reach outside a repository
+    # each could reach outside a repository (retention: other workspaces' records)
+    user_only = {"vetline.allowNetwork", "vetline.pythonInterpreter", "vetline.metricsRetentionDays"}
     assert all("scope" not in p for name, p in schema().items() if name not in user_only)
-    assert schema()["vetline.pythonInterpreter"]["scope"] == "machine"
+    assert all(schema()[name]["scope"] == "machine" for name in user_only)
 
 
 def test_docs_list_every_setting() -> None:
