@@ -104,7 +104,7 @@ def taint_verdict(
 
 
 def _serves_no_request(path: str) -> bool:
-    return is_migration(path) or is_test_code(path) or is_command_line_code(path)
+    return is_migration(path) or is_test_code(path)
 
 
 def is_command_line_code(path: str) -> bool:

@@ -352,9 +352,9 @@ def _passed_arguments(ctx: FileContext, arguments: Node, params: list[str]) -> d
     for name, value in zip(params, positional[1:]):
         passed[name] = value
     for keyword in (a for a in arguments.named_children if a.type == "keyword_argument"):
-        value = keyword.child_by_field_name("value")
-        if value is not None and ctx.text(keyword.child_by_field_name("name")) in params:
-            passed[ctx.text(keyword.child_by_field_name("name"))] = value
+        given = keyword.child_by_field_name("value")
+        if given is not None and ctx.text(keyword.child_by_field_name("name")) in params:
+            passed[ctx.text(keyword.child_by_field_name("name"))] = given
     return passed
 
 
