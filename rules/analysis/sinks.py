@@ -19,10 +19,16 @@ from tree_sitter import Node
 
 from ..context import FileContext, Match
 from ..model import Confidence, Report
+from ..patterns import linear
+from .nodes import enclosing_function
 from .taint import Kind, Origin
-from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES
+from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES, STRING_METHODS
 from .test_code import is_migration, is_test_code
+from .web import enclosing_handler, parameter_names
 
+# Command-line and scaffolding code (Django `management/commands/`, `cli.py`, `scripts/`): a
+# developer runs it on their own files and settings, so a value of unknown origin there is no request.
+COMMAND_LINE_PATH = linear(r"(?:^|/)(?:cli|scripts|tools|bin|management/commands)/|(?:^|/)(?:cli|manage)\.py$")
 # Input typed by whoever runs the program: an attack only where the program serves others, so
 # never more than medium confidence (argparse/click values are of unknown origin, medium too).
 LOCAL_SOURCES = frozenset({"sys.argv", "input()", "sys.stdin", "process.argv", "argparse", "click"})
@@ -63,6 +69,7 @@ def taint_verdict(
     local_input: bool = True,
     sanitizers: Collection[str] = (),
     report_unknown: bool = True,
+    unknown_needs_request: bool = False,
     consequence: str = "",
 ) -> Report | None:
     """None when `value` is constant-only; medium when its origin is unknown or the environment; high when tainted.
@@ -73,7 +80,8 @@ def taint_verdict(
     count as tainted; `local_input=False` discounts `sys.argv`,
     `input()`, `sys.stdin` and the environment (the user running the program chose them, as for a
     CLI's file argument); `sanitizers` are the context-specific
-    sanitizers that protect this sink.
+    sanitizers that protect this sink; `unknown_needs_request` reports an unknown origin only
+    where it may be request data (`unknown_may_be_request_data`).
     """
     if value is None:
         return None
@@ -85,6 +93,8 @@ def taint_verdict(
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
     if origin.kind is Kind.CONSTANT or (origin.kind is Kind.UNKNOWN and _serves_no_request(match.ctx.path)):
         return None  # a migration or a test computes its own values: "unknown" there is never a request
+    if origin.kind is Kind.UNKNOWN and unknown_needs_request and not unknown_may_be_request_data(match, value):
+        return None
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
     # The environment and the command line are named as the source but only worth medium: the user
     # running the program set them (a developer's own CLI is not a web request).
@@ -95,6 +105,60 @@ def taint_verdict(
 
 def _serves_no_request(path: str) -> bool:
     return is_migration(path) or is_test_code(path)
+
+
+def is_command_line_code(path: str) -> bool:
+    """True when `path` is a command-line or scaffolding module (see `COMMAND_LINE_PATH`)."""
+    return COMMAND_LINE_PATH.search(path.replace("\\", "/")) is not None
+
+
+def unknown_may_be_request_data(match: Match, value: Node | None) -> bool:
+    """Whether a value of unknown origin at this sink is worth a report: inside a request
+    handler, or built from a parameter of the enclosing function (a helper whose callers
+    choose the value). Elsewhere "unknown" is the program's own settings, files or objects
+    (`exec` of `local_settings.py`, an importer's module source, a value read from the
+    document being queried)."""
+    if value is None or enclosing_handler(match.ctx, match.target) is not None:
+        return value is not None
+    function = enclosing_function(match.target)
+    if function is None:
+        return False
+    parameters = {p.encode() for p in parameter_names(match.ctx, function)} - {b"self", b"cls"}
+    return bool(parameters) and _mentions(value, parameters)
+
+
+def _mentions(node: Node, names: set[bytes]) -> bool:
+    """True when an identifier in `node`, or in the last assignment of a local it names, is in `names`."""
+    stack, seen = [node], 0
+    while stack and seen < 200:
+        current = stack.pop()
+        seen += 1
+        if current.type == "identifier":
+            if current.text in names:
+                return True
+            bound = bound_value(current)
+            if bound is not None and bound is not current and seen < 50:
+                stack.append(bound)
+            continue
+        if current.type == "call":
+            stack.extend(_data_of_call(current))
+            continue
+        stack.extend(current.named_children)
+    return False
+
+
+def _data_of_call(call: Node) -> list[Node]:
+    """The nodes a call's result is made of: a function's arguments, a string method's receiver
+    and arguments (`name.strip()`), nothing of a query on an object (`tree.xpath(q, namespaces=ns)`
+    returns the object's data, which its arguments only select)."""
+    arguments = list(call.children_by_field_name("arguments"))
+    callee = call.child_by_field_name("function")
+    if callee is None or callee.type != "attribute":
+        return arguments
+    method = (callee.child_by_field_name("attribute") or callee).text or b""
+    if method.decode("utf-8", "replace") in STRING_METHODS:
+        return [*callee.children_by_field_name("object"), *arguments]
+    return []
 
 
 def _capital(text: str) -> str:

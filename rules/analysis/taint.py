@@ -126,6 +126,8 @@ class TaintAnalysis:
         self._in_request_handler = False
         self._in_view = False
         self._classes: dict[str, Node] | None = None
+        self._calls: dict[str, list[Node]] | None = None
+        self._resolving: set[int] = set()
         configured = ctx.options.get("taint", {})  # `[tool.vetline.taint]`, shared by every data-flow rule
         self.extra_sources = frozenset(configured.get("sources", ()))
         self.extra_sanitizers = frozenset(configured.get("sanitizers", ()))
@@ -176,6 +178,9 @@ class TaintAnalysis:
             env[name] = self._parameter_origin(
                 name, index, annotation, default, view and name not in objects, converters
             )
+        if not view and self._web and [n for n, _, _ in params][:1] == ["request"]:
+            passed = self.caller_origins(function, [n for n, _, _ in params[1:]])
+            env.update({name: origin.through(name) for name, origin in passed.items()})
         return env
 
     def _parameter_origin(
@@ -241,7 +246,33 @@ class TaintAnalysis:
         names = [name for name, _, _ in params]
         if not self._web or "request" not in names[:2]:
             return False
-        return names[0] == "request" or tables.function_name(function) in tables.VIEW_METHODS
+        if names[0] == "request":
+            # A helper the module calls itself (`build_response(request, full_path=...)`) gets its
+            # arguments from those calls (`caller_origins`); views are routed, not called.
+            return not self.call_sites(tables.function_name(function))
+        return tables.function_name(function) in tables.VIEW_METHODS
+
+    def call_sites(self, name: str) -> list[Node]:
+        """The argument lists of this file's calls of the bare name `name(...)`."""
+        if self._calls is None:
+            self._calls = _calls_by_name(self.ctx)
+        return self._calls.get(name, [])
+
+    def caller_origins(self, function: Node, params: list[str]) -> dict[str, Origin]:
+        """Each parameter's origin joined over the in-file calls of `function` (positional or by
+        keyword); a parameter a call leaves out, a `*args` call or a cycle of helpers is unknown."""
+        if function.id in self._resolving:
+            return {}
+        self._resolving.add(function.id)
+        try:
+            found: dict[str, list[Origin]] = {name: [] for name in params}
+            for arguments in self.call_sites(tables.function_name(function)):
+                passed = _passed_arguments(self.ctx, arguments, params)
+                for name in params:
+                    found[name].append(self.origin(passed[name]) if name in passed else UNKNOWN)
+            return {name: join(origins) for name, origins in found.items() if origins}
+        finally:
+            self._resolving.discard(function.id)
 
     def global_origin(self, name: str) -> Origin | None:
         """The flow-insensitive origin of a module-level name, None when the module never binds it."""
@@ -254,6 +285,15 @@ class TaintAnalysis:
             values = self._globals[name]
             self._global_cache[name] = join(CONSTANT if v is None else self.evaluate(v, {}) for v in values)
         return self._global_cache[name]
+
+    def module_string(self, name: str) -> str | None:
+        """The text of a module-level constant bound once to a plain literal (`BASE = "https://x"`)."""
+        if self._globals is None:
+            self._globals = tables.module_bindings(self.ctx)
+        values = self._globals.get(name, [])
+        if len(values) != 1 or values[0] is None or values[0].type != "string":
+            return None
+        return string_value(values[0])
 
     def module_function(self, name: str) -> Node | None:
         """The module-level `def` of that name in this file, if there is exactly one."""
@@ -287,6 +327,35 @@ def _module_functions(ctx: FileContext) -> dict[str, Node | None]:
             name = tables.function_name(node)
             found[name] = None if name in found else node  # redefined: do not guess which one
     return found
+
+
+def _calls_by_name(ctx: FileContext) -> dict[str, list[Node]]:
+    """Bare-name calls of the file (`helper(request, x)`), name -> their argument lists."""
+    found: dict[str, list[Node]] = {}
+    stack = [ctx.tree.root_node] if ctx.tree is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type == "call":
+            callee, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+            if callee is not None and callee.type == "identifier" and arguments is not None:
+                found.setdefault(ctx.text(callee), []).append(arguments)
+        stack.extend(node.named_children)
+    return found
+
+
+def _passed_arguments(ctx: FileContext, arguments: Node, params: list[str]) -> dict[str, Node]:
+    """Parameter name -> the expression a call passes for it (after `request`, by position or keyword)."""
+    passed: dict[str, Node] = {}
+    positional = [a for a in arguments.named_children if a.type not in ("keyword_argument", "comment")]
+    if any(a.type in ("list_splat", "dictionary_splat") for a in arguments.named_children):
+        return passed
+    for name, value in zip(params, positional[1:]):
+        passed[name] = value
+    for keyword in (a for a in arguments.named_children if a.type == "keyword_argument"):
+        given = keyword.child_by_field_name("value")
+        if given is not None and ctx.text(keyword.child_by_field_name("name")) in params:
+            passed[ctx.text(keyword.child_by_field_name("name"))] = given
+    return passed
 
 
 def _scope_of(node: Node) -> Node:

@@ -207,6 +207,10 @@ class Evaluator:
         method = self.ctx.text(callee.child_by_field_name("attribute"))
         receiver_node = callee.child_by_field_name("object")
         receiver = self.origin(receiver_node) if receiver_node is not None else UNKNOWN
+        if receiver is REQUEST and method == "build_absolute_uri" and self._site_path(arguments[:1]):
+            # `request.build_absolute_uri(reverse("source"))`: a path of this site on the host
+            # Django checked against ALLOWED_HOSTS; only the request's own path would be client data.
+            return Origin(Kind.CONSTANT, sanitized_by="a URL of this site")
         if receiver is REQUEST:
             return Origin(Kind.TAINTED, source=f"request.{method}()") if method in tables.SOURCE_METHODS else UNKNOWN
         if receiver is HANDLER:
@@ -222,9 +226,35 @@ class Evaluator:
             return Origin(Kind.TAINTED, source=tables.STREAM_METHODS[method])
         if method == "get" and receiver.kind is Kind.CONSTANT:
             return self._join(arguments[1:])  # a lookup in a constant table yields its values
+        if method in tables.KEYED_READS:
+            return self._lookup(receiver, arguments)
         if method in tables.STRING_METHODS:
             return join([receiver, self._join(arguments)])
         return receiver if receiver.kind is Kind.TAINTED else UNKNOWN
+
+    def _site_path(self, arguments: list[Node]) -> bool:
+        """One argument: a literal or a `reverse(...)`/`url_for(...)` call (a path the site made)."""
+        if len(arguments) != 1 or arguments[0].type == "keyword_argument":
+            return False
+        argument = arguments[0]
+        if argument.type == "call":
+            callee = self.ctx.text(argument.child_by_field_name("function")).rsplit(".", 1)[-1]
+            return callee in ("reverse", "reverse_lazy", "url_for")
+        return self.origin(argument).kind is Kind.CONSTANT
+
+    def _lookup(self, receiver: Origin, arguments: list[Node]) -> Origin:
+        """`store.get(uuid)`, `Model.objects.get(pk=pk)`: what was stored, not the key it was found by.
+
+        The receiver's data and a default (`d.get(key, default)`, `fallback=`) flow on; the key
+        and keyword filters only choose which stored value comes back.
+        """
+        rest = [a for a in arguments[1:] if a.type != "keyword_argument"]
+        defaults = [
+            a
+            for a in arguments
+            if a.type == "keyword_argument" and self.ctx.text(a.child_by_field_name("name")) in ("default", "fallback")
+        ]
+        return join([receiver, self._join(rest + defaults)])
 
     def _in_file_call(self, name: str, arguments: list[Node]) -> Origin:
         function = self.analysis.module_function(name)

@@ -34,6 +34,7 @@ from .taint_eval import keyed_name
 from .taint_fold import NOT_CONSTANT, fold
 
 if TYPE_CHECKING:
+    from ..context import FileContext
     from .taint import TaintAnalysis
 
 Env = Map[str, Origin]
@@ -426,9 +427,24 @@ class ScopeWalker:
             "commonpath"
         ):
             return _names([(side.child_by_field_name("arguments") or side, _CONTAINMENT)], env)
+        side = _case_folded(self.ctx, side)  # `fmt.upper() == "TXT"` leaves `fmt` a spelling of "txt"
         if side.type == "identifier" and self.value(other, env).kind is Kind.CONSTANT:
             return _names([(side, "a comparison with a constant")], env)
         return {}
+
+
+_CASE_METHODS = frozenset({"upper", "lower", "casefold", "strip", "lstrip", "rstrip", "title", "capitalize"})
+
+
+def _case_folded(ctx: FileContext, side: Node) -> Node:
+    """The name under `name.lower()` / `name.strip().upper()`, else `side` itself."""
+    while side.type == "call":
+        callee = side.child_by_field_name("function")
+        method = ctx.text(callee.child_by_field_name("attribute")) if callee is not None else ""
+        if callee is None or callee.type != "attribute" or method not in _CASE_METHODS:
+            return side
+        side = callee.child_by_field_name("object") or side
+    return side
 
 
 def node_checked(walker: ScopeWalker, call: Node) -> list[tuple[Node, str]]:

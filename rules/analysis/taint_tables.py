@@ -173,6 +173,11 @@ SANITIZERS = frozenset(
         "cgi.escape",
         "werkzeug.utils.secure_filename",
         "werkzeug.secure_filename",
+        # `safe_join(base, path)` raises (Django) or returns None (Werkzeug) outside `base`.
+        "django.utils._os.safe_join",
+        "werkzeug.security.safe_join",
+        "werkzeug.utils.safe_join",
+        "flask.helpers.safe_join",
         "uuid.UUID",
         "decimal.Decimal",
         "ipaddress.ip_address",

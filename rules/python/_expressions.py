@@ -132,7 +132,9 @@ def query_verdict(
     built = definition(value) or value
     if is_escaper is not None and escaped(match, built, is_escaper):
         return None
-    return taint_verdict(match, value, what, report_unknown=is_built(built), consequence=consequence)
+    return taint_verdict(
+        match, value, what, report_unknown=is_built(built), unknown_needs_request=True, consequence=consequence
+    )
 
 
 def escaped(match: Match, node: Node, is_escaper: Callable[[str], bool]) -> bool:

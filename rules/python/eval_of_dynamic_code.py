@@ -24,7 +24,17 @@ _RUNS = "any Python code in it runs"
 CALLS = frozenset({"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"})
 
 
+def _shadowed(match: Match) -> bool:
+    """`compile(pattern)` in a module that defines its own `compile` (re2, regex wrappers)."""
+    callee = match.node("fn")
+    if callee is None or callee.type != "identifier":
+        return False
+    return match.ctx.taint.global_origin(match.ctx.text(callee)) is not None
+
+
 def evaluates_dynamic_code(match: Match) -> Report | None:
+    if _shadowed(match):
+        return None
     name = (match.ctx.qualified_name(match.node("fn")) or "eval").rsplit(".", 1)[-1]
     code = argument(match.node("args"), 0, "source")
     if name == "compile" and _compiles_nothing_to_run(match, code):
@@ -35,7 +45,8 @@ def evaluates_dynamic_code(match: Match) -> Report | None:
         return taint_verdict(match, parsed, sink, report_unknown=False, consequence=_RUNS) if parsed else None
     if name != "compile" and is_compiled(match.ctx, code):
         return None  # `exec(compile(src, ...))`: reported once, at the `compile` that sees `src`
-    return taint_verdict(match, code, f"`{name}`", consequence=_RUNS)
+    # Unknown code outside handlers and helpers is the project's own settings, plugins or modules.
+    return taint_verdict(match, code, f"`{name}`", unknown_needs_request=True, consequence=_RUNS)
 
 
 def _compiles_nothing_to_run(match: Match, code: Node | None) -> bool:
@@ -140,6 +151,17 @@ def calc():
 def run_plugin(source):
     # ruleid: eval-of-dynamic-code
     exec(source)
+
+class LazyAdminSite(AdminSite):
+    def lazy_registration(self):
+        # The project's own settings, outside any request handler: no visitor chooses them.
+        for model in getattr(settings, "ADMIN_REMOVAL", []):
+            # ok: eval-of-dynamic-code
+            exec("from %s import %s" % tuple(model.rsplit(".", 1)))
+
+with open(os.path.join(PROJECT_ROOT, "local_settings.py")) as settings_file:
+    # ok: eval-of-dynamic-code
+    exec(settings_file.read())
 
 def run_script(script, namespace):
     # ruleid: eval-of-dynamic-code

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..analysis.nodes import has_splat, is_false, keyword_arg
+from ..analysis.sinks import is_command_line_code
 from ..context import Match
 from ..model import Category, Confidence, Fix, Report, Rule, Severity
-from ..patterns import linear
 from ._edits import set_keyword
 
 TEMPLATE_BUILDERS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.Template"})
@@ -13,8 +13,6 @@ TEMPLATE_BUILDERS = frozenset({"jinja2.Environment", "jinja2.environment.Environ
 ESCAPING_SETUPS = frozenset({"aiohttp_jinja2.setup"})
 
 
-# Command-line and scaffolding code renders configuration files and source code, not pages.
-CLI_PATH = linear(r"(?:^|/)(?:cli|scripts|tools|bin|management/commands)/|(?:^|/)(?:cli|manage)\.py$")
 # Changed delimiters (`variable_start_string="<<"`) make a template language for code generation.
 CODE_DELIMITERS = ("variable_start_string", "block_start_string")
 
@@ -24,7 +22,7 @@ def renders_no_pages(match: Match) -> bool:
     args = match.node("args")
     if any(keyword_arg(args, name) is not None for name in CODE_DELIMITERS):
         return True
-    return CLI_PATH.search(match.ctx.path.replace("\\", "/")) is not None
+    return is_command_line_code(match.ctx.path)  # renders configuration files and source code, not pages
 
 
 def autoescape_off(match: Match) -> bool | Report:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, keyword_arg
+from ..analysis.taint import Kind
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ._expressions import called_method, query_verdict
+from ._expressions import called_method, definition, parts, query_verdict
 
 PYTHON_LDAP = frozenset({"search", "search_s", "search_st", "search_ext", "search_ext_s"})
 ESCAPERS = frozenset({"escape_filter_chars", "filter_format"})
@@ -48,12 +49,27 @@ def _receiver_is_other_module(match: Match) -> bool:
     return bound is not None and not bound.startswith("ldap")
 
 
+def _joins_configured_filters(match: Match, value: Node) -> bool:
+    """`"(&" + params["SEARCHFILTER"] + ")"`: every varying part is itself a filter (by its name)
+    that is not request data, so an administrator's configured filter, not a value to escape."""
+    varying = [
+        part
+        for part in parts(definition(value) or value)
+        if part.type not in ("comment", "string_content", "escape_sequence")
+        and match.ctx.taint.origin(part).kind is not Kind.CONSTANT
+    ]
+    return bool(varying) and all(
+        "filter" in match.ctx.text(part).lower() and match.ctx.taint.origin(part).kind is Kind.UNKNOWN
+        for part in varying
+    )
+
+
 def injectable_filter(match: Match) -> Report | None:
     names = match.ctx.names
     if not (names.imports_module("ldap") or names.imports_module("ldap3")) or _receiver_is_other_module(match):
         return None
     value = _filter_argument(match, called_method(match))
-    if value is None:
+    if value is None or _joins_configured_filters(match, value):
         return None
     return query_verdict(
         match, value, "an LDAP search filter", "escape each value with `escape_filter_chars`", _is_escaper
@@ -128,6 +144,14 @@ def lookup(server, name):
     conn.search(BASE, f"(sAMAccountName={esc(name)})")
     # ok: ldap-filter-injection
     conn.search(BASE, "(objectClass=user)", attributes=["mail"])
+
+class MachineResolver:
+    def machines(self, conn, params):
+        # An administrator's configured search filter wrapped in `(&...)` is a filter by design.
+        # ok: ldap-filter-injection
+        conn.search(search_base=params["LDAPBASE"], search_filter="(&" + params["SEARCHFILTER"] + ")")
+        # ruleid: ldap-filter-injection
+        conn.search(params["LDAPBASE"], "(&" + params["SEARCHFILTER"] + "(uid=" + params["login"] + "))")
 
 def search_with(conn, query_filter):
     # A filter handed in by the caller is not built here; callers are not followed.

@@ -26,6 +26,7 @@ from ..model import Category, Confidence, Report, Rule, Severity
 from ..patterns import linear
 from ._expressions import definition
 from ._redirect_targets import HEADER_CALLS, QUERY, header_target, refresh_target
+from ._url_pieces import url_pieces
 
 REDIRECTS = {
     "flask.redirect": "location",
@@ -67,14 +68,17 @@ SAME_ORIGIN_SOURCES = frozenset(
         "request.url_root",
         "request.build_absolute_uri",
         "request.build_absolute_uri()",
+        "request.script_root",  # the application's mount point, set by the server
+        "request.root_path",
     }
 )
 # A fixed prefix that already decides the host: a same-site path, or a full origin and a slash.
 FIXED_HOST = linear(r"^(/[^/\\]|https?://[^/\s{%]+/)")
 
 
-def _prefix(node: Node) -> str:
-    """The literal text the URL starts with (f-string head, left operand, format template)."""
+def _prefix(match: Match, node: Node) -> str:
+    """The literal text the URL starts with (f-string head, left operand, format template, or a
+    module constant it starts with: `KOBO_IMAGEHOST_URL + "/{id}"`)."""
     while node.type in ("binary_operator", "call", "concatenated_string"):
         if node.type == "call":
             callee = node.child_by_field_name("function")
@@ -84,6 +88,8 @@ def _prefix(node: Node) -> str:
             node = receiver
         else:
             node = node.named_children[0]
+    if node.type == "identifier":
+        return match.ctx.taint.module_string(match.ctx.text(node)) or ""
     if node.type != "string":
         return ""
     head = []
@@ -105,10 +111,14 @@ def _variables(node: Node) -> set[bytes]:
     return found
 
 
+_CARRIERS = frozenset({b"request", b"req", b"self"})
+
+
 def _guarded(match: Match, url: Node) -> bool:
     """An earlier guard call or `.netloc` comparison in the function mentions the URL's variables."""
     scope = enclosing_function(match.target)
     names = _variables(url) | (_aliased(scope, url) if scope is not None else set())
+    names -= _CARRIERS  # `allowed_hosts={request.get_host()}` checks the host list, not the request
     stack = list(scope.named_children) if scope is not None and names else []
     while stack:
         node = stack.pop()
@@ -122,18 +132,25 @@ def _guarded(match: Match, url: Node) -> bool:
 
 
 def _aliased(scope: Node, url: Node) -> set[bytes]:
-    """Names copied into the URL variable (`validated = target` inside `if is_safe_url(target):`)."""
+    """Names the URL variable was made from (`validated = target` inside `if is_safe_url(target):`,
+    `path = urlparse(target).path` under `safe = url_has_allowed_host_and_scheme(target)`)."""
     if url.type != "identifier":
         return set()
-    found: set[bytes] = set()
+    assignments: list[tuple[bytes, Node]] = []
     stack = [scope]
     while stack:
         node = stack.pop()
         if node.type == "assignment":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if left is not None and left.text == url.text and right is not None and right.type == "identifier":
-                found.add(right.text or b"")
+            if left is not None and left.type == "identifier" and right is not None:
+                assignments.append((left.text or b"", right))
         stack.extend(node.named_children)
+    found: set[bytes] = set()
+    wanted = {url.text or b""}
+    for _ in range(3):  # names of names, a few steps back
+        made_from = {name for left, right in assignments if left in wanted for name in _variables(right)}
+        wanted = made_from - found
+        found |= made_from
     return found
 
 
@@ -152,9 +169,10 @@ def _leftmost(node: Node) -> Node:
     """The first piece of a built URL: the left operand, the first f-string field, or the node."""
     while True:
         if node.type == "binary_operator":
-            node = node.child_by_field_name("left") or node
-            if node.type != "binary_operator":
+            left = node.child_by_field_name("left")
+            if left is None:
                 return node
+            node = left  # on to its first piece: `f"{request.script_root}/app/" + rest`
         elif node.type == "string" and node.named_children and node.named_children[0].type == "string_start":
             pieces = [c for c in node.named_children if c.type not in ("string_start", "string_end")]
             if pieces and pieces[0].type == "interpolation" and pieces[0].named_children:
@@ -165,8 +183,13 @@ def _leftmost(node: Node) -> Node:
             return node
 
 
-def stays_on_site(match: Match, url: Node) -> bool:
-    """A URL builder, a guarding helper, a URL starting on this site; for `a or b`, every side."""
+def stays_on_site(match: Match, url: Node, depth: int = 0) -> bool:
+    """A URL builder, a guarding helper, a URL starting on this site; for `a or b`, every side;
+    for a local name, the value it was assigned (`url = reverse(...)`, then `url += "?" + query`:
+    appending never changes the host a same-site path starts with)."""
+    if url.type == "identifier" and depth < 3:
+        value = definition(url)
+        return value is not None and value is not url and stays_on_site(match, value, depth + 1)
     if url.type == "boolean_operator":
         sides = [url.child_by_field_name("left"), url.child_by_field_name("right")]
         return all(side is not None and (stays_on_site(match, side) or side.type == "string") for side in sides)
@@ -224,7 +247,7 @@ def redirect_target(match: Match) -> Node | None:
 
 def tainted_redirect(match: Match) -> Report | None:
     url = redirect_target(match)
-    if url is None or FIXED_HOST.match(_prefix(url)):
+    if url is None or FIXED_HOST.match(_prefix(match, url)):
         return None
     if stays_on_site(match, url):
         return None
@@ -243,17 +266,14 @@ def tainted_redirect(match: Match) -> Report | None:
 
 
 def _only_in_query(match: Match, url: Node) -> bool:
-    """`f"{location}?parent={parent}"`: request data only after the `?` cannot choose the host."""
-    value = bound_value(url) if url.type == "identifier" else url
-    if value is None or value.type != "string":
-        return False
-    seen_query = False
-    for child in value.named_children:
-        if child.type == "string_content":
-            seen_query = seen_query or "?" in match.ctx.text(child)
-        elif child.type == "interpolation" and not seen_query and match.ctx.taint.origin(child).kind is Kind.TAINTED:
+    """`f"{location}?parent={parent}"`, `login_url + f"?next={quote(path)}" + params`: request
+    data only after the `?` cannot choose the host."""
+    for piece in url_pieces(url):
+        if piece.type == "string_content" and "?" in match.ctx.text(piece):
+            return True
+        if piece.type != "string_content" and match.ctx.taint.origin(piece).kind is Kind.TAINTED:
             return False
-    return seen_query
+    return False
 
 
 # `redirect(request.referrer)`, `request.headers.get("Referer")`, `request.META["HTTP_REFERER"]`.
@@ -315,7 +335,10 @@ from django.shortcuts import redirect as django_redirect
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from fastapi.responses import RedirectResponse
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
+from django.urls import reverse
+from django.views import View
+from people.models import User
 from http.server import BaseHTTPRequestHandler
 from aiohttp import web
 app = Flask(__name__)
@@ -439,5 +462,49 @@ def weak():
         print("external redirect")
     # todoruleid: open-redirect
     return redirect(nxt)
+KOBO_IMAGEHOST_URL = "https://cdn.kobo.com/book-images"
+@app.route("/cover/<book_uuid>/<width>")
+def cover(book_uuid, width):
+    # A module constant that names the host: the route parameter only picks a path there.
+    # ok: open-redirect
+    return redirect(KOBO_IMAGEHOST_URL + "/{uuid}/{w}/image.jpg".format(uuid=book_uuid, w=width), 307)
+@app.route("/app/v2/<locale>/<path:subpath>")
+def spa(locale, subpath):
+    path = f"{request.script_root}/app/v2/{locale}/" + (subpath or "")
+    if request.query_string:
+        path += "?" + request.query_string.decode()
+    # ok: open-redirect
+    return redirect(path)
+@app.route("/next/<path:rest>")
+def joined(rest):
+    base = request.args["base"]
+    # ruleid: open-redirect
+    return redirect(base + "/" + rest)
+class SubmitStartView(View):
+    def get(self, request, *args, **kwargs):
+        url = reverse("cfp:event.submit", kwargs={"event": request.event.slug})
+        if request.GET:
+            url += f"?{request.GET.urlencode()}"
+        # ok: open-redirect
+        return django_redirect(url)
+def get_login_redirect(request):
+    params = f"?next={quote(request.path)}&{request.GET.urlencode()}"
+    # ok: open-redirect
+    return django_redirect(request.event.urls.login.full() + params)
+def login_view(request):
+    redirect_to = request.POST.get("redirect_to")
+    is_redirect_safe = url_has_allowed_host_and_scheme(url=redirect_to, allowed_hosts={request.get_host()})
+    if is_redirect_safe:
+        redirect_to_path = urlparse(redirect_to).path + "?ref=login"
+        # ok: open-redirect
+        return django_redirect(redirect_to_path)
+    target = request.POST["next"] + "?ref=login"
+    # ruleid: open-redirect
+    return django_redirect(target)
+def shortlink_view(request, code):
+    user = User.objects.get(code=code)
+    # A record looked up by the route parameter: its URLs are the application's, not the key.
+    # ok: open-redirect
+    return HttpResponseRedirect(user.orga_urls.admin)
 """,
 )

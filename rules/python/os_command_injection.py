@@ -67,6 +67,7 @@ def runs_untrusted_command(match: Match) -> Report | None:
             _command(match, name),
             f"a shell command (`{name}`)",
             environment=True,
+            unknown_needs_request=True,
             sanitizers=("shlex.quote", SHELL_GUARD),
             consequence=_CONSEQUENCE,
         )
@@ -78,6 +79,7 @@ def runs_untrusted_command(match: Match) -> Report | None:
             script[1],
             f"a shell script via `{script[0]}`",
             environment=True,
+            unknown_needs_request=True,
             sanitizers=("shlex.quote", SHELL_GUARD),
             consequence=_CONSEQUENCE,
         )
@@ -199,8 +201,9 @@ subprocess.run(["sh", "-c", "convert " + shlex.quote(sys.argv[1])])
 # ok: os-command-injection
 subprocess.check_output([os.path.join(os.environ["ProgramFiles"], "vswhere.exe"), "-latest"])
 import settings
-# A constant of another module is of unknown origin here (no inter-module analysis).
-# todook: os-command-injection
+# A constant of another module is of unknown origin here (no inter-module analysis), but
+# module-level code that is no request handler runs the program's own settings.
+# ok: os-command-injection
 subprocess.run(f"git log -n {settings.MAX_COMMITS}", shell=True)
 # OWASP Benchmark style: an argv list built with append, a constant condition.
 def init(app):

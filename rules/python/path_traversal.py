@@ -160,6 +160,22 @@ def download():
     # ok: path-traversal
     return send_file(target)
 
+@app.route("/read/<int:book_id>/<book_format>")
+def read_book(book_id, book_format):
+    if book_format.upper() == "TXT":
+        # A case-folded comparison with a constant leaves only spellings of "txt".
+        # ok: path-traversal
+        return open(os.path.join("/srv/books", str(book_id) + "." + book_format)).read()
+    # ruleid: path-traversal
+    return open(os.path.join("/srv/books", str(book_id) + "." + book_format)).read()
+
+@app.route("/watch/<uuid>/html")
+def latest_html(uuid):
+    watch = datastore.data["watching"].get(uuid)
+    # A record looked up by the route parameter: its folder is the application's, not the key.
+    # ok: path-traversal
+    return open(os.path.join(watch.data_dir, "latest.html")).read()
+
 @api.get("/files/{path}")
 def read_file(path: str):
     full = os.path.realpath(os.path.join("/srv/files", path))

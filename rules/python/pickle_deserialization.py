@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.nodes import argument, is_false, keyword_arg
+from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg
 from ..analysis.sinks import taint_verdict
+from ..analysis.taint import Kind
 from ..analysis.taint_tables import FILE_READ
+from ..analysis.web import parameter_names
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._expressions import definition
@@ -71,6 +73,26 @@ def _round_trip(match: Match, data: Node | None) -> bool:
     return callee is not None and match.ctx.qualified_name(callee) in SERIALIZERS
 
 
+# A method implementing a serializer's interface (`Serializer.loads(self, data)`, a cache
+# backend's `_deserialize(value)`): what it loads is decided by its callers, where it matters.
+WRAPPER_NAMES = frozenset({"load", "loads", "deserialize", "unserialize", "unpickle", "decode", "from_bytes"})
+
+
+def _is_serializer_wrapper(match: Match, data: Node | None) -> bool:
+    """`def loads(self, bvalue): return pickle.loads(bvalue)`: the loader's own parameter, passed on."""
+    function = enclosing_function(match.target)
+    if (
+        function is None
+        or data is None
+        or data.type != "identifier"
+        or match.ctx.taint.origin(data).kind is Kind.TAINTED
+    ):
+        return False
+    if match.ctx.text(function.child_by_field_name("name")).strip("_") not in WRAPPER_NAMES:
+        return False
+    return match.ctx.text(data) in parameter_names(match.ctx, function)
+
+
 def loads_untrusted_objects(match: Match) -> Report | None:
     name = match.ctx.qualified_name(match.node("fn")) or "pickle.load"
     if name == "numpy.load":
@@ -79,7 +101,7 @@ def loads_untrusted_objects(match: Match) -> Report | None:
             return None  # numpy refuses object arrays unless allow_pickle is switched on
     sink, data = f"`{name}`", _data(match, name)
     consequence = MARSHAL_CONSEQUENCE if name.startswith("marshal.") else CONSEQUENCE
-    if _round_trip(match, data):
+    if _round_trip(match, data) or _is_serializer_wrapper(match, data):
         return None
     if data is not None and match.ctx.taint.origin(data).source == FILE_READ:
         return Report(
@@ -161,6 +183,14 @@ def predict():
     state = loads(request.get_data())
     # ok: pickle-deserialization
     return json.loads(request.data)
+class CacheSerializer:
+    def loads(self, bvalue):
+        # A serializer's own `loads` passes its caller's bytes on: the callers decide.
+        # ok: pickle-deserialization
+        return pickle.loads(bvalue)
+    def load_blob(self, bvalue):
+        # ruleid: pickle-deserialization
+        return pickle.loads(bvalue)
 def load_session(blob):
     # ruleid: pickle-deserialization
     return dill.loads(blob)

@@ -12,9 +12,11 @@ from tree_sitter import Node
 
 from ..analysis.nodes import argument
 from ..analysis.sinks import bound_value, taint_verdict
+from ..analysis.taint import Kind
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ..patterns import linear
+from ._url_pieces import url_pieces
 
 VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
 URL_FIRST = frozenset(
@@ -90,9 +92,43 @@ def _literal_prefix(string: Node) -> bytes:
     return prefix
 
 
+# Stands for a configured base URL (`settings.reviews_url`) when reading the URL's head.
+_CONFIGURED_ORIGIN = "https://configured.host"
+
+
+def _host_fixed_by_program(match: Match, url: Node) -> bool:
+    """True when the URL's head, up to its first request value, names scheme and host: a module
+    constant (`KOBO_STOREAPI_URL + "/" + path`), a configured base followed by a path
+    (`settings.reviews_url + f"/reviews/{ext_id}"`), or what an in-file helper returns."""
+    head = ""
+    for index, piece in enumerate(url_pieces(_returned_by_helper(match, url) or url)):
+        if piece.type == "string_content":
+            head += match.ctx.text(piece)
+        elif piece.type == "identifier" and match.ctx.taint.module_string(match.ctx.text(piece)) is not None:
+            head += match.ctx.taint.module_string(match.ctx.text(piece)) or ""
+        elif (
+            index == 0
+            and piece.type in ("attribute", "subscript", "identifier")
+            and (match.ctx.taint.origin(piece).kind is not Kind.TAINTED)
+        ):
+            head += _CONFIGURED_ORIGIN
+        else:
+            break
+    return bool(_FIXED_HOST.match(head))
+
+
+def _returned_by_helper(match: Match, url: Node) -> Node | None:
+    """The one returned expression of the in-file function `url` calls, if that is all it does."""
+    callee = url.child_by_field_name("function") if url.type == "call" else None
+    function = match.ctx.taint.module_function(match.ctx.text(callee)) if callee is not None else None
+    body = function.child_by_field_name("body") if function is not None else None
+    returns = [c for c in body.named_children if c.type == "return_statement"] if body is not None else []
+    return returns[0].named_children[0] if len(returns) == 1 and returns[0].named_children else None
+
+
 def requests_tainted_url(match: Match) -> Report | None:
     url = _url(match)
-    if url is None or _fixed_host(url):
+    if url is None or _fixed_host(url) or _host_fixed_by_program(match, url):
         return None
     sink = f"the URL of `{match.ctx.text(match.node('fn'))}`"
     return taint_verdict(
@@ -184,6 +220,30 @@ def grow():
     url = url + request.args["host"]  # the same name on both sides: no endless walk
     # ruleid: ssrf-tainted-url
     requests.get(url)
+
+KOBO_STOREAPI_URL = "https://storeapi.kobo.com"
+
+def store_url():
+    return KOBO_STOREAPI_URL + "/" + request.full_path
+
+@app.route("/kobo/<path:rest>")
+def kobo_proxy(rest):
+    # A module constant names the host: the request only picks the path there.
+    # ok: ssrf-tainted-url
+    requests.request(method=request.method, url=store_url())
+    # ok: ssrf-tainted-url
+    requests.get(KOBO_STOREAPI_URL + "/v1/" + rest)
+    # ruleid: ssrf-tainted-url
+    requests.get(KOBO_STOREAPI_URL + rest)
+
+@app.route("/reviews/<ext_id>")
+async def reviews(ext_id):
+    async with httpx.AsyncClient() as client:
+        # A configured base URL followed by a path: the route parameter picks a path on it.
+        # ok: ssrf-tainted-url
+        await client.get(settings.reviews_url + f"/reviews/{ext_id}?{request.query_string}")
+        # ruleid: ssrf-tainted-url
+        await client.get(request.args["base"] + f"/reviews/{ext_id}")
 
 def fetch(url):
     # ok: ssrf-tainted-url

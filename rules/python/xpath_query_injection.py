@@ -140,6 +140,13 @@ def select(tree, user_id):
     # ruleid: xpath-query-injection
     return tree.xpath("//user[@id=" + user_id + "]")
 
+def parse_epub_cover(ns, tree):
+    # A value read from the document being queried, outside any request handler: the document
+    # already decides what the query finds, so splicing its own text in changes nothing.
+    meta_cover = tree.xpath("/pkg:package/pkg:metadata/pkg:meta[@name='cover']/@content", namespaces=ns)
+    # ok: xpath-query-injection
+    return tree.xpath("/pkg:package/pkg:manifest/pkg:item[@id='" + meta_cover[0] + "']/@href", namespaces=ns)
+
 def run(tree, expression):
     # An expression handed in by the caller is not built here; callers are not followed.
     # todoruleid: xpath-query-injection

@@ -20,11 +20,21 @@ SAFE_FILTER = backtracking(
 # the server built or staff wrote (`form.media`, `field.help_text`, `page.body` of a CMS's
 # sanitising rich-text field): real applications hold hundreds, and a reviewer signs none
 # of them on the template's word alone, so they are not reported.
+# Whole name parts only (`comments`, `review_text`, `post.body`), so `preview_help` is no review
+# and `postal_code` no post.
 USER_CONTENT = linear(
-    r"\b\w*(?:comment|review|reply|feedback|bio|about_me|signature|note|post|message_body|search|query|"
-    r"user_input|guestbook|q\b|term)\w*",
+    r"(?:^|[^a-z0-9])(?:comment|review|repl(?:y|ie)|feedback|bio|about_me|signature|note|post|message_body|"
+    r"search|query|user_input|guestbook|q|term)(?:s|es)?(?:[^a-z0-9]|$)",
     re.IGNORECASE,
 )
+# What staff write even when it is a "post" or a "note": a CMS's blog posts, pages and
+# articles, help texts and previews of what an editor is writing.
+STAFF_CONTENT = linear(
+    r"(?:^|[^a-z0-9])(?:blog|page|flatpage|article|news|newsletter|announcement|help|preview)s?(?:[^a-z0-9]|$)",
+    re.IGNORECASE,
+)
+# E-mail templates are read in mail clients, which run no scripts: `|safe` there is no XSS.
+EMAIL_TEMPLATE = linear(r"(?:^|/)(?:e-?mails?|mails?)/|(?:^|/)e-?mail_[^/]*$", re.IGNORECASE)
 # A translated string (`_('...')`, `gettext(...)`: markup the developers wrote) or a value already
 # passed through a cleaning filter (`|clean_string`, `|bleach`, `|sanitize_html`, `|nh3`).
 TRUSTED_BEFORE_SAFE = linear(
@@ -41,11 +51,12 @@ def unescaped_output(ctx: FileContext) -> list[Finding]:
     text = ctx.source.decode("utf-8", "replace")
     found: list[Finding] = []
     offsets = _ByteOffsets(text)
+    email = EMAIL_TEMPLATE.search(ctx.path.replace("\\", "/")) is not None
     for opening, start, end in spans(text):
         piece = text[start:end]
         if opening == "{{":
             match = SAFE_FILTER.search(piece)
-            if match is None or USER_CONTENT.search(piece[: match.start()]) is None:
+            if match is None or not _visitor_written(piece[: match.start()]) or email:
                 continue
             if TRUSTED_BEFORE_SAFE.search(piece[: match.start()]):
                 continue  # `{{ _('<i>Note</i>')|safe }}`, `{{ comment|clean_html|safe }}`
@@ -55,6 +66,11 @@ def unescaped_output(ctx: FileContext) -> list[Finding]:
             what = "This tag turns HTML escaping off for the whole block"
             found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
     return found
+
+
+def _visitor_written(value: str) -> bool:
+    """The printed expression names content visitors write, and nothing staff write."""
+    return USER_CONTENT.search(value) is not None and STAFF_CONTENT.search(value) is None
 
 
 class _ByteOffsets:
@@ -105,8 +121,10 @@ are not: in real applications they are HTML the server rendered or staff wrote
 application (django-oscar, wagtail, pretix), and the template alone cannot make one of them a
 finding a reviewer would sign. Translated strings (`{{ _('<i>Note</i>')|safe }}`: markup the
 developers wrote) and values passed through a cleaning filter first (`|clean_html|safe`,
-`|bleach|safe`) are not reported either. `{% autoescape off %}` and `{% filter safe %}` are always
-reported.
+`|bleach|safe`) are not reported either, nor content staff write even when it is called a post
+(`blog_post.content`, `page`, `article`, help texts, previews), nor `|safe` in e-mail templates
+(an `email/` or `mail/` folder, `email_*.html`: mail clients run no scripts). `{% autoescape off %}`
+and `{% filter safe %}` are always reported.
 
 ## How to fix
 Drop `|safe` and let the engine escape the value. When the value really is HTML, sanitise it
@@ -148,6 +166,16 @@ where it is produced (`bleach.clean`, `nh3.clean`) or build it with `markupsafe.
 <div class="description">{{ product.description|safe }}</div>
 {# ok: template-escaping-disabled #}
 {% autoescape true %}{{ x }}{% endautoescape %}
+{# ok: template-escaping-disabled #}
+<div class="preview-footer">{{ preview_help|safe }}</div>
+{# ok: template-escaping-disabled #}
+<div class="mail-preview">{{ preview_output.html|safe }}</div>
+{# ok: template-escaping-disabled #}
+{{ blog_post.description_from_content|safe }}
+{# ruleid: template-escaping-disabled #}
+<li>{{ comments[0].text|safe }}</li>
+{# ruleid: template-escaping-disabled #}
+<article class="misago-markup">{{ post.content|safe }}</article>
 {# Documentation of the filter: {{ value|safe }} #}
 {# ok: template-escaping-disabled #}
 <a href="{{ url }}">{{ title|e }}</a>

@@ -120,7 +120,7 @@ async def test_quick_fix_lands_where_the_finding_is_after_drift_prone_edits(clie
     """Ensure that a quick fix computed after edits over form feeds, U+2028 and a lone CR replaces exactly the call."""
     editor = Editor(client, "import os\n\x0c\ns = '\u2028'\ra = 1\r\nx = a\n")
     await editor.diagnostics()
-    editor.change(types.TextDocumentContentChangePartial(range=at(4, 99), text=" + eval(data)"))
+    editor.change(types.TextDocumentContentChangePartial(range=at(4, 99), text=" + eval(input())"))
     (found,) = [d for d in await editor.diagnostics() if d.code == "eval-of-dynamic-code"]
     context = types.CodeActionContext(diagnostics=[found], only=[types.CodeActionKind.QuickFix])
     params = types.CodeActionParams(types.TextDocumentIdentifier(editor.uri), found.range, context)
@@ -129,7 +129,7 @@ async def test_quick_fix_lands_where_the_finding_is_after_drift_prone_edits(clie
     edits = [e for c in fix.edit.document_changes or [] for e in getattr(c, "edits", [])]
     edits += [e for e in (fix.edit.changes or {}).get(editor.uri, [])]
     editor.change(*(types.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in reversed(edits)))
-    assert editor.text == "import ast\nimport os\n\x0c\ns = '\u2028'\ra = 1\r\nx = a + ast.literal_eval(data)\n"
+    assert editor.text == "import ast\nimport os\n\x0c\ns = '\u2028'\ra = 1\r\nx = a + ast.literal_eval(input())\n"
     assert key(await editor.diagnostics()) == key(await fresh(client, editor.text))
     editor.close()
 

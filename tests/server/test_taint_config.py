@@ -20,8 +20,7 @@ def lookup(cursor):
     cursor.execute(f"SELECT * FROM items WHERE name = '{term}'")
 
 
-def listing():
-    folder = input()
+def listing(folder):
     os.system("ls " + shell_safe(folder))
 """
 
