@@ -84,7 +84,7 @@ def _is_ci_workflow(folders: list[str]) -> bool:
 
 
 def not_deployed_label(path: str) -> str | None:
-    """"in test code" or "in example or development code" for code no deployment runs, else None."""
+    """ "in test code" or "in example or development code" for code no deployment runs, else None."""
     if is_test_code(path):
         return IN_TEST_CODE
     return IN_EXAMPLE_CODE if is_example_code(path) else None

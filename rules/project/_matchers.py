@@ -150,7 +150,9 @@ class QueryScan:
         )  # fmt: skip
 
 
-def bounded_matches(query: tree_sitter.Query, root: Node) -> tuple[list[tuple[Node, dict[str, list[Node]]]], str | None]:
+def bounded_matches(
+    query: tree_sitter.Query, root: Node
+) -> tuple[list[tuple[Node, dict[str, list[Node]]]], str | None]:
     """Each `@finding` node with its match's captures, searched window by window, and why the
     search stopped short (None when it did not): the match cap, or the match limit."""
     cursor = tree_sitter.QueryCursor(query, match_limit=QUERY_MATCH_LIMIT)

@@ -292,7 +292,9 @@ def test_hostile_query_stops_at_its_bounds_and_says_so(tmp_path: Path, query: st
 
 def test_query_longer_than_a_search_window_is_reported_once(tmp_path: Path) -> None:
     """Ensure that a function spanning many search windows is reported once, and the file is complete."""
-    write_rules(tmp_path, query_rule("team-big", '(function_definition name: (identifier) @n (#eq? @n "big")) @finding'))
+    write_rules(
+        tmp_path, query_rule("team-big", '(function_definition name: (identifier) @n (#eq? @n "big")) @finding')
+    )
     body = "".join(f"    x{i} = {i}\n" for i in range(2_000))  # ~25 KB: many 1 KB windows
     source = f"def small():\n    pass\n\n\ndef big():\n{body}"
     analysis = Engine(load(tmp_path).rules).analyze(source.encode(), "python", "app.py")
