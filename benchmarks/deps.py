@@ -96,12 +96,14 @@ def bundled_figures() -> None:
     started = time.perf_counter()
     names = bundled.pypi_names()
     pypi = _typosquat.squats(bundled.popular("PyPI"))
+    requires, providers = bundled.requires(), bundled.import_providers()
     npm = _typosquat.squats(bundled.popular("npm"))
     elapsed = time.perf_counter() - started
     gc.collect()
     kept = tracemalloc.get_traced_memory()[0] / 1e6
     tracemalloc.stop()
     assert names is not None and "requests" in names and pypi.target("reqeusts") == "requests"
+    assert "werkzeug" in requires["flask"].requires and providers["argon2"] == ("argon2-cffi",)
     print(
         f"first use: {elapsed * 1000:.0f} ms (traced; {len(names):,} PyPI names, {len(pypi.popular):,} popular PyPI, "
         f"{len(npm.popular):,} popular npm), memory kept {kept:.1f} MB"
@@ -123,6 +125,7 @@ def untraced_first_use() -> tuple[float, float, float]:
         "import time; from vetline.rules.dependencies import bundled, _typosquat; "
         "w=time.perf_counter(); c=time.process_time(); "
         "'x' in bundled.pypi_names(); _typosquat.squats(bundled.popular('PyPI')).target('reqeusts'); "
+        "bundled.requires().get('flask'); bundled.import_providers(); "
         "w1=time.perf_counter(); c1=time.process_time(); _typosquat.squats(bundled.popular('npm')); "
         "c2=time.process_time(); print((w1-w)*1000, (c1-c)*1000, (c2-c1)*1000)"
     )
@@ -142,7 +145,7 @@ def main() -> None:
     bundled_figures()
     wall, cpu, npm = untraced_first_use()
     print(
-        f"first use for PyPI (snapshot + popular list + typosquat tables), fresh process, untraced, median of 5: "
+        f"first use for PyPI (snapshot + popular list + typosquat tables + requires table), fresh process, untraced, median of 5: "
         f"{wall:.0f} ms wall, {cpu:.0f} ms CPU; the npm list when a package.json needs it: {npm:.0f} ms CPU"
     )
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

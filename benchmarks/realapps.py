@@ -11,7 +11,7 @@ unpacked tree with its default rule set (`vetline scan --format json`, run from 
 tree so no configuration outside it applies) and the script prints, per application and in
 total: Python lines, findings, findings per 1,000 lines (all rules, and without the dependency
 rules, which depend on the package index cache), the same for application code alone (not test
-code nor migrations, as `rules.analysis.test_code` defines them: the figure issue 10's
+code, example or development code nor migrations, as `rules.analysis.test_code` defines them: the figure issue 10's
 precision target is about), and the count per rule. `--json` writes every finding (path, line,
 rule, severity, confidence, message, application code or not) for triage.
 
@@ -33,7 +33,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from rules.analysis.test_code import is_migration, is_test_code
+from rules.analysis.test_code import is_example_code, is_migration, is_test_code
 
 # name==version: the five large web applications of the brief, then ordinary Flask/FastAPI apps.
 APPS = (
@@ -134,8 +134,8 @@ def scan(tree: Path, select: str | None) -> tuple[list[dict], float]:
 
 
 def is_application_code(path: str) -> bool:
-    """Code that serves users: neither test code nor a schema migration."""
-    return not (is_test_code(path) or is_migration(path))
+    """Code that serves users: neither test code, example or development code, nor a migration."""
+    return not (is_test_code(path) or is_example_code(path) or is_migration(path))
 
 
 def per_thousand(count: int, lines: int) -> float:

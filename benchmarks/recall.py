@@ -2,13 +2,14 @@
 
 The labelled set lives in `benchmarks/data/recall/` (applications written for vetline in the
 style of OWASP BenchmarkPython, DVPWA, PyGoat and vulnerable Flask/FastAPI/`http.server` apps;
-each file's header names the project it imitates). A comment `# vuln: <rule-id>` (or
-`{# vuln: <rule-id> #}` in a template) marks a documented vulnerability on the next code line;
+each file's header names the project it imitates); `benchmarks/data/recall_js/` holds the
+JavaScript/TypeScript set (OWASP Juice Shop, NodeGoat, DVNA). A comment `# vuln: <rule-id>`
+(`// vuln:` in JavaScript, `{# vuln: <rule-id> #}` in a template) marks a documented vulnerability on the next code line;
 `# safe: <rule-id>` marks a case the original benchmark scores as not vulnerable, so a finding
 there is a false alarm. A vulnerability counts as found when that rule reports a finding that
 starts on that line, at any confidence.
 
-    python benchmarks/recall.py [FOLDER] [--verbose]
+    python benchmarks/recall.py [FOLDER] [--verbose]     # FOLDER: benchmarks/data/recall_js for JS/TS
 
 Prints recall per rule and overall, and the false alarms on `safe:` lines. A script, not a
 test: the figures are recorded in benchmarks/README.md.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,8 +29,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SET = HERE / "data" / "recall"
-LABEL = re.compile(r"(?:#|\{#)\s*(vuln|safe):\s*([a-z0-9-]+)")
-CODE_SUFFIXES = (".py", ".html", ".jinja", ".jinja2", ".j2")
+LABEL = re.compile(r"(?:#|\{#|//)\s*(vuln|safe):\s*([a-z0-9-]+)")
+CODE_SUFFIXES = (".py", ".html", ".jinja", ".jinja2", ".j2", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx")
 
 
 def labels(root: Path) -> list[tuple[str, str, str, int]]:
@@ -71,7 +73,13 @@ def findings(root: Path) -> set[tuple[str, str, int]]:
     if result.returncode not in (0, 1):
         sys.exit(f"vetline failed: {result.stderr}")
     report = json.loads(result.stdout)
-    return {(f["rule"], str((Path.cwd() / f["path"]).resolve()), f["line"]) for f in report["findings"]}
+    return {(f["rule"], _absolute(root, f["path"]), f["line"]) for f in report["findings"]}
+
+
+def _absolute(root: Path, path: str) -> str:
+    """A finding's path is relative to the scan root (or to the working folder inside it)."""
+    under_root = root / path
+    return str((under_root if under_root.exists() else Path.cwd() / path).resolve())
 
 
 def main() -> None:
@@ -79,8 +87,17 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_SET)
     parser.add_argument("--verbose", "-v", action="store_true", help="list every miss and false alarm")
     options = parser.parse_args()
-    cases = labels(options.folder)
-    reported = findings(options.folder)
+    with tempfile.TemporaryDirectory() as scratch:
+        # Scanned as a copy outside `benchmarks/`: rules treat benchmark and test folders as fixtures.
+        root = Path(scratch) / options.folder.name
+        shutil.copytree(options.folder, root)
+        report(root, options.verbose)
+
+
+def report(root: Path, verbose: bool) -> None:
+    """Print recall per rule and the false alarms for the labelled set at `root`."""
+    cases = labels(root)
+    reported = findings(root)
     total: Counter[str] = Counter()
     hit: Counter[str] = Counter()
     alarms = []
@@ -89,12 +106,12 @@ def main() -> None:
         if kind == "vuln":
             total[rule] += 1
             hit[rule] += found
-            if not found and options.verbose:
-                print(f"MISS  {rule:34} {Path(path).relative_to(options.folder.resolve())}:{line}")
+            if not found and verbose:
+                print(f"MISS  {rule:34} {Path(path).relative_to(root.resolve())}:{line}")
         elif found:
             alarms.append((rule, path, line))
-            if options.verbose:
-                print(f"ALARM {rule:34} {Path(path).relative_to(options.folder.resolve())}:{line}")
+            if verbose:
+                print(f"ALARM {rule:34} {Path(path).relative_to(root.resolve())}:{line}")
     print(f"{'rule':34} found/documented")
     for rule in sorted(total):
         print(f"{rule:34} {hit[rule]}/{total[rule]}")

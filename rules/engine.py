@@ -19,7 +19,7 @@ from typing import Any
 import tree_sitter
 from tree_sitter import Node, Tree
 
-from . import languages, suppress
+from . import languages, suppress, walk
 from .context import FileContext, Match
 from .model import Category, Finding, Report, Rule
 
@@ -47,6 +47,8 @@ CALLEE_QUERIES: Mapping[str, str] = {
     "typescript": _JS_CALLEE,
     "typescriptreact": _JS_CALLEE,
 }
+CALLEE_KEY = "engine.callees"  # the callee query's captures, from the shared walk (`rules/walk.py`)
+walk.share(CALLEE_KEY, CALLEE_QUERIES)
 # The note for a file whose nesting made a query drop matches (`languages.QUERY_MATCH_LIMIT`).
 DEEP_NESTING = (
     "the file nests expressions deeper than vetline's query limit; findings inside the deepest nesting may be missing"
@@ -142,7 +144,6 @@ class _LanguagePlan:
         self.scan_rules = [r for r in rules if r.scan is not None]
         grammar = languages.grammar(language)
         self.query_rules = [r for r in rules if r.query is not None and grammar is not None]
-        self.query, self.pattern_owner = _combined_query(language, tuple(self.query_rules))
         self.exact_calls: dict[str, list[Rule]] = defaultdict(list)
         self.method_calls: dict[str, list[Rule]] = defaultdict(list)
         self.prefix_calls: dict[str, list[Rule]] = defaultdict(list)
@@ -157,6 +158,11 @@ class _LanguagePlan:
         has_calls = bool(self.exact_calls or self.method_calls or self.prefix_calls)
         self.call_query = _call_query(language) if has_calls and grammar is not None else None
         self.callee_query = _callee_query(language) if self.call_query is not None else None
+        shared = walk.sources(language) if grammar is not None else {}
+        if self.callee_query is None:
+            shared.pop(CALLEE_KEY, None)
+        self.query, self.pattern_owner = _combined_query(language, tuple(self.query_rules), shared)
+        self.shared_keys = tuple(sorted(set(shared).intersection(o for o in self.pattern_owner if isinstance(o, str))))
         # Only a callee whose last name is one of these can match a method or an exact name.
         self.callee_tails = frozenset(
             name.encode() for name in {*self.method_calls, *(n.rpartition(".")[2] for n in self.exact_calls)}
@@ -168,7 +174,7 @@ class _LanguagePlan:
         if ctx.tree is not None:
             root = ctx.tree.root_node
             cursors: list[tree_sitter.QueryCursor] = []
-            for rule, target, captures in self._query_matches(root, cursors):
+            for rule, target, captures in self._query_matches(ctx, root, cursors):
                 yield from _apply(rule, Match(ctx, rule, target, captures), broken, errors)
             for rule, target, captures in self._call_matches(ctx, root, cursors):
                 yield from _apply(rule, Match(ctx, rule, target, captures), broken, errors)
@@ -178,15 +184,25 @@ class _LanguagePlan:
             yield from _scan(rule, ctx, broken, errors)
 
     def _query_matches(
-        self, root: Node, cursors: list[tree_sitter.QueryCursor]
-    ) -> Iterator[tuple[Rule, Node, dict[str, list[Node]]]]:
+        self, ctx: FileContext, root: Node, cursors: list[tree_sitter.QueryCursor]
+    ) -> list[tuple[Rule, Node, dict[str, list[Node]]]]:
+        """The rules' matches; the shared queries' captures go to `ctx` (`rules/walk.py`) before
+        any rule's `where` runs, so a helper never reads a half-walked file."""
         if self.query is None:
-            return
+            return []
         cursors.append(cursor := languages.cursor(self.query))
+        found: list[tuple[Rule, Node, dict[str, list[Node]]]] = []
+        shared: dict[str, dict[str, list[Node]]] = {key: {} for key in self.shared_keys}
         for pattern_index, captures in cursor.matches(root):
-            rule = self.pattern_owner[pattern_index]
+            owner = self.pattern_owner[pattern_index]
+            if isinstance(owner, str):
+                for name, nodes in captures.items():
+                    shared[owner].setdefault(name, []).extend(nodes)
+                continue
             targets = captures.get("target") or next(iter(captures.values()))
-            yield rule, targets[0], captures
+            found.append((owner, targets[0], captures))
+        walk.store(ctx, shared)
+        return found
 
     def _call_matches(
         self, ctx: FileContext, root: Node, cursors: list[tree_sitter.QueryCursor]
@@ -196,8 +212,10 @@ class _LanguagePlan:
             return
         wanted = self._wanted_tails(ctx)
         source = ctx.source
-        cursors.append(cursor := languages.cursor(self.callee_query))
-        found = cursor.captures(root)
+        found = walk.shared(ctx, CALLEE_KEY)
+        if found is None:
+            cursors.append(cursor := languages.cursor(self.callee_query))
+            found = cursor.captures(root)
         for node in found.get("ident", ()):
             if wanted is None or source[node.start_byte : node.end_byte] in wanted:
                 yield from self._call_match(ctx, node, node.parent)
@@ -280,10 +298,23 @@ def _apply(rule: Rule, match: Match, broken: set[str], errors: list[str]) -> Ite
         return ()
 
 
+class PartialScan(Exception):
+    """Raised by a `scan=` that stopped at one of its bounds: its findings so far still count,
+    and `reason` tells the user that the file was not fully analysed."""
+
+    def __init__(self, findings: Iterable[Finding], reason: str) -> None:
+        super().__init__(reason)
+        self.findings = tuple(findings)
+        self.reason = reason
+
+
 def _scan(rule: Rule, ctx: FileContext, broken: set[str], errors: list[str]) -> Iterable[Finding]:
     try:
         assert rule.scan is not None
         return list(rule.scan(ctx))
+    except PartialScan as partial:
+        errors.append(partial.reason)
+        return partial.findings
     except Exception as error:  # noqa: BLE001 - same isolation for whole-file rules
         _record_crash(rule, ctx, error, broken, errors)
         return ()
@@ -350,21 +381,26 @@ def _callee_query(language: str) -> tree_sitter.Query | None:
     return tree_sitter.Query(grammar, source) if source and grammar else None
 
 
-def _combined_query(language: str, rules: tuple[Rule, ...]) -> tuple[tree_sitter.Query | None, list[Rule]]:
-    """One query holding every rule's patterns, and the rule that owns each pattern index."""
+def _combined_query(
+    language: str, rules: tuple[Rule, ...], shared: Mapping[str, str]
+) -> tuple[tree_sitter.Query | None, list[Rule | str]]:
+    """One query holding every rule's patterns and the shared queries (`rules/walk.py`), and the
+    owner of each pattern index: a rule, or a shared query's key."""
     grammar = languages.grammar(language)
-    if grammar is None or not rules:
+    if grammar is None or not (rules or shared):
         return None, []
-    owners: list[Rule] = []
+    owners: list[Rule | str] = []
     parts: list[str] = []
-    for rule in rules:
+    owned: list[tuple[Rule | str, str]] = [(rule, rule.query or "") for rule in rules]
+    for owner, source in [*owned, *sorted(shared.items())]:
         try:
-            count = compile_query(rule.query or "", language).pattern_count
+            count = compile_query(source, language).pattern_count
         except (tree_sitter.QueryError, ValueError) as error:
-            log.error("rule %s: query does not compile for %s: %s", rule.id, language, error)
+            name = f"rule {owner.id}" if isinstance(owner, Rule) else f"shared query {owner}"
+            log.error("%s: query does not compile for %s: %s", name, language, error)
             continue
-        owners.extend([rule] * count)
-        parts.append(rule.query or "")
+        owners.extend([owner] * count)
+        parts.append(source)
     if not parts:
         return None, []
     return tree_sitter.Query(grammar, "\n".join(parts)), owners

@@ -58,10 +58,11 @@ REGISTRY: list[Registered] = []
 def linear(pattern: AnyStr, flags: int = 0) -> LinearPattern:
     """`pattern` compiled by RE2 (the `re` API: search, match, finditer, sub, split, group names).
 
-    Raises `re2.error` when the pattern uses a feature RE2 lacks: rewrite it, or use
-    `backtracking()` for a look-around with a reason.
+    Compiled on first use; then raises `re2.error` when the pattern uses a feature RE2 lacks
+    (`tests/rules/test_regex_budget.py` compiles every one): rewrite it, or use `backtracking()`
+    for a look-around with a reason.
     """
-    compiled = LinearPattern(re2.compile(re2_source(pattern, flags), options=_options(pattern)), pattern)
+    compiled = LinearPattern(re2_source(pattern, flags), pattern)
     REGISTRY.append(Registered(pattern, flags, compiled, "re2"))
     return compiled
 
@@ -77,43 +78,66 @@ def _options(pattern: str | bytes) -> Any:
 
 
 class LinearPattern:
-    """An RE2 pattern with the `re` API vetline uses; its matches take group names everywhere."""
+    """An RE2 pattern with the `re` API vetline uses; its matches take group names everywhere.
 
-    __slots__ = ("_compiled", "groupindex", "groups", "pattern")
+    RE2 compiles it on first use: a process loads several hundred patterns, most for file kinds
+    it never reads (a scan of Python code runs none of the Go or `.env` line patterns), and
+    compiling the counted repetitions of those costs more than a scan's start-up otherwise does.
+    `compile_now()` raises `re2.error` for a pattern RE2 cannot run; the regex budget test
+    compiles and runs every registered pattern."""
 
-    def __init__(self, compiled: Any, source: str | bytes) -> None:
-        self._compiled = compiled
+    __slots__ = ("_compiled", "_groupindex", "_re2_source", "pattern")
+
+    def __init__(self, re2_text: str | bytes, source: str | bytes) -> None:
+        self._compiled: Any = None
+        self._groupindex: dict[str, int] | None = None
+        self._re2_source = re2_text
         self.pattern = source
+
+    def compile_now(self) -> Any:
+        """The compiled RE2 object (compiled here on the first call)."""
+        if self._compiled is None:
+            self._compiled = re2.compile(self._re2_source, options=_options(self.pattern))
+        return self._compiled
+
+    @property
+    def groupindex(self) -> dict[str, int]:
         # RE2 names the groups of a bytes pattern with bytes; `re` (and vetline) with str.
-        self.groupindex: dict[str, int] = {
-            name.decode() if isinstance(name, bytes) else name: index for name, index in compiled.groupindex.items()
-        }
-        self.groups: int = compiled.groups
+        if self._groupindex is None:
+            self._groupindex = {
+                name.decode() if isinstance(name, bytes) else name: index
+                for name, index in self.compile_now().groupindex.items()
+            }
+        return self._groupindex
+
+    @property
+    def groups(self) -> int:
+        return int(self.compile_now().groups)
 
     def search(self, text: AnyStr, pos: int = 0, endpos: int | None = None) -> LinearMatch | None:
         window, offset = _window(text, pos, endpos)
-        return self._wrap(self._compiled.search(window), offset)
+        return self._wrap((self._compiled or self.compile_now()).search(window), offset)
 
     def match(self, text: AnyStr, pos: int = 0, endpos: int | None = None) -> LinearMatch | None:
         window, offset = _window(text, pos, endpos)
-        return self._wrap(self._compiled.match(window), offset)
+        return self._wrap((self._compiled or self.compile_now()).match(window), offset)
 
     def fullmatch(self, text: AnyStr, pos: int = 0, endpos: int | None = None) -> LinearMatch | None:
         window, offset = _window(text, pos, endpos)
-        return self._wrap(self._compiled.fullmatch(window), offset)
+        return self._wrap((self._compiled or self.compile_now()).fullmatch(window), offset)
 
     def finditer(self, text: AnyStr, pos: int = 0, endpos: int | None = None) -> Iterator[LinearMatch]:
         window, offset = _window(text, pos, endpos)
-        return (LinearMatch(self, found, offset) for found in self._compiled.finditer(window))
+        return (LinearMatch(self, found, offset) for found in (self._compiled or self.compile_now()).finditer(window))
 
     def findall(self, text: AnyStr) -> list[Any]:
-        return self._compiled.findall(text)
+        return (self._compiled or self.compile_now()).findall(text)
 
     def sub(self, repl: Any, text: AnyStr, count: int = 0) -> AnyStr:
-        return self._compiled.sub(repl, text, count)
+        return (self._compiled or self.compile_now()).sub(repl, text, count)
 
     def split(self, text: AnyStr, maxsplit: int = 0) -> list[AnyStr]:
-        return self._compiled.split(text, maxsplit)
+        return (self._compiled or self.compile_now()).split(text, maxsplit)
 
     def _wrap(self, found: Any, offset: int) -> LinearMatch | None:
         return None if found is None else LinearMatch(self, found, offset)

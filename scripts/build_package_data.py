@@ -132,12 +132,22 @@ def main(argv: list[str] | None = None) -> None:
                 "source": f"{args.npm_list.name}: public npm package list with monthly downloads",
             },
             "built": built,
+            **_kept(out / "bundled.json", "requires"),  # written by scripts/build_requires.py
         },
     )
     print(
         f"{len(names):,} PyPI names ({len(blob) / 1e6:.2f} MB compressed), {len(ranked):,} ranked, "
         f"{len(npm):,} popular npm packages, {len(npm_names):,} npm names; as of {newest}"
     )
+
+
+def _kept(listing: Path, *parts: str) -> dict:
+    """The entries of an existing `bundled.json` that another script owns."""
+    try:
+        document = json.loads(listing.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {part: document[part] for part in parts if part in document}
 
 
 if __name__ == "__main__":

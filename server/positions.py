@@ -55,7 +55,7 @@ def units(text: str, encoding: str) -> int:
 
 def _prefix_chars(text: str, count: int, encoding: str) -> int:
     """How many characters of `text` fit in `count` code units (a split surrogate pair rounds up)."""
-    if encoding == UTF32:
+    if encoding == UTF32 or text.isascii():  # one unit per character: no per-character walk of a long line
         return min(count, len(text))
     used = 0
     for index, char in enumerate(text):

@@ -14,8 +14,11 @@ deterministic.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -265,6 +268,9 @@ _worker_config: Config | None = None
 
 def _init_worker(config: Config) -> None:
     global _worker_engine, _worker_config
+    # Ctrl-C reaches the whole process group: the parent stops the workers, so they need not
+    # each print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_engine, _worker_config = build_engine(config), config
 
 
@@ -276,5 +282,38 @@ def _scan_in_worker(args: tuple[Path, Path, Path | None]) -> FileResult:
 
 def _parallel(work: list[tuple[Path, Path, Path | None]], config: Config, jobs: int) -> Iterable[FileResult]:
     chunk = max(1, len(work) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
-        yield from pool.map(_scan_in_worker, work, chunksize=chunk)
+    with _exit_on_sigterm(), ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        try:
+            yield from pool.map(_scan_in_worker, work, chunksize=chunk)
+        except BaseException:  # interrupted or failed: stop the workers now, not after the queue
+            _stop_workers(pool)
+            raise
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued files and terminate the worker processes (Python < 3.14 has no
+    public `terminate_workers`, so the pool's own process table is read)."""
+    workers = dict(getattr(pool, "_processes", None) or {})
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers.values():
+        process.terminate()
+    for process in workers.values():
+        process.join(timeout=5)
+
+
+@contextlib.contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """While workers run, turn SIGTERM into `SystemExit(143)` so the pool is stopped on the way
+    out: the default action would kill this process alone and orphan the workers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_exit(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -11,6 +11,9 @@ so "what is a test" has one answer: a `tests/`, `test/` or `testing/` folder, `t
 workflow files (`.github/workflows/`), whose database passwords belong to throw-away services;
 in other languages `*_test.go`, `*Test.java`, `*_spec.rb`, `*Test.php`, `*.Tests.ps1` and the
 `spec/`, `testdata/`, `__tests__/`, `fixtures/` and `test-fixtures/` folders (and `Test/`, `Tests/`).
+
+Example and development code (`is_example_code`) is graded the same way by the rules that ask
+`graded_for_tests`: example projects, docs builds, development compose files and settings.
 """
 
 from __future__ import annotations
@@ -53,15 +56,46 @@ def is_test_code(path: str) -> bool:
     return bool(folders) and folders[-1] == "settings" and _TEST_SETTINGS.match(name) is not None
 
 
+# Example and development code: an example project, a docs build, a development compose file or
+# settings module, a test-data generator. Its credentials are local defaults nobody deploys.
+_EXAMPLE_FOLDERS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc"})
+_EXAMPLE_FOLDER_PREFIX = ("example_", "examples_", "sample_", "demo_")
+_DEVELOPMENT_FILE = linear(
+    r"^(?:[\w.-]*[-_.])?(?:dev|devel|development|example|sample|demo|test_?data)(?:[-_.][\w.-]*)?"
+    r"\.(?:py|ya?ml|cfg|ini|toml|conf|json|env)$|\.(?:example|sample|dist)$",
+    re.IGNORECASE,
+)
+IN_EXAMPLE_CODE = "in example or development code"
+
+
+def is_example_code(path: str) -> bool:
+    """True for example and development code (`example_project/`, `docs/`, `compose-dev.yml`,
+    `settings/development.py`, `create_test_data.py`, `.env.example`)."""
+    parts = path.replace("\\", "/").split("/")
+    name, folders = parts[-1], parts[:-1]
+    if _EXAMPLE_FOLDERS.intersection(folders) or any(f.startswith(_EXAMPLE_FOLDER_PREFIX) for f in folders):
+        return True
+    return _DEVELOPMENT_FILE.search(name) is not None
+
+
 def _is_ci_workflow(folders: list[str]) -> bool:
     """`.github/workflows/*.yml`, `.gitlab-ci` includes: the services they start are test fixtures."""
     return ".github" in folders or ".gitlab" in folders or ".circleci" in folders
 
 
+def not_deployed_label(path: str) -> str | None:
+    """"in test code" or "in example or development code" for code no deployment runs, else None."""
+    if is_test_code(path):
+        return IN_TEST_CODE
+    return IN_EXAMPLE_CODE if is_example_code(path) else None
+
+
 def graded_for_tests(ctx: FileContext, result: bool | Report | None, rule: Rule) -> bool | Report | None:
-    """A `where` result turned low severity and labelled "in test code" when the file is a test."""
-    if not result or not is_test_code(ctx.path):
+    """A `where` result turned low severity and labelled "in test code" (or "in example or
+    development code") when the file is a test or an example."""
+    label = not_deployed_label(ctx.path) if result else None
+    if label is None:
         return result
     report = result if isinstance(result, Report) else Report()
     message = report.message or rule.message
-    return dataclasses.replace(report, message=f"{message} ({IN_TEST_CODE})", severity=Severity.LOW)
+    return dataclasses.replace(report, message=f"{message} ({label})", severity=Severity.LOW)

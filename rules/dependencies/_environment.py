@@ -4,7 +4,7 @@ The environment is the first that exists of: the configured interpreter (`VETLIN
 user setting, never a repository's), a `.venv`, `venv` or `env` folder of the project (inside
 it: a symlink that leads out is not followed), or `$VIRTUAL_ENV`. Its `site-packages/*.dist-info`
 folders are read as files, never by running that interpreter: `METADATA` (`Name`,
-`Requires-Dist` without `extra` markers), `top_level.txt`, else the first path parts of
+`Requires-Dist`, those of each extra apart), `top_level.txt`, else the first path parts of
 `RECORD` (read also for namespace packages, whose RECORD tells `google.cloud.storage` from
 `google.protobuf`); `*.egg-info` folders the same way. Every read is bounded (`READ_LIMIT`,
 `MAX_DISTRIBUTIONS`) and the result is cached by the folder's modification time, which changes
@@ -15,20 +15,23 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
 from ..patterns import linear
 from ._names import NAMESPACE_ROOTS, normalize
+from .bundled import Requires
 
 READ_LIMIT = 16 << 20  # bytes of one metadata file; a larger one (never seen: RECORDs run to a few MB) is not read
 MAX_DISTRIBUTIONS = 5000  # distributions read from one site-packages folder
 _PROJECT_ENVIRONMENTS = (".venv", "venv", "env")
 _REQUIRES = linear(r"^Requires-Dist:[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)([^\n]*)$", re.MULTILINE)
 _NAME = linear(r"^Name:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
-_EXTRA = linear(r"""\bextra\s*==""")
+_EXTRA = linear(r"""\bextra\s*==\s*["']([^"'\n]+)["']""")
+_WANTED = linear(r"^[ \t]*\[([^\]\n]*)\]")  # `Requires-Dist: mcp[cli]`: the extras it asks of its requirement
 _NOT_MODULES = frozenset({"__pycache__", "bin", "..", "", "__editable__"})
 
 
@@ -41,7 +44,7 @@ class Environment:
 
     where: str  # how the user would name it: ".venv", "$VIRTUAL_ENV", "the configured interpreter"
     providers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # dotted module -> distributions
-    requires: dict[str, frozenset[str]] = field(default_factory=dict)  # distribution -> its requirements
+    requires: dict[str, Requires] = field(default_factory=dict)  # distribution -> its requirements
 
     def installed(self, distribution: str) -> bool:
         return distribution in self.requires
@@ -108,7 +111,7 @@ def _read(sites: Iterable[Path], where: str) -> Environment:
 @functools.lru_cache(maxsize=16)
 def _read_stamped(stamps: tuple[tuple[str, int], ...], where: str) -> Environment:
     providers: dict[str, set[str]] = {}
-    requires: dict[str, frozenset[str]] = {}
+    requires: dict[str, Requires] = {}
     for site, _ in stamps:
         for metadata in _metadata_folders(Path(site)):
             name, needs, modules = _distribution(metadata)
@@ -128,24 +131,38 @@ def _metadata_folders(site: Path) -> list[Path]:
     return [Path(e.path) for e in sorted(entries, key=lambda e: e.name)[:MAX_DISTRIBUTIONS]]
 
 
-def _distribution(folder: Path) -> tuple[str | None, frozenset[str], set[str]]:
-    """(normalised name, requirements without extras, importable dotted prefixes) of one dist-info."""
+def _distribution(folder: Path) -> tuple[str | None, Requires, set[str]]:
+    """(normalised name, requirements, importable dotted prefixes) of one dist-info."""
     egg = folder.name.endswith(".egg-info")
     metadata = _text(folder / ("PKG-INFO" if egg else "METADATA"))
     match = _NAME.search(metadata)
     name = normalize(match.group(1)) if match else _name_from_folder(folder.name)
-    needs = {normalize(m.group(1)) for m in _REQUIRES.finditer(metadata) if not _EXTRA.search(m.group(2))}
+    needs = _requirements(metadata, name)
     if egg:
-        needs |= _egg_requires(_text(folder / "requires.txt"))
+        needs = Requires(tuple(sorted({*needs.requires, *_egg_requires(_text(folder / "requires.txt"))})), needs.extras)
     top_level = [line.strip() for line in _text(folder / "top_level.txt").splitlines() if line.strip()]
     if top_level and not NAMESPACE_ROOTS.intersection(t.split("/")[0] for t in top_level):
-        return (
-            name,
-            frozenset(needs - {name}),
-            {t.replace("/", ".") for t in top_level if t.replace("/", "").isidentifier()},
-        )
+        return name, needs, {t.replace("/", ".") for t in top_level if t.replace("/", "").isidentifier()}
     modules = _record_modules(_text(folder / "RECORD"), top_level)  # no top_level.txt, or a namespace package
-    return name, frozenset(needs - {name}), modules
+    return name, needs, modules
+
+
+def _requirements(metadata: str, own: str | None) -> Requires:
+    """`Requires-Dist` lines as `name` / `name[extra,...]`, those under an `extra == "x"` marker apart."""
+    always: set[str] = set()
+    extras: dict[str, set[str]] = {}
+    for match in _REQUIRES.finditer(metadata):
+        name, rest = normalize(match.group(1)), match.group(2)
+        wanted = _WANTED.match(rest)
+        spec = name + (
+            f"[{','.join(sorted(normalize(e.strip()) for e in wanted.group(1).split(',')))}]" if wanted else ""
+        )
+        named = [normalize(m.group(1)) for m in _EXTRA.finditer(rest.partition(";")[2])]
+        if not named and name != own:
+            always.add(spec)
+        for extra in named:
+            extras.setdefault(extra, set()).add(spec)
+    return Requires(tuple(sorted(always)), {extra: tuple(sorted(specs)) for extra, specs in extras.items()})
 
 
 def _name_from_folder(folder_name: str) -> str | None:
@@ -193,26 +210,44 @@ def _text(path: Path) -> str:
 
 
 def installed_by(
-    environment: Environment | None, declared: Iterable[str], table: dict[str, tuple[str, ...]]
-) -> dict[str, str]:
-    """Every distribution the declared ones require, directly or not -> the declared one that brings it.
+    environment: Environment | None,
+    declared: Iterable[str],
+    table: Mapping[str, Requires],
+    extras: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Every distribution the declared ones require, directly or not -> the chain that brings it.
 
-    The environment's `Requires-Dist` is used when there is an environment; otherwise `table`
-    (vetline's bundled list of well-known hard dependencies).
+    The chain starts with the declared distribution and ends with the one that requires it:
+    `markupsafe` -> ("flask", "werkzeug"). Extras are followed: those the project asks for
+    (`extras`: `{"django": {"argon2"}}` for `Django[argon2]`) and those a requirement asks of
+    its own requirements (`mcp[cli]`). A distribution's requirements come from the environment's
+    `Requires-Dist` when it is installed there, else from `table` (vetline's bundled
+    `requires.json`). Breadth first, so each chain is a shortest one.
     """
 
-    def needs(name: str) -> Iterable[str]:
+    def needs(name: str, extra: str) -> tuple[str, ...]:
         if environment is not None and environment.installed(name):
-            return environment.requires.get(name, ())
-        return table.get(name, ())
+            return environment.requires[name].wanted(extra)
+        found = table.get(name)
+        return found.wanted(extra) if found is not None else ()
 
-    via: dict[str, str] = {}
-    for root in sorted(declared):
-        queue = list(needs(root))
-        while queue:
-            name = queue.pop()
-            if name in via or name == root:
+    roots = sorted(set(declared))
+    wanted = extras or {}
+    via: dict[str, tuple[str, ...]] = {}
+    seen: set[tuple[str, str]] = set()
+    queue: deque[tuple[str, frozenset[str], tuple[str, ...]]] = deque(
+        (root, frozenset(wanted.get(root, ())), (root,)) for root in roots
+    )
+    while queue:
+        name, asked, chain = queue.popleft()
+        for extra in ("", *sorted(asked)):
+            if (name, extra) in seen:
                 continue
-            via[name] = root
-            queue.extend(needs(name))
+            seen.add((name, extra))
+            for spec in needs(name, extra):
+                required, _, listed = spec.partition("[")
+                if required not in via and required not in roots:
+                    via[required] = chain
+                further: tuple[str, ...] = (required,) if required in roots else (*chain, required)
+                queue.append((required, frozenset(e for e in listed.rstrip("]").split(",") if e), further))
     return via

@@ -3,8 +3,8 @@
 A *subject* is a package named at a byte range: an import of a third-party module (with the
 distribution it comes from, and how that was decided) or a requirement on a manifest line.
 An import is first-party (`_layout`), declared, installed only as a requirement of a declared
-package (*transitive*: the environment's `Requires-Dist`, else the bundled table of hard
-dependencies), or undeclared. The environment (`_environment`) is read when the project has
+package (*transitive*: the environment's `Requires-Dist`, else PyPI's, bundled in
+`data/requires.json`; extras the manifest asks for are followed), or undeclared. The environment (`_environment`) is read when the project has
 one. The settings in force are the engine's `dependencies` options (see `server/config.py:
 build_engine`) overlaid by settings written in the file itself: a PEP 723 script's
 `[tool.vetline.dependencies]`, or a manifest's own table when the engine carries none.
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from .. import walk
 from ..aicontext import _mcp
 from ..context import FileContext
 from ..languages import is_javascript
@@ -26,6 +27,7 @@ from . import _data, _environment, _imports, _js_imports, _layout, _names, _npm_
 from ._data import Settings
 from ._environment import Environment
 from ._js_locks import parse_pnpm_lock, parse_yarn_lock
+from ._js_module_roots import resolves_locally
 from ._manifests import Requirement, parse_package_json, parse_package_lock, parse_pipfile_lock, parse_requirements
 from ._project import Project, project_for, project_settings
 from ._toml_manifests import TomlManifest, parse_pyproject, parse_script, parse_toml_lock
@@ -58,6 +60,7 @@ class Subject:
     locked: bool = False  # a lock-file entry (transitive dependencies too)
     installed: bool = False  # present in the project's environment
     via: str | None = None  # the declared distribution that requires it (a transitive import)
+    chain: tuple[str, ...] = ()  # the distributions between `via` and this one (`flask` via `werkzeug`)
     how: str = ""  # how the distribution was found, for messages ("the metadata installed in .venv", ...)
     optional: bool = False  # an import guarded by `except ImportError`
 
@@ -124,8 +127,9 @@ class Facts:
             return None
         if subject.module is None or subject.ecosystem == "npm":  # an npm import names its package itself
             return self.popular(subject.ecosystem).target(subject.name)
-        if subject.mapped or subject.via is not None or subject.optional or subject.module.startswith("_"):
-            return None  # a real distribution provides it, the program runs without it, or a private C module
+        if subject.mapped or subject.via is not None or subject.module.startswith("_"):
+            return None  # a real distribution provides it, or a private C module
+        # An optional import (`except ImportError`) is still checked: whoever turns the feature on installs it.
         # `import bidi` is how `python-bidi` is imported: prefixes are no evidence on import lines
         return self.popular(subject.ecosystem).target(subject.name, affixes=False)
 
@@ -197,7 +201,11 @@ def _compute(ctx: FileContext) -> Facts:
     if ctx.language == "python":
         assert ctx.tree is not None
         script = parse_script(ctx.source) if b"# /// script" in ctx.source else None
-        found = [i for i in _imports.imports(ctx.tree.root_node) if not i.relative and i.top not in _imports.STDLIB]
+        found = [
+            i
+            for i in _imports.imports(ctx.tree.root_node, walk.shared(ctx, _imports.IMPORTS_KEY))
+            if not i.relative and i.top not in _imports.STDLIB
+        ]
         if not found and script is None:
             return Facts(Settings.from_options(engine), Project())
         project = project_for(ctx.path)
@@ -263,7 +271,8 @@ def _python(ctx: FileContext, facts: Facts, imports: list[_imports.Import]) -> F
         project.has_manifest and not project.opaque and not _vendored(ctx.path, project)
     )
     local = _layout.first_party(ctx.path, project.folder)
-    provided = _environment.installed_by(facts.environment, declared, bundled.hard_dependencies())
+    extras = {_names.normalize(r.name): r.extras for r in script.requirements} if script else project.extras
+    provided = _environment.installed_by(facts.environment, declared, bundled.requires(), extras)
     resolved: dict[str, Subject | None] = {}  # one decision per module per file
     for found in imports:
         if found.top in local or _names.normalize(found.top) in project.own_names:
@@ -312,7 +321,9 @@ def _javascript(ctx: FileContext, engine: Any) -> Facts:
     project = Project(folder=npm.folder, declared_npm=npm.declared, has_manifest=npm.folder is not None)
     facts = Facts(_layered(ctx, engine, project_for(ctx.path), None), project, npm=npm)
     for imported in found:
-        if _js_imports.is_project_alias(npm, imported.specifier):
+        if _js_imports.is_project_alias(npm, imported.specifier) or resolves_locally(
+            ctx.path, npm.folder, imported.specifier
+        ):
             continue
         declared = imported.package in npm.declared
         subject = Subject(imported.package, "npm", imported.start, imported.end, imported.specifier, declared, True)
@@ -323,11 +334,13 @@ def _javascript(ctx: FileContext, engine: Any) -> Facts:
 
 
 def _resolve(
-    module: str, declared: frozenset[str], provided: dict[str, str], environment: Environment | None
+    module: str, declared: frozenset[str], provided: dict[str, tuple[str, ...]], environment: Environment | None
 ) -> Subject:
     """Which distribution a third-party import comes from, and whether the project declares it."""
     from_environment = environment.distributions(module) if environment is not None else ()
-    candidates = tuple(dict.fromkeys((*from_environment, *_names.distributions(module))))
+    *known, guess = _names.distributions(module)  # the last candidate is the import name itself
+    from_wheels = _bundled_providers(module)
+    candidates = tuple(dict.fromkeys((*from_environment, *known, *from_wheels, guess)))
     top = module.split(".")[0]
     match = next((c for c in candidates if c in declared), None) or _dotted_declared(module, declared)
     match = match or _declared_alias(top, declared)
@@ -335,9 +348,12 @@ def _resolve(
         how = f"the metadata installed in {environment.where}" if environment is not None else ""
     elif _names.is_mapped(module):
         how = "vetline's table of import names"
+    elif from_wheels:
+        how = "the import names of PyPI's wheels bundled with vetline"
     else:
         how = "its import name"
     name = match or next((c for c in candidates if c in provided), None) or candidates[0]
+    chain = provided.get(name, ()) if match is None else ()
     return Subject(
         name,
         "PyPI",
@@ -345,11 +361,18 @@ def _resolve(
         0,
         module,
         declared=match is not None,
-        mapped=bool(from_environment) or _names.is_mapped(module),
+        mapped=bool(from_environment) or _names.is_mapped(module) or bool(from_wheels),
         installed=environment is not None and environment.installed(name),
-        via=provided.get(name) if match is None else None,
+        via=chain[0] if chain else None,
+        chain=chain[1:],
         how=how,
     )
+
+
+def _bundled_providers(module: str) -> tuple[str, ...]:
+    """The bundled distributions whose wheels install `module`'s top-level name (`argon2` -> `argon2-cffi`)."""
+    top = module.split(".")[0]
+    return () if top in _names.NAMESPACE_ROOTS else bundled.import_providers().get(top, ())
 
 
 # Words that projects put around an import name in their distribution name (`django-crispy-forms`).
@@ -392,6 +415,8 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
         tokens = name.split("-")
         if len(words) > 1 and len(tokens) > len(words) and words in (tokens[: len(words)], tokens[-len(words) :]):
             return name  # `superset_core` from `apache-superset-core`
+        if len(tokens) == 2 and tokens[1] == bare and len(bare) >= 6:
+            return name  # an owner's prefix: `opengraph` from `topicaxis-opengraph`
         for start in range(len(tokens) - len(words) + 1):
             if tokens[start : start + len(words)] == words and _AFFIXES.issuperset(
                 tokens[:start] + tokens[start + len(words) :]

@@ -17,7 +17,7 @@ from pathlib import Path
 import tree_sitter
 from tree_sitter import Node
 
-from .. import files, languages
+from .. import files, languages, walk
 from ._names import NAMESPACE_ROOTS
 
 _IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError", "Exception", "BaseException")
@@ -117,11 +117,18 @@ class Import:
         return self.module.split(".")[0]
 
 
-def imports(root: Node) -> list[Import]:
-    """Every import of the file in source order (one query run in C, then a short parent walk)."""
+IMPORTS_KEY = "dependencies.imports"  # the import query's captures, from the engine's shared walk
+_IMPORT_QUERY = "(import_statement) @import (import_from_statement) @import"
+walk.share(IMPORTS_KEY, {"python": _IMPORT_QUERY})
+
+
+def imports(root: Node, captured: walk.Captures | None = None) -> list[Import]:
+    """Every import of the file in source order (one query run in C, then a short parent walk);
+    `captured`: the import query's captures from the engine's walk (`walk.shared`), if it ran."""
     found: list[Import] = []
-    for _, captures in languages.cursor(_import_query()).matches(root):
-        node = captures["import"][0]
+    if captured is None:
+        captured = languages.cursor(_import_query()).captures(root)
+    for node in captured.get("import", ()):
         optional = _optional(node)
         found.extend(_plain(node, optional) if node.type == "import_statement" else _from(node, optional))
     return sorted(found, key=lambda i: i.start)
@@ -132,7 +139,7 @@ def _import_query() -> tree_sitter.Query:
     language = languages.grammar("python")
     if language is None:  # only a broken install lacks the Python grammar vetline depends on
         raise RuntimeError("the tree-sitter Python grammar is not installed")
-    return tree_sitter.Query(language, "(import_statement) @import (import_from_statement) @import")
+    return tree_sitter.Query(language, _IMPORT_QUERY)
 
 
 def _optional(node: Node) -> bool:
@@ -144,7 +151,24 @@ def _optional(node: Node) -> bool:
             return True
         if parent.type == "except_clause" and parent.parent is not None and _catches_import_error(parent.parent):
             return True
+        if parent.type == "with_statement" and child.type == "block" and _suppresses_import_error(parent):
+            return True
         child, parent = parent, parent.parent
+    return False
+
+
+def _suppresses_import_error(with_node: Node) -> bool:
+    """`with suppress(ImportError):` / `with contextlib.suppress(ModuleNotFoundError, ...):`."""
+    for clause in with_node.named_children:
+        for item in clause.named_children:
+            call = item.child_by_field_name("value")
+            if call is None or call.type != "call":
+                continue
+            function, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+            if function is None or arguments is None or (function.text or b"").split(b".")[-1] != b"suppress":
+                continue
+            if any(name.encode() in (arguments.text or b"") for name in _IMPORT_ERRORS):
+                return True
     return False
 
 

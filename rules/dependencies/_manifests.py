@@ -18,7 +18,10 @@ from pathlib import Path
 from .. import files as files_module
 from ..patterns import LinearMatch, linear
 
-_REQUIREMENT = linear(rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[[^\]\n]*\])?[ \t]*(?P<spec>[^;#\n]*)")
+_REQUIREMENT = linear(
+    rb"[ \t]*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*(?:\[(?P<extras>[^\]\n]*)\])?[ \t]*(?P<spec>[^;#\n]*)"
+)
+_SEPARATORS = linear(r"[-_.]+")
 _PIN = linear(rb"^(?:===?)[ \t]*(?P<version>[A-Za-z0-9.+!_-]+)[ \t]*$")
 _OPERATOR = rb"(?:~=|===|==|!=|<=|>=|<|>)[ \t]*[A-Za-z0-9.*+!_-]+"
 _SPECIFIERS = rb"\(?[ \t]*" + _OPERATOR + rb"(?:[ \t]*,[ \t]*" + _OPERATOR + rb")*[ \t]*\)?"
@@ -46,6 +49,7 @@ class Requirement:
     version_end: int = -1
     direct: bool = False  # installed from a URL or a path (`name @ git+https://...`), not from the index
     spec: str = ""  # npm: the version range as written (`^1.2`, `npm:other@1`, `file:../lib`, `workspace:*`)
+    extras: frozenset[str] = frozenset()  # PyPI: the extras asked for (`Django[argon2]`), normalised
 
 
 def parse_requirements(source: bytes) -> list[Requirement]:
@@ -67,21 +71,48 @@ def _requirement_line(line: bytes, offset: int) -> list[Requirement]:
         return []
     return [
         requirement(
-            match.group("name"), match.group("spec"), offset + match.start("name"), offset + match.start("spec")
+            match.group("name"),
+            match.group("spec"),
+            offset + match.start("name"),
+            offset + match.start("spec"),
+            extras=extras_of(match),
         )
     ]
 
 
-def requirement(name: bytes, spec: bytes, name_start: int, spec_start: int, ecosystem: str = "PyPI") -> Requirement:
+def extras_of(match: LinearMatch) -> frozenset[str]:
+    """The normalised extras of a `_REQUIREMENT` match (`Django[argon2, bcrypt]`)."""
+    listed = match.group("extras") or b""
+    return frozenset(
+        _SEPARATORS.sub("-", e.strip().decode("ascii", "replace")).lower() for e in listed.split(b",") if e.strip()
+    )
+
+
+def requirement(
+    name: bytes,
+    spec: bytes,
+    name_start: int,
+    spec_start: int,
+    ecosystem: str = "PyPI",
+    extras: frozenset[str] = frozenset(),
+) -> Requirement:
     """A Requirement from a PEP 508 name and version specifier found at the given offsets."""
     start = name_start
     pin = _PIN.match(spec.rstrip(b" \t\r\\"))
     if pin is None or spec.strip().startswith(b"@") or b"*" in spec:
-        return Requirement(name.decode(), ecosystem, start, start + len(name), direct=spec.strip().startswith(b"@"))
+        direct = spec.strip().startswith(b"@")
+        return Requirement(name.decode(), ecosystem, start, start + len(name), direct=direct, extras=extras)
     version_start = spec_start + pin.start("version")
     version = pin.group("version").decode()
     return Requirement(
-        name.decode(), ecosystem, start, start + len(name), version, version_start, version_start + len(version)
+        name.decode(),
+        ecosystem,
+        start,
+        start + len(name),
+        version,
+        version_start,
+        version_start + len(version),
+        extras=extras,
     )
 
 

@@ -139,6 +139,9 @@ IMPORT_TO_DIST: dict[str, str] = {
     "tiktoken": "tiktoken",
     # Django and Flask ecosystems, databases, cloud SDKs (issue 9: legitimate names once called typosquats)
     "django_filters": "django-filter",
+    "django_comments": "django-contrib-comments",
+    "redminelib": "python-redmine",
+    "captcha": "captcha",
     "mysql": "mysql-connector-python",
     "mysql.connector": "mysql-connector-python",
     "mysqlx": "mysql-connector-python",
@@ -373,6 +376,7 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "mysql.connector": ("mysql-connector", "mysql-connector-python-rf"),
     "magic": ("python-magic-bin", "file-magic"),
     "Crypto": ("pycrypto", "pycryptodome"),
+    "captcha": ("django-simple-captcha",),
     "jose": ("python-jose", "python-jose-cryptodome", "jose"),
     "psycopg2": ("psycopg2", "psycopg2-binary"),
     "slugify": ("python-slugify", "awesome-slugify", "unicode-slugify"),

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
-from ..patterns import linear
-from ._manifests import _REQUIREMENT, included_files, parse_package_json, parse_requirements
+from ..patterns import LinearMatch, linear
+from ._manifests import _REQUIREMENT, Requirement, extras_of, included_files, parse_package_json, parse_requirements
 from ._names import normalize
 from ._toml_manifests import parse_pyproject
 
@@ -57,6 +57,9 @@ class Project:
     pyproject: Path | None = None  # or the pyproject.toml, when it declares dependencies
     notes: tuple[str, ...] = ()  # includes not followed (outside the project, not a regular file)
     declared_in: Mapping[str, str] = field(default_factory=dict)  # declared name -> the manifest's path
+    extras: Mapping[str, frozenset[str]] = field(
+        default_factory=dict
+    )  # declared name -> extras asked (`Django[argon2]`)
 
 
 def find_folder(path: str) -> Path | None:
@@ -90,21 +93,39 @@ def project_for(path: str) -> Project:
         return project
     around = _read_project(outer, _stamps(outer))
     declared_in = {**around.declared_in, **project.declared_in}
-    return dataclasses.replace(project, declared=project.declared | around.declared, declared_in=declared_in)
+    extras = {
+        name: around.extras.get(name, frozenset()) | project.extras.get(name, frozenset())
+        for name in {*around.extras, *project.extras}
+    }
+    return dataclasses.replace(
+        project, declared=project.declared | around.declared, declared_in=declared_in, extras=extras
+    )
 
 
 def supplemented_project(folder: Path) -> Path | None:
-    """The Python project a requirements-only folder belongs to (`SUPPLEMENT_DEPTH` levels up at most), or None."""
+    """The Python project a requirements-only folder belongs to (`SUPPLEMENT_DEPTH` levels up at most), or None.
+
+    The project above must be the same tree: inside the same git repository, or the root of an
+    unpacked sdist (`PKG-INFO`). A folder checked out or unpacked on its own (no `.git` above it)
+    never makes vetline read the manifests of whatever folder it was put in.
+    """
     names, repository_root = _listing(str(folder))
     if repository_root or not names or not all(_is_requirements(n) for n in names):
         return None
     for parent in list(folder.parents)[:SUPPLEMENT_DEPTH]:
         names, repository_root = _listing(str(parent))
-        if any(n in PYTHON_MANIFESTS for n in names):
+        if any(n in PYTHON_MANIFESTS for n in names) and _same_tree(parent):
             return parent
         if names or repository_root:
             return None
     return None
+
+
+def _same_tree(folder: Path) -> bool:
+    """True when `folder` lies in a git repository (a `.git` at or above it) or is an unpacked sdist's root."""
+    if (folder / "PKG-INFO").is_file():
+        return True
+    return any(os.path.lexists(os.path.join(ancestor, ".git")) for ancestor in (folder, *folder.parents))
 
 
 def _stamps(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -228,34 +249,38 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
     refused: list[str] = []
     build_only: set[str] = set()  # `[build-system] requires`: they say nothing of what the code imports
     pyproject = requirements = None
+    extras: dict[str, frozenset[str]] = {}
     for file in manifests:
-        found: set[str] = set()
+        found: dict[str, frozenset[str]] = {}
         if file.name == "pyproject.toml":
             manifest = parse_pyproject(_read(file, folder))
-            found.update(normalize(r.name) for r in manifest.requirements)
+            _add(found, manifest.requirements)
             build = _build_requires(file, folder)  # setup.py and build hooks import them
-            found.update(build)
+            found.update((name, found.get(name, frozenset())) for name in build)
             build_only.update(build - {normalize(r.name) for r in manifest.requirements})
             own.update(_own_names(file, folder))
             pyproject = file if manifest.array is not None or manifest.poetry_end is not None else pyproject
-        elif _is_requirements(file.name):
+        elif _is_requirements(file.name) or file.parent.name == "requirements":  # `requirements/base.txt`
             for included in included_files(file, folder, refused):
-                found.update(normalize(r.name) for r in parse_requirements(_read(included, folder)))
+                _add(found, parse_requirements(_read(included, folder)))
         elif file.name == "setup.cfg":
             found.update(_setup_cfg(file, folder))
         elif file.name == "Pipfile":
-            found.update(_pipfile(file, folder))
-        for name in found:
+            found.update(dict.fromkeys(_pipfile(file, folder), frozenset()))
+        for name, asked in found.items():
             declared_in.setdefault(name, str(file))
+            extras[name] = extras.get(name, frozenset()) | asked
     for name in own:  # `motherduck = ["apache-superset[duckdb]"]`: an extra of itself is no dependency
         declared_in.pop(name, None)
     declared = set(declared_in)
     requirements = next((f for f in manifests if f.name == "requirements.txt"), None)
     requirements = requirements or next((f for f in manifests if _is_requirements(f.name) and f.parent == folder), None)
     setup_py = folder / "setup.py"
-    opaque = setup_py.is_file() and not _setup_py(setup_py, declared, folder) and not declared - build_only
+    opaque = setup_py.is_file() and not _setup_py(setup_py, declared, extras, folder) and not declared - build_only
     if opaque and (generated := _egg_info_requirements(folder)):
-        opaque, declared = False, declared | generated  # what setup.py computed, as setuptools wrote it down
+        opaque, declared = False, declared | set(generated)  # what setup.py computed, as setuptools wrote it down
+        for name, asked in generated.items():
+            extras[name] = extras.get(name, frozenset()) | asked
     declared_in.update((name, str(setup_py)) for name in declared - set(declared_in))
     npm = {r.name.lower() for f in manifests if f.name == "package.json" for r in parse_package_json(_read(f, folder))}
     has_manifest = any(f.name in PYTHON_MANIFESTS or _is_requirements(f.name) for f in manifests)
@@ -272,7 +297,19 @@ def _read_project(folder: Path, stamps: tuple[tuple[str, int, int], ...]) -> Pro
         pyproject,
         tuple(dict.fromkeys(refused)),
         declared_in,
+        {name: asked for name, asked in extras.items() if asked and name in declared},
     )
+
+
+def _add(found: dict[str, frozenset[str]], requirements: list[Requirement]) -> None:
+    for requirement in requirements:
+        name = normalize(requirement.name)
+        found[name] = found.get(name, frozenset()) | requirement.extras
+
+
+def _named(match: LinearMatch) -> tuple[str, frozenset[str]]:
+    """(normalised name, extras asked) of a `_REQUIREMENT` match."""
+    return normalize(match.group("name").decode()), extras_of(match)
 
 
 def _read(path: Path, folder: Path) -> bytes:
@@ -302,16 +339,16 @@ def _build_requires(pyproject: Path, folder: Path) -> set[str]:
     return {normalize(m.group("name").decode()) for line in lines if (m := _REQUIREMENT.match(line))}
 
 
-def _setup_cfg(path: Path, folder: Path) -> set[str]:
+def _setup_cfg(path: Path, folder: Path) -> dict[str, frozenset[str]]:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(_read(path, folder).decode("utf-8", "replace"))
     except configparser.Error:
-        return set()
+        return {}
     lines = parser.get("options", "install_requires", fallback="").splitlines()
     if parser.has_section("options.extras_require"):
         lines += [line for _, value in parser.items("options.extras_require") for line in value.splitlines()]
-    return {normalize(m.group("name").decode()) for line in lines if (m := _REQUIREMENT.match(line.encode()))}
+    return dict(_named(m) for line in lines if (m := _REQUIREMENT.match(line.encode())))
 
 
 def _pipfile(path: Path, folder: Path) -> set[str]:
@@ -322,7 +359,7 @@ def _pipfile(path: Path, folder: Path) -> set[str]:
     return {normalize(name) for table in ("packages", "dev-packages") for name in document.get(table, {})}
 
 
-def _egg_info_requirements(folder: Path) -> set[str]:
+def _egg_info_requirements(folder: Path) -> dict[str, frozenset[str]]:
     """The requirements setuptools wrote to `<name>.egg-info/requires.txt` (sdists, `pip install -e .`)
     and to an sdist's `PKG-INFO` (`Requires-Dist`).
 
@@ -338,20 +375,22 @@ def _egg_info_requirements(folder: Path) -> set[str]:
         for info in infos[:4]:
             for line in _read(Path(info) / "requires.txt", folder).splitlines():
                 if (match := _REQUIREMENT.match(line.strip())) is not None and not line.startswith(b"["):
-                    found.add(normalize(match.group("name").decode()))
+                    name, asked = _named(match)
+                    found[name] = found.get(name, frozenset()) | asked
     return found
 
 
-def _metadata_requirements(metadata: bytes) -> set[str]:
-    """The `Requires-Dist:` names of a core metadata file (an sdist's PKG-INFO)."""
-    names = set()
+def _metadata_requirements(metadata: bytes) -> dict[str, frozenset[str]]:
+    """The `Requires-Dist:` names (with the extras they ask) of a core metadata file (an sdist's PKG-INFO)."""
+    names: dict[str, frozenset[str]] = {}
     for line in metadata.split(b"\n\n", 1)[0].splitlines():
         if line.startswith(b"Requires-Dist:") and (match := _REQUIREMENT.match(line[14:].strip())) is not None:
-            names.add(normalize(match.group("name").decode()))
+            name, asked = _named(match)
+            names[name] = names.get(name, frozenset()) | asked
     return names
 
 
-def _setup_py(path: Path, declared: set[str], folder: Path) -> bool:
+def _setup_py(path: Path, declared: set[str], extras: dict[str, frozenset[str]], folder: Path) -> bool:
     """Add a literal `install_requires=[...]` of setup.py to `declared`; False when there is none."""
     source = _read(path, folder)
     match = _SETUP_PY_LIST.search(source)
@@ -366,6 +405,8 @@ def _setup_py(path: Path, declared: set[str], folder: Path) -> bool:
         )
     for items in lists:
         for quoted in _QUOTED.finditer(items):
-            if (name := _REQUIREMENT.match(quoted.group(1))) is not None:
-                declared.add(normalize(name.group("name").decode()))
+            if (match := _REQUIREMENT.match(quoted.group(1))) is not None:
+                name, asked = _named(match)
+                declared.add(name)
+                extras[name] = extras.get(name, frozenset()) | asked
     return True

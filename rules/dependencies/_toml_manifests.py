@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..patterns import linear
-from ._manifests import _REQUIREMENT, Requirement, requirement
+from ._manifests import _REQUIREMENT, Requirement, extras_of, requirement
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -125,7 +125,9 @@ def _pep508(source: bytes, start: int, end: int) -> Requirement:
     match = _REQUIREMENT.match(source, start, end)
     if match is None:
         return Requirement(source[start:end].decode(errors="replace"), "PyPI", start, end)
-    return requirement(match.group("name"), match.group("spec"), match.start("name"), match.start("spec"))
+    return requirement(
+        match.group("name"), match.group("spec"), match.start("name"), match.start("spec"), extras=extras_of(match)
+    )
 
 
 # `{ git = "..." }`, `{ path = "../lib" }`, `{ url = "..." }`: a Poetry dependency not taken from the index.

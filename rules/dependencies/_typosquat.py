@@ -14,7 +14,6 @@ every name of the list, whatever its rank, is trusted: a legitimate near-name (`
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 
 _PREFIXES = ("python-", "python", "py-", "py")
@@ -31,10 +30,10 @@ class Squats:
         self.popular: dict[str, int] = {}
         for rank, name in enumerate(popular):
             self.popular.setdefault(name, rank)
-        self._targets = {name for name, rank in self.popular.items() if rank < TARGETS}
+        self._targets = {name: None for name, rank in self.popular.items() if rank < TARGETS}  # ordered set
         self._joined: dict[str, str] = {}
         self._bare: dict[str, str] = {}
-        for name in sorted(self._targets, key=self.popular.__getitem__):
+        for name in self._targets:  # in rank order: `popular` was filled in rank order
             self._joined.setdefault(_join(name), name)
             self._bare.setdefault(_strip_affixes(name), name)
         self._answers: dict[str, str | None] = {}
@@ -82,7 +81,7 @@ def _one_edit_variants(name: str) -> set[str]:
 
 
 def _join(name: str) -> str:
-    return re.sub(r"[-_.]", "", name)
+    return name.replace("-", "").replace("_", "").replace(".", "")
 
 
 def _strip_affixes(name: str) -> str:

@@ -11,9 +11,11 @@ Everything here is offline and loaded lazily, on first use, then kept for the pr
     bundled.pypi_exists("requests") # True when the PyPI snapshot lists the (normalised) name
     bundled.npm_listed("left-pad")  # True when the npm snapshot lists the (lower-case) name
     bundled.as_of("pypi-names")     # "2026-11": the date of a part ("popular-pypi", "popular-npm")
-    bundled.hard_dependencies()     # {"flask": ("blinker", "click", ...), ...}: well-known requirements
+    bundled.requires()["flask"]     # Requires(requires=("blinker", "click", ...), extras={"async": ("asgiref",)})
+    bundled.import_providers()      # {"argon2": ("argon2-cffi",), ...}: import names the bundled wheels install
 
-The files are written by `scripts/build_package_data.py` from public package lists; their
+The files are written by `scripts/build_package_data.py` from public package lists (and
+`requires.json` by `scripts/build_requires.py` from the PyPI JSON API and local wheels); their
 source, size and date are in `data/bundled.json` (and the README). The PyPI snapshot is the
 sorted names in zlib-compressed blocks of 2,048 (4.2 MB in the wheel) behind a one-line JSON
 table of each block's first name: a look-up bisects that table, decompresses one ~10 KB block
@@ -32,6 +34,8 @@ import bisect
 import functools
 import json
 import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +77,12 @@ def _rows(ecosystem: str) -> tuple[tuple[str, int], ...]:
 @functools.cache
 def popular(ecosystem: str) -> tuple[str, ...]:
     """Popular names of `ecosystem` ("PyPI" or "npm"), most downloaded first."""
+    try:
+        text = (DATA / f"popular-{ecosystem.lower()}.txt").read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    if "\t" not in text:  # the PyPI list holds names only: split at C speed (first use of every Python file)
+        return tuple(dict.fromkeys(text.split()))
     return tuple(dict.fromkeys(name for name, _ in _rows(ecosystem)))
 
 
@@ -187,12 +197,69 @@ def pypi_exists(name: str) -> bool:
     return names is not None and name in names
 
 
+@dataclass(frozen=True)
+class Requires:
+    """What one distribution requires: always (`requires`) and per extra; each `name` or `name[extra,...]`."""
+
+    requires: tuple[str, ...] = ()
+    extras: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def wanted(self, extra: str) -> tuple[str, ...]:
+        """The requirements of one extra ("" for those always installed)."""
+        return self.extras.get(extra, ()) if extra else self.requires
+
+
 @functools.cache
-def hard_dependencies() -> dict[str, tuple[str, ...]]:
-    """Normalised distribution -> what it always installs (no extras), for projects with no environment."""
+def _requires_document() -> dict[str, Any]:
     try:
-        document = json.loads((DATA / "hard-dependencies.json").read_text(encoding="utf-8"))
+        document = json.loads((DATA / "requires.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    table = document.get("requires", {}) if isinstance(document, dict) else {}
-    return {name: tuple(needs) for name, needs in table.items() if isinstance(needs, list)}
+    return document if isinstance(document, dict) else {}
+
+
+def requires_as_of() -> str:
+    """The month `requires.json` was generated (`YYYY-MM`), or "" when it is missing."""
+    meta = _requires_document().get("_meta")
+    return str(meta.get("as_of", "")) if isinstance(meta, dict) else ""
+
+
+class RequiresTable(Mapping[str, Requires]):
+    """`requires.json` as a mapping, each entry turned into `Requires` only when asked for (first use stays cheap)."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self._document = {name: entry for name, entry in document.items() if not name.startswith("_")}
+        self._built: dict[str, Requires] = {}
+
+    def __getitem__(self, name: str) -> Requires:
+        if name not in self._built:
+            entry = self._document[name]
+            extras = entry.get("extras", {}) if isinstance(entry, dict) else {}
+            self._built[name] = Requires(
+                tuple(entry.get("requires", ())) if isinstance(entry, dict) else (),
+                {extra: tuple(needs) for extra, needs in extras.items()} if isinstance(extras, dict) else {},
+            )
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._document)
+
+    def __len__(self) -> int:
+        return len(self._document)
+
+
+@functools.cache
+def requires() -> RequiresTable:
+    """Normalised distribution -> its `Requires-Dist`, extras included, for projects with no environment."""
+    return RequiresTable(_requires_document())
+
+
+@functools.cache
+def import_providers() -> dict[str, tuple[str, ...]]:
+    """Top-level import name -> the bundled distributions known to install it (`argon2` -> `argon2-cffi`)."""
+    providers: dict[str, list[str]] = {}
+    for name, entry in _requires_document().items():
+        if isinstance(entry, dict):
+            for module in entry.get("imports", ()):
+                providers.setdefault(module, []).append(name)
+    return {module: tuple(names) for module, names in providers.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..context import FileContext
 from ..model import Category, Confidence, Finding, Rule, Severity
+from . import bundled
 from ._declare import import_findings
 from ._facts import Facts, Subject, facts
 from ._imports import Import
@@ -24,15 +25,26 @@ def _message(known: Facts, module: str, name: str, subject: Subject) -> str:
     via = canonical(subject.via or "")
     where = known.project.declared_in.get(subject.via or "", "")
     declared = f"declared in {where.rsplit('/', 1)[-1]}" if where else "declared"
-    source = (
-        f"`Requires-Dist` in {known.environment.where}"
-        if known.environment is not None and known.environment.installed(subject.via or "")
-        else "vetline's table of hard dependencies"
-    )
     return (
-        f"`{module}`{_package(module, name)} is installed only as a requirement of `{via}` ({declared}; per {source}); "
+        f"`{module}`{_package(module, name)} is installed only as a requirement of {_chain(known, subject)} "
+        f"({declared}; per {_source(known, subject)}); "
         f"declare `{name}` directly so an upgrade of `{via}` cannot remove or change it under you."
     )
+
+
+def _chain(known: Facts, subject: Subject) -> str:
+    """`flask` via `werkzeug`; `Django[argon2]` when the project asks for extras."""
+    root = subject.via or ""
+    asked = known.project.extras.get(root, frozenset())
+    declared = f"`{canonical(root)}[{','.join(sorted(asked))}]`" if asked else f"`{canonical(root)}`"
+    between = " via " + " and ".join(f"`{canonical(name)}`" for name in subject.chain) if subject.chain else ""
+    return declared + between
+
+
+def _source(known: Facts, subject: Subject) -> str:
+    if known.environment is not None and known.environment.installed(subject.via or ""):
+        return f"`Requires-Dist` in {known.environment.where}"
+    return f"PyPI's `Requires-Dist` of {bundled.requires_as_of()}, bundled with vetline"
 
 
 def _package(module: str, name: str) -> str:
@@ -61,8 +73,11 @@ This is a maintenance risk more than a security one, hence low severity and conf
 vetline reads the requirements from the project's environment when it has one (a `.venv`,
 `venv` or `env` folder, `$VIRTUAL_ENV`, `VETLINE_PYTHON` or the editor setting
 `vetline.pythonInterpreter`: the `Requires-Dist` lines of
-each installed `*.dist-info/METADATA`, followed to any depth), else from a bundled table of
-well-known hard dependencies (`flask` installs `werkzeug`, `click`, `jinja2`, ...).
+each installed `*.dist-info/METADATA`, followed to any depth), else from the `Requires-Dist`
+of popular PyPI projects bundled with vetline (`flask` installs `werkzeug`, `click`, `jinja2`,
+...; `scripts/build_requires.py` regenerates it from the PyPI JSON API). Extras are expanded:
+`Django[argon2]` installs `argon2-cffi`, so `import argon2` is such a note too. The message
+names the chain: "installed only as a requirement of `flask` via `werkzeug`".
 
 Reported once per package and file, on its first import.
 

@@ -14,7 +14,7 @@ def find_typosquats(ctx: FileContext) -> list[Finding]:
     found = []
     for subject in known.chosen():
         target = known.imitated(subject)
-        if target is not None:
+        if target is not None and not _optional_submodule(ctx, subject):
             found.append(_finding(ctx, known, subject, target))
     return found
 
@@ -36,10 +36,27 @@ def _finding(ctx: FileContext, known: Facts, subject: Subject, target: str) -> F
     message = (
         f"{where.capitalize()} `{written}` is one typo away from `{target}`, {_standing(subject.ecosystem, target)}; "
         f"`{subject.name}` is not itself a popular name{_why_not_trusted(known, subject)}. "
-        "Typosquatted packages run the attacker's code at install and import time."
+        "Typosquatted packages run the attacker's code at install and import time." + _optional_note(subject)
     )
     fix = Fix(f"Replace with `{replacement}`", edits, safe=False) if _fix_checks(subject, target, replacement) else None
-    return make_finding(RULE, ctx, subject.start, subject.end, message=message, fix=fix, data={"target": target})
+    confidence = Confidence.LOW if subject.optional else None  # a fallback is often a real, rarer alternative
+    return make_finding(
+        RULE, ctx, subject.start, subject.end, message=message, fix=fix, data={"target": target}, confidence=confidence
+    )
+
+
+def _optional_submodule(ctx: FileContext, subject: Subject) -> bool:
+    """`try: from stats.models import X`: an optional edition's or plugin's own app, not a mistyped package."""
+    return subject.optional and subject.module is not None and "." in subject.written(ctx.source)
+
+
+def _optional_note(subject: Subject) -> str:
+    if not subject.optional:
+        return ""
+    return (
+        " The import is optional (`except ImportError`), so the program runs without it, but whoever turns the"
+        " feature on installs this name."
+    )
 
 
 def _standing(ecosystem: str, target: str) -> str:
@@ -117,7 +134,13 @@ popular (any of the ~15,000 ranked names: a legitimate near-name such as `tblib`
 both declared and installed in the project's environment, on an import that the environment
 or vetline's import table maps to a real distribution (`import django_filters` is
 `django-filter`, `import mysql.connector` is `mysql-connector-python`), nor on first-party
-modules, private `_modules` (C extensions such as `_zstd`: no PyPI name starts with `_`) or optional imports (inside `try: ... except ImportError:`, the program runs without them). Single files outside any project are checked too. Popular names come from the
+modules or private `_modules` (C extensions such as `_zstd`: no PyPI name starts with `_`).
+Optional imports (inside `try: ... except ImportError:`) are checked too, at low confidence: the
+program runs without them, and such a fallback is often a real but rarer alternative, yet
+whoever turns the feature on runs `pip install` on the name as written. An optional import of
+a sub-module (`from stats.models import Stat` in a `try`) is not reported: that is how code
+reaches the apps of an edition or plugin that is not in the tree. Single files outside any
+project are checked too. Popular names come from the
 bundled lists (PyPI and npm, dated in `vetline data status`) and, when configured, the
 `popular` source of `[tool.vetline.dependencies]`. Names in `allow` are trusted.
 
@@ -162,9 +185,19 @@ from . import models
 # ok: typosquat-package
 import mongo
 try:
-    # ok: typosquat-package
+    # ruleid: typosquat-package
     import reqests
 except ImportError:
     reqests = None
+try:
+    # ok: typosquat-package
+    from stats.models import Stat
+except ImportError:
+    Stat = None
+try:
+    # ok: typosquat-package
+    import ujson as json
+except ImportError:
+    import json
 """,
 )

@@ -8,6 +8,8 @@ framework is a table edit here; `_taint.py` explains how the tables are used.
 
 from __future__ import annotations
 
+from ..patterns import linear
+
 # Parameters with these names hold a request object in handlers (Express `req`, Fetch/Next.js
 # `request`); `ctx` is Koa's context, whose request data lives under `CONTEXT_ATTRS`.
 REQUEST_PARAMETERS = frozenset({"req", "request"})
@@ -55,6 +57,9 @@ SOURCE_NAMES = {
     "process.argv": "process.argv",
     "process.env": "process.env",
 }
+# Angular's `ActivatedRoute.snapshot`: `this.route.snapshot.queryParams.q` is the page's URL.
+ROUTE_SNAPSHOT = "snapshot"
+ROUTE_SNAPSHOT_ATTRS = frozenset({"queryParams", "params", "fragment", "queryParamMap", "paramMap", "url"})
 # The sources above that exist only in a browser: code reading them runs in the visitor's page,
 # where a server-side flaw (SSRF, a database query) cannot be.
 BROWSER_SOURCES = frozenset({"location", "document.URL", "document.referrer", "document.cookie", "window.name"})
@@ -92,6 +97,7 @@ PARTIAL_SANITIZERS = frozenset(
 )
 HTML_SANITIZERS = frozenset(
     {
+        "encodeURIComponent",  # leaves no `<`, `>`, `&` or `"`: text or a double-quoted attribute
         "createHTML",  # a Trusted Types policy's output
         "trustedHTMLFromString",
         "dompurify.sanitize",
@@ -108,6 +114,26 @@ HTML_SANITIZERS = frozenset(
         "escape",
     }
 )
+# Methods that check a variable, in an early exit (`if (!ALLOWED.includes(x)) return`) or a
+# ternary (`isSafeRelativeUrl(next) ? next : "/"`): the value that passed is clean.
+CHECK_METHODS = frozenset({"includes", "has", "test", "startsWith", "endsWith", "match", "indexOf", "isValid"})
+
+
+# `is*` calls that test a type, not a value: `if (Array.isArray(req.body))` leaves the body as it was.
+TYPE_PREDICATES = frozenset(
+    {"isArray", "isString", "isObject", "isPlainObject", "isNumber", "isEmpty", "isNil", "isNull", "isUndefined"}
+    | {"isDefined", "isBuffer", "isFunction", "isNaN", "isFinite", "isInteger", "isSafeInteger"}
+)
+
+
+_PASCAL_CHECK = linear(r"Is[A-Z]")  # `IsFilenameValid(x)`
+
+
+def is_check_method(name: str) -> bool:
+    """`includes`, `test`, `isSafeUrl`, `validateRedirect`...: a call that checks its argument."""
+    return name in CHECK_METHODS or name.startswith(("is", "valid", "Valid")) or _PASCAL_CHECK.match(name) is not None
+
+
 # Functions whose result carries their arguments' data.
 PASSTHROUGH = frozenset(
     {

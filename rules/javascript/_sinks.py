@@ -5,7 +5,8 @@ a value of unknown origin reaching a sink there is no finding (request data stil
 holds for third-party and built code that web applications ship in their static folders
 (vendored jQuery, Vue, d3, Bootstrap; bundles with content-hashed names; minified lines): its
 `innerHTML` of a parameter is the library's API, not a flaw of the application, and nobody
-reviews a minified line. Application code keeps the shared policy unchanged.
+reviews a minified line. The same holds for an operator's command-line tooling (`bin/`, `scripts/`, `tools/`), whose
+commands are built from its own configuration. Application code keeps the shared policy unchanged.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ _TEST_PATH = linear(
 )
 
 
+# An operator's command-line tooling (`bin/`, `scripts/`, `tools/`): the values its commands and
+# queries are built from are its own configuration; `process.argv` and request data still count.
+_TOOLING_PATH = linear(r"(?:^|[/\\])(?:bin|scripts?|tools)[/\\]")
+
+
 # Vendored libraries and build output inside an application's static files.
 _SHIPPED_PATH = linear(
     r"(?:^|/)(?:vendors?|vendored|third[_-]?party|static_build|bower_components)/"
@@ -34,8 +40,9 @@ _SHIPPED_PATH = linear(
     r"|(?:^|/)vendors?\.[cm]?js$"
     r"|\.[0-9a-f]{8,}\.[cm]?js$"  # `jquery.12e87d2f3a4c.js`: a content-hashed copy (Django's manifest storage)
 )
-# A library's banner in its first bytes: `/*! jQuery v3.7.1 | (c) ...`, `@license MIT`.
-_LIBRARY_BANNER = linear(rb"/\*!|@license\b|\bv\d+\.\d+\.\d+\b")
+# A library's banner in its first bytes: `/*! jQuery v3.7.1 | (c) ...`, `@license MIT`, or the
+# runtime Emscripten writes before the code it compiled from C (`// Note: Some Emscripten settings`).
+_LIBRARY_BANNER = linear(rb"/\*!|@license\b|\bv\d+\.\d+\.\d+\b|\bEmscripten\b")
 _BANNER_BYTES = 600
 MINIFIED_LINE = 1000  # characters: no one writes, or reviews, a line this long
 
@@ -94,4 +101,6 @@ def taint_verdict(
         return None
     if (verdict.data or {}).get("taint") == "unknown" and in_shipped_code(match.ctx, match.target):
         return None  # a library's or a bundle's own values; the command line and the environment still count
+    if (verdict.data or {}).get("taint") == "unknown" and _TOOLING_PATH.search(match.ctx.path.replace("\\", "/")):
+        return None  # `bin/release.js`: `execSync(cmd)` of the script's own commands
     return verdict

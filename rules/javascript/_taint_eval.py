@@ -112,8 +112,7 @@ class JsEvaluator:
         if kind == "binary_expression":
             return self.binary(node)
         if kind == "ternary_expression":
-            parts = [node.child_by_field_name("consequence"), node.child_by_field_name("alternative")]
-            return self._join([p for p in parts if p is not None])
+            return self._join(self._unchecked_branches(node))
         if kind in ("assignment_expression", "augmented_assignment_expression"):
             right = node.child_by_field_name("right")
             return self.origin(right) if right is not None else UNKNOWN
@@ -147,8 +146,11 @@ class JsEvaluator:
             if qualified in frameworks.SOURCE_NAMES:
                 return Origin(Kind.TAINTED, source=frameworks.SOURCE_NAMES[qualified])
         receiver = node.child_by_field_name("object")
+        prop = self.ctx.text(node.child_by_field_name("property"))
+        if prop in frameworks.ROUTE_SNAPSHOT_ATTRS and receiver is not None and _last_name(receiver) == "snapshot":
+            return Origin(Kind.TAINTED, source="location")  # Angular `route.snapshot.queryParams`
         owner = self.origin(receiver) if receiver is not None else UNKNOWN
-        return property_of(owner, self.ctx.text(node.child_by_field_name("property")))
+        return property_of(owner, prop)
 
     def _local_root(self, node: Node) -> bool:
         """True when the chain `a.b.c` starts at a name this code binds (so imports do not apply)."""
@@ -235,5 +237,37 @@ class JsEvaluator:
             return Origin(value.kind, value.source, value.variable, "encodeURIComponent")
         return value
 
+    def _unchecked_branches(self, node: Node) -> list[Node]:
+        """The branches of `c ? a : b`, less the one that holds a variable the condition checked."""
+        condition = node.child_by_field_name("condition")
+        branches = [node.child_by_field_name("consequence"), node.child_by_field_name("alternative")]
+        negated = (
+            condition is not None and condition.type == "unary_expression" and (condition.text or b"").startswith(b"!")
+        )
+        checked = _checked_arguments(condition.named_children[-1] if negated and condition is not None else condition)
+        passed = branches[1] if negated else branches[0]
+        return [b for b in branches if b is not None and not (b is passed and self.ctx.text(b) in checked)]
+
     def _join(self, nodes: list[Node]) -> Origin:
         return join(plain(self.origin(n)) for n in nodes)
+
+
+def _checked_arguments(condition: Node | None) -> set[str]:
+    """The variables a check call tests: `isSafe(next)`, `ALLOWED.includes(next)`."""
+    while condition is not None and condition.type == "parenthesized_expression" and condition.named_children:
+        condition = condition.named_children[0]
+    if condition is None or condition.type != "call_expression":
+        return set()
+    callee = condition.child_by_field_name("function")
+    prop = callee.child_by_field_name("property") if callee is not None else None
+    name = ((prop if prop is not None else callee).text or b"").decode() if callee is not None else ""
+    if not frameworks.is_check_method(name):
+        return set()
+    arguments = condition.child_by_field_name("arguments")
+    return {(a.text or b"").decode() for a in (arguments.named_children if arguments else ()) if a.type == "identifier"}
+
+
+def _last_name(node: Node) -> str:
+    """`snapshot` for `this.route.snapshot`."""
+    prop = node.child_by_field_name("property") if node.type == "member_expression" else node
+    return (prop.text or b"").decode() if prop is not None else ""

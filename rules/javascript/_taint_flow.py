@@ -14,6 +14,7 @@ from tree_sitter import Node
 
 from ..analysis.taint import CONSTANT, Kind, Origin, join
 from ..context import FileContext
+from ._frameworks import TYPE_PREDICATES, is_check_method
 from ._names import JsNameResolver
 from ._taint import FUNCTION_TYPES, MARKERS, MAX_DEPTH, Env, bind, element, merge
 
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 _EXITS = frozenset({"return_statement", "throw_statement", "break_statement", "continue_statement"})
 # Calls on a variable that put data into it (`parts.push(x)`, `params.append("q", x)`).
 _FILLING_METHODS = frozenset({"push", "unshift", "append", "set", "add", "concat", "write", "assign"})
-# Methods in an early-exit condition that check a variable (`ALLOWED.includes(x)`, `re.test(x)`).
-_CHECK_METHODS = frozenset({"includes", "has", "test", "startsWith", "endsWith", "match", "indexOf", "isValid"})
 
 
 class ScopeWalker:
@@ -184,7 +183,7 @@ class ScopeWalker:
         condition = node.child_by_field_name("condition")
         consequence = node.child_by_field_name("consequence")
         alternative = node.child_by_field_name("alternative")
-        taken = self.branch(consequence, env)
+        taken = self.branch(consequence, self.passed_checks(condition, env) if condition is not None else env)
         other = self.branch(alternative, env) if alternative is not None else env
         if taken is None and alternative is None and condition is not None:
             return self.guarded(condition, env)
@@ -197,6 +196,29 @@ class ScopeWalker:
                 env = bind(env, name, Origin(Kind.CONSTANT, variable=name, sanitized_by="a validation check"))
         return env
 
+    def passed_checks(self, condition: Node, env: Env) -> Env:
+        """Inside `if (isSafeUrl(next)) { ... }` (or `a && ALLOWED.includes(x)`), the checked value passed."""
+        for name in self.positive_checks(condition):
+            env = bind(env, name, Origin(Kind.CONSTANT, variable=name, sanitized_by="a validation check"))
+        return env
+
+    def positive_checks(self, condition: Node) -> list[str]:
+        """The arguments (names or `req.query.x` paths) of the check calls a true condition passed."""
+        node = condition
+        while node.type == "parenthesized_expression" and node.named_children:
+            node = node.named_children[0]
+        operator = node.child_by_field_name("operator") if node.type == "binary_expression" else None
+        if operator is not None and operator.type == "&&":
+            return [name for side in node.named_children for name in self.positive_checks(side)]
+        callee = node.child_by_field_name("function") if node.type == "call_expression" else None
+        prop = callee.child_by_field_name("property") if callee is not None else None
+        method = self.ctx.text(prop if prop is not None else callee) if callee is not None else ""
+        if not is_check_method(method) or method in TYPE_PREDICATES:
+            return []
+        args = node.child_by_field_name("arguments")
+        kinds = ("identifier", "member_expression")
+        return [self.ctx.text(a) for a in (args.named_children if args else ()) if a.type in kinds]
+
     def checked_names(self, condition: Node) -> list[str]:
         names: list[str] = []
         stack = [condition]
@@ -206,11 +228,10 @@ class ScopeWalker:
                 callee = node.child_by_field_name("function")
                 prop = callee.child_by_field_name("property") if callee is not None else None
                 method = self.ctx.text(prop) if prop is not None else self.ctx.text(callee)
-                if method in _CHECK_METHODS or method.startswith(("is", "valid")):
+                if is_check_method(method):
                     args = node.child_by_field_name("arguments")
-                    names.extend(
-                        self.ctx.text(a) for a in (args.named_children if args else ()) if a.type == "identifier"
-                    )
+                    for arg in args.named_children if args else ():
+                        names.extend(self.ctx.text(a) for a in _checked_parts(arg) if a.type == "identifier")
                     receiver = callee.child_by_field_name("object") if prop is not None and callee is not None else None
                     if receiver is not None and receiver.type == "identifier":
                         names.append(self.ctx.text(receiver))
@@ -307,3 +328,11 @@ _HANDLERS: dict[str, Handler] = {
     "export_statement": ScopeWalker.export,
     "labeled_statement": ScopeWalker.labeled,
 }
+
+
+def _checked_parts(arg: Node) -> list[Node]:
+    """`x` itself, or the values spliced into `` `${pkg}/${x}` `` that a check call compares whole."""
+    if arg.type != "template_string":
+        return [arg]
+    subs = [c.named_children[0] for c in arg.named_children if c.type == "template_substitution" and c.named_children]
+    return subs

@@ -33,7 +33,10 @@ def weak_session_cookie(match: Match) -> Report | None:
         cookie = property_value(argument(match.target, 0), "cookie")
         flags = [f for f in ("httpOnly", "secure") if is_false(property_value(cookie, f))]
         return (
-            Report(message=f"The session cookie is configured without {' and '.join(f'`{f}`' for f in flags)}.")
+            Report(
+                node=cookie,
+                message=f"The session cookie is configured without {' and '.join(f'`{f}`' for f in flags)}.",
+            )
             if flags
             else None
         )
@@ -91,6 +94,11 @@ app.post("/login", (req, res) => {
 });
 // ruleid: js-cookie-without-secure-flags
 app.use(session({ secret: process.env.SESSION_SECRET, cookie: { httpOnly: false } }));
+app.use(session({
+  secret: process.env.SESSION_SECRET,
+  // ruleid: js-cookie-without-secure-flags
+  cookie: { httpOnly: false, secure: false },
+}));
 // ok: js-cookie-without-secure-flags
 app.use(session({ secret: process.env.SESSION_SECRET, cookie: { secure: true } }));
 """,

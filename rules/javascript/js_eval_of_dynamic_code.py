@@ -22,6 +22,9 @@ TIMER_CALLS = frozenset({"setTimeout", "setInterval", "window.setTimeout", "wind
 VM_CALLS = frozenset(
     {f"vm.{name}" for name in ("runInNewContext", "runInThisContext", "runInContext", "compileFunction")}
 )
+# math.js parses and runs its own expression language; its `eval` (before 4.0) and `evaluate`
+# with request data have reached `constructor` and `Function` (CVE-2017-1001002, -1001003).
+EXPRESSION_EVALUATORS = frozenset({"mathjs.eval", "mathjs.evaluate"})
 CONSTRUCTORS = frozenset({"Function", "vm.Script"})
 _QUERY = "(new_expression constructor: (_) @ctor arguments: (arguments) @args) @target"
 
@@ -80,7 +83,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     languages=frozenset({"javascript", "typescript", "typescriptreact"}),
-    calls=EVAL_CALLS | TIMER_CALLS | VM_CALLS,
+    calls=EVAL_CALLS | TIMER_CALLS | VM_CALLS | EXPRESSION_EVALUATORS,
     query=_QUERY,
     where=runs_dynamic_code,
     fix=use_json_parse,
@@ -103,6 +106,7 @@ which is the common reason AI code reaches for `eval`; anything else throws.
     ),
     examples="""
 const vm = require("vm");
+const mathjs = require("mathjs");
 app.post("/calc", (req, res) => {
   // ruleid: js-eval-of-dynamic-code
   const result = eval(req.body.expression);
@@ -112,6 +116,10 @@ app.post("/calc", (req, res) => {
   setTimeout("run(" + req.query.arg + ")", 10);
   // ruleid: js-eval-of-dynamic-code
   vm.runInNewContext(req.body.script, {});
+  // ruleid: js-eval-of-dynamic-code
+  res.json({ result: mathjs.evaluate(req.body.eqn) });
+  // ok: js-eval-of-dynamic-code
+  const area = mathjs.evaluate("pi * r ^ 2", { r: 2 });
   // ok: js-eval-of-dynamic-code
   setTimeout(() => run(req.query.arg), 10);
   // ok: js-eval-of-dynamic-code

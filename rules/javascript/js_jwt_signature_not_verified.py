@@ -2,17 +2,58 @@
 
 `jsonwebtoken`'s `jwt.decode(token)` only base64-decodes: anyone can write the payload. Using its
 result in a function that never calls `jwt.verify` trusts the client's claims.
-`jwt.verify(token, key, { algorithms: ["none"] })` accepts unsigned tokens.
+`jwt.verify(token, key, { algorithms: ["none"] })` accepts unsigned tokens. Decoding only to read
+a token's routing metadata (`header`/`kid` to pick a key, `iss`, `exp`) trusts no claim.
 """
 
 from __future__ import annotations
+
+from tree_sitter import Node
 
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._nodes import argument, property_value, string_value, unwrap
 from ._taint import scope_of
 
-JWT_MODULES = ("jsonwebtoken", "jose", "jwt-simple")
+JWT_MODULES = ("jsonwebtoken", "jose", "jwt-simple", "jws")
+
+
+# Parts of a token read to route it (which issuer, which key, when it expires), not trusted claims.
+METADATA = frozenset({"header", "kid", "alg", "iss", "exp", "iat", "nbf", "typ"})
+
+
+def _reads_only_metadata(match: Match, scope: Node) -> bool:
+    """The decoded token is only read for `header`/`iss`/`exp`..., or tested, never passed on whole."""
+    parent = match.target.parent
+    if parent is not None and parent.type == "member_expression":
+        return match.ctx.text(parent.child_by_field_name("property")) in METADATA
+    name = parent.child_by_field_name("name") if parent is not None and parent.type == "variable_declarator" else None
+    if name is None:
+        return False
+    uses = [n for n in _identifiers(scope, name.text or b"") if n != name]
+    return bool(uses) and all(_is_metadata_read(match, use) for use in uses)
+
+
+def _identifiers(scope: Node, text: bytes) -> list[Node]:
+    found, stack = [], [scope]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and node.text == text:
+            found.append(node)
+        stack.extend(node.named_children)
+    return found
+
+
+def _is_metadata_read(match: Match, use: Node) -> bool:
+    """`decoded.exp`, `decoded.header.kid`, or a test such as `if (!decoded)` / `decoded && ...`."""
+    parent = use.parent
+    if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == use:
+        return match.ctx.text(parent.child_by_field_name("property")) in METADATA
+    return parent is not None and parent.type in _TEST_CONTEXTS
+
+
+# Where a bare name is only tested: `!decoded`, `decoded && ...`, `typeof decoded`, `if (decoded)`.
+_TEST_CONTEXTS = frozenset({"unary_expression", "binary_expression", "parenthesized_expression"})
 
 
 def trusts_unverified_token(match: Match) -> Report | None:
@@ -26,6 +67,8 @@ def trusts_unverified_token(match: Match) -> Report | None:
             return Report(message="`algorithms` includes `none`: unsigned tokens are accepted as valid.")
         return None
     scope = scope_of(match.target)
+    if name.endswith(".decode") and _reads_only_metadata(match, scope):
+        return None  # `jwt.decode(t)?.iss`, `decoded.header.kid`: routing a token, not trusting its claims
     if name.endswith(".decode") and b".verify(" not in match.ctx.source[scope.start_byte : scope.end_byte]:
         return Report(
             message="`jwt.decode` does not check the signature, and this function never calls `jwt.verify`: the client can write any claims."
@@ -70,6 +113,29 @@ function checked(token) {
   // ruleid: js-jwt-signature-not-verified
   return jwt.verify(token, key, { algorithms: ["HS256", "none"] });
 }
+function isOurToken(token) {
+  // ok: js-jwt-signature-not-verified
+  return jwt.decode(token, { json: true })?.iss === "our-app";
+}
+function expiresAt(token) {
+  // ok: js-jwt-signature-not-verified
+  const decoded = jwt.decode(token);
+  return decoded && decoded.exp ? decoded.exp : null;
+}
+function keyIdOf(token) {
+  // ok: js-jwt-signature-not-verified
+  const decoded = jwt.decode(token, { complete: true });
+  return decoded.header.kid;
+}
+function claimsOf(token) {
+  // ruleid: js-jwt-signature-not-verified
+  const decoded = jwt.decode(token);
+  if (decoded.exp < Date.now() / 1000) return null;
+  return decoded;
+}
+const jws = require("jws");
+// ruleid: js-jwt-signature-not-verified
+const payloadOf = (token) => jws.decode(token).payload;
 function strict(token) {
   // ok: js-jwt-signature-not-verified
   const header = jwt.decode(token, { complete: true }).header;

@@ -3,7 +3,9 @@
 A JSON body can carry objects where strings were expected: `{"email": {"$ne": null}}` matches
 the first user, `{"password": {"$gt": ""}}` any password. Reported when a filter value (or the
 whole filter) is request data that no `String(...)`/`Number(...)` coerced, and for `$where`
-built from data (server-side JavaScript). Mongoose with `sanitizeFilter` is clean.
+built from data (server-side JavaScript). Mongoose with `sanitizeFilter` is clean, and so are
+path parameters (always strings), a project's service layer (`itemsService.updateOne(pk,
+data)`) and `.update(values)` calls that pass no `$` update document (Sequelize, lodash).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from tree_sitter import Node
 
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
-from ._nodes import argument, method_name, property_value, unwrap
+from ..patterns import linear
+from ._nodes import argument, method_name, property_value, receiver, unwrap
 from ._sinks import from_browser, taint_verdict
 
 QUERY_METHODS = (
@@ -28,6 +31,10 @@ QUERY_METHODS = (
     "aggregate",
     "exists",
 )
+# `collection.update(filter, { $set: ... })` (the MongoDB driver's legacy API, MarsDB, NeDB):
+# only a MongoDB call when its second argument is an update document of `$` operators, since
+# `.update(values)` is also Sequelize's, lodash's and every form library's.
+LEGACY_UPDATE_METHODS = frozenset({"update"})
 
 
 def _filter_values(filter_node: Node) -> list[Node]:
@@ -59,11 +66,37 @@ def _coerced(match: Match, value: Node) -> bool:
     return False
 
 
+# Express and Koa path parameters are always strings: they cannot carry an operator object.
+STRING_SOURCES = frozenset({"req.params", "request.params", "ctx.params"})
+# `service.updateOne(pk, data)`, `new UsersService(...).deleteMany(keys)`: a project's own service
+# layer (Directus, Strapi, Nest) takes keys and values, not a MongoDB filter.
+_SERVICE_RECEIVER = linear(r"(?i)service(?:\([^()]*\))?$")
+
+
+def _is_service_call(match: Match) -> bool:
+    owner = receiver(match)
+    text = match.ctx.text(owner) if owner is not None else ""
+    return owner is not None and (owner.type == "new_expression" or _SERVICE_RECEIVER.search(text) is not None)
+
+
 _COERCIONS = frozenset({"String", "Number", "parseInt", "parseFloat", "Boolean", "mongoose.Types.ObjectId"})
+
+
+def _is_update_document(node: Node | None) -> bool:
+    """`{ $set: {...} }`: an object whose keys are MongoDB update operators."""
+    obj = unwrap(node)
+    if obj is None or obj.type != "object":
+        return False
+    keys = [pair.child_by_field_name("key") for pair in obj.named_children if pair.type == "pair"]
+    return any(key is not None and (key.text or b"").lstrip(b"'\"").startswith(b"$") for key in keys)
 
 
 def injects_query_operators(match: Match) -> Report | None:
     if b"sanitizeFilter" in match.ctx.source or b"mongo-sanitize" in match.ctx.source:
+        return None
+    if method_name(match) in LEGACY_UPDATE_METHODS and not _is_update_document(argument(match.target, 1)):
+        return None
+    if _is_service_call(match):
         return None
     filter_node = argument(match.target, 0)
     if filter_node is None:
@@ -81,6 +114,8 @@ def injects_query_operators(match: Match) -> Report | None:
             report_unknown=False,
             consequence='an object such as `{"$ne": null}` in it matches any document',
         )
+        if verdict is not None and (verdict.data or {}).get("source") in STRING_SOURCES:
+            continue  # a path parameter is a string
         if verdict is not None and not from_browser(verdict):  # jQuery's `$el.find(location.hash)`
             return Report(confidence=Confidence.MEDIUM, message=verdict.message, data=verdict.data)
     return None
@@ -95,7 +130,7 @@ RULE = Rule(
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     languages=frozenset({"javascript", "typescript", "typescriptreact"}),
-    calls=frozenset(f".{m}" for m in QUERY_METHODS),
+    calls=frozenset(f".{m}" for m in (*QUERY_METHODS, *LEGACY_UPDATE_METHODS)),
     where=injects_query_operators,
     aliases=("javascript.express.security.injection.tainted-sql-string", "javascript.mongodb.security.nosqli"),
     message="Request data in a MongoDB filter can carry query operators.",
@@ -127,6 +162,16 @@ app.post("/login", async (req, res) => {
   const u2 = await User.findOne({ email: String(req.body.email) });
   // ok: js-nosql-injection
   const u3 = await User.findOne({ _id: id });
+  // ruleid: js-nosql-injection
+  await db.reviews.update({ _id: req.body.id }, { $set: { message: req.body.message } }, { multi: true });
+  // ok: js-nosql-injection
+  await user.update({ name: req.body.name, bio: req.body.bio });
+  // ok: js-nosql-injection
+  const post = await Post.findOne({ slug: req.params.slug });
+  // ok: js-nosql-injection
+  if (req.body.keys) await service.deleteMany(req.body.keys);
+  // ok: js-nosql-injection
+  await new UsersService({ schema: req.schema }).updateOne(req.params.pk, req.body);
 });
 """,
 )

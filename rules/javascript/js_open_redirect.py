@@ -61,14 +61,38 @@ def redirects_to_request_url(match: Match) -> Report | None:
 
 
 def _fixed_path(match: Match, value: Node) -> bool:
-    """The URL starts with a literal path of this site (`/control/login?...`, not `//host`)."""
-    node = value
-    while node.type in ("binary_expression", "parenthesized_expression") and node.named_children:
-        node = node.child_by_field_name("left") or node.named_children[0]
-    if node.type not in ("string", "template_string"):
+    """The URL's start is fixed by this site: a literal path (`/control/login?...`, `./callback?`,
+    not `//host`), `https://` + the host the client asked for (a scheme upgrade), or the page's
+    own `location.pathname`/`location.href`."""
+    first, second = _leading_parts(value)
+    if first.type == "template_string" and match.ctx.text(first).startswith("`${"):
+        first = next((c.named_children[0] for c in first.named_children if c.type == "template_substitution"), first)
+    if first.type in ("member_expression", "identifier"):
+        return (match.ctx.qualified_name(first) or "").endswith(_OWN_PAGE)
+    if first.type not in ("string", "template_string"):
         return False
-    text = match.ctx.text(node)[1:]
+    text = match.ctx.text(first)[1:-1] if first.type == "string" else match.ctx.text(first)[1:]
+    if text.startswith(("http://", "https://")) and len(text.split("$", 1)[0]) in (7, 8):
+        host = second if first.type == "string" else first
+        return host is not None and "host" in match.ctx.text(host).lower()  # `https://${req.hostname}${req.url}`
+    if text.startswith(("./", "../", "?", "#")):
+        return True
     return text.startswith("/") and not text.startswith(("//", "/\\"))
+
+
+# The page's own address: assigning it (or a path under it) to `location` stays on this site.
+_OWN_PAGE = ("location.pathname", "location.href", "location.origin")
+
+
+def _leading_parts(value: Node) -> tuple[Node, Node | None]:
+    """The leftmost operand of a `+` chain and the operand right after it."""
+    node, following = value, None
+    while node.type in ("binary_expression", "parenthesized_expression") and node.named_children:
+        left = node.child_by_field_name("left")
+        if node.type == "binary_expression" and left is not None:
+            following = node.child_by_field_name("right")
+        node = left or node.named_children[0]
+    return node, following
 
 
 RULE = Rule(
@@ -104,6 +128,22 @@ app.get("/login/done", (req, res) => {
   res.redirect("/login?next=" + encodeURIComponent(req.originalUrl) + req.query.extra);
   // ruleid: js-open-redirect
   res.redirect("//" + req.query.host + "/welcome");
+  // ok: js-open-redirect
+  res.redirect(303, `./callback?${new URLSearchParams(req.body)}`);
+  // ok: js-open-redirect
+  res.redirect("https://" + req.hostname + req.originalUrl);
+  // ok: js-open-redirect
+  res.redirect(`https://${req.headers.host}:${httpsPort}${req.url}`);
+  // ruleid: js-open-redirect
+  res.redirect("https://" + req.query.target + "/welcome");
+});
+app.get("/logout", (req, res) => {
+  const requested = req.query.redirect;
+  const next = isSafeRelativeUrl(requested) ? requested : "/";
+  // ok: js-open-redirect
+  res.redirect(next);
+  // ruleid: js-open-redirect
+  res.redirect(requested.length < 200 ? requested : "/");
 });
 app.get("/go", (req, res) => {
   const next = req.query.next;
@@ -118,5 +158,7 @@ const params = new URLSearchParams(location.search);
 window.location.href = params.get("url");
 // ok: js-open-redirect
 window.location.href = "/home";
+// ok: js-open-redirect
+document.location = `${document.location.pathname}/timeslider`;
 """,
 )

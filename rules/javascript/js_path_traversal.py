@@ -13,6 +13,7 @@ from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import RESPONSE_NAMES
 from ._nodes import argument, method_name, property_value, receiver
 from ._sinks import taint_verdict
+from ._values import resolved
 
 FS_FUNCTIONS = (
     "readFile",
@@ -50,7 +51,7 @@ def _is_response_call(match: Match) -> bool:
 def reads_requested_path(match: Match) -> Report | None:
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name not in FS_CALLS:
-        if not _is_response_call(match) or property_value(argument(match.target, 1), "root") is not None:
+        if not _is_response_call(match) or property_value(resolved(argument(match.target, 1)), "root") is not None:
             return None
         name = f"res.{method_name(match)}"
     verdict = taint_verdict(
@@ -110,6 +111,31 @@ app.get("/file", (req, res) => {
   res.sendFile(req.params.file, { root: path.join(__dirname, "public") });
   // ok: js-path-traversal
   fs.readFileSync(path.join(__dirname, "config.json"));
+  const options = { root: path.join(__dirname, "lib", "debug"), dotfiles: "deny" };
+  // ok: js-path-traversal
+  res.sendFile(req.params[0], options);
+});
+app.get("/packages/:package/:filename", (req, res) => {
+  const fileName = req.params.filename;
+  if (!registry.getFiles().includes(`${req.params.package}/${fileName}`)) {
+    return res.status(404).send("Not found");
+  }
+  // ok: js-path-traversal
+  return res.sendFile(path.join(packagesPath, fileName));
+});
+app.get("/dump", (req, res) => {
+  if (req.query.dump != null && common.IsFilenameValid(req.query.dump)) {
+    // ok: js-path-traversal
+    res.sendFile(path.join(dumpsPath, req.query.dump));
+  }
+  if (Array.isArray(req.query.files)) {
+    // ruleid: js-path-traversal
+    res.sendFile(path.join(dumpsPath, req.query.files[0]));
+  }
+  if (req.query.name.startsWith("report-")) {
+    // ruleid: js-path-traversal
+    res.sendFile(path.join(dumpsPath, req.query.name));
+  }
 });
 function load(file) {
   // ok: js-path-traversal

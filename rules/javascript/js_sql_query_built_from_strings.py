@@ -4,18 +4,21 @@ Sinks: `.query`/`.execute` of mysql, mysql2, pg and sqlite clients (any receiver
 `query`, knex `raw`/`whereRaw`/`orderByRaw`/..., Prisma `$queryRawUnsafe`/`$executeRawUnsafe`.
 Only a query built from strings (at the call, or in the declaration of the local name passed)
 is judged, then data flow decides: request data is high confidence; pieces of unknown origin
-are medium, and only when the text around them is SQL. Parameterized calls, tagged templates
-(``sql`...` ``, Prisma ``$queryRaw`...` ``) and constant queries are clean.
+are medium, and only when the literal text around them is SQL and the call binds no values
+(`knex.raw(`...??${fragment}`, [table])`: the pieces are fragments the code chose). Tagged
+templates (``sql`...` ``, Prisma ``$queryRaw`...` ``) and constant queries are clean.
 """
 
 from __future__ import annotations
 
 import re
 
+from tree_sitter import Node
+
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ..patterns import linear
-from ._nodes import argument, is_string_building
+from ._nodes import argument, is_string_building, property_value, unwrap
 from ._sinks import taint_verdict
 from ._sql_placeholders import parameterize
 from ._values import resolved
@@ -35,9 +38,36 @@ def unsafe_query(match: Match) -> Report | None:
     )
     if verdict is None:
         return None
-    if verdict.confidence is Confidence.MEDIUM and not _SQL_WORDS.search(match.ctx.text(built)):
-        return None  # `.execute(`${x}`)` of something that is not SQL
+    if verdict.confidence is Confidence.MEDIUM and built is not None and not _SQL_WORDS.search(_literal_text(built)):
+        return None  # `.execute(`${x}`)` of something that is not SQL (`irc.raw(`${cmd} ${args.join(" ")}`)`)
+    if verdict.confidence is Confidence.MEDIUM and _binds_values(argument(match.target, 1)):
+        return None  # the values are bound; the spliced pieces are fragments the code chose (`??`, placeholders)
     return verdict
+
+
+_BINDING_KEYS = ("replacements", "bind", "bindings", "values")
+
+
+def _literal_text(built: Node) -> str:
+    """The literal SQL of a template or `+` chain: the code inside `${...}` is not SQL."""
+    pieces, stack = [], [built]
+    while stack:
+        node = stack.pop()
+        if node.type in ("string_fragment", "string"):
+            pieces.append((node.text or b"").decode("utf-8", "replace"))
+        elif node.type != "template_substitution":
+            stack.extend(node.named_children)
+    return " ".join(pieces)
+
+
+def _binds_values(options: Node | None) -> bool:
+    """`knex.raw(sql, [table, column])`, `query(sql, params)`, Sequelize `{ replacements }`."""
+    options = unwrap(options)
+    if options is None:
+        return False
+    if options.type in ("array", "identifier"):
+        return True
+    return options.type == "object" and any(property_value(options, key) is not None for key in _BINDING_KEYS)
 
 
 RULE = Rule(
@@ -101,6 +131,14 @@ app.get("/user", (req, res) => {
 function byName(name) {
   // ruleid: js-sql-query-built-from-strings
   return db.query(`SELECT * FROM users WHERE name = '${name}'`);
+}
+function extract(table, column, type) {
+  // ok: js-sql-query-built-from-strings
+  return knex.raw(`EXTRACT(YEAR FROM ??.??${timeZone(type)})`, [table, column]);
+}
+function whois(irc, cmd, args) {
+  // ok: js-sql-query-built-from-strings
+  irc.raw(`${cmd} ${args.join(" ")}`);
 }
 function run(command) {
   // ok: js-sql-query-built-from-strings

@@ -2,7 +2,10 @@
 
 Without certificate verification anyone on the network path can impersonate the server and
 read or change the traffic. The quick fix turns verification back on; a self-signed server
-should be trusted with the `ca` option instead.
+should be trusted with the `ca` option instead. `secure: false` counts only in http-proxy's
+options (beside `target`). Code that checks the certificate itself is not
+reported: options with a `checkServerIdentity` function (pinning), server options asking for
+client certificates (`requestCert`), and functions that read `getPeerCertificate()`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ._nodes import is_false, key_name, string_value
 from ._sinks import in_test_code
+from ._taint import scope_of
 
 OPTIONS = frozenset({"rejectUnauthorized", "strictSSL", "secure"})
 _QUERY = """(pair key: (_) @key value: (false) @value) @target
@@ -33,14 +37,38 @@ def disables_verification(match: Match) -> Report | None:
     key = key_name(match.node("key"))
     if key not in OPTIONS or not is_false(match.node("value")):
         return None
-    if key == "secure" and b"tls" not in match.ctx.source.lower() and b"ssl" not in match.ctx.source.lower():
-        return None  # `secure: false` of a cookie is another rule's business
+    if key == "secure" and not _is_proxy_options(match.target):
+        return None  # `secure: false` of a cookie, a status object or nodemailer's STARTTLS is no TLS check
     if _chosen_by_option(match.target):
         return None  # a library implementing its user's `ssl: "no-verify"`-style choice
+    if _checks_certificate_itself(match):
+        return None
     message = f"`{key}: false` turns off TLS certificate checks: anyone on the path can impersonate the server."
     if in_test_code(match.ctx):
         return Report(severity=Severity.LOW, message=message[:-1] + " (in test code).")
     return Report(message=message)
+
+
+def _is_proxy_options(pair: Node) -> bool:
+    """`{ target, secure: false }`: http-proxy's switch for checking the target's certificate."""
+    options = pair.parent
+    siblings = options.named_children if options is not None and options.type == "object" else []
+    return any(p.type == "pair" and key_name(p.child_by_field_name("key")) == "target" for p in siblings)
+
+
+# Sibling options that verify the peer another way: a pinning callback, or a server's client-cert request.
+_OWN_CHECK_OPTIONS = frozenset({"checkServerIdentity", "requestCert"})
+
+
+def _checks_certificate_itself(match: Match) -> bool:
+    options = match.target.parent
+    siblings = options.named_children if options is not None and options.type == "object" else []
+    if any(
+        pair.type == "pair" and key_name(pair.child_by_field_name("key")) in _OWN_CHECK_OPTIONS for pair in siblings
+    ):
+        return True
+    scope = scope_of(match.target)
+    return b"getPeerCertificate(" in match.ctx.source[scope.start_byte : scope.end_byte] and scope.type != "program"
 
 
 _OPTION_WORDS = ("ssl", "tls", "verify", "insecure", "selfsigned", "self_signed", "reject", "unauthorized", "strict")
@@ -118,6 +146,20 @@ request({ url, strictSSL: false });
 const strict = new https.Agent({ rejectUnauthorized: true, ca: fs.readFileSync("ca.pem") });
 // ok: js-tls-verification-disabled
 const options = { verbose: false };
+// ruleid: js-tls-verification-disabled
+app.use("/api", createProxyMiddleware({ target: "https://backend.internal", changeOrigin: true, secure: false }));
+// ok: js-tls-verification-disabled
+const status = { connected: false, secure: false, tls: null };
+// ok: js-tls-verification-disabled
+const pinned = { rejectUnauthorized: false, checkServerIdentity: (host, cert) => pinnedCheck(cert) };
+// ok: js-tls-verification-disabled
+const server = tls.createServer({ key, cert, requestCert: true, rejectUnauthorized: false }, onClient);
+function connectToPeer(url, expectedHash) {
+  // ok: js-tls-verification-disabled
+  const socket = tls.connect(url.port, url.hostname, { rejectUnauthorized: false }, () => {
+    if (hashOf(socket.getPeerCertificate().raw) !== expectedHash) socket.destroy();
+  });
+}
 function sslOptions(config) {
   // ok: js-tls-verification-disabled
   if (config.ssl === "no-verify") return { rejectUnauthorized: false };

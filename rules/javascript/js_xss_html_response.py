@@ -63,6 +63,8 @@ app.get("/hello", (req, res) => {
   res.json({ name: req.query.name });
   // ok: js-xss-html-response
   res.send(req.query.name.length.toString());
+  // ok: js-xss-html-response
+  res.end('<meta http-equiv="refresh" content="0;url=/go?to=' + encodeURIComponent(req.query.to) + '">');
 });
 """,
 )

@@ -1,4 +1,5 @@
-"""DOM XSS sinks: `innerHTML`/`outerHTML =`, `insertAdjacentHTML`, `document.write(ln)`.
+"""DOM XSS sinks: `innerHTML`/`outerHTML =`, `insertAdjacentHTML`, `document.write(ln)`, and
+Angular's `DomSanitizer.bypassSecurityTrustHtml`/`Script`, which lets a template insert the value raw.
 
 Markup assigned to these is parsed as HTML, and `<img src=x onerror=...>` in data runs
 script. Constant markup and sanitised markup (`DOMPurify.sanitize`) are clean; data flow sets
@@ -10,10 +11,12 @@ from __future__ import annotations
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ._html import builds_markup, html_verdict
-from ._nodes import argument
+from ._nodes import argument, method_name
 
 HTML_PROPERTIES = frozenset({"innerHTML", "outerHTML"})
 WRITE_CALLS = frozenset({"document.write", "document.writeln"})
+# Angular's `DomSanitizer` marks a value as trusted markup: the template then inserts it unsanitised.
+BYPASS_METHODS = frozenset({"bypassSecurityTrustHtml", "bypassSecurityTrustScript"})
 _QUERY = """(assignment_expression
   left: (member_expression property: (property_identifier) @prop (#any-of? @prop "innerHTML" "outerHTML"))
   right: (_) @value) @target
@@ -31,6 +34,8 @@ def writes_untrusted_html(match: Match) -> Report | None:
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name in WRITE_CALLS:
         return html_verdict(match, argument(match.target, 0), f"`{name}`", visitor_text_only=True)
+    if method_name(match) in BYPASS_METHODS:
+        return html_verdict(match, argument(match.target, 0), f"`{method_name(match)}`", visitor_text_only=True)
     return html_verdict(match, argument(match.target, 1), "`insertAdjacentHTML`", visitor_text_only=True)
 
 
@@ -56,7 +61,7 @@ RULE = Rule(
     confidence=Confidence.MEDIUM,
     languages=frozenset({"javascript", "typescript", "typescriptreact"}),
     query=_QUERY,
-    calls=WRITE_CALLS | frozenset({".insertAdjacentHTML"}),
+    calls=WRITE_CALLS | frozenset({".insertAdjacentHTML", *(f".{m}" for m in BYPASS_METHODS)}),
     where=writes_untrusted_html,
     fix=use_text_content,
     fixable=True,
@@ -124,6 +129,19 @@ function stripHTML(html) {
   // ok: js-xss-inner-html
   div.innerHTML = html;
   return div.textContent;
+}
+class SearchResultComponent {
+  constructor(route, sanitizer) {
+    this.route = route;
+    this.sanitizer = sanitizer;
+  }
+  filterTable() {
+    const query = this.route.snapshot.queryParams.q.trim();
+    // ruleid: js-xss-inner-html
+    this.searchValue = this.sanitizer.bypassSecurityTrustHtml(query);
+    // ok: js-xss-inner-html
+    this.icon = this.sanitizer.bypassSecurityTrustHtml("<svg><path d='M0 0'/></svg>");
+  }
 }
 fetch("/api/panel").then((r) => r.text()).then((html) => {
   // ok: js-xss-inner-html

@@ -3,10 +3,13 @@
 A project rule comes from a repository nobody here reviewed, so nothing in it is code: each
 piece below is a small frozen dataclass built from the rule's TOML and called by the engine
 (`where=`, `scan=`, `fix=`). They are module-level classes so a rule pickles into the CLI's
-worker processes. Queries run with a match limit; regular-expression predicates are refused
-when the rule is loaded (`_schema.py`), so every project rule runs in linear time. (No
-`progress_callback` time limit: py-tree-sitter 0.26.1 crashes the process when a query with a
-quantifier runs with one; a 50,000-line file takes about a second for such a query without it.)
+worker processes. Regular-expression predicates are refused when the rule is loaded
+(`_schema.py`). A query runs with a small match limit, one byte window at a time, and stops
+after `QUERY_MAX_MATCHES`: sibling wildcards (`(_ (_) @a (_) @b (_) @c)`) or quantifiers
+(`((_)* @a (_)* @b)`) make tree-sitter's matching superlinear in the states it keeps and the
+matches it returns (minutes for a few thousand lines with a limit of 1,024), and both bounds
+keep such a query linear in the file size. (No `progress_callback` time limit: py-tree-sitter
+0.26.1 crashes the process when a query with a quantifier runs with one.)
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import time
 from dataclasses import dataclass
 
 import tree_sitter
@@ -22,14 +26,24 @@ from tree_sitter import Node
 from .. import languages
 from ..analysis.taint import Kind
 from ..context import FileContext, Match
-from ..engine import make_finding
+from ..engine import PartialScan, make_finding
 from ..model import Edit, Finding, Fix, Report
 from ..patterns import linear
 
 log = logging.getLogger("vetline.project")
 
 # In-progress matches a project query may hold at once; beyond it tree-sitter drops the oldest.
-QUERY_MATCH_LIMIT = 1024
+# Each step costs time in proportion to it: 32 keeps a hostile query at ~0.2 s per 1,000 lines,
+# and rules written for real code (a call, its arguments, a decorator) never need more than a few.
+QUERY_MATCH_LIMIT = 32
+# The query runs over one window of this many bytes at a time (a match crossing two windows is
+# reported once), so the match cap below is checked before the whole file's matches are built.
+QUERY_WINDOW_BYTES = 1024
+# Matches of one project rule in one file after which the rest of the file is not searched.
+QUERY_MAX_MATCHES = 5_000
+# Seconds one project rule may spend searching one file, checked between windows: the last
+# guard for a query shape the two bounds above do not tame (none is known).
+QUERY_TIME_BUDGET_S = 2.0
 _PLACEHOLDER = linear(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 _POSITIONAL = linear(r"arg(\d+)$")
 _TRUE_TEXT = {"python": "True"}
@@ -106,15 +120,19 @@ class QueryScan:
         rule = ctx.rules.get(self.rule_id)
         if ctx.tree is None or rule is None:
             return []
-        cursor = tree_sitter.QueryCursor(compiled(self.query, ctx.language), match_limit=QUERY_MATCH_LIMIT)
-        findings = []
-        for _, captures in cursor.matches(ctx.tree.root_node):
-            for node in captures.get("finding", ()):
-                finding = self._finding(Match(ctx, rule, node, captures))
-                if finding is not None:
-                    findings.append(finding)
-        if cursor.did_exceed_match_limit:
-            log.warning("rule %s: query hit its match limit on %s; some matches may be missing", self.rule_id, ctx.path)
+        matches, problem = bounded_matches(compiled(self.query, ctx.language), ctx.tree.root_node)
+        findings: list[Finding] = []
+        seen: set[tuple[int, int, int]] = set()
+        for node, captures in matches:
+            if (node.start_byte, node.end_byte, node.kind_id) in seen:
+                continue  # the same match, found again from the next window
+            seen.add((node.start_byte, node.end_byte, node.kind_id))
+            finding = self._finding(Match(ctx, rule, node, captures))
+            if finding is not None:
+                findings.append(finding)
+        if problem is not None:
+            log.warning("rule %s: %s on %s", self.rule_id, problem, ctx.path)
+            raise PartialScan(findings, f"project rule {self.rule_id}: {problem}; later matches are missing")
         return findings
 
     def _finding(self, match: Match) -> Finding | None:
@@ -130,6 +148,27 @@ class QueryScan:
             match.rule, match.ctx, node.start_byte, node.end_byte,
             message=report.message, confidence=report.confidence, data=report.data, fix=fix,
         )  # fmt: skip
+
+
+def bounded_matches(query: tree_sitter.Query, root: Node) -> tuple[list[tuple[Node, dict[str, list[Node]]]], str | None]:
+    """Each `@finding` node with its match's captures, searched window by window, and why the
+    search stopped short (None when it did not): the match cap, or the match limit."""
+    cursor = tree_sitter.QueryCursor(query, match_limit=QUERY_MATCH_LIMIT)
+    cursor.set_max_start_depth(languages.QUERY_MAX_START_DEPTH)
+    found: list[tuple[Node, dict[str, list[Node]]]] = []
+    count, problem, deadline = 0, None, time.monotonic() + QUERY_TIME_BUDGET_S
+    for start in range(root.start_byte, max(root.end_byte, root.start_byte + 1), QUERY_WINDOW_BYTES):
+        cursor.set_byte_range(start, min(start + QUERY_WINDOW_BYTES, root.end_byte))
+        matches = cursor.matches(root)
+        count += len(matches)
+        found.extend((node, captures) for _, captures in matches for node in captures.get("finding", ()))
+        if cursor.did_exceed_match_limit:
+            problem = "the query hit its match limit of in-progress matches"
+        if count >= QUERY_MAX_MATCHES:
+            return found, f"the search stopped after {count} matches"
+        if time.monotonic() > deadline:
+            return found, f"the search stopped after {QUERY_TIME_BUDGET_S:g} seconds"
+    return found, problem
 
 
 @functools.lru_cache(maxsize=128)  # bounded: an edited rule file compiles a new query each time

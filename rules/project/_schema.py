@@ -35,6 +35,8 @@ FIX_KEYS = ("replace", "title", "safe")
 _REGEX_PREDICATE = linear(r"#(?:not-|any-|any-not-)?match\?")
 _QUERY_STRING = linear(r'"(?:[^"\\]|\\.)*"')
 _QUERY_COMMENT = linear(r";[^\n]*")
+# A quantifier (`*`, `+`, `?`) after a node, a group, an anonymous node or the `_` wildcard.
+_QUANTIFIER = linear(r'(?:[)\]"]|(?:^|[^\w-])_)\s*[*+?]')
 _CALL_PLACEHOLDERS = frozenset({"fn", "args", "target"})
 _ID = linear(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 
@@ -114,6 +116,7 @@ def _query_matcher(
             raise RuleProblem(f"`{key}` needs `calls`; in a query, capture the value as `@value` instead")
     query = _text(table["query"], "query")
     _refuse_regex_predicates(query)
+    _refuse_quantifiers(query)
     capture_names: set[str] = set()
     for language in languages:
         capture_names |= _compiled_captures(query, language)
@@ -130,6 +133,11 @@ def _compiled_captures(query: str, language: str) -> set[str]:
         compiled_query = compiled(query, language)
     except (tree_sitter.QueryError, ValueError) as error:
         raise RuleProblem(f"`query` does not compile for {language}: {error}") from None
+    if not all(compiled_query.is_pattern_rooted(i) for i in range(compiled_query.pattern_count)):
+        raise RuleProblem(
+            "`query` has a pattern of sibling nodes with no common parent (`((a) (b))`): such a "
+            "pattern can match in very many ways; wrap the siblings in their parent node"
+        )
     return {compiled_query.capture_name(i) for i in range(compiled_query.capture_count)}
 
 
@@ -140,6 +148,20 @@ def _refuse_regex_predicates(query: str) -> None:
         raise RuleProblem(
             f"`query` uses `{hit.group(0)}`: regular expressions are not allowed in project rules "
             "(they could run for ever on a crafted file); use `#eq?` or `#any-of?`"
+        )
+
+
+def _refuse_quantifiers(query: str) -> None:
+    """Quantified siblings (`(module (f)* @a (f)* @b)`, even with `?`) match a node's children in
+    combinatorially many ways, minutes per file; a pattern without them matches once per place,
+    and tree-sitter already skips the siblings a pattern does not name."""
+    code = _QUERY_COMMENT.sub("", _QUERY_STRING.sub('""', query))
+    hit = _QUANTIFIER.search(code)
+    if hit is not None:
+        raise RuleProblem(
+            f"`query` uses the quantifier `{hit.group(0).strip()[-1]}`: quantifiers are not allowed in "
+            "project rules (they can match in very many ways on a crafted file); name the nodes "
+            "to match, tree-sitter skips the siblings in between"
         )
 
 

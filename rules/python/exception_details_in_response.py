@@ -30,8 +30,6 @@ _HARMLESS_ATTRIBUTES = frozenset({"code", "status_code", "status", "description"
 _NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
 # Helpers whose name says they turn the exception into text (`extract_message(e)`, `format_exc(e)`).
 _SHOWS_TEXT = linear(r"str|repr|text|message|detail|format|reason|describe|serial|dump|json|dict", re.IGNORECASE)
-# `raise ValueError("Amount must be positive")` answered with a 400: the application's own check.
-_VALIDATION = frozenset({"ValueError", "AssertionError"})
 _CLIENT_STATUS = linear(
     rb"\b4(?:0[0-9]|1[0-9]|2[0-9])\b|HTTP_4\d\d|BAD_REQUEST|NOT_FOUND|FORBIDDEN|UNAUTHORIZED|UNPROCESSABLE|CONFLICT"
 )
@@ -41,8 +39,15 @@ _PYTHON_EXCEPTIONS = frozenset(
 
 
 def _is_4xx(match: Match, response: Node) -> bool:
-    """The response says the client erred (400, `HTTPStatus.BAD_REQUEST`, `status.HTTP_404_NOT_FOUND`)."""
-    return _CLIENT_STATUS.search(match.ctx.source[response.start_byte : response.end_byte]) is not None
+    """The response says the client erred (400, `HTTPStatus.BAD_REQUEST`, `status.HTTP_404_NOT_FOUND`),
+    in the call or in the statement that returns it (`return jsonify(error=str(e)), 404`)."""
+    statement = ancestor(response, "return_statement") or ancestor(response, "raise_statement") or response
+    return _CLIENT_STATUS.search(match.ctx.source[statement.start_byte : statement.end_byte]) is not None
+
+
+def _internal(classes: list[str]) -> bool:
+    """A database, HTTP-client or template library error: its text describes the server."""
+    return bool(fw.INTERNAL_ERROR_CLASSES.intersection(classes))
 
 
 def is_user_facing(name: str) -> bool:
@@ -141,7 +146,9 @@ def details_returned(match: Match) -> bool | Report:
         if response.type == "return_statement" and not in_handler:
             continue
         leak = leak_in(match, response, name)
-        client_error = deliberate or (_VALIDATION.issuperset(classes) and bool(classes) and _is_4xx(match, response))
+        # A 4xx status is the developer saying "your request was wrong": the text is the answer
+        # meant for the client (a reviewer does not ask to change `return str(e), 400`).
+        client_error = deliberate or (_is_4xx(match, response) and not _internal(classes))
         if leak is not None and not (client_error and leak.type != "call"):
             return Report(node=leak, confidence=_confidence(match, leak, classes))
     return False
@@ -204,7 +211,9 @@ def orders():
     except Exception as e:
         return {"error": str(e)}, 500  # ruleid: exception-details-in-response
     except (KeyError, ValueError) as err:
-        return jsonify(error=repr(err)), 400  # ruleid: exception-details-in-response
+        return jsonify(error=repr(err)), 500  # ruleid: exception-details-in-response
+    except LookupError as err:  # answered as the client's mistake: the text is meant for it
+        return jsonify(error=str(err)), 404  # ok: exception-details-in-response
     except RuntimeError:
         return jsonify(trace=traceback.format_exc()), 500  # ruleid: exception-details-in-response
     except HTTPException as e:
@@ -226,6 +235,8 @@ async def book_ticket(order: OrderIn):
         return JSONResponse({"error": str(exc)}, status_code=409)  # ruleid: exception-details-in-response
     except ValueError as exc:  # the service's own validation, answered as a client error
         raise HTTPException(status_code=HTTPStatus.BAD_REQUEST, detail=str(exc)) from exc  # ok: exception-details-in-response
+    except Exception as exc:  # lnbits/calibre-web: a failed decode answered as a bad request
+        return JSONResponse({"message": f"Failed to decode: {exc!s}"}, status_code=HTTPStatus.BAD_REQUEST)  # ok: exception-details-in-response
     except AssertionError as exc:
         raise HTTPException(status_code=500, detail=str(exc)) from exc  # ruleid: exception-details-in-response
     except OperationalError as exc:

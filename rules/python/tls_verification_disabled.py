@@ -4,13 +4,21 @@ Owns `verify=False` on requests/httpx/urllib3/boto3 calls and HTTP-verb methods,
 = False`, `verify_ssl=False`, aiohttp's `ssl=False`, `ssl.CERT_NONE` assigned or passed,
 `cert_reqs="CERT_NONE"`, `check_hostname = False` and `ssl._create_unverified_context` (called
 or installed as the default). `urllib3.disable_warnings()` alone changes nothing: not reported.
+Nor are contexts that only read a peer's certificate, the lowest step of an SSL-mode ladder that
+turns verification back on, host names unchecked against a pinned CA, and verification turned
+off in the branch of the user's own setting (`if tls_verify: ... else: CERT_NONE`), which is the
+same choice as `verify=self.verify_ssl`.
 """
 
 from __future__ import annotations
 
+import re
+
+from ..analysis.nodes import enclosing_function
 from ..analysis.test_code import graded_for_tests
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ..patterns import linear
 
 QUERY = """
 ((keyword_argument name: (identifier) @_k value: (false)) @target
@@ -69,8 +77,45 @@ def verification_off(match: Match) -> bool | Report | None:
     return graded_for_tests(match.ctx, _verification_off(match), match.rule)
 
 
+# A branch taken when the user's setting asks for no verification (`if tls_verify: ... else:`).
+VERIFY_OPTION = linear(r"verif|insecure|validate|check_cert|ssl_?mode|tls_?mode", re.IGNORECASE)
+# Later in the same function, the mode is raised again (`sslmode=verify-full`): a mode ladder.
+RE_ENABLED = linear(r"\.(?:verify_mode\s*=\s*ssl\.CERT_REQUIRED|check_hostname\s*=\s*True)")
+
+
+def chosen_or_probe(match: Match) -> bool:
+    """Verification off by the user's own option, as the bottom step of a mode ladder that turns it
+    back on, only to read the peer's certificate (`getpeercert`, a certificate-expiry probe), or
+    host names unchecked against a pinned CA (`load_verify_locations`): none of these is a
+    connection that silently trusts anyone."""
+    function = enclosing_function(match.target)
+    if function is None:
+        return False
+    body = match.ctx.text(function)
+    later = match.ctx.source[match.target.end_byte : function.end_byte].decode("utf-8", "replace")
+    if "getpeercert" in body or RE_ENABLED.search(later) is not None:
+        return True
+    if match.text("_k") == "check_hostname" and "load_verify_locations" in body:
+        return True
+    return _under_verify_option(match)
+
+
+def _under_verify_option(match: Match) -> bool:
+    """Inside an `if`/`else` whose condition reads a verification setting."""
+    node = match.target.parent
+    while node is not None and node.type != "function_definition":
+        if node.type in ("if_statement", "elif_clause"):
+            condition = node.child_by_field_name("condition")
+            if condition is not None and VERIFY_OPTION.search(match.ctx.text(condition)) is not None:
+                return True
+        node = node.parent
+    return False
+
+
 def _verification_off(match: Match) -> bool | Report:
     ctx, target, key = match.ctx, match.target, match.text("_k")
+    if key in ("CERT_NONE", "check_hostname", "cert_reqs") and chosen_or_probe(match):
+        return False
     if match.node("fn") is not None or target.type == "assignment" and key == "_create_unverified_context":
         return Report(message=MESSAGES["context"])
     if key == "CERT_NONE":
@@ -175,6 +220,39 @@ if ctx.verify_mode == ssl.CERT_NONE: raise RuntimeError("refusing unverified TLS
 self.assertEqual(ctx.verify_mode, ssl.CERT_NONE)  # ok: tls-verification-disabled
 jwt.decode(token, key, verify=False)  # ok: tls-verification-disabled
 ctx = ssl.create_default_context()  # ok: tls-verification-disabled
+def ldap_tls(tls_verify, tls_ca_file):
+    if tls_verify:
+        tls_ca_file = tls_ca_file or DEFAULT_CA_FILE
+    else:
+        tls_verify = ssl.CERT_NONE  # ok: tls-verification-disabled
+    return Tls(validate=tls_verify, ca_certs_file=tls_ca_file)
+def ssl_mode_context(ssl_mode):
+    context = ssl.create_default_context()
+    context.check_hostname = False  # ok: tls-verification-disabled
+    context.verify_mode = ssl.CERT_NONE  # ok: tls-verification-disabled
+    if ssl_mode == "verify-ca":
+        context.verify_mode = ssl.CERT_REQUIRED
+    if ssl_mode == "verify-full":
+        context.check_hostname = True
+    return context
+def fetch_certificate_for_expiry_report(host, port):
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False  # ok: tls-verification-disabled
+    ctx.verify_mode = ssl.CERT_NONE  # ok: tls-verification-disabled
+    with socket.create_connection((host, port)) as sock, ctx.wrap_socket(sock, server_hostname=host) as tls:
+        return tls.getpeercert(binary_form=True)
+def node_client(ca_file):
+    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    ctx.load_verify_locations(cafile=ca_file)
+    ctx.check_hostname = False  # ok: tls-verification-disabled
+    return httpx.AsyncClient(verify=ctx)
+class NoVerificationEmailBackend(EmailBackend):
+    def ssl_context(self):
+        if self.ssl_certfile:
+            return ssl.SSLContext(protocol=ssl.PROTOCOL_TLS_CLIENT)
+        context = ssl.create_default_context()
+        context.verify_mode = ssl.CERT_NONE  # ruleid: tls-verification-disabled
+        return context
 # todoruleid: tls-verification-disabled (the flag is passed through a variable)
 requests.get(url, verify=VERIFY_TLS)
 # todook: tls-verification-disabled (a test that talks to a local server with a self-signed certificate)

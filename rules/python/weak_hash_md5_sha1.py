@@ -3,7 +3,9 @@
 A call marked `usedforsecurity=False` is a checksum by the author's own word and stays quiet, and
 so does a digest that names what it identifies (a Gravatar URL, an ETag, a cache key, a file or
 thumbnail name, a colour, a change-detection checksum named after its algorithm such as
-`previous_md5`, a truncated `hexdigest()[:8]` id), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`)
+`previous_md5`, a truncated `hexdigest()[:8]` id, a Django `upload_to` path, an index or message id, an e-mail's
+hash for avatars, a digest whose function docstring or the comment above it calls it a
+checksum), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`)
 and a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`):
 those need no collision resistance. Test modules are not reported:
 they recompute what the application hashes, and are not where it is protected.
@@ -43,7 +45,11 @@ NON_SECURITY_USE = linear(
     r"gravatar|avatar|identicon|etag|cache|checksum|fingerprint|thumb|filename|file_name|colou?r|bucket|shard"
     r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id|redis_key|lock_key|idempotency"
     # Change detection: a digest named after its algorithm or the content it summarises.
-    r"|_md5\b|\bmd5_|_sha1\b|snapshot|screenshot|changed|hexdigest\(\)\s*\[\s*:",
+    r"|_md5\b|\bmd5_|_sha1\b|snapshot|screenshot|changed|hexdigest\(\)\s*\[\s*:"
+    # Names, not secrets: storage paths spread by a digest (Django `upload_to`), index and
+    # message ids, an e-mail's hash for avatar services, a file's content hash.
+    r"|upload_to|spread_path|index_name|index_id|msg_id|message_id|email_hash|hash_email|file_hash"
+    r"|stable hash",
     re.IGNORECASE,
 )
 CACHING_MODULE = linear(r"^(?:\w*_)?(?:cache|caching|etags?|thumbnails?)\.py$", re.IGNORECASE)
@@ -91,9 +97,29 @@ def non_security_digest(match: Match) -> bool:
     if branch is not None and branch.type == "if_statement":  # `if etag: return sha1(name).hexdigest()`
         words.append(ctx.text(branch.child_by_field_name("condition")))
     if function is not None:
-        words.append(ctx.text(function.child_by_field_name("name")))
+        words += [ctx.text(function.child_by_field_name("name")), _docstring(ctx, function)]
+    words.append(_comment_above(ctx, statement))
     module = ctx.path.replace("\\", "/").rsplit("/", 1)[-1]  # `utils/cache.py`, `etags.py`
     return CACHING_MODULE.search(module) is not None or any(NON_SECURITY_USE.search(word) for word in words)
+
+
+def _docstring(ctx: FileContext, function: Node) -> str:
+    """The function's docstring ("Calculate MD5 checksum of text content."), or ""."""
+    body = function.child_by_field_name("body")
+    first = body.named_children[0] if body is not None and body.named_children else None
+    if first is None or first.type != "expression_statement" or first.named_children[0].type != "string":
+        return ""
+    return ctx.text(first)
+
+
+def _comment_above(ctx: FileContext, statement: Node) -> str:
+    """The comment line just above the statement (`# Binary files just return their checksum`);
+    read from the text, as tree-sitter may hang a block's first comment outside the block."""
+    line_start = ctx.source.rfind(b"\n", 0, statement.start_byte)
+    if line_start <= 0:
+        return ""
+    previous = ctx.source[ctx.source.rfind(b"\n", 0, line_start) + 1 : line_start].strip()
+    return previous.decode("utf-8", "replace") if previous.startswith(b"#") else ""
 
 
 # Calls a digest is looked up with, or that sign it with a key of their own.
@@ -262,5 +288,30 @@ def check_upload(upload, expected):
     # ruleid: weak-hash-md5-sha1
     digest = hashlib.sha1(upload.read()).hexdigest()
     return digest == expected
+def upload_to(instance, filename):
+    # ok: weak-hash-md5-sha1
+    spread_path = md5(str(instance.secret[:16]).encode()).hexdigest()
+    return "attachments/%s/%s/%s" % (spread_path[:2], spread_path[2:4], filename)
+class User(Base):
+    @property
+    def email_hash(self) -> str:
+        # ok: weak-hash-md5-sha1
+        return md5(self.email.strip().lower().encode("utf8")).hexdigest()
+def message_id_hash(msg_id):
+    # ok: weak-hash-md5-sha1
+    return b32encode(sha1(msg_id.encode()).digest()).decode()
+class ChecksumCalculator:
+    @staticmethod
+    def calculate(text):
+        '''Calculate MD5 checksum of text content.'''
+        # ok: weak-hash-md5-sha1
+        return hashlib.md5(text.encode("utf-8")).hexdigest()
+def fetch(response, fetcher):
+    # Binary files just return their checksum until we add something smarter
+    fetcher.content = hashlib.md5(response.content).hexdigest()  # ok: weak-hash-md5-sha1
+def make_user_admin_token(user):
+    formula = (str(user.pk), user.email, user.password, settings.SECRET_KEY)
+    # ruleid: weak-hash-md5-sha1
+    return md5(":".join(formula).encode()).hexdigest()
 """,
 )

@@ -24,7 +24,7 @@ from detect_secrets.plugins.ip_public import IPPublicDetector
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 
 from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
-from ..patterns import linear
+from ..patterns import linear, re2_source
 from . import _guards
 
 # Secret types of the plugins whose findings other rules own (or that are not secrets at all).
@@ -83,7 +83,9 @@ _NEEDS_DIGITS = frozenset({"Artifactory Credentials"})
 _NOT_A_SECRET = linear(
     r"\(\?|\\[dDwWsSbB]|\[\^|\[[^\]\s]-[^\]\s]|\{\d+(?:,\d*)?\}|\*{3,}"
     r"|^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
-    r"|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^(?:[A-Z][A-Z_]*|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$"
+    r"|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?$|^(?:[A-Z][A-Z_]*|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$"
+    # `pkg.plugin:Plugin` (an entry point), `__CENSORED__` (a redaction marker), `{base}auth/` (a URL template)
+    r"|^[A-Za-z_]\w*(?:\.\w+)*:[A-Za-z_]\w*$|^_+[A-Z][A-Z_]*$|\{[A-Za-z_][\w.]*\}[^{}]*/"
     # `'__r'`, `'.data-api'`: code markers; fetch's `credentials: 'same-origin'`; no letter or digit at all
     r"|^[._$][\w.-]{0,10}$|^(?:same-origin|include|omit|no-cors|cors)$|^[^A-Za-z0-9]*$"
 )
@@ -205,11 +207,30 @@ def linear_form(regex: re.Pattern[str]) -> Any:
     Its look-arounds become consuming groups (`(?<=\\W)` -> `(?:^|\\W)`, `(?!\\w)` -> `(?:\\W|$)`);
     group `vetline_span` holds the match without the consumed lead character.
     """
+    lead, source = _consuming_form(regex)
+    return linear(f"{lead}(?P<{_SPAN}>{source})", regex.flags & ~re.VERBOSE)
+
+
+def _consuming_form(regex: re.Pattern[str]) -> tuple[str, str]:
+    """The lead group and the body of `regex` with its look-arounds made consuming (`linear_form`)."""
     source = _NOT_FOLLOWED.sub(_negated_or_end, regex.pattern)
     lead = ""
     if source.startswith(_AFTER_NON_WORD):
         lead, source = "(?:^|\\W)", source[len(_AFTER_NON_WORD) :]
-    return linear(f"{lead}(?P<{_SPAN}>{source})", regex.flags & ~re.VERBOSE)
+    return lead, source
+
+
+@functools.cache
+def _any_provider() -> Any:
+    """One RE2 alternation of every provider pattern (each `linear_form` without its group name,
+    its flags scoped to its branch): a text it does not match holds no provider key, so one
+    linear search per literal replaces a search per pattern; the patterns one by one (in
+    detect-secrets' order, which decides the kind) only run on a text it matches."""
+    branches = []
+    for regex in (regex for plugin in _provider_plugins() for regex in plugin.denylist):
+        lead, source = _consuming_form(regex)
+        branches.append(f"(?:{re2_source(f'{lead}(?:{source})', regex.flags & ~re.VERBOSE)})")
+    return linear("|".join(branches))
 
 
 def _negated_or_end(match: re.Match[str]) -> str:
@@ -227,7 +248,12 @@ def _provider_prefilter() -> tuple[_guards.Guard, ...]:
 
 
 def _may_hold_provider(text: str) -> bool:
-    return _guards.search_any(_provider_prefilter(), text)
+    return _any_provider().search(text) is not None
+
+
+def may_hold_provider(text: str) -> bool:
+    """False when `provider(text)` is certainly None: too short, or no provider pattern matches."""
+    return len(text) >= MIN_PROVIDER_LENGTH and ("sk-" in text or _may_hold_provider(text))
 
 
 @lru_cache_bytes(SECRETS_CACHE_BYTES)
@@ -306,10 +332,10 @@ def is_placeholder(value: str) -> bool:
 
 
 def _has_run(value: str, length: int) -> bool:
-    """`value` repeats one character `length` times in a row (`(.)\\1{5,}`, which RE2 cannot say)."""
+    """`value` repeats one letter or digit `length` times in a row (`(.)\\1{5,}`, which RE2 cannot say)."""
     run, previous = 0, ""
-    for char in value:
-        run = run + 1 if char == previous and char != "\n" else 1
+    for char in value:  # `--------` is a rule line, not a typed placeholder
+        run = run + 1 if char == previous and char.isalnum() else 1
         if run >= length:
             return True
         previous = char

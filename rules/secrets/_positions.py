@@ -15,7 +15,7 @@ from typing import NamedTuple
 import tree_sitter
 from tree_sitter import Node
 
-from .. import languages
+from .. import languages, walk
 from ..analysis.nodes import enclosing_scope_name
 from ..context import FileContext
 from ..patterns import linear
@@ -30,6 +30,14 @@ _QUERIES = {
     " (binary_operator) @concat",
     "javascript": "[(string) (template_string) (comment)] @item (binary_expression) @concat",
 }
+LITERALS_KEY = "secrets.literals"  # this query's captures, from the engine's shared walk
+walk.share(
+    LITERALS_KEY,
+    {
+        language: _QUERIES.get(language, _QUERIES["javascript"])
+        for language in ("python", "javascript", "typescript", "typescriptreact")
+    },
+)
 # fmt: off
 # Binding nodes whose name is not in a field called `name`, and those that are parameter defaults.
 _NAME_FIELDS = {"assignment_pattern": "left", "field_definition": "property", "required_parameter": "pattern",
@@ -82,10 +90,12 @@ class Literal(NamedTuple):
 def literals(ctx: FileContext) -> Iterator[Literal]:
     """Every string literal and comment of a parsed file, with its position."""
     assert ctx.tree is not None
-    query = _query(ctx.language)
-    if query is None:
-        return
-    captures = languages.cursor(query).captures(ctx.tree.root_node)
+    captures = walk.shared(ctx, LITERALS_KEY)
+    if captures is None:
+        query = _query(ctx.language)
+        if query is None:
+            return
+        captures = languages.cursor(query).captures(ctx.tree.root_node)
     parts = set(captures.get("part", ()))
     source = ctx.source
     concats = [node for node in captures.get("concat", ()) if _is_concat(node)]

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from .. import generated
 from ..aicontext._mcp_secrets import reference_fixes
-from ..analysis.test_code import IN_TEST_CODE, is_test_code
+from ..analysis.test_code import IN_TEST_CODE, is_test_code, not_deployed_label
 from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
 from ..context import FileContext
 from ..engine import make_finding
-from ..javascript._sinks import is_shipped_file
+from ..javascript._sinks import MINIFIED_LINE, is_shipped_file
 from ..model import Confidence, Finding, Rule, Severity
 from ..patterns import clip_literal, linear
 from . import _allowlist, _detect, _fix, _lines, _names, _positions, _syntax, _text_fix
@@ -72,9 +72,14 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
         return Verdict("private-key-block", "Private key", "Private Key", span)
     url = _detect.url_password(value) if role != "docstring" else None  # docstrings show examples
     if url is not None:
-        weak = Confidence.MEDIUM if _detect.is_placeholder(value[url[0] : url[1]]) else None
+        password = value[url[0] : url[1]]
+        weak = Confidence.MEDIUM if _detect.is_placeholder(password) else None
         if weak and (role in ("comment", "text", "docstring") or " " in value or _URL_TEMPLATE.search(value)):
             return None  # `# DATABASE_URL = 'postgresql://user:password@host:port/db'` documents the format
+        if role in ("comment", "docstring") and _URL_TEMPLATE.search(value) or "\\" in password:
+            return None  # `# like http://user:passw@hostname:port/path`; `http://INTERNAL:8888\@PUBLIC/` is a URL trick
+        if _local_default(value, url):
+            return None
         return Verdict("credentials-in-url", f"{url[2]} URL with a password", "Basic Auth Credentials", url[:2], weak)
     found = _detect.provider(value)
     prose = role in ("comment", "text", "docstring")
@@ -89,6 +94,48 @@ def classify(value: str, name_class: str | None, role: str, interpolated: bool, 
     if prose or interpolated or _detect.is_reference(value):
         return None
     return _by_position(value, name_class, role, example)
+
+
+_PROSE_ROLES = frozenset({"comment", "text", "docstring"})
+_UNNAMED_ROLES = frozenset({"key-argument", "signing"})  # roles that own a literal without a name
+
+
+def cannot_own(value: str, name_class: str | None, role: str, interpolated: bool) -> bool:
+    """True when `classify` certainly returns None for this literal, told by substrings and one search.
+
+    A literal without a key header, a URL or a provider key (one search of all their patterns at
+    once) can only be owned through its position: a credential name, a signing or key argument,
+    or a provider prefix (`sk-...` placeholders). That is most literals of a file, so the other
+    regexes, the caches and the name checks are skipped for them. Any literal this does not rule
+    out is classified."""
+    if "://" in value or "PRIVATE KEY" in value or "PuTTY" in value or _detect.may_hold_provider(value):
+        return False
+    if interpolated or role in _PROSE_ROLES:
+        return True
+    return name_class is None and role not in _UNNAMED_ROLES and not value.startswith(_detect.PROVIDER_PREFIXES)
+
+
+_LOCAL_HOST = linear(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?:[:/]|$)")
+
+
+def _local_default(value: str, url: tuple[int, int, str]) -> bool:
+    """`postgres://lnbits:lnbits@localhost/db`, `fief:fiefpassword@localhost`: a database on the
+    developer's own machine with the user name or a plain word as its password is a local default
+    that every copy of the project's setup guide shares, not a leaked credential. A random
+    password is reported wherever the host is."""
+    if _LOCAL_HOST.search(value[url[1] + 1 :]) is None:
+        return False
+    password = value[url[0] : url[1]]
+    user = value[: url[0] - 1].rsplit("/", 1)[-1]
+    return password == user or password.isalpha() or _detect.is_placeholder(password)
+
+
+def _word_of_name(value: str, name: str | None) -> bool:
+    """A plain lower-case word that spells out a word of the name (`AUTH` -> "authentication");
+    `WTF_CSRF_SECRET_KEY = "reallyhardtoguess"` is a passphrase and stays reported."""
+    if not name or not (value.isalpha() and value.islower()):
+        return False
+    return any(len(word) >= 3 and value.startswith(word) for word in _names.words(name))
 
 
 def _by_position(value: str, name_class: str | None, role: str, example: bool) -> Verdict | None:
@@ -130,11 +177,12 @@ def is_translation_catalogue(path: str) -> bool:
 
 
 def names_itself(value: str, name: str | None) -> bool:
-    """`google_auth = "google-auth"`, `RESET_PASSWORD = "reset_password"`, `"auth": "true"`: an enum
-    member or a flag, not a credential."""
+    """`google_auth = "google-auth"`, `RESET_PASSWORD = "reset_password"`, `"auth": "true"`,
+    `TOKEN = "token"`: an enum member or a flag, not a credential."""
     if value.lower() in _FLAG_WORDS:
         return True
-    if not name or not (_NOT_WORD.search(value) or value[:1].isupper()):
+    plain = not (_NOT_WORD.search(value) or value[:1].isupper())
+    if not name or plain and _names.name_class(name) == "password":
         return False  # `password = "password"` stays a placeholder credential
     simple = _NOT_WORD.sub("", value).lower()
     return bool(simple) and _NOT_WORD.sub("", name.rsplit(".", 1)[-1]).lower().endswith(simple)
@@ -169,30 +217,63 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     # A vendored library or bundle (`static/vendor/showdown.js`) is not where the application keeps
     # its credentials; only provider-format keys, which leak wherever they are, are reported there.
     shipped = ctx.language in CODE_LANGUAGES and ctx.language != "python" and is_shipped_file(ctx)
+    documentation = _syntax.is_documentation(ctx.path)
     found = []
+    text_format = ctx.language in _syntax.LANGUAGES
     for literal in items:
-        if names_itself(literal.value, literal.name) or _FIELD_NAME.fullmatch(literal.value):
+        name = _syntax.name_for_class(literal.name, ctx.language) if text_format else literal.name
+        name_class = _names.name_class(name) if name else None
+        value = clip_literal(literal.value)
+        if cannot_own(value, name_class, literal.role, literal.interpolated):
+            continue  # most literals of a file: decided without a regex or a cache look-up
+        if names_itself(literal.value, literal.name) or _is_field_name(literal):
             continue
-        name = _syntax.name_for_class(literal.name, ctx.language) if ctx.language in _syntax.LANGUAGES else literal.name
-        verdict = classify(
-            clip_literal(literal.value), _names.name_class(name), literal.role, literal.interpolated, example
-        )
-        if verdict is not None and literal.node is None and ctx.language in _syntax.LANGUAGES:
-            span = verdict.span or (0, len(literal.value))
-            if verdict.rule_id == "hardcoded-secret" and _syntax.is_documented_example(
-                literal.value[span[0] : span[1]]
-            ):
-                continue
-        if verdict is None or _repeated_sample(ctx, literal.value, verdict):
+        if name_class == "credential" and _word_of_name(literal.value, name):
+            continue  # `ACTIVATION_TOKEN = "activation"`, `AUTH = "authentication"`: an enum value
+        verdict = classify(value, name_class, literal.role, literal.interpolated, example)
+        if verdict is None or (documentation and _is_documented_example(literal.value, verdict)):
             continue
-        if not shipped or is_provider_key(verdict):
+        if _repeated_sample(ctx, literal.value, verdict):
+            continue
+        if not (shipped or _on_minified_line(ctx, literal)) or is_provider_key(verdict):
             found.append((literal, verdict))
     return found
 
 
-# `bark_api_token: "auth_token"`, `api_key = "no_api_key"`: snake_case words naming a field or a
-# sentinel, with a credential word in them, are names, not credentials.
-_FIELD_NAME = linear(r"[a-z]+(?:_[a-z]+)*_(?:token|key|secret|password|pass|auth)|(?:auth|api|token|secret)_[a-z_]+")
+def _is_documented_example(value: str, verdict: Verdict) -> bool:
+    """AWS's documented key (`AKIAIOSFODNN7EXAMPLE`) is the one policy for code and text alike:
+    in documentation it is the page's example, not a leak; elsewhere it stands where a real key
+    belongs (AI code pastes it as a placeholder) and is reported."""
+    start, end = verdict.span or (0, len(value))
+    return verdict.rule_id == "hardcoded-secret" and _syntax.is_documented_example(value[start:end])
+
+
+# `bark_api_token: "auth_token"`, `api_key = "no_api_key"`, `AUTH_EVENT_TYPE_KEY =
+# "authentication_event_type"`: snake_case words naming a field or a sentinel are names.
+_FIELD_NAME = linear(r"[a-z]+(?:_[a-z]+)+")
+# `"access_token": "password"`, `'Secret': 'password'`: a dict mapping one field name or type to another.
+_FIELD_WORDS = frozenset({"password", "passwd", "secret", "token", "credential", "credentials", "apikey", "string"})
+
+
+def _is_field_name(literal: Literal) -> bool:
+    """A value that names a field rather than holding a credential (placeholders excepted)."""
+    if _FIELD_NAME.fullmatch(literal.value):
+        return not _detect.is_placeholder(literal.value)
+    return (
+        literal.role == "key"
+        and literal.value in _FIELD_WORDS
+        and literal.name is not None
+        and (_NOT_WORD.sub("", literal.name).lower() != literal.value)
+    )
+
+
+def _on_minified_line(ctx: FileContext, literal: Literal) -> bool:
+    """A JavaScript literal on a line no one writes or reviews (a minified bundle such as Ace)."""
+    if ctx.language not in CODE_LANGUAGES or ctx.language == "python":
+        return False
+    start = ctx.source.rfind(b"\n", 0, literal.start) + 1
+    end = ctx.source.find(b"\n", literal.start)
+    return (len(ctx.source) if end < 0 else end) - start > MINIFIED_LINE
 
 
 SAMPLE_REPEATS = 3  # a password-like literal written this many times in one file is sample data
@@ -232,7 +313,9 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
     allowed = _allowlist.pragma_lines(ctx.source)
     audited = _audited(ctx)
     options = {**ctx.options.get("secrets", {}), **ctx.options.get(rule.id, {})}
-    in_tests = is_test_code(ctx.path) or _allowlist.is_test_path(ctx.path, options.get("test_paths", ()))
+    label = not_deployed_label(ctx.path)
+    if label is None and _allowlist.is_test_path(ctx.path, options.get("test_paths", ())):
+        label = IN_TEST_CODE
     result = []
     for literal, verdict in mine:
         start, end, secret = _range(literal, verdict)
@@ -240,7 +323,7 @@ def findings(ctx: FileContext, rule: Rule, message: Describe, fixable: bool = Tr
             continue
         if audited and audited & {_allowlist.sha1(secret), _allowlist.sha1(literal.value)}:
             continue
-        downgrade = in_tests and not is_provider_key(verdict)
+        downgrade = None if is_provider_key(verdict) else label
         result.append(_finding(ctx, rule, literal, verdict, (start, end, secret), message, fixable, downgrade, options))
     return result
 
@@ -278,7 +361,7 @@ def _finding(
     where: tuple[int, int, str],
     message: Describe,
     fixable: bool,
-    downgrade: bool,
+    downgrade: str | None,
     options: dict,
 ) -> Finding:
     start, end, secret = where
@@ -315,7 +398,7 @@ def _finding(
         start,
         end,
         message=message(verdict.kind, literal.name, secret, _VERBS.get(literal.role, "assigned to"))
-        + (f" ({IN_TEST_CODE})" if downgrade else ""),
+        + (f" ({downgrade})" if downgrade else ""),
         confidence=verdict.confidence,
         severity=severity,
         fix=fix,

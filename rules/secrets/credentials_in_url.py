@@ -50,7 +50,11 @@ from sqlalchemy import create_engine as ce
 # ruleid: credentials-in-url
 DATABASE_URL = "postgresql://app:Sup3rS3cret@db.internal:5432/prod"
 # ruleid: credentials-in-url
-engine = ce("mysql+pymysql://root:toor@localhost/shop")
+engine = ce("mysql+pymysql://root:x7Qk2mP9vL@localhost/shop")
+# ok: credentials-in-url
+engine = ce("postgresql://fief:fiefpassword@localhost:5432/fief")  # a local default from the setup guide
+# ok: credentials-in-url
+# like http://user:passw@hostname:port/path
 # ruleid: credentials-in-url
 MONGO = f"mongodb+srv://admin:hunter22@{cluster}/app"
 # ruleid: credentials-in-url

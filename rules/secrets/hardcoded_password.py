@@ -66,6 +66,19 @@ import os
 import psycopg2 as pg
 # ruleid: hardcoded-password
 DB_PASSWORD = "s3cr3t-Pa55"
+class DefaultConfig:
+    # ruleid: hardcoded-password
+    WTF_CSRF_SECRET_KEY = "reallyhardtoguess"
+    # ok: hardcoded-password
+    ACTIVATION_TOKEN = "activation"
+    # ok: hardcoded-password
+    AUTH_EVENT_TYPE_KEY = "authentication_event_type"
+    # ok: hardcoded-password
+    CLIENT_SECRET_MASK = "__CENSORED__"
+    # ok: hardcoded-password
+    ADMIN_AUTH_URL = "{base}auth/"
+# ok: hardcoded-password
+FACTORIES = {"api-token": "ckan.tests.factories:APIToken"}
 # ruleid: hardcoded-password
 def connect(password="admin123"): ...
 # ruleid: hardcoded-password

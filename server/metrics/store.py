@@ -77,6 +77,23 @@ class Seen:
     origin: str | None
 
 
+def _use_wal(connection: sqlite3.Connection, timeout_s: float) -> bool:
+    """Switch the database to WAL mode (it stays so in the file), waiting while another process
+    creates it: SQLite does not call the busy handler for a journal-mode change, so a second
+    writer starting at the same moment gets "database is locked" at once without this retry."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            return str(mode).lower() == "wal"
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Store:
     """An open metrics database; every method is one short transaction."""
 
@@ -85,7 +102,7 @@ class Store:
         self.path = path
         self.connection = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None)
         self.connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        if self.connection.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+        if not _use_wal(self.connection, busy_timeout_ms / 1000):
             raise sqlite3.OperationalError("the metrics database cannot use WAL mode")
         self.connection.execute("PRAGMA synchronous = NORMAL")
         with self._transaction() as db:

@@ -272,3 +272,15 @@ def test_lock_files_give_exact_versions() -> None:
     pipfile = b'{"default": {"django": {"hashes": ["sha256:x"], "version": "==3.2.0"}}, "develop": {}}'
     (entry,) = _manifests.parse_pipfile_lock(pipfile)
     assert (entry.name, entry.version, _text(pipfile, entry.start, entry.end)) == ("django", "3.2.0", "django")
+
+
+def test_imports_under_suppress_import_error_are_optional() -> None:
+    """Ensure that `with suppress(ImportError):` guards an import as `except ImportError` does, and nothing else."""
+    source = (
+        b"import contextlib\nfrom contextlib import suppress\nwith suppress(ImportError):\n    import a\n"
+        b"with contextlib.suppress(KeyError, ModuleNotFoundError):\n    import b\n"
+        b"with suppress(KeyError):\n    import c\nwith open('x') as f:\n    import d\n"
+    )
+    tree = parser("python").parse(source)
+    found = {i.module: i.optional for i in _imports.imports(tree.root_node)}
+    assert found == {"contextlib": False, "a": True, "b": True, "c": False, "d": False}

@@ -297,6 +297,7 @@ def test_requirements_only_tests_folder_belongs_to_the_package_above(tmp_path: P
     root = write(
         tmp_path / "idp",
         {
+            ".git/HEAD": "ref: refs/heads/main\n",
             "pyproject.toml": '[project]\nname = "idp"\ndependencies = ["flask", "PyKCS11"]\n',
             "idp/__init__.py": "",
             "idp/models.py": "import flask\n",
@@ -311,6 +312,27 @@ def test_requirements_only_tests_folder_belongs_to_the_package_above(tmp_path: P
         },
     )
     assert findings(root) == planted("tests/test_models.py", 6)
+
+
+def test_requirements_only_checkout_never_reads_the_folder_it_was_put_in(tmp_path: Path) -> None:
+    """Ensure that a requirements-only tree outside any repository does not take the parent folder's manifest."""
+    root = write(
+        tmp_path / "home",
+        {
+            "pyproject.toml": '[project]\nname = "mine"\ndependencies = ["numpy"]\n',
+            "clone/requirements.txt": "flask\n",
+            "clone/app.py": "import flask\nimport numpy\n",
+        },
+    )
+    assert _project.supplemented_project(root / "clone") is None
+    assert findings(root / "clone") == {"app.py": [(2, "undeclared-import")]}
+    write(root, {"PKG-INFO": "Metadata-Version: 2.1\nName: mine\n"})  # unpacked sdist: one distribution
+    assert _project.supplemented_project(root / "clone") == root
+    (root / "PKG-INFO").unlink()
+    write(tmp_path, {".git/HEAD": "ref: refs/heads/main\n"})  # the parent and the folder are one repository
+    _project._read_listing.cache_clear()
+    assert _project.supplemented_project(root / "clone") == root
+    assert findings(root / "clone") == {}
 
 
 def test_private_modules_and_namespace_imports_are_no_typosquats_or_unknowns(tmp_path: Path) -> None:
@@ -597,3 +619,74 @@ def test_broken_environment_and_symlink_loops_never_break_the_analysis(tmp_path:
     (broken / "RECORD").write_bytes(b"a/" * (3 << 20))  # over READ_LIMIT, one line, no newline
     (root / "web" / "loop").symlink_to(root / "web", target_is_directory=True)
     assert findings(root) == {}
+
+
+def test_extras_of_declared_packages_are_expanded_from_the_bundled_table(tmp_path: Path) -> None:
+    """Ensure that `Django[argon2]` declared makes `import argon2` a transitive note, naming the chain."""
+    root = write(
+        tmp_path / "shop",
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "pyproject.toml": '[project]\nname = "shop"\ndependencies = ["Django[argon2]>=5", "sqlmodel"]\n',
+            "shop/__init__.py": "",
+            "shop/hashers.py": "import argon2\nimport pydantic_core\nimport bcrypt\n",
+        },
+    )
+    assert findings(root) == {"shop/hashers.py": [(3, "undeclared-import")]}  # bcrypt: an extra not asked for
+    engine = Engine(RULES, options={"dependencies": {"root": None}})
+    module = root / "shop/hashers.py"
+    notes = {
+        f.start.line + 1: f.message
+        for f in engine.analyze(module.read_bytes(), "python", str(module)).findings
+        if f.rule_id == "transitive-import"
+    }
+    assert "requirement of `django[argon2]`" in notes[1] and f"of {bundled.requires_as_of()}" in notes[1]
+    assert "requirement of `sqlmodel` via `pydantic`" in notes[2]
+
+
+def test_optional_import_of_a_typosquat_is_reported_at_low_confidence(tmp_path: Path) -> None:
+    """Ensure that `try: import reqeusts except ImportError` is still a typosquat, with low confidence."""
+    root = write(
+        tmp_path / "tool",
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "requirements.txt": "requests\n",
+            "tool.py": "try:\n    import reqeusts\nexcept ImportError:\n    reqeusts = None\n"
+            "try:\n    import ujson as json\nexcept ImportError:\n    import json\nimport requestz\n",
+        },
+    )
+    engine = Engine(RULES, options={"dependencies": {"root": None}})
+    module = root / "tool.py"
+    squats = [
+        (f.start.line + 1, f.severity, f.confidence, "optional" in f.message)
+        for f in engine.analyze(module.read_bytes(), "python", str(module)).findings
+        if f.rule_id == "typosquat-package"
+    ]
+    assert squats == [(2, Severity.HIGH, Confidence.LOW, True), (9, Severity.HIGH, Confidence.MEDIUM, False)]
+
+
+def test_bundled_requires_table_is_dated_and_described() -> None:
+    """Ensure that requires.json's date and source are those bundled.json (and the README) record."""
+    meta = bundled.metadata()["requires"]
+    assert meta["as_of"] == bundled.requires_as_of() != ""
+    assert meta["count"] == len(bundled.requires()) > 500
+    assert "PyPI JSON API" in meta["source"]
+    assert bundled.requires()["flask"].requires[:2] == ("blinker", "click")
+    assert "argon2-cffi" in bundled.requires()["django"].wanted("argon2")
+    assert bundled.import_providers()["argon2"] == ("argon2-cffi",)
+
+
+def test_requirements_folder_files_declare_whatever_their_name(tmp_path: Path) -> None:
+    """Ensure that `requirements/base.txt` (read by a computing setup.py) declares, owner prefixes included."""
+    root = write(
+        tmp_path / "tcms",
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "setup.py": "from setuptools import setup\nsetup(install_requires=read('requirements/base.txt'))\n",
+            "requirements/base.txt": "django-contrib-comments==2.2\npython-redmine==2.4\ntopicaxis-opengraph==0.5\n",
+            "requirements/devel.txt": "mock\n",
+            "tcms/__init__.py": "",
+            "tcms/views.py": "import django_comments\nimport redminelib\nimport opengraph\nimport mock\n" + PLANTED,
+        },
+    )
+    assert findings(root) == planted("tcms/views.py", 5)

@@ -196,13 +196,46 @@ def test_secret_fix_in_a_node_project_uses_process_env(tmp_path) -> None:  # typ
     [
         ("page.ejs", "<h1><%= title %></h1>\n<div><%- comment.body %></div>\n<%- include('footer') %>\n", [2]),
         ("page.hbs", "<p>{{ name }}</p>\n<div>{{{ bio }}}</div>\n<span>{{& motto }}</span>\n{{> header }}\n", [2, 3]),
+        (
+            "views/post.hbs",
+            (
+                "{{{ bio }}}\n<div>{{{post.html}}}</div>\n{{{t 'By {authors}' authors=post.authors}}}\n"
+                "<p>{{{ bio }}}</p>\n<style>{{{customCSSTags}}}</style>\n<a>{{{ author.name }}}</a>\n"
+            ),
+            [1, 6],
+        ),
+        ("views/settings.handlebars", "".join(f"<p>{{{{{{setting{i}}}}}}}</p>\n" for i in range(8)), [1]),
+        ("views/layout.hbs", "<head>{{{head}}}</head>\n<body>{{{ body }}}</body>\n<h2>{{{heading}}}</h2>\n", [3]),
+        ("views/login-min.handlebars", "<div>{{{ bio }}}</div>\n", []),
+        ("views/translations/login_fr.handlebars", "<div>{{{ bio }}}</div>\n", []),
+        ("views/search.ejs", "<p><%- marked(query) %></p>\n<div><%- post.bodyHtml %></div>\n", [1]),
         ("view.mustache", "<p>{{ name }}</p>\n", []),
     ],
 )
 def test_unescaped_template_tags_are_reported(tmp_path, name: str, source: str, lines: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """Ensure that `<%-` and `{{{`/`{{&` are reported, escaped output and includes are not."""
+    """Ensure that `<%-` and `{{{`/`{{&` are reported once per value; escaped output, includes, helper calls, markup-named values and generated copies are not."""
     rule = registry.by_id()["js-template-unescaped-output"]
     language = languages.language_for_path(name)
     assert language is not None
     findings = Engine([rule]).analyze(source.encode(), language, str(tmp_path / name)).findings
     assert [f.start.line + 1 for f in findings] == lines
+
+
+def test_template_writing_many_raw_values_gets_one_finding_naming_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ensure that a template with eight raw values is one finding that counts and names them."""
+    rule = registry.by_id()["js-template-unescaped-output"]
+    source = "".join(f"<p>{{{{{{setting{i}}}}}}}</p>\n" for i in range(8)).encode()
+    path = tmp_path / "views" / "settings.handlebars"
+    (finding,) = Engine([rule]).analyze(source, languages.language_for_path(path.name), str(path)).findings
+    assert "8 values" in finding.message and "`setting0`" in finding.message
+
+
+def test_protocol_md5_helper_is_not_the_md5_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ensure that a file's own `md5()` (NTLM key derivation) is not reported, the `md5` package is."""
+    rule = registry.by_id()["js-weak-hash-for-secrets"]
+    body = "function signKey(session_key) {\n  return md5(Buffer.concat([session_key, MAGIC]));\n}\n"
+    path = tmp_path / "nla.js"
+    language = languages.language_for_path(path.name)
+    assert not Engine([rule]).analyze(body.encode(), language, str(path)).findings
+    imported = ('const md5 = require("md5");\n' + body).encode()
+    assert [f.start.line + 1 for f in Engine([rule]).analyze(imported, language, str(path)).findings] == [3]

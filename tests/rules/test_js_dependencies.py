@@ -297,3 +297,22 @@ def test_lerna_packages_are_the_workspace_own(tmp_path: Path) -> None:
         tmp_path / "packages" / "a" / "package.json", {"name": "a", "dependencies": {"@my-scope-zq/package-b": "^1"}}
     )
     assert _findings(tmp_path / "packages" / "a" / "package.json") == []
+
+
+def test_bundler_module_roots_make_bare_specifiers_local(tmp_path: Path) -> None:
+    """Ensure that `require("app/utils")` under a webpack `resolve.modules` root is no undeclared package."""
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "package.json", {"name": "site", "devDependencies": {"webpack": "5"}})
+    _write(
+        tmp_path / "js" / "webpack.config.js", "module.exports = {resolve: {modules: [__dirname, 'node_modules']}};\n"
+    )
+    _write(tmp_path / "js" / "app" / "utils.js", "module.exports = {};\n")
+    _write(tmp_path / "js" / "lib.js", "module.exports = {};\n")
+    source = 'var utils = require("app/utils");\nvar lib = require("lib");\nvar left = require("left-pad");\n'
+    _write(tmp_path / "js" / "app" / "config.js", source)
+    rules = [r for r in registry.all_rules() if r.id == "undeclared-import"]
+    found = Engine(rules).analyze(source.encode(), "javascript", str(tmp_path / "js" / "app" / "config.js"))
+    assert [(f.start.line + 1, f.data.get("package")) for f in found.findings] == [(3, "left-pad")]
+    _write(tmp_path / "js" / "webpack.config.js", "module.exports = {entry: './app/config.js'};\n")  # no roots
+    found = Engine(rules).analyze(source.encode(), "javascript", str(tmp_path / "js" / "app" / "config.js"))
+    assert [f.start.line + 1 for f in found.findings] == [1, 2, 3]

@@ -164,6 +164,10 @@ INVALID = [
         HEADER + 'query = "((identifier) @finding (#match? @finding \\"(a+)+$\\"))"\n',
         "regular expressions are not allowed",
     ),
+    (HEADER + 'query = "(module (function_definition)* @a (function_definition)* @finding)"\n', "quantifier `*`"),
+    (HEADER + 'query = "(module (function_definition)? @a (_)? @finding)"\n', "quantifier `?`"),
+    (HEADER + 'query = "(call (_)+ @finding)"\n', "quantifier `+`"),
+    (HEADER + 'query = "((identifier) @a (identifier) @finding)"\n', "sibling nodes with no common parent"),
     (HEADER + 'calls = ["a.b"]\nfix = "{nope}()"\n', "`fix` uses `{nope}`, which the matcher does not capture"),
     (HEADER + 'calls = ["a.b"]\narguments = [{ position = 0 }]\n', "`arguments[0]` needs a condition"),
     (
@@ -256,3 +260,41 @@ def test_project_root_search_stops_at_the_repository_root(tmp_path: Path) -> Non
     assert project.find_project_root(tmp_path / "missing.py") == tmp_path  # a file's folder counts
     (tmp_path / "plain" / "src").mkdir(parents=True)
     assert project.find_project_root(tmp_path / "plain" / "src") == tmp_path
+
+
+def query_rule(rule_id: str, query: str) -> str:
+    return HEADER.replace("team-broken", rule_id) + f"query = '''{query}'''\n"
+
+
+def test_predicates_and_node_names_are_not_mistaken_for_quantifiers(tmp_path: Path) -> None:
+    """Ensure that `#eq?`, `#any-of?`, a `?` inside a string and node names with `_` still load."""
+    query = '(call function: (identifier) @f (#any-of? @f "exec" "x?") arguments: (argument_list) @finding)'
+    write_rules(tmp_path, query_rule("team-exec", query))
+    assert load(tmp_path).errors == ()
+
+
+# Shapes that load but match in very many ways: four wildcard children of any node; every node.
+HOSTILE_QUERIES = ["(_ (_) @a (_) @b (_) @c (_) @d) @finding", "(_) @finding"]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_query_stops_at_its_bounds_and_says_so(tmp_path: Path, query: str) -> None:
+    """Ensure that a query matching in very many ways on a 45,000-line file stops at its match cap,
+    keeps the findings it made, and reports the file as not fully analysed."""
+    write_rules(tmp_path, query_rule("team-hostile", query))
+    source = "".join(f"def f{i}(a, b):\n    x = g(a, b, [1, 2], {{'k': {i}}})\n    return x\n" for i in range(15_000))
+    analysis = Engine(load(tmp_path).rules).analyze(source.encode(), "python", "app.py")
+    assert analysis.findings and {f.rule_id for f in analysis.findings} == {"team-hostile"}
+    (error,) = analysis.errors
+    assert error.startswith("project rule team-hostile: the search stopped after")
+    assert error.endswith("later matches are missing")
+
+
+def test_query_longer_than_a_search_window_is_reported_once(tmp_path: Path) -> None:
+    """Ensure that a function spanning many search windows is reported once, and the file is complete."""
+    write_rules(tmp_path, query_rule("team-big", '(function_definition name: (identifier) @n (#eq? @n "big")) @finding'))
+    body = "".join(f"    x{i} = {i}\n" for i in range(2_000))  # ~25 KB: many 1 KB windows
+    source = f"def small():\n    pass\n\n\ndef big():\n{body}"
+    analysis = Engine(load(tmp_path).rules).analyze(source.encode(), "python", "app.py")
+    assert [(f.rule_id, f.start.line) for f in analysis.findings] == [("team-big", 4)]
+    assert analysis.errors == ()

@@ -157,6 +157,13 @@ def test_every_query_match_predicate_is_fast_on_adversarial_input(source: str) -
     assert elapsed < BUDGET_SECONDS, f"{source!r} took {elapsed:.1f} s on adversarial input"
 
 
+def test_every_linear_pattern_compiles_with_re2() -> None:
+    """Ensure that every pattern registered through `linear()` (compiled lazily) is one RE2 runs."""
+    for registered in REGISTERED:
+        if registered.engine == "re2":
+            assert registered.compiled.compile_now() is not None, registered.source
+
+
 def test_the_enumeration_sees_the_hot_patterns() -> None:
     """Ensure that the enumeration holds the secrets patterns and detect-secrets' provider patterns."""
     sources = {_as_text(r)[0] for r in REGISTERED}
@@ -172,7 +179,7 @@ def test_backtracking_patterns_are_few_and_explained() -> None:
         if registered.engine == "re":
             assert registered.why
             with pytest.raises(re2.error):
-                patterns.linear(registered.source, registered.flags)
+                patterns.linear(registered.source, registered.flags).compile_now()
 
 
 def test_no_module_compiles_a_regex_behind_the_registry() -> None:

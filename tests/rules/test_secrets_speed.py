@@ -112,3 +112,74 @@ def test_string_value_read_from_source_matches_the_tree(language: str, literals:
     assert len(nodes) >= len(literals)
     for node in nodes:
         assert _values.literal_value(source, node, node.type) == _values.tree_value(node), node.text
+
+
+ROLES = [
+    "assign",
+    "keyword",
+    "key",
+    "default",
+    "compare",
+    "argument",
+    "signing",
+    "key-argument",
+    "comment",
+    "text",
+    "docstring",
+    "paired",
+]
+NAME_CLASSES = [None, "password", "credential", "signing"]
+
+
+def literal_texts(seed: int, count: int) -> list[str]:
+    """Short and long texts: tokens, their mutations, prefixes, URLs, key headers, words."""
+    rng = random.Random(seed)
+    pieces = [
+        *TOKENS,
+        "sk-",
+        "ghp_",
+        "AKIA",
+        "xoxb",
+        "://",
+        "https://u:p@h",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "PuTTY",
+        "changeme",
+        "hunter2",
+        "s3cr3t-Pa55",
+        "Password",
+        "a",
+        " ",
+        "${X}",
+        "abc123",
+        "0123456789",
+    ]
+    found = mutations(seed, count // 2)
+    for _ in range(count // 2):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 3)))
+        found.append(text[: rng.randint(0, len(text))])
+    return found
+
+
+def test_literals_ruled_out_early_are_never_classified_as_secrets() -> None:
+    """Ensure that every literal the cheap prefilter skips gets no verdict from `classify`."""
+    from vetline.rules.secrets import _scan
+
+    skipped = 0
+    for text in literal_texts(11, 1500):
+        for role in ROLES:
+            for name_class in NAME_CLASSES:
+                for interpolated in (False, True):
+                    if _scan.cannot_own(text, name_class, role, interpolated):
+                        skipped += 1
+                        verdict = _scan.classify.__wrapped__(text, name_class, role, interpolated, False)
+                        assert verdict is None, (text, name_class, role, interpolated)
+    assert skipped > 4_000  # the prefilter does rule most combinations out
+
+
+def test_one_search_of_every_provider_pattern_agrees_with_each_pattern() -> None:
+    """Ensure that the joined provider alternation matches exactly the texts some pattern matches."""
+    regexes = [regex for _, group in _detect._provider_patterns() for regex in group]
+    for text in literal_texts(5, 1500):
+        each = any(regex.search(text) for regex in regexes)
+        assert (_detect._any_provider().search(text) is not None) == each, text

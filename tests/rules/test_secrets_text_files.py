@@ -217,6 +217,25 @@ def test_glued_names_read_as_passwords_only_for_password_words() -> None:
     assert _analyze('{"dependencies": {"jsonwebtoken": "^9.0.2"}}\n', "/p/package.json") == []
 
 
+AWS_EXAMPLE_KEY = "AKIA" + "IOSFODNN7EXAMPLE"  # AWS's documented access key id
+AWS_EXAMPLE_BINDINGS = {
+    "settings.py": f'AWS_ACCESS_KEY_ID = "{AWS_EXAMPLE_KEY}"\n',
+    "deploy.sh": f"export AWS_ACCESS_KEY_ID={AWS_EXAMPLE_KEY}\n",
+    "app.properties": f"aws.access.key.id={AWS_EXAMPLE_KEY}\n",
+    ".env": f"AWS_ACCESS_KEY_ID={AWS_EXAMPLE_KEY}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(AWS_EXAMPLE_BINDINGS))
+def test_aws_documented_key_has_one_policy_in_code_and_text(name: str) -> None:
+    """Ensure that AWS's `...EXAMPLE` key is reported in a project file and not in documentation, whatever the file type."""
+    source = AWS_EXAMPLE_BINDINGS[name]
+    in_project = [f.rule_id for f in _analyze(source, f"src/{name}")]
+    in_docs = [f.rule_id for f in _analyze(source, f"docs/{name}")]
+    assert in_project == ["hardcoded-secret"]
+    assert in_docs == []
+
+
 def test_a_lockfile_reports_provider_keys_but_not_package_names() -> None:
     """Ensure that `"parse-passwd": "1.0.0"` in a lock file is a package, while a real token in it still leaks."""
     token = "ghp_" + "R8fK2mQ9xL4vT7pW1zY6bN3cD5hJ0sA8eG2k"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from vetline.rules.engine import Engine
+from vetline.rules.javascript.js_eval_of_dynamic_code import RULE as EVAL_RULE
+from vetline.rules.javascript.js_os_command_injection import RULE as COMMAND_RULE
 from vetline.rules.javascript.js_xss_inner_html import RULE
 
 ASSEMBLED = "function show(item) {\n  list.innerHTML = `<li>${item.comment}</li>`;\n}\n"
@@ -40,6 +42,15 @@ def test_library_banner_and_minified_line_drop_unknown_origin() -> None:
     assert lines(minified, "app/static/js/core.js") == []
 
 
+def test_emscripten_runtime_is_built_code() -> None:
+    """Ensure that the runtime Emscripten generates (its `eval` of asm constants) is not reported."""
+    code = "function asmConst(code, args) {\n  return eval('(function(' + args.join(',') + '){ ' + code + ' })');\n}\n"
+    banner = "// Note: Some Emscripten settings will significantly limit the speed of the generated code.\n"
+    engine = Engine([EVAL_RULE])
+    assert not engine.analyze((banner + code).encode(), "javascript", "rdp/core/rle.js").findings
+    assert [f.start.line for f in engine.analyze(code.encode(), "javascript", "rdp/core/rle.js").findings] == [1]
+
+
 def test_url_data_is_reported_even_in_vendored_code() -> None:
     """Ensure that data from the URL reaching innerHTML stays a finding wherever the file is."""
     assert lines(FROM_URL, "app/static/vendor/widget.js") == [1]
@@ -63,3 +74,14 @@ def test_jinja_environments_of_command_line_code_are_not_reported() -> None:
     engine = Engine([JINJA])
     assert engine.analyze(text.encode(), "python", "flaskbb/cli/main.py").findings == ()
     assert [f.start.line for f in engine.analyze(text.encode(), "python", "flaskbb/app.py").findings] == [1]
+
+
+def test_command_line_tooling_drops_unknown_origin_but_not_argv() -> None:
+    """Ensure that `bin/` scripts' own commands are not reported, while `process.argv` in them is."""
+    own = 'const cp = require("child_process");\nconst run = (cmd) => cp.execSync(cmd);\n'
+    argv = 'const cp = require("child_process");\ncp.execSync("git log " + process.argv[2]);\n'
+    engine = Engine([COMMAND_RULE])
+    language = "javascript"
+    assert not engine.analyze(own.encode(), language, "repo/bin/release.js").findings
+    assert engine.analyze(own.encode(), language, "repo/lib/release.js").findings
+    assert [f.start.line + 1 for f in engine.analyze(argv.encode(), language, "repo/bin/release.js").findings] == [2]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from vetline.rules.analysis.test_code import is_test_code
+from vetline.rules import registry
+from vetline.rules.analysis.test_code import is_example_code, is_test_code
 from vetline.rules.engine import Engine
 from vetline.rules.model import Severity
 from vetline.rules.python.tls_verification_disabled import RULE as TLS
 
+SECRET_RULES = [r for r in registry.all_rules() if r.category.value == "secrets"]
 UNVERIFIED = b'import requests\nrequests.get("https://localhost:8443/health", verify=False)\n'
 
 
@@ -50,3 +52,32 @@ def test_debug_in_testing_settings_is_not_reported() -> None:
     engine = Engine([DEBUG])
     assert engine.analyze(source, "python", "shop/settings/testing.py").findings == ()
     assert [f.start.line for f in engine.analyze(source, "python", "shop/settings/production.py").findings] == [3]
+
+
+EXAMPLE_PASSWORD = b'MAILMAN_REST_API_PASS = "restpass"\n'
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "example_project/settings.py",
+        "ckanext/example_iauthenticator/plugin.py",
+        "docs/docs_settings.py",
+        "shop/settings/development.py",
+        "ckan/lib/create_test_data.py",
+        "contrib/isso-dev.cfg.py",
+    ],
+)
+def test_credentials_in_example_or_development_code_are_low_and_say_so(path: str) -> None:
+    """Ensure that a password in an example project or development settings is low severity,
+    labelled "in example or development code" (hyperkitty's `example_project`, issue 10)."""
+    found = [f for f in Engine(SECRET_RULES).analyze(EXAMPLE_PASSWORD, "python", path).findings]
+    assert [(f.severity, f.message.endswith("(in example or development code)")) for f in found] == [
+        (Severity.LOW, True)
+    ], path
+
+
+@pytest.mark.parametrize("path", ["shop/settings.py", "shop/devices.py", "developer/views.py", "docker-compose.yml"])
+def test_names_that_merely_contain_dev_or_example_are_application_code(path: str) -> None:
+    """Ensure that `devices.py` or a production compose file is not taken for development code."""
+    assert not is_example_code(path)

@@ -9,7 +9,6 @@ receives, and the test asserts on exactly that.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,11 +32,8 @@ def registry() -> Iterator[Registry]:
         (RECORDED / "osv-querybatch.json").read_bytes(),
     )
     server.static("/v1/vulns/GHSA-j8r2-6x86-q33q", (RECORDED / "GHSA-j8r2-6x86-q33q.json").read_bytes())
-    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    with server.serving():
+        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -63,15 +64,22 @@ class Registry:
 
         self.routes[("GET", path)] = route
 
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[Registry]:
+        """Answer requests on a background thread; stop and close the socket on exit."""
+        thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
+
 
 @pytest.fixture
 def registry() -> Iterator[Registry]:
-    server = Registry()
-    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    with Registry().serving() as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

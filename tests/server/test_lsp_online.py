@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from lsp_helpers import CONFIG, SERVER_ENV, TIMEOUT, Buffer, RecordingClient, pulls
 
 ENV = dict(SERVER_ENV)  # VETLINE_CACHE_DIR is set per test, before the server starts
-# `tblib` is on PyPI (so the bundled snapshot knows it) but not in the recorded index the local
-# registry serves: an unknown-package finding on it proves the newer download replaced the snapshot.
-SOURCE = "import requests\nimport tblib\n"
+# `grequests` is on PyPI (so the bundled snapshot knows it; no bundled wheel maps its import name)
+# but not in the recorded index the local registry serves: an unknown-package finding on it proves the newer download replaced the snapshot.
+SOURCE = "import requests\nimport grequests\n"
 PROJECT = """[tool.vetline]
 select = ["unknown-package"]
 [tool.vetline.dependencies]
@@ -69,12 +69,9 @@ def registry() -> Iterator[HeldRegistry]:
 
     server.routes[("GET", "/online/simple/")] = held_index
     server.static("/online/top-pypi-packages.json", (RECORDED / "top-pypi-packages.json").read_bytes())
-    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield server
-    server.gate.set()
-    server.server.shutdown()
-    server.server.server_close()
+    with server.serving():
+        yield server
+        server.gate.set()  # release a held request so that shutdown does not wait on it
 
 
 @pytest.fixture(autouse=True)
@@ -183,11 +180,11 @@ async def test_online_project_gets_unknown_package_after_refresh(
 ) -> None:
     """Ensure that with `online = true` the index is downloaded once and open buffers re-analysed."""
     buffer = Buffer(client, workspace / "online" / "app.py", SOURCE)
-    assert await buffer.diagnostics() == []  # no download yet: the bundled snapshot knows `tblib`
+    assert await buffer.diagnostics() == []  # no download yet: the bundled snapshot knows `grequests`
     registry.gate.set()
     await logged(client, "(online = true) refreshed")
     assert await codes_after_refresh(client, buffer) == [("unknown-package", 1)]
-    buffer.replace("tblib", "tblib_helpers_ai")  # keystrokes fetch nothing
+    buffer.replace("grequests", "grequests_helpers_ai")  # keystrokes fetch nothing
     assert [d.code for d in await buffer.diagnostics()] == ["unknown-package"]
     assert index_requests(registry, "online") == ["/online/simple/", "/online/top-pypi-packages.json"]
 

@@ -1,0 +1,53 @@
+"""Queries that helpers run over every file, answered by the engine's one tree walk per file.
+
+Each query run walks the whole tree, and a walk costs about as much whatever it looks for: the
+secrets rules' literals, the callee names of `calls=` rules and the dependency rules' imports
+were three walks beside the rules' combined query. A helper registers its query here
+(`share`); the engine adds the registered patterns to its combined query and leaves each
+helper's captures on the file's context (`store`); the helper reads them back (`shared`), and
+runs its own query only when the engine did not (a file analysed outside the engine, a query
+registered after the engine planned the language).
+
+Captures come back per capture name in source order (start byte; an enclosing node before the
+nodes it contains), as `QueryCursor.captures` gives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tree_sitter import Node
+
+_SHARED: dict[str, dict[str, str]] = {}  # language -> key -> query source
+_CONTEXT_KEY = "_vetline_shared_captures"  # per-file captures live in the FileContext's __dict__
+Captures = dict[str, list[Node]]
+
+
+def share(key: str, sources: Mapping[str, str]) -> None:
+    """Register query `key`, given per language (`{"python": "(string) @item"}`)."""
+    for language, source in sources.items():
+        _SHARED.setdefault(language, {})[key] = source
+
+
+def sources(language: str) -> dict[str, str]:
+    """The registered queries for `language`, by key."""
+    return dict(_SHARED.get(language, {}))
+
+
+def store(ctx: Any, captures: Mapping[str, Captures]) -> None:
+    """Leave the engine's captures of each shared query on the file's context, in source order."""
+    ctx.__dict__[_CONTEXT_KEY] = {
+        key: {name: sorted(nodes, key=_source_order) for name, nodes in by_name.items()}
+        for key, by_name in captures.items()
+    }
+
+
+def shared(ctx: Any, key: str) -> Captures | None:
+    """The captures of query `key` from the engine's walk of this file, or None: run it yourself."""
+    found = ctx.__dict__.get(_CONTEXT_KEY)
+    return found.get(key) if found is not None else None
+
+
+def _source_order(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
