@@ -143,6 +143,9 @@ def _mentions(node: Node, names: set[bytes]) -> bool:
         if current.type == "call":
             stack.extend(_data_of_call(current))
             continue
+        if current.type == "subscript":  # `store[key]` is the stored value: the key only selects it
+            stack.extend(current.children_by_field_name("value"))
+            continue
         stack.extend(current.named_children)
     return False
 

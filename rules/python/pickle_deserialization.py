@@ -10,7 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg
-from ..analysis.sinks import taint_verdict
+from ..analysis.sinks import taint_verdict, unknown_may_be_request_data
 from ..analysis.taint import Kind
 from ..analysis.taint_tables import FILE_READ
 from ..analysis.web import parameter_names
@@ -110,6 +110,9 @@ def loads_untrusted_objects(match: Match) -> Report | None:
             "make sure nothing untrusted can write that file.",
         )
     verdict = taint_verdict(match, data, sink, streams=True, consequence=consequence)
+    if verdict is not None and (verdict.data or {}).get("taint") == "unknown":
+        # Unknown data outside handlers and helpers is the program's own store, cache or state file.
+        return verdict if unknown_may_be_request_data(match, data) else None
     if verdict is not None or data is None:
         return verdict or Report()
     return Report(
@@ -202,8 +205,12 @@ def load_cache(sock):
     with open("cache.pkl", "rb") as handle:
         # ruleid: pickle-deserialization
         return pickle.load(handle), pickle.loads(sock.recv(4096))
-# ruleid: pickle-deserialization
-arrays = np.load(upload, allow_pickle=True)
+def load_arrays(upload):
+    # ruleid: pickle-deserialization
+    return np.load(upload, allow_pickle=True)
+# Module code that is no handler loads the program's own state: unknown there is not a visitor's.
+# ok: pickle-deserialization
+nodes = marshal.loads(db[nodeid])
 # ok: pickle-deserialization
 arrays = np.load(upload), np.load(upload, allow_pickle=False), pickle.dumps(state), jsonpickle.encode(state)
 # ok: pickle-deserialization

@@ -34,7 +34,9 @@ STAFF_CONTENT = linear(
     re.IGNORECASE,
 )
 # E-mail templates are read in mail clients, which run no scripts: `|safe` there is no XSS.
-EMAIL_TEMPLATE = linear(r"(?:^|/)(?:e-?mails?|mails?)/|(?:^|/)e-?mail_[^/]*$", re.IGNORECASE)
+# Also `password_reset_email.html`, `activation_email.txt`, `email_notification.html`.
+EMAIL_TEMPLATE = linear(r"(?:^|/)(?:e-?mails?|mails?)/|(?:^|/|[_-])e-?mails?(?:[_.-][^/]*)?$", re.IGNORECASE)
+
 # A translated string (`_('...')`, `gettext(...)`: markup the developers wrote) or a value already
 # passed through a cleaning filter (`|clean_string`, `|bleach`, `|sanitize_html`, `|nh3`).
 TRUSTED_BEFORE_SAFE = linear(
@@ -52,17 +54,18 @@ def unescaped_output(ctx: FileContext) -> list[Finding]:
     found: list[Finding] = []
     offsets = _ByteOffsets(text)
     email = EMAIL_TEMPLATE.search(ctx.path.replace("\\", "/")) is not None
+    renders_html = not (email or ctx.path.endswith(".txt"))  # a `.txt` template renders text
     for opening, start, end in spans(text):
         piece = text[start:end]
         if opening == "{{":
             match = SAFE_FILTER.search(piece)
-            if match is None or not _visitor_written(piece[: match.start()]) or email:
+            if match is None or not _visitor_written(piece[: match.start()]) or not renders_html:
                 continue
             if TRUSTED_BEFORE_SAFE.search(piece[: match.start()]):
                 continue  # `{{ _('<i>Note</i>')|safe }}`, `{{ comment|clean_html|safe }}`
             what = f"The `|{match.group(1)}` filter prints this value unescaped"
             found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
-        elif opening == "{%" and (AUTOESCAPE_OFF.fullmatch(piece) or FILTER_SAFE.match(piece)):
+        elif opening == "{%" and renders_html and (AUTOESCAPE_OFF.fullmatch(piece) or FILTER_SAFE.match(piece)):
             what = "This tag turns HTML escaping off for the whole block"
             found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
     return found
@@ -123,8 +126,10 @@ finding a reviewer would sign. Translated strings (`{{ _('<i>Note</i>')|safe }}`
 developers wrote) and values passed through a cleaning filter first (`|clean_html|safe`,
 `|bleach|safe`) are not reported either, nor content staff write even when it is called a post
 (`blog_post.content`, `page`, `article`, help texts, previews), nor `|safe` in e-mail templates
-(an `email/` or `mail/` folder, `email_*.html`: mail clients run no scripts). `{% autoescape off %}`
-and `{% filter safe %}` are always reported.
+(an `email/` or `mail/` folder, `email_*.html`, `password_reset_email.html`: mail clients run no
+scripts). `{% autoescape off %}` and `{% filter safe %}` are reported in every template that
+renders a page, not in e-mail templates (Django's own `password_reset_email.html` turns escaping
+off for its plain-text body) nor in `.txt` templates.
 
 ## How to fix
 Drop `|safe` and let the engine escape the value. When the value really is HTML, sanitise it

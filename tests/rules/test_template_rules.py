@@ -40,11 +40,14 @@ def test_byte_offsets_count_multibyte_characters() -> None:
     assert [data[f.start_byte : f.end_byte] for f in found] == [b"{{ a.comment|safe }}", b"{{ b.comment|safe }}"]
 
 
-def test_safe_in_email_templates_is_not_reported_but_autoescape_off_is() -> None:
-    """Ensure that `|safe` in an e-mail template (read in a mail client) is not a finding, while the same line in a page template and `{% autoescape off %}` in the e-mail are."""
+def test_email_templates_are_not_reported_but_page_templates_are() -> None:
+    """Ensure that `|safe` and `{% autoescape off %}` in an e-mail template (read in a mail client, which
+    runs no scripts; plain-text bodies turn escaping off on purpose) are no findings, while in a page they are."""
     text = b"{{ signature|safe }}\n{% autoescape off %}{{ x }}{% endautoescape %}\n"
     engine = Engine([template_escaping_disabled.RULE])
     email = engine.analyze(text, "jinja-html", "pretixbase/templates/pretixbase/email/plainwrapper.html").findings
     page = engine.analyze(text, "jinja-html", "shop/templates/shop/profile.html").findings
-    assert [f.start.line for f in email] == [1]
+    reset = engine.analyze(text, "jinja-html", "spirit/user/auth/templates/password_reset_email.html").findings
+    text_body = engine.analyze(text, "jinja-html", "shop/templates/shop/receipt.txt").findings
+    assert (list(email), list(reset), list(text_body)) == ([], [], [])
     assert [f.start.line for f in page] == [0, 1]
