@@ -32,6 +32,8 @@ _NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"}
 _SHOWS_TEXT = linear(r"str|repr|text|message|detail|format|reason|describe|serial|dump|json|dict", re.IGNORECASE)
 _CLIENT_STATUS = linear(
     rb"\b4(?:0[0-9]|1[0-9]|2[0-9])\b|HTTP_4\d\d|BAD_REQUEST|NOT_FOUND|FORBIDDEN|UNAUTHORIZED|UNPROCESSABLE|CONFLICT"
+    # Client-error exceptions (Django `Http404`, `PermissionDenied`; werkzeug/DRF `NotFound`, `BadRequest`).
+    rb"|\b(?:Http404|PermissionDenied|SuspiciousOperation|BadRequest|NotFound|Forbidden)\b"
 )
 _PYTHON_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
@@ -243,6 +245,12 @@ async def book_ticket(order: OrderIn):
         return handle_error_and_return_response(exc, db=db)  # ok: exception-details-in-response
     except (TypeError, KeyError) as exc:
         return JSONResponse({"error": extract_message(exc)}, status_code=500)  # ruleid: exception-details-in-response
+from django.http import Http404
+def get_search_model(self):  # mayan-edms: Django shows its own 404 page unless DEBUG is on
+    try:
+        return SearchModel.get(name=self.get_search_model_name())
+    except KeyError as exception:
+        raise Http404(str(exception))  # ok: exception-details-in-response
 def helper():
     try:
         run()
