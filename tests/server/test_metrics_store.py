@@ -177,7 +177,10 @@ def test_scan_fix_record_records_the_fixed_findings_as_fixed_by_a_quick_fix(
     (tmp_path / "a.py").write_text("import yaml\nyaml.load(x)\n")
     monkeypatch.chdir(tmp_path)
     main(["scan", "--record", *rules, "a.py"])
-    (tmp_path / "b.py").write_text("import pickle, yaml\npickle.loads(x)\nyaml.load(y)\n")
+    # A helper's parameter: pickle of unknown module-level data is no longer a finding.
+    (tmp_path / "b.py").write_text(
+        "import pickle, yaml\ndef restore(blob):\n    return pickle.loads(blob)\nyaml.load(y)\n"
+    )
     main(["scan", "--fix", "--record", *rules, "a.py", "b.py"])
     capsys.readouterr()
     assert (
