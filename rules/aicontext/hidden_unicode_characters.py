@@ -24,12 +24,15 @@ _GENERATED_LINE = 1000  # bytes: a line this long is minified or generated, not 
 def find_hidden(ctx: FileContext) -> list[Finding]:
     rule = ctx.rules.get(RULE.id, RULE)
     found = []
+    start, end = 0, -1
     for run in hidden_runs(ctx.source):
         where = _context(ctx, run)
-        if where in _DATA and (not _smuggles(run) or _formats_rtl_text(ctx.source, run)):
+        if run.start > end:  # runs come in order: a line's bounds are found once, however many runs it holds
+            start, end = _line_bounds(ctx.source, run.start)
+        if where not in ("a comment", "Markdown text") and end - start > _GENERATED_LINE:
+            continue  # checked first: the right-to-left test below reads the whole line
+        if where in _DATA and (not _smuggles(run) or _formats_rtl_text(ctx.source[start:end], run)):
             continue  # a lone zero-width character in data: locale text, a whitespace table
-        if where not in ("a comment", "Markdown text") and _line_length(ctx.source, run.start) > _GENERATED_LINE:
-            continue
         found.append(_finding(ctx, rule, run, where))
     return found
 
@@ -39,22 +42,20 @@ def _smuggles(run: HiddenRun) -> bool:
     return any(kind.startswith(("bidirectional", "Unicode tag", "variation")) for kind in run.kinds)
 
 
-def _formats_rtl_text(source: bytes, run: HiddenRun) -> bool:
+def _formats_rtl_text(line: bytes, run: HiddenRun) -> bool:
     """Bidi controls beside right-to-left letters on the same line of a value: the embedding and
     override controls translators put around Arabic, Hebrew or Urdu words (a weekday name in a
     locale file), not text made to read differently from what it is."""
     if not all(kind.startswith("bidirectional") for kind in run.kinds):
         return False
-    start = source.rfind(b"\n", 0, run.start) + 1
-    end = source.find(b"\n", run.end)
-    line = source[start : len(source) if end < 0 else end].decode("utf-8", "replace")
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in line)
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in line.decode("utf-8", "replace"))
 
 
-def _line_length(source: bytes, offset: int) -> int:
+def _line_bounds(source: bytes, offset: int) -> tuple[int, int]:
+    """Start and end (exclusive, before the line break) of the line holding `offset`."""
     start = source.rfind(b"\n", 0, offset) + 1
     end = source.find(b"\n", offset)
-    return (len(source) if end < 0 else end) - start
+    return start, len(source) if end < 0 else end
 
 
 def _finding(ctx: FileContext, rule: Rule, run: HiddenRun, where: str) -> Finding:
