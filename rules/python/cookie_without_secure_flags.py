@@ -103,7 +103,11 @@ def flags_missing(match: Match) -> bool | Report:
     weak = weak_flags(match)
     if not weak or is_deletion(match) or not is_server_cookie(match):
         return False
-    name = string_value(argument(match.node("args"), 0, "key"))
+    key = argument(match.node("args"), 0, "key")
+    name = string_value(key)
+    if name is None and key is not None and key.type in ("identifier", "attribute"):
+        if _SCRIPT_COOKIE.search(match.ctx.text(key).rsplit(".", 1)[-1]):
+            return False  # `settings.LANGUAGE_COOKIE_NAME`, `settings.SHUUP_GDPR_CONSENT_COOKIE_NAME`
     shown = " and ".join(f"`{flag}=True`" for flag in weak)
     label = f"Cookie `{name}`" if name else "This cookie"
     sensitive = name is not None and _SENSITIVE_NAME.search(name) is not None
@@ -161,7 +165,8 @@ network path can read a session id. Without `HttpOnly` any injected script can r
 flags to off, and AI-written code rarely passes them.
 
 Only cookies that carry identity are reported: a session, auth, token, `remember`, CSRF or user
-cookie by name, or a cookie whose name is not a literal. Cookies page scripts must read
+cookie by name, or a cookie whose name is not a literal (unless the constant naming it says
+what it is: `settings.GDPR_CONSENT_COOKIE_NAME`, `settings.LANGUAGE_COOKIE_NAME`). Cookies page scripts must read
 (language, locale, theme, timezone, consent, UI preferences, yes/no flags such as
 `is_logged_in`) grant nothing and are not reported.
 
@@ -226,7 +231,19 @@ class LanguageView(View):
         response.set_cookie("sessionid", request.session.session_key)
         # ruleid: cookie-without-secure-flags
         response.set_cookie(cookie_name, value)
+        # ruleid: cookie-without-secure-flags
+        response.set_cookie(settings.SESSION_COOKIE_NAME, request.session.session_key)
         return response
+def add_consent_to_response_cookie(response, cookie_data):
+    # ok: cookie-without-secure-flags
+    response.set_cookie(
+        key=settings.SHOP_GDPR_CONSENT_COOKIE_NAME,
+        value=json.dumps(cookie_data),
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+    )
+    # ok: cookie-without-secure-flags
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language)
 class RequestsCookieJar(cookielib.CookieJar):
     def update(self, other):
         for cookie in other:
