@@ -9,6 +9,7 @@ from tree_sitter import Node
 from ..analysis import frameworks as fw
 from ..analysis.auth import BODY_CHECK, file_protection, own_protection
 from ..analysis.nodes import ancestor
+from ..analysis.registration import Wiring, wiring_near
 from ..analysis.test_code import is_test_code
 from ..analysis.web import Route, function_name, is_web_module, route_of
 from ..context import FileContext, Match
@@ -17,6 +18,7 @@ from ..model import Category, Confidence, Report, Rule, Severity
 # Calls that create the application object: where the one "no authentication anywhere" note goes.
 APP_CONSTRUCTORS = (b"Flask(", b"Quart(", b"FastAPI(", b"Starlette(", b"Sanic(", b"web.Application(", b"Litestar(")
 _SURVEY = "_vetline_route_survey"
+_WIRING = "_vetline_route_wiring"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,19 @@ def in_mixin(ctx: FileContext, function: Node) -> bool:
     return owner is not None and (name.endswith("Mixin") or owner.child_by_field_name("superclasses") is None)
 
 
+def wired_elsewhere(ctx: FileContext, handler: Handler) -> bool:
+    """Its URL registration wraps it in a check (`staff_member_required(ExportView.as_view())`,
+    `admin_url("...views.ImportView")`), or it is a view body other views call with their `request`."""
+    if _WIRING not in ctx.__dict__:
+        ctx.__dict__[_WIRING] = wiring_near(ctx)
+    wiring: Wiring = ctx.__dict__[_WIRING]
+    owner = ancestor(handler.function, "class_definition")
+    named = owner.child_by_field_name("name") if owner is not None else None
+    if named is not None:
+        return ctx.text(named) in wiring.protected
+    return handler.name in wiring.protected or handler.name in wiring.helpers
+
+
 def survey(match: Match) -> list[Handler]:
     """Every request handler of the file with its own protection (computed once per file)."""
     ctx = match.ctx
@@ -111,6 +126,7 @@ def open_handlers(match: Match) -> list[Handler]:
         and not is_public_by_design(ctx, h)
         and needs_auth(ctx, h)
         and not file_protection(ctx, h.function)
+        and not wired_elsewhere(ctx, h)
     ]
 
 
