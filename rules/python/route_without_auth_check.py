@@ -393,6 +393,27 @@ def delete_post(pid): ...
 @audit
 # ruleid: route-without-auth-check
 def create_user(): ...
+@app.route("/policies", methods=["POST"])
+@prepolicy(check_base_action, request, PolicyAction.CONDITIONAL_ACCESS_WRITE)
+# ok: route-without-auth-check
+def create_policy(): ...
+@app.get("/admin")
+# ok: route-without-auth-check
+def admin_index():
+    return redirect("/admin/")
+def bans_view(request, template, list_id=None):  # ok: route-without-auth-check
+    if request.method == "POST":
+        Ban.objects.create(email=request.POST["email"], list_id=list_id)
+    return render(request, template, {"bans": Ban.objects.all()})
+@require_POST
+@login_required
+# ok: route-without-auth-check
+def list_bans(request, list_id):
+    return bans_view(request, "bans.html", list_id)
+def unban_view(request, list_id):  # ruleid: route-without-auth-check
+    if request.method == "POST":
+        Ban.objects.filter(list_id=list_id).delete()
+    return redirect("list_bans", list_id)
 @app.post("/items/<int:item_id>/archive")
 @login_required
 # todoruleid: route-without-auth-check
