@@ -9,6 +9,7 @@ from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
 from ..patterns import backtracking, linear
 from ._syntax import TEMPLATE_LANGUAGES, spans
+from ._view_values import server_built
 
 # Inside `{{ ... }}`: a `safe`/`safeseq` filter (Jinja2 and Django), not `unsafe` or `safe_url`.
 SAFE_FILTER = backtracking(
@@ -76,6 +77,9 @@ def unescaped_output(ctx: FileContext) -> list[Finding]:
                 continue
             if TRUSTED_BEFORE_SAFE.search(piece[: match.start()]):
                 continue  # `{{ _('<i>Note</i>')|safe }}`, `{{ comment|clean_html|safe }}`
+            variable = piece[2 : match.start()].strip(" -+")
+            if variable.isidentifier() and server_built(ctx.path, variable):
+                continue  # every value the views give `search_message` is a translated constant
             what = f"The `|{match.group(1)}` filter prints this value unescaped"
             found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
         elif opening == "{%" and renders_html and AUTOESCAPE_OFF.fullmatch(piece):
@@ -173,7 +177,9 @@ are not: in real applications they are HTML the server rendered or staff wrote
 application (django-oscar, wagtail, pretix), and the template alone cannot make one of them a
 finding a reviewer would sign. Translated strings (`{{ _('<i>Note</i>')|safe }}`: markup the
 developers wrote) and values passed through a cleaning filter first (`|clean_html|safe`,
-`|bleach|safe`) are not reported either, nor content staff write even when it is called a post
+`|bleach|safe`) are not reported either, nor a bare variable (`{{ search_message|safe }}`) that the
+application's Python code (the folder holding the `templates` folder) only ever sets to literals,
+translated literals or `format_html`/`escape`/`bleach.clean` output, nor content staff write even when it is called a post
 (`blog_post.content`, `page`, `article`, help texts, previews), nor `|safe` in e-mail templates
 (an `email/` or `mail/` folder, `email_*.html`, `password_reset_email.html`: mail clients run no
 scripts). `{% autoescape off %}` and `{% filter safe %}` are reported in every template that
