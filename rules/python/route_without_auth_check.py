@@ -220,13 +220,20 @@ mixins (`LoginRequiredMixin`, `PermissionRequiredMixin`, `UserPassesTestMixin`, 
 `method_decorator(login_required, name="dispatch")`; and, for every route of the file, a
 `before_request`/`before_app_request`/`url_value_preprocessor` hook that checks the caller, a
 router or application built with `dependencies=[Depends(...)]` or auth `middlewares`, or DRF's
-`DEFAULT_PERMISSION_CLASSES` in the project's settings module.
+`DEFAULT_PERMISSION_CLASSES` in the project's settings module. Protection given where the URL
+is registered counts too: a call whose name says it checks the caller (`staff_member_required`,
+`login_required`, `admin_site.admin_view`, an admin framework's `admin_url`) taking the view among
+its arguments in the view's module, a module next to it or one package up (`urls.py`,
+`admin.py`, an admin module's `get_urls`). Policy decorators (`@prepolicy(check_base_action, ...)`)
+are checks like any other.
 
 Not reported: routes public by design (login, logout, sign-up, registration, password
 reset/recovery, token, OAuth/OpenID authorization endpoints and callbacks, health and status
 checks; webhooks that verify a signature; handlers authorised by a token the request carries,
-such as an e-mail confirmation link's `data.get("token")`), GET handlers that only render a page or form, Django context processors and other
-functions that take `request` but build no response, and test code. A route is reported when
+such as an e-mail confirmation link's `data.get("token")`), GET handlers that only render a page or form or redirect, Django context processors and other
+functions that take `request` but build no response, reusable view bodies that other views call
+with their `request` (`return bans_view(request, template)`: the callers carry the protection),
+and test code. A route is reported when
 the file's other state-changing handlers are protected (at least as many with declared protection
 as without: otherwise protection lives elsewhere, in URL configuration, middleware or a base
 class in another module) and it is not. A module whose name says it is public (`basket/views.py`,
