@@ -11,7 +11,8 @@ This module reads the Python files of the view's own folder and, when that folde
 below the project root, of its parent (each file bounded in size, a bounded number of files) and answers, per name:
 does a call whose name says it checks the caller (`frameworks.AUTH_NAME`: login, permission,
 admin, staff, ...) take this view among its arguments, and does other code call this function
-with a `request`. Test modules are skipped (a test calling `views.delete(request)` protects nothing). Files are parsed
+with a `request`; and which blueprints a `before_request` hook defined there guards
+(privacyIDEA registers its admin check on every blueprint in one `before_after.py`). Test modules are skipped (a test calling `views.delete(request)` protects nothing). Files are parsed
 once per content (cached by path, size and modification time).
 """
 
@@ -41,26 +42,31 @@ class Wiring:
 
     protected: frozenset[str]
     helpers: frozenset[str]
+    guarded: frozenset[str] = frozenset()  # blueprints whose `before_request` hook (defined here) checks the caller
 
 
 def wiring_near(ctx: FileContext) -> Wiring:
     """The union of the wiring of this file and of the Python files next to it and one folder up."""
     own = wiring_of_tree(ctx.tree.root_node) if ctx.tree is not None else Wiring(frozenset(), frozenset())
-    protected, helpers = set(own.protected), set(own.helpers)
+    protected, helpers, guarded = set(own.protected), set(own.helpers), set(own.guarded)
     for path in _neighbours(ctx.path):
         wiring = _wiring_of_file(str(path), *_signature(path))
         protected |= wiring.protected
         helpers |= wiring.helpers
-    return Wiring(frozenset(protected), frozenset(helpers))
+        guarded |= wiring.guarded
+    return Wiring(frozenset(protected), frozenset(helpers), frozenset(guarded))
 
 
 def wiring_of_tree(root: Node) -> Wiring:
     """Names found inside protecting calls' arguments, and callees called with `request` first."""
     protected: set[str] = set()
     helpers: set[str] = set()
+    guarded: set[str] = set()
     stack = [root]
     while stack:
         node = stack.pop()
+        if node.type == "decorated_definition":
+            guarded |= _hooked_blueprints(node)
         if node.type == "call":
             callee = _last_name(node.child_by_field_name("function"))
             arguments = node.child_by_field_name("arguments")
@@ -71,7 +77,34 @@ def wiring_of_tree(root: Node) -> Wiring:
                 if first is not None and first.type == "identifier" and first.text == b"request":
                     helpers.add(callee)
         stack.extend(node.named_children)
-    return Wiring(frozenset(protected), frozenset(helpers))
+    return Wiring(frozenset(protected), frozenset(helpers), frozenset(guarded))
+
+
+def _hooked_blueprints(definition: Node) -> set[str]:
+    """`@admin_bp.before_request` (one or many) on a function that checks the caller in its body or
+    through an auth decorator (`@admin_required`): `{"admin_bp"}`."""
+    function = definition.child_by_field_name("definition")
+    if function is None or function.type != "function_definition":
+        return set()
+    receivers, checked = set(), fw.BODY_CHECK.search(function.text or b"") is not None
+    for decorator in definition.named_children:
+        target = decorator.named_children[0] if decorator.type == "decorator" and decorator.named_children else None
+        hooked = _hook_receiver(target)
+        if hooked:
+            receivers.add(hooked)
+        elif fw.AUTH_NAME.search(_last_name(target)):
+            checked = True  # `@admin_required` stacked under the hooks
+    return receivers if checked else set()
+
+
+def _hook_receiver(target: Node | None) -> str:
+    """`admin_bp` of the decorator `admin_bp.before_request`, else ""."""
+    if target is None or target.type != "attribute":
+        return ""
+    attribute, owner = target.child_by_field_name("attribute"), target.child_by_field_name("object")
+    if attribute is None or owner is None or (attribute.text or b"").decode() not in fw.HOOKS:
+        return ""
+    return (owner.text or b"").decode("utf-8", "replace")
 
 
 def _names_in(arguments: Node) -> set[str]:

@@ -76,7 +76,9 @@ def _fixed_path(match: Match, value: Node, depth: int = 0) -> bool:
         return (match.ctx.qualified_name(first) or "").endswith(_OWN_PAGE) or _own_page_url(match, first)
     if first.type == "call_expression":  # `url.toString()` of a `new URL(window.location)`
         callee = first.child_by_field_name("function")
-        owner = callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" else None
+        owner = (
+            callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" else None
+        )
         return owner is not None and match.ctx.text(callee).endswith(".toString") and _own_page_url(match, owner)
     if first.type not in ("string", "template_string"):
         return False

@@ -85,6 +85,8 @@ def is_server_cookie(match: Match) -> bool:
 def _named_by_caller(match: Match, key: Node | None) -> bool:
     """The cookie's name is a parameter of the enclosing helper, which is no route: a wrapper."""
     function = enclosing_function(match.target)
+    while key is not None and key.type in ("call", "attribute"):  # `name.encode("utf-8")`
+        key = key.child_by_field_name("function" if key.type == "call" else "object")
     if key is None or key.type != "identifier" or function is None or route_of(match.ctx, function) is not None:
         return False
     return match.ctx.text(key) in parameter_names(match.ctx, function)
@@ -115,9 +117,11 @@ def flags_missing(match: Match) -> bool | Report:
     if _named_by_caller(match, key):
         return False  # `def set_cookie(response, name, value, secure=False)`: each caller names and flags it
     name = string_value(key)
-    if name is None and key is not None and key.type in ("identifier", "attribute"):
-        if _SCRIPT_COOKIE.search(match.ctx.text(key).rsplit(".", 1)[-1]):
-            return False  # `settings.LANGUAGE_COOKIE_NAME`, `settings.SHUUP_GDPR_CONSENT_COOKIE_NAME`
+    constant = (
+        match.ctx.text(key).rsplit(".", 1)[-1] if key is not None and key.type in ("identifier", "attribute") else ""
+    )
+    if name is None and constant and _SCRIPT_COOKIE.search(constant):
+        return False  # `settings.LANGUAGE_COOKIE_NAME`, `settings.SHUUP_GDPR_CONSENT_COOKIE_NAME`
     shown = " and ".join(f"`{flag}=True`" for flag in weak)
     label = f"Cookie `{name}`" if name else "This cookie"
     sensitive = name is not None and _SENSITIVE_NAME.search(name) is not None
@@ -268,6 +272,8 @@ def set_cookie(response, name, value, expiry_seconds=None, secure=False):
     expires = cookie_date(expiry_seconds)
     # ok: cookie-without-secure-flags
     response.set_cookie(name, value, expires=expires, secure=secure)
+    # ok: cookie-without-secure-flags
+    response.set_cookie(name.encode("utf-8"), value, expires=expires, secure=secure)
 def copy_into(jar, name, value):
     # ok: cookie-without-secure-flags
     jar.set_cookie(name, value)

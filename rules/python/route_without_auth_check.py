@@ -8,7 +8,7 @@ from tree_sitter import Node
 
 from ..analysis import frameworks as fw
 from ..analysis.auth import BODY_CHECK, file_protection, own_protection
-from ..analysis.nodes import ancestor
+from ..analysis.nodes import ancestor, decorators
 from ..analysis.registration import Wiring, wiring_near
 from ..analysis.test_code import is_test_code
 from ..analysis.web import Route, function_name, is_web_module, route_of
@@ -91,11 +91,23 @@ def wired_elsewhere(ctx: FileContext, handler: Handler) -> bool:
     if _WIRING not in ctx.__dict__:
         ctx.__dict__[_WIRING] = wiring_near(ctx)
     wiring: Wiring = ctx.__dict__[_WIRING]
+    if any(receiver in wiring.guarded for receiver in _receivers(ctx, handler.function)):
+        return True  # `@admin_bp.before_request` in a module next to this one checks the caller
     owner = ancestor(handler.function, "class_definition")
     named = owner.child_by_field_name("name") if owner is not None else None
     if named is not None:
         return ctx.text(named) in wiring.protected
     return handler.name in wiring.protected or handler.name in wiring.helpers
+
+
+def _receivers(ctx: FileContext, function: Node) -> set[str]:
+    """`bp` of `@bp.route(...)`: the objects the handler's route decorators are called on."""
+    found = set()
+    for decorator in decorators(function):
+        callee = decorator.child_by_field_name("function") if decorator.type == "call" else None
+        if callee is not None and callee.type == "attribute":
+            found.add(ctx.text(callee.child_by_field_name("object")))
+    return found
 
 
 def survey(match: Match) -> list[Handler]:

@@ -75,10 +75,14 @@ def _python_files(app: Path) -> list[Path]:
         for entry in entries:
             if entry.name.endswith(".py") and files.entry_is_file(entry):
                 found.append(Path(entry.path))
-            elif depth < _MAX_DEPTH and files.entry_is_dir(entry) and entry.name not in ("templates", "static"):
-                if not entry.name.startswith(".") and entry.name not in ("tests", "migrations", "node_modules"):
-                    stack.append((Path(entry.path), depth + 1))
+            elif depth < _MAX_DEPTH and files.entry_is_dir(entry) and _searched_folder(entry.name):
+                stack.append((Path(entry.path), depth + 1))
     return found[:_MAX_FILES]
+
+
+def _searched_folder(name: str) -> bool:
+    """Code folders; not templates, static files, tests, migrations or hidden folders."""
+    return not name.startswith(".") and name not in ("templates", "static", "tests", "migrations", "node_modules")
 
 
 def _tree_signature(app: Path) -> int:

@@ -92,3 +92,43 @@ def delete_ban(request, list_id): ...
         "@login_required\ndef global_bans(request):\n    return delete_ban(request, None)\n"
     )
     assert _lines(package / "views.py") == []
+
+
+def test_before_request_hook_in_a_neighbouring_module_guards_the_blueprint(tmp_path: Path) -> None:
+    """Ensure that `@bp.before_request` checking the auth token in `before_after.py` protects `bp`'s routes."""
+    views = """
+from flask import Blueprint, request
+resolver_bp = Blueprint("resolver_bp", __name__)
+@resolver_bp.route("/<name>", methods=["POST"])
+@prepolicy(check_base_action, request, "write")
+def set_resolver(name): ...
+@resolver_bp.route("/test", methods=["POST"])
+def test_resolver(): ...
+"""
+    package = _package(tmp_path, views)
+    assert _lines(package / "views.py") == [8]
+    (package / "before_after.py").write_text(
+        "from .views import resolver_bp\n"
+        "@resolver_bp.before_request\n"
+        "@other_bp.before_request\n"
+        "@admin_required\n"
+        "def before_admin_request():\n"
+        "    before_request()\n"
+    )
+    assert _lines(package / "views.py") == []
+
+
+def test_before_request_hook_that_checks_nobody_guards_nothing(tmp_path: Path) -> None:
+    """Ensure that a neighbouring `before_request` hook that only logs leaves the open route reported."""
+    views = """
+from flask import Blueprint, request
+resolver_bp = Blueprint("resolver_bp", __name__)
+@resolver_bp.route("/<name>", methods=["POST"])
+@admin_required
+def set_resolver(name): ...
+@resolver_bp.route("/test", methods=["POST"])
+def test_resolver(): ...
+"""
+    package = _package(tmp_path, views)
+    (package / "hooks.py").write_text("@resolver_bp.before_request\ndef log_it():\n    log.info(request.path)\n")
+    assert _lines(package / "views.py") == [8]
