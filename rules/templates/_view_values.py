@@ -25,25 +25,16 @@ _MAX_FILES = 300
 _MAX_FILE_BYTES = 512_000
 _MAX_DEPTH = 4  # folders below the application folder
 _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "ngettext"})
-_SAFE_BUILDERS = frozenset(
-    {
-        "_",
-        "gettext",
-        "gettext_lazy",
-        "ugettext",
-        "ugettext_lazy",
-        "pgettext",
-        "ngettext",
-        "format_html",
-        "format_html_join",
-        "escape",
-        "conditional_escape",
-        "clean",  # bleach.clean / nh3.clean
-        "render_to_string",
-        "mark_safe",  # only of a safe value (checked below)
-        "Markup",
-    }
-)
+_SAFE_BUILDERS = _TRANSLATIONS | {
+    "format_html",
+    "format_html_join",
+    "escape",
+    "conditional_escape",
+    "clean",  # bleach.clean / nh3.clean
+    "render_to_string",
+    "mark_safe",  # only of a safe value (checked below)
+    "Markup",
+}
 
 
 def server_built(template_path: str, name: str) -> bool:
