@@ -108,7 +108,9 @@ def _raw_cells(document: Any) -> list[Any] | None:
     if isinstance(document.get("cells"), list):
         return document["cells"]
     sheets = document.get("worksheets")
-    if not isinstance(sheets, list) or not all(isinstance(s, dict) and isinstance(s.get("cells"), list) for s in sheets):
+    if not isinstance(sheets, list) or not all(
+        isinstance(s, dict) and isinstance(s.get("cells"), list) for s in sheets
+    ):
         return None
     return [cell for sheet in sheets for cell in sheet["cells"]]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import pytest_lsp
-from lsp_helpers import CONFIG, TIMEOUT, Buffer, RecordingClient
+from lsp_helpers import CONFIG, TIMEOUT, Buffer, RecordingClient, start_session
 from lsp_text import apply
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -46,13 +46,7 @@ async def client(lsp_client: RecordingClient, request: pytest.FixtureRequest, wo
     capabilities.workspace.workspace_edit = types.WorkspaceEditClientCapabilities(
         document_changes=True, resource_operations=create
     )
-    uri = workspace.as_uri()
-    params = types.InitializeParams(
-        capabilities=capabilities, root_uri=uri, workspace_folders=[types.WorkspaceFolder(uri=uri, name="project")]
-    )
-    result = await lsp_client.initialize_session(params)
-    encoding = result.capabilities.position_encoding
-    lsp_client.position_encoding = str(getattr(encoding, "value", encoding) or "utf-16")
+    await start_session(lsp_client, request.param, workspace, capabilities)
     lsp_client.workspace_path = workspace
     yield
     await lsp_client.shutdown_session()

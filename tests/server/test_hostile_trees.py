@@ -36,7 +36,7 @@ from types import FrameType
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from vetline.server.commands._configure import configure
-from vetline.server.config import Config, ConfigError
+from vetline.server.config import Config, ConfigError, load_config
 from vetline.server.scanner import FileResult, scan_paths
 
 CANARY = "CANARY_" + "8f14e45fceea167a5a36dedd4bea2543"
@@ -229,12 +229,13 @@ def _check_rules(config: Config, results: list[FileResult], created: dict[str, s
 
 def _configuration(root: Path) -> Config:
     """The configuration the CLI would use; an oversized configuration file is a clear error
-    (the CLI exits 2), after which the tree is scanned with the defaults to test the rest."""
+    (the CLI exits 2), after which the tree is scanned with the defaults (and the project's
+    rules) to test the rest."""
     try:
         return configure(None, root)
     except ConfigError as error:
         assert "-byte limit" in str(error) and ".toml" in str(error)
-        return Config()
+        return load_config(None, root)[0]
 
 
 rule_entries = st.lists(
