@@ -1,6 +1,6 @@
 -- Run by tests/editors/test_neovim.py inside headless Neovim (cwd = a project folder, app.py open). It checks
--- which buffers the plugin attaches vetline to (Python files and manifests by name, not every
--- TOML file), then runs :VetlineScanWorkspace and waits for the findings of a file that was
+-- which buffers the plugin attaches vetline to (every file `vetline scan` reads, by name; not a
+-- LICENSE), then runs :VetlineScanWorkspace and waits for the findings of a file that was
 -- never opened. Writes JSON to $VETLINE_NVIM_RESULT; exit code 0 unless something failed.
 local python = assert(os.getenv("VETLINE_TEST_PYTHON"), "VETLINE_TEST_PYTHON is not set")
 local result_path = assert(os.getenv("VETLINE_NVIM_RESULT"), "VETLINE_NVIM_RESULT is not set")
@@ -24,13 +24,15 @@ local function run()
     return vetline_attached(vim.api.nvim_get_current_buf())
   end, 50), "vetline never attached to app.py")
   local buffers = { ["app.py"] = vim.api.nvim_get_current_buf() }
-  for _, name in ipairs({ "requirements-dev.txt", "pyproject.toml", "settings.toml" }) do
+  for _, name in ipairs({ "requirements-dev.txt", "pyproject.toml", "settings.toml", "LICENSE" }) do
     vim.cmd("edit " .. name)
     buffers[name] = vim.api.nvim_get_current_buf()
   end
   -- Newer Neovims attach asynchronously: give the manifests time, then read every buffer.
   vim.wait(TIMEOUT_MS, function()
-    return vetline_attached(buffers["requirements-dev.txt"]) and vetline_attached(buffers["pyproject.toml"])
+    return vetline_attached(buffers["requirements-dev.txt"])
+      and vetline_attached(buffers["pyproject.toml"])
+      and vetline_attached(buffers["settings.toml"])
   end, 50)
   for name, bufnr in pairs(buffers) do
     result.attached[name] = vetline_attached(bufnr)
