@@ -1,7 +1,8 @@
 --- vetline for Neovim: `require("vetline").setup(opts)` runs `vetline serve` for every file
 --- `vetline scan` reads (by name, see vetline.config) and buffers of the parsed languages.
---- Neovim 0.11+ goes through vim.lsp.config/vim.lsp.enable (the same table as lsp/vetline.lua); 0.7-0.10 start one client per project root with
---- vim.lsp.start_client and attach buffers with vim.lsp.buf_attach_client.
+--- Neovim 0.11+ goes through vim.lsp.config/vim.lsp.enable (the same table as lsp/vetline.lua);
+--- 0.7-0.10 start one client per project root with vim.lsp.start_client and attach buffers with
+--- vim.lsp.buf_attach_client.
 ---
 --- opts: cmd, filetypes, manifests, settings, root_markers, severity_sort (see vetline.config).
 --- `:checkhealth vetline` (lua/vetline/health.lua) says what is found and running.
