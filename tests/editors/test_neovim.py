@@ -34,6 +34,7 @@ def run_nvim(
                XDG_STATE_HOME=str(tmp_path / "state"), XDG_CACHE_HOME=str(tmp_path / "cache"),
                XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), **variables)  # fmt: skip
     argv = [str(nvim), "--headless", "--clean", "--cmd", f"set runtimepath^={PLUGIN}",
+            "--cmd", f"lua package.path = '{SCRIPTS}/?.lua;' .. package.path",
             "-c", f"luafile {SCRIPTS / script}", str(file)]  # fmt: skip
     done = subprocess.run(argv, check=False, cwd=file.parent, env=env, capture_output=True, text=True, timeout=120)
     report = json.loads(result_path.read_text(encoding="utf-8")) if result_path.exists() else {}
