@@ -32,9 +32,9 @@ def run(args: argparse.Namespace) -> int:
     )
     logging.getLogger("vetline").setLevel(getattr(logging, str(args.log_level).upper(), logging.INFO))
     from vetline.server.lsp.logs import redact_stderr
-    from vetline.server.memory_trace import start_if_requested
     from vetline.server.lsp.server import create_server
     from vetline.server.lsp.transport import serve_stdio
+    from vetline.server.memory_trace import start_if_requested
 
     redact_stderr()
     start_if_requested()  # off unless VETLINE_TRACEMALLOC is set (memory debugging)
