@@ -120,3 +120,27 @@ async def test_reopened_document_starts_afresh_after_its_state_is_dropped(
         assert "origin" not in diagnostics[0]["data"]  # there when opened: not "typed" in this session
         notify(ls, "textDocument/didClose", {"textDocument": {"uri": uri}})
     assert metrics.tracker(ls).live == {} and ls.documents == {}
+
+
+async def test_closing_a_notebook_drops_its_cells_state(server: tuple[VetlineServer, Sink], tmp_path: Path) -> None:
+    """Ensure that a notebook closed after analysis leaves no cell document or per-cell metrics state behind."""
+    ls, sink = server
+    uri = (tmp_path / "book.ipynb").as_uri()
+    cells = [f"{uri}#cell{n}" for n in range(2)]
+    notebook = {
+        "uri": uri,
+        "notebookType": "jupyter-notebook",
+        "version": 1,
+        "cells": [{"kind": 2, "document": cell} for cell in cells],
+    }
+    texts = ["import os\n", "os.system(input())\n"]
+    items = [{"uri": c, "languageId": "python", "version": 1, "text": t} for c, t in zip(cells, texts)]
+    notify(ls, "notebookDocument/didOpen", {"notebookDocument": notebook, "cellTextDocuments": items})
+    await analysed(ls, uri)
+    assert sink.published(cells[1])[-1]["diagnostics"]  # the cells were analysed and tracked
+    assert cells[1] in metrics.tracker(ls).live
+    closing = {"notebookDocument": {"uri": uri}, "cellTextDocuments": [{"uri": c} for c in cells]}
+    notify(ls, "notebookDocument/didClose", closing)
+    state = metrics.tracker(ls)
+    assert ls.notebooks == {} and ls.documents == {}
+    assert not any(c in per_uri for c in cells for per_uri in (state.live, state.buffers, state.analyses))
