@@ -8,13 +8,18 @@ server whose diagnostics run on the test's event loop. RSS itself is measured by
 from __future__ import annotations
 
 import asyncio
+import atexit
 import gc
 import json
+import os
+import signal
+import tracemalloc
 import weakref
 from pathlib import Path
 from typing import Any
 
 import pytest
+from vetline.server import memory_trace
 from vetline.server.lsp import metrics
 from vetline.server.lsp.server import VetlineServer, create_server
 
@@ -144,3 +149,24 @@ async def test_closing_a_notebook_drops_its_cells_state(server: tuple[VetlineSer
     state = metrics.tracker(ls)
     assert ls.notebooks == {} and ls.documents == {}
     assert not any(c in per_uri for c in cells for per_uri in (state.live, state.buffers, state.analyses))
+
+
+def test_memory_tracing_is_off_by_default_and_dumps_snapshots_on_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ensure that tracing starts only with VETLINE_TRACEMALLOC, and then SIGUSR1 writes a loadable snapshot."""
+    monkeypatch.delenv(memory_trace.ENVIRONMENT, raising=False)
+    assert memory_trace.start_if_requested() is None and not tracemalloc.is_tracing()
+    monkeypatch.setenv(memory_trace.ENVIRONMENT, str(tmp_path / "trace"))
+    previous = signal.getsignal(signal.SIGUSR1)
+    try:
+        folder = memory_trace.start_if_requested()
+        assert folder is not None and tracemalloc.is_tracing()
+        os.kill(os.getpid(), signal.SIGUSR1)  # the handler runs in this (the main) thread
+        snapshot = tracemalloc.Snapshot.load(str(folder / "snapshot-0.tracemalloc"))
+        assert snapshot.statistics("filename")
+        assert json.loads((folder / "types-0.json").read_text())["dict"] > 0
+    finally:
+        tracemalloc.stop()
+        signal.signal(signal.SIGUSR1, previous)
+        atexit.unregister(memory_trace.dump)
