@@ -23,7 +23,7 @@ from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString,
 from detect_secrets.plugins.ip_public import IPPublicDetector
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 
-from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
+from ..bounded_cache import SECRETS_BUDGET, lru_cache_bytes
 from ..patterns import linear, re2_source
 from . import _guards
 
@@ -256,7 +256,7 @@ def may_hold_provider(text: str) -> bool:
     return len(text) >= MIN_PROVIDER_LENGTH and ("sk-" in text or _may_hold_provider(text))
 
 
-@lru_cache_bytes(SECRETS_CACHE_BYTES)
+@lru_cache_bytes(SECRETS_BUDGET)
 def provider(text: str) -> Provider | None:
     """The first provider credential in `text` (cached by text), or None."""
     if len(text) < MIN_PROVIDER_LENGTH:
@@ -279,7 +279,7 @@ def provider(text: str) -> Provider | None:
     return None
 
 
-@lru_cache_bytes(SECRETS_CACHE_BYTES)
+@lru_cache_bytes(SECRETS_BUDGET)
 def url_password(text: str) -> tuple[int, int, str] | None:
     """The span of the password in a `scheme://user:password@` URL and the scheme, or None."""
     match = _URL_CREDENTIALS.search(text) if "://" in text else None
@@ -306,7 +306,7 @@ def private_key(text: str, line: bool = False) -> tuple[int, int] | None:
     return start, end
 
 
-@lru_cache_bytes(SECRETS_CACHE_BYTES)
+@lru_cache_bytes(SECRETS_BUDGET)
 def is_code_text(value: str) -> bool:
     """A regex, a `#rrggbb` colour, a `****` mask, a dotted or constant name: not a credential."""
     return bool(_NOT_A_SECRET.search(value))
@@ -325,7 +325,7 @@ def looks_credential(value: str) -> bool:
     return classes >= 2 or entropy_type(value) is not None
 
 
-@lru_cache_bytes(SECRETS_CACHE_BYTES)
+@lru_cache_bytes(SECRETS_BUDGET)
 def is_placeholder(value: str) -> bool:
     """`your-api-key-here`, `<YOUR_TOKEN>`, `sk-...XXXX`, `changeme`, `password123`, `aaaaaa`."""
     return value.lower() in _PLACEHOLDER_WORDS or bool(_PLACEHOLDER.search(value)) or _has_run(value, _PLACEHOLDER_RUN)
@@ -342,13 +342,13 @@ def _has_run(value: str, length: int) -> bool:
     return False
 
 
-@lru_cache_bytes(SECRETS_CACHE_BYTES)
+@lru_cache_bytes(SECRETS_BUDGET)
 def is_reference(value: str) -> bool:
     """A value that names configuration instead of holding a secret: `${DB_PASSWORD}`, `OPENAI_API_KEY`."""
     return bool(_REFERENCE.search(value))
 
 
-@lru_cache_bytes(SECRETS_CACHE_BYTES)
+@lru_cache_bytes(SECRETS_BUDGET)
 def entropy_type(value: str) -> str | None:
     """detect-secrets' entropy type when the whole value is a high-entropy token, else None."""
     if len(value) < 16 or " " in value:

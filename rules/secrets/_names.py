@@ -7,7 +7,7 @@ password, and neither is `password_keyword` (a regex that finds password keyword
 
 from __future__ import annotations
 
-from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
+from ..bounded_cache import SECRETS_BUDGET, lru_cache_bytes
 from ..patterns import WORD_SPLIT_REASON, backtracking, linear
 
 # fmt: off
@@ -52,7 +52,7 @@ def _head(name: str) -> tuple[str, ...]:
     return parts
 
 
-@lru_cache_bytes(SECRETS_CACHE_BYTES)
+@lru_cache_bytes(SECRETS_BUDGET)
 def name_class(name: str | None) -> str | None:
     """`signing`, `password`, `credential` or None for a name a literal is assigned to."""
     if not name:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .. import generated
 from ..aicontext._mcp_secrets import reference_fixes
 from ..analysis.test_code import IN_TEST_CODE, is_test_code, not_deployed_label
-from ..bounded_cache import SECRETS_CACHE_BYTES, lru_cache_bytes
+from ..bounded_cache import SECRETS_BUDGET, lru_cache_bytes
 from ..context import FileContext
 from ..engine import make_finding
 from ..javascript._sinks import MINIFIED_LINE, is_shipped_file
@@ -62,7 +62,7 @@ class Verdict:
 _MIN_KEY = 8  # characters a literal passed as a key needs before it is reported
 
 
-@lru_cache_bytes(SECRETS_CACHE_BYTES)
+@lru_cache_bytes(SECRETS_BUDGET)
 def classify(value: str, name_class: str | None, role: str, interpolated: bool, example: bool) -> Verdict | None:
     """The rule that owns a literal, judged from its text and position (cached)."""
     if not value.strip():

@@ -34,8 +34,10 @@ def run(args: argparse.Namespace) -> int:
     from vetline.server.lsp.logs import redact_stderr
     from vetline.server.lsp.server import create_server
     from vetline.server.lsp.transport import serve_stdio
+    from vetline.server.memory_trace import start_if_requested
 
     redact_stderr()
+    start_if_requested()  # off unless VETLINE_TRACEMALLOC is set (memory debugging)
 
     server = create_server()
     if address is None:

@@ -136,6 +136,14 @@ def _observe(ls: VetlineServer, doc: Document, findings: Sequence[Finding]) -> l
     return [Observed(origin, key) for origin, key in zip(origins, found)]
 
 
+def forget(ls: VetlineServer, uri: str) -> None:
+    """Drop what is kept about a closed buffer: a reopened file starts afresh anyway, and a
+    session that opens and closes many files must not keep each one's findings."""
+    state = tracker(ls)
+    for per_uri in (state.live, state.buffers, state.analyses, state.counted_blocks, state.typed_counted):
+        per_uri.pop(uri, None)
+
+
 def _origin(
     doc: Document, finding: Finding, key: str, previous: dict[str, tuple[str | None, str]] | None
 ) -> str | None:

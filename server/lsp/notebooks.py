@@ -136,6 +136,7 @@ def _open_cell(ls: VetlineServer, notebook: Notebook, item: types.TextDocumentIt
 def _close_cell(ls: VetlineServer, uri: str) -> None:
     from .diagnostics import publish
 
+    metrics.forget(ls, uri)
     if ls.documents.pop(uri, None) is not None and not ls.features.pull_diagnostics:
         publish(ls, uri, None, [])
 

@@ -11,6 +11,7 @@ import logging
 
 from lsprotocol import types
 
+from . import metrics
 from .diagnostics import publish
 from .documents import open_document
 from .server import VetlineServer
@@ -53,5 +54,6 @@ def did_save(ls: VetlineServer, params: types.DidSaveTextDocumentParams) -> None
 def did_close(ls: VetlineServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.scheduler.forget(uri)
+    metrics.forget(ls, uri)
     if ls.documents.pop(uri, None) is not None and not ls.features.pull_diagnostics:
         publish(ls, uri, None, [])

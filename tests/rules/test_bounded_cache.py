@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vetline.rules.bounded_cache import MAX_KEY_BYTES, SECRETS_CACHE_BYTES, lru_cache_bytes
+from vetline.rules.bounded_cache import MAX_KEY_BYTES, SECRETS_BUDGET, SECRETS_CACHE_BYTES, ByteBudget, lru_cache_bytes
 from vetline.rules.secrets import _detect, _scan
 
 
@@ -43,3 +43,37 @@ def test_editing_a_large_literal_keeps_the_secrets_caches_within_budget() -> Non
         info = cached.cache_info()
         assert info.bytes <= info.max_bytes == SECRETS_CACHE_BYTES
     assert _scan.classify.cache_info().currsize < 500  # the oldest texts were evicted
+
+
+def test_caches_sharing_a_budget_stay_within_it_together() -> None:
+    """Ensure that caches filled by the same texts evict each other's oldest entries to stay under one budget."""
+    budget = ByteBudget(400_000)
+
+    @lru_cache_bytes(budget)
+    def upper(text: str) -> str:
+        return text.upper()
+
+    @lru_cache_bytes(budget)
+    def count(text: str) -> int:
+        return text.count("k")
+
+    texts = [f"{n:04}" + "k" * 20_000 for n in range(60)]  # 1.2 MB of keys per cache
+    for text in texts:
+        assert upper(text) == text.upper() and count(text) == 20_000
+        assert budget.bytes == upper.cache_info().bytes + count.cache_info().bytes <= 400_000
+    assert upper.cache_info().currsize + count.cache_info().currsize < 20
+    assert upper.cache_info().currsize > 0 and count.cache_info().currsize > 0  # recent entries of both kept
+
+
+def test_the_secrets_caches_share_one_budget() -> None:
+    """Ensure that editing a 60 KB literal keeps all secrets caches together under one 16 MB budget."""
+    literal = "k9" * 30_000
+    for edit in range(120):  # 7 MB of distinct keys for each of three caches: 21 MB in all
+        value = literal[:edit] + "z" + literal[edit:]
+        _scan.classify(value, "password", "assign", False, False)
+        _detect.entropy_type(value)
+        _detect.is_reference(value)
+    caches = (_scan.classify, _detect.provider, _detect.url_password, _detect.is_placeholder, _detect.entropy_type)
+    held = sum(cached.cache_info().bytes for cached in (*caches, _detect.is_reference, _detect.is_code_text))
+    assert held <= SECRETS_BUDGET.bytes <= SECRETS_CACHE_BYTES
+    assert _scan.classify.cache_info().currsize > 0  # still a cache
