@@ -282,12 +282,16 @@ def _scan_in_worker(args: tuple[Path, Path, Path | None]) -> FileResult:
 
 def _parallel(work: list[tuple[Path, Path, Path | None]], config: Config, jobs: int) -> Iterable[FileResult]:
     chunk = max(1, len(work) // (jobs * 8))
-    with _exit_on_sigterm(), ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+    with _exit_on_sigterm():
+        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
         try:
             yield from pool.map(_scan_in_worker, work, chunksize=chunk)
         except BaseException:  # interrupted or failed: stop the workers now, not after the queue
+            # No `with pool:` here: its exit would wait for the manager thread of a pool whose
+            # workers were just terminated, and anything that wait raised would replace the exit code.
             _stop_workers(pool)
             raise
+        pool.shutdown(wait=True)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
