@@ -23,7 +23,7 @@ from ..patterns import linear
 from .nodes import enclosing_function
 from .taint import Kind, Origin
 from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES, STRING_METHODS
-from .test_code import is_migration, is_test_code
+from .test_code import is_migration, is_test_code, is_vendored_code
 from .web import enclosing_handler, parameter_names
 
 # Command-line and scaffolding code (Django `management/commands/`, `cli.py`, `scripts/`): a
@@ -83,7 +83,7 @@ def taint_verdict(
     sanitizers that protect this sink; `unknown_needs_request` reports an unknown origin only
     where it may be request data (`unknown_may_be_request_data`).
     """
-    if value is None:
+    if value is None or is_third_party_copy(match.ctx):
         return None
     origin = match.ctx.taint.origin(value)
     origin = effective_origin(
@@ -105,6 +105,11 @@ def taint_verdict(
 
 def _serves_no_request(path: str) -> bool:
     return is_migration(path) or is_test_code(path)
+
+
+def is_third_party_copy(ctx: FileContext) -> bool:
+    """A vendored library's module (`test_code.is_vendored_code`): not the application's own sinks."""
+    return is_vendored_code(ctx.path)
 
 
 def is_command_line_code(path: str) -> bool:

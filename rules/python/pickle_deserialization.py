@@ -10,7 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg
-from ..analysis.sinks import taint_verdict, unknown_may_be_request_data
+from ..analysis.sinks import is_third_party_copy, taint_verdict, unknown_may_be_request_data
 from ..analysis.taint import Kind
 from ..analysis.taint_tables import FILE_READ
 from ..analysis.web import parameter_names
@@ -101,7 +101,7 @@ def loads_untrusted_objects(match: Match) -> Report | None:
             return None  # numpy refuses object arrays unless allow_pickle is switched on
     sink, data = f"`{name}`", _data(match, name)
     consequence = MARSHAL_CONSEQUENCE if name.startswith("marshal.") else CONSEQUENCE
-    if _round_trip(match, data) or _is_serializer_wrapper(match, data):
+    if _round_trip(match, data) or _is_serializer_wrapper(match, data) or is_third_party_copy(match.ctx):
         return None
     if data is not None and match.ctx.taint.origin(data).source == FILE_READ:
         return Report(
