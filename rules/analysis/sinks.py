@@ -83,7 +83,7 @@ def taint_verdict(
     sanitizers that protect this sink; `unknown_needs_request` reports an unknown origin only
     where it may be request data (`unknown_may_be_request_data`).
     """
-    if value is None or is_third_party_copy(match.ctx):
+    if value is None:
         return None
     origin = match.ctx.taint.origin(value)
     origin = effective_origin(
@@ -93,6 +93,8 @@ def taint_verdict(
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
     if origin.kind is Kind.CONSTANT or (origin.kind is Kind.UNKNOWN and _serves_no_request(match.ctx.path)):
         return None  # a migration or a test computes its own values: "unknown" there is never a request
+    if origin.kind is Kind.UNKNOWN and is_third_party_copy(match.ctx):
+        return None  # a vendored library's own values (its API's parameters); request data there still counts
     if origin.kind is Kind.UNKNOWN and unknown_needs_request and not unknown_may_be_request_data(match, value):
         return None
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
@@ -108,7 +110,8 @@ def _serves_no_request(path: str) -> bool:
 
 
 def is_third_party_copy(ctx: FileContext) -> bool:
-    """A vendored library's module (`test_code.is_vendored_code`): not the application's own sinks."""
+    """A vendored library's module (`test_code.is_vendored_code`): values of unknown origin there
+    are the library's API parameters, not the application's data (request data still counts)."""
     return is_vendored_code(ctx.path)
 
 

@@ -363,6 +363,12 @@ _ROUTE_VERBS = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view"}
 )
 _DEPENDENCIES = ("Depends", "Security", "Annotated")
+# Modules of helpers, not views: `utils/`, `helpers.py`, `core/http.py`, `functions/common.py`,
+# a `*_backend.py` (`taint.TaintAnalysis._helper_module` reads it with the function's shape).
+HELPER_MODULE = linear(
+    r"(?:^|/)(?:utils?|helpers?|functions|common|core|lib|libs|backends?|services?|shortcuts|http)(?:/|\.py$)"
+    r"|_(?:backends?|utils?|helpers?)\.py$"
+)
 _CONVERTER = linear(r"<(int|float|uuid):(\w+)>|\{(\w+):(int|float|uuid)\}")
 
 

@@ -81,8 +81,9 @@ def is_example_code(path: str) -> bool:
 # Third-party code shipped inside an application: a vendoring folder, or a well-known single-file
 # library copied into one of the application's packages (`pypiserver/bottle_wrapper/bottle.py`).
 # Its sinks are the library's, reached by the application only through the library's API: the
-# data-flow rules skip it (`sinks.taint_verdict`), since one finding per `eval` of a bundled
-# framework is no finding about the application; updating the copy is the dependency review's job.
+# data-flow rules drop values of unknown origin there (`sinks.taint_verdict`), since one finding
+# per `eval` of a bundled framework is no finding about the application (updating the copy is the
+# dependency review's job); request data reaching a sink there is still reported.
 _VENDOR_FOLDERS = frozenset(
     {"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "third-party", "extern", "_extern"}
 )

@@ -154,8 +154,10 @@ def loads_untrusted_objects(match: Match) -> Report | None:
     sink, data = f"`{name}`", _data(match, name)
     opened = _opened_path(match, argument(match.node("args"), 0, DATA_KEYWORD.get(name.rsplit(".", 1)[-1])))
     consequence = MARSHAL_CONSEQUENCE if name.startswith("marshal.") else CONSEQUENCE
-    if _round_trip(match, data) or _is_serializer_wrapper(match, data) or is_third_party_copy(match.ctx):
+    if _round_trip(match, data) or _is_serializer_wrapper(match, data):
         return None
+    if is_third_party_copy(match.ctx) and (data is None or match.ctx.taint.origin(data).kind is not Kind.TAINTED):
+        return None  # a vendored library's own loads: request data reaching it is still reported
     if data is not None and match.ctx.taint.origin(data).source == FILE_READ:
         return Report(
             confidence=Confidence.MEDIUM,

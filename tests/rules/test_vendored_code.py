@@ -54,3 +54,10 @@ def test_the_same_code_in_the_project_itself_is_reported(path: str) -> None:
         "os-command-injection",
         "pickle-deserialization",
     ]
+
+
+def test_request_data_in_vendored_code_is_still_reported() -> None:
+    """Ensure that a vendored module reading the request itself keeps its finding."""
+    code = b'import os\nfrom flask import request\n\ndef run():\n    os.system("ping " + request.args["host"])\n'
+    found = Engine(RULES).analyze(code, "python", "app/_vendor/tool.py").findings
+    assert [(f.rule_id, f.start.line) for f in found] == [("os-command-injection", 4)]
