@@ -132,7 +132,34 @@ def unknown_may_be_request_data(match: Match, value: Node | None) -> bool:
     if function is None:
         return False
     parameters = {p.encode() for p in parameter_names(match.ctx, function)} - {b"self", b"cls"}
-    return bool(parameters) and _mentions(value, parameters)
+    return bool(parameters) and _mentions(value, parameters) and not _called_only_with_constants(match, function)
+
+
+def _called_only_with_constants(match: Match, function: Node) -> bool:
+    """A module function every call of which in this file passes literals (`snarf("node --version")`):
+    the helper runs the file's own values. A function nobody in the file calls stays a helper whose
+    callers elsewhere choose the value."""
+    taint = match.ctx.taint
+    name = match.ctx.text(function.child_by_field_name("name"))
+    defined = taint.module_function(name)
+    if defined is None or defined.id != function.id:
+        return False
+    calls = [a for a in taint.call_sites(name) if not function.start_byte <= a.start_byte < function.end_byte]
+    return bool(calls) and all(_constant_arguments(match, arguments) for arguments in calls)
+
+
+def _constant_arguments(match: Match, arguments: Node) -> bool:
+    for argument_node in arguments.named_children:
+        if argument_node.type == "comment":
+            continue
+        if argument_node.type in ("list_splat", "dictionary_splat"):
+            return False
+        value = (
+            argument_node.child_by_field_name("value") if argument_node.type == "keyword_argument" else argument_node
+        )
+        if value is None or match.ctx.taint.origin(value).kind is not Kind.CONSTANT:
+            return False
+    return True
 
 
 def _mentions(node: Node, names: set[bytes]) -> bool:

@@ -176,6 +176,18 @@ async def ping():
     # ok: os-command-injection
     Popen([tool, "--version"])
 
+def snarf(cmd):
+    # Every call in this file passes a constant command: the helper runs the file's own commands.
+    # ok: os-command-injection
+    return subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE).communicate()[0]
+def verify_nodejs():
+    return snarf("node --version") or snarf(cmd="nodejs --version")
+def shell(cmd):
+    # ruleid: os-command-injection
+    return subprocess.check_output(cmd, shell=True)
+def archive(name):
+    return shell("tar czf /backups/out.tgz " + name)
+
 def install_package(package_path):
     cmd = [get_pip_path(), "install", "--upgrade", package_path]
     # A list argv: with a shell (Windows needs one for `pip.cmd`) only its first item is the command.
