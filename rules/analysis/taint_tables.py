@@ -326,6 +326,7 @@ KEYED_READS = frozenset({"get", "pop", "getlist", "__getitem__"})
 # `if "../" in name: return ...` rejects one kind of payload: the name stays tainted, marked with
 # the guard, and only the sinks that payload matters for accept it (`sinks.taint_verdict`).
 PATH_GUARD = "a check that rejects `..`"
+PATH_SEPARATORS = frozenset({"os.sep", "os.path.sep", "posixpath.sep", "ntpath.sep", "os.altsep"})
 QUOTE_GUARD = "a check that rejects quotes"
 SHELL_GUARD = "a check that rejects shell metacharacters"
 MARKUP_GUARD = "a check that rejects `<`"

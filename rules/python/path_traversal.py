@@ -160,6 +160,25 @@ def download():
     # ok: path-traversal
     return send_file(target)
 
+@app.route("/users/<int:uid>/download-data/<path:file_name>")
+def download_user_data(uid, file_name):
+    # askbot: a name with a separator is refused, so it is one component of the export folder.
+    if os.path.sep in file_name:
+        raise PermissionError(file_name)
+    # ok: path-traversal
+    return send_file(open(os.path.join(export_dir(uid), file_name), "rb"))
+
+@app.route("/exports/<path:file_name>")
+def export_file(file_name):
+    if "/" in file_name:
+        return "not found", 404
+    # ok: path-traversal
+    open(os.path.join("/srv/exports", file_name))
+    if "\\" in file_name:
+        return "not found", 404
+    # ruleid: path-traversal
+    return open(os.path.join("/srv/exports", request.args["other"]))
+
 @app.route("/read/<int:book_id>/<book_format>")
 def read_book(book_id, book_format):
     if book_format.upper() == "TXT":
