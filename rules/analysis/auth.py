@@ -60,7 +60,9 @@ def file_protection(ctx: FileContext, function: Node) -> bool:
 def is_auth_decorator(ctx: FileContext, node: Node, decorator: Node, extra: Collection[str] = ()) -> bool:
     """`@login_required`, `@permission_classes([...])`, `@method_decorator(login_required)`, a denying in-file one."""
     callee = decorator.child_by_field_name("function") if decorator.type == "call" else decorator
-    name = (ctx.qualified_name(callee) or ctx.text(callee)).rsplit(".", 1)[-1]
+    owner, _, name = (ctx.qualified_name(callee) or ctx.text(callee)).rpartition(".")
+    if name == "require" and fw.AUTH_NAME.search(owner):
+        return True  # Flask-Principal: `@admin_permission.require(403)`, `@Permissions.SETTINGS.require(403)`
     if name == "method_decorator":
         return has_auth_check(ctx, decorator.child_by_field_name("arguments")) or bool(
             fw.AUTH_NAME.search(ctx.text(decorator.child_by_field_name("arguments")))

@@ -23,7 +23,7 @@ in `taint_fold`; the sink decides what counts (`sinks.taint_verdict`).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from tree_sitter import Node
@@ -309,21 +309,60 @@ class TaintAnalysis:
             self._functions = _module_functions(self.ctx)
         return self._functions.get(name)
 
-    def summary(self, function: Node) -> tuple[Origin, bool] | None:
-        """(return origin with constant arguments, whether arguments reach the return)."""
+    def summary(self, function: Node) -> Summary | None:
+        """The return origin with constant arguments, and which parameters reach the return."""
         if function.id in self._summaries:
             return self._summaries[function.id]
-        from .taint_flow import ScopeWalker
-
         self._summaries[function.id] = None  # recursion: unknown
         params = [name for name, _, _ in _parameter_nodes(function)]
-        base = ScopeWalker(self, record=False)
-        base.run(function, dict.fromkeys(params, CONSTANT))
-        probe = ScopeWalker(self, record=False)
-        probe.run(function, dict.fromkeys(params, Origin(Kind.TAINTED, source="a parameter")))
-        result = (base.returned(), probe.returned().kind is Kind.TAINTED)
+        base = self._returned(function, params, ())
+        flowing: tuple[str, ...] = ()
+        if self._returned(function, params, params).kind is Kind.TAINTED:
+            # Which ones: `_load(request, state, default=url)` returns `default` and `request.get_host()`,
+            # not the `state` it only reads through a signature check. Many parameters: all of them.
+            few = len(params) <= _PROBED_ONE_BY_ONE and _plain_parameters(function)
+            flowing = (
+                tuple(p for p in params if self._returned(function, params, (p,)).kind is Kind.TAINTED)
+                if few
+                else tuple(params)
+            )
+        result = Summary(base, params, flowing, by_name=_plain_parameters(function))
         self._summaries[function.id] = result
         return result
+
+    def _returned(self, function: Node, params: list[str], tainted: Sequence[str]) -> Origin:
+        """What `function` returns when the `tainted` parameters hold request data and the others constants."""
+        from .taint_flow import ScopeWalker
+
+        walker = ScopeWalker(self, record=False)
+        probe = Origin(Kind.TAINTED, source="a parameter")
+        walker.run(function, {name: probe if name in tainted else CONSTANT for name in params})
+        return walker.returned()
+
+
+# Functions with more parameters are probed once with all of them tainted (each probe walks the body).
+_PROBED_ONE_BY_ONE = 6
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What an in-file function returns: its origin with constant arguments, and the parameters
+    (by name, in order) whose request data reaches the return."""
+
+    base: Origin
+    params: list[str]
+    flowing: tuple[str, ...]
+    by_name: bool = True  # False: `*args`/`**kwargs`/keyword-only parameters, every argument counts
+
+
+def _plain_parameters(function: Node) -> bool:
+    """True when arguments map to parameters by position and name alone (no `*`, `*args`, `**kwargs`)."""
+    parameters = function.child_by_field_name("parameters")
+    return not any(
+        p.type in ("list_splat_pattern", "dictionary_splat_pattern", "keyword_separator", "positional_separator")
+        or (p.type == "typed_parameter" and p.named_children and p.named_children[0].type.endswith("splat_pattern"))
+        for p in (parameters.named_children if parameters is not None else ())
+    )
 
 
 def _module_functions(ctx: FileContext) -> dict[str, Node | None]:

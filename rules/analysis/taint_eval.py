@@ -19,6 +19,7 @@ from .taint import CONSTANT, HANDLER, REQUEST, UNKNOWN, VIEW, Kind, Origin, is_c
 from .taint_fold import NOT_CONSTANT, fold
 
 if TYPE_CHECKING:
+    from ..context import FileContext
     from .taint import TaintAnalysis
 
 _CONSTANT_TYPES = frozenset(
@@ -263,12 +264,32 @@ class Evaluator:
         summary = self.analysis.summary(function)
         if summary is None:
             return UNKNOWN
-        base, flows = summary
-        base = replace(base, variable=None)  # the callee's local names mean nothing at the call site
-        return join([base, self._join(arguments)]) if flows else base
+        base = replace(summary.base, variable=None)  # the callee's local names mean nothing at the call site
+        flowing = _arguments_for(self.ctx, arguments, summary.params, summary.flowing) if summary.by_name else arguments
+        flowing = flowing if summary.flowing else []
+        return join([base, self._join(flowing)]) if flowing else base
 
     def _join(self, nodes: list[Node]) -> Origin:
         return join(self._plain(self.origin(n)) for n in nodes)
+
+
+def _arguments_for(ctx: FileContext, arguments: list[Node], params: list[str], flowing: tuple[str, ...]) -> list[Node]:
+    """The call's arguments passed for the `flowing` parameters (all of them after a `*`/`**` splat,
+    or when an argument matches no named parameter)."""
+    if not flowing:
+        return []
+    if any(a.type in ("list_splat", "dictionary_splat") for a in arguments):
+        return arguments
+    chosen: list[Node] = []
+    positional = [a for a in arguments if a.type != "keyword_argument"]
+    for index, argument in enumerate(positional):
+        if index >= len(params) or params[index] in flowing:
+            chosen.append(argument)
+    for keyword in (a for a in arguments if a.type == "keyword_argument"):
+        name, value = keyword.child_by_field_name("name"), keyword.child_by_field_name("value")
+        if value is not None and (ctx.text(name) not in params or ctx.text(name) in flowing):
+            chosen.append(value)
+    return chosen
 
 
 def keyed_name(container: str, key: object) -> str:

@@ -429,7 +429,17 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
             or flat == "py" + joined
         ):
             return name  # `nodesemver` from `node-semver`
+    extension = _rest_framework_extension(bare)
+    if extension and (name := _declared_alias(extension, declared)):
+        return name  # `rest_access_policy` from `drf-access-policy`
     return next((name for name in sorted(declared) if _abbreviates(joined, _without_affixes(name))), None)
+
+
+def _rest_framework_extension(bare: str) -> str | None:
+    """`access-policy` for `rest-access-policy` or `drf-access-policy`: Django REST framework extensions
+    are imported as `rest_*`/`drf_*` and published as `drf-*` or `djangorestframework-*`."""
+    first, _, rest = bare.partition("-")
+    return rest if first in ("rest", "drf") and rest else None
 
 
 def _without_affixes(name: str) -> str:

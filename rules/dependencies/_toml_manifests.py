@@ -96,9 +96,12 @@ def _declares_array(table: str, key: str, script: bool) -> bool:
 
 
 def _array_strings(source: bytes, position: int) -> tuple[list[tuple[int, int]], int]:
-    """The (start, end) of each string's content in the array at `position`; and its end."""
+    """The (start, end) of each string's content in the array at `position`; and its end.
+
+    Strings inside an inline table (`{ include-group = "docs" }` of PEP 735) are not requirements.
+    """
     strings: list[tuple[int, int]] = []
-    depth = 0
+    depth = braces = 0
     while position < len(source):
         char = source[position : position + 1]
         if char in (b'"', b"'"):
@@ -107,8 +110,13 @@ def _array_strings(source: bytes, position: int) -> tuple[list[tuple[int, int]],
                 close = source.find(char, close + 1)
             if close < 0:
                 break
-            strings.append((position + 1, close))
+            if not braces:
+                strings.append((position + 1, close))
             position = close
+        elif char == b"{":
+            braces += 1
+        elif char == b"}":
+            braces = max(braces - 1, 0)
         elif char == b"#":
             position = _line_end(source, position) - 1
         elif char == b"[":

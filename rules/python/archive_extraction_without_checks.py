@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.nodes import keyword_arg, string_value
+from ..analysis.nodes import argument, keyword_arg, string_value
 from ..analysis.sinks import bound_value
 from ..context import Match
 from ..model import Category, Confidence, Fix, Rule, Severity
@@ -51,6 +51,8 @@ def extracts_without_filter(match: Match) -> bool:
     args = match.node("args")
     if name != "shutil.unpack_archive" and not _is_tar(match):
         return False
+    if name == "shutil.unpack_archive" and string_value(argument(args, 2, "format")) == "zip":
+        return False  # the zip format extracts through zipfile
     if name != "shutil.unpack_archive" and keyword_arg(args, "members") is not None:
         return False  # a member list is how pre-3.12 code vets names
     chosen = keyword_arg(args, "filter")
@@ -81,7 +83,7 @@ RULE = Rule(
 Tar members can be named `../../etc/cron.d/x`, carry absolute paths, or be symlinks and hard
 links pointing anywhere; `TarFile.extractall()` and `extract()` without a filter honour all
 of it, so extracting an uploaded or downloaded archive can overwrite any file the process can
-write (CVE-2007-4559, "tar slip"). `shutil.unpack_archive` does the same for tar formats.
+write (CVE-2007-4559, "tar slip"). `shutil.unpack_archive` does the same for tar formats (not for `format="zip"`).
 
 `zipfile` is not reported: it strips `..` and absolute prefixes and creates no links.
 
@@ -126,6 +128,12 @@ def install(archive_path, target):
     shutil.unpack_archive(archive_path, target)
     # ok: archive-extraction-without-checks
     shutil.unpack_archive(archive_path, target, filter="data")
+    # ok: archive-extraction-without-checks
+    shutil.unpack_archive(backup_path, target, "zip")
+    # ok: archive-extraction-without-checks
+    shutil.unpack_archive(backup_path, target, format="zip")
+    # ruleid: archive-extraction-without-checks
+    shutil.unpack_archive(archive_path, target, "gztar")
     # ok: archive-extraction-without-checks
     zipfile.ZipFile(archive_path).extractall(target)
     with zipfile.ZipFile(archive_path) as zf:

@@ -63,6 +63,9 @@ def leak_in(match: Match, node: Node, name: str | None) -> Node | None:
     """The sub-expression of `node` that shows the exception `name` or a traceback, or None."""
     if node.type == "identifier":
         return node if name is not None and match.ctx.text(node) == name else None
+    if node.type == "keyword_argument":  # `error=gettext(...)`: the keyword is no reference to `error`
+        value = node.child_by_field_name("value")
+        return leak_in(match, value, name) if value is not None else None
     if node.type == "attribute":
         attribute = match.ctx.text(node.child_by_field_name("attribute"))
         return None if attribute in _HARMLESS_ATTRIBUTES else leak_in(match, node.child_by_field_name("object"), name)  # type: ignore[arg-type]
@@ -245,6 +248,8 @@ async def book_ticket(order: OrderIn):
         return handle_error_and_return_response(exc, db=db)  # ok: exception-details-in-response
     except (TypeError, KeyError) as exc:
         return JSONResponse({"error": extract_message(exc)}, status_code=500)  # ruleid: exception-details-in-response
+    except httpx.HTTPError as error:  # weblate: the keyword `error=` is not the exception
+        return JSONResponse(render(error=gettext("Try again later.")), status_code=503)  # ok: exception-details-in-response
 from django.http import Http404
 def get_search_model(self):  # mayan-edms: Django shows its own 404 page unless DEBUG is on
     try:

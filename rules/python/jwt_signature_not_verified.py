@@ -2,15 +2,17 @@
 
 Owns PyJWT and python-jose `jwt.decode` called with `options={"verify_signature": False}`,
 the old `verify=False`, an `algorithms` list allowing `"none"`, or no `algorithms` at all (the
-token's own header then picks the algorithm), and `jwt.encode(..., algorithm="none")`.
+token's own header then picks the algorithm), and `jwt.encode(..., algorithm="none")`. An
+unverified decode that only peeks at a claim (`iss`, `kid`) before the same function decodes the
+same token again with a key and pinned algorithms is the documented way to pick a key.
 """
 
 from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.nodes import argument, has_splat, is_false, keyword_arg, string_value
-from ..context import Match
+from ..analysis.nodes import argument, enclosing_function, has_splat, is_false, keyword_arg, string_value
+from ..context import FileContext, Match
 from ..model import Category, Confidence, Report, Rule, Severity
 
 DECODERS = frozenset({"jwt.decode", "jwt.decode_complete", "jwt.api_jwt.decode", "jose.jwt.decode"})
@@ -40,13 +42,43 @@ def allows_none(algorithms: Node | None) -> bool:
     return any((string_value(v) or "").lower() == "none" for v in values)
 
 
+def skips_verification(args: Node) -> bool:
+    """True for `options={"verify_signature": False}` or the old `verify=False`."""
+    return disables_signature(argument(args, 3, "options")) or is_false(keyword_arg(args, "verify"))
+
+
+def verifies(args: Node) -> bool:
+    """True for a decode with a key and a pinned algorithm list that excludes `none`."""
+    algorithms = argument(args, 2, "algorithms")
+    key = argument(args, 1, "key")
+    return not skips_verification(args) and key is not None and algorithms is not None and not allows_none(algorithms)
+
+
+def verified_later(ctx: FileContext, args: Node) -> bool:
+    """True when the enclosing function decodes the same token variable again, verified, after this call."""
+    token, function = argument(args, 0, "jwt"), enclosing_function(args)
+    if token is None or token.type != "identifier" or function is None:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        later = node.child_by_field_name("arguments") if node.type == "call" else None
+        if later is not None and node.start_byte > args.end_byte:
+            first = argument(later, 0, "jwt")
+            same = first is not None and ctx.text(first) == ctx.text(token)
+            if same and ctx.qualified_name(node.child_by_field_name("function")) in DECODERS and verifies(later):
+                return True
+        stack.extend(node.named_children)
+    return False
+
+
 def unverified(match: Match) -> Report | None:
     args = match.node("args")
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name in ENCODERS:
         return Report(message=UNSIGNED) if allows_none(argument(args, 2, "algorithm")) else None
-    if disables_signature(argument(args, 3, "options")) or is_false(keyword_arg(args, "verify")):
-        return Report(message=UNVERIFIED)
+    if skips_verification(args):
+        return None if verified_later(match.ctx, args) else Report(message=UNVERIFIED)
     algorithms = argument(args, 2, "algorithms")
     if allows_none(algorithms):
         return Report(message=NONE_ALGORITHM)
@@ -99,6 +131,14 @@ claims = jwt.decode(token, public_key)  # ruleid: jwt-signature-not-verified
 claims = jose_jwt.decode(token, key, options={"verify_signature": False})
 token = jwt.encode({"sub": user_id}, None, algorithm="none")  # ruleid: jwt-signature-not-verified
 claims = jwt.decode(token, key, algorithms=["HS256"])  # ok: jwt-signature-not-verified
+def authenticate(token):
+    unverified = jwt.decode(token, options={"verify_signature": False})  # ok: jwt-signature-not-verified
+    key = keys_for(unverified["iss"])
+    return jwt.decode(token, key, algorithms=["RS256"], audience="api")
+def peek_only(token, other):
+    unverified = jwt.decode(token, options={"verify_signature": False})  # ruleid: jwt-signature-not-verified
+    jwt.decode(other, key, algorithms=["RS256"])
+    return unverified
 # ok: jwt-signature-not-verified
 claims = jose_jwt.decode(token, key, algorithms=["RS256"], options={"verify_exp": False})
 header = jwt.get_unverified_header(token)  # ok: jwt-signature-not-verified

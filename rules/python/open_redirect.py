@@ -25,7 +25,7 @@ from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ..patterns import linear
 from ._expressions import definition
-from ._redirect_targets import HEADER_CALLS, QUERY, header_target, refresh_target
+from ._redirect_targets import HEADER_CALLS, QUERY, header_target, not_a_redirect_response, refresh_target
 from ._url_pieces import url_pieces
 
 REDIRECTS = {
@@ -247,7 +247,7 @@ def redirect_target(match: Match) -> Node | None:
 
 def tainted_redirect(match: Match) -> Report | None:
     url = redirect_target(match)
-    if url is None or FIXED_HOST.match(_prefix(match, url)):
+    if url is None or FIXED_HOST.match(_prefix(match, url)) or not_a_redirect_response(match):
         return None
     if stays_on_site(match, url):
         return None
@@ -260,9 +260,30 @@ def tainted_redirect(match: Match) -> Report | None:
     )
     if verdict is None or (verdict.data or {}).get("source") in SAME_ORIGIN_SOURCES or _goes_back(match, url):
         return None
-    if _only_in_query(match, url):
+    if _only_in_query(match, url) or _appended_in_query(match, url):
         return None
     return None if _guarded(match, url) else verdict
+
+
+def _appended_in_query(match: Match, url: Node) -> bool:
+    """`url = page.get_redirect(); url += "?" + request.META["QUERY_STRING"]`: the request data is
+    only ever appended after a `?` to a URL the request did not choose."""
+    scope = enclosing_function(match.target)
+    if url.type != "identifier" or scope is None:
+        return False
+    base = definition(url)
+    if base is url or base is None or match.ctx.taint.origin(base).kind is Kind.TAINTED:
+        return False
+    appended: list[Node] = []
+    stack = [scope]
+    while stack:
+        node = stack.pop()
+        if node.type == "augmented_assignment" and node.start_byte < match.target.start_byte:
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and right is not None and left.text == url.text:
+                appended.append(right)
+        stack.extend(node.named_children)
+    return bool(appended) and all(_only_in_query(match, right) for right in appended)
 
 
 def _only_in_query(match: Match, url: Node) -> bool:
@@ -437,6 +458,9 @@ def header_redirect():
     response.headers["Location"] = request.args["next"]
     # ok: open-redirect
     response.headers["Location"] = url_for("index")
+    created = flask.make_response(flask.jsonify(profile), 201)
+    # ok: open-redirect
+    created.headers["Location"] = request.args["resource"]
     # ruleid: open-redirect
     return f'<meta http-equiv="refresh" content="0; url={request.args["next"]}">'
 @app.route("/refresh")
@@ -487,6 +511,19 @@ class SubmitStartView(View):
             url += f"?{request.GET.urlencode()}"
         # ok: open-redirect
         return django_redirect(url)
+def details(request, page):  # django-cms: the page's own redirect, the visitor's query string after `?`
+    redirect_url = page.get_redirect(request.LANGUAGE_CODE) or ""
+    if redirect_url:
+        query_string = request.META.get("QUERY_STRING")
+        if query_string:
+            redirect_url += "?" + query_string
+        # ok: open-redirect
+        return HttpResponseRedirect(redirect_url)
+def appended_path(request, page):
+    target = page.get_redirect(request.LANGUAGE_CODE)
+    target += request.GET["rest"]
+    # ruleid: open-redirect
+    return HttpResponseRedirect(target)
 def get_login_redirect(request):
     params = f"?next={quote(request.path)}&{request.GET.urlencode()}"
     # ok: open-redirect

@@ -195,7 +195,7 @@ uses: the signal is a state-changing route that lacks the protection its sibling
 
 What counts as protection is one table per framework (`rules/analysis/frameworks.py`): auth
 decorators (`login_required`, `permission_required`, `jwt_required`, DRF `permission_classes`,
-anything naming login/auth/permission/role/admin, an in-file decorator whose wrapper answers
+anything naming login/auth/permission/role/admin, Flask-Principal `@admin_permission.require(403)`, an in-file decorator whose wrapper answers
 401/403), FastAPI `Depends(...)`/`Security(...)` on a user/auth/token dependency, a check in the
 body (`request.user.is_authenticated`, `current_user`, `abort(401)`), a class-based view's
 mixins (`LoginRequiredMixin`, `PermissionRequiredMixin`, `UserPassesTestMixin`, guardian's
@@ -256,6 +256,14 @@ def edit_post(post_id): ...
 @app.route("/users/<int:user_id>", methods=["DELETE"])
 # ruleid: route-without-auth-check
 def delete_user(user_id): ...
+@app.route("/settings", methods=["POST"])
+@Permissions.SETTINGS.require(403)
+# ok: route-without-auth-check
+def set_settings(): ...
+@app.route("/cache", methods=["POST"])
+@cache.require(403)
+# ruleid: route-without-auth-check
+def clear_cache(): ...
 @app.get("/admin/stats")
 # ruleid: route-without-auth-check
 def stats():

@@ -37,7 +37,19 @@ def _splatted_loader(args: Node | None) -> Node | None:
     return None
 
 
+def _is_local_object(match: Match) -> bool:
+    """True when the receiver is a local variable (`yaml = YAML(typ="safe")` of ruamel.yaml), not PyYAML."""
+    callee = match.node("fn")
+    receiver = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
+    if receiver is None or receiver.type != "identifier":
+        return False
+    value = definition(receiver)
+    return value is not receiver and value is not None and value.type == "call"
+
+
 def no_safe_loader(match: Match) -> bool:
+    if _is_local_object(match):
+        return False
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name.split(".")[-1].startswith(("unsafe_", "full_")):
         return True
@@ -114,6 +126,11 @@ def load(stream, **kwargs):
     defaults.update(kwargs)
     # ok: yaml-unsafe-load
     return yaml.load(stream, **defaults)
+def automation(text):
+    from ruamel.yaml import YAML
+    yaml = YAML(typ="safe", pure=True)
+    # ok: yaml-unsafe-load
+    return yaml.load(text)
 def load_config(stream):
     options = {"Loader": yaml.FullLoader}
     # ruleid: yaml-unsafe-load

@@ -38,9 +38,11 @@ STAFF_CONTENT = linear(
 EMAIL_TEMPLATE = linear(r"(?:^|/)(?:e-?mails?|mails?)/|(?:^|/|[_-])e-?mails?(?:[_.-][^/]*)?$", re.IGNORECASE)
 
 # A translated string (`_('...')`, `gettext(...)`: markup the developers wrote) or a value already
-# passed through a cleaning filter (`|clean_string`, `|bleach`, `|sanitize_html`, `|nh3`).
+# passed through a cleaning filter (`|clean_string`, `|bleach`, `|sanitize_html`, `|nh3`) or an
+# encoding one whose output holds no markup (`|urlencode`, `|escape`, `|e`, `|tojson`).
 TRUSTED_BEFORE_SAFE = linear(
-    r"^(?:\{\{)?[-+]?\s*(?:_|gettext|ngettext|pgettext|trans)\s*\(|\|\s*\w*(?:clean|saniti[sz]e|bleach|nh3|striptags)\w*",
+    r"^(?:\{\{)?[-+]?\s*(?:_|gettext|ngettext|pgettext|trans)\s*\(|\|\s*\w*(?:clean|saniti[sz]e|bleach|nh3|striptags)\w*"
+    r"|\|\s*(?:urlencode|escape|e|forceescape|tojson)\b",
     re.IGNORECASE,
 )
 # A whole `{% ... %}` tag that turns escaping off (Jinja2 `false`, Django `off`).
@@ -124,7 +126,7 @@ are not: in real applications they are HTML the server rendered or staff wrote
 application (django-oscar, wagtail, pretix), and the template alone cannot make one of them a
 finding a reviewer would sign. Translated strings (`{{ _('<i>Note</i>')|safe }}`: markup the
 developers wrote) and values passed through a cleaning filter first (`|clean_html|safe`,
-`|bleach|safe`) are not reported either, nor content staff write even when it is called a post
+`|bleach|safe`) or an encoding filter (`|urlencode|safe`, `|tojson|safe`) are not reported either, nor content staff write even when it is called a post
 (`blog_post.content`, `page`, `article`, help texts, previews), nor `|safe` in e-mail templates
 (an `email/` or `mail/` folder, `email_*.html`, `password_reset_email.html`: mail clients run no
 scripts). `{% autoescape off %}` and `{% filter safe %}` are reported in every template that
@@ -165,6 +167,10 @@ where it is produced (`bleach.clean`, `nh3.clean`) or build it with `markupsafe.
 <span>{{ _('Note: the <strong>first</strong> post is kept.')|safe }}</span>
 {# ok: template-escaping-disabled #}
 <div>{{ entry.comments[0].text|clean_string|safe }}</div>
+{# ok: template-escaping-disabled #}
+<a href="/db?{{ {'sql': query.sql}|urlencode|safe }}">run</a>
+{# ok: template-escaping-disabled #}
+<p>{{ search_term|e|safe }}</p>
 {# ok: template-escaping-disabled #}
 {{ form.media|safe }}
 {# ok: template-escaping-disabled #}

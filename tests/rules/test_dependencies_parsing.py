@@ -59,6 +59,13 @@ def test_pyproject_tables_yield_every_declared_requirement() -> None:
     assert manifest.poetry_end is not None
 
 
+def test_dependency_group_includes_are_not_requirements() -> None:
+    """Ensure that PEP 735 `{ include-group = "docs" }` entries are not read as a package `docs`."""
+    source = b'[dependency-groups]\ndev = [\n  { include-group = "docs" },\n  "ruff==0.6.0",\n]\ndocs = ["furo"]\n'
+    names = [r.name for r in _toml_manifests.parse_pyproject(source).requirements]
+    assert names == ["ruff", "furo"]
+
+
 def test_poetry_bare_version_is_an_exact_pin() -> None:
     """Ensure that Poetry's `1.2.3` and `{ version = "==1.2.3" }` count as pins, `^1.2` does not."""
     source = b'[tool.poetry.dependencies]\npython = "^3.10"\ndjango = "3.2.0"\n"flask" = { version = "==2.0.1", extras = ["x"] }\nrich = "^13"\n'

@@ -524,12 +524,13 @@ def test_import_names_that_differ_from_declared_distribution_names(tmp_path: Pat
         {
             "pyproject.toml": (
                 '[build-system]\nrequires = ["setuptools>=68", "tomli"]\n[project]\nname = "p"\ndependencies = '
-                '["apache-superset-core", "paypal-checkout-serversdk", "django-crispy-forms", "beautifulsoup4"]\n'
+                '["apache-superset-core", "paypal-checkout-serversdk", "django-crispy-forms", "beautifulsoup4",'
+                ' "drf-access-policy", "djangorestframework-queryfields"]\n'
             ),
             "setup.py": "from setuptools import setup\n",
             "p/app.py": (
                 "import superset_core.api\nimport paypalcheckoutsdk\nfrom crispy_forms.helper import FormHelper\n"
-                "import beautifulsop4\n"
+                "import beautifulsop4\nfrom rest_access_policy import AccessPolicy\nfrom drf_queryfields import mixins\n"
             ),
         },
     )

@@ -208,6 +208,27 @@ def test_in_file_helper_passes_taint_from_parameter_to_return() -> None:
     assert clean.kind is Kind.CONSTANT
 
 
+def test_in_file_helper_taints_its_result_only_through_the_parameters_that_reach_the_return() -> None:
+    """Ensure that request data passed for a parameter the helper never returns leaves the result clean,
+    by position or by keyword, while the parameter it returns still carries it."""
+    ignored, by_keyword, returned, splat = origins("""
+        def pick(state, default):
+            check(state)
+            return default
+
+        def spread(*values):
+            return values[0]
+
+        def view():
+            sink(pick(request.args["state"], "/home"))
+            sink(pick(default="/home", state=request.args["state"]))
+            sink(pick("/home", request.args["next"]))
+            sink(spread(request.args["next"]))
+    """)
+    assert ignored.kind is not Kind.TAINTED and by_keyword.kind is not Kind.TAINTED
+    assert returned.kind is Kind.TAINTED and splat.kind is Kind.TAINTED
+
+
 def test_unknown_calls_and_soft_sources_are_unknown_for_other_sinks() -> None:
     """Ensure that an unknown call is UNKNOWN and file reads count only where the sink accepts them."""
     call, read = origins("""
