@@ -204,7 +204,11 @@ caches and session blobs that a user can upload or tamper with are the usual way
 
 Confidence is high when request data, `sys.argv`, `input()` or a socket reaches the call,
 medium for unknown origins and file reads, low for a constant path (safe only while nothing
-untrusted can write that file).
+untrusted can write that file) and for a file in the program's own folder that a record's key
+picks (`os.path.join(MEDIA_ROOT, "skin_maps", f"map_{pk}.p")` in a view: a route segment holds
+no `/`, so the bytes are the program's own cache, not the visitor's). A file a query or form
+value picks stays high. Vendored libraries' own loads (`_vendor/`, a bundled `bottle.py`) are
+not reported unless request data reaches them.
 
 ## How to fix
 Exchange data as JSON, MessagePack or Protocol Buffers; for models use `safetensors`,
