@@ -136,13 +136,17 @@ def _format_template_fixes_host(match: Match, url: Node) -> bool:
     first field filled with request data names scheme and host (fields the program fills, such
     as a configured port, stand in as text); the data only picks a path on that host."""
     call = bound_value(url) if url.type == "identifier" else url
-    callee = call.child_by_field_name("function") if call is not None and call.type == "call" else None
-    template = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
+    if call is None or call.type != "call":
+        return False
+    callee = call.child_by_field_name("function")
     if (
-        template is None
-        or template.type != "string"
+        callee is None
+        or callee.type != "attribute"
         or match.ctx.text(callee.child_by_field_name("attribute")) != "format"
     ):
+        return False
+    template = callee.child_by_field_name("object")
+    if template is None or template.type != "string":
         return False
     if any(child.type == "interpolation" for child in template.named_children):
         return False
