@@ -121,7 +121,7 @@ class TaintAnalysis:
         self._globals: dict[str, list[Node | None]] | None = None
         self._global_cache: dict[str, Origin] = {}
         self._functions: dict[str, Node | None] | None = None
-        self._summaries: dict[int, tuple[Origin, bool] | None] = {}
+        self._summaries: dict[int, Summary | None] = {}
         self._web = tables.imports_web_framework(ctx)
         self._in_request_handler = False
         self._in_view = False

@@ -8,7 +8,8 @@ their arguments reach their return. Long `a + b + c ...` chains are flattened, n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,9 @@ _JOINED_TYPES = frozenset(
     }
 )
 _FLATTENED = frozenset({"binary_operator", "boolean_operator"})
+_COMPREHENSIONS = frozenset(
+    {"list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"}
+)
 
 
 class Evaluator:
@@ -101,9 +105,26 @@ class Evaluator:
         if kind in ("keyword_argument", "named_expression"):
             value = node.child_by_field_name("value")
             return self.origin(value) if value is not None else UNKNOWN
+        if kind in _COMPREHENSIONS:
+            return self._comprehension(node)
         if kind in _JOINED_TYPES:
             return join(self._plain(self.origin(c)) for c in node.named_children if c.type != "comment")
         return UNKNOWN  # lambdas, yields and anything new: no claim either way
+
+    def _comprehension(self, node: Node) -> Origin:
+        """`f(x) for x in items if ...`: the element, with each loop name holding what its iterable holds
+        (`escape(key) for key in request.GET` is escaped text, `key for key in request.GET` is not)."""
+        loop_names: dict[str, Origin] = {}
+        inner = Evaluator(self.analysis, ChainMap(loop_names, self.env))  # type: ignore[arg-type]
+        element = node.named_children[0] if node.named_children else None
+        for clause in node.named_children:
+            if clause.type != "for_in_clause":
+                continue
+            iterable = clause.child_by_field_name("right")
+            held = inner._plain(inner.origin(iterable)) if iterable is not None else UNKNOWN
+            for name in _bound_names(clause.child_by_field_name("left")):
+                loop_names[name] = held
+        return inner._plain(inner.origin(element)) if element is not None else UNKNOWN
 
     def _plain(self, origin: Origin) -> Origin:
         return UNKNOWN if is_carrier(origin) else origin
@@ -173,6 +194,8 @@ class Evaluator:
         callee = node.child_by_field_name("function")
         args = node.child_by_field_name("arguments")
         arguments = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+        if args is not None and args.type == "generator_expression":
+            arguments = [args]  # `"".join(x for x in items)`: the generator is the one argument
         if callee is None:
             return UNKNOWN
         if callee.type == "identifier" and (callee.text or b"").decode() in self.env:
@@ -290,6 +313,24 @@ def _arguments_for(ctx: FileContext, arguments: list[Node], params: list[str], f
         if value is not None and (ctx.text(name) not in params or ctx.text(name) in flowing):
             chosen.append(value)
     return chosen
+
+
+def _bound_names(target: Node | None) -> Iterator[str]:
+    """The names a loop target binds: `key`, `key, values`, `(a, (b, c))`."""
+    stack = [target] if target is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier":
+            yield (node.text or b"").decode("utf-8", "replace")
+        elif node.type in (
+            "pattern_list",
+            "tuple_pattern",
+            "list_pattern",
+            "parenthesized_expression",
+            "tuple",
+            "list",
+        ):
+            stack.extend(node.named_children)
 
 
 def keyed_name(container: str, key: object) -> str:

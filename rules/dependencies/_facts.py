@@ -430,8 +430,9 @@ def _declared_alias(top: str, declared: frozenset[str]) -> str | None:
         ):
             return name  # `nodesemver` from `node-semver`
     extension = _rest_framework_extension(bare)
-    if extension and (name := _declared_alias(extension, declared)):
-        return name  # `rest_access_policy` from `drf-access-policy`
+    aliased = _declared_alias(extension, declared) if extension else None
+    if aliased is not None:
+        return aliased  # `rest_access_policy` from `drf-access-policy`
     return next((name for name in sorted(declared) if _abbreviates(joined, _without_affixes(name))), None)
 
 

@@ -77,7 +77,7 @@ def unverified(match: Match) -> Report | None:
     name = match.ctx.qualified_name(match.node("fn")) or ""
     if name in ENCODERS:
         return Report(message=UNSIGNED) if allows_none(argument(args, 2, "algorithm")) else None
-    if skips_verification(args):
+    if args is not None and skips_verification(args):
         return None if verified_later(match.ctx, args) else Report(message=UNVERIFIED)
     algorithms = argument(args, 2, "algorithms")
     if allows_none(algorithms):

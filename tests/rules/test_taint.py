@@ -229,6 +229,20 @@ def test_in_file_helper_taints_its_result_only_through_the_parameters_that_reach
     assert returned.kind is Kind.TAINTED and splat.kind is Kind.TAINTED
 
 
+def test_comprehensions_carry_what_their_element_holds_with_loop_names_bound_to_the_iterable() -> None:
+    """Ensure that `escape(k) for k in request.args` is escaped text while `k for k in ...` and a
+    nested loop over a tainted list stay tainted, and a constant element stays constant."""
+    escaped, raw, nested, constant = origins("""
+        def view():
+            sink("".join(f"<i>{escape(k)}</i>" for k in request.args))
+            sink("".join(f"<i>{k}</i>" for k in request.args))
+            sink([v for k, values in request.args.lists() for v in values])
+            sink(["x" for k in request.args])
+    """)
+    assert escaped.kind is not Kind.TAINTED and constant.kind is Kind.CONSTANT
+    assert raw.kind is Kind.TAINTED and nested.kind is Kind.TAINTED
+
+
 def test_unknown_calls_and_soft_sources_are_unknown_for_other_sinks() -> None:
     """Ensure that an unknown call is UNKNOWN and file reads count only where the sink accepts them."""
     call, read = origins("""
