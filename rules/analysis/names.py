@@ -4,7 +4,9 @@ AI code uses every import style, so rules never compare callee text: `import has
 h.md5()`, `from hashlib import md5; md5()` and `hashlib.md5()` all resolve to `hashlib.md5`.
 Names that no import binds resolve to themselves (`eval`, `open`, `request.args` in a file
 that imported `request` from flask resolves to `flask.request.args`). Imports are collected
-from the whole file, wherever they appear: a rule errs towards seeing the library.
+from the whole file, wherever they appear: a rule errs towards seeing the library. A name a
+function imports itself resolves, inside that function, to its own import (`from yaml import
+load as orig` in one function and `from yaml import dump as orig` in the next are two names).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class NameResolver:
     def __init__(self, root: Node) -> None:
         self.bindings: dict[str, str] = {}
         self._cache: dict[int, str | None] = {}
+        self._local: dict[tuple[int, str], str] = {}  # (function node id, name) -> a function-level import
+        self._locally_bound: set[str] = set()
         self._collect(root)
 
     def _collect(self, root: Node) -> None:
@@ -33,10 +37,12 @@ class NameResolver:
             self._bind(statement)
 
     def _bind(self, node: Node) -> None:
-        if node.type == "import_statement":
-            self._bind_import(node)
-        else:
-            self._bind_from_import(node)
+        bound = self._bind_import(node) if node.type == "import_statement" else self._bind_from_import(node)
+        function = _enclosing_function(node)
+        if function is not None:
+            for name, target in bound:
+                self._local[(function.id, name)] = target
+                self._locally_bound.add(name)
 
     def _walk(self, root: Node) -> None:
         """Every import in statements, the slow way: for a tree that does not keep its text."""
@@ -50,26 +56,33 @@ class NameResolver:
             elif node.type in _MAY_CONTAIN_IMPORTS or node.is_error:
                 stack.extend(node.named_children)
 
-    def _bind_import(self, node: Node) -> None:
+    def _bind_import(self, node: Node) -> list[tuple[str, str]]:
+        """Binds the names an `import` statement binds, and returns them with their targets."""
+        bound = []
         for child in node.children_by_field_name("name"):
             if child.type == "aliased_import":
-                target = _text(child.child_by_field_name("name"))
-                self.bindings[_text(child.child_by_field_name("alias"))] = target
+                bound.append((_text(child.child_by_field_name("alias")), _text(child.child_by_field_name("name"))))
+                self.bindings[bound[-1][0]] = bound[-1][1]
             else:
-                dotted = _text(child)
-                head = dotted.split(".")[0]
+                head = _text(child).split(".")[0]
                 self.bindings.setdefault(head, head)
+                bound.append((head, head))
+        return bound
 
-    def _bind_from_import(self, node: Node) -> None:
+    def _bind_from_import(self, node: Node) -> list[tuple[str, str]]:
+        """Binds the names a `from ... import` statement binds, and returns them with their targets."""
         module_node = node.child_by_field_name("module_name")
         module = _text(module_node) if module_node is not None else ""
+        bound = []
         for child in node.children_by_field_name("name"):
             if child.type == "aliased_import":
                 name = _text(child.child_by_field_name("name"))
-                self.bindings[_text(child.child_by_field_name("alias"))] = f"{module}.{name}"
+                bound.append((_text(child.child_by_field_name("alias")), f"{module}.{name}"))
             else:
                 name = _text(child)
-                self.bindings[name.split(".")[-1]] = f"{module}.{name}"
+                bound.append((name.split(".")[-1], f"{module}.{name}"))
+            self.bindings[bound[-1][0]] = bound[-1][1]
+        return bound
 
     def qualified_name(self, node: Node | None) -> str | None:
         """The dotted name an identifier or attribute chain stands for, or None if not a name."""
@@ -83,6 +96,12 @@ class NameResolver:
     def _resolve(self, node: Node) -> str | None:
         if node.type == "identifier":
             name = _text(node)
+            if name in self._locally_bound:
+                function = _enclosing_function(node)
+                while function is not None:
+                    if (function.id, name) in self._local:
+                        return self._local[(function.id, name)]
+                    function = _enclosing_function(function)
             return self.bindings.get(name, name)
         if node.type == "attribute":
             base = self.qualified_name(node.child_by_field_name("object"))
@@ -113,6 +132,13 @@ def _import_statements(root: Node, source: bytes) -> list[Node]:
         if statement is not None and statement.type in _IMPORT_STATEMENTS:
             found.setdefault(statement.id, statement)
     return list(found.values())
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    current = node.parent
+    while current is not None and current.type != "function_definition":
+        current = current.parent
+    return current
 
 
 def _reachable(statement: Node, root: Node) -> bool:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from tree_sitter import Node
 
 from ..context import FileContext
+from ..patterns import linear
 from . import taint_tables as tables
 from .nodes import decorators, string_value
 
@@ -174,6 +175,8 @@ class TaintAnalysis:
         self._in_request_handler = bool(params) and self._handler_class(function, tables.HANDLER_BASES)
         self._in_view = bool(params) and self._handler_class(function, tables.VIEW_BASES)
         objects = _used_as_objects(self.ctx, function, {n for n, a, _ in params if a is None}) if view else set()
+        if route is None:  # Django passes URL captures as strings: a model-typed parameter was looked up
+            objects |= {n for n, a, _ in params if a is not None and _names_a_model(self.ctx.text(a))}
         for index, (name, annotation, default) in enumerate(params):
             env[name] = self._parameter_origin(
                 name, index, annotation, default, view and name not in objects, converters
@@ -338,6 +341,19 @@ class TaintAnalysis:
         probe = Origin(Kind.TAINTED, source="a parameter")
         walker.run(function, {name: probe if name in tainted else CONSTANT for name in params})
         return walker.returned()
+
+
+# `translation: Translation`, `obj: models.Page`: a class a view is handed, not URL text (FastAPI
+# body models are routed through a decorator and keep their taint).
+_MODEL_ANNOTATION = linear(r"(?:\w+\.)*[A-Z]\w*")
+_TEXT_ANNOTATIONS = frozenset({"Any", "AnyStr", "Text", "Path", "PurePath"})
+
+
+def _names_a_model(annotation: str) -> bool:
+    """`Translation`, `models.Page`: a class name, not `str`, `Optional[str]` or `Any`."""
+    return (
+        _MODEL_ANNOTATION.fullmatch(annotation) is not None and annotation.rsplit(".", 1)[-1] not in _TEXT_ANNOTATIONS
+    )
 
 
 # Functions with more parameters are probed once with all of them tainted (each probe walks the body).

@@ -184,7 +184,7 @@ def project_for(path: str) -> JsProject:
 
 def _stamp(folder: Path) -> tuple[int, ...]:
     """Modification times of the files a project is read from, so an edit invalidates the cache."""
-    names = ("package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml", "lerna.json")
+    names = ("package.json", *COMPILER_CONFIGS, "pnpm-workspace.yaml", "lerna.json")
     return tuple(_mtime(folder / name) for name in names)
 
 
@@ -264,29 +264,52 @@ def _pnpm_globs(path: Path) -> list[str]:
     return globs
 
 
+# Where TypeScript projects keep `compilerOptions`: Vite's template puts `paths` in tsconfig.app.json,
+# which tsconfig.json only `references`; monorepos share a tsconfig.base.json.
+COMPILER_CONFIGS = (
+    "tsconfig.json",
+    "jsconfig.json",
+    "tsconfig.app.json",
+    "tsconfig.base.json",
+    "tsconfig.build.json",
+    "tsconfig.lib.json",
+    "tsconfig.dev.json",
+)
+
+
 def _compiler_paths(folder: Path) -> tuple[tuple[str, ...], frozenset[str]]:
-    """`compilerOptions.paths` prefixes and the entries under `baseUrl`, from tsconfig/jsconfig."""
-    for name in ("tsconfig.json", "jsconfig.json"):
-        config = _read_json(folder / name, jsonc=True)
-        options = config.get("compilerOptions")
+    """`compilerOptions.paths` prefixes and the entries under `baseUrl` (or a catch-all `"*"` path),
+    from the folder's tsconfig/jsconfig files."""
+    aliases: set[str] = set()
+    entries: set[str] = set()
+    for name in COMPILER_CONFIGS:
+        options = _read_json(folder / name, jsonc=True).get("compilerOptions")
         if not isinstance(options, dict):
             continue
         paths = options.get("paths")
-        aliases = tuple(key.rstrip("*") for key in paths if isinstance(key, str)) if isinstance(paths, dict) else ()
+        for key, targets in paths.items() if isinstance(paths, dict) else ():
+            prefix = key.rstrip("*") if isinstance(key, str) else ""
+            if prefix:
+                aliases.add(prefix)
+            elif isinstance(targets, list):  # `"*": ["./*"]`: a bare name is first looked up in that folder
+                entries |= {e for t in targets if isinstance(t, str) for e in _entries(folder, t.rstrip("*"))}
         base = options.get("baseUrl")
-        entries: frozenset[str] = frozenset()
-        if isinstance(base, str) and ".." not in base:
-            base_folder = folder / base
-            try:
-                entries = (
-                    frozenset(p.name.split(".")[0] for p in base_folder.iterdir())
-                    if base_folder.is_dir()
-                    else frozenset()
-                )
-            except OSError:
-                entries = frozenset()
-        return aliases, entries
-    return (), frozenset()
+        if isinstance(base, str):
+            entries |= _entries(folder, base)
+    return tuple(sorted(aliases)), frozenset(entries)
+
+
+def _entries(folder: Path, relative: str) -> set[str]:
+    """The module names (files without extension, folders) in `folder/relative`, inside `folder` only."""
+    if ".." in relative or relative.startswith(("/", "\\")):
+        return set()
+    try:
+        target = folder / relative
+        names = [p.name for p in target.iterdir()] if target.is_dir() else []
+    except OSError:
+        return set()
+    # `playwright.config.ts` is imported as `playwright.config`; `utils.ts` and `utils/` as `utils`
+    return {n.split(".")[0] for n in names} | {n.rsplit(".", 1)[0] for n in names}
 
 
 def _read_text(path: Path) -> str:

@@ -131,6 +131,14 @@ def automation(text):
     yaml = YAML(typ="safe", pure=True)
     # ok: yaml-unsafe-load
     return yaml.load(text)
+def fast_load(stream):  # airflow: two functions import two functions under one local name
+    from yaml import load as orig
+    # ruleid: yaml-unsafe-load
+    return orig(stream)
+def fast_dump(data):
+    from yaml import dump as orig
+    # ok: yaml-unsafe-load
+    return orig(data)
 def load_config(stream):
     options = {"Loader": yaml.FullLoader}
     # ruleid: yaml-unsafe-load

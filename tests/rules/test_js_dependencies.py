@@ -115,6 +115,24 @@ def test_tsconfig_paths_and_base_url_are_project_aliases(tmp_path: Path) -> None
     assert not js.is_project_alias(project, "react")
 
 
+def test_paths_in_a_referenced_tsconfig_and_a_catch_all_path_are_project_aliases(tmp_path: Path) -> None:
+    """Ensure that Vite's layout (`paths` in tsconfig.app.json, which tsconfig.json only references)
+    is read, and a catch-all `"*": ["./*"]` makes the folder's own entries local, not every name."""
+    _write(tmp_path / "package.json", {"name": "ui"})
+    _write(tmp_path / "tsconfig.json", {"files": [], "references": [{"path": "./tsconfig.app.json"}]})
+    _write(
+        tmp_path / "tsconfig.app.json",
+        {"compilerOptions": {"paths": {"src/*": ["./src/*"], "openapi/*": ["./openapi-gen/*"], "*": ["./*"]}}},
+    )
+    (tmp_path / "src").mkdir()
+    (tmp_path / "playwright.config.ts").write_text("export default {}\n")
+    project = js.project_for(str(tmp_path / "src" / "main.tsx"))
+    assert js.is_project_alias(project, "src/components/ui")
+    assert js.is_project_alias(project, "openapi/queries")
+    assert js.is_project_alias(project, "playwright.config")
+    assert not js.is_project_alias(project, "reacct")
+
+
 def test_json_comment_stripping_is_linear_on_hostile_input() -> None:
     """Ensure that unterminated comments and strings are consumed, never rescanned."""
     assert js.strip_json_comments('{"a": "//not a comment", /* c */ "b": 1,}') == '{"a": "//not a comment",  "b": 1}'

@@ -81,3 +81,18 @@ def test_a_module_defining_its_own_compile_is_not_running_code() -> None:
     engine = Engine([eval_of_dynamic_code.RULE])
     assert list(engine.analyze(wrapper, "python", "re2/__init__.py").findings) == []
     assert [f.start.line for f in engine.analyze(plain, "python", "lib/run.py").findings] == [1]
+
+
+def test_a_django_view_parameter_typed_as_a_model_is_a_looked_up_object() -> None:
+    """Ensure that `translation: Translation` (weblate's download helper) holds a record the caller
+    looked up, while a `str` or unannotated URL capture stays request data."""
+    body = """
+    def download_translation_file(request, translation: Translation, fmt: str | None = None):
+        sink(translation.filenames[0])
+        sink(fmt)
+
+    def show(request, name: str, page: Optional[str]):
+        sink(name)
+        sink(page)
+    """
+    assert kinds(body) == [Kind.UNKNOWN, Kind.TAINTED, Kind.TAINTED, Kind.TAINTED]
