@@ -13,6 +13,10 @@ read (ANSI colours stripped); images and other binary payloads are never decoded
 over `MAX_OUTPUT_BYTES` is skipped with a reason, never scanned in part. Markdown and raw
 cells are read for secrets the same way.
 
+Both nbformat 4 (`cells`, `source`) and the older nbformat 3 are read: its cells sit in
+`worksheets` (concatenated, as nbformat's own upgrade does), a code cell's text is `input`,
+outputs keep their text under `text`/`html` (`pyout`, `pyerr`), and `heading` cells are text.
+
 Everything here is engine-side: it knows nbformat and bytes, not the LSP.
 """
 
@@ -34,6 +38,7 @@ MAX_NOTEBOOK_BYTES = 64 << 20  # a notebook with big images is large; only its t
 MAX_OUTPUT_BYTES = 1 << 20  # one output's text; a larger one is skipped with a reason
 OUTPUT_LANGUAGE = "ini"  # outputs are read as `key: value` / `key=value` text by the secrets rules
 TEXT_MIME_TYPES = ("text/plain", "text/html")
+V3_TEXT_KEYS = ("text", "html")  # nbformat 3 outputs: the text of each MIME type under a short key
 # Cell magics whose body is still Python (`%%time` times the cell); any other `%%` cell is another
 # language (`%%bash`, `%%html`, `%%sql`) and stays out of the module.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "skip"})
@@ -61,6 +66,7 @@ class Cell:
     kind: str  # "code", "markdown" or "raw"
     source: str
     outputs: tuple[Output, ...] = ()
+    field: str = "source"  # the JSON key holding the source: "input" for an nbformat 3 code cell
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class Notebook:
 
 
 def parse_notebook(data: bytes) -> Notebook:
-    """The cells of an nbformat 4 file; NotebookError with the reason when it is not one."""
+    """The cells of an nbformat 4 or 3 file; NotebookError with the reason when it is not one."""
     try:
         document = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -85,20 +91,39 @@ def parse_notebook(data: bytes) -> Notebook:
         raise NotebookError(f"not a valid notebook: the file is not valid JSON{where}") from None
     except RecursionError:
         raise NotebookError("not a valid notebook: the JSON is nested too deeply") from None
-    if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
-        raise NotebookError("not a valid notebook: no `cells` list (only nbformat 4 notebooks are read)")
+    raw_cells = _raw_cells(document)
+    if raw_cells is None:
+        raise NotebookError(
+            "not a valid notebook: no `cells` list (nbformat 4) nor `worksheets` with cells (nbformat 3)"
+        )
     skipped: list[str] = []
-    cells = tuple(_cell(index, raw, skipped) for index, raw in enumerate(document["cells"]))
-    return Notebook(cells, _language(document.get("metadata")), tuple(skipped))
+    cells = tuple(_cell(index, raw, skipped) for index, raw in enumerate(raw_cells))
+    return Notebook(cells, _language(document.get("metadata"), raw_cells), tuple(skipped))
+
+
+def _raw_cells(document: Any) -> list[Any] | None:
+    """nbformat 4's `cells`, or nbformat 3's cells of every worksheet in order; None for neither."""
+    if not isinstance(document, dict):
+        return None
+    if isinstance(document.get("cells"), list):
+        return document["cells"]
+    sheets = document.get("worksheets")
+    if not isinstance(sheets, list) or not all(
+        isinstance(s, dict) and isinstance(s.get("cells"), list) for s in sheets
+    ):
+        return None
+    return [cell for sheet in sheets for cell in sheet["cells"]]
 
 
 def _cell(index: int, raw: Any, skipped: list[str]) -> Cell:
     if not isinstance(raw, dict):
         return Cell(index, "raw", "")
     kind = raw["cell_type"] if isinstance(raw.get("cell_type"), str) else "raw"
+    kind = "markdown" if kind == "heading" else kind  # nbformat 3's headings are Markdown text
     outputs = raw["outputs"] if kind == "code" and isinstance(raw.get("outputs"), list) else []
     texts = tuple(_outputs(index, outputs, skipped))
-    return Cell(index, kind, _text(raw.get("source")), texts)
+    field = "input" if kind == "code" and "input" in raw and "source" not in raw else "source"
+    return Cell(index, kind, _text(raw.get(field)), texts, field)
 
 
 def _outputs(cell: int, outputs: list[Any], skipped: list[str]) -> Iterable[Output]:
@@ -120,7 +145,9 @@ def _output_text(output: Mapping[str, Any]) -> str:
     if kind in ("execute_result", "display_data") and isinstance(output.get("data"), dict):
         data = output["data"]
         return "\n".join(_text(data[mime]) for mime in TEXT_MIME_TYPES if mime in data)
-    if kind == "error":
+    if kind in ("pyout", "display_data"):  # nbformat 3: no `data`, each MIME type's text at the top
+        return "\n".join(_text(output[key]) for key in V3_TEXT_KEYS if key in output)
+    if kind in ("error", "pyerr"):
         lines = [f"{_text(output.get('ename'))}: {_text(output.get('evalue'))}", _text(output.get("traceback"))]
         return _ANSI.sub("", "\n".join(lines))
     return ""
@@ -135,15 +162,18 @@ def _text(value: Any) -> str:
     return ""
 
 
-def _language(metadata: Any) -> str:
+def _language(metadata: Any, raw_cells: list[Any]) -> str:
     if not isinstance(metadata, dict):
-        return "python"
+        metadata = {}
     info = metadata.get("language_info")
     if isinstance(info, dict) and isinstance(info.get("name"), str):
         return info["name"]
     kernel = metadata.get("kernelspec")
     if isinstance(kernel, dict) and isinstance(kernel.get("language"), str):
         return kernel["language"]
+    for cell in raw_cells:  # nbformat 3 names the language on each code cell
+        if isinstance(cell, dict) and cell.get("cell_type") == "code" and isinstance(cell.get("language"), str):
+            return cell["language"]
     return "python"
 
 
@@ -231,8 +261,8 @@ class CellModule:
         """`fix` with its edits in the cell's bytes, so a cell can be fixed on its own.
 
         An insertion before the cell (the `import os` a fix adds at the top of the module) moves
-        to the start of the cell: it still runs before the cell's code. Any other edit outside
-        the cell drops the fix.
+        to the start of the cell, after a `%%time`-style cell magic (which must stay the first
+        line): it still runs before the cell's code. Any other edit outside the cell drops the fix.
         """
         if fix is None:
             return None
@@ -243,11 +273,19 @@ class CellModule:
                 continue
             start, end = edit.start_byte - segment.start, edit.end_byte - segment.start
             if start < 0 and edit.start_byte == edit.end_byte:
-                start = end = 0
+                start = end = self._body_start(segment)
             if start < 0 or end > segment.length:
                 return None
             edits.append(dataclasses.replace(edit, start_byte=start, end_byte=end))
         return dataclasses.replace(fix, edits=tuple(edits))
+
+    def _body_start(self, segment: _Segment) -> int:
+        """Where the cell's own code starts: after its cell magic line, if it has one."""
+        source = self.sources[segment.key]
+        if not source.lstrip().startswith(b"%%"):
+            return 0
+        newline = source.find(b"\n")
+        return len(source) if newline == -1 else newline + 1
 
 
 def position(source: bytes, offset: int) -> Position:

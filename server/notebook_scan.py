@@ -11,9 +11,6 @@ line is stored, for consumers that only know the file (SARIF viewers, GitHub cod
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Iterator
-from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 
 from vetline.rules.engine import Engine
@@ -26,13 +23,12 @@ from vetline.rules.notebooks import (
     parse_notebook,
     position,
 )
-from vetline.rules.patterns import linear
 
 from .config import Config
+from .notebook_json import raw_lines
 from .scanner import FileResult, apply_baseline, read_source
 
 PartKey = tuple[int, int | None]  # (1-based cell, 1-based output or None for the cell's code)
-_SPACE = linear(r"[ \t\n\r]*")
 
 
 def scan_notebook(path: Path, relative: str, config: Config, engine: Engine, within: Path | None) -> FileResult:
@@ -54,7 +50,7 @@ def scan_notebook(path: Path, relative: str, config: Config, engine: Engine, wit
         findings.extend(_placed(config, path, found, (index + 1, None), parts))
     for (index, output), found in analysis.outputs.items():
         findings.extend(_placed(config, path, found, (index + 1, output + 1), parts))
-    findings.sort(key=lambda f: (part_key(f), f.start_byte, f.rule_id))
+    findings.sort(key=lambda f: (part_key(f)[0], part_key(f)[1] or 0, f.start_byte, f.rule_id))  # code, then outputs
     lines = raw_lines(data.decode("utf-8")) if findings else {}
     return FileResult(
         path,
@@ -128,94 +124,3 @@ def part_key(finding: Finding) -> PartKey:
     if not isinstance(place, dict):
         return (0, None)
     return (int(place["cell"]), place.get("output"))
-
-
-def raw_lines(text: str) -> dict[tuple[int, int], tuple[int, int]]:
-    """(1-based cell, 0-based cell line) -> (1-based line, 1-based column) in the `.ipynb` text
-    where the JSON string holding that source line starts; {} when the layout cannot be followed."""
-    try:
-        return _SourceLocator(text).locate()
-    except (ValueError, IndexError, RecursionError):
-        return {}
-
-
-class _SourceLocator:
-    """Walks `{"cells": [{"source": ...}]}` of the JSON text, skipping every other value whole."""
-
-    def __init__(self, text: str) -> None:
-        self.text, self.at = text, 0
-        self.found: dict[tuple[int, int], tuple[int, int]] = {}
-
-    def locate(self) -> dict[tuple[int, int], tuple[int, int]]:
-        for key in self._members():
-            if key == "cells":
-                for index in self._items():
-                    self._cell(index + 1)
-            else:
-                self._skip()
-        return self.found
-
-    def _cell(self, cell: int) -> None:
-        for key in self._members():
-            if key != "source":
-                self._skip()
-            elif self._peek() == '"':
-                where, value = self._string()
-                self.found.update({(cell, n): where for n in range(value.count("\n") + 1)})
-            else:
-                line = 0
-                for _ in self._items():
-                    where, value = self._string()
-                    self.found.update({(cell, line + n): where for n in range(max(1, value.count("\n")))})
-                    line += value.count("\n")
-
-    def _members(self) -> Iterator[str]:
-        """Each key of the object at the cursor; the caller reads the value before the next."""
-        self._expect("{")
-        while self._peek() != "}":
-            if self.text[self.at] == ",":
-                self.at += 1
-            self._peek()
-            _, key = self._string()
-            self._expect(":")
-            yield key
-        self.at += 1
-
-    def _items(self) -> Iterator[int]:
-        """Each index of the array at the cursor; the caller reads the item before the next."""
-        self._expect("[")
-        index = 0
-        while self._peek() != "]":
-            if self.text[self.at] == ",":
-                self.at += 1
-            self._peek()
-            yield index
-            index += 1
-        self.at += 1
-
-    def _string(self) -> tuple[tuple[int, int], str]:
-        if self._peek() != '"':
-            raise ValueError("expected a string")
-        start = self.at
-        value, self.at = scanstring(self.text, start + 1)
-        line = self.text.count("\n", 0, start) + 1
-        return (line, start - (self.text.rfind("\n", 0, start) + 1) + 1), value
-
-    def _skip(self) -> None:
-        self.at = _DECODER.raw_decode(self.text, self._space())[1]
-
-    def _expect(self, char: str) -> None:
-        if self._peek() != char:
-            raise ValueError(f"expected {char!r}")
-        self.at += 1
-
-    def _peek(self) -> str:
-        return self.text[self._space()]
-
-    def _space(self) -> int:
-        match = _SPACE.match(self.text, self.at)
-        self.at = match.end() if match else self.at
-        return self.at
-
-
-_DECODER = json.JSONDecoder()

@@ -126,10 +126,11 @@ HANDLER_BASES = frozenset().union(*(f.handler_bases for f in FRAMEWORKS))
 PUBLIC_BASES = frozenset().union(*(f.public_bases for f in FRAMEWORKS))
 
 # A project's own decorator, dependency or mixin whose name says it checks the caller
-# (`@require_api_key`, `Depends(get_current_user)`, `class OrgPermissionRequiredMixin`, `@moderator_required`: any `*_required`).
+# (`@require_api_key`, `Depends(get_current_user)`, `class OrgPermissionRequiredMixin`, `@moderator_required`: any `*_required`;
+# privacyIDEA's `@prepolicy(check_base_action, request, ...)`: an access policy checked before the handler).
 AUTH_NAME = backtracking(
     r"login|auth|permission|perm_|jwt|admin|role|token|api_?key|signed|requires?_(?!(?:post|get|safe|http_methods)$)|staff|superuser|user_passes"
-    r"|protect|guard|member|owner|moderator|_required$",
+    r"|protect|guard|member|owner|moderator|polic(?:y|ies)|_required$",
     re.IGNORECASE,
     why="an alternation of words and one look-ahead over four words anchored at the end: each start costs a bounded length",
 )
@@ -180,8 +181,12 @@ SENSITIVE_ROUTE = linear(
     re.IGNORECASE,
 )
 ADMIN_ROUTE = linear(r"admin|manage|impersonate|superuser|staff", re.IGNORECASE)
-# A handler that only shows a page: a render call, and nothing that writes.
-RENDERS = linear(rb"\b(?:render|render_template|TemplateResponse|render_to_response|template_response)\(")
+# A handler that only shows a page or sends the browser on (`/admin` -> `/admin/`): a render or
+# redirect call, and nothing that writes.
+RENDERS = linear(
+    rb"\b(?:render|render_template|TemplateResponse|render_to_response|template_response"
+    rb"|redirect|RedirectResponse|HttpResponseRedirect)\("
+)
 WRITES = linear(
     rb"\.(?:save|delete|create|update|commit|add|remove|execute|insert|bulk_create|set|destroy|flush)\(|\bdel\b"
 )

@@ -5,7 +5,9 @@ a value of unknown origin reaching a sink there is no finding (request data stil
 holds for third-party and built code that web applications ship in their static folders
 (vendored jQuery, Vue, d3, Bootstrap; bundles with content-hashed names; minified lines): its
 `innerHTML` of a parameter is the library's API, not a flaw of the application, and nobody
-reviews a minified line. The same holds for an operator's command-line tooling (`bin/`, `scripts/`, `tools/`), whose
+reviews a minified line. On a minified line (or in a `*.min.js` file) even the page's URL reaching
+a sink is no finding: minifiers reuse one-letter names in every scope, so the flow read there is a
+guess (a carousel's `location.hash` "reaching" `location`); readable vendored code keeps it. The same holds for an operator's command-line tooling (`bin/`, `scripts/`, `tools/`), whose
 commands are built from its own configuration. Application code keeps the shared policy unchanged.
 """
 
@@ -44,6 +46,7 @@ _SHIPPED_PATH = linear(
 # runtime Emscripten writes before the code it compiled from C (`// Note: Some Emscripten settings`).
 _LIBRARY_BANNER = linear(rb"/\*!|@license\b|\bv\d+\.\d+\.\d+\b|\bEmscripten\b")
 _BANNER_BYTES = 600
+_MINIFIED_NAME = linear(r"[.-]min\.[cm]?js$")
 MINIFIED_LINE = 1000  # characters: no one writes, or reviews, a line this long
 
 
@@ -64,7 +67,12 @@ def is_shipped_file(ctx: FileContext) -> bool:
 
 def in_shipped_code(ctx: FileContext, node: Node) -> bool:
     """True for vendored libraries and build output, and for any minified line."""
-    if is_shipped_file(ctx):
+    return is_shipped_file(ctx) or is_minified(ctx, node)
+
+
+def is_minified(ctx: FileContext, node: Node) -> bool:
+    """A `*.min.js` file, or a line longer than anyone writes."""
+    if _MINIFIED_NAME.search(ctx.path):
         return True
     start = ctx.source.rfind(b"\n", 0, node.start_byte) + 1
     end = ctx.source.find(b"\n", node.start_byte)
@@ -95,6 +103,8 @@ def taint_verdict(
         report_unknown=report_unknown,
         consequence=consequence,
     )
+    if from_browser(verdict) and is_minified(match.ctx, match.target):
+        return None  # minifiers reuse one-letter names in every scope: a data flow read there is a guess
     if verdict is None or verdict.confidence is not Confidence.MEDIUM:
         return verdict
     if in_test_code(match.ctx):

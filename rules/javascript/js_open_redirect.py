@@ -60,18 +60,31 @@ def redirects_to_request_url(match: Match) -> Report | None:
     )
 
 
-def _fixed_path(match: Match, value: Node) -> bool:
+def _fixed_path(match: Match, value: Node, depth: int = 0) -> bool:
     """The URL's start is fixed by this site: a literal path (`/control/login?...`, `./callback?`,
-    not `//host`), `https://` + the host the client asked for (a scheme upgrade), or the page's
-    own `location.pathname`/`location.href`."""
+    not `//host`), `https://` + the host the client asked for (a scheme upgrade), `//` + the
+    page's own host, the page's own `location.pathname`/`location.href`, or a `new URL` of the
+    page's own address; also through a `const` holding one of those."""
     first, second = _leading_parts(value)
+    if first.type == "identifier" and depth < _MAX_CONST_HOPS:
+        declared = _declaration(match, match.ctx.text(first))
+        if declared is not None and _fixed_path(match, declared, depth + 1):
+            return True
     if first.type == "template_string" and match.ctx.text(first).startswith("`${"):
         first = next((c.named_children[0] for c in first.named_children if c.type == "template_substitution"), first)
     if first.type in ("member_expression", "identifier"):
-        return (match.ctx.qualified_name(first) or "").endswith(_OWN_PAGE)
+        return (match.ctx.qualified_name(first) or "").endswith(_OWN_PAGE) or _own_page_url(match, first)
+    if first.type == "call_expression":  # `url.toString()` of a `new URL(window.location)`
+        callee = first.child_by_field_name("function")
+        owner = (
+            callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" else None
+        )
+        return owner is not None and match.ctx.text(callee).endswith(".toString") and _own_page_url(match, owner)
     if first.type not in ("string", "template_string"):
         return False
     text = match.ctx.text(first)[1:-1] if first.type == "string" else match.ctx.text(first)[1:]
+    if text == "//" and second is not None:  # `"//" + location.host + location.pathname`: this very host
+        return (match.ctx.qualified_name(second) or "").endswith(_OWN_HOST)
     if text.startswith(("http://", "https://")) and len(text.split("$", 1)[0]) in (7, 8):
         host = second if first.type == "string" else first
         return host is not None and "host" in match.ctx.text(host).lower()  # `https://${req.hostname}${req.url}`
@@ -82,6 +95,42 @@ def _fixed_path(match: Match, value: Node) -> bool:
 
 # The page's own address: assigning it (or a path under it) to `location` stays on this site.
 _OWN_PAGE = ("location.pathname", "location.href", "location.origin")
+_OWN_HOST = ("location.host", "location.hostname")
+_MAX_CONST_HOPS = 3  # `const a = b` chains followed back to a value
+# The parts of a `URL` object that move it to another site when assigned.
+_URL_ORIGIN_PARTS = ("href", "host", "hostname", "origin", "protocol")
+
+
+def _own_page_url(match: Match, name: Node) -> bool:
+    """`url` is `const url = new URL(window.location)` (the page's own address, its query or hash
+    changed at most) and nothing assigns its host or href afterwards."""
+    if name.type != "identifier":
+        return False
+    declared = _declaration(match, match.ctx.text(name))
+    if declared is None or declared.type != "new_expression":
+        return False
+    constructor, args = declared.child_by_field_name("constructor"), declared.child_by_field_name("arguments")
+    parts = args.named_children if args is not None else []
+    if constructor is None or match.ctx.text(constructor) != "URL" or len(parts) != 1:
+        return False
+    page = match.ctx.qualified_name(parts[0]) or match.ctx.text(parts[0])
+    moved = (f"{match.ctx.text(name)}.{part} =" for part in _URL_ORIGIN_PARTS)
+    return page.endswith(("location", "location.href")) and not any(m.encode() in match.ctx.source for m in moved)
+
+
+def _declaration(match: Match, name: str) -> Node | None:
+    """The value a `const` declaration of `name` in the enclosing blocks gives it (never reassigned)."""
+    scope = match.target.parent
+    while scope is not None:
+        for child in scope.named_children:
+            if child.type != "lexical_declaration" or not match.ctx.text(child).startswith("const "):
+                continue
+            for declarator in child.named_children:
+                named = declarator.child_by_field_name("name")
+                if declarator.type == "variable_declarator" and named is not None and match.ctx.text(named) == name:
+                    return declarator.child_by_field_name("value")
+        scope = scope.parent
+    return None
 
 
 def _leading_parts(value: Node) -> tuple[Node, Node | None]:
@@ -160,5 +209,23 @@ window.location.href = params.get("url");
 window.location.href = "/home";
 // ok: js-open-redirect
 document.location = `${document.location.pathname}/timeslider`;
+$(".filters").on("change", function () {
+  const hostPath = "//" + location.host + location.pathname;
+  // ok: js-open-redirect
+  window.location.href = hostPath;
+  // ruleid: js-open-redirect
+  window.location.href = "//" + params.get("host") + location.pathname;
+});
+function goToPage(page) {
+  const url = new URL(window.location);
+  url.searchParams.set("page", page);
+  // ok: js-open-redirect
+  window.location.assign(url);
+  // ok: js-open-redirect
+  window.open(url.toString());
+  const target = new URL(location.hash.substring(1), window.location);
+  // ruleid: js-open-redirect
+  window.open(target.toString());
+}
 """,
 )

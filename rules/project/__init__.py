@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import files
 from ..model import Rule
-from ._schema import ProjectRule, build
+from ._schema import MAX_QUERY_BYTES, ProjectRule, build
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,6 +34,7 @@ __all__ = ["RULES_FOLDER", "ProjectRule", "ProjectRules", "find_project_root", "
 RULES_FOLDER = Path(".vetline") / "rules"
 MAX_RULE_FILE_BYTES = files.MAX_CONFIG_BYTES  # one rule file
 MAX_RULE_FILES = 256  # files read from one rules folder; the rest are named in an error
+MAX_PROJECT_QUERY_BYTES = 128 << 10  # all query text of a project (compiling costs ~1 s per 16 KiB)
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,10 @@ def load_project_rules(root: Path | None, builtin_ids: Collection[str]) -> Proje
     entries: list[ProjectRule] = []
     errors: list[str] = []
     seen: dict[str, str] = {}
+    budget = [MAX_PROJECT_QUERY_BYTES]
     for path in _rule_files(folder, errors):
         shown = path.relative_to(root).as_posix()
-        for entry, problem in _load_file(path, root, shown):
+        for entry, problem in _load_file(path, root, shown, budget):
             if problem is not None:
                 errors.append(problem)
             elif entry is not None:
@@ -111,7 +113,9 @@ def _rule_files(folder: Path, errors: list[str]) -> list[Path]:
     return [folder / name for name in names[:MAX_RULE_FILES]]
 
 
-def _load_file(path: Path, root: Path, shown: str) -> Iterator[tuple[ProjectRule | None, str | None]]:
+def _load_file(
+    path: Path, root: Path, shown: str, budget: list[int]
+) -> Iterator[tuple[ProjectRule | None, str | None]]:
     """(rule, None) for each valid rule of the file, (None, message) for each problem."""
     try:
         text = files.read_bounded(path, MAX_RULE_FILE_BYTES, within=root).decode("utf-8")
@@ -128,10 +132,12 @@ def _load_file(path: Path, root: Path, shown: str) -> Iterator[tuple[ProjectRule
     except tomllib.TOMLDecodeError as error:
         yield None, f"{shown}: invalid TOML: {error}"
         return
-    yield from _rules_of(document, path, shown)
+    yield from _rules_of(document, path, shown, budget)
 
 
-def _rules_of(document: dict[str, Any], path: Path, shown: str) -> Iterator[tuple[ProjectRule | None, str | None]]:
+def _rules_of(
+    document: dict[str, Any], path: Path, shown: str, budget: list[int]
+) -> Iterator[tuple[ProjectRule | None, str | None]]:
     extra = [key for key in document if key != "rule"]
     if extra:
         hint = " (did you mean `[[rule]]`?)" if extra == ["rules"] else "; each rule is a `[[rule]]` table"
@@ -148,6 +154,18 @@ def _rules_of(document: dict[str, Any], path: Path, shown: str) -> Iterator[tupl
             yield None, f"{shown}: rule #{number} is not a table; write each rule as a `[[rule]]` table"
             continue
         name = f"`{table['id']}`" if isinstance(table.get("id"), str) else f"#{number}"
+        query = table.get("query")
+        size = len(query.encode("utf-8")) if isinstance(query, str) else 0
+        budget[0] -= size if size <= MAX_QUERY_BYTES else 0  # a refused query is never compiled
+        if budget[0] < 0:
+            yield (
+                None,
+                (
+                    f"{shown}: rule {name}: the project's queries hold over {MAX_PROJECT_QUERY_BYTES:,} bytes "
+                    "in all; rule not loaded"
+                ),
+            )
+            continue
         try:
             yield build(table, path, shown), None
         except ValueError as problem:  # RuleProblem, or the Rule's own validation

@@ -38,6 +38,12 @@ _QUERY_COMMENT = linear(r";[^\n]*")
 # A quantifier (`*`, `+`, `?`) after a node, a group, an anonymous node or the `_` wildcard.
 _QUANTIFIER = linear(r'(?:[)\]"]|(?:^|[^\w-])_)\s*[*+?]')
 _CALL_PLACEHOLDERS = frozenset({"fn", "args", "target"})
+# tree-sitter's query parser recurses once per `(`/`[`: some tens of thousands of levels overflow
+# the C stack and kill the process (a segmentation fault, no exception), so depth is checked first.
+MAX_QUERY_DEPTH = 64
+# Compiling a query costs about 2.5 ms per pattern per language (16 KiB: about a second), and a
+# project's rules load on every change of a rule file: one query and all of a project's are bounded.
+MAX_QUERY_BYTES = 16 << 10
 _ID = linear(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 
 
@@ -115,6 +121,9 @@ def _query_matcher(
         if key in table:
             raise RuleProblem(f"`{key}` needs `calls`; in a query, capture the value as `@value` instead")
     query = _text(table["query"], "query")
+    if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+        raise RuleProblem(f"`query` holds {len(query.encode('utf-8')):,} bytes, over the limit of {MAX_QUERY_BYTES:,}")
+    _refuse_deep_nesting(query)
     _refuse_regex_predicates(query)
     _refuse_quantifiers(query)
     capture_names: set[str] = set()
@@ -139,6 +148,22 @@ def _compiled_captures(query: str, language: str) -> set[str]:
             "pattern can match in very many ways; wrap the siblings in their parent node"
         )
     return {compiled_query.capture_name(i) for i in range(compiled_query.capture_count)}
+
+
+def _refuse_deep_nesting(query: str) -> None:
+    code = _QUERY_COMMENT.sub("", _QUERY_STRING.sub('""', query))
+    depth = deepest = 0
+    for char in code:
+        if char in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]":
+            depth -= 1
+    if deepest > MAX_QUERY_DEPTH:
+        raise RuleProblem(
+            f"`query` nests {deepest} levels of `(`/`[`, over the limit of {MAX_QUERY_DEPTH}; "
+            "a real pattern needs a few levels"
+        )
 
 
 def _refuse_regex_predicates(query: str) -> None:

@@ -15,7 +15,7 @@ from ..analysis.nodes import (
     positional_args,
     string_value,
 )
-from ..analysis.web import builds_response, is_response_parameter, is_web_module, route_of
+from ..analysis.web import builds_response, is_response_parameter, is_web_module, parameter_names, route_of
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ..patterns import linear
@@ -82,6 +82,16 @@ def is_server_cookie(match: Match) -> bool:
     )
 
 
+def _named_by_caller(match: Match, key: Node | None) -> bool:
+    """The cookie's name is a parameter of the enclosing helper, which is no route: a wrapper."""
+    function = enclosing_function(match.target)
+    while key is not None and key.type in ("call", "attribute"):  # `name.encode("utf-8")`
+        key = key.child_by_field_name("function" if key.type == "call" else "object")
+    if key is None or key.type != "identifier" or function is None or route_of(match.ctx, function) is not None:
+        return False
+    return match.ctx.text(key) in parameter_names(match.ctx, function)
+
+
 def storage_flags_off(match: Match) -> dict[str, Node]:
     """`RedisStorage(redis, httponly=False)`: the flags a session storage literally switches off."""
     if (match.ctx.qualified_name(match.node("fn")) or "") not in SESSION_STORAGES:
@@ -103,7 +113,15 @@ def flags_missing(match: Match) -> bool | Report:
     weak = weak_flags(match)
     if not weak or is_deletion(match) or not is_server_cookie(match):
         return False
-    name = string_value(argument(match.node("args"), 0, "key"))
+    key = argument(match.node("args"), 0, "key")
+    if _named_by_caller(match, key):
+        return False  # `def set_cookie(response, name, value, secure=False)`: each caller names and flags it
+    name = string_value(key)
+    constant = (
+        match.ctx.text(key).rsplit(".", 1)[-1] if key is not None and key.type in ("identifier", "attribute") else ""
+    )
+    if name is None and constant and _SCRIPT_COOKIE.search(constant):
+        return False  # `settings.LANGUAGE_COOKIE_NAME`, `settings.SHUUP_GDPR_CONSENT_COOKIE_NAME`
     shown = " and ".join(f"`{flag}=True`" for flag in weak)
     label = f"Cookie `{name}`" if name else "This cookie"
     sensitive = name is not None and _SENSITIVE_NAME.search(name) is not None
@@ -161,7 +179,10 @@ network path can read a session id. Without `HttpOnly` any injected script can r
 flags to off, and AI-written code rarely passes them.
 
 Only cookies that carry identity are reported: a session, auth, token, `remember`, CSRF or user
-cookie by name, or a cookie whose name is not a literal. Cookies page scripts must read
+cookie by name, or a cookie whose name is not a literal (unless the constant naming it says
+what it is: `settings.GDPR_CONSENT_COOKIE_NAME`, `settings.LANGUAGE_COOKIE_NAME`, or it is a
+parameter of a helper that is no route: `def set_cookie(response, name, value, secure=False)`
+leaves name and flags to each caller). Cookies page scripts must read
 (language, locale, theme, timezone, consent, UI preferences, yes/no flags such as
 `is_logged_in`) grant nothing and are not reported.
 
@@ -226,7 +247,19 @@ class LanguageView(View):
         response.set_cookie("sessionid", request.session.session_key)
         # ruleid: cookie-without-secure-flags
         response.set_cookie(cookie_name, value)
+        # ruleid: cookie-without-secure-flags
+        response.set_cookie(settings.SESSION_COOKIE_NAME, request.session.session_key)
         return response
+def add_consent_to_response_cookie(response, cookie_data):
+    # ok: cookie-without-secure-flags
+    response.set_cookie(
+        key=settings.SHOP_GDPR_CONSENT_COOKIE_NAME,
+        value=json.dumps(cookie_data),
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+    )
+    # ok: cookie-without-secure-flags
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language)
 class RequestsCookieJar(cookielib.CookieJar):
     def update(self, other):
         for cookie in other:
@@ -235,6 +268,12 @@ class RequestsCookieJar(cookielib.CookieJar):
 def merge_cookies(cookiejar, cookies):
     # ok: cookie-without-secure-flags
     cookiejar.set_cookie(cookie_in_jar)
+def set_cookie(response, name, value, expiry_seconds=None, secure=False):
+    expires = cookie_date(expiry_seconds)
+    # ok: cookie-without-secure-flags
+    response.set_cookie(name, value, expires=expires, secure=secure)
+    # ok: cookie-without-secure-flags
+    response.set_cookie(name.encode("utf-8"), value, expires=expires, secure=secure)
 def copy_into(jar, name, value):
     # ok: cookie-without-secure-flags
     jar.set_cookie(name, value)

@@ -8,7 +8,8 @@ from tree_sitter import Node
 
 from ..analysis import frameworks as fw
 from ..analysis.auth import BODY_CHECK, file_protection, own_protection
-from ..analysis.nodes import ancestor
+from ..analysis.nodes import ancestor, decorators
+from ..analysis.registration import Wiring, wiring_near
 from ..analysis.test_code import is_test_code
 from ..analysis.web import Route, function_name, is_web_module, route_of
 from ..context import FileContext, Match
@@ -17,6 +18,7 @@ from ..model import Category, Confidence, Report, Rule, Severity
 # Calls that create the application object: where the one "no authentication anywhere" note goes.
 APP_CONSTRUCTORS = (b"Flask(", b"Quart(", b"FastAPI(", b"Starlette(", b"Sanic(", b"web.Application(", b"Litestar(")
 _SURVEY = "_vetline_route_survey"
+_WIRING = "_vetline_route_wiring"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,31 @@ def in_mixin(ctx: FileContext, function: Node) -> bool:
     return owner is not None and (name.endswith("Mixin") or owner.child_by_field_name("superclasses") is None)
 
 
+def wired_elsewhere(ctx: FileContext, handler: Handler) -> bool:
+    """Its URL registration wraps it in a check (`staff_member_required(ExportView.as_view())`,
+    `admin_url("...views.ImportView")`), or it is a view body other views call with their `request`."""
+    if _WIRING not in ctx.__dict__:
+        ctx.__dict__[_WIRING] = wiring_near(ctx)
+    wiring: Wiring = ctx.__dict__[_WIRING]
+    if any(receiver in wiring.guarded for receiver in _receivers(ctx, handler.function)):
+        return True  # `@admin_bp.before_request` in a module next to this one checks the caller
+    owner = ancestor(handler.function, "class_definition")
+    named = owner.child_by_field_name("name") if owner is not None else None
+    if named is not None:
+        return ctx.text(named) in wiring.protected
+    return handler.name in wiring.protected or handler.name in wiring.helpers
+
+
+def _receivers(ctx: FileContext, function: Node) -> set[str]:
+    """`bp` of `@bp.route(...)`: the objects the handler's route decorators are called on."""
+    found = set()
+    for decorator in decorators(function):
+        callee = decorator.child_by_field_name("function") if decorator.type == "call" else None
+        if callee is not None and callee.type == "attribute":
+            found.add(ctx.text(callee.child_by_field_name("object")))
+    return found
+
+
 def survey(match: Match) -> list[Handler]:
     """Every request handler of the file with its own protection (computed once per file)."""
     ctx = match.ctx
@@ -111,6 +138,7 @@ def open_handlers(match: Match) -> list[Handler]:
         and not is_public_by_design(ctx, h)
         and needs_auth(ctx, h)
         and not file_protection(ctx, h.function)
+        and not wired_elsewhere(ctx, h)
     ]
 
 
@@ -204,13 +232,20 @@ mixins (`LoginRequiredMixin`, `PermissionRequiredMixin`, `UserPassesTestMixin`, 
 `method_decorator(login_required, name="dispatch")`; and, for every route of the file, a
 `before_request`/`before_app_request`/`url_value_preprocessor` hook that checks the caller, a
 router or application built with `dependencies=[Depends(...)]` or auth `middlewares`, or DRF's
-`DEFAULT_PERMISSION_CLASSES` in the project's settings module.
+`DEFAULT_PERMISSION_CLASSES` in the project's settings module. Protection given where the URL
+is registered counts too: a call whose name says it checks the caller (`staff_member_required`,
+`login_required`, `admin_site.admin_view`, an admin framework's `admin_url`) taking the view among
+its arguments in the view's module, a module next to it or one package up (`urls.py`,
+`admin.py`, an admin module's `get_urls`). Policy decorators (`@prepolicy(check_base_action, ...)`)
+are checks like any other.
 
 Not reported: routes public by design (login, logout, sign-up, registration, password
 reset/recovery, token, OAuth/OpenID authorization endpoints and callbacks, health and status
 checks; webhooks that verify a signature; handlers authorised by a token the request carries,
-such as an e-mail confirmation link's `data.get("token")`), GET handlers that only render a page or form, Django context processors and other
-functions that take `request` but build no response, and test code. A route is reported when
+such as an e-mail confirmation link's `data.get("token")`), GET handlers that only render a page or form or redirect, Django context processors and other
+functions that take `request` but build no response, reusable view bodies that other views call
+with their `request` (`return bans_view(request, template)`: the callers carry the protection),
+and test code. A route is reported when
 the file's other state-changing handlers are protected (at least as many with declared protection
 as without: otherwise protection lives elsewhere, in URL configuration, middleware or a base
 class in another module) and it is not. A module whose name says it is public (`basket/views.py`,
@@ -385,6 +420,27 @@ def delete_post(pid): ...
 @audit
 # ruleid: route-without-auth-check
 def create_user(): ...
+@app.route("/policies", methods=["POST"])
+@prepolicy(check_base_action, request, PolicyAction.CONDITIONAL_ACCESS_WRITE)
+# ok: route-without-auth-check
+def create_policy(): ...
+@app.get("/admin")
+# ok: route-without-auth-check
+def admin_index():
+    return redirect("/admin/")
+def bans_view(request, template, list_id=None):  # ok: route-without-auth-check
+    if request.method == "POST":
+        Ban.objects.create(email=request.POST["email"], list_id=list_id)
+    return render(request, template, {"bans": Ban.objects.all()})
+@require_POST
+@login_required
+# ok: route-without-auth-check
+def list_bans(request, list_id):
+    return bans_view(request, "bans.html", list_id)
+def unban_view(request, list_id):  # ruleid: route-without-auth-check
+    if request.method == "POST":
+        Ban.objects.filter(list_id=list_id).delete()
+    return redirect("list_bans", list_id)
 @app.post("/items/<int:item_id>/archive")
 @login_required
 # todoruleid: route-without-auth-check

@@ -8,11 +8,15 @@ from ..analysis.nodes import positional_args, string_value
 from ..analysis.web import is_web_module
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
+from ..patterns import linear
 from ._expressions import definition
 from ._secret_names import is_secret_name
 
 LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
 _SKIPPED_KEYWORDS = {"exc_info", "stack_info", "stacklevel"}
+# Command-line entry points of a web project: their `print` is the operator's terminal, not a log
+# (a `createdb` command telling the operator the default account it just made).
+_COMMAND_LINE_PATH = linear(r"(?:^|/)management/commands/[^/]+\.py$|(?:^|/)(?:cli|__main__|manage)\.py$")
 # Calls whose result still shows their argument; any other call (len, mask, hash) hides it.
 _SHOWING_CALLS = {"str", "repr", "format", "json.dumps", "dict", "vars"}
 _SHOWING_METHODS = {"strip", "lower", "upper", "decode", "encode", "format", "to_dict", "dict", "model_dump", "split"}
@@ -94,7 +98,7 @@ def is_log_call(match: Match) -> bool:
     callee = match.node("fn")
     name = match.ctx.qualified_name(callee) or ""
     if name == "print":
-        return is_web_module(match.ctx)
+        return is_web_module(match.ctx) and not _COMMAND_LINE_PATH.search(match.ctx.path.replace("\\", "/"))
     if name.startswith("logging."):  # `logging.info(...)`, not `logging.handlers.SMTPHandler(credentials=...)`
         return name.rsplit(".", 1)[-1] in LOG_METHODS
     if callee is None or callee.type != "attribute":

@@ -9,6 +9,7 @@ from ..engine import make_finding
 from ..model import Category, Confidence, Finding, Rule, Severity
 from ..patterns import backtracking, linear
 from ._syntax import TEMPLATE_LANGUAGES, spans
+from ._view_values import server_built
 
 # Inside `{{ ... }}`: a `safe`/`safeseq` filter (Jinja2 and Django), not `unsafe` or `safe_url`.
 SAFE_FILTER = backtracking(
@@ -49,6 +50,11 @@ TRUSTED_BEFORE_SAFE = linear(
 AUTOESCAPE_OFF = linear(r"\{%[-+]?\s*autoescape\s+(?:false|False|off)\s*[-+]?%\}")
 # `{% filter safe %}` applies the filter to a whole block.
 FILTER_SAFE = linear(r"\{%[-+]?\s*filter\s+[\w|\s]*\bsafe\b")
+AUTOESCAPE_TAG = linear(r"\{%[-+]?\s*autoescape\b")
+AUTOESCAPE_END = linear(r"\{%[-+]?\s*endautoescape\s*[-+]?%\}")
+# A value the server produced by rendering a template (nautobot's home panels' `rendered_html`):
+# the template that rendered it escaped its data, so printing it unescaped is what it is for.
+RENDERED_VALUE = linear(r"^\{\{[-+]?\s*(?:\w+\.)*(?:rendered(?:_\w+)?|\w+_rendered)\s*[-+]?\}\}$")
 
 
 def unescaped_output(ctx: FileContext) -> list[Finding]:
@@ -57,20 +63,67 @@ def unescaped_output(ctx: FileContext) -> list[Finding]:
     offsets = _ByteOffsets(text)
     email = EMAIL_TEMPLATE.search(ctx.path.replace("\\", "/")) is not None
     renders_html = not (email or ctx.path.endswith(".txt"))  # a `.txt` template renders text
+    block: _Block | None = None  # the open `{% autoescape off %}` block, reported when it closes
     for opening, start, end in spans(text):
         piece = text[start:end]
+        if block is not None:
+            block = _follow(block, opening, piece)
+            if block.closed:
+                if not block.only_rendered_output():
+                    found.append(_finding(ctx, offsets, block.start, block.end, _BLOCK_OFF, Confidence.MEDIUM))
+                block = None
+            continue
         if opening == "{{":
             match = SAFE_FILTER.search(piece)
             if match is None or not _visitor_written(piece[: match.start()]) or not renders_html:
                 continue
             if TRUSTED_BEFORE_SAFE.search(piece[: match.start()]):
                 continue  # `{{ _('<i>Note</i>')|safe }}`, `{{ comment|clean_html|safe }}`
+            variable = piece[2 : match.start()].strip(" -+")
+            if variable.isidentifier() and server_built(ctx.path, variable):
+                continue  # every value the views give `search_message` is a translated constant
             what = f"The `|{match.group(1)}` filter prints this value unescaped"
             found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
-        elif opening == "{%" and renders_html and (AUTOESCAPE_OFF.fullmatch(piece) or FILTER_SAFE.match(piece)):
-            what = "This tag turns HTML escaping off for the whole block"
-            found.append(_finding(ctx, offsets, start, end, what, Confidence.MEDIUM))
+        elif opening == "{%" and renders_html and AUTOESCAPE_OFF.fullmatch(piece):
+            block = _Block(start, end)
+        elif opening == "{%" and renders_html and FILTER_SAFE.match(piece):
+            found.append(_finding(ctx, offsets, start, end, _BLOCK_OFF, Confidence.MEDIUM))
+    if block is not None:  # never closed (mid-typing): the tag is still reported
+        found.append(_finding(ctx, offsets, block.start, block.end, _BLOCK_OFF, Confidence.MEDIUM))
     return found
+
+
+_BLOCK_OFF = "This tag turns HTML escaping off for the whole block"
+
+
+class _Block:
+    """An `{% autoescape off %}` block being read: where its tag is, what it prints, whether it ended."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+        self.outputs: list[str] = []
+        self.tags = 0  # other tags (`{% markdown_value x %}` prints too)
+        self.depth, self.closed = 1, False
+
+    def only_rendered_output(self) -> bool:
+        """Everything the block prints is HTML the server rendered from an escaping template."""
+        return self.tags == 0 and bool(self.outputs) and all(RENDERED_VALUE.match(o) for o in self.outputs)
+
+
+def _follow(block: _Block, opening: str, piece: str) -> _Block:
+    """Record one span inside the block; nested autoescape blocks end at their own end tag."""
+    if opening == "{{":
+        block.outputs.append(piece)
+    elif opening == "{%":
+        if AUTOESCAPE_END.fullmatch(piece):
+            block.depth -= 1
+            block.closed = block.depth == 0
+        elif AUTOESCAPE_TAG.match(piece):
+            block.depth += 1
+            block.tags += 1
+        else:
+            block.tags += 1
+    return block
 
 
 def _visitor_written(value: str) -> bool:
@@ -126,12 +179,17 @@ are not: in real applications they are HTML the server rendered or staff wrote
 application (django-oscar, wagtail, pretix), and the template alone cannot make one of them a
 finding a reviewer would sign. Translated strings (`{{ _('<i>Note</i>')|safe }}`: markup the
 developers wrote) and values passed through a cleaning filter first (`|clean_html|safe`,
-`|bleach|safe`) or an encoding filter (`|urlencode|safe`, `|tojson|safe`) are not reported either, nor content staff write even when it is called a post
+`|bleach|safe`) or an encoding filter (`|urlencode|safe`, `|tojson|safe`) are not reported either,
+nor a bare variable (`{{ search_message|safe }}`) that the application's Python code (the folder
+holding the `templates` folder) only ever sets to literals, translated literals or
+`format_html`/`escape`/`bleach.clean` output, nor content staff write even when it is called a post
 (`blog_post.content`, `page`, `article`, help texts, previews), nor `|safe` in e-mail templates
 (an `email/` or `mail/` folder, `email_*.html`, `password_reset_email.html`: mail clients run no
 scripts). `{% autoescape off %}` and `{% filter safe %}` are reported in every template that
 renders a page, not in e-mail templates (Django's own `password_reset_email.html` turns escaping
-off for its plain-text body) nor in `.txt` templates.
+off for its plain-text body) nor in `.txt` templates, nor when everything the block prints is a
+value the server rendered from a template (`{% autoescape off %}{{ panel.rendered_html }}{% endautoescape %}`:
+that template escaped its data).
 
 ## How to fix
 Drop `|safe` and let the engine escape the value. When the value really is HTML, sanitise it
@@ -177,6 +235,16 @@ where it is produced (`bleach.clean`, `nh3.clean`) or build it with `markupsafe.
 <div class="description">{{ product.description|safe }}</div>
 {# ok: template-escaping-disabled #}
 {% autoescape true %}{{ x }}{% endautoescape %}
+{# ok: template-escaping-disabled #}
+{% autoescape off %}{{ panel_details.rendered_html }}{% endautoescape %}
+{# ok: template-escaping-disabled #}
+{% autoescape off %}
+  {{ group_item_details.rendered_html }}
+{% endautoescape %}
+{# ruleid: template-escaping-disabled #}
+{% autoescape off %}{{ panel.rendered_html }}{{ panel.title }}{% endautoescape %}
+{# ruleid: template-escaping-disabled #}
+{% autoescape off %}{% for name, status in statuses.items %}<dd>{{ status }}</dd>{% endfor %}{% endautoescape %}
 {# ok: template-escaping-disabled #}
 <div class="preview-footer">{{ preview_help|safe }}</div>
 {# ok: template-escaping-disabled #}

@@ -13,6 +13,12 @@ A file that parsed before and would not parse after (tree-sitter reports an erro
 JSON no longer loads) is never written: the fixes touching it are refused, with the reason.
 `--show-fixes` computes one round and prints it as a unified diff without writing anything
 (a fix that waits for a later round because it overlaps another is not in the preview).
+
+A Jupyter notebook is fixed cell by cell: a finding's fix edits its code cell (cell
+coordinates, as the language server offers it), a cell that parsed must still parse, and
+the cell's new source is written back into the `.ipynb` text in place
+(`vetline.server.notebook_json`), every other byte of the file kept. Messages and the preview
+name the cell and count lines inside it (`nb.ipynb:cell 3:2:1`).
 """
 
 from __future__ import annotations
@@ -29,12 +35,18 @@ from pathlib import Path
 from vetline.rules import files, languages
 from vetline.rules.languages import language_for_path
 from vetline.rules.model import Edit, Finding, Fix
+from vetline.rules.notebooks import python_source
 
 from ..config import tomllib
 from ..fixing import OUTSIDE_WORKSPACE, apply_edits, is_append, non_overlapping, overlaps, sibling, siblings_inside
+from ..formats import is_secret
+from ..formats.text import MASK
+from ..notebook_json import with_sources
+from ..notebook_scan import part_key
 from ..scanner import FileResult, display_path
 
 MAX_ROUNDS = 10  # a fix that keeps re-creating its finding must not loop forever
+Target = tuple[Path, int | None]  # a file, or (a notebook, the 1-based code cell an edit changes)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,8 +64,12 @@ class Applied:
     result: FileResult
     finding: Finding
     fix: Fix
-    edits: tuple[tuple[Path, Edit], ...]
+    edits: tuple[tuple[Target, Edit], ...]
     this_file_only: bool = False
+
+    @property
+    def cell(self) -> int | None:
+        return self.edits[0][0][1] if self.edits else None
 
 
 @dataclass
@@ -61,6 +77,8 @@ class Round:
     """The new contents of every file a round edits, and the fixes that produce them."""
 
     contents: dict[Path, tuple[bytes, bytes]] = field(default_factory=dict)  # path -> (before, after)
+    cells: dict[Target, tuple[bytes, bytes]] = field(default_factory=dict)  # a notebook's changed cells
+    unwritable: set[Path] = field(default_factory=set)  # notebooks whose new text did not read back
     applied: list[Applied] = field(default_factory=list)
     refused: list[tuple[Applied, Path]] = field(default_factory=list)
 
@@ -93,10 +111,24 @@ def show(results: list[FileResult], args: argparse.Namespace) -> int:
     planned = plan_round(results, args.unsafe_fixes, folders, set())
     _print_refused(planned)
     for target, (before, after) in sorted(planned.contents.items()):
-        sys.stdout.write(unified_diff(display_path(target), before, after))
+        cells = sorted((cell, change) for (path, cell), change in planned.cells.items() if path == target)
+        if not cells:
+            sys.stdout.write(unified_diff(display_path(target), before, after))
+        for cell, (old, new) in cells:  # a notebook: each cell's own lines, not the JSON text's
+            hidden = _masked(old, [a.finding for a in planned.applied if (a.edits[0][0] == (target, cell))])
+            sys.stdout.write(unified_diff(f"{display_path(target)}:cell {cell}", hidden, new))
     _print_applied(planned, verb="would fix")
     _print_unsafe_hint(results, args.unsafe_fixes)
     return 1 if planned.contents else 0
+
+
+def _masked(source: bytes, findings: list[Finding]) -> bytes:
+    """`source` with each secret's text masked: a cell's diff is read, not applied, so it need not
+    carry the credential it removes."""
+    for finding in sorted((f for f in findings if is_secret(f)), key=lambda f: f.start_byte, reverse=True):
+        text = source[finding.start_byte : finding.end_byte].decode("utf-8", "replace")
+        source = source[: finding.start_byte] + (MASK * len(text)).encode("utf-8") + source[finding.end_byte :]
+    return source
 
 
 def plan_round(
@@ -118,45 +150,81 @@ def plan_round(
 
 def _plan(results: list[FileResult], unsafe: bool, folders: list[Path], refused: set[tuple[str, str, str]]) -> Round:
     planned = Round()
-    pending: dict[Path, list[Edit]] = {}
-    originals: dict[Path, bytes | None] = {}
+    pending: dict[Target, list[Edit]] = {}
+    originals: dict[Target, bytes | None] = {}
     for result in results:
-        if result.source is None or result.parts:  # a notebook: its fixes edit cells, not the JSON text
+        if result.source is None:
             continue
         document = Path(os.path.abspath(result.path))
-        if document not in originals:  # skip a file changed since it was scanned
+        if (document, None) not in originals:  # skip a file changed since it was scanned
             current = _content(document, max(len(result.source) + 1, files.MAX_MANIFEST_BYTES))
-            originals[document] = result.source if current == result.source else None
-        for finding, fix in non_overlapping(result.findings, lambda fix: fix.safe or unsafe):
-            candidate = _candidate(result, finding, fix, document, _workspace(document, folders))
-            if candidate is None or _key(candidate) in refused:
-                continue
-            for path, _edit in candidate.edits:
-                if path not in originals:
-                    originals[path] = _content(path)
-            if _fits(candidate, pending, originals):
-                for path, edit in candidate.edits:
-                    if not any(_same(edit, taken) for taken in pending.setdefault(path, [])):
-                        pending[path].append(edit)
-                planned.applied.append(candidate)
-    for path, edits in pending.items():
-        before = originals[path]
+            originals[(document, None)] = result.source if current == result.source else None
+        for cell, findings in _by_part(result):
+            if (document, cell) not in originals:
+                fresh = originals[(document, None)] is not None
+                originals[(document, cell)] = result.parts.get((cell, None)) if fresh and cell else None
+            for finding, fix in non_overlapping(findings, lambda fix: fix.safe or unsafe):
+                candidate = _candidate(result, finding, fix, (document, cell), _workspace(document, folders))
+                if candidate is None or _key(candidate) in refused:
+                    continue
+                for target, _edit in candidate.edits:
+                    if target not in originals:
+                        originals[target] = _content(target[0])
+                if _fits(candidate, pending, originals):
+                    for target, edit in candidate.edits:
+                        if not any(_same(edit, taken) for taken in pending.setdefault(target, [])):
+                            pending[target].append(edit)
+                    planned.applied.append(candidate)
+    for target, edits in pending.items():
+        before = originals[target]
         assert before is not None
         after = apply_edits(before, edits)
-        if after != before:
-            planned.contents[path] = (before, after)
+        if after != before and target[1] is None:
+            planned.contents[target[0]] = (before, after)
+        elif after != before:
+            planned.cells[target] = (before, after)
+    _notebook_contents(planned, originals)
     return planned
 
 
-def _candidate(result: FileResult, finding: Finding, fix: Fix, document: Path, folder: Path) -> Applied | None:
-    """The fix's edits by absolute file; only the document's own when a sibling leaves the workspace."""
+def _by_part(result: FileResult) -> Iterator[tuple[int | None, list[Finding]]]:
+    """A file's findings as one group; a notebook's by code cell (each counts in its own bytes)."""
+    if not result.parts:
+        yield None, list(result.findings)
+        return
+    cells: dict[int, list[Finding]] = {}
+    for finding in result.findings:
+        cell, output = part_key(finding)
+        if output is None:
+            cells.setdefault(cell, []).append(finding)
+    yield from cells.items()
+
+
+def _notebook_contents(planned: Round, originals: dict[Target, bytes | None]) -> None:
+    """Each notebook with changed cells, as its new file text (in place, every other byte kept)."""
+    notebooks: dict[Path, dict[int, bytes]] = {}
+    for (path, cell), (_before, after) in planned.cells.items():
+        notebooks.setdefault(path, {})[cell or 0] = after
+    for path, sources in notebooks.items():
+        before = originals[(path, None)]
+        written = with_sources(before, sources) if before is not None else None
+        if before is None or written is None:
+            planned.unwritable.add(path)
+        else:
+            planned.contents[path] = (before, written)
+
+
+def _candidate(result: FileResult, finding: Finding, fix: Fix, own: Target, folder: Path) -> Applied | None:
+    """The fix's edits by target (its own edits: the file or notebook cell `own`); only the
+    document's own when a sibling leaves the workspace."""
+    document = own[0]
     inside = siblings_inside(document, fix, folder) and all(
         files.is_inside(os.path.realpath(sibling(document, str(e.path))), os.path.realpath(folder))
         for e in fix.edits
         if e.path is not None
     )
     edits = tuple(
-        (document if edit.path is None else sibling(document, edit.path), edit)
+        (own if edit.path is None else (sibling(document, edit.path), None), edit)
         for edit in fix.edits
         if inside or edit.path is None
     )
@@ -165,7 +233,7 @@ def _candidate(result: FileResult, finding: Finding, fix: Fix, document: Path, f
     return Applied(result, finding, fix, edits, this_file_only=not inside)
 
 
-def _fits(candidate: Applied, pending: dict[Path, list[Edit]], originals: dict[Path, bytes | None]) -> bool:
+def _fits(candidate: Applied, pending: dict[Target, list[Edit]], originals: dict[Target, bytes | None]) -> bool:
     """Every file the fix edits is readable, its ranges lie in the file, and nothing taken overlaps them."""
     for path, edit in candidate.edits:
         content, taken = originals.get(path), pending.get(path, [])
@@ -200,16 +268,30 @@ def _content(path: Path, limit: int = files.MAX_MANIFEST_BYTES) -> bytes | None:
 
 
 def _key(applied: Applied) -> tuple[str, str, str]:
-    source = applied.result.source or b""
+    cell = applied.cell
+    source = (applied.result.parts.get((cell, None)) if cell else applied.result.source) or b""
     text = source[applied.finding.start_byte : applied.finding.end_byte].decode("utf-8", "replace")
-    return (str(applied.result.path), applied.finding.rule_id, text)
+    return (f"{applied.result.path}:{cell or ''}", applied.finding.rule_id, text)
 
 
 def _broken_targets(planned: Round, applied: Applied) -> Iterator[Path]:
-    for path in dict.fromkeys(path for path, _edit in applied.edits):
+    for target in dict.fromkeys(target for target, _edit in applied.edits):
+        path, cell = target
+        if cell is not None:
+            before, after = planned.cells.get(target, (b"", b""))
+            if path in planned.unwritable or (cell_parses(before) and not cell_parses(after)):
+                yield path
+            continue
         before, after = planned.contents.get(path, (b"", b""))
         if path in planned.contents and parses(before, path) and not parses(after, path):
             yield path
+
+
+def cell_parses(data: bytes) -> bool:
+    """True when a notebook code cell is Python tree-sitter reads without an error (magics aside)."""
+    python = python_source(data.decode("utf-8", "replace"))
+    parser = languages.parser("python")
+    return python is None or parser is None or not parser.parse(python).root_node.has_error
 
 
 def parses(data: bytes, path: Path) -> bool:
@@ -243,13 +325,14 @@ def _print_applied(planned: Round, verb: str = "fixed") -> None:
     for applied in planned.applied:
         start = applied.finding.start
         document = Path(os.path.abspath(applied.result.path))
-        others = [display_path(path) for path in dict.fromkeys(p for p, _e in applied.edits) if path != document]
+        paths = dict.fromkeys(path for (path, _cell), _edit in applied.edits)
+        others = [display_path(path) for path in paths if path != document]
         note = f" (also edits {', '.join(others)})" if others else ""
         if applied.this_file_only:
             note += f" (this file only: {OUTSIDE_WORKSPACE})"
         unsafe = "" if applied.fix.safe else " [unsafe fix]"
         print(
-            f"vetline: {verb} {applied.result.relative}:{start.line + 1}:{start.column + 1}: "
+            f"vetline: {verb} {_where(applied)}{start.line + 1}:{start.column + 1}: "
             f"{applied.finding.rule_id}: {applied.fix.title}{unsafe}{note}",
             file=sys.stderr,
         )
@@ -259,10 +342,16 @@ def _print_refused(planned: Round) -> None:
     for applied, target in planned.refused:
         start = applied.finding.start
         print(
-            f"vetline: not fixed {applied.result.relative}:{start.line + 1}: {applied.finding.rule_id}: "
+            f"vetline: not fixed {_where(applied)}{start.line + 1}: {applied.finding.rule_id}: "
             f"{applied.fix.title}: {display_path(target)} would no longer parse; fix it by hand",
             file=sys.stderr,
         )
+
+
+def _where(applied: Applied) -> str:
+    """`app.py:` or, for a notebook, `nb.ipynb:cell 3:` (its lines count inside the cell)."""
+    cell = applied.cell
+    return f"{applied.result.relative}:" + (f"cell {cell}:" if cell else "")
 
 
 def _print_summary(applied: int, changed: int, results: list[FileResult], unsafe: bool) -> None:

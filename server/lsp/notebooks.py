@@ -10,6 +10,11 @@ Python module (`vetline.rules.notebooks.CellModule`), the engine runs once, and 
 the findings that lie in it, in its own coordinates. An edit in one cell can change another
 cell's findings (an import, a tainted variable), so every cell of the notebook is re-analysed
 and re-published together. Analysis is debounced per notebook by the shared scheduler.
+
+Markdown cells are synced too (the selector asks for them), because a key pasted into a note is
+as readable as one in code: they are read for secrets only, as `key: value` text, exactly as the
+CLI reads them, and never joined into the Python module, so a Markdown cell between two code
+cells moves no code cell's positions.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lsprotocol import types
-from vetline.rules.notebooks import CellModule
+from vetline.rules.notebooks import CellModule, text_secrets
 
 from ..convert import notice, to_diagnostic
 from ..positions import LineIndex, encode
@@ -35,7 +40,7 @@ SYNC_OPTIONS = types.NotebookDocumentSyncOptions(
     notebook_selector=[
         types.NotebookDocumentFilterWithNotebook(
             notebook=types.NotebookDocumentFilterNotebookType(notebook_type=NOTEBOOK_TYPE),
-            cells=[types.NotebookCellLanguage(language="python")],
+            cells=[types.NotebookCellLanguage(language="python"), types.NotebookCellLanguage(language="markdown")],
         )
     ],
     save=True,
@@ -57,6 +62,12 @@ class Notebook:
         """The open Python code cells, in notebook order."""
         found = (ls.documents.get(cell.document) for cell in self.cells if cell.kind == types.NotebookCellKind.Code)
         return [doc for doc in found if doc is not None and doc.language == "python"]
+
+    def text_cells(self, ls: VetlineServer) -> list[Document]:
+        """The open cells read for secrets only (Markdown), in notebook order."""
+        code = {doc.uri for doc in self.code_cells(ls)}
+        found = (ls.documents.get(cell.document) for cell in self.cells if cell.document not in code)
+        return [doc for doc in found if doc is not None]
 
 
 def register(server: VetlineServer) -> None:
@@ -179,10 +190,13 @@ def analyse_notebook(ls: VetlineServer, notebook: Notebook) -> list[Document]:
         _too_large(ls, cells, len(module.source), config.max_file_size)
         return cells
     engine = ls.projects.engine_for(notebook.path)
-    analysis = engine.analyze(module.source, "python", str(notebook.path or notebook.uri))
+    where = str(notebook.path or notebook.uri)
+    analysis = engine.analyze(module.source, "python", where)
     by_cell = module.cell_findings(analysis.findings)
+    texts = notebook.text_cells(ls)
+    by_cell.update(text_secrets(engine, [(doc.uri, doc.source.decode("utf-8", "replace")) for doc in texts], where))
     rules = {rule.id: rule for rule in engine.rules}
-    for doc in cells:
+    for doc in (*cells, *texts):
         findings = by_cell.get(doc.uri, [])
         observed = metrics.observe(ls, doc, findings)
         diagnostics = [
@@ -190,7 +204,7 @@ def analyse_notebook(ls: VetlineServer, notebook: Notebook) -> list[Document]:
             for f, o in zip(findings, observed)
         ]
         doc.result = Result(doc.version, f"{doc.version}.n{next(_ids)}", tuple(findings), diagnostics)
-    return cells
+    return [*cells, *texts]
 
 
 def _too_large(ls: VetlineServer, cells: list[Document], size: int, limit: int) -> None:
@@ -213,7 +227,7 @@ def workspace_reports(
     known = {item.uri: item.value for item in previous}
     reports: list[types.WorkspaceDocumentDiagnosticReport] = []
     for notebook in list(ls.notebooks.values()):
-        for doc in notebook.code_cells(ls):
+        for doc in (*notebook.code_cells(ls), *notebook.text_cells(ls)):
             if doc.result is None and ls.settings.run != "manual":
                 analyse_cell(ls, doc)
             result = doc.result

@@ -172,11 +172,14 @@ def edits_for(edit: types.WorkspaceEdit, uri: str) -> list[types.TextEdit]:
     return found
 
 
-async def start_session(client: RecordingClient, profile: str, folder: Path) -> None:
-    """Initialize `client` as the named client profile with `folder` as its one workspace folder."""
+async def start_session(
+    client: RecordingClient, profile: str, folder: Path, capabilities: types.ClientCapabilities | None = None
+) -> None:
+    """Initialize `client` as the named client profile (or with `capabilities`) with `folder` as
+    its one workspace folder."""
     uri = folder.as_uri()
     params = types.InitializeParams(
-        capabilities=client_capabilities(profile),
+        capabilities=capabilities or client_capabilities(profile),
         root_uri=uri,
         workspace_folders=[types.WorkspaceFolder(uri=uri, name=folder.name)],
     )

@@ -20,7 +20,9 @@ from pygls.workspace.position_codec import PositionCodec
 from pytest_lsp import client_capabilities
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-PYPROJECT = '[tool.vetline]\nselect = ["yaml-unsafe-load", "os-command-injection"]\n'
+PYPROJECT = '[tool.vetline]\nselect = ["yaml-unsafe-load", "os-command-injection", "secrets"]\n'
+# Split so that this file holds no whole token; the notebook cell does.
+GITHUB_TOKEN = "ghp_" + "Zq8xLmN3pR7sT1vW5yB9cD2fG4hJ6kA0eU8i"
 CODE, MARKUP = types.NotebookCellKind.Code, types.NotebookCellKind.Markup
 
 
@@ -103,6 +105,30 @@ class OpenNotebook:
         )
         return start
 
+    def insert_cell(self, index: int, kind: types.NotebookCellKind, text: str) -> None:
+        """Insert a cell before the cell at `index`, as a structure change opening its document."""
+        item = self._new_cell(kind, text)
+        self.cells.insert(index, self.cells.pop())
+        array = types.NotebookCellArrayChange(start=index, delete_count=0, cells=[self.cells[index]])
+        self._send(
+            types.NotebookDocumentCellChanges(structure=types.NotebookDocumentCellChangeStructure(array, [item]))
+        )
+
+    def delete_cell(self, index: int) -> None:
+        """Delete the cell at `index`, as a structure change closing its document."""
+        cell = self.cells.pop(index)
+        array = types.NotebookCellArrayChange(start=index, delete_count=1)
+        closed = [types.TextDocumentIdentifier(uri=cell.document)]
+        structure = types.NotebookDocumentCellChangeStructure(array, did_close=closed)
+        self._send(types.NotebookDocumentCellChanges(structure=structure))
+
+    async def diagnostics_after(self, index: int, start: int) -> list[types.Diagnostic]:
+        """The cell's diagnostics once the server has handled the changes sent since `start` pushes
+        (a push client: the next push for the cell, whose own version may not have changed)."""
+        if pulls(self.client):
+            return await self.diagnostics(index)
+        return await wait_publish_after(self.client, self.cell(index), start)
+
     def _send(self, cells: types.NotebookDocumentCellChanges) -> None:
         self.version += 1
         identifier = types.VersionedNotebookDocumentIdentifier(version=self.version, uri=self.uri)
@@ -133,7 +159,7 @@ async def test_server_registers_notebook_sync_for_jupyter_python_cells(client: R
     assert sync is not None
     (selector,) = sync.notebook_selector
     assert selector.notebook.notebook_type == "jupyter-notebook"
-    assert [cell.language for cell in selector.cells] == ["python"]
+    assert [cell.language for cell in selector.cells] == ["python", "markdown"]
 
 
 async def test_finding_is_reported_on_its_cell_and_line_using_imports_of_earlier_cells(
@@ -265,4 +291,61 @@ async def test_workspace_pull_carries_the_cells_diagnostics(client: RecordingCli
     again = await asyncio.wait_for(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(known)), TIMEOUT)
     kinds = {item.uri: type(item) for item in again.items}
     assert kinds[notebook.cell(1)] is types.WorkspaceUnchangedDocumentDiagnosticReport
+    notebook.close()
+
+
+async def test_markdown_cells_are_synced_read_for_secrets_and_never_as_code(client: RecordingClient) -> None:
+    """Ensure that Markdown cells between code cells move no code position, code-like Markdown is not
+    analysed (before or after an edit), and a token in a note is reported on that cell, masked."""
+    cells = [
+        (CODE, "import yaml\n"),
+        (MARKUP, "# Notes\n\nNever `yaml.load(x)`; run `os.system(cmd)`\n"),
+        (CODE, "data = open('d').read()\nyaml.load(data)\n"),
+        (MARKUP, f"Setup\n\ntoken: {GITHUB_TOKEN}\n"),
+    ]
+    notebook = OpenNotebook(client, "markdown.ipynb", cells)
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in await notebook.diagnostics(2)] == [
+        ("yaml-unsafe-load", 1, 0)
+    ]
+    assert await notebook.diagnostics(1) == []
+    (secret,) = await notebook.diagnostics(3)
+    assert (secret.code, secret.range.start.line) == ("hardcoded-secret", 2)
+    assert GITHUB_TOKEN not in secret.message and GITHUB_TOKEN[4:20] not in secret.message
+
+    start = len(client.published)
+    top = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+    notebook.edit(1, [types.TextEdit(range=top, new_text="import os\nos.system(input())\nyaml.load(s)\n")])
+    assert notebook.text(1).startswith("import os\nos.system(input())\n")
+    assert await notebook.diagnostics(1) == []  # the edited note is still text, not code
+    assert [(d.code, d.range.start.line) for d in await notebook.diagnostics_after(2, start)] == [
+        ("yaml-unsafe-load", 1)
+    ]
+    notebook.close()
+
+
+async def test_inserting_and_deleting_cells_reorders_the_module(client: RecordingClient) -> None:
+    """Ensure that a code cell inserted between two others takes part in their analysis at its place,
+    a Markdown cell inserted above shifts nothing, and deleting the inserted cell drops its effect."""
+    cells = [(CODE, "import os\nfrom flask import request\ncmd = 'ls'\n"), (CODE, "\nos.system(cmd)\n")]
+    notebook = OpenNotebook(client, "structure.ipynb", cells)
+    assert await notebook.diagnostics(1) == []
+
+    start = len(client.published)
+    notebook.insert_cell(1, CODE, "cmd = request.args['c']\n")  # now the command comes from the request
+    assert [(d.code, d.range.start.line) for d in await notebook.diagnostics_after(2, start)] == [
+        ("os-command-injection", 1)
+    ]
+    assert await notebook.diagnostics(1) == []
+
+    start = len(client.published)
+    notebook.insert_cell(0, MARKUP, "# Title\n\nos.system(request.args['c'])\n")
+    assert [(d.code, d.range.start.line) for d in await notebook.diagnostics_after(3, start)] == [
+        ("os-command-injection", 1)
+    ]
+    assert await notebook.diagnostics(0) == []
+
+    start = len(client.published)
+    notebook.delete_cell(2)  # the request read goes: the constant command is safe again
+    assert notebook.cells[2].document.endswith("#C1")
+    assert await notebook.diagnostics_after(2, start) == []
     notebook.close()

@@ -264,9 +264,12 @@ def test_vscode_show_report_opens_the_metrics_report(
 def test_vscode_shows_findings_on_notebook_cells_analysed_together(
     vulnerable_workspace: Path, tmp_path: Path, artifacts: Path, paths: dict[str, Path]
 ) -> None:
-    """Ensure that a Jupyter notebook's cells get findings in VS Code, cell 1's import resolving cell 2's call."""
+    """Ensure that a Jupyter notebook's cells get findings in VS Code, cell 1's import resolving cell 3's call
+    across a Markdown cell, which VS Code syncs too: a token pasted into the note is reported on it."""
+    token = "ghp_" + "Zq8xLmN3pR7sT1vW5yB9cD2fG4hJ6kA0eU8i"
     cells = [
         {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["import yaml as y\n"]},
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Notes\n", "\n", f"token: {token}\n"]},
         {
             "cell_type": "code",
             "execution_count": None,
@@ -282,8 +285,10 @@ def test_vscode_shows_findings_on_notebook_cells_analysed_together(
     result = run_vscode(
         "notebook", vulnerable_workspace, sys.executable, tmp_path, artifacts, paths, overrides=overrides
     )
-    # The call in the second cell, found through the first cell's `import yaml as y`.
+    # The call in the third cell, found through the first cell's `import yaml as y`.
     assert any("yaml-unsafe-load" in row and "[Ln 1, Col 7]" in row for row in result["problems"])
+    assert any("hardcoded-secret" in row and "[Ln 3, Col 8]" in row for row in result["problems"])
+    assert not any(token in row for row in result["problems"])
     server_errors = [text for text in result["notifications"] if "Error in server" in text]
     assert not server_errors, f"the server showed errors: {server_errors}"
 

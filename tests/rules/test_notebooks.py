@@ -85,3 +85,36 @@ def test_cells_of_odd_shapes_are_read_without_crashing() -> None:
         ("raw", "", ()),
         ("code", "c = 3\n", ()),
     ]
+
+
+def test_an_import_added_to_a_cell_magic_cell_goes_after_the_magic_line() -> None:
+    """Ensure that a fix inserting `import os` into a `%%time` cell keeps the magic on the first line."""
+    module = CellModule([("a", "x = 1\n"), ("b", f"%%time\nKEY = '{OPENAI_KEY}'\n")])
+    (finding,) = ENGINE.analyze(module.source, "python").findings
+    _key, moved = module.to_cell(finding) or (None, None)
+    assert moved is not None and moved.fix is not None
+    cell = f"%%time\nKEY = '{OPENAI_KEY}'\n".encode()
+    for edit in sorted((e for e in moved.fix.edits if e.path is None), key=lambda e: e.start_byte, reverse=True):
+        cell = cell[: edit.start_byte] + edit.new_text.encode() + cell[edit.end_byte :]
+    assert cell == b'%%time\nimport os\nKEY = os.environ["KEY"]\n'
+
+
+def test_nbformat_3_worksheets_are_read_in_order() -> None:
+    """Ensure that nbformat 3 cells of every worksheet are read, code from `input`, headings as text."""
+    document = {
+        "nbformat": 3,
+        "worksheets": [
+            {"cells": [{"cell_type": "heading", "level": 1, "source": "Title"}]},
+            {"cells": [{"cell_type": "code", "input": ["a = 1\n", "b = 2"], "language": "python", "outputs": [
+                {"output_type": "pyout", "text": ["3"], "html": ["<b>3</b>"], "png": "iVBOR"},
+                {"output_type": "pyerr", "ename": "E", "evalue": "v", "traceback": ["\u001b[31mtb\u001b[0m"]},
+            ]}]},
+        ],
+    }  # fmt: skip
+    notebook = parse_notebook(json.dumps(document).encode())
+    assert [(c.kind, c.source, c.field) for c in notebook.cells] == [
+        ("markdown", "Title", "source"),
+        ("code", "a = 1\nb = 2", "input"),
+    ]
+    assert [o.text for o in notebook.cells[1].outputs] == ["3\n<b>3</b>", "E: v\ntb"]
+    assert notebook.is_python

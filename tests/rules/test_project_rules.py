@@ -176,6 +176,11 @@ INVALID = [
     ),
     ('[[rules]]\nid = "x-y"\n', "unknown top-level key `rules` (did you mean `[[rule]]`?)"),
     ("rule = [1]\n", "rule #1 is not a table"),
+    # 50,000 nested `(` overflow tree-sitter's query parser (the process died with SIGSEGV): the
+    # size limit keeps them out, and the depth limit refuses nesting no real pattern has.
+    (HEADER + "query = '''" + "(" * 50_000 + ")" * 50_000 + "'''\n", "`query` holds 100,000 bytes"),
+    (HEADER + "query = '''" + "[" * 5_000 + "]" * 5_000 + "'''\n", "nests 5000 levels of `(`/`[`"),
+    (HEADER + "query = '''" + "(call) @finding\n" * 2_000 + "'''\n", "`query` holds 32,000 bytes, over the limit"),
 ]
 
 
@@ -189,6 +194,18 @@ def test_invalid_rule_names_file_rule_and_problem_and_keeps_the_others(tmp_path:
     assert error.startswith(".vetline/rules/bad.toml: ")
     assert problem in error
     assert [rule.id for rule in loaded.rules] == ["team-eval-call"]
+
+
+def test_queries_of_a_project_are_bounded_in_all(tmp_path: Path) -> None:
+    """Ensure that query text past the project's total is refused rule by rule, by name, and costs no compile."""
+    query = "(call function: (identifier) @finding)\n" * 400  # 15,600 bytes: under one query's limit
+    for number in range(10):
+        text = HEADER.replace("team-broken", f"team-many-{number}") + f"query = '''{query}'''\n"
+        write_rules(tmp_path, text, f"r{number}.toml")
+    loaded = load(tmp_path)
+    assert len(loaded.rules) == project.MAX_PROJECT_QUERY_BYTES // len(query)
+    assert loaded.errors and all("queries hold over 131,072 bytes in all; rule not loaded" in e for e in loaded.errors)
+    assert loaded.errors[0].startswith(".vetline/rules/r8.toml: rule `team-many-8`")
 
 
 def test_query_error_names_the_language_that_cannot_run_it(tmp_path: Path) -> None:

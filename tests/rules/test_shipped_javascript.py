@@ -85,3 +85,16 @@ def test_command_line_tooling_drops_unknown_origin_but_not_argv() -> None:
     assert not engine.analyze(own.encode(), language, "repo/bin/release.js").findings
     assert engine.analyze(own.encode(), language, "repo/lib/release.js").findings
     assert [f.start.line + 1 for f in engine.analyze(argv.encode(), language, "repo/bin/release.js").findings] == [2]
+
+
+def test_url_data_on_a_minified_line_is_not_reported() -> None:
+    """Ensure that a minified bundle's reuse of one-letter names is no URL-to-redirect finding, while readable code is."""
+    from vetline.rules.javascript.js_open_redirect import RULE as REDIRECT
+
+    flow = "function h(e){var n=location.hash.substring(1);window.location.href=n}"
+    engine = Engine([REDIRECT])
+    minified = ("var a=1;" * 200 + flow + "\n").encode()
+    assert engine.analyze(minified, "javascript", "shop/static/js/scripts.js").findings == ()
+    assert engine.analyze(flow.encode(), "javascript", "shop/static/js/carousel.min.js").findings == ()
+    readable = flow.replace(";", ";\n").encode()
+    assert [f.start.line for f in engine.analyze(readable, "javascript", "shop/static/js/scripts.js").findings] == [1]

@@ -165,11 +165,11 @@ def test_images_are_not_decoded_and_huge_outputs_are_skipped_with_a_reason(
     ("content", "reason"),
     [
         ('{"cells": [', "not valid JSON (line 1, column 12)"),
-        ('{"nbformat": 3, "worksheets": []}', "no `cells` list"),
+        ('{"nbformat": 3, "worksheets": 5}', "nor `worksheets` with cells (nbformat 3)"),
         ("[1, 2]", "no `cells` list"),
         ("[" * 100_000, "nested too deeply"),
     ],
-    ids=["truncated", "nbformat-3", "array", "deeply-nested"],
+    ids=["truncated", "worksheets-not-a-list", "array", "deeply-nested"],
 )
 def test_malformed_notebook_is_skipped_with_a_clear_reason(
     content: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -211,11 +211,30 @@ def test_token_pasted_into_a_markdown_cell_is_reported_on_that_cell(
     assert [(f["rule"], f["cell"], f["line"]) for f in report["findings"]] == [("hardcoded-secret", 2, 3)]
 
 
-def test_fix_never_rewrites_a_notebook(
+def test_nbformat_3_notebook_is_read_cells_outputs_and_headings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Ensure that `--fix` leaves a `.ipynb` byte for byte (its fixes are cell edits, applied in the editor)."""
-    path = write_notebook(tmp_path, "fixable.ipynb", [code("import yaml\n"), code("doc = yaml.load(raw)\n")])
-    before = path.read_bytes()
-    scan(tmp_path, monkeypatch, capsys, "--fix", "--unsafe-fixes")
-    assert path.read_bytes() == before
+    """Ensure that an nbformat 3 file (`worksheets`, `input`, `pyout`/`pyerr`, `heading`) is scanned like nbformat 4."""
+    first = {"cells": [
+        {"cell_type": "heading", "level": 1, "metadata": {}, "source": [f"token: {GITHUB_TOKEN}"]},
+        {"cell_type": "code", "input": ["import os\n", "from flask import request\n"], "language": "python",
+         "metadata": {}, "outputs": [{"output_type": "pyout", "prompt_number": 1, "metadata": {}, "text": ["'ok'"]}]},
+    ]}  # fmt: skip
+    second = {"cells": [
+        {"cell_type": "code", "input": "os.system(request.args['c'])", "language": "python", "metadata": {},
+         "outputs": [{"output_type": "pyerr", "ename": "E", "evalue": "x", "traceback": [GITHUB_TOKEN]}]},
+    ]}  # fmt: skip
+    document = {"metadata": {"name": "old"}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [first, second]}
+    (tmp_path / "old.ipynb").write_text(json.dumps(document, indent=1), encoding="utf-8")
+    report = json.loads(scan(tmp_path, monkeypatch, capsys, "--format", "json"))
+    found = [(f["rule"], f["cell"], f.get("output"), f["line"]) for f in report["findings"]]
+    assert found == [
+        ("hardcoded-secret", 1, None, 1),
+        ("os-command-injection", 3, None, 1),
+        ("hardcoded-secret", 3, 1, 2),  # line 1 of the traceback text is `E: x`
+    ]  # one cell with a code finding and an output finding: code first (this once raised a TypeError)
+    assert report["errors"] == []
+    sarif = json.loads(scan(tmp_path, monkeypatch, capsys, "--format", "sarif"))
+    region = sarif["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]
+    raw_line = (tmp_path / "old.ipynb").read_text(encoding="utf-8").splitlines()[region["startLine"] - 1]
+    assert "os.system(request.args['c'])" in raw_line  # the `input` string's own line of the file

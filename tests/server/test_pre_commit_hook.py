@@ -9,6 +9,7 @@ would download vetline's dependencies, and tests never touch the network. The ma
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -126,3 +127,33 @@ def test_the_project_excludes_apply_to_staged_files(project: Path) -> None:
     git(project, "add", "-A")
     result = commit(project, "Vendor a library")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _notebook_printing(secret: str) -> str:
+    output = {"name": "stdout", "output_type": "stream", "text": [f"key: {secret}\n"]}
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [output], "source": ["print(key)"]}
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+STAGED_KINDS = {
+    "analysis.ipynb": (_notebook_printing(SECRET), "hardcoded-secret"),  # a token in a saved output
+    "web/app.js": (f'const stripeKey = "{SECRET}";\n', "hardcoded-secret"),
+    "requirements.txt": ("reqeusts==2.31.0\n", "typosquat-package"),
+    "deploy/main.tf": (f'api_key = "{SECRET}"\n', "hardcoded-secret"),
+    "config/settings.yaml": (f"stripe_key: {SECRET}\n", "hardcoded-secret"),
+    "notes.txt": (f"STRIPE_KEY={SECRET}\n", "hardcoded-secret"),
+}
+
+
+@pytest.mark.parametrize("name", list(STAGED_KINDS))
+def test_every_kind_of_file_vetline_reads_is_checked_at_commit(project: Path, name: str) -> None:
+    """Ensure that the hook refuses a commit of a notebook, JS, manifest, configuration or text file with a finding."""
+    content, rule = STAGED_KINDS[name]
+    (project / name).parent.mkdir(parents=True, exist_ok=True)
+    (project / name).write_text(content, encoding="utf-8")
+    git(project, "add", name)
+    result = commit(project, f"Add {name}")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert name in output and rule in output and SECRET not in output
+    assert name not in committed_files(project)

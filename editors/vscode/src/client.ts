@@ -28,8 +28,9 @@ export const DOCUMENT_SELECTOR = [
     { scheme: 'untitled', language: 'python' },
     // Jupyter notebook cells: synced through the server's `notebookDocumentSync` (one
     // notebookDocument/* stream per notebook); listed here so diagnostics, hover and code actions
-    // apply to the cells.
+    // apply to the cells. Markdown cells are read for secrets only.
     { scheme: 'vscode-notebook-cell', language: 'python' },
+    { scheme: 'vscode-notebook-cell', language: 'markdown' },
     { scheme: 'file', language: 'javascript' },
     { scheme: 'file', language: 'javascriptreact' },
     { scheme: 'file', language: 'typescript' },
