@@ -128,8 +128,11 @@ CLIENT_ALIASES = {
     "spring-boot-properties": "properties",
 }  # fmt: skip
 # Ids an editor gives files it knows only loosely (`requirements.txt` is `plaintext` without the
-# Python extension, `.env` may be `properties`): the file name decides when it names a language.
-GENERIC_CLIENT_IDS = frozenset({"plaintext", "properties", "ini", "shellscript", "conf", "xml", "makefile"})
+# Python extension, `.env` may be `properties`, `pnpm-lock.yaml` and `kubeconfig` are `yaml`): the
+# file name decides when it names a language.
+GENERIC_CLIENT_IDS = frozenset(
+    {"plaintext", "properties", "ini", "shellscript", "conf", "xml", "makefile", "yaml", "json", "toml"}
+)
 
 
 def from_client_id(language_id: str) -> str | None:

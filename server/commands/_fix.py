@@ -112,8 +112,9 @@ def show(results: list[FileResult], args: argparse.Namespace) -> int:
     _print_refused(planned)
     for target, (before, after) in sorted(planned.contents.items()):
         cells = sorted((cell, change) for (path, cell), change in planned.cells.items() if path == target)
-        if not cells:
-            sys.stdout.write(unified_diff(display_path(target), before, after))
+        if not cells:  # a removed secret is masked: the diff then no longer applies, but never echoes it
+            hidden = _masked(before, [a.finding for a in planned.applied if a.edits[0][0] == (target, None)])
+            sys.stdout.write(unified_diff(display_path(target), hidden, after))
         for cell, (old, new) in cells:  # a notebook: each cell's own lines, not the JSON text's
             hidden = _masked(old, [a.finding for a in planned.applied if (a.edits[0][0] == (target, cell))])
             sys.stdout.write(unified_diff(f"{display_path(target)}:cell {cell}", hidden, new))

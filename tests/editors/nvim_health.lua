@@ -2,7 +2,7 @@
 -- server, then `:checkhealth vetline`; reports the health buffer's lines and the diagnostic
 -- configuration as JSON in $VETLINE_NVIM_RESULT.
 local python = assert(os.getenv("VETLINE_TEST_PYTHON"), "VETLINE_TEST_PYTHON is not set")
-local result_path = assert(os.getenv("VETLINE_NVIM_RESULT"), "VETLINE_NVIM_RESULT is not set")
+local harness = require("nvim_harness")
 local TIMEOUT_MS = 30000
 local result = {}
 
@@ -19,9 +19,4 @@ local function run()
   result.health = vim.api.nvim_buf_get_lines(0, 0, -1, false)
 end
 
-local ok, err = pcall(run)
-result.error = not ok and tostring(err) or nil
-local file = assert(io.open(result_path, "w"))
-file:write(vim.fn.json_encode(result))
-file:close()
-vim.cmd(ok and "qall!" or "cquit 1")
+harness.report(run, result)

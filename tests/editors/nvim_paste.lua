@@ -6,7 +6,7 @@
 --             paste: each chunk is its own buffer change, none of them three lines long.
 -- Exits 0, or 1 with the reason.
 local python = assert(os.getenv("VETLINE_TEST_PYTHON"), "VETLINE_TEST_PYTHON is not set")
-local result_path = assert(os.getenv("VETLINE_NVIM_RESULT"), "VETLINE_NVIM_RESULT is not set")
+local harness = require("nvim_harness")
 local how = assert(os.getenv("VETLINE_NVIM_PASTE"), "VETLINE_NVIM_PASTE is not set")
 local TIMEOUT_MS = 30000
 local result = {}
@@ -44,14 +44,4 @@ local function run()
   end
 end
 
-local ok, err = pcall(run)
-result.error = not ok and tostring(err) or nil
-local file = assert(io.open(result_path, "w"))
-file:write(vim.fn.json_encode(result))
-file:close()
-if ok then
-  vim.cmd("qall!")
-else
-  io.stderr:write("FAIL: " .. tostring(err) .. "\n")
-  vim.cmd("cquit 1")
-end
+harness.report(run, result)

@@ -4,7 +4,7 @@
 -- finding to go away. It writes what it saw as JSON to $VETLINE_NVIM_RESULT and exits 0, or
 -- exits 1 (`cquit`) with the reason on stderr.
 local python = assert(os.getenv("VETLINE_TEST_PYTHON"), "VETLINE_TEST_PYTHON is not set")
-local result_path = assert(os.getenv("VETLINE_NVIM_RESULT"), "VETLINE_NVIM_RESULT is not set")
+local harness = require("nvim_harness")
 -- The rule and a word of its fix's title; a test may name others (a TSX buffer's XSS finding).
 local RULE = os.getenv("VETLINE_NVIM_RULE") or "yaml-unsafe-load"
 local FIX_WORD = os.getenv("VETLINE_NVIM_FIX_WORD") or "safe_load"
@@ -69,14 +69,4 @@ local function run()
   end, 50)
 end
 
-local ok, err = pcall(run)
-result.error = not ok and tostring(err) or nil
-local file = assert(io.open(result_path, "w"))
-file:write(vim.fn.json_encode(result))
-file:close()
-if ok then
-  vim.cmd("qall!")
-else
-  io.stderr:write("FAIL: " .. tostring(err) .. "\n")
-  vim.cmd("cquit 1")
-end
+harness.report(run, result)

@@ -5,7 +5,7 @@
 -- edit (as an accepted suggestion or a paste arrives) and waits for its diagnostic, so the
 -- summary counts a finding in AI-inserted code. Exits 0, or 1 with the reason.
 local python = assert(os.getenv("VETLINE_TEST_PYTHON"), "VETLINE_TEST_PYTHON is not set")
-local result_path = assert(os.getenv("VETLINE_NVIM_RESULT"), "VETLINE_NVIM_RESULT is not set")
+local harness = require("nvim_harness")
 local TIMEOUT_MS = 30000
 local result = {}
 
@@ -45,14 +45,4 @@ local function run()
   end, 50), ":VetlineAiSummary said nothing")
 end
 
-local ok, err = pcall(run)
-result.error = not ok and tostring(err) or nil
-local file = assert(io.open(result_path, "w"))
-file:write(vim.fn.json_encode(result))
-file:close()
-if ok then
-  vim.cmd("qall!")
-else
-  io.stderr:write("FAIL: " .. tostring(err) .. "\n")
-  vim.cmd("cquit 1")
-end
+harness.report(run, result)

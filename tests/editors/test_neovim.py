@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, recorded_outcomes, require_tool, which
+from conftest import PROVIDER_TOKEN, REPO, recorded_outcomes, require_tool, which
+from vetline.rules.languages import LANGUAGES, language_for_path
 
 pytestmark = pytest.mark.editor
 
@@ -33,6 +34,7 @@ def run_nvim(
                XDG_STATE_HOME=str(tmp_path / "state"), XDG_CACHE_HOME=str(tmp_path / "cache"),
                XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), **variables)  # fmt: skip
     argv = [str(nvim), "--headless", "--clean", "--cmd", f"set runtimepath^={PLUGIN}",
+            "--cmd", f"lua package.path = '{SCRIPTS}/?.lua;' .. package.path",
             "-c", f"luafile {SCRIPTS / script}", str(file)]  # fmt: skip
     done = subprocess.run(argv, check=False, cwd=file.parent, env=env, capture_output=True, text=True, timeout=120)
     report = json.loads(result_path.read_text(encoding="utf-8")) if result_path.exists() else {}
@@ -75,13 +77,15 @@ def test_neovim_shows_tsx_findings_and_applies_text_content_fix(vulnerable_works
     assert report["cleared"], "the diagnostic stayed after the fix"
 
 
-def test_neovim_attaches_to_python_and_manifests_and_scans_the_workspace(
+def test_neovim_attaches_to_every_file_vetline_scans_and_scans_the_workspace(
     vulnerable_workspace: Path, tmp_path: Path
 ) -> None:
-    """Ensure that vetline attaches to Python files and manifests only, and the scan reports unopened files."""
+    """Ensure that vetline attaches to Python files, manifests and any TOML file (`vetline scan` reads
+    them all for secrets), not to files the CLI skips, and the scan reports unopened files."""
     (vulnerable_workspace / "requirements-dev.txt").write_text("pyyaml==6.0.1\n", encoding="utf-8")
     (vulnerable_workspace / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
     (vulnerable_workspace / "settings.toml").write_text("debug = true\n", encoding="utf-8")
+    (vulnerable_workspace / "LICENSE").write_text("MIT License\n", encoding="utf-8")
     (vulnerable_workspace / "worker.py").write_text("import yaml\nyaml.load(open('x'))\n", encoding="utf-8")
     done, report = run_nvim("nvim_workspace.lua", vulnerable_workspace / "app.py", tmp_path)
     assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
@@ -89,7 +93,8 @@ def test_neovim_attaches_to_python_and_manifests_and_scans_the_workspace(
         "app.py": True,
         "requirements-dev.txt": True,
         "pyproject.toml": True,
-        "settings.toml": False,
+        "settings.toml": True,  # Dynaconf and friends keep SECRET_KEY here: the CLI reads it
+        "LICENSE": False,  # no file vetline reads
     }
     assert report["worker_found"], "no findings for the unopened worker.py after :VetlineScanWorkspace"
     assert "yaml-unsafe-load" in report["worker_codes"]
@@ -115,10 +120,51 @@ def test_neovim_attaches_to_ai_context_files_without_a_filetype(tmp_path: Path) 
     )
     key = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" * 4
     (project / "server.pem").write_text(key + "-----END RSA PRIVATE KEY-----\n", encoding="utf-8")
-    done, report = run_nvim("nvim_aicontext.lua", project / ".cursorrules", tmp_path)
+    done, report = run_nvim(
+        "nvim_open_files.lua", project / ".cursorrules", tmp_path, VETLINE_NVIM_FILES=".cursorrules,server.pem"
+    )
     assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
     assert "hidden-unicode-characters" in report["files"][".cursorrules"]["codes"]
     assert "ai-context-secret-file-exposed" in report["files"]["server.pem"]["codes"]
+
+
+def test_neovim_reports_secrets_in_a_shell_script_a_properties_file_and_a_makefile(tmp_path: Path) -> None:
+    """Ensure that a provider-format token in `deploy.sh`, `application.properties` and a `Makefile`
+    (Neovim 0.7.2: filetypes `sh`, `jproperties`, `make`) is a vetline diagnostic on its line."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "deploy.sh").write_text(f"#!/bin/sh\nexport GITHUB_TOKEN={PROVIDER_TOKEN}\n", encoding="utf-8")
+    (project / "application.properties").write_text(f"server.port=8080\ngithub.token={PROVIDER_TOKEN}\n")
+    (project / "Makefile").write_text(f"TOKEN := {PROVIDER_TOKEN}\n\nall:\n\techo ok\n", encoding="utf-8")
+    files = "deploy.sh,application.properties,Makefile"
+    done, report = run_nvim("nvim_open_files.lua", project / "deploy.sh", tmp_path, VETLINE_NVIM_FILES=files)
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    seen = {name: list(zip(entry["codes"], entry["lines"])) for name, entry in report["files"].items()}
+    assert seen == {
+        "deploy.sh": [("hardcoded-secret", 1)],
+        "application.properties": [("hardcoded-secret", 1)],
+        "Makefile": [("hardcoded-secret", 0)],
+    }
+
+
+def sample_paths() -> list[str]:
+    """Paths for each way a LANGUAGES row names files, with upper-case extensions and near misses.
+    Notebooks are left out: Neovim edits a `.ipynb` as JSON text, not as notebook cells."""
+    paths = ["/p/LICENSE", "/p/main.rs", "/p/logo.png", "/p/Makefile.am", "/p/page.html", "/p/.bashrc.bak"]
+    for row in (row for row in LANGUAGES if row.id != "jupyter-notebook"):
+        for extension in row.extensions:
+            paths += [f"/p/src/file{extension}", f"/p/FILE{extension.upper()}"]
+        paths += [f"/p/{pattern.replace('*', 'prod')}" for pattern in row.filenames]
+        paths += [f"/p/{folder}/site/x{ext}" for folder in row.folders for ext in row.folder_extensions]
+    return paths
+
+
+def test_neovim_file_table_matches_the_files_vetline_scan_reads(tmp_path: Path) -> None:
+    """Ensure that the plugin's generated name table picks exactly the paths `vetline scan` reads."""
+    paths = sample_paths()
+    done, report = run_nvim("nvim_scanned.lua", tmp_path / "none.txt", tmp_path, VETLINE_NVIM_PATHS=json.dumps(paths))
+    assert done.returncode == 0, f"{report.get('error')}\nstderr: {done.stderr}"
+    assert report["scanned"] == {path: language_for_path(path) is not None for path in paths}
 
 
 def test_vetline_ai_summary_counts_a_finding_in_an_inserted_block(vulnerable_workspace: Path, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from conftest import (
     EDITORS_DIR,
     FINDING_COLUMN,
     FINDING_LINE,
+    PROVIDER_TOKEN,
     REPO,
     free_port,
     process_group,
@@ -188,6 +189,25 @@ def test_vscode_lists_tsx_findings_and_applies_text_content_fix(
     )
     assert any("js-xss-inner-html" in row for row in result["problems"])
     assert '.textContent = params.get("message")' in component.read_text(encoding="utf-8")
+
+
+def test_vscode_reports_secrets_in_a_shell_script_and_a_terraform_file(
+    tmp_path: Path, artifacts: Path, paths: dict[str, Path]
+) -> None:
+    """Ensure that in a folder with no Python, opening `main.tf` (plain text to VS Code without a
+    Terraform extension) and `deploy.sh` activates vetline and lists each provider-format token in
+    the Problems panel, without the token."""
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    (infra / "main.tf").write_text(f'provider "github" {{\n  token = "{PROVIDER_TOKEN}"\n}}\n', encoding="utf-8")
+    (infra / "deploy.sh").write_text(f"#!/bin/sh\nexport GITHUB_TOKEN={PROVIDER_TOKEN}\n", encoding="utf-8")
+    overrides = {"file": "main.tf", "files": ["main.tf", "deploy.sh"], "ruleId": "hardcoded-secret"}
+    result = run_vscode("findings", infra, sys.executable, tmp_path, artifacts, paths, overrides=overrides)
+    findings = [row for row in result["problems"] if "hardcoded-secret" in row]
+    assert len(findings) == 2 and all("[Ln 2, Col" in row for row in findings)
+    assert any(row.startswith("main.tf") for row in result["problems"])
+    assert any(row.startswith("deploy.sh") for row in result["problems"])
+    assert not any(PROVIDER_TOKEN[4:] in row for row in result["problems"])
 
 
 def test_vscode_explains_how_to_install_when_the_server_cannot_start(

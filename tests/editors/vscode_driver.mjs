@@ -15,6 +15,8 @@
 //   "inline"    with the test's inline-completion extension installed: trigger an inline
 //               suggestion at the end of the file, accept it with Tab
 //               (`editor.action.inlineSuggest.commit`) and wait for the status bar to count it;
+//   "findings"  open each of `files` in turn and wait until the Problems panel lists a
+//               finding of the rule for each (files VS Code has no language for, such as `.tf`);
 //   "notify"    wait for the "could not start" notification.
 // It prints one JSON line of observations and exits 0; any failure exits 1 with the reason,
 // after saving a screenshot so a red CI run shows what the page looked like.
@@ -217,6 +219,21 @@ async function acceptInlineSuggestion(page, result) {
     await page.screenshot({ path: join(config.artifacts, 'vscode-inline-accepted.png') });
 }
 
+async function findingsInFiles(page, result) {
+    const rows = page.locator('.markers-panel .monaco-list-row', { hasText: config.ruleId });
+    for (const [index, name] of config.files.entries()) {
+        await openFile(page, name);
+        if (index === 0) {
+            await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+        }
+        await rows.nth(index).waitFor({ timeout: config.timeoutMs });
+    }
+    result.problems = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+    log(`problems: ${JSON.stringify(result.problems)}`);
+    result.notifications = await page.locator('.notification-toast').allInnerTexts();
+    await page.screenshot({ path: join(config.artifacts, 'vscode-findings-in-files.png') });
+}
+
 async function notification(page, result) {
     const toast = page.locator('.notification-toast', { hasText: 'vetline could not start' });
     await toast.first().waitFor({ timeout: config.timeoutMs });
@@ -259,6 +276,8 @@ async function main() {
         } else if (config.scenario === 'inline') {
             await openFile(page, config.file);
             await acceptInlineSuggestion(page, result);
+        } else if (config.scenario === 'findings') {
+            await findingsInFiles(page, result);
         } else if (config.scenario === 'settings') {
             await openFile(page, config.file);
             await ignoreThroughSettings(page, result);

@@ -80,16 +80,25 @@ def test_unsafe_fixes_edit_the_sibling_files_like_the_editor_and_are_idempotent(
 def test_show_fixes_prints_a_diff_git_can_apply_and_writes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Ensure that --show-fixes leaves every file alone and its diff is exactly what --fix writes."""
-    code, out, err = run(capsys, "scan", "--show-fixes", "--unsafe-fixes", ".")
+    """Ensure that --show-fixes leaves every file alone and its diff (secret fixes aside) is exactly what --fix writes."""
+    code, out, err = run(capsys, "scan", "--show-fixes", "--unsafe-fixes", "--ignore", "hardcoded-secret", ".")
     assert tree(project) == tree(FIXTURE / "before")
-    assert code == 1 and "+STRIPE_KEY=" in out and "--- /dev/null" in out
-    assert "would fix app.py:7:14: hardcoded-secret" in err
+    assert code == 1 and "+requests" in out
     subprocess.run(["git", "apply", "-"], input=out.encode(), cwd=project, check=True)
+    run(capsys, "scan", "--fix", "--unsafe-fixes", ".")  # the secret's fix is all that is left
     assert tree(project) == tree(FIXTURE / "after_unsafe")
 
     code, out, _err = run(capsys, "scan", "--show-fixes", "--unsafe-fixes", ".")
     assert code == 0 and out == ""
+
+
+def test_show_fixes_never_echoes_the_secret_a_fix_removes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ensure that the preview of a secret's fix masks the removed value (a CI log keeps no copy of it)."""
+    code, out, err = run(capsys, "scan", "--show-fixes", "--unsafe-fixes", ".")
+    assert tree(project) == tree(FIXTURE / "before")
+    assert code == 1 and "+STRIPE_KEY=" in out and "--- /dev/null" in out
+    assert "would fix app.py:7:14: hardcoded-secret" in err
+    assert "sk_live" not in out + err and "\u2022" * 8 in out
 
 
 def test_a_sibling_outside_the_scanned_folder_is_left_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

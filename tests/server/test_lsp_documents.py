@@ -6,7 +6,9 @@ import logging
 import sys
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
+from vetline.rules.languages import language_for_path
 from vetline.server.lsp.analysis import _reparse
 from vetline.server.lsp.documents import Document, language_of, open_document
 from vetline.server.lsp.logs import RedactingFormatter
@@ -104,6 +106,93 @@ def test_loose_client_ids_yield_to_the_file_name() -> None:
     assert language_of("go", Path("/p/main.go")) == "go"
     assert language_of("terraform-vars", None) == "terraform"
     assert language_of("plaintext", None) == "plaintext"
+
+
+# (file name, the language id VS Code gives it without extra extensions, Neovim 0.7.2's filetype; "" = none).
+EDITOR_IDS = [
+    ("deploy.sh", "shellscript", "sh"),
+    (".bashrc", "shellscript", "sh"),
+    (".zshrc", "shellscript", "zsh"),
+    ("main.go", "go", "go"),
+    ("App.java", "java", "java"),
+    ("Main.kt", "plaintext", "kotlin"),
+    ("build.gradle.kts", "plaintext", "kotlin"),
+    ("Program.cs", "csharp", "cs"),
+    ("app.rb", "ruby", "ruby"),
+    ("Gemfile", "ruby", "ruby"),
+    ("Rakefile", "ruby", "ruby"),
+    ("index.php", "php", "php"),
+    ("main.tf", "plaintext", "terraform"),
+    ("prod.tfvars", "plaintext", "terraform"),
+    ("main.tf", "terraform", ""),
+    ("x.tfvars", "terraform-vars", "terraform-vars"),
+    ("app.hcl", "plaintext", "hcl"),
+    ("application.properties", "properties", "jproperties"),
+    ("pom.xml", "xml", "xml"),
+    ("web.config", "xml", "xml"),
+    ("app.csproj", "xml", "xml"),
+    ("nginx.conf", "properties", "nginx"),
+    ("my.cnf", "properties", "dosini"),
+    ("setup.cfg", "ini", "cfg"),
+    ("tox.ini", "ini", "dosini"),
+    ("build.gradle", "groovy", "groovy"),
+    ("Makefile", "makefile", "make"),
+    ("GNUmakefile", "makefile", "make"),
+    ("rules.mk", "makefile", "make"),
+    ("deploy.ps1", "powershell", "ps1"),
+    ("notes.txt", "plaintext", "text"),
+    (".netrc", "plaintext", "netrc"),
+    (".pgpass", "plaintext", ""),
+    (".git-credentials", "plaintext", "gitconfig"),
+    ("Dockerfile", "dockerfile", "dockerfile"),
+    ("Dockerfile.prod", "dockerfile", "dockerfile"),
+    ("api.dockerfile", "dockerfile", "dockerfile"),
+    (".env", "dotenv", "sh"),
+    (".env", "properties", "sh"),
+    (".env.local", "dotenv", "sh"),
+    ("prod.env", "dotenv", "sh"),
+    (".env.production", "plaintext", ""),
+    ("settings.toml", "plaintext", "toml"),
+    ("pyproject.toml", "toml", "toml"),
+    ("Pipfile", "plaintext", "toml"),
+    ("poetry.lock", "plaintext", "toml"),
+    ("package.json", "json", "json"),
+    ("tsconfig.json", "jsonc", "json"),
+    ("Pipfile.lock", "json", "json"),
+    ("pnpm-lock.yaml", "yaml", "yaml"),
+    ("yarn.lock", "yarnlock", ""),
+    ("requirements.txt", "pip-requirements", "requirements"),
+    ("requirements-dev.txt", "plaintext", "text"),
+    ("config.yaml", "yaml", "yaml"),
+    (".npmrc", "properties", "dosini"),
+    (".pypirc", "plaintext", "dosini"),
+    ("kubeconfig", "plaintext", "yaml"),
+    ("server.pem", "plaintext", ""),
+    ("id_rsa", "plaintext", ""),
+    ("credentials", "plaintext", ""),
+    (".gitignore", "ignore", "gitignore"),
+    (".cursorrules", "plaintext", ""),
+    ("README.md", "markdown", "markdown"),
+    ("page.j2", "jinja", "jinja"),
+    ("templates/base.html", "html", "htmldjango"),
+    ("view.ejs", "html", "ejs"),
+    ("x.hbs", "handlebars", "handlebars"),
+    ("app.py", "python", "python"),
+    ("a.tsx", "typescriptreact", "typescriptreact"),
+    ("a.jsx", "javascriptreact", "javascriptreact"),
+    ("a.mjs", "javascript", "javascript"),
+]
+
+
+@pytest.mark.parametrize(("name", "vscode_id", "neovim_id"), EDITOR_IDS)
+def test_the_server_reads_an_editors_document_as_vetline_scan_reads_the_file(
+    name: str, vscode_id: str, neovim_id: str
+) -> None:
+    """Ensure that the language the server gives a didOpen matches `vetline scan`'s for that file,
+    whatever id VS Code or Neovim sends (`pnpm-lock.yaml` is `yaml` to both, `Makefile` is `make`)."""
+    path = Path("/p") / name
+    assert language_for_path(path) is not None
+    assert language_of(vscode_id, path) == language_of(neovim_id, path) == language_for_path(path)
 
 
 def test_logged_exceptions_never_include_their_message() -> None:

@@ -18,45 +18,26 @@ import {
     RevealOutputChannelOn,
     State,
 } from 'vscode-languageclient/node';
+import { FILE_PATTERNS, PARSED_LANGUAGES } from './fileTypes';
 import { cannotStartMessage, chooseLaunch, probe, serveArgv, ServerLaunch, workspaceVetline } from './launch';
 import { activeInterpreter } from './python';
 import { launchSettings, SECTION, serverSettings } from './settings';
 import { MetricsSummary, StatusItem } from './status';
 
+/** Every file `vetline scan` reads (by name: VS Code has no language id for Terraform, TOML,
+ * `.properties`, ... without extensions), and the parsed languages in any file or new buffer.
+ * The lists are generated from rules/languages.py (scripts/sync_editor_file_types.py). */
 export const DOCUMENT_SELECTOR = [
-    { scheme: 'file', language: 'python' },
-    { scheme: 'untitled', language: 'python' },
+    ...FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
+    ...PARSED_LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+    ]),
     // Jupyter notebook cells: synced through the server's `notebookDocumentSync` (one
     // notebookDocument/* stream per notebook); listed here so diagnostics, hover and code actions
     // apply to the cells. Markdown cells are read for secrets only.
     { scheme: 'vscode-notebook-cell', language: 'python' },
     { scheme: 'vscode-notebook-cell', language: 'markdown' },
-    { scheme: 'file', language: 'javascript' },
-    { scheme: 'file', language: 'javascriptreact' },
-    { scheme: 'file', language: 'typescript' },
-    { scheme: 'file', language: 'typescriptreact' },
-    { scheme: 'untitled', language: 'javascript' },
-    { scheme: 'untitled', language: 'javascriptreact' },
-    { scheme: 'untitled', language: 'typescript' },
-    { scheme: 'untitled', language: 'typescriptreact' },
-    { scheme: 'file', pattern: '**/requirements*.txt' },
-    { scheme: 'file', pattern: '**/pyproject.toml' },
-    { scheme: 'file', pattern: '**/package.json' },
-    // AI context hygiene: instruction files and Markdown, MCP and assistant settings, exclusion
-    // files, dotenv and key files (rules/aicontext).
-    { scheme: 'file', language: 'markdown' },
-    { scheme: 'file', pattern: '**/*.mdc' },
-    { scheme: 'file', pattern: '**/{.cursorrules,.windsurfrules,.clinerules}' },
-    { scheme: 'file', pattern: '**/{.vscode,.cursor,.roo}/mcp.json' },
-    { scheme: 'file', pattern: '**/{.mcp.json,claude_desktop_config.json}' },
-    { scheme: 'file', pattern: '**/{.gemini,.claude}/settings*.json' },
-    {
-        scheme: 'file',
-        pattern:
-            '**/{.gitignore,.cursorignore,.cursorindexingignore,.aiderignore,.codeiumignore,.aiexclude,.aiignore,.continueignore,.geminiignore}',
-    },
-    { scheme: 'file', pattern: '**/{.env,.env.*,*.env,.npmrc,.pypirc}' },
-    { scheme: 'file', pattern: '**/{*.pem,*.key,*.tfvars,kubeconfig,id_rsa,id_ed25519,id_ecdsa}' },
 ];
 
 /** After this many crashes in CRASH_WINDOW_MS the server stays down and the user is told once. */

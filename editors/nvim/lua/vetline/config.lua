@@ -1,28 +1,20 @@
 --- The one description of vetline's client configuration, shared by `require("vetline").setup()`
 --- (every Neovim from 0.7) and `lsp/vetline.lua` (Neovim 0.11's `vim.lsp.enable("vetline")`).
---- Manifests are matched by file name, not filetype: attaching to every TOML or JSON buffer
---- would start the server for files it has nothing to say about. Many of those files get no
---- filetype at all (`.cursorrules`, `*.pem`, `.aiderignore` on older Neovims), so no FileType
---- event ever fires for them: `M.unnamed_filetype(bufnr)` tells the plugin to attach on read.
+--- vetline attaches to every file `vetline scan` reads, matched on the file name as the CLI does
+--- (lua/vetline/filetypes.lua, generated from rules/languages.py): Neovim's filetypes for
+--- Terraform, `.properties`, Makefiles, dotenv or key files differ between versions or are
+--- missing, and a filetype such as "toml" or "text" would also take files the CLI never reads.
+local file_types = require("vetline.filetypes")
+
 local M = {}
 
 M.defaults = {
   cmd = { "vetline", "serve" },
-  -- Buffers of these filetypes are always analysed (Markdown: hidden Unicode, instruction files).
-  filetypes = { "python", "javascript", "javascriptreact", "typescript", "typescriptreact", "markdown" },
-  -- Manifests and AI assistant files, by file name (Lua patterns on the basename), whatever their
-  -- filetype: dependency manifests, MCP and assistant settings, exclusion files, dotenv and keys.
-  manifests = {
-    "^requirements.*%.txt$", "^pyproject%.toml$", "^package%.json$",
-    "^mcp%.json$", "^%.mcp%.json$", "^claude_desktop_config%.json$", "^settings%.json$", "^settings%.local%.json$",
-    "^%.gitignore$", "^%.cursorignore$", "^%.cursorindexingignore$", "^%.aiderignore$", "^%.codeiumignore$",
-    "^%.aiexclude$", "^%.aiignore$", "^%.continueignore$", "^%.geminiignore$",
-    "^%.cursorrules$", "^%.windsurfrules$", "^%.clinerules$", "%.mdc$",
-    "^%.env$", "^%.env%..+$", "%.env$", "^%.npmrc$", "^%.pypirc$", "%.pem$", "%.key$", "%.tfvars$",
-    "^id_rsa$", "^id_dsa$", "^id_ecdsa$", "^id_ed25519$", "^kubeconfig$", "^credentials$", "^secrets$",
-  },
-  -- Filetypes Neovim gives those files (0.7-0.10 say "text" for requirements files; dotenv is "sh").
-  manifest_filetypes = { "requirements", "text", "toml", "json", "jsonc", "gitignore", "sh", "conf", "dosini", "terraform-vars" },
+  -- Buffers of these filetypes are analysed whatever their name (new buffers, scripts without an
+  -- extension): the languages vetline parses.
+  filetypes = vim.deepcopy(file_types.parsed_filetypes),
+  -- More Lua patterns on the base name, besides the files `vetline scan` reads.
+  manifests = {},
   root_markers = { ".vetline.toml", "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "package.json", ".git" },
   -- The `vetline` settings section, camelCase as in VS Code: run, debounceMs, select, ignore, ...
   settings = {},
@@ -41,23 +33,47 @@ local function basename(path)
   return path:match("([^/\\]+)$") or path
 end
 
---- Whether vetline should attach to `bufnr`: a configured filetype or a manifest's file name.
-function M.wants(config, bufnr)
-  if vim.tbl_contains(config.filetypes, vim.bo[bufnr].filetype) then
-    return true
-  end
-  local name = basename(vim.api.nvim_buf_get_name(bufnr))
-  for _, pattern in ipairs(config.manifests) do
-    if name:match(pattern) then
+local function any_match(text, patterns)
+  for _, pattern in ipairs(patterns) do
+    if text:match(pattern) then
       return true
     end
   end
   return false
 end
 
---- True for a wanted buffer Neovim gave no filetype (no FileType event will attach it).
-function M.unnamed_filetype(config, bufnr)
-  return vim.bo[bufnr].filetype == "" and vim.bo[bufnr].buftype == "" and M.wants(config, bufnr)
+--- Whether `vetline scan` reads the file at `path`: rules/languages.py's language_for_path().
+function M.scanned(path)
+  local name = basename(path)
+  if any_match(name, file_types.names) then
+    return true
+  end
+  local extension = (name:match("^.+%.([^.]+)$") or ""):lower() -- Python's PurePath.suffix: none for `.bashrc`
+  if vim.tbl_contains(file_types.extensions, extension) then
+    return true
+  end
+  for _, rule in ipairs(file_types.folder_extensions) do
+    if vim.tbl_contains(rule.extensions, extension) then
+      for folder in path:gmatch("([^/\\]+)[/\\]") do
+        if vim.tbl_contains(rule.folders, folder) then
+          return true
+        end
+      end
+    end
+  end
+  return false
+end
+
+--- Whether vetline should attach to `bufnr`: a file vetline reads, a configured filetype or pattern.
+function M.wants(config, bufnr)
+  if vim.bo[bufnr].buftype ~= "" then
+    return false
+  end
+  if vim.tbl_contains(config.filetypes, vim.bo[bufnr].filetype) then
+    return true
+  end
+  local path = vim.api.nvim_buf_get_name(bufnr)
+  return path ~= "" and (M.scanned(path) or any_match(basename(path), config.manifests))
 end
 
 --- The nearest ancestor of `path` holding a root marker, else the file's directory
@@ -83,19 +99,15 @@ end
 --- A `vim.lsp.config` table for Neovim 0.11+ (also what `lsp/vetline.lua` returns).
 function M.native(opts)
   local config = M.resolve(opts)
-  local filetypes = vim.deepcopy(config.filetypes)
-  for _, ft in ipairs(config.manifest_filetypes) do
-    if not vim.tbl_contains(filetypes, ft) then
-      table.insert(filetypes, ft)
-    end
-  end
   return {
     cmd = config.cmd,
-    filetypes = filetypes,
+    -- Every filetype: root_dir decides by file name (buffers with no filetype get no FileType
+    -- event: setup() attaches those on read).
+    filetypes = nil,
     root_markers = config.root_markers,
     settings = { vetline = config.settings },
     init_options = { vetline = config.settings },
-    -- Declining to call on_dir keeps vetline off TOML/JSON/text buffers that are not manifests.
+    -- Declining to call on_dir keeps vetline off buffers `vetline scan` would not read.
     root_dir = function(bufnr, on_dir)
       if M.wants(config, bufnr) then
         on_dir(M.find_root(vim.api.nvim_buf_get_name(bufnr), config.root_markers))

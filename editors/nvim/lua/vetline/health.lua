@@ -44,7 +44,7 @@ function M.check()
   check_executable(config.cmd)
   local clients = vetline.clients()
   if #clients == 0 then
-    report("warn", "no vetline language server is running (open a Python, JavaScript or manifest file)")
+    report("warn", "no vetline language server is running (open a file vetline reads: Python, a shell script, a manifest, ...)")
   end
   for _, client in ipairs(clients) do
     local root = client.config and client.config.root_dir or "?"

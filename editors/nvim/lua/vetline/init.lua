@@ -1,7 +1,8 @@
---- vetline for Neovim: `require("vetline").setup(opts)` runs `vetline serve` for Python buffers
---- and dependency manifests. Neovim 0.11+ goes through vim.lsp.config/vim.lsp.enable (the same
---- table as lsp/vetline.lua); 0.7-0.10 start one client per project root with
---- vim.lsp.start_client and attach buffers with vim.lsp.buf_attach_client.
+--- vetline for Neovim: `require("vetline").setup(opts)` runs `vetline serve` for every file
+--- `vetline scan` reads (by name, see vetline.config) and buffers of the parsed languages.
+--- Neovim 0.11+ goes through vim.lsp.config/vim.lsp.enable (the same table as lsp/vetline.lua);
+--- 0.7-0.10 start one client per project root with vim.lsp.start_client and attach buffers with
+--- vim.lsp.buf_attach_client.
 ---
 --- opts: cmd, filetypes, manifests, settings, root_markers, severity_sort (see vetline.config).
 --- `:checkhealth vetline` (lua/vetline/health.lua) says what is found and running.
@@ -68,26 +69,17 @@ end
 
 local function setup_legacy(config)
   local group = vim.api.nvim_create_augroup("vetline", { clear = true })
-  local filetypes = vim.list_extend(vim.deepcopy(config.filetypes), config.manifest_filetypes)
   local function maybe_attach(bufnr)
-    if vim.api.nvim_buf_is_valid(bufnr) and vim.bo[bufnr].buftype == "" and config_mod.wants(config, bufnr) then
+    if vim.api.nvim_buf_is_valid(bufnr) and config_mod.wants(config, bufnr) then
       attach_legacy(config, bufnr)
     end
   end
-  vim.api.nvim_create_autocmd("FileType", {
+  -- By name on read (many of these files get no filetype, or one that differs by version), and
+  -- by filetype for the parsed languages (new buffers, scripts without an extension).
+  vim.api.nvim_create_autocmd({ "BufReadPost", "BufNewFile", "FileType" }, {
     group = group,
-    pattern = filetypes,
     callback = function(args)
       maybe_attach(args.buf)
-    end,
-  })
-  -- `.cursorrules`, keys and ignore files often have no filetype: no FileType event comes.
-  vim.api.nvim_create_autocmd({ "BufReadPost", "BufNewFile" }, {
-    group = group,
-    callback = function(args)
-      if config_mod.unnamed_filetype(config, args.buf) then
-        maybe_attach(args.buf)
-      end
     end,
   })
   -- Buffers opened before setup() ran (e.g. `nvim app.py` with a lazy-loaded plugin).
@@ -109,15 +101,15 @@ end
 
 local function attach_open_buffers(config)
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
-    if vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].buftype == "" and config_mod.wants(config, bufnr) then
+    if vim.api.nvim_buf_is_loaded(bufnr) and config_mod.wants(config, bufnr) then
       start_native(config, bufnr)
     end
   end
-  -- vim.lsp.enable attaches on FileType only; buffers with no filetype are attached here.
+  -- vim.lsp.enable attaches on FileType only; buffers with no filetype are attached on read.
   vim.api.nvim_create_autocmd({ "BufReadPost", "BufNewFile" }, {
     group = vim.api.nvim_create_augroup("vetline", { clear = true }),
     callback = function(args)
-      if config_mod.unnamed_filetype(config, args.buf) then
+      if vim.bo[args.buf].filetype == "" and config_mod.wants(config, args.buf) then
         start_native(config, args.buf)
       end
     end,
