@@ -81,7 +81,7 @@ def test_show_fixes_prints_a_diff_git_can_apply_and_writes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Ensure that --show-fixes leaves every file alone and its diff (secret fixes aside) is exactly what --fix writes."""
-    code, out, err = run(capsys, "scan", "--show-fixes", "--unsafe-fixes", "--ignore", "hardcoded-secret", ".")
+    code, out, _err = run(capsys, "scan", "--show-fixes", "--unsafe-fixes", "--ignore", "hardcoded-secret", ".")
     assert tree(project) == tree(FIXTURE / "before")
     assert code == 1 and "+requests" in out
     subprocess.run(["git", "apply", "-"], input=out.encode(), cwd=project, check=True)
