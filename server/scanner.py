@@ -271,6 +271,9 @@ def _init_worker(config: Config) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the workers, so they need not
     # each print a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the parent's SIGTERM-to-SystemExit handler: the parent's
+    # `terminate()` during a slow `build_engine` would print an initializer traceback. Die quietly.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_engine, _worker_config = build_engine(config), config
 
 

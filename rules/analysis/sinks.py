@@ -23,7 +23,7 @@ from ..patterns import linear
 from .nodes import enclosing_function
 from .taint import Kind, Origin
 from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES, STRING_METHODS
-from .test_code import is_migration, is_test_code
+from .test_code import is_migration, is_test_code, is_vendored_code
 from .web import enclosing_handler, parameter_names
 
 # Command-line and scaffolding code (Django `management/commands/`, `cli.py`, `scripts/`): a
@@ -93,6 +93,8 @@ def taint_verdict(
     data = {"taint": origin.kind.name.lower(), "source": origin.source or ""}
     if origin.kind is Kind.CONSTANT or (origin.kind is Kind.UNKNOWN and _serves_no_request(match.ctx.path)):
         return None  # a migration or a test computes its own values: "unknown" there is never a request
+    if origin.kind is Kind.UNKNOWN and is_third_party_copy(match.ctx):
+        return None  # a vendored library's own values (its API's parameters); request data there still counts
     if origin.kind is Kind.UNKNOWN and unknown_needs_request and not unknown_may_be_request_data(match, value):
         return None
     message = f"{_capital(origin.describe())} reaches {sink}{tail}."
@@ -105,6 +107,12 @@ def taint_verdict(
 
 def _serves_no_request(path: str) -> bool:
     return is_migration(path) or is_test_code(path)
+
+
+def is_third_party_copy(ctx: FileContext) -> bool:
+    """A vendored library's module (`test_code.is_vendored_code`): values of unknown origin there
+    are the library's API parameters, not the application's data (request data still counts)."""
+    return is_vendored_code(ctx.path)
 
 
 def is_command_line_code(path: str) -> bool:
@@ -124,7 +132,34 @@ def unknown_may_be_request_data(match: Match, value: Node | None) -> bool:
     if function is None:
         return False
     parameters = {p.encode() for p in parameter_names(match.ctx, function)} - {b"self", b"cls"}
-    return bool(parameters) and _mentions(value, parameters)
+    return bool(parameters) and _mentions(value, parameters) and not _called_only_with_constants(match, function)
+
+
+def _called_only_with_constants(match: Match, function: Node) -> bool:
+    """A module function every call of which in this file passes literals (`snarf("node --version")`):
+    the helper runs the file's own values. A function nobody in the file calls stays a helper whose
+    callers elsewhere choose the value."""
+    taint = match.ctx.taint
+    name = match.ctx.text(function.child_by_field_name("name"))
+    defined = taint.module_function(name)
+    if defined is None or defined.id != function.id:
+        return False
+    calls = [a for a in taint.call_sites(name) if not function.start_byte <= a.start_byte < function.end_byte]
+    return bool(calls) and all(_constant_arguments(match, arguments) for arguments in calls)
+
+
+def _constant_arguments(match: Match, arguments: Node) -> bool:
+    for argument_node in arguments.named_children:
+        if argument_node.type == "comment":
+            continue
+        if argument_node.type in ("list_splat", "dictionary_splat"):
+            return False
+        value = (
+            argument_node.child_by_field_name("value") if argument_node.type == "keyword_argument" else argument_node
+        )
+        if value is None or match.ctx.taint.origin(value).kind is not Kind.CONSTANT:
+            return False
+    return True
 
 
 def _mentions(node: Node, names: set[bytes]) -> bool:

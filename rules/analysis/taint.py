@@ -252,8 +252,16 @@ class TaintAnalysis:
         if names[0] == "request":
             # A helper the module calls itself (`build_response(request, full_path=...)`) gets its
             # arguments from those calls (`caller_origins`); views are routed, not called.
-            return not self.call_sites(tables.function_name(function))
+            return not self.call_sites(tables.function_name(function)) and not self._helper_module(function)
         return tables.function_name(function) in tables.VIEW_METHODS
+
+    def _helper_module(self, function: Node) -> bool:
+        """`def sendfile(request, filename)` undecorated in `utils/`, `core/http.py` or
+        `users/functions/common.py`: a helper other modules call with their own values (a stored
+        file's path, a checked `next` URL), not a view, unless the file routes it (`urlpatterns`)."""
+        if decorators(function) or not tables.HELPER_MODULE.search(self.ctx.path.replace("\\", "/")):
+            return False
+        return "view" not in self.ctx.path.lower() and b"urlpatterns" not in self.ctx.source
 
     def call_sites(self, name: str) -> list[Node]:
         """The argument lists of this file's calls of the bare name `name(...)`."""

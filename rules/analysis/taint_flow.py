@@ -408,7 +408,7 @@ class ScopeWalker:
         if len(children) != 3:
             return {}, {}
         left, operator, right = children[0], children[1].type, children[2]
-        if operator in ("in", "not in") and left.type == "string":
+        if operator in ("in", "not in") and (left.type == "string" or self._is_separator(left)):
             guard = _guard(left)  # `if "../" in name: return ...` keeps only names without `..`
             facts = _names([(right, guard)], env) if guard is not None else {}
             return ({}, facts) if operator == "in" else (facts, {})
@@ -421,6 +421,10 @@ class ScopeWalker:
             facts = self._equality(left, right, env) or self._equality(right, left, env)
             return (facts, {}) if operator != "!=" else ({}, facts)
         return {}, {}
+
+    def _is_separator(self, node: Node) -> bool:
+        """`os.sep` / `os.path.sep`: `if os.path.sep in name: raise ...` keeps one path component."""
+        return (self.ctx.qualified_name(node) or "") in tables.PATH_SEPARATORS
 
     def _equality(self, side: Node, other: Node, env: Env) -> Facts:
         if side.type == "call" and (self.ctx.qualified_name(side.child_by_field_name("function")) or "").endswith(
@@ -509,8 +513,10 @@ def _folded_value(origin: Origin | None) -> object:
 
 
 def _guard(literal: Node) -> str | None:
-    """The guard a rejected substring stands for (`".."` -> the path guard), if any."""
+    """The guard a rejected substring stands for (`".."`, a lone `"/"` or `os.sep` -> the path guard), if any."""
     text = (literal.text or b"").decode("utf-8", "replace")
+    if literal.type != "string" or text[1:-1] in ("/", "\\\\"):
+        return tables.PATH_GUARD  # without a separator the name is one component (`..` alone names a folder)
     for label, pieces in tables.GUARDS:
         if any(piece in text[1:-1] for piece in pieces):
             return label

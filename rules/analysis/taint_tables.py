@@ -326,6 +326,7 @@ KEYED_READS = frozenset({"get", "pop", "getlist", "__getitem__"})
 # `if "../" in name: return ...` rejects one kind of payload: the name stays tainted, marked with
 # the guard, and only the sinks that payload matters for accept it (`sinks.taint_verdict`).
 PATH_GUARD = "a check that rejects `..`"
+PATH_SEPARATORS = frozenset({"os.sep", "os.path.sep", "posixpath.sep", "ntpath.sep", "os.altsep"})
 QUOTE_GUARD = "a check that rejects quotes"
 SHELL_GUARD = "a check that rejects shell metacharacters"
 MARKUP_GUARD = "a check that rejects `<`"
@@ -363,6 +364,12 @@ _ROUTE_VERBS = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "head", "options", "websocket", "api_route", "view"}
 )
 _DEPENDENCIES = ("Depends", "Security", "Annotated")
+# Modules of helpers, not views: `utils/`, `helpers.py`, `core/http.py`, `functions/common.py`,
+# a `*_backend.py` (`taint.TaintAnalysis._helper_module` reads it with the function's shape).
+HELPER_MODULE = linear(
+    r"(?:^|/)(?:utils?|helpers?|functions|common|core|lib|libs|backends?|services?|shortcuts|http)(?:/|\.py$)"
+    r"|_(?:backends?|utils?|helpers?)\.py$"
+)
 _CONVERTER = linear(r"<(int|float|uuid):(\w+)>|\{(\w+):(int|float|uuid)\}")
 
 

@@ -78,6 +78,34 @@ def is_example_code(path: str) -> bool:
     return _DEVELOPMENT_FILE.search(name) is not None
 
 
+# Third-party code shipped inside an application: a vendoring folder, or a well-known single-file
+# library copied into one of the application's packages (`pypiserver/bottle_wrapper/bottle.py`).
+# Its sinks are the library's, reached by the application only through the library's API: the
+# data-flow rules drop values of unknown origin there (`sinks.taint_verdict`), since one finding
+# per `eval` of a bundled framework is no finding about the application (updating the copy is the
+# dependency review's job); request data reaching a sink there is still reported.
+_VENDOR_FOLDERS = frozenset(
+    {"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "third-party", "extern", "_extern"}
+)
+_SINGLE_FILE_LIBRARIES = frozenset(
+    {"bottle", "six", "appdirs", "mimeparse", "pyparsing", "markdown2", "feedparser", "xmltodict", "texttable"}
+)
+
+
+def is_vendored_code(path: str) -> bool:
+    """True for a module under a vendoring folder (`_vendor/`, `vendor/`, `third_party/`, `extern/`)
+    or a known single-file library inside another project's package (`app/lib/bottle.py`, but not
+    `bottle.py` or `bottle-0.13/bottle.py` in bottle's own tree)."""
+    parts = path.replace("\\", "/").split("/")
+    name, folders = parts[-1], parts[:-1]
+    if _VENDOR_FOLDERS.intersection(folders):
+        return True
+    stem = name.removesuffix(".py")
+    if not name.endswith(".py") or stem not in _SINGLE_FILE_LIBRARIES:
+        return False
+    return any(folder and not folder.lower().startswith(stem) for folder in folders if folder not in (".", ".."))
+
+
 def _is_ci_workflow(folders: list[str]) -> bool:
     """`.github/workflows/*.yml`, `.gitlab-ci` includes: the services they start are test fixtures."""
     return ".github" in folders or ".gitlab" in folders or ".circleci" in folders

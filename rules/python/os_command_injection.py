@@ -40,9 +40,10 @@ def _command(match: Match, name: str) -> Node | None:
     args = match.node("args")
     keyword = "cmd" if name.startswith(_SHELL_FIRST) else "args"
     command = argument(args, 0, keyword)
-    if command is not None and command.type in ("list", "tuple") and name in SUBPROCESS:
-        return command.named_children[0] if command.named_children else None  # `shell=True` runs only the first item
-    return command
+    # `shell=True` runs only the first item of a list, written in place or assigned first
+    # (`cmd = [pip, "install", path]; Popen(cmd, shell=on_windows)`): the rest are the shell's own arguments.
+    items = argv_items(match, name, SUBPROCESS) if name in SUBPROCESS else None
+    return items[0] if items else command
 
 
 def _program(match: Match, name: str, argv: list[Node] | None) -> Node | None:
@@ -174,6 +175,30 @@ async def ping():
         return "no", 400
     # ok: os-command-injection
     Popen([tool, "--version"])
+
+def snarf(cmd):
+    # Every call in this file passes a constant command: the helper runs the file's own commands.
+    # ok: os-command-injection
+    return subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE).communicate()[0]
+def verify_nodejs():
+    return snarf("node --version") or snarf(cmd="nodejs --version")
+def shell(cmd):
+    # ruleid: os-command-injection
+    return subprocess.check_output(cmd, shell=True)
+def archive(name):
+    return shell("tar czf /backups/out.tgz " + name)
+
+def install_package(package_path):
+    cmd = [get_pip_path(), "install", "--upgrade", package_path]
+    # A list argv: with a shell (Windows needs one for `pip.cmd`) only its first item is the command.
+    # ok: os-command-injection
+    subprocess.Popen(cmd, stdout=subprocess.PIPE, shell=is_shell_needed())
+
+@app.post("/convert")
+def convert():
+    cmd = [request.form["tool"], "--in", "upload.png"]
+    # ruleid: os-command-injection
+    subprocess.Popen(cmd, shell=True)
 
 def backup(target):
     # ruleid: os-command-injection

@@ -3,7 +3,8 @@
 Only tainted paths are reported (high confidence). File paths of unknown origin are in almost
 every program (a function's `path` parameter), so reporting them would bury the real cases.
 A path is clean after `os.path.basename` or `secure_filename`, or after a containment check
-(`p.resolve().is_relative_to(BASE)`, `os.path.realpath(p).startswith(BASE)`) with an early exit.
+(`p.resolve().is_relative_to(BASE)`, `os.path.realpath(p).startswith(BASE)`) or a rejection of
+`..` or of the separator (`if os.path.sep in name: raise ...`) with an early exit.
 `sys.argv`, `input()` and the environment do not count: the user running the program chose them.
 """
 
@@ -101,7 +102,11 @@ Only paths that data flow traces to request data (request attributes, route para
 reported, with high confidence. Paths of unknown origin are everywhere in ordinary code, and a
 path from `sys.argv`, `input()` or the environment was chosen by whoever runs the program (a
 CLI opening the file it was given): both are deliberately not reported. `flask.send_from_directory` joins its file name safely, so only a
-tainted *directory* argument is reported there.
+tainted *directory* argument is reported there. A name checked by an early exit that rejects
+`..` or the separator (`if os.path.sep in name: raise PermissionDenied`) is one component of
+the folder it is joined to, and is not reported. A function shaped like a Django view
+(`def send_file(request, filepath)`) but undecorated in a helper module (`utils/`,
+`core/http.py`, `*_backend.py`) is a helper its callers give their own paths, not a view.
 
 ## How to fix
 Keep only the file name (`werkzeug.utils.secure_filename(name)` or `os.path.basename(name)`),
@@ -159,6 +164,25 @@ def download():
         return "not found", 404
     # ok: path-traversal
     return send_file(target)
+
+@app.route("/users/<int:uid>/download-data/<path:file_name>")
+def download_user_data(uid, file_name):
+    # askbot: a name with a separator is refused, so it is one component of the export folder.
+    if os.path.sep in file_name:
+        raise PermissionError(file_name)
+    # ok: path-traversal
+    return send_file(open(os.path.join(export_dir(uid), file_name), "rb"))
+
+@app.route("/exports/<path:file_name>")
+def export_file(file_name):
+    if "/" in file_name:
+        return "not found", 404
+    # ok: path-traversal
+    open(os.path.join("/srv/exports", file_name))
+    if "\\" in file_name:
+        return "not found", 404
+    # ruleid: path-traversal
+    return open(os.path.join("/srv/exports", request.args["other"]))
 
 @app.route("/read/<int:book_id>/<book_format>")
 def read_book(book_id, book_format):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg
-from ..analysis.sinks import taint_verdict, unknown_may_be_request_data
+from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg, positional_args
+from ..analysis.sinks import bound_value, is_third_party_copy, taint_verdict, unknown_may_be_request_data
 from ..analysis.taint import Kind
 from ..analysis.taint_tables import FILE_READ
 from ..analysis.web import parameter_names
@@ -67,6 +67,58 @@ def _data(match: Match, name: str) -> Node | None:
     return _opened_path(match, data) or data
 
 
+JOINS = frozenset({"os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
+
+
+def _folder_head(match: Match, path: Node) -> Node | None:
+    """The directory part a built path starts with: `os.path.join(MEDIA_ROOT, ...)`'s first
+    argument, the left end of `BASE / name`, an f-string's leading `/cache/` text; None when the
+    path is not built from a head and more (a bare `path`, a single value)."""
+    for _ in range(3):
+        if path.type != "identifier":
+            break
+        bound = bound_value(path)
+        if bound is None:
+            return None
+        path = bound
+    if path.type == "call" and match.ctx.qualified_name(path.child_by_field_name("function")) in JOINS:
+        pieces = positional_args(path.child_by_field_name("arguments"))
+        return pieces[0] if len(pieces) > 1 else None
+    if path.type == "binary_operator" and match.ctx.text(path.child_by_field_name("operator")) == "/":
+        left = path.child_by_field_name("left")
+        return _folder_head(match, left) or left if left is not None else None
+    if path.type == "string" and path.named_children:
+        head = path.named_children[1] if len(path.named_children) > 2 else None
+        text = match.ctx.text(head) if head is not None and head.type == "string_content" else ""
+        return head if text.startswith("/") and text.endswith("/") and text.count("/") > 1 else None
+    return None
+
+
+def _key_picks_own_file(match: Match, path: Node | None) -> bool:
+    """`pickle.load(gzip.open(os.path.join(MEDIA_ROOT, "skin_maps", f"skin_map_{pk}.p")))` in a
+    view: the program's own folder, a file name a record's key picks. The bytes are the program's
+    (its cache or store), not the visitor's: a route segment holds no `/` to leave that folder,
+    and a value of unknown origin is the program's own. Query and form values are still reported."""
+    if path is None:
+        return False
+    head = _folder_head(match, path)
+    if head is None or match.ctx.taint.origin(head).kind is Kind.TAINTED:
+        return False
+    origin = match.ctx.taint.origin(path)
+    if origin.kind is Kind.UNKNOWN:
+        return True
+    source = origin.source or ""
+    return source.startswith("route parameter") and not _path_converter(match, source)
+
+
+def _path_converter(match: Match, source: str) -> bool:
+    """A route parameter typed `<path:rest>` / `{rest:path}` spans segments, `/` included."""
+    name = source.removeprefix("route parameter").strip(" `")
+    function = enclosing_function(match.target)
+    text = match.ctx.text(function.parent) if function is not None and function.parent is not None else ""
+    return f"path:{name}>" in text or f"{{{name}:path}}" in text
+
+
 def _round_trip(match: Match, data: Node | None) -> bool:
     made_by = definition(data)
     callee = made_by.child_by_field_name("function") if made_by is not None and made_by.type == "call" else None
@@ -100,14 +152,23 @@ def loads_untrusted_objects(match: Match) -> Report | None:
         if allow is None or is_false(allow):
             return None  # numpy refuses object arrays unless allow_pickle is switched on
     sink, data = f"`{name}`", _data(match, name)
+    opened = _opened_path(match, argument(match.node("args"), 0, DATA_KEYWORD.get(name.rsplit(".", 1)[-1])))
     consequence = MARSHAL_CONSEQUENCE if name.startswith("marshal.") else CONSEQUENCE
     if _round_trip(match, data) or _is_serializer_wrapper(match, data):
         return None
+    if is_third_party_copy(match.ctx) and (data is None or match.ctx.taint.origin(data).kind is not Kind.TAINTED):
+        return None  # a vendored library's own loads: request data reaching it is still reported
     if data is not None and match.ctx.taint.origin(data).source == FILE_READ:
         return Report(
             confidence=Confidence.MEDIUM,
             message=f"Bytes read from a file reach {sink}: {consequence}; "
             "make sure nothing untrusted can write that file.",
+        )
+    if _key_picks_own_file(match, opened):
+        return Report(
+            confidence=Confidence.LOW,
+            message=f"{sink} on a file in the program's own folder: {consequence}; "
+            "make sure only this program can write there.",
         )
     verdict = taint_verdict(match, data, sink, streams=True, consequence=consequence)
     if verdict is not None and (verdict.data or {}).get("taint") == "unknown":
@@ -143,7 +204,11 @@ caches and session blobs that a user can upload or tamper with are the usual way
 
 Confidence is high when request data, `sys.argv`, `input()` or a socket reaches the call,
 medium for unknown origins and file reads, low for a constant path (safe only while nothing
-untrusted can write that file).
+untrusted can write that file) and for a file in the program's own folder that a record's key
+picks (`os.path.join(MEDIA_ROOT, "skin_maps", f"map_{pk}.p")` in a view: a route segment holds
+no `/`, so the bytes are the program's own cache, not the visitor's). A file a query or form
+value picks stays high. Vendored libraries' own loads (`_vendor/`, a bundled `bottle.py`) are
+not reported unless request data reaches them.
 
 ## How to fix
 Exchange data as JSON, MessagePack or Protocol Buffers; for models use `safetensors`,
@@ -160,6 +225,8 @@ to an allow-list of harmless classes.
     ),
     examples="""
 import pickle, pickle as pkl, dill, joblib, marshal, shelve, jsonpickle, numpy as np, pandas as pd
+import gzip, os
+from django.http import JsonResponse
 from pickle import loads
 from pickle import Unpickler as Reader
 from flask import Flask, request
@@ -197,6 +264,28 @@ class CacheSerializer:
 def load_session(blob):
     # ruleid: pickle-deserialization
     return dill.loads(blob)
+from django.conf import settings
+from remapp.models import Study
+def skin_map(request, pk):
+    study = Study.objects.get(pk=pk)
+    path = os.path.join(settings.MEDIA_ROOT, "skin_maps", f"{study.study_date:%Y/%m/%d}", "skin_map_" + str(pk) + ".p")
+    # The program's own cache folder, a file a record's key picks: its own bytes, a note at low confidence.
+    with gzip.open(path, "rb") as cached:
+        # ruleid: pickle-deserialization
+        return JsonResponse(pickle.load(cached))
+@app.route("/models/<model_id>")
+def model_card(model_id):
+    with open(CACHE_DIR / f"{model_id}.pkl", "rb") as cached:
+        # ruleid: pickle-deserialization
+        card = pickle.load(cached)
+    with open(os.path.join(CACHE_DIR, request.args["name"]), "rb") as chosen:
+        # ruleid: pickle-deserialization
+        return pickle.load(chosen)
+@app.route("/files/<path:rest>")
+def any_file(rest):
+    with open(os.path.join(CACHE_DIR, rest), "rb") as chosen:
+        # ruleid: pickle-deserialization
+        return pickle.load(chosen)
 def load_code(path):
     with open(path, "rb") as handle:
         # ruleid: pickle-deserialization

@@ -2,8 +2,9 @@
 
 Only tainted URLs are reported: programs fetch URLs of unknown origin all the time (config,
 arguments), and flagging each would drown the real cases. A URL whose literal prefix fixes
-the scheme and host (`f"https://api.example.com/users/{uid}"`) is not SSRF either: the data
-picks a path on a host the program chose. Allow-list checks on the URL or its host sanitise.
+the scheme and host (`f"https://api.example.com/users/{uid}"`, a `str.format` template such as
+`"http://localhost:{}/api/{}".format(PORT, name)`) is not SSRF either: the data picks a path on
+a host the program chose. Allow-list checks on the URL or its host sanitise.
 """
 
 from __future__ import annotations
@@ -126,9 +127,45 @@ def _returned_by_helper(match: Match, url: Node) -> Node | None:
     return returns[0].named_children[0] if len(returns) == 1 and returns[0].named_children else None
 
 
+# A `str.format` field: `{}`, `{0}`, `{name}`, `{0:>4}`.
+_FIELD = linear(r"\{([^{}]*)\}")
+
+
+def _format_template_fixes_host(match: Match, url: Node) -> bool:
+    """`"http://localhost:{0}/api/task/{1}".format(PORT, task_id)`: the template's text up to its
+    first field filled with request data names scheme and host (fields the program fills, such
+    as a configured port, stand in as text); the data only picks a path on that host."""
+    call = bound_value(url) if url.type == "identifier" else url
+    if call is None or call.type != "call":
+        return False
+    callee = call.child_by_field_name("function")
+    if (
+        callee is None
+        or callee.type != "attribute"
+        or match.ctx.text(callee.child_by_field_name("attribute")) != "format"
+    ):
+        return False
+    template = callee.child_by_field_name("object")
+    if template is None or template.type != "string":
+        return False
+    if any(child.type == "interpolation" for child in template.named_children):
+        return False
+    text = _literal_prefix(template).decode("utf-8", "replace")
+    args = call.child_by_field_name("arguments")
+    head, start = "", 0
+    for position, field in enumerate(_FIELD.finditer(text)):
+        head += text[start : field.start()]
+        key = field.group(1).split(":", 1)[0].split("!", 1)[0]
+        value = argument(args, int(key) if key.isdigit() else position, key if key and not key.isdigit() else None)
+        if value is None or match.ctx.taint.origin(value).kind is Kind.TAINTED:
+            return bool(_FIXED_HOST.match(head))
+        head, start = head + "0", field.end()
+    return bool(_FIXED_HOST.match(head + text[start:]))
+
+
 def requests_tainted_url(match: Match) -> Report | None:
     url = _url(match)
-    if url is None or _fixed_host(url) or _host_fixed_by_program(match, url):
+    if url is None or _fixed_host(url) or _host_fixed_by_program(match, url) or _format_template_fixes_host(match, url):
         return None
     sink = f"the URL of `{match.ctx.text(match.node('fn'))}`"
     return taint_verdict(
@@ -162,7 +199,9 @@ Only URLs that data flow traces to request data (request attributes, route param
 reported, with high confidence; a URL from `sys.argv` or `input()` was chosen by whoever runs
 the program (a CLI fetching what it was told to). URLs of unknown origin are deliberately not reported (configuration, function
 parameters: far too common to review one by one), nor are URLs whose literal prefix already
-fixes the scheme and host (`f"https://api.example.com/items/{item_id}"`).
+fixes the scheme and host (`f"https://api.example.com/items/{item_id}"`, or a `str.format`
+template whose fields before the first request value are the program's own:
+`"http://localhost:{0}/api/task/{1}".format(FLOWER_PORT, task_id)`).
 
 ## How to fix
 Do not let the client choose the host: map a client-supplied key to a URL on the server, or
@@ -220,6 +259,21 @@ def grow():
     url = url + request.args["host"]  # the same name on both sides: no endless walk
     # ruleid: ssrf-tainted-url
     requests.get(url)
+
+@app.route("/admin/queues/<queue>/purge")
+def purge_queue(queue):
+    # A fixed local host (the message broker's admin API): the route segment is a path there.
+    queue_url = "http://localhost:15672/api/queues/%2f/{0}/contents".format(queue)
+    # ok: ssrf-tainted-url
+    requests.delete(queue_url, auth=("guest", "guest"))
+    # ok: ssrf-tainted-url
+    requests.post("http://localhost:{0}/api/task/revoke/{1}".format(FLOWER_PORT, queue))
+    # ok: ssrf-tainted-url
+    requests.get("https://{host}/api/{name}".format(host=API_HOST, name=queue))
+    # ruleid: ssrf-tainted-url
+    requests.get("http://{0}/api/queues".format(queue))
+    # ruleid: ssrf-tainted-url
+    requests.get("http://localhost:{port}/api".format(port=queue))
 
 KOBO_STOREAPI_URL = "https://storeapi.kobo.com"
 
