@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from ..patterns import WORD_SPLIT_REASON, backtracking
+from ..patterns import WORD_SPLIT_REASON, backtracking, linear
 from .nodes import enclosing_function
 
 if TYPE_CHECKING:
@@ -119,11 +119,27 @@ _MAX_HOPS = 3
 _CONSUMERS = frozenset({"range", "len", "sleep", "time.sleep", "asyncio.sleep", "bool"})
 
 
+# A keyed one-time-password generator's counter: `pyotp.HOTP(secret).at(count)` is as strong as
+# `secret`, whatever `count` is (zou's e-mail OTP draws its counter with `random.randint`).
+_OTP_COUNTER_METHODS = frozenset({"at", "generate_otp"})
+_OTP_GENERATOR = linear(r"(?i)[ht]otp")
+
+
 def _consumed(ctx: FileContext, parent: Node) -> bool:
     call = parent.parent if parent.type == "argument_list" else None
-    return (
-        call is not None and ctx.text(call.child_by_field_name("function")) in _CONSUMERS
-    )  # `a = random...; b = str(a); session[k] = b` is followed through this many names
+    if call is None:
+        return False
+    callee = call.child_by_field_name("function")
+    return ctx.text(callee) in _CONSUMERS or _otp_counter(ctx, callee)
+    # `a = random...; b = str(a); session[k] = b` is followed through _MAX_HOPS names
+
+
+def _otp_counter(ctx: FileContext, callee: Node | None) -> bool:
+    """True for `HOTP(key).at(...)`, `hotp.at(...)`: the argument is a counter, the key is the secret."""
+    if callee is None or callee.type != "attribute":
+        return False
+    method, receiver = callee.child_by_field_name("attribute"), callee.child_by_field_name("object")
+    return ctx.text(method) in _OTP_COUNTER_METHODS and bool(_OTP_GENERATOR.search(ctx.text(receiver)))
 
 
 def secret_sink(ctx: FileContext, value: Node) -> str | None:

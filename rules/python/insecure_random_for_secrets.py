@@ -120,6 +120,8 @@ into a secret-looking name (token, password, otp, salt, key, code, pin, session,
 whose value data flow follows (through up to three local variables) into a cookie
 (`set_cookie(name, value)`), an entry of the session or of the response headers, or a
 secret-named variable or keyword (`value = str(random.random()); session[cookie] = value`).
+The counter of a keyed one-time-password generator (`pyotp.HOTP(secret).at(count)`) is not
+reported: the code is as strong as the key, whatever the counter.
 
 ## How to fix
 Use `secrets`: `secrets.token_urlsafe(32)` for tokens, `secrets.choice(alphabet)` for
@@ -170,6 +172,17 @@ def remember(response, session):
     colour = random.choice(COLOURS)
     response.set_cookie("theme", "dark", secure=True, httponly=True)
     log.info("picked %s", colour)
+def send_email_otp(person):
+    # ok: insecure-random-for-secrets (a keyed HOTP's counter: the secret makes the code)
+    count = random.randint(0, 999999999999)
+    otp = pyotp.HOTP(person["email_otp_secret"]).at(count)
+    hotp = pyotp.HOTP(person["otp_secret"])
+    # ok: insecure-random-for-secrets
+    code = hotp.at(random.randint(0, 10**9))
+    # ruleid: insecure-random-for-secrets
+    counter = random.randint(0, 999999)
+    otp = str(counter)
+    return otp
 # todook: insecure-random-for-secrets (a "reset" that is not a secret still reads like one)
 reset_after = random.randint(30, 90)
 """,
