@@ -21,6 +21,9 @@ APP_CONSTRUCTORS = frozenset(
 APP_CLASSES = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart"})
 CONFIG_UPDATES = frozenset({".update", ".from_mapping"})
 _DEV_SETTINGS = linear(r"dev|local|test")
+# A module named as the debugging entry point (`zou/debug.py`, `run_debug.py`, `debug_server.py`):
+# running it is how a developer starts the debug server; deployments start the app elsewhere.
+_DEBUG_ENTRY_POINT = linear(r"^(?:run_?)?debug(?:_?(?:server|app))?$")
 
 
 def debug_value(match: Match) -> Node | None:
@@ -74,7 +77,12 @@ def is_debug_enabled(match: Match) -> bool:
     if match.node("setting") is not None:
         # `DEBUG = True` in a testing settings module configures the test run, not a deployment.
         return looks_like_django_settings(match) and not is_test_code(match.ctx.path)
-    return True
+    return not (is_server_run(match) and _DEBUG_ENTRY_POINT.search(PurePath(match.ctx.path).stem))
+
+
+def is_server_run(match: Match) -> bool:
+    """`app.run(...)`, `socketio.run(app, ...)`: starting a server, not configuring one."""
+    return (match.ctx.qualified_name(match.node("fn")) or "").endswith(".run")
 
 
 def looks_like_django_settings(match: Match) -> bool:
@@ -135,6 +143,8 @@ it reaches production unchanged.
 Turn debug mode on only from the environment of a developer machine, e.g.
 `app.run(debug=os.environ.get("FLASK_DEBUG") == "1")`, or run `flask --debug run` locally.
 Keep Django's `DEBUG = True` in a development-only settings module (`settings/dev.py`).
+A server started with `debug=True` in a module named as the debugging entry point (`debug.py`,
+`run_debug.py`, `debug_server.py`) is not reported: deployments start the application elsewhere.
 
 ## Fix safety
 Unsafe: the fix reads an environment variable (`FLASK_DEBUG`, `DJANGO_DEBUG` or `APP_DEBUG`)

@@ -54,6 +54,32 @@ def test_debug_in_testing_settings_is_not_reported() -> None:
     assert [f.start.line for f in engine.analyze(source, "python", "shop/settings/production.py").findings] == [3]
 
 
+DEBUG_SERVER = b"""from flask_socketio import SocketIO
+from zou.app import create_app
+app = create_app()
+socketio = SocketIO(app)
+if __name__ == "__main__":
+    socketio.run(app, host="127.0.0.1", port=5000, debug=True)
+"""
+
+
+@pytest.mark.parametrize("path", ["zou/debug.py", "run_debug.py", "debug_server.py"])
+def test_debug_run_in_a_debug_entry_point_is_not_reported(path: str) -> None:
+    """Ensure that `socketio.run(app, debug=True)` in a module named as the debugging entry point
+    (zou's `debug.py`, issue 10) is quiet: running it is how a developer starts the debug server."""
+    from vetline.rules.python.debug_mode_enabled import RULE as DEBUG
+
+    assert Engine([DEBUG]).analyze(DEBUG_SERVER, "python", path).findings == ()
+
+
+@pytest.mark.parametrize("path", ["zou/app.py", "wsgi.py", "zou/debugger.py"])
+def test_debug_run_in_other_modules_is_reported(path: str) -> None:
+    """Ensure that the same `run(..., debug=True)` in any other module is still reported."""
+    from vetline.rules.python.debug_mode_enabled import RULE as DEBUG
+
+    assert [f.start.line for f in Engine([DEBUG]).analyze(DEBUG_SERVER, "python", path).findings] == [5]
+
+
 EXAMPLE_PASSWORD = b'MAILMAN_REST_API_PASS = "restpass"\n'
 
 
