@@ -101,7 +101,7 @@ def destination_names(ctx: FileContext, value: Node) -> list[str]:
             break
         elif parent.type == "call" and node.type in ("argument_list", "generator_expression"):
             callee = ctx.text(parent.child_by_field_name("function"))
-            if callee == "range":
+            if callee == "range" or _otp_counter(ctx, parent.child_by_field_name("function")):
                 break  # a length or a count, not the value itself
             names.append(callee)
         elif parent.type.endswith(("_statement", "_definition")):
