@@ -206,6 +206,8 @@ class TaintAnalysis:
             return REQUEST
         if not view or (default is not None and tables.is_dependency(self.ctx, default)):
             return Origin(Kind.UNKNOWN, variable=name)
+        if annotation is not None and tables.is_dependency_annotation(self.ctx, annotation):
+            return Origin(Kind.UNKNOWN, variable=name)
         if name in converters or type_name in tables.SAFE_TYPES:
             return Origin(Kind.CONSTANT, variable=name, sanitized_by=f"type `{converters.get(name, type_name)}`")
         return Origin(Kind.TAINTED, source=f"route parameter `{name}`")

@@ -407,6 +407,16 @@ def is_dependency(ctx: FileContext, default: Node) -> bool:
     return ctx.text(default.child_by_field_name("function")).endswith(_DEPENDENCIES)
 
 
+def is_dependency_annotation(ctx: FileContext, annotation: Node) -> bool:
+    """`Annotated[Session, Depends(get_session)]`, or a name for one such alias (`AuthManagerDep`,
+    `SessionDep`: FastAPI's documented convention): FastAPI injects what the dependency returns."""
+    text = ctx.text(annotation)
+    if "Depends(" in text or "Security(" in text:
+        return True
+    simple = text.rsplit(".", 1)[-1]
+    return simple.isidentifier() and simple.endswith(("Dep", "Dependency")) and simple[:1].isupper()
+
+
 def function_name(function: Node) -> str:
     name = function.child_by_field_name("name")
     return (name.text or b"").decode("utf-8", "replace") if name is not None else ""

@@ -7,7 +7,8 @@ other), but a password in a test fixture or `verify=False` against a local test 
 what a reviewer signs off as a vulnerability. Rules that grade test code differently ask here,
 so "what is a test" has one answer: a `tests/`, `test/` or `testing/` folder, `test_*.py`,
 `*_test.py`, `tests.py` (Django's default), `conftest.py`, and testing settings modules
-(`settings/test.py`, `test_settings.py`, `settings_testing.py`, `testsettings.py`), and CI
+(`settings/test.py`, `test_settings.py`, `settings_testing.py`, `testsettings.py`,
+`configuration_testing.py`, `smoketest_configuration.py`, `unit_tests.cfg`), and CI
 workflow files (`.github/workflows/`), whose database passwords belong to throw-away services;
 in other languages `*_test.go`, `*Test.java`, `*_spec.rb`, `*Test.php`, `*.Tests.ps1` and the
 `spec/`, `testdata/`, `__tests__/`, `fixtures/` and `test-fixtures/` folders (and `Test/`, `Tests/`).
@@ -27,7 +28,9 @@ from ..patterns import linear
 
 TEST_FOLDERS = frozenset({"tests", "test", "testing", "testutils", "test_utils"})
 _TEST_FILE = linear(
-    r"^(?:test_\w*|\w*_tests?|tests|conftest|\w*test_?settings|settings_?test(?:ing)?)\.py$", re.IGNORECASE
+    r"^(?:test_\w*|\w*_tests?|tests|conftest|(?:\w+_)?(?:smoke|unit)?tests?_?(?:settings|configuration|config)"
+    r"|(?:settings|configuration|config)_?test(?:ing)?)\.(?:py|cfg|ini|toml|ya?ml)$",
+    re.IGNORECASE,
 )
 # Test files of the languages read as text for secrets: Go `_test.go`, JUnit `FooTest.java`,
 # RSpec `_spec.rb`, PHPUnit `FooTest.php`, Pester `x.Tests.ps1`, xUnit `FooTests.cs`.

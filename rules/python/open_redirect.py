@@ -424,6 +424,14 @@ def django_checked(request):
 async def fastapi_go(to: str):
     # ruleid: open-redirect
     return RedirectResponse(url=to)
+@app.get("/login")
+def fastapi_login(auth_manager: AuthManagerDep, session: Annotated[Session, Depends(get_session)]):
+    # ok: open-redirect
+    return RedirectResponse(auth_manager.get_url_login())
+@app.get("/continue")
+def fastapi_continue(auth_manager: AuthManagerDep, to: Annotated[str, Query()]):
+    # ruleid: open-redirect
+    return RedirectResponse(to)
 class LocaleSwitch(View):
     def post(self, request):
         target = request.POST.get("next", "/")

@@ -45,7 +45,7 @@ NON_SECURITY_USE = linear(
     r"gravatar|avatar|identicon|etag|cache|checksum|fingerprint|thumb|filename|file_name|colou?r|bucket|shard"
     r"|dedup|content_hash|version|revision|slug|anchor|css_class|html_id|element_id|redis_key|lock_key|idempotency"
     # Change detection: a digest named after its algorithm or the content it summarises.
-    r"|_md5\b|\bmd5_|_sha1\b|snapshot|screenshot|changed|hexdigest\(\)\s*\[\s*:"
+    r"|_md5\b|\bmd5_|_md5_|_sha1\b|_sha1_|snapshot|screenshot|changed|compare (?:the )?contents?|hexdigest\(\)\s*\[\s*:"
     # Names, not secrets: storage paths spread by a digest (Django `upload_to`), index and
     # message ids, an e-mail's hash for avatar services, a file's content hash.
     r"|upload_to|spread_path|index_name|index_id|msg_id|message_id|email_hash|hash_email|file_hash"
@@ -313,5 +313,15 @@ def make_user_admin_token(user):
     formula = (str(user.pk), user.email, user.password, settings.SECRET_KEY)
     # ruleid: weak-hash-md5-sha1
     return md5(":".join(formula).encode()).hexdigest()
+def hash_dict(d):
+    '''Create a hash of the dictionary to compare contents.'''
+    # ok: weak-hash-md5-sha1
+    return hashlib.sha1(json.dumps(d).encode("utf8")).hexdigest()
+def generate_md5_hash(context):
+    # ok: weak-hash-md5-sha1
+    return hashlib.md5(f"{context['bundle']}:{context['fileloc']}".encode()).hexdigest()
+def sign_payload(payload):
+    # ruleid: weak-hash-md5-sha1
+    return hashlib.md5(payload + SECRET).hexdigest()
 """,
 )

@@ -26,7 +26,8 @@ _DESCRIPTIVE = frozenset({
     "count", "min", "max", "expiry", "expires", "ttl", "timeout", "hash", "hashed", "salt", "id", "key_id", "message",
     "msg", "error", "prompt", "text", "title", "description", "help", "query", "reset", "rounds", "algorithm",
     "alg", "location", "store", "provider", "backend", "class", "scope", "scopes", "input", "form", "cookie", "route",
-    "keyword", "encoding", "end", "ref", "start", "re", "sep", "keys", "kind", "style",
+    "keyword", "encoding", "end", "ref", "start", "re", "sep", "keys", "kind", "style", "charset", "chars",
+    "characters", "alphabet",
 })
 # Trailing words that say how a credential is held, not what it is: `password_value`, `token_b64`.
 _NEUTRAL = frozenset({"value", "val", "str", "string", "raw", "plain", "plaintext", "b64", "base64", "bytes"})

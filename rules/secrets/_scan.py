@@ -184,7 +184,8 @@ def names_itself(value: str, name: str | None) -> bool:
     plain = not (_NOT_WORD.search(value) or value[:1].isupper())
     if not name or plain and _names.name_class(name) == "password":
         return False  # `password = "password"` stays a placeholder credential
-    simple = _NOT_WORD.sub("", value).lower()
+    # `#_SHARE_TOKEN = "RADICALE:share-token"`: a storage key namespaced by the application.
+    simple = _NOT_WORD.sub("", value.rsplit(":", 1)[-1]).lower()
     return bool(simple) and _NOT_WORD.sub("", name.rsplit(".", 1)[-1]).lower().endswith(simple)
 
 
@@ -226,7 +227,7 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
         value = clip_literal(literal.value)
         if cannot_own(value, name_class, literal.role, literal.interpolated):
             continue  # most literals of a file: decided without a regex or a cache look-up
-        if names_itself(literal.value, literal.name) or _is_field_name(literal):
+        if names_itself(literal.value, literal.name) or _is_field_name(literal) or _is_document_path(literal.value):
             continue
         if name_class == "credential" and _word_of_name(literal.value, name):
             continue  # `ACTIVATION_TOKEN = "activation"`, `AUTH = "authentication"`: an enum value
@@ -250,7 +251,11 @@ def _is_documented_example(value: str, verdict: Verdict) -> bool:
 
 # `bark_api_token: "auth_token"`, `api_key = "no_api_key"`, `AUTH_EVENT_TYPE_KEY =
 # "authentication_event_type"`: snake_case words naming a field or a sentinel are names.
-_FIELD_NAME = linear(r"[a-z]+(?:_[a-z]+)+")
+# `"secrets": "backend_kwarg__"`: a trailing separator makes the value a key prefix.
+_FIELD_NAME = linear(r"[a-z]+(?:_[a-z]+)+_*")
+# `- Token: 'models/users/token.md'` (a documentation site's navigation): a relative path to a
+# page, a picture or a stylesheet names a file, it does not hold a credential.
+_DOCUMENT_PATH = linear(r"[\w.-]+(?:/[\w.-]+)*\.(?:md|rst|html?|txt|png|svg|jpe?g|gif|css|pdf)")
 # `"access_token": "password"`, `'Secret': 'password'`: a dict mapping one field name or type to another.
 _FIELD_WORDS = frozenset({"password", "passwd", "secret", "token", "credential", "credentials", "apikey", "string"})
 
@@ -265,6 +270,11 @@ def _is_field_name(literal: Literal) -> bool:
         and literal.name is not None
         and (_NOT_WORD.sub("", literal.name).lower() != literal.value)
     )
+
+
+def _is_document_path(value: str) -> bool:
+    """`models/users/token.md`, `img/key.png`: a file a page links to."""
+    return _DOCUMENT_PATH.fullmatch(value) is not None
 
 
 def _on_minified_line(ctx: FileContext, literal: Literal) -> bool:

@@ -143,5 +143,13 @@ FUNDING_FIELDS = {"bark_api_token": "auth_token"}
 api_key = "no_api_key"
 # ok: hardcoded-password
 ENDPOINTS = {"device_auth": "https://storeapi.example.com/v1/auth/device"}
+# ok: hardcoded-password
+SHARE_TOKEN = "RADICALE:share-token"
+# ok: hardcoded-password
+SENSITIVE_PREFIXES = {"secrets": "backend_kwarg__"}
+# ok: hardcoded-password
+NAV = {"Token": "models/users/token.md"}
+# ruleid: hardcoded-password
+SHARE_TOKEN = "RADICALE:9f3kq2mzl"
 """,
 )

@@ -85,5 +85,7 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 token = jwt.encode(payload, key, algorithm="HS256")
 # ok: hardcoded-signing-key
 SECRET_KEY_FILE = "/run/secrets/django"
+# ok: hardcoded-signing-key
+SECRET_KEY_CHARSET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*(-_=+)"
 """,
 )

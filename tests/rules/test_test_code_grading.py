@@ -38,7 +38,24 @@ def test_verify_false_in_application_code_keeps_high_severity() -> None:
     assert [(f.severity, "test code" in f.message) for f in found] == [(Severity.HIGH, False)]
 
 
-@pytest.mark.parametrize("path", ["shop/latest.py", "contest.py", "attestation/views.py", "testimonials/views.py"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "netbox/netbox/configuration_testing.py",
+        "scripts/smoketest_configuration.py",
+        "src/airflow/config_templates/unit_tests.cfg",
+        "shop/test_config.yml",
+        "testsettings.py",
+    ],
+)
+def test_testing_configuration_modules_are_test_code(path: str) -> None:
+    """Ensure that a configuration module or file written for the test run grades as test code."""
+    assert is_test_code(path)
+
+
+@pytest.mark.parametrize(
+    "path", ["shop/latest.py", "contest.py", "attestation/views.py", "testimonials/views.py", "shop/latestconfig.py"]
+)
 def test_names_that_merely_contain_test_are_application_code(path: str) -> None:
     """Ensure that `latest.py` or a `testimonials` app is not mistaken for test code."""
     assert not is_test_code(path)
