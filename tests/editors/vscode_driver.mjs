@@ -92,15 +92,33 @@ async function chooseFocused(page, rows, text) {
     throw new Error(`no code action containing ${JSON.stringify(text)}`);
 }
 
+/**
+ * Puts the cursor on the finding and opens the code-action menu. On a slow machine the first
+ * Ctrl+. can land before the editor has focus back or before the server's actions arrive, and
+ * VS Code then shows "No code actions available" and nothing else: try again, as a user would.
+ */
+async function openCodeActions(page) {
+    const actions = page.locator('.action-widget .monaco-list-row');
+    for (let attempt = 1; ; attempt++) {
+        await goTo(page, config.position);
+        await page.keyboard.press('Control+.');
+        try {
+            await actions.first().waitFor({ timeout: 10_000 });
+            return actions;
+        } catch (error) {
+            if (attempt === 4) throw error;
+            log(`no code-action menu yet (attempt ${attempt}), retrying`);
+            await page.keyboard.press('Escape');
+        }
+    }
+}
+
 async function quickFix(page, result) {
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     result.problems = await problemsRows(page, config.ruleId);
     log(`problems: ${JSON.stringify(result.problems)}`);
     await page.screenshot({ path: join(config.artifacts, 'vscode-problems.png') });
-    await goTo(page, config.position);
-    await page.keyboard.press('Control+.');
-    const actions = page.locator('.action-widget .monaco-list-row');
-    await actions.first().waitFor();
+    const actions = await openCodeActions(page);
     result.actions = await actions.allInnerTexts();
     log(`code actions: ${JSON.stringify(result.actions)}`);
     await chooseFocused(page, actions, config.fixTitle);
