@@ -8,7 +8,9 @@ than by indexing the popular list's deletions, which for 15,000 names would keep
 
 Only the `TARGETS` most popular names are imitated (attackers squat what is installed most);
 every name of the list, whatever its rank, is trusted: a legitimate near-name (`tblib`,
-`grequests`) is told apart by the data, not by a hand-written list.
+`grequests`) is told apart by the data, not by a hand-written list. On import lines so is the
+name a listed project is imported by once its `python3-`/`python-`/`py-` prefix or `-python`/`-py`
+suffix is dropped (`import openid` is `python3-openid`, not a squat of `open3d`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from collections.abc import Iterable
 
 _PREFIXES = ("python-", "python", "py-", "py")
 _SUFFIXES = ("-python", "-py", "py")
+# The separated affixes a project name carries and its import name drops: `python3-openid` is
+# imported as `openid`, `python-bidi` as `bidi`, `discogs-client-py` as `discogs_client`.
+_IMPORT_PREFIXES = ("python3-", "python-", "py-")
+_IMPORT_SUFFIXES = ("-python", "-py")
 _MIN_LENGTH = 4  # shorter names are one edit away from too many others to be evidence
 TARGETS = 5000  # the most popular names that count as imitated
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_."
@@ -36,6 +42,7 @@ class Squats:
         for name in self._targets:  # in rank order: `popular` was filled in rank order
             self._joined.setdefault(_join(name), name)
             self._bare.setdefault(_strip_affixes(name), name)
+        self._import_names = {bare for name in self.popular if (bare := _import_name(name)) != name}
         self._answers: dict[str, str | None] = {}
 
     def target(self, name: str, affixes: bool = True) -> str | None:
@@ -50,8 +57,8 @@ class Squats:
         return self._answers[key]
 
     def _target(self, name: str, affixes: bool) -> str | None:
-        if name in self.popular:
-            return None
+        if name in self.popular or (not affixes and name in self._import_names):
+            return None  # a popular name, or (on an import line) how a popular project is imported
         candidates = self._candidates(name, affixes)
         candidates.discard(name)
         if not candidates:
@@ -91,6 +98,17 @@ def _strip_affixes(name: str) -> str:
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 2:
             return name[: -len(suffix)].rstrip("-")
+    return name
+
+
+def _import_name(name: str) -> str:
+    """`python3-openid` -> `openid`: the popular project's name without a separated affix."""
+    for prefix in _IMPORT_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix) + 2:
+            return name[len(prefix) :]
+    for suffix in _IMPORT_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 2:
+            return name[: -len(suffix)]
     return name
 
 

@@ -133,7 +133,9 @@ popular (any of the ~15,000 ranked names: a legitimate near-name such as `tblib`
 `grequests` is decided by that data, not a hand list). It never fires on a package that is
 both declared and installed in the project's environment, on an import that the environment
 or vetline's import table maps to a real distribution (`import django_filters` is
-`django-filter`, `import mysql.connector` is `mysql-connector-python`), nor on first-party
+`django-filter`, `import mysql.connector` is `mysql-connector-python`) or that is how a ranked
+project is imported once its `python3-`/`python-`/`py-` prefix or `-python`/`-py` suffix is
+dropped (`import openid` is `python3-openid`, not `open3d`), nor on first-party
 modules or private `_modules` (C extensions such as `_zstd`: no PyPI name starts with `_`).
 Optional imports (inside `try: ... except ImportError:`) are checked too, at low confidence: the
 program runs without them, and such a fallback is often a real but rarer alternative, yet
@@ -184,6 +186,8 @@ import os.path
 from . import models
 # ok: typosquat-package
 import mongo
+# ok: typosquat-package
+from openid.consumer import consumer
 try:
     # ruleid: typosquat-package
     import reqests

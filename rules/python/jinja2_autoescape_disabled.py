@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from ..analysis.nodes import has_splat, is_false, keyword_arg
 from ..analysis.sinks import is_command_line_code
-from ..context import Match
+from ..analysis.taint_tables import WEB_MODULES
+from ..context import FileContext, Match
 from ..model import Category, Confidence, Fix, Report, Rule, Severity
+from ..patterns import linear
 from ._edits import set_keyword
 
 TEMPLATE_BUILDERS = frozenset({"jinja2.Environment", "jinja2.environment.Environment", "jinja2.Template"})
@@ -17,12 +21,59 @@ ESCAPING_SETUPS = frozenset({"aiohttp_jinja2.setup"})
 CODE_DELIMITERS = ("variable_start_string", "block_start_string")
 
 
+# Modules that serve pages: a template built beside them renders HTML for a visitor.
+PAGE_SERVERS = (*WEB_MODULES, "aiohttp_jinja2", "pyramid", "tornado", "falcon", "cherrypy", "werkzeug", "http.server")
+# Loaders that read a package's or a named folder's templates: the application's pages.
+PAGE_LOADERS = frozenset({"jinja2.PackageLoader", "jinja2.loaders.PackageLoader"})
+FOLDER_LOADERS = frozenset({"jinja2.FileSystemLoader", "jinja2.loaders.FileSystemLoader"})
+# An HTML tag, an `.html` name or a `templates` folder in a literal of the call.
+_PAGE_TEXT = linear(r"(?i)<[a-z!/]|\.html?\b|templates")
+_MAX_NODES = 200  # a call's arguments are small; a bigger one is read only this far
+
+
 def renders_no_pages(match: Match) -> bool:
     """The environment generates files from a command line or a code generator, not HTML for a visitor."""
     args = match.node("args")
     if any(keyword_arg(args, name) is not None for name in CODE_DELIMITERS):
         return True
-    return is_command_line_code(match.ctx.path)  # renders configuration files and source code, not pages
+    if is_command_line_code(match.ctx.path):  # renders configuration files and source code, not pages
+        return True
+    return not _shows_pages(match.ctx, args)
+
+
+def _shows_pages(ctx: FileContext, args: Node | None) -> bool:
+    """Some sign that the template is a web page: the module serves pages, or the call names HTML,
+    a `templates` folder or a package's templates. Without any (a template built from a setting
+    or a parameter in a module with no web framework: log file names, kickstart files) it is text."""
+    if any(ctx.names.imports_module(module) for module in PAGE_SERVERS):
+        return True
+    for node in _descendants(args):
+        if node.type == "string" and _PAGE_TEXT.search(ctx.text(node)):
+            return True
+        if node.type == "call":
+            loader = ctx.qualified_name(node.child_by_field_name("function")) or ""
+            literal_folder = loader in FOLDER_LOADERS and _first_argument_is_literal(node)
+            if loader in PAGE_LOADERS or literal_folder:
+                return True
+    return False
+
+
+def _first_argument_is_literal(call: Node) -> bool:
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_children else None
+    return first is not None and first.type in ("string", "list")
+
+
+def _descendants(root: Node | None) -> list[Node]:
+    if root is None:
+        return []
+    found: list[Node] = []
+    pending = [root]
+    while pending and len(found) < _MAX_NODES:
+        node = pending.pop()
+        found.append(node)
+        pending.extend(node.named_children)
+    return found
 
 
 def autoescape_off(match: Match) -> bool | Report:
@@ -69,7 +120,11 @@ it off for every template of an aiohttp application.
 Not reported: environments that generate files rather than pages, in command-line code
 (`cli/`, `cli.py`, `manage.py`, `scripts/`, `tools/`, Django `management/commands/`) or with
 changed delimiters (`variable_start_string="<<"`, a template language for source code):
-HTML escaping would corrupt the configuration file or code they write.
+HTML escaping would corrupt the configuration file or code they write. Nor a template with no
+sign of being a page: the module imports no web framework (Flask, Django, FastAPI, Starlette,
+aiohttp, Pyramid, Tornado, `http.server`, ...) and the call names no HTML, no `.html` file, no
+`templates` folder and no `PackageLoader` (Airflow's log file-name template, Cobbler's kickstart
+files are text).
 
 ## How to fix
 Pass `autoescape=True`, or `autoescape=select_autoescape()` to escape only HTML/XML templates,

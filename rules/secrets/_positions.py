@@ -19,6 +19,7 @@ from .. import languages, walk
 from ..analysis.nodes import enclosing_scope_name
 from ..context import FileContext
 from ..patterns import linear
+from ._refused import refuses_value
 from ._values import literal_value
 
 _QUERIES = {
@@ -175,6 +176,8 @@ def _position(ctx: FileContext, node: Node) -> tuple[str | None, str]:
     # `os.getenv("X") or "fallback"`, `process.env.X || "fallback"`, `a if c else "b"`: look through.
     while kind in _LOOK_THROUGH:
         if kind == "binary_expression" and _operator(parent) in ("==", "===", "!=", "!=="):
+            if refuses_value(parent, _operator(parent)):
+                return None, "argument"  # `if (secret === "changeme") throw ...`: a refused default
             other = parent.child_by_field_name("left" if child == parent.child_by_field_name("right") else "right")
             return _compared_name(ctx, other), "compare"
         if kind == "binary_expression" and _operator(parent) not in ("||", "??"):
@@ -198,6 +201,8 @@ def _position(ctx: FileContext, node: Node) -> tuple[str | None, str]:
     if kind == "comparison_operator":
         if any(c.type in ("in", "not in") for c in parent.children):
             return None, "argument"  # membership (`"file" in keys`) never checks a credential
+        if refuses_value(parent, _comparison_operator(parent)):
+            return None, "argument"  # `if SECRET_KEY == "changeme": raise ...`: a refused default
         others = [c for c in parent.named_children if c != child]
         return (_compared_name(ctx, others[0]) if others else None), "compare"
     if kind in ("argument_list", "arguments"):
@@ -270,6 +275,12 @@ def _target_name(ctx: FileContext, node: Node | None) -> str | None:
     if node.type in ("subscript", "subscript_expression"):
         return _target_name(ctx, node.child_by_field_name("subscript") or node.child_by_field_name("index"))
     return None
+
+
+def _comparison_operator(comparison: Node) -> str:
+    """The operator of a two-sided Python comparison (`a == b`); empty for a chain (`a < b < c`)."""
+    operators = [child.type for child in comparison.children if not child.is_named]
+    return operators[0] if len(operators) == 1 else ""
 
 
 def _operator(node: Node) -> str:

@@ -39,7 +39,9 @@ comparisons (`if pwd == "..."`, `headers.get("X-API-Key") != "..."`) and the key
 than secrets (regexes, `#rrggbb` colours, `****` masks, dotted or constant names) are skipped, as
 are identifier dictionary keys (`{Token: ...}`) and `in` tests. A comparison is reported only when
 the value looks like a key (8 or more characters mixing letters, digits or symbols), so a parser's
-`token == "with"` stays quiet. Not credentials either: a password-like literal (8 or more
+`token == "with"` stays quiet, and not when the comparison refuses the value: a check for a
+shipped default that then raises, exits, warns or logs (`if settings.DB_PASSWORD == "changeme":
+raise ...`, `assert SECRET_KEY != "changeme"`) holds no secret. Not credentials either: a password-like literal (8 or more
 characters) that an application file writes three or more times, which is sample data (the
 same example order's secret in every preview of a mail template; a real credential is written
 once and read by name); a snake_case value with a credential word in it, which names a field
@@ -89,6 +91,10 @@ settings = {"db_pass": "hunter2!"}
 if pwd == "0pen-sesame": ...
 # ruleid: hardcoded-password
 if request.headers.get("X-API-Key") != "secret-api-key-123": abort(401)
+# ok: hardcoded-password
+if settings.DB_PASSWORD == "change-me-123": raise ImproperlyConfigured("set DB_PASSWORD")
+# ok: hardcoded-password
+assert settings.DB_PASSWORD != "insecure-default9"
 class Service:
     def __init__(self):
         # ruleid: hardcoded-password

@@ -35,7 +35,8 @@ Checked: `SECRET_KEY`, `app.secret_key`, `app.config["SECRET_KEY"]`, `JWT_SECRET
 `signing_key` and friends (any name containing `secret_key`, such as
 `app.config["SECRET_KEY_HMAC"]`), the key argument of `jwt.encode`/`decode` (PyJWT,
 python-jose) and `jwt.sign`/`verify` (jsonwebtoken), and the key that `Fernet(...)`,
-`hmac.new(...)` and the `itsdangerous` signers and serializers take first.
+`hmac.new(...)` and the `itsdangerous` signers and serializers take first. A check that refuses
+a shipped default (`if SECRET_KEY == "changeme": raise ImproperlyConfigured(...)`) is not a key.
 
 ## How to fix
 Generate a long random key (`secrets.token_urlsafe(50)`), keep it in the environment or a
@@ -81,6 +82,8 @@ serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"])
 digest = hmac.new(key, b"constant message", "sha256")
 # ok: hardcoded-signing-key
 SECRET_KEY = os.environ["SECRET_KEY"]
+# ok: hardcoded-signing-key
+if app.config["SECRET_KEY"] == "devel0pment-key": raise RuntimeError("set SECRET_KEY")
 # ok: hardcoded-signing-key
 token = jwt.encode(payload, key, algorithm="HS256")
 # ok: hardcoded-signing-key

@@ -253,6 +253,15 @@ def test_popular_and_distant_names_are_not_typosquats() -> None:
     assert [squats.target(n) for n in ("requests", "boto", "flask", "sax", "httpx")] == [None] * 5
 
 
+def test_the_import_name_of_a_popular_prefixed_project_is_no_typosquat_on_import_lines() -> None:
+    """Ensure that `import openid` (how `python3-openid` is imported) is not a squat of `open3d`,
+    while the same name as a requirement, and a real squat on an import line, still are."""
+    squats = Squats(["open3d", "requests", "python3-openid"])
+    assert squats.target("openid", affixes=False) is None
+    assert squats.target("openid") == "open3d"
+    assert squats.target("reqeusts", affixes=False) == "requests"
+
+
 def test_name_index_answers_membership_from_json_and_text(tmp_path: Path) -> None:
     """Ensure that the compact index loads PEP 691 JSON and plain text and finds every name."""
     (tmp_path / "i.json").write_text(

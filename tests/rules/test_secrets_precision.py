@@ -104,3 +104,38 @@ def test_url_password_outside_docstrings_is_still_reported() -> None:
     """Ensure that skipping docstrings keeps assigned connection strings reported."""
     source = 'DSN = "postgresql://app:Sup3rS3cret@db/prod"\n"""See http://user:pa55word@example/ for the format."""\n'
     assert rules_fired(source) == [(1, "credentials-in-url")]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'if settings.SECRET_KEY == "mysecretkey-changeme":\n    raise ImproperlyConfigured("set SECRET_KEY")\n',
+        'if not config.api_token or config.api_token == "replace-me-123":\n    sys.exit("set the token")\n',
+        'if app.config["SECRET_KEY"] == "devel0pment-key":\n    log.warning("the development key is in use")\n',
+        'if data["default_password"] == "cobbler-Def4ult":\n    problems.append("the default password is set")\n',
+        'def configured():\n    if settings.DB_PASSWORD == "insecure-Default9":\n        return False\n',
+        'assert settings.SECRET_KEY != "insecure-Default-key9"\n',
+    ],
+)
+def test_a_check_that_refuses_a_shipped_default_is_quiet(source: str) -> None:
+    """Ensure that comparing a setting with its known default, then stopping or warning, holds no secret."""
+    assert rules_fired(source) == []
+
+
+def test_a_check_that_refuses_a_default_in_javascript_is_quiet() -> None:
+    """Ensure that `if (secret === "...") throw` is a refused default in JavaScript too."""
+    source = 'if (config.jwtSecret === "change-me-please1") {\n  throw new Error("set JWT_SECRET");\n}\n'
+    assert rules_fired(source, "javascript") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "language"),
+    [
+        ('def login(password):\n    if password == "hunter2Pass!":\n        return True\n', "python"),
+        ('if request.headers.get("X-API-Key") != "s3cr3tAp1Key9":\n    raise PermissionDenied()\n', "python"),
+        ('if (req.headers["x-api-key"] !== "s3cr3tAp1Key9") {\n  throw new Error("denied");\n}\n', "javascript"),
+    ],
+)
+def test_a_comparison_that_grants_access_with_a_literal_is_still_reported(source: str, language: str) -> None:
+    """Ensure that a literal the code accepts (equality that grants, inequality that refuses) is a credential."""
+    assert [rule for _, rule in rules_fired(source, language)] == ["hardcoded-password"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vetline.rules.engine import Engine
+from vetline.rules.python.jinja2_autoescape_disabled import RULE as JINJA
 from vetline.rules.python.sensitive_data_logged import RULE as LOGGED
 
 CREATEDB = """
@@ -23,3 +24,37 @@ def test_print_in_a_management_command_is_the_operators_terminal() -> None:
     assert _lines(CREATEDB, "mezzanine/core/management/commands/createdb.py") == []
     assert _lines(CREATEDB, "mezzanine/core/cli.py") == []
     assert _lines(CREATEDB, "mezzanine/core/views.py") == [5]
+
+
+def _jinja_lines(source: str, path: str = "app/render.py") -> list[int]:
+    return [f.start.line + 1 for f in Engine([JINJA]).analyze(source.encode(), "python", path).findings]
+
+
+LOG_NAME_TEMPLATE = """
+import jinja2
+def log_filename_renderer(template):
+    return jinja2.Template(template).render
+"""
+KICKSTART = """
+import jinja2
+def render(raw_data, include_dir):
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(include_dir))
+    return env.from_string(raw_data).render()
+"""
+
+
+def test_a_text_template_in_a_module_that_serves_no_pages_is_quiet() -> None:
+    """Ensure that a template built from a setting or a parameter, with no web framework nor HTML
+    in sight (a log file name, a kickstart file), is not an XSS finding."""
+    assert _jinja_lines(LOG_NAME_TEMPLATE) == []
+    assert _jinja_lines(KICKSTART) == []
+
+
+def test_a_template_that_is_a_page_is_still_reported() -> None:
+    """Ensure that the same calls beside a web framework, or naming HTML or a templates folder, are reported."""
+    assert _jinja_lines("from flask import Flask\n" + LOG_NAME_TEMPLATE) == [5]
+    assert _jinja_lines('import jinja2\nhtml = jinja2.Template("<p>Hi {{ name }}</p>")\n') == [2]
+    assert _jinja_lines('import jinja2\nenv = jinja2.Environment(loader=jinja2.FileSystemLoader("templates"))\n') == [2]
+    assert _jinja_lines(
+        'from jinja2 import Environment, PackageLoader\nenv = Environment(loader=PackageLoader("app"))\n'
+    ) == [2]
