@@ -225,8 +225,17 @@ def is_string_building(node: Node | None) -> bool:
         attribute = (
             callee.child_by_field_name("attribute") if callee is not None and callee.type == "attribute" else None
         )
-        return attribute is not None and (attribute.text or b"").decode() in _BUILDER_METHODS
+        method = (attribute.text or b"").decode() if attribute is not None else ""
+        return method in _BUILDER_METHODS and not (method == "join" and _joins_tables(node))
     return False
+
+
+def _joins_tables(call: Node) -> bool:
+    """`select(...).join(Other, onclause, isouter=True)`: a query builder's join, not `str.join`,
+    which takes exactly one positional argument."""
+    arguments = call.child_by_field_name("arguments")
+    values = arguments.named_children if arguments is not None else []
+    return len(values) != 1 or values[0].type in ("keyword_argument", "dictionary_splat")
 
 
 def built_from_strings(node: Node | None, ctx: FileContext | None = None) -> bool:
@@ -257,7 +266,19 @@ def _builds(assignment: Node, name: bytes | None) -> bool:
     left = assignment.child_by_field_name("left")
     if left is None or left.type != "identifier" or left.text != name:
         return False
-    return assignment.type == "augmented_assignment" or is_string_building(assignment.child_by_field_name("right"))
+    if assignment.type == "augmented_assignment":
+        return True
+    right = assignment.child_by_field_name("right")
+    return is_string_building(right) and not _extends_itself(right, name)
+
+
+def _extends_itself(call: Node | None, name: bytes | None) -> bool:
+    """`query = query.join(Other)`: a builder object extended in place; `str.join` never takes
+    the joined text as its separator."""
+    callee = call.child_by_field_name("function") if call is not None and call.type == "call" else None
+    receiver = callee.child_by_field_name("object") if callee is not None and callee.type == "attribute" else None
+    method = callee.child_by_field_name("attribute") if callee is not None and callee.type == "attribute" else None
+    return receiver is not None and receiver.text == name and method is not None and method.text == b"join"
 
 
 def _returns_built_string(ctx: FileContext, call: Node) -> bool:

@@ -155,7 +155,9 @@ its own clauses, statements and ids (`def count(cur, table): ...`) is where a re
 follow the callers instead, and real applications hold many (superset's engine specs, lnbits'
 `db.py`). A query whose every spliced piece names an identifier
 (`f'DROP TABLE "{schema}"."{table_name}"'`: identifiers cannot be bound, and the code chose
-them) and queries in schema migrations are not reported either.
+them) and queries in schema migrations are not reported either. A query builder's `.join`
+(`select(...).join(Other, onclause, isouter=True)`, `query = query.join(Other)` in SQLAlchemy) is
+not `str.join`, which takes one argument and never the joined text as its separator.
 
 ## How to fix
 Pass values separately: `cursor.execute("SELECT * FROM users WHERE name = ?", (name,))`
@@ -184,7 +186,7 @@ query after applying it.
 import sqlite3
 from flask import Flask, request
 from django.db.models.expressions import RawSQL
-from sqlalchemy import create_engine, text as sql_text
+from sqlalchemy import create_engine, select, text as sql_text
 import pandas as pd
 from pandas import read_sql_query
 app = Flask(__name__)
@@ -228,6 +230,14 @@ def search(db):
     table = "orders"
     # ok: sql-query-built-from-strings
     cur.execute(f"SELECT COUNT(*) FROM {table}")
+    statement = select(Order.id).where(Order.owner == term)
+    if request.args.get("queued"):
+        statement = statement.join(Queue, Queue.order_id == Order.id, isouter=True)
+    # ok: sql-query-built-from-strings
+    rows = db.session.execute(statement)
+    clause = " AND ".join(request.args.getlist("filter"))
+    # ruleid: sql-query-built-from-strings
+    cur.execute("SELECT * FROM orders WHERE " + clause)
     # ok: sql-query-built-from-strings
     cur.execute(f"SELECT * FROM {TABLE} WHERE id = ?", (int(term),))
     # ok: sql-query-built-from-strings

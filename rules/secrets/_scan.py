@@ -236,9 +236,20 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
             continue
         if _repeated_sample(ctx, literal.value, verdict):
             continue
+        if _in_documentation_slot(literal.name) and not is_provider_key(verdict):
+            continue  # `example: "postgresql://user:pass@host/db"`, `Field(example=...)`: shown to the reader
         if not (shipped or _on_minified_line(ctx, literal)) or is_provider_key(verdict):
             found.append((literal, verdict))
     return found
+
+
+# Keys and keywords whose value illustrates a setting for the reader (config schemas, OpenAPI).
+_DOCUMENTATION_SLOTS = frozenset({"example", "examples", "sample", "placeholder", "help_text"})
+
+
+def _in_documentation_slot(name: str | None) -> bool:
+    """True for a value stored under `example:`/`placeholder=`/`help_text=` (the last part of the name)."""
+    return name is not None and name.rsplit(".", 1)[-1].lower() in _DOCUMENTATION_SLOTS
 
 
 def _is_documented_example(value: str, verdict: Verdict) -> bool:

@@ -31,7 +31,9 @@ connection strings this way for PostgreSQL, MySQL, MongoDB (`mongodb+srv://`), R
 HTTP(S) basic auth. The password also leaks into logs and error messages that print the URL.
 Passwords given as placeholders (`${DB_PASSWORD}`, `{password}`, `%s`) and f-string fields are
 not reported; a literal password next to interpolated host names still is. Docstrings and other
-bare string statements are documentation and are not checked.
+bare string statements are documentation and are not checked, nor are values shown to a reader
+under an `example`, `examples`, `sample`, `placeholder` or `help_text` key or keyword (a
+configuration schema's `example:`, pydantic's `Field(example=...)`).
 
 ## How to fix
 Read the whole URL from the environment (`DATABASE_URL`), or build it from parts that are.
@@ -67,6 +69,8 @@ url = f"postgresql://{user}:{password}@{host}/db"
 REDIS_URL = "redis://:${REDIS_PASSWORD}@cache:6379/0"
 # ok: credentials-in-url
 docs = "https://example.com/path?q=1"
+# ok: credentials-in-url
+database_url: str = Field(..., example="postgresql://app:Sup3rS3cret@db.internal/prod")
 def split_url(url):
     # ok: credentials-in-url
     """Split 'http://username:password@host.com:80/path' into its parts."""

@@ -244,3 +244,17 @@ def test_a_lockfile_reports_provider_keys_but_not_package_names() -> None:
     for name, expected in (("npm-shrinkwrap.json", [5]), ("settings.json", [3, 5])):
         findings = Engine(rules).analyze(source.encode(), "json", f"web/{name}").findings
         assert sorted(f.start.line + 1 for f in findings) == expected, name
+
+
+def test_a_url_shown_under_an_example_key_is_documentation_and_a_setting_is_not() -> None:
+    """Ensure that a configuration schema's `example:` connection URL is not reported, while the
+    same URL as the setting's value, and a provider key under `example:`, are."""
+    schema = (
+        "database:\n"
+        "  sql_alchemy_conn_async:\n"
+        '    example: "postgresql+asyncpg://postgres:airflow@postgres/airflow"\n'
+        '  broker_url: "amqp://guest:s3cretPw9@rabbit:5672/"\n'
+        f'  token_example:\n    example: "{"ghp_" + "Xk29fLm3Qp8Rt5Vw2Yz7Bc4Dg6Hj9Kn1Mp3Q"}"\n'
+    )
+    found = [(f.start.line + 1, f.rule_id) for f in _analyze(schema, "config_templates/config.yml")]
+    assert found == [(4, "credentials-in-url"), (6, "hardcoded-secret")]
