@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import files
 from ..context import FileContext
 from ..engine import make_finding
-from ..model import Edit, Finding, Fix, Rule
+from ..model import Confidence, Edit, Finding, Fix, Rule
 from ._facts import Facts, Subject
 from ._imports import Import
 from ._js_imports import JsImport
@@ -31,6 +31,7 @@ def import_findings(
     rule: Rule,
     imports: Iterable[tuple[Import | JsImport, Subject]],
     message: Message,
+    confidence: Confidence | None = None,
 ) -> list[Finding]:
     """One finding per import, each with the fix that declares its distribution (computed once per name)."""
     found = []
@@ -42,7 +43,11 @@ def import_findings(
             fixes[name] = declare_fix(ctx, known, name) if pypi else None
         text = message(known, imported.module, name, subject)
         data = {"package": name, **({"via": subject.via} if subject.via else {})}
-        found.append(make_finding(rule, ctx, imported.start, imported.end, message=text, fix=fixes[name], data=data))
+        found.append(
+            make_finding(
+                rule, ctx, imported.start, imported.end, message=text, fix=fixes[name], data=data, confidence=confidence
+            )
+        )
     return found
 
 

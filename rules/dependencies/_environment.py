@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import files
 from ..patterns import linear
-from ._names import NAMESPACE_ROOTS, normalize
+from ._names import NAMESPACE_ROOTS, normalize, plugin_host
 from .bundled import Requires
 
 READ_LIMIT = 16 << 20  # bytes of one metadata file; a larger one (never seen: RECORDs run to a few MB) is not read
@@ -222,14 +222,18 @@ def installed_by(
     (`extras`: `{"django": {"argon2"}}` for `Django[argon2]`) and those a requirement asks of
     its own requirements (`mcp[cli]`). A distribution's requirements come from the environment's
     `Requires-Dist` when it is installed there, else from `table` (vetline's bundled
-    `requires.json`). Breadth first, so each chain is a shortest one.
+    `requires.json`), else from its name when it is a framework's plugin (`django-taggit`
+    requires `django`, `_names.plugin_host`). Breadth first, so each chain is a shortest one.
     """
 
     def needs(name: str, extra: str) -> tuple[str, ...]:
         if environment is not None and environment.installed(name):
             return environment.requires[name].wanted(extra)
         found = table.get(name)
-        return found.wanted(extra) if found is not None else ()
+        if found is not None:
+            return found.wanted(extra)
+        host = plugin_host(name) if not extra else None
+        return (host,) if host is not None else ()  # nothing known but its name: a plugin needs its host
 
     roots = sorted(set(declared))
     wanted = extras or {}

@@ -87,6 +87,23 @@ class Facts:
             if not subject.locked and subject.name not in self.settings.allow:
                 yield subject
 
+    def unknown_requirements(self) -> tuple[str, ...]:
+        """Declared distributions whose own requirements vetline cannot read: not installed in the
+        environment and not in the bundled table. An undeclared import may come through them."""
+        if "unknown requirements" not in self._memo:
+            declared = (
+                {_names.normalize(r.name) for r in self.script.requirements} if self.script else self.project.declared
+            )
+            table = bundled.requires()
+            self._memo["unknown requirements"] = tuple(
+                sorted(
+                    name
+                    for name in declared
+                    if name not in table and not (self.environment is not None and self.environment.installed(name))
+                )
+            )
+        return self._memo["unknown requirements"]
+
     def manifests(self) -> str:
         """The project's manifests by name, for messages ("requirements.txt, pyproject.toml")."""
         if self.script is not None:

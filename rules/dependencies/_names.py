@@ -396,6 +396,33 @@ NAMESPACE_ROOTS = frozenset(
     {"google", "azure", "zope", "sphinxcontrib", "jaraco", "backports", "ruamel", "paho", "opentelemetry", "snowflake"}
 )
 _VERSION_SUFFIX = linear(r"-v\d+(?:(?:alpha|beta|p)\d*)*$")
+# Frameworks whose plugins are named after them and require them (`django-taggit` requires
+# Django, `flask-login` Flask, `pytest-django` pytest, `drf-spectacular` Django REST framework):
+# what a plugin vetline knows nothing else about brings in.
+PLUGIN_HOSTS: dict[str, str] = {
+    "django": "django",
+    "djangorestframework": "djangorestframework",
+    "drf": "djangorestframework",
+    "flask": "flask",
+    "pytest": "pytest",
+    "sphinx": "sphinx",
+    "sqlalchemy": "sqlalchemy",
+    "requests": "requests",
+    "pydantic": "pydantic",
+    "fastapi": "fastapi",
+    "aiohttp": "aiohttp",
+    "pyramid": "pyramid",
+    "wagtail": "wagtail",
+    "mkdocs": "mkdocs",
+    "flake8": "flake8",
+    "celery": "celery",
+}
+
+
+def plugin_host(distribution: str) -> str | None:
+    """The framework a plugin is named after (`django-sortedm2m` -> `django`), or None."""
+    prefix, dash, rest = normalize(distribution).partition("-")
+    return PLUGIN_HOSTS.get(prefix) if dash and rest else None
 
 
 _DOT_OR_DASH = linear(r"[-.]")

@@ -8,7 +8,7 @@ from . import bundled
 from ._declare import import_findings
 from ._facts import Facts, Subject, facts
 from ._imports import Import
-from ._names import canonical
+from ._names import canonical, plugin_host
 
 
 def find_transitive(ctx: FileContext) -> list[Finding]:
@@ -42,8 +42,11 @@ def _chain(known: Facts, subject: Subject) -> str:
 
 
 def _source(known: Facts, subject: Subject) -> str:
-    if known.environment is not None and known.environment.installed(subject.via or ""):
+    root = subject.via or ""
+    if known.environment is not None and known.environment.installed(root):
         return f"`Requires-Dist` in {known.environment.where}"
+    if root not in bundled.requires() and (host := plugin_host(root)) is not None:
+        return f"its name: a `{host}` plugin requires `{host}`"
     return f"PyPI's `Requires-Dist` of {bundled.requires_as_of()}, bundled with vetline"
 
 
@@ -75,7 +78,9 @@ vetline reads the requirements from the project's environment when it has one (a
 `vetline.pythonInterpreter`: the `Requires-Dist` lines of
 each installed `*.dist-info/METADATA`, followed to any depth), else from the `Requires-Dist`
 of popular PyPI projects bundled with vetline (`flask` installs `werkzeug`, `click`, `jinja2`,
-...; `scripts/build_requires.py` regenerates it from the PyPI JSON API). Extras are expanded:
+...; `scripts/build_requires.py` regenerates it from the PyPI JSON API), else, for a framework
+plugin known by neither, from its name (`django-sortedm2m` requires `django`, `flask-foo`
+requires `flask`, `pytest-foo` requires `pytest`). Extras are expanded:
 `Django[argon2]` installs `argon2-cffi`, so `import argon2` is such a note too. The message
 names the chain: "installed only as a requirement of `flask` via `werkzeug`".
 

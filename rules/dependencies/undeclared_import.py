@@ -13,7 +13,14 @@ def find_undeclared(ctx: FileContext) -> list[Finding]:
     # a typosquat or a name missing from PyPI is reported by its own rule: installing it is the danger
     # (the engine keeps one dependency finding per import, which covers npm imports too)
     wanted = [(i, s) for i, s in known.undeclared if s.ecosystem != "PyPI" or not _reported_elsewhere(known, s)]
-    return import_findings(ctx, known, RULE, wanted, _message)
+    python = [(i, s) for i, s in wanted if s.ecosystem == "PyPI"]
+    npm = [(i, s) for i, s in wanted if s.ecosystem != "PyPI"]
+    # When declared packages' requirements are unknown, an undeclared import may well come through them.
+    confidence = Confidence.LOW if known.unknown_requirements() else None
+    return [
+        *import_findings(ctx, known, RULE, python, _message, confidence),
+        *import_findings(ctx, known, RULE, npm, _message),
+    ]
 
 
 def _reported_elsewhere(known: Facts, subject: Subject) -> bool:
@@ -29,10 +36,22 @@ def _message(known: Facts, module: str, name: str, subject: Subject) -> str:
     else:
         where = known.manifests()
     package = "" if module.split(".")[0].lower() == name.lower() else f" (package `{name}`, per {subject.how})"
+    unknown = known.unknown_requirements()
+    if not unknown:
+        return (
+            f"`{module}`{package} is imported but not declared in {where}, and no declared package installs it, "
+            "so nobody vetted or pinned it."
+        )
     return (
-        f"`{module}`{package} is imported but not declared in {where}, and no declared package installs it, "
-        "so nobody vetted or pinned it."
+        f"`{module}`{package} is imported but not declared in {where}, so nobody vetted or pinned it; "
+        f"it may come in through {_named(unknown)}, whose requirements vetline cannot read here "
+        "(not installed, not in its bundled table): point `VETLINE_PYTHON` at the project's environment to tell."
     )
+
+
+def _named(names: tuple[str, ...]) -> str:
+    shown = ", ".join(f"`{name}`" for name in names[:3])
+    return shown + (f" and {len(names) - 3} more declared packages" if len(names) > 3 else "")
 
 
 RULE = Rule(
@@ -79,7 +98,10 @@ project's environment (`.venv`, `venv`, `env`, `$VIRTUAL_ENV` or `VETLINE_PYTHON
 `django-crispy-forms` or `apache-superset-core` provides `import foo`, `crispy_forms` and
 `superset_core`, and `node-semver`, `zipstream-ng` or `django-activity-stream` provide
 `nodesemver`, `zipstream.ng` and `actstream`. An import installed only because a declared package requires it is
-`transitive-import` (low) instead; a typosquat or a name missing from PyPI is reported by
+`transitive-import` (low) instead (a declared framework plugin vetline knows nothing else about,
+such as `django-sortedm2m` or `flask-foo`, counts as requiring its framework). When some declared
+packages' requirements cannot be read (not installed in the environment, not in the bundled
+table), the finding is low confidence and names them: the import may come in through them; a typosquat or a name missing from PyPI is reported by
 `typosquat-package` or `unknown-package` alone, and an import carries one dependency finding,
 the most severe (a denied package that is also undeclared is `denied-package`). Files outside
 any project are not checked here, nor are projects whose `setup.py` computes its dependencies

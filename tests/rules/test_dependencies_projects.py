@@ -691,3 +691,41 @@ def test_requirements_folder_files_declare_whatever_their_name(tmp_path: Path) -
         },
     )
     assert findings(root) == planted("tcms/views.py", 5)
+
+
+def _rule_findings(root: Path, path: str, rule_id: str) -> list:
+    engine = Engine(RULES, options={"dependencies": {"root": None}})
+    source = (root / path).read_bytes()
+    return [f for f in engine.analyze(source, "python", str(root / path)).findings if f.rule_id == rule_id]
+
+
+def test_a_framework_plugin_nobody_knows_brings_in_its_framework(tmp_path: Path) -> None:
+    """Ensure that `import django` in a project declaring only unknown `django-*` plugins is a
+    transitive import of the plugin (one low note), not an undeclared import on every line."""
+    root = write(
+        tmp_path / "controller",
+        {
+            "requirements.txt": "django-sortedm2m-vetline-test~=4.0\n",
+            "controller/__init__.py": "",
+            "controller/models.py": "from django.db import models\nfrom django.conf import settings\n",
+        },
+    )
+    assert _rule_findings(root, "controller/models.py", "undeclared-import") == []
+    notes = _rule_findings(root, "controller/models.py", "transitive-import")
+    assert [(f.start.line + 1, f.confidence) for f in notes] == [(1, Confidence.LOW)]
+    assert "a `django` plugin requires `django`" in notes[0].message
+
+
+def test_an_undeclared_import_is_low_confidence_when_declared_packages_are_unknown(tmp_path: Path) -> None:
+    """Ensure that when a declared package's requirements cannot be read, an undeclared import
+    says it may come through it, at low confidence; with only known packages it stays medium."""
+    unknown = write(
+        tmp_path / "unknown",
+        {"requirements.txt": "requests\nacme-internal-utils\n", "app.py": "import swapper\n"},
+    )
+    [finding] = _rule_findings(unknown, "app.py", "undeclared-import")
+    assert finding.confidence == Confidence.LOW
+    assert "may come in through `acme-internal-utils`" in finding.message
+    known = write(tmp_path / "known", {"requirements.txt": "requests\n", "app.py": "import swapper\n"})
+    [finding] = _rule_findings(known, "app.py", "undeclared-import")
+    assert finding.confidence == Confidence.MEDIUM and "no declared package installs it" in finding.message
