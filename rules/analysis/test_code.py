@@ -6,7 +6,7 @@ Findings in test code are still worth a look (a real key pasted into a test leak
 other), but a password in a test fixture or `verify=False` against a local test server is not
 what a reviewer signs off as a vulnerability. Rules that grade test code differently ask here,
 so "what is a test" has one answer: a `tests/`, `test/` or `testing/` folder, `test_*.py`,
-`*_test.py`, `tests.py` (Django's default), `conftest.py`, and testing settings modules
+`*_test.py`, `tests.py` (Django's default), `test.py`, `conftest.py`, and testing settings modules
 (`settings/test.py`, `test_settings.py`, `settings_testing.py`, `testsettings.py`,
 `configuration_testing.py`, `smoketest_configuration.py`, `unit_tests.cfg`), and CI
 workflow files (`.github/workflows/`), whose database passwords belong to throw-away services;
@@ -14,7 +14,8 @@ in other languages `*_test.go`, `*Test.java`, `*_spec.rb`, `*Test.php`, `*.Tests
 `spec/`, `testdata/`, `__tests__/`, `fixtures/` and `test-fixtures/` folders (and `Test/`, `Tests/`).
 
 Example and development code (`is_example_code`) is graded the same way by the rules that ask
-`graded_for_tests`: example projects, docs builds, development compose files and settings.
+`graded_for_tests`: example projects, docs builds, development compose files and settings, and
+fake-data generators (`faker/`, `dummy_generator/`, `create_dummy_data.py`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..patterns import linear
 
 TEST_FOLDERS = frozenset({"tests", "test", "testing", "testutils", "test_utils"})
 _TEST_FILE = linear(
-    r"^(?:test_\w*|\w*_tests?|tests|conftest|(?:\w+_)?(?:smoke|unit)?tests?_?(?:settings|configuration|config)"
+    r"^(?:test_\w*|\w*_tests?|tests?|conftest|(?:\w+_)?(?:smoke|unit)?tests?_?(?:settings|configuration|config)"
     r"|(?:settings|configuration|config)_?test(?:ing)?)\.(?:py|cfg|ini|toml|ya?ml)$",
     re.IGNORECASE,
 )
@@ -63,8 +64,10 @@ def is_test_code(path: str) -> bool:
 # settings module, a test-data generator. Its credentials are local defaults nobody deploys.
 _EXAMPLE_FOLDERS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc"})
 _EXAMPLE_FOLDER_PREFIX = ("example_", "examples_", "sample_", "demo_")
+# Fake-data generators (`misago/faker/`, `extras/dummy_generator/`): their passwords are for fake users.
+_FAKE_DATA_FOLDER = linear(r"^(?:fakers?|fake|dummy)(?:[-_]\w+)?$", re.IGNORECASE)
 _DEVELOPMENT_FILE = linear(
-    r"^(?:[\w.-]*[-_.])?(?:dev|devel|development|example|sample|demo|test_?data)(?:[-_.][\w.-]*)?"
+    r"^(?:[\w.-]*[-_.])?(?:dev|devel|development|example|sample|demo|test_?data|fake|dummy)(?:[-_.][\w.-]*)?"
     r"\.(?:py|ya?ml|cfg|ini|toml|conf|json|env)$|\.(?:example|sample|dist)$",
     re.IGNORECASE,
 )
@@ -77,6 +80,8 @@ def is_example_code(path: str) -> bool:
     parts = path.replace("\\", "/").split("/")
     name, folders = parts[-1], parts[:-1]
     if _EXAMPLE_FOLDERS.intersection(folders) or any(f.startswith(_EXAMPLE_FOLDER_PREFIX) for f in folders):
+        return True
+    if any(_FAKE_DATA_FOLDER.match(folder) for folder in folders):
         return True
     return _DEVELOPMENT_FILE.search(name) is not None
 

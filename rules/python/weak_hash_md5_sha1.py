@@ -6,8 +6,9 @@ thumbnail name, a colour, a change-detection checksum named after its algorithm 
 `previous_md5`, a truncated `hexdigest()[:8]` id, a Django `upload_to` path, an index or message id, an e-mail's
 hash for avatars, a digest whose function docstring or the comment above it calls it a
 checksum), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`)
-and a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`):
-those need no collision resistance. Test modules are not reported:
+a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`)
+and a digest of a random value made on the spot (`md5(str(random.randint(...)).encode())`, which only
+formats it as hex): those need no collision resistance. Test modules are not reported:
 they recompute what the application hashes, and are not where it is protected.
 When the hashed value is named like a password the finding says so (CWE-916): any fast hash is
 the wrong tool there, so no "use SHA-256" fix is offered for it.
@@ -52,6 +53,13 @@ NON_SECURITY_USE = linear(
     r"|stable hash",
     re.IGNORECASE,
 )
+# A digest of a fresh random value (`md5(str(random.randint(...)).encode())`) only formats it as
+# hex: nobody else's data is hashed, so collisions protect nothing (a weak random number is
+# `insecure-random-for-secrets`' concern).
+RANDOM_INPUT = linear(
+    r"^(?:str\()?\s*(?:random\.\w+|uuid\.uuid[14]|os\.urandom|secrets\.\w+|time\.time(?:_ns)?)\("
+    r"[^()]*(?:\([^()]*\)[^()]*)*\)\s*\)?(?:\.encode\([^()]*\)|\.bytes|\.hex)?$"
+)
 CACHING_MODULE = linear(r"^(?:\w*_)?(?:cache|caching|etags?|thumbnails?)\.py$", re.IGNORECASE)
 PASSWORD_MESSAGE = "A password is hashed with fast, unsalted {algo} (CWE-916); use scrypt, argon2 or bcrypt."
 
@@ -74,6 +82,13 @@ def in_padding(match: Match) -> bool:
         return False
     callee = match.ctx.qualified_name(parent.child_by_field_name("function")) or ""
     return callee.endswith(PADDING_PARENTS)
+
+
+def hashes_random_value(match: Match) -> bool:
+    """The hashed data is a random number or id made on the spot."""
+    position = 1 if match.ctx.qualified_name(match.node("fn")) == "hashlib.new" else 0
+    data = argument(match.node("args"), position, "data")
+    return data is not None and RANDOM_INPUT.search(match.ctx.text(data)) is not None
 
 
 def hashes_password(match: Match) -> bool:
@@ -167,7 +182,7 @@ def weak_hash_used(match: Match) -> bool | Report:
     algo = algorithm(match)
     if algo is None or in_padding(match):
         return False
-    if is_test_code(match.ctx.path) or non_security_digest(match):
+    if is_test_code(match.ctx.path) or non_security_digest(match) or hashes_random_value(match):
         return False  # a test recomputes what the code hashes; an ETag or cache key protects nothing
     password = hashes_password(match)
     if not password and keys_a_lookup_or_signature(match):
@@ -221,6 +236,10 @@ billions of MD5 or SHA-256 guesses per second against a leaked table.
 Use `hashlib.sha256` (or SHA-3/BLAKE2) for integrity. Hash passwords with a slow, salted KDF:
 `hashlib.scrypt`, argon2 (`argon2-cffi`) or `bcrypt`. If the digest is only a cache key or a
 checksum, say so with `hashlib.md5(data, usedforsecurity=False)` (Python 3.9+).
+
+Not reported: digests that identify rather than protect (Gravatar URLs, ETags, cache keys, file
+names, change-detection checksums, database lookup keys, payloads a keyed signer signs) and a
+digest of a random value made on the spot, which only formats it as hex.
 
 ## Fix safety
 Unsafe: every digest changes, so stored hashes, ETags, cache keys and file names derived from
@@ -320,6 +339,10 @@ def hash_dict(d):
 def generate_md5_hash(context):
     # ok: weak-hash-md5-sha1
     return hashlib.md5(f"{context['bundle']}:{context['fileloc']}".encode()).hexdigest()
+def obscured_folder(upload_path):
+    # ok: weak-hash-md5-sha1
+    digest = hashlib.md5(str(random.randint(0, 100000000000000)).encode("ascii"))
+    return os.path.join(upload_path, digest.hexdigest())
 def sign_payload(payload):
     # ruleid: weak-hash-md5-sha1
     return hashlib.md5(payload + SECRET).hexdigest()

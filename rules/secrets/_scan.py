@@ -120,14 +120,15 @@ _LOCAL_HOST = linear(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\
 
 def _local_default(value: str, url: tuple[int, int, str]) -> bool:
     """`postgres://lnbits:lnbits@localhost/db`, `fief:fiefpassword@localhost`: a database on the
-    developer's own machine with the user name or a plain word as its password is a local default
+    developer's own machine with the user name or plain words (`off-wger`) as its password is a local default
     that every copy of the project's setup guide shares, not a leaked credential. A random
     password is reported wherever the host is."""
     if _LOCAL_HOST.search(value[url[1] + 1 :]) is None:
         return False
     password = value[url[0] : url[1]]
     user = value[: url[0] - 1].rsplit("/", 1)[-1]
-    return password == user or password.isalpha() or _detect.is_placeholder(password)
+    words = password.replace("-", "").replace("_", "")  # `off:off-wger@127.0.0.1`: words, not a random password
+    return password == user or words.isalpha() or _detect.is_placeholder(password)
 
 
 def _word_of_name(value: str, name: str | None) -> bool:
@@ -263,7 +264,7 @@ def _is_documented_example(value: str, verdict: Verdict) -> bool:
 # `bark_api_token: "auth_token"`, `api_key = "no_api_key"`, `AUTH_EVENT_TYPE_KEY =
 # "authentication_event_type"`: snake_case words naming a field or a sentinel are names.
 # `"secrets": "backend_kwarg__"`: a trailing separator makes the value a key prefix.
-_FIELD_NAME = linear(r"[a-z]+(?:_[a-z]+)+_*")
+_FIELD_NAME = linear(r"[a-z]+(?:__?[a-z]+)+_*")  # `user_name`, a Django lookup `config__subnet__name`
 # `- Token: 'models/users/token.md'` (a documentation site's navigation): a relative path to a
 # page, a picture or a stylesheet names a file, it does not hold a credential.
 _DOCUMENT_PATH = linear(r"[\w.-]+(?:/[\w.-]+)*\.(?:md|rst|html?|txt|png|svg|jpe?g|gif|css|pdf)")

@@ -56,6 +56,10 @@ engine = ce("mysql+pymysql://root:x7Qk2mP9vL@localhost/shop")
 # ok: credentials-in-url
 engine = ce("postgresql://fief:fiefpassword@localhost:5432/fief")  # a local default from the setup guide
 # ok: credentials-in-url
+client = MongoClient("mongodb://off:off-wger@127.0.0.1", port=27017)
+# ruleid: credentials-in-url
+client = MongoClient("mongodb://off:x7Qk2-mP9vL@127.0.0.1", port=27017)
+# ok: credentials-in-url
 # like http://user:passw@hostname:port/path
 # ruleid: credentials-in-url
 MONGO = f"mongodb+srv://admin:hunter22@{cluster}/app"

@@ -139,3 +139,10 @@ def test_a_check_that_refuses_a_default_in_javascript_is_quiet() -> None:
 def test_a_comparison_that_grants_access_with_a_literal_is_still_reported(source: str, language: str) -> None:
     """Ensure that a literal the code accepts (equality that grants, inequality that refuses) is a credential."""
     assert [rule for _, rule in rules_fired(source, language)] == ["hardcoded-password"]
+
+
+def test_a_django_lookup_path_is_a_field_name_not_a_secret() -> None:
+    """Ensure that `master_subnet_key = "config__subnet__master_subnet__subnet"` (an ORM lookup)
+    is quiet while a key-shaped value under the same name is reported."""
+    assert rules_fired('master_subnet_key = "config__subnetdivisionindex__subnet__master_subnet__subnet"\n') == []
+    assert rules_fired('master_subnet_key = "Xk29fLm3Qp8Rt5aa"\n') == [(1, "hardcoded-password")]

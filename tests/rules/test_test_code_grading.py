@@ -124,3 +124,14 @@ def test_credentials_in_example_or_development_code_are_low_and_say_so(path: str
 def test_names_that_merely_contain_dev_or_example_are_application_code(path: str) -> None:
     """Ensure that `devices.py` or a production compose file is not taken for development code."""
     assert not is_example_code(path)
+
+
+def test_a_test_module_and_fake_data_generators_are_not_application_code() -> None:
+    """Ensure that `users/test.py` is test code and `faker/`, `dummy_generator/` and
+    `create_dummy_data.py` are development code, while ordinary modules are neither."""
+    assert is_test_code("misago/users/test.py")
+    assert is_example_code("misago/faker/users.py")
+    assert is_example_code("extras/dummy_generator/generator.py")
+    assert is_example_code("app/create_dummy_data.py")
+    for ordinary in ("app/views.py", "app/contest.py", "app/latest.py", "app/fakeredis_client.py"):
+        assert not is_test_code(ordinary) and not is_example_code(ordinary)
