@@ -6,7 +6,8 @@ thumbnail name, a colour, a change-detection checksum named after its algorithm 
 `previous_md5`, a truncated `hexdigest()[:8]` id, a Django `upload_to` path, an index or message id, an e-mail's
 hash for avatars, a digest whose function docstring or the comment above it calls it a
 checksum), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`), a digest that becomes part
-of a filesystem path (`os.path.join(root, digest[0:3], digest)`), a logger's name
+of a filesystem path (`os.path.join(root, digest[0:3], digest)`), a logger's name, a fingerprint of
+the application's signing key alone (`sha1(force_bytes(settings.SECRET_KEY))`, an install id)
 and a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`):
 those need no collision resistance. Test modules are not reported:
 they recompute what the application hashes, and are not where it is protected.
@@ -77,6 +78,30 @@ def in_padding(match: Match) -> bool:
         return False
     callee = match.ctx.qualified_name(parent.child_by_field_name("function")) or ""
     return callee.endswith(PADDING_PARENTS)
+
+
+# The application's own signing key, alone: `settings.SECRET_KEY`, `app.secret_key`, `config["SECRET_KEY"]`.
+_SIGNING_KEY = linear(r"(?:^|\.)(?:SECRET_KEY|secret_key)$|\[\s*[\"']SECRET_KEY[\"']\s*\]$")
+_WRAPPERS = frozenset({"force_bytes", "force_str", "smart_bytes", "str", "bytes", "to_bytes", "to_utf8"})
+
+
+def fingerprints_signing_key(match: Match) -> bool:
+    """`sha1(force_bytes(settings.SECRET_KEY)).hexdigest()` (Review Board's install key): a digest of
+    the generated, high-entropy key alone is an identifier; no guess can invert it (SHA-1's preimage
+    resistance stands) and a collision gives nothing."""
+    position = 1 if match.ctx.qualified_name(match.node("fn")) == "hashlib.new" else 0
+    data = argument(match.node("args"), position, "data")
+    while data is not None and data.type == "call":
+        callee = data.child_by_field_name("function")
+        name = match.ctx.text(callee)
+        if callee is not None and callee.type == "attribute" and name.endswith(".encode"):
+            data = callee.child_by_field_name("object")
+        elif name in _WRAPPERS:
+            args = data.child_by_field_name("arguments")
+            data = args.named_children[0] if args is not None and len(args.named_children) == 1 else None
+        else:
+            return False
+    return data is not None and _SIGNING_KEY.search(match.ctx.text(data)) is not None
 
 
 def hashes_password(match: Match) -> bool:
@@ -208,6 +233,8 @@ def weak_hash_used(match: Match) -> bool | Report:
         return False
     if is_test_code(match.ctx.path) or non_security_digest(match):
         return False  # a test recomputes what the code hashes; an ETag or cache key protects nothing
+    if fingerprints_signing_key(match):
+        return False
     password = hashes_password(match)
     if not password and (keys_a_lookup_or_signature(match) or names_a_path(match)):
         return False
@@ -373,6 +400,12 @@ def upload_folder(root, key):
 def create_logger(self):
     # ok: weak-hash-md5-sha1
     log_id = "Trac.%s" % hashlib.sha1(self.path.encode("utf-8")).hexdigest()
+def get_install_key():
+    # ok: weak-hash-md5-sha1
+    return hashlib.sha1(force_bytes(settings.SECRET_KEY)).hexdigest()
+def remember_token(user):
+    # ruleid: weak-hash-md5-sha1
+    return hashlib.sha1(force_bytes(settings.SECRET_KEY + user.password)).hexdigest()
 def signed_path(root, payload):
     # ruleid: weak-hash-md5-sha1
     signature = hashlib.sha1(payload + SECRET).hexdigest()
