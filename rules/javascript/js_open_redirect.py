@@ -73,7 +73,8 @@ def _fixed_path(match: Match, value: Node, depth: int = 0) -> bool:
     if first.type == "template_string" and match.ctx.text(first).startswith("`${"):
         first = next((c.named_children[0] for c in first.named_children if c.type == "template_substitution"), first)
     if first.type in ("member_expression", "identifier"):
-        return (match.ctx.qualified_name(first) or "").endswith(_OWN_PAGE) or _own_page_url(match, first)
+        name = match.ctx.qualified_name(first) or ""
+        return name.endswith(_OWN_PAGE) or name == "location" and not _shadowed(match) or _own_page_url(match, first)
     if first.type == "call_expression":  # `url.toString()` of a `new URL(window.location)`
         callee = first.child_by_field_name("function")
         owner = (
@@ -93,12 +94,33 @@ def _fixed_path(match: Match, value: Node, depth: int = 0) -> bool:
     return text.startswith("/") and not text.startswith(("//", "/\\"))
 
 
-# The page's own address: assigning it (or a path under it) to `location` stays on this site.
-_OWN_PAGE = ("location.pathname", "location.href", "location.origin")
+# The page's own address: assigning it (or a path under it) to `location` stays on this site;
+# `location = location` reloads the page.
+_OWN_PAGE = ("location.pathname", "location.href", "location.origin", "window.location", "document.location")
 _OWN_HOST = ("location.host", "location.hostname")
 _MAX_CONST_HOPS = 3  # `const a = b` chains followed back to a value
 # The parts of a `URL` object that move it to another site when assigned.
 _URL_ORIGIN_PARTS = ("href", "host", "hostname", "origin", "protocol")
+
+
+def _shadowed(match: Match) -> bool:
+    """The enclosing function (or the module) declares a variable or parameter named `location`."""
+    scope = match.target.parent
+    while scope is not None and scope.type not in _FUNCTIONS:
+        scope = scope.parent
+    if scope is not None:
+        source = match.ctx.text(scope)
+        return any(m in source for m in ("let location", "var location", "const location", "(location", ", location"))
+    root = match.target
+    while root.parent is not None:
+        root = root.parent
+    return any(match.ctx.text(child).startswith(_DECLARATIONS) for child in root.named_children)
+
+
+_DECLARATIONS = ("let location", "var location", "const location")
+
+
+_FUNCTIONS = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition"})
 
 
 def _own_page_url(match: Match, name: Node) -> bool:
@@ -209,6 +231,17 @@ window.location.href = params.get("url");
 window.location.href = "/home";
 // ok: js-open-redirect
 document.location = `${document.location.pathname}/timeslider`;
+// ok: js-open-redirect
+location = location;
+// ok: js-open-redirect
+window.location.href = window.location;
+// ruleid: js-open-redirect
+location = location.hash.substring(1);
+function follow() {
+  let location = new URLSearchParams(window.location.search).get("next");
+  // ruleid: js-open-redirect
+  window.location = location;
+}
 $(".filters").on("change", function () {
   const hostPath = "//" + location.host + location.pathname;
   // ok: js-open-redirect

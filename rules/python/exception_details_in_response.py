@@ -34,6 +34,8 @@ _CLIENT_STATUS = linear(
     rb"\b4(?:0[0-9]|1[0-9]|2[0-9])\b|HTTP_4\d\d|BAD_REQUEST|NOT_FOUND|FORBIDDEN|UNAUTHORIZED|UNPROCESSABLE|CONFLICT"
     # Client-error exceptions (Django `Http404`, `PermissionDenied`; werkzeug/DRF `NotFound`, `BadRequest`).
     rb"|\b(?:Http404|PermissionDenied|SuspiciousOperation|BadRequest|NotFound|Forbidden)\b"
+    # Django's 4xx response classes (`HttpResponseBadRequest("Invalid ?entries= value: %s" % e)`).
+    rb"|\bHttpResponse(?:BadRequest|NotFound|Forbidden|NotAllowed|Gone)\b"
 )
 _PYTHON_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
@@ -187,7 +189,8 @@ attacker. Confidence is high for tracebacks, low when a specific exception is ca
 
 Not reported: messages meant for the client, that is exceptions of the project's own classes
 or the frameworks' validation and HTTP errors (`except OrderError as e: return {"error": str(e)}`,
-`ValidationError`, `HTTPException`), a `ValueError`/`AssertionError` answered with a 4xx status,
+`ValidationError`, `HTTPException`), a `ValueError`/`AssertionError` answered with a 4xx status
+(a status code, `HTTPStatus.BAD_REQUEST`, Django's `HttpResponseBadRequest`),
 and an exception handed as an object to a helper (`handle_error(e)`) that is not named to turn
 it into text. Python's own and the database, HTTP and template libraries' exceptions are
 reported: their text carries internals. A traceback is reported whatever was caught.
@@ -271,6 +274,14 @@ def jobs():
         message = str(e)
         # todoruleid: exception-details-in-response
         return {"error": message}, 500  # the text copied into a variable first is not followed
+from django.http import HttpResponseBadRequest, HttpResponseServerError
+def update_entries(request):  # review board: the client's own malformed parameter, answered 400
+    try:
+        entry_type, entry_ids = request.GET["entries"].split(":")
+    except ValueError as e:
+        return HttpResponseBadRequest("Invalid ?entries= value: %s" % e)  # ok: exception-details-in-response
+    except Exception as e:
+        return HttpResponseServerError("Failed: %s" % e)  # ruleid: exception-details-in-response
 from http.server import BaseHTTPRequestHandler
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):

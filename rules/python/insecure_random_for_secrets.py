@@ -16,7 +16,7 @@ from ..analysis.crypto_names import (
     flows_to_secret_sink,
     name_words,
 )
-from ..analysis.nodes import argument, is_string_literal, positional_args
+from ..analysis.nodes import argument, enclosing_function, is_string_literal, positional_args
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
 from ..patterns import linear
@@ -51,10 +51,52 @@ def draws_characters(match: Match, function: str) -> bool:
     return function != "random" and (is_string_literal(population) or bool(CHARSET.search(match.ctx.text(population))))
 
 
+# Values a signing scheme sends in clear beside its signature: their job is to be unique, the key's
+# to be secret (Baidu's and NetEase's request signatures: `md5(appid + text + salt + secret)`).
+PUBLIC_BY_DESIGN = frozenset({"salt", "nonce"})
+KEY_WORDS = frozenset({"secret", "key", "apikey", "appkey"})
+
+
+def signs_with_a_key(match: Match, name: str) -> bool:
+    """`salt = str(random.randint(...))` later joined with a key in one `+` chain (`appid + text +
+    salt + secret`): a request signature's salt or nonce, sent in clear; the key makes the signature."""
+    function = enclosing_function(match.target)
+    if function is None or not name.isidentifier() or not name_words(name) & SECRET_WORDS <= PUBLIC_BY_DESIGN:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        chain = node.type == "binary_operator" and node.start_byte > match.target.end_byte
+        if not chain or node.parent is None or node.parent.type == "binary_operator":
+            continue
+        operands = _operands(node)
+        if any(match.ctx.text(o) == name for o in operands) and any(
+            match.ctx.text(o) != name and name_words(match.ctx.text(o)) & KEY_WORDS for o in operands
+        ):
+            return True
+    return False
+
+
+def _operands(chain: Node) -> list[Node]:
+    """The operands of a `+` chain: `a + b + c` -> [a, b, c]."""
+    if chain.type != "binary_operator" or _operator(chain) != "+":
+        return [chain]
+    left, right = chain.child_by_field_name("left"), chain.child_by_field_name("right")
+    return [*(_operands(left) if left else []), *(_operands(right) if right else [])]
+
+
+def _operator(node: Node) -> str:
+    operator = node.child_by_field_name("operator")
+    return (operator.text or b"").decode() if operator is not None else ""
+
+
 def builds_secret(match: Match) -> Report | None:
     function = (match.ctx.qualified_name(match.node("fn")) or "").rsplit(".", 1)[-1]
     for name in destination_names(match.ctx, match.target):
         words = name_words(name)
+        if words & SECRET_WORDS and signs_with_a_key(match, name):
+            return None
         if words & SECRET_WORDS or (words & AMBIGUOUS_SECRET_WORDS and draws_characters(match, function)):
             shown = name.strip(QUOTES)
             return Report(message=f"`random.{function}` is predictable, yet it feeds `{shown}`; use `secrets`.")
@@ -121,7 +163,9 @@ whose value data flow follows (through up to three local variables) into a cooki
 (`set_cookie(name, value)`), an entry of the session or of the response headers, or a
 secret-named variable or keyword (`value = str(random.random()); session[cookie] = value`).
 The counter of a keyed one-time-password generator (`pyotp.HOTP(secret).at(count)`) is not
-reported: the code is as strong as the key, whatever the counter.
+reported: the code is as strong as the key, whatever the counter. Nor is a salt or nonce that is
+then joined with a key in one `+` chain (`payload = appid + text + salt + secret`, then hashed):
+a request signature's salt travels in clear beside the signature, which the key makes.
 
 ## How to fix
 Use `secrets`: `secrets.token_urlsafe(32)` for tokens, `secrets.choice(alphabet)` for
@@ -183,6 +227,15 @@ def send_email_otp(person):
     counter = random.randint(0, 999999)
     otp = str(counter)
     return otp
+def signed_salt(appid, secret, text):
+    # ok: insecure-random-for-secrets (sent in clear with the signature the secret makes)
+    salt = str(random.randint(0, 10000000000))
+    payload = appid + text + salt + secret
+    return md5(payload.encode()).hexdigest(), salt
+def hashed_password(password):
+    # ruleid: insecure-random-for-secrets
+    salt = str(random.randint(0, 10000000000))
+    return md5((password + salt).encode()).hexdigest()
 # todook: insecure-random-for-secrets (a "reset" that is not a secret still reads like one)
 reset_after = random.randint(30, 90)
 """,

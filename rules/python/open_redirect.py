@@ -6,7 +6,8 @@ the host (`"/profile/" + name`, `f"https://app.example.com/{path}"`), when the t
 saw an allow-list or equality check, or when an earlier statement of the same function checks
 one of its variables with `url_has_allowed_host_and_scheme`/`is_safe_url` (or a project helper
 named so: `safe_for_redirect`, `is_local_url`) or compares the `netloc` of its parse (a
-heuristic: which branch redirects is not checked), when the URL is the current request's own
+heuristic: which branch redirects is not checked), when the request only fills the placeholder
+of a URL template the application stores (`repository.bug_tracker % bug_id`), when the URL is the current request's own
 path (`request.path`, `get_full_path()`) or starts with one or with `reverse(...)`/`url_for(...)`,
 and when it is returned by a helper that checks it (`safe_referrer(...)`, an in-file function
 calling a guard).
@@ -260,9 +261,25 @@ def tainted_redirect(match: Match) -> Report | None:
     )
     if verdict is None or (verdict.data or {}).get("source") in SAME_ORIGIN_SOURCES or _goes_back(match, url):
         return None
-    if _only_in_query(match, url) or _appended_in_query(match, url):
+    if _only_in_query(match, url) or _appended_in_query(match, url) or _fills_stored_template(match, url):
         return None
     return None if _guarded(match, url) else verdict
+
+
+def _fills_stored_template(match: Match, url: Node) -> bool:
+    """`repository.bug_tracker % bug_id`, `settings.TRACKER_URL.format(bug_id)`: a URL template the
+    application stores (a model field, a setting) chooses the site; the request only fills its
+    placeholder. A literal template is judged by its prefix instead, and a tainted one is reported."""
+    if url.type == "binary_operator" and match.ctx.text(url.child_by_field_name("operator")) == "%":
+        template = url.child_by_field_name("left")
+    elif url.type == "call" and match.ctx.text(url.child_by_field_name("function")).endswith(".format"):
+        callee = url.child_by_field_name("function")
+        template = callee.child_by_field_name("object") if callee is not None else None
+    else:
+        return False
+    if template is None or template.type not in ("attribute", "subscript"):
+        return False
+    return match.ctx.taint.origin(template).kind is not Kind.TAINTED
 
 
 def _appended_in_query(match: Match, url: Node) -> bool:
@@ -375,6 +392,17 @@ def out():
     resp = go(request.args["url"] or url_for("index"))
     # ruleid: open-redirect
     return flask.redirect(f"{request.args['host']}/landing")
+@app.route("/bugs/<bug_id>")
+def bug(bug_id):
+    repository = Repository.objects.get(pk=1)
+    # ok: open-redirect
+    go(repository.bug_tracker % bug_id)
+    # ok: open-redirect
+    go(app.config["TRACKER_URL"].format(bug_id))
+    # ruleid: open-redirect
+    go("%s" % bug_id)
+    # ruleid: open-redirect
+    go(request.args["template"] % bug_id)
 @app.route("/safe")
 def safe():
     nxt = request.args.get("next", "/")

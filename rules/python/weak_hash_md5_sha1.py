@@ -5,10 +5,12 @@ so does a digest that names what it identifies (a Gravatar URL, an ETag, a cache
 thumbnail name, a colour, a change-detection checksum named after its algorithm such as
 `previous_md5`, a truncated `hexdigest()[:8]` id, a Django `upload_to` path, an index or message id, an e-mail's
 hash for avatars, a digest whose function docstring or the comment above it calls it a
-checksum), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`)
-a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`)
-and a digest of a random value made on the spot (`md5(str(random.randint(...)).encode())`, which only
-formats it as hex): those need no collision resistance. Test modules are not reported:
+checksum), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`), a digest that becomes part
+of a filesystem path (`os.path.join(root, digest[0:3], digest)`), a logger's name, a fingerprint of
+the application's signing key alone (`sha1(force_bytes(settings.SECRET_KEY))`, an install id),
+a digest of a random value made on the spot (`md5(str(random.randint(...)).encode())`, which only
+formats it as hex) and a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`):
+those need no collision resistance. Test modules are not reported:
 they recompute what the application hashes, and are not where it is protected.
 When the hashed value is named like a password the finding says so (CWE-916): any fast hash is
 the wrong tool there, so no "use SHA-256" fix is offered for it.
@@ -50,7 +52,9 @@ NON_SECURITY_USE = linear(
     # Names, not secrets: storage paths spread by a digest (Django `upload_to`), index and
     # message ids, an e-mail's hash for avatar services, a file's content hash.
     r"|upload_to|spread_path|index_name|index_id|msg_id|message_id|email_hash|hash_email|file_hash"
-    r"|stable hash",
+    r"|stable hash"
+    # A logger's name (`log_id = 'Trac.%s' % sha1(env_path).hexdigest()`).
+    r"|\blog_id\b|\blogger_name\b|getlogger\(",
     re.IGNORECASE,
 )
 # A digest of a fresh random value (`md5(str(random.randint(...)).encode())`) only formats it as
@@ -89,6 +93,30 @@ def hashes_random_value(match: Match) -> bool:
     position = 1 if match.ctx.qualified_name(match.node("fn")) == "hashlib.new" else 0
     data = argument(match.node("args"), position, "data")
     return data is not None and RANDOM_INPUT.search(match.ctx.text(data)) is not None
+
+
+# The application's own signing key, alone: `settings.SECRET_KEY`, `app.secret_key`, `config["SECRET_KEY"]`.
+_SIGNING_KEY = linear(r"(?:^|\.)(?:SECRET_KEY|secret_key)$|\[\s*[\"']SECRET_KEY[\"']\s*\]$")
+_WRAPPERS = frozenset({"force_bytes", "force_str", "smart_bytes", "str", "bytes", "to_bytes", "to_utf8"})
+
+
+def fingerprints_signing_key(match: Match) -> bool:
+    """`sha1(force_bytes(settings.SECRET_KEY)).hexdigest()` (Review Board's install key): a digest of
+    the generated, high-entropy key alone is an identifier; no guess can invert it (SHA-1's preimage
+    resistance stands) and a collision gives nothing."""
+    position = 1 if match.ctx.qualified_name(match.node("fn")) == "hashlib.new" else 0
+    data = argument(match.node("args"), position, "data")
+    while data is not None and data.type == "call":
+        callee = data.child_by_field_name("function")
+        name = match.ctx.text(callee)
+        if callee is not None and callee.type == "attribute" and name.endswith(".encode"):
+            data = callee.child_by_field_name("object")
+        elif name in _WRAPPERS:
+            args = data.child_by_field_name("arguments")
+            data = args.named_children[0] if args is not None and len(args.named_children) == 1 else None
+        else:
+            return False
+    return data is not None and _SIGNING_KEY.search(match.ctx.text(data)) is not None
 
 
 def hashes_password(match: Match) -> bool:
@@ -163,6 +191,42 @@ def keys_a_lookup_or_signature(match: Match) -> bool:
     return False
 
 
+# Calls that build a filesystem path: a digest passed to them names a file or a folder.
+PATH_CALLS = frozenset({"os.path.join", "path.join", "posixpath.join", "Path", "PurePath", "PurePosixPath"})
+
+
+def names_a_path(match: Match) -> bool:
+    """The digest becomes part of a filesystem path (`os.path.join(root, digest[0:3], digest)`,
+    `Path(root) / digest`): the file storage is spread by it, as with Django's `upload_to`; a
+    collision there protects nothing that reading the folder would not give away."""
+    ctx = match.ctx
+    names = [name for name in destination_names(ctx, match.target) if name.isidentifier()]
+    function = enclosing_function(match.target)
+    if not names or function is None:
+        return False
+    stack = [function]
+    while stack:
+        node = stack.pop()
+        later = node.start_byte > match.target.end_byte and node.type == "identifier"
+        if later and ctx.text(node) == names[-1] and _in_path_expression(ctx, node):
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _in_path_expression(ctx: FileContext, name: Node) -> bool:
+    """`name` (or `name[0:3]`) is an argument of a path-building call or an operand of a `Path` `/`."""
+    node = name.parent
+    if node is not None and node.type in ("subscript", "slice"):
+        node = node.parent if node.type == "subscript" else node.parent and node.parent.parent
+    if node is not None and node.type == "argument_list" and node.parent is not None:
+        callee = ctx.text(node.parent.child_by_field_name("function"))
+        return callee in PATH_CALLS or callee.endswith(".path.join")
+    if node is not None and node.type == "binary_operator" and ctx.text(node.child_by_field_name("operator")) == "/":
+        return "path" in ctx.text(node.child_by_field_name("left")).lower()
+    return False
+
+
 def _used_as_key(ctx: FileContext, name: Node) -> bool:
     """`filter(auth_hash=name)`, `name == signer.unsign(token)`, `signer.sign(name)`."""
     parent = name.parent
@@ -184,8 +248,10 @@ def weak_hash_used(match: Match) -> bool | Report:
         return False
     if is_test_code(match.ctx.path) or non_security_digest(match) or hashes_random_value(match):
         return False  # a test recomputes what the code hashes; an ETag or cache key protects nothing
+    if fingerprints_signing_key(match):
+        return False
     password = hashes_password(match)
-    if not password and keys_a_lookup_or_signature(match):
+    if not password and (keys_a_lookup_or_signature(match) or names_a_path(match)):
         return False
     if password:
         return Report(message=PASSWORD_MESSAGE.format(algo=WEAK_NAMES[algo]), severity=Severity.HIGH, cwe=(916, 328))
@@ -346,5 +412,27 @@ def obscured_folder(upload_path):
 def sign_payload(payload):
     # ruleid: weak-hash-md5-sha1
     return hashlib.md5(payload + SECRET).hexdigest()
+def attachment_path(root, realm, parent_id):
+    # ok: weak-hash-md5-sha1
+    digest = hashlib.sha1(parent_id.encode("utf-8")).hexdigest()
+    return os.path.join(root, realm, digest[0:3], digest)
+def upload_folder(root, key):
+    # ok: weak-hash-md5-sha1
+    name = hashlib.md5(key).hexdigest()
+    return Path(root) / name
+def create_logger(self):
+    # ok: weak-hash-md5-sha1
+    log_id = "Trac.%s" % hashlib.sha1(self.path.encode("utf-8")).hexdigest()
+def get_install_key():
+    # ok: weak-hash-md5-sha1
+    return hashlib.sha1(force_bytes(settings.SECRET_KEY)).hexdigest()
+def remember_token(user):
+    # ruleid: weak-hash-md5-sha1
+    return hashlib.sha1(force_bytes(settings.SECRET_KEY + user.password)).hexdigest()
+def signed_path(root, payload):
+    # ruleid: weak-hash-md5-sha1
+    signature = hashlib.sha1(payload + SECRET).hexdigest()
+    send(signature)
+    return os.path.join(root, "latest")
 """,
 )

@@ -36,6 +36,12 @@ _SIGNING_NAMES = frozenset({
     "secret_key_base", "token_secret", "cookie_secret", "app_secret_key", "flask_secret_key", "django_secret_key",
 })
 # fmt: on
+# `'click .js-copy-token': '_onCopyClicked'`: a Backbone/jQuery event map binds a DOM event on a
+# CSS selector to a handler; the selector's words (`token`) name an element, not a credential.
+_EVENT_BINDING = linear(
+    r"^(?:click|dblclick|contextmenu|submit|change|input|reset|select|focus|blur|focusin|focusout|key(?:up|down|press)"
+    r"|mouse\w+|pointer\w+|touch\w+|drag\w*|drop|paste|copy|cut|scroll|wheel)(?:\.\w+)?\s+[.#\w\[]"
+)
 
 
 def words(name: str) -> tuple[str, ...]:
@@ -56,7 +62,7 @@ def _head(name: str) -> tuple[str, ...]:
 @lru_cache_bytes(SECRETS_BUDGET)
 def name_class(name: str | None) -> str | None:
     """`signing`, `password`, `credential` or None for a name a literal is assigned to."""
-    if not name:
+    if not name or _EVENT_BINDING.match(name):
         return None
     parts = _head(name)
     # The head noun (last word) decides: `password_keyword`, `_token_end` and `basic_auth_encoding`

@@ -232,6 +232,8 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
             continue
         if name_class == "credential" and _word_of_name(literal.value, name):
             continue  # `ACTIVATION_TOKEN = "activation"`, `AUTH = "authentication"`: an enum value
+        if _is_style_token(literal.value, name) or _is_enumerated_type(literal.value, name):
+            continue
         verdict = classify(value, name_class, literal.role, literal.interpolated, example)
         if verdict is None or (documentation and _is_documented_example(literal.value, verdict)):
             continue
@@ -282,6 +284,27 @@ def _is_field_name(literal: Literal) -> bool:
         and literal.name is not None
         and (_NOT_WORD.sub("", literal.name).lower() != literal.value)
     )
+
+
+# `token: 'rb-cm-codeblock-plain'` (a CodeMirror simple mode, a Prism or highlight.js grammar):
+# a syntax highlighter's token type is a CSS class, lower-case words joined by hyphens.
+_STYLE_CLASS = linear(r"[a-z]+(?:-[a-z]+)+")
+
+
+def _is_style_token(value: str, name: str | None) -> bool:
+    """A bare `token` key holding a kebab-case CSS class: the highlighter's token type."""
+    return name is not None and _names.words(name) == ("token",) and _STYLE_CLASS.fullmatch(value) is not None
+
+
+# `PROMPT_TYPE_PASSWORD = 'password'`, `INPUT_KIND_TOKEN = "token"`: a member of an enumeration of
+# types, whose value is its own last word.
+_ENUMERATING_WORDS = frozenset({"type", "types", "kind", "kinds", "mode", "modes"})
+
+
+def _is_enumerated_type(value: str, name: str | None) -> bool:
+    """A constant `<THING>_TYPE_<WORD>` whose value is `<word>`: an enum member, not a credential."""
+    parts = _names.words(name) if name else ()
+    return len(parts) >= 2 and value.lower() == parts[-1] and bool(_ENUMERATING_WORDS.intersection(parts[:-1]))
 
 
 def _is_document_path(value: str) -> bool:

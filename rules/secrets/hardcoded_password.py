@@ -37,7 +37,10 @@ comparisons (`if pwd == "..."`, `headers.get("X-API-Key") != "..."`) and the key
 `${DB_PASSWORD}` or `os.environ[...]` are not reported. A name is judged by its last word, so
 `password_keyword` and `basic_auth_encoding` are not credentials, and values that are code rather
 than secrets (regexes, `#rrggbb` colours, `****` masks, dotted or constant names) are skipped, as
-are identifier dictionary keys (`{Token: ...}`) and `in` tests. A comparison is reported only when
+are identifier dictionary keys (`{Token: ...}`) and `in` tests. An event map's keys
+(`'click .js-copy-token': '_onCopyClicked'`) name a DOM event and a selector, and a bare `token`
+holding a kebab-case CSS class (`token: 'rb-cm-codeblock-plain'`) is a syntax highlighter's token
+type: neither is reported. A comparison is reported only when
 the value looks like a key (8 or more characters mixing letters, digits or symbols), so a parser's
 `token == "with"` stays quiet, and not when the comparison refuses the value: a check for a
 shipped default that then raises, exits, warns or logs (`if settings.DB_PASSWORD == "changeme":
@@ -157,5 +160,13 @@ SENSITIVE_PREFIXES = {"secrets": "backend_kwarg__"}
 NAV = {"Token": "models/users/token.md"}
 # ruleid: hardcoded-password
 SHARE_TOKEN = "RADICALE:9f3kq2mzl"
+# ok: hardcoded-password
+events = {"click .js-copy-token": "_onCopyClicked", "submit form.api-token": "_onSubmit"}
+# ruleid: hardcoded-password
+accounts = {"api token": "Tr0ub4dor-99"}
+# ok: hardcoded-password
+mode = {"regex": ".*", "token": "rb-cm-codeblock-plain"}
+# ruleid: hardcoded-password
+client = {"token": "ghp-live-9xk2q"}
 """,
 )

@@ -42,6 +42,8 @@ Precedence: a value that matches a provider pattern (`sk-proj-…`, `AKIA…`) b
 fake (`...`, `XXXX`, a run of one character, `abcdefg`/`1234567`) is reported here, not as
 `hardcoded-secret`; anything else with a provider shape is `hardcoded-secret`. In comments and
 free text such a value documents the key format (`# Account SID (ACxxxx…)`) and is not reported.
+A member of an enumeration of types whose value is its own last word
+(`PROMPT_TYPE_PASSWORD = "password"`) is an enum value, not a credential.
 In comparisons only a password slot counts (`password == "admin"`), not `token == "root"`.
 
 ## How to fix
@@ -74,6 +76,10 @@ fallback = "sk-...XXXX"
 OPENAI_API_KEY = os.environ["OPENAI_API_KEY"]
 # ok: placeholder-credential
 PASSWORD_FIELD = "password"
+# ok: placeholder-credential
+PROMPT_TYPE_PASSWORD = "password"
+# ruleid: placeholder-credential
+PROMPT_TYPE_PASSWORD = "changeme"
 # ruleid: placeholder-credential
 OPENAI_API_KEY = "sk-proj-XXXXXXXXXXXXXXXXXXXXXXXXXXXX"
 # ruleid: placeholder-credential

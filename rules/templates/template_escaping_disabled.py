@@ -46,6 +46,9 @@ TRUSTED_BEFORE_SAFE = linear(
     r"|\|\s*(?:urlencode|escape|e|forceescape|tojson)\b",
     re.IGNORECASE,
 )
+# `commentref('&nbsp;'|safe, ...)`: the filter applies to a string literal, markup the template's
+# author wrote; no data passes through it.
+LITERAL_BEFORE_SAFE = linear(r"(?:'[^'\n]*'|\"[^\"\n]*\")\s*$")
 # A whole `{% ... %}` tag that turns escaping off (Jinja2 `false`, Django `off`).
 AUTOESCAPE_OFF = linear(r"\{%[-+]?\s*autoescape\s+(?:false|False|off)\s*[-+]?%\}")
 # `{% filter safe %}` applies the filter to a whole block.
@@ -77,8 +80,9 @@ def unescaped_output(ctx: FileContext) -> list[Finding]:
             match = SAFE_FILTER.search(piece)
             if match is None or not _visitor_written(piece[: match.start()]) or not renders_html:
                 continue
-            if TRUSTED_BEFORE_SAFE.search(piece[: match.start()]):
-                continue  # `{{ _('<i>Note</i>')|safe }}`, `{{ comment|clean_html|safe }}`
+            before = piece[: match.start()]
+            if TRUSTED_BEFORE_SAFE.search(before) or LITERAL_BEFORE_SAFE.search(before):
+                continue  # `{{ _('<i>Note</i>')|safe }}`, `{{ comment|clean_html|safe }}`, `'&nbsp;'|safe`
             variable = piece[2 : match.start()].strip(" -+")
             if variable.isidentifier() and server_built(ctx.path, variable):
                 continue  # every value the views give `search_message` is a translated constant
@@ -177,7 +181,7 @@ visitors write (comments, reviews, notes, posts, signatures, search terms); othe
 are not: in real applications they are HTML the server rendered or staff wrote
 (`form.media|safe`, `field.help_text|safe`, `product.description|safe`), hundreds per
 application (django-oscar, wagtail, pretix), and the template alone cannot make one of them a
-finding a reviewer would sign. Translated strings (`{{ _('<i>Note</i>')|safe }}`: markup the
+finding a reviewer would sign. String literals (`'&nbsp;'|safe`) and translated strings (`{{ _('<i>Note</i>')|safe }}`: markup the
 developers wrote) and values passed through a cleaning filter first (`|clean_html|safe`,
 `|bleach|safe`) or an encoding filter (`|urlencode|safe`, `|tojson|safe`) are not reported either,
 nor a bare variable (`{{ search_message|safe }}`) that the application's Python code (the folder
@@ -217,6 +221,10 @@ where it is produced (`bleach.clean`, `nh3.clean`) or build it with `markupsafe.
 {% filter safe %}{{ banner }}{% endfilter %}
 {# ok: template-escaping-disabled #}
 <p>{{ comment.body }}</p>
+{# ok: template-escaping-disabled #}
+<span>{{ commentref('&nbsp;'|safe, comment.replyto) }}</span>
+{# ruleid: template-escaping-disabled #}
+<span>{{ commentref('&nbsp;', comment.text|safe) }}</span>
 {# ok: template-escaping-disabled #}
 <p>{{ comment.body|safe_summary }}</p>
 {# ok: template-escaping-disabled #}
