@@ -201,7 +201,7 @@ class _LanguagePlan:
                 continue
             targets = captures.get("target") or next(iter(captures.values()))
             found.append((owner, targets[0], captures))
-        walk.store(ctx, shared)
+        walk.store(ctx, shared, complete=not cursor.did_exceed_match_limit)
         return found
 
     def _call_matches(

@@ -21,6 +21,7 @@ from tree_sitter import Node
 
 _SHARED: dict[str, dict[str, str]] = {}  # language -> key -> query source
 _CONTEXT_KEY = "_vetline_shared_captures"  # per-file captures live in the FileContext's __dict__
+_COMPLETE_KEY = "_vetline_shared_captures_complete"  # False: the walk hit the query match limit
 Captures = dict[str, list[Node]]
 
 
@@ -35,18 +36,28 @@ def sources(language: str) -> dict[str, str]:
     return dict(_SHARED.get(language, {}))
 
 
-def store(ctx: Any, captures: Mapping[str, Captures]) -> None:
-    """Leave the engine's captures of each shared query on the file's context, in source order."""
+def store(ctx: Any, captures: Mapping[str, Captures], complete: bool = True) -> None:
+    """Leave the engine's captures of each shared query on the file's context, in source order.
+
+    `complete` is False when the walk hit the query match limit (`languages.QUERY_MATCH_LIMIT`),
+    so that some captures may be missing."""
     ctx.__dict__[_CONTEXT_KEY] = {
         key: {name: sorted(nodes, key=_source_order) for name, nodes in by_name.items()}
         for key, by_name in captures.items()
     }
+    ctx.__dict__[_COMPLETE_KEY] = complete
 
 
 def shared(ctx: Any, key: str) -> Captures | None:
     """The captures of query `key` from the engine's walk of this file, or None: run it yourself."""
     found = ctx.__dict__.get(_CONTEXT_KEY)
     return found.get(key) if found is not None else None
+
+
+def shared_complete(ctx: Any, key: str) -> Captures | None:
+    """Like `shared`, but None also when the walk may have dropped captures: for a helper that
+    replaces its own full walk of the tree with them and must see every node it would have."""
+    return shared(ctx, key) if ctx.__dict__.get(_COMPLETE_KEY, False) else None
 
 
 def _source_order(node: Node) -> tuple[int, int]:
