@@ -193,14 +193,23 @@ class _LanguagePlan:
         cursors.append(cursor := languages.cursor(self.query))
         found: list[tuple[Rule, Node, dict[str, list[Node]]]] = []
         shared: dict[str, dict[str, list[Node]]] = {key: {} for key in self.shared_keys}
+        # Per pattern index, the shared query's captures it adds to, or None for a rule's pattern:
+        # one list look-up per match (a file has tens of thousands, most of them shared).
+        buckets = [shared.get(owner) if isinstance(owner, str) else None for owner in self.pattern_owner]
+        owners = self.pattern_owner
         for pattern_index, captures in cursor.matches(root):
-            owner = self.pattern_owner[pattern_index]
-            if isinstance(owner, str):
+            bucket = buckets[pattern_index]
+            if bucket is not None:
                 for name, nodes in captures.items():
-                    shared[owner].setdefault(name, []).extend(nodes)
+                    if name in bucket:
+                        bucket[name].extend(nodes)
+                    else:
+                        bucket[name] = nodes
                 continue
+            rule = owners[pattern_index]
+            assert isinstance(rule, Rule)
             targets = captures.get("target") or next(iter(captures.values()))
-            found.append((owner, targets[0], captures))
+            found.append((rule, targets[0], captures))
         walk.store(ctx, shared, complete=not cursor.did_exceed_match_limit)
         return found
 
