@@ -1,15 +1,18 @@
 """The shortcuts that keep one scan process fast must give exactly the slow paths' answers: the
-language of a file name, and the in-file calls the taint analysis reads from the engine's walk."""
+language of a file name, the in-file calls the taint analysis reads from the engine's walk, and
+the owner of each pattern of the engine's combined query."""
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from pathlib import PurePath
 
+import pytest
 from vetline.rules import languages, walk
 from vetline.rules.analysis import taint
 from vetline.rules.context import FileContext
-from vetline.rules.engine import Engine
+from vetline.rules.engine import Engine, _combined_query, compile_query
 from vetline.rules.registry import all_rules
 
 
@@ -90,3 +93,28 @@ def test_calls_by_name_walk_the_tree_when_the_engine_walk_was_cut_short() -> Non
     walk.store(ctx, {"engine.callees": {"ident": []}}, complete=False)
     assert walk.shared_complete(ctx, "engine.callees") is None
     assert len(taint._calls_by_name(ctx)["helper"]) == 7
+
+
+def _owners_counted(language: str, parts: list[tuple[object, str]]) -> list[object]:
+    """The owner of each pattern, each part compiled alone to count its patterns."""
+    return [owner for owner, source in parts for _ in range(compile_query(source, language).pattern_count)]
+
+
+def test_combined_query_owners_match_the_pattern_counts_of_each_query() -> None:
+    """Ensure that owners read from one compile of the combined query are those of counting each query."""
+    for language in ("python", "javascript", "typescript", "typescriptreact"):
+        rules = tuple(r for r in all_rules() if language in r.languages and r.query is not None)
+        shared = walk.sources(language)
+        query, owners = _combined_query(language, rules, shared)
+        assert query is not None
+        parts: list[tuple[object, str]] = [(rule, rule.query or "") for rule in rules]
+        assert owners == _owners_counted(language, [*parts, *sorted(shared.items())])
+
+
+def test_combined_query_leaves_out_a_query_that_does_not_compile(caplog: pytest.LogCaptureFixture) -> None:
+    """Ensure that a rule whose query does not compile is logged and the other rules keep their patterns."""
+    good = next(r for r in all_rules() if "python" in r.languages and r.query is not None)
+    broken = dataclasses.replace(good, id="broken-query", query="(call (nonsense_node)) @target")
+    query, owners = _combined_query("python", (broken, good), {})
+    assert query is not None and set(owners) == {good}
+    assert "rule broken-query: query does not compile" in caplog.text
