@@ -9,7 +9,9 @@ the other rules still report.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -193,15 +195,24 @@ class _LanguagePlan:
         cursors.append(cursor := languages.cursor(self.query))
         found: list[tuple[Rule, Node, dict[str, list[Node]]]] = []
         shared: dict[str, dict[str, list[Node]]] = {key: {} for key in self.shared_keys}
+        # Per pattern index, the shared query's captures it adds to, or None for a rule's pattern:
+        # one list look-up per match (a file has tens of thousands, most of them shared).
+        buckets = [shared.get(owner) if isinstance(owner, str) else None for owner in self.pattern_owner]
+        owners = self.pattern_owner
         for pattern_index, captures in cursor.matches(root):
-            owner = self.pattern_owner[pattern_index]
-            if isinstance(owner, str):
+            bucket = buckets[pattern_index]
+            if bucket is not None:
                 for name, nodes in captures.items():
-                    shared[owner].setdefault(name, []).extend(nodes)
+                    if name in bucket:
+                        bucket[name].extend(nodes)
+                    else:
+                        bucket[name] = nodes
                 continue
+            rule = owners[pattern_index]
+            assert isinstance(rule, Rule)
             targets = captures.get("target") or next(iter(captures.values()))
-            found.append((owner, targets[0], captures))
-        walk.store(ctx, shared)
+            found.append((rule, targets[0], captures))
+        walk.store(ctx, shared, complete=not cursor.did_exceed_match_limit)
         return found
 
     def _call_matches(
@@ -389,10 +400,17 @@ def _combined_query(
     grammar = languages.grammar(language)
     if grammar is None or not (rules or shared):
         return None, []
+    owned: list[tuple[Rule | str, str]] = [(rule, rule.query or "") for rule in rules]
+    everything = [*owned, *sorted(shared.items())]
+    try:  # compiled once, if every query compiles (a broken one is found and left out below)
+        combined = tree_sitter.Query(grammar, "\n".join(source for _, source in everything))
+    except tree_sitter.QueryError:
+        combined = None
+    if combined is not None:
+        return combined, _pattern_owners(combined, everything)
     owners: list[Rule | str] = []
     parts: list[str] = []
-    owned: list[tuple[Rule | str, str]] = [(rule, rule.query or "") for rule in rules]
-    for owner, source in [*owned, *sorted(shared.items())]:
+    for owner, source in everything:
         try:
             count = compile_query(source, language).pattern_count
         except (tree_sitter.QueryError, ValueError) as error:
@@ -404,6 +422,15 @@ def _combined_query(
     if not parts:
         return None, []
     return tree_sitter.Query(grammar, "\n".join(parts)), owners
+
+
+def _pattern_owners(query: tree_sitter.Query, parts: Sequence[tuple[Rule | str, str]]) -> list[Rule | str]:
+    """The owner of each pattern of `query`, compiled from the `parts`' sources joined by line
+    breaks: the part its first byte lies in (no part compiled again to count its patterns)."""
+    starts = list(itertools.accumulate((len(source.encode()) + 1 for _, source in parts[:-1]), initial=0))
+    return [
+        parts[bisect.bisect_right(starts, query.start_byte_for_pattern(i)) - 1][0] for i in range(query.pattern_count)
+    ]
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import importlib
+import os
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -96,18 +97,50 @@ def language_for_path(path: str | PurePath) -> str | None:
     the right name in `path` (pass a path relative to the project to keep outer folders out).
     """
     name = PurePath(path).name
-    for spec in LANGUAGES:
-        if any(fnmatch.fnmatch(name, pattern) for pattern in spec.filenames):
-            return spec.id
+    by_name = _language_for_name(name)
+    if by_name is not None:
+        return by_name
     suffix = PurePath(name).suffix.lower()
-    for spec in LANGUAGES:
-        if suffix in spec.extensions:
-            return spec.id
     folders = PurePath(path).parts[:-1]
     for spec in LANGUAGES:
         if suffix in spec.folder_extensions and any(folder in spec.folders for folder in folders):
             return spec.id
     return None
+
+
+# Base names whose language is remembered: a scan asks for each file's language several times
+# (walking, reading, analysing), and each answer tries every row's ~60 `fnmatch` patterns.
+LANGUAGE_BY_NAME_CACHE = 4096
+
+
+@functools.lru_cache(maxsize=LANGUAGE_BY_NAME_CACHE)
+def _language_for_name(name: str) -> str | None:
+    """The language a base name alone decides (its file-name patterns, then its extension)."""
+    exact, globs = _name_patterns()
+    named = exact.get(os.path.normcase(name))
+    for spec in LANGUAGES:
+        if named == spec.id or any(fnmatch.fnmatch(name, pattern) for pattern in globs.get(spec.id, ())):
+            return spec.id
+    suffix = PurePath(name).suffix.lower()
+    for spec in LANGUAGES:
+        if suffix in spec.extensions:
+            return spec.id
+    return None
+
+
+@functools.cache
+def _name_patterns() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The rows' file-name patterns split in two: plain names (base name -> the first row naming
+    it), which a dictionary answers as `fnmatch` would (`normcase`d), and the globs (`*.pem`)."""
+    exact: dict[str, str] = {}
+    globs: dict[str, tuple[str, ...]] = {}
+    for spec in LANGUAGES:
+        for pattern in spec.filenames:
+            if any(char in pattern for char in "*?["):
+                globs[spec.id] = (*globs.get(spec.id, ()), pattern)
+            else:
+                exact.setdefault(os.path.normcase(pattern), spec.id)
+    return exact, globs
 
 
 # Languages that share the JavaScript rules, name resolution and data flow (TypeScript and TSX

@@ -130,6 +130,14 @@ class LinearPattern:
         window, offset = _window(text, pos, endpos)
         return (LinearMatch(self, found, offset) for found in (self._compiled or self.compile_now()).finditer(window))
 
+    def match_start_from(self, data: bytes, pos: int) -> int | None:
+        """The byte offset where the first match starting at or after `pos` of the UTF-8 `data`
+        starts, or None; for a `str` pattern. Unlike `search(text, pos)`, nothing is copied and
+        the bytes before `pos` stay context (`^`, `\\b` see them): a search repeated along one
+        long text costs the text's length once, not once per search."""
+        found = (self._compiled or self.compile_now()).search(data, pos)
+        return None if found is None else int(found.start())
+
     def findall(self, text: AnyStr) -> list[Any]:
         return (self._compiled or self.compile_now()).findall(text)
 

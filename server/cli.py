@@ -47,27 +47,56 @@ def _flags(parser: argparse.ArgumentParser) -> list[str]:
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = SuggestingParser(
+def build_parser(
+    only: str | None = None, parser_class: type[SuggestingParser] = SuggestingParser
+) -> argparse.ArgumentParser:
+    """The `vetline` parser with every subcommand, or with the one whose module is `only`."""
+    parser = parser_class(
         prog="vetline",
         description="Security linter for AI-written code: a CLI and a language server on one engine.",
     )
     parser.add_argument("--version", action="version", version=f"vetline {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=SuggestingParser)
-    for name in COMMANDS:
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=parser_class)
+    for name in COMMANDS if only is None else (only,):
         module_name = f"{__package__}.commands.{name}"
         if importlib.util.find_spec(module_name) is not None:
             importlib.import_module(module_name).add_parser(subparsers)
     return parser
 
 
+class _NeedsEveryCommand(Exception):
+    """The arguments do not parse with one subcommand's parser: parse them again with all of them."""
+
+
+class _OneCommandParser(SuggestingParser):
+    """A parser holding only the subcommand the arguments name (`_parse`): its errors are
+    reported by the full parser instead, whose message may name other commands' flags."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _NeedsEveryCommand(message)
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line, importing only the subcommand it names when it names one first
+    (`vetline scan ...` need not import the modules of `serve`, `report` or `baseline`)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    module = words[0].replace("-", "_") if words else ""
+    if module in COMMANDS:
+        try:
+            args = build_parser(module, _OneCommandParser).parse_args(words)
+            if getattr(args, "command", None) == words[0]:
+                return args
+        except _NeedsEveryCommand:
+            pass
+    return build_parser().parse_args(words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     logging.basicConfig(level=logging.WARNING, format="vetline: %(levelname)s: %(message)s", stream=sys.stderr)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(argv)
     if not getattr(args, "run", None):
-        parser.print_help(sys.stderr)
+        build_parser().print_help(sys.stderr)
         return EXIT_USAGE
     try:
         return int(args.run(args))

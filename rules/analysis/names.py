@@ -24,6 +24,7 @@ class NameResolver:
         self._cache: dict[int, str | None] = {}
         self._local: dict[tuple[int, str], str] = {}  # (function node id, name) -> a function-level import
         self._locally_bound: set[str] = set()
+        self._imports: dict[str, bool] = {}  # module -> `imports_module(module)`
         self._collect(root)
 
     def _collect(self, root: Node) -> None:
@@ -112,9 +113,12 @@ class NameResolver:
         return None
 
     def imports_module(self, module: str) -> bool:
-        """True when any import in the file binds `module` or something inside it."""
-        prefix = module + "."
-        return any(v == module or v.startswith(prefix) for v in self.bindings.values())
+        """True when any import in the file binds `module` or something inside it (remembered:
+        rules ask it for every candidate sink, and the imports do not change)."""
+        if module not in self._imports:
+            prefix = module + "."
+            self._imports[module] = any(v == module or v.startswith(prefix) for v in self.bindings.values())
+        return self._imports[module]
 
 
 def _import_statements(root: Node, source: bytes) -> list[Node]:

@@ -28,7 +28,9 @@ from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
+from .. import walk
 from ..context import FileContext
+from ..engine import CALLEE_KEY
 from ..patterns import linear
 from . import taint_tables as tables
 from .nodes import decorators, string_value
@@ -395,7 +397,12 @@ def _module_functions(ctx: FileContext) -> dict[str, Node | None]:
 
 
 def _calls_by_name(ctx: FileContext) -> dict[str, list[Node]]:
-    """Bare-name calls of the file (`helper(request, x)`), name -> their argument lists."""
+    """Bare-name calls of the file (`helper(request, x)`), name -> their argument lists, in the
+    order of a walk from the root that visits a node before what it holds and siblings last to
+    first (which origin `join` keeps of equally dangerous ones depends on it)."""
+    callees = walk.shared_complete(ctx, CALLEE_KEY)
+    if callees is not None:  # the engine's walk already found every `name(...)` call
+        return _calls_of_callees(ctx, callees.get("ident", ()))
     found: dict[str, list[Node]] = {}
     stack = [ctx.tree.root_node] if ctx.tree is not None else []
     while stack:
@@ -405,6 +412,19 @@ def _calls_by_name(ctx: FileContext) -> dict[str, list[Node]]:
             if callee is not None and callee.type == "identifier" and arguments is not None:
                 found.setdefault(ctx.text(callee), []).append(arguments)
         stack.extend(node.named_children)
+    return found
+
+
+def _calls_of_callees(ctx: FileContext, identifiers: Iterable[Node]) -> dict[str, list[Node]]:
+    """`_calls_by_name` from the called identifiers of the engine's callee query. Sorting by
+    (end descending, start) puts an enclosing call before the calls in its arguments and a later
+    call before an earlier one: the order of the walk in `_calls_by_name`."""
+    calls = [node.parent for node in identifiers if node.parent is not None]
+    found: dict[str, list[Node]] = {}
+    for call in sorted(calls, key=lambda node: (-node.end_byte, node.start_byte)):
+        callee, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+        if call.type == "call" and callee is not None and callee.type == "identifier" and arguments is not None:
+            found.setdefault(ctx.text(callee), []).append(arguments)
     return found
 
 

@@ -100,15 +100,20 @@ _PROSE_ROLES = frozenset({"comment", "text", "docstring"})
 _UNNAMED_ROLES = frozenset({"key-argument", "signing"})  # roles that own a literal without a name
 
 
-def cannot_own(value: str, name_class: str | None, role: str, interpolated: bool) -> bool:
+def cannot_own(
+    value: str, name_class: str | None, role: str, interpolated: bool, may_hold_provider: bool | None = None
+) -> bool:
     """True when `classify` certainly returns None for this literal, told by substrings and one search.
 
     A literal without a key header, a URL or a provider key (one search of all their patterns at
     once) can only be owned through its position: a credential name, a signing or key argument,
     or a provider prefix (`sk-...` placeholders). That is most literals of a file, so the other
     regexes, the caches and the name checks are skipped for them. Any literal this does not rule
-    out is classified."""
-    if "://" in value or "PRIVATE KEY" in value or "PuTTY" in value or _detect.may_hold_provider(value):
+    out is classified. `may_hold_provider`: `_detect.may_hold_provider(value)`, when the caller
+    has it already (`_detect.may_hold_provider_each` answers for a whole file at once)."""
+    if may_hold_provider is None:
+        may_hold_provider = _detect.may_hold_provider(value)
+    if "://" in value or "PRIVATE KEY" in value or "PuTTY" in value or may_hold_provider:
         return False
     if interpolated or role in _PROSE_ROLES:
         return True
@@ -222,11 +227,12 @@ def _compute(ctx: FileContext) -> list[tuple[Literal, Verdict]]:
     documentation = _syntax.is_documentation(ctx.path)
     found = []
     text_format = ctx.language in _syntax.LANGUAGES
-    for literal in items:
+    literals = list(items)
+    values = [clip_literal(literal.value) for literal in literals]
+    for literal, value, provider in zip(literals, values, _detect.may_hold_provider_each(values)):
         name = _syntax.name_for_class(literal.name, ctx.language) if text_format else literal.name
         name_class = _names.name_class(name) if name else None
-        value = clip_literal(literal.value)
-        if cannot_own(value, name_class, literal.role, literal.interpolated):
+        if cannot_own(value, name_class, literal.role, literal.interpolated, provider):
             continue  # most literals of a file: decided without a regex or a cache look-up
         if names_itself(literal.value, literal.name) or _is_field_name(literal) or _is_document_path(literal.value):
             continue

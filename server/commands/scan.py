@@ -7,10 +7,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import difflib
+import gc
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from vetline.rules.model import Category, Severity
@@ -67,6 +70,25 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"vetline: error: {error}", file=sys.stderr)
         return 2
+    with _start_up_objects_frozen():
+        return _run(args, config)
+
+
+@contextlib.contextmanager
+def _start_up_objects_frozen() -> Iterator[None]:
+    """Keep what start-up loaded (modules, rules, compiled patterns: most of the heap) out of the
+    garbage collector's passes while the files are scanned. Each file allocates tens of thousands
+    of objects, which triggers collections that would walk that heap again and again (a tenth
+    of the scan's Python time on the standard library); it holds no garbage worth finding.
+    Unfrozen afterwards, so a process that runs `main` repeatedly (the tests) collects it again."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     if args.unsafe_fixes and not (args.fix or args.show_fixes):
         print("vetline: error: --unsafe-fixes needs --fix or --show-fixes", file=sys.stderr)
         return 2

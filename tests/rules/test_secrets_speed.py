@@ -62,6 +62,37 @@ def test_provider_prefilter_passes_every_string_a_plugin_matches() -> None:
     assert hits > len(TOKENS)  # the sample does exercise the plugins
 
 
+def _file_of_literals(rng: random.Random) -> list[str]:
+    """A file's literal texts: keys and near misses amid prose, short texts, line breaks, non-ASCII,
+    keys at either edge of a text and texts that only match across a line break."""
+    noise = ["", "x", "ok", "a plain sentence of prose", "é" * 20, "line one\nline two", "AK", "C" * 15, "\n"]
+    texts = []
+    for _ in range(rng.randint(1, 40)):
+        choice = rng.random()
+        if choice < 0.4:
+            texts.append(rng.choice(noise))
+        elif choice < 0.7:
+            texts.append(rng.choice(mutations(rng.randrange(1000), 3)))
+        else:
+            token = rng.choice(TOKENS)
+            cut = rng.randrange(len(token))
+            texts.extend([token[:cut], token[cut:]] if rng.random() < 0.5 else [f"{rng.choice(noise)}{token}\n"])
+    return texts
+
+
+def test_provider_check_of_a_whole_file_agrees_with_the_check_of_each_literal() -> None:
+    """Ensure that the one joined search of a file's literals gives each literal's own answer."""
+    rng = random.Random(11)
+    hits = 0
+    for _ in range(400):
+        texts = _file_of_literals(rng)
+        expected = [_detect.may_hold_provider(text) for text in texts]
+        assert _detect.may_hold_provider_each(texts) == expected, texts
+        hits += sum(expected)
+    assert hits > 400  # the files do hold keys
+    assert _detect.may_hold_provider_each([]) == []
+
+
 def test_entropy_bound_agrees_with_detect_secrets() -> None:
     """Ensure that skipping the entropy measure for few distinct characters changes no answer."""
     rng = random.Random(7)
