@@ -72,6 +72,10 @@ def _options(pattern: str | bytes) -> Any:
     does (one byte is one character, `\\xe2` is the byte 0xE2, an invalid UTF-8 byte still
     matches `[^\\n]`), where RE2's default would read the pattern and the text as UTF-8."""
     options = re2.Options()
+    # A pattern with large counted repetitions (the shell assignment forms' `{0,400}`) can
+    # outgrow RE2's DFA budget on a long text; RE2 then falls back to its NFA, still linear, and
+    # would log "DFA out of memory" on the user's standard error for every search.
+    options.log_errors = False
     if isinstance(pattern, bytes):
         options.encoding = re2.Options.Encoding.LATIN1
     return options

@@ -213,3 +213,12 @@ def test_issue_reproductions_analyse_quickly(text: str, language: str) -> None:
     analysis = engine.analyze(text.encode(), language, f"x.{language}")
     assert analysis.errors == ()
     assert time.perf_counter() - started < 5.0
+
+
+def test_a_pattern_past_re2s_dfa_budget_writes_nothing_on_standard_error(capfd: pytest.CaptureFixture[str]) -> None:
+    """The shell assignment forms outgrow RE2's DFA memory on a long script; the user's terminal
+    must not fill with RE2's "DFA out of memory" lines while the scan goes on finding things."""
+    shell = next(r.compiled for r in patterns.REGISTRY if r.engine == "re2" and "typeset" in str(r.source))
+    script = "".join(f"A{i}=\"v{i}\" b --opt{i}='x y' c=`z`; " + ("\\n" if i % 7 else "\n") for i in range(4000))
+    assert sum(1 for _ in shell.finditer(script)) > 1000
+    assert "DFA out of memory" not in capfd.readouterr().err
