@@ -7,7 +7,9 @@ or installed as the default). `urllib3.disable_warnings()` alone changes nothing
 Nor are contexts that only read a peer's certificate, the lowest step of an SSL-mode ladder that
 turns verification back on, host names unchecked against a pinned CA, and verification turned
 off in the branch of the user's own setting (`if tls_verify: ... else: CERT_NONE`), which is the
-same choice as `verify=self.verify_ssl`.
+same choice as `verify=self.verify_ssl` (`if ignore_ssl_certs:`, `if cert_reqs == ssl.CERT_REQUIRED: ... else:`),
+or a context wrapper class's own starting state (`self.check_hostname = False` in the `__init__` of a
+class with no base).
 """
 
 from __future__ import annotations
@@ -78,7 +80,11 @@ def verification_off(match: Match) -> bool | Report | None:
 
 
 # A branch taken when the user's setting asks for no verification (`if tls_verify: ... else:`).
-VERIFY_OPTION = linear(r"verif|insecure|validate|check_cert|ssl_?mode|tls_?mode", re.IGNORECASE)
+VERIFY_OPTION = linear(
+    r"verif|insecure|validate|check_cert|ssl_?mode|tls_?mode|cert_?reqs|CERT_REQUIRED"
+    r"|(?:ignore|skip|no|disable)_?(?:ssl|tls|certs?)",
+    re.IGNORECASE,
+)
 # Later in the same function, the mode is raised again (`sslmode=verify-full`): a mode ladder.
 RE_ENABLED = linear(r"\.(?:verify_mode\s*=\s*ssl\.CERT_REQUIRED|check_hostname\s*=\s*True)")
 
@@ -112,10 +118,33 @@ def _under_verify_option(match: Match) -> bool:
     return False
 
 
+def _own_initial_state(match: Match) -> bool:
+    """`self.check_hostname = False` in the `__init__` of a class with no base (urllib3's
+    `PyOpenSSLContext`, a stand-in `SSLContext` for old Pythons): the object starts out as the
+    library's own context wrapper, and nothing is connected yet; a subclass of `ssl.SSLContext`
+    or of a session doing the same is still reported."""
+    assignment = match.target if match.target.type == "assignment" else match.target.parent
+    left = (
+        assignment.child_by_field_name("left") if assignment is not None and assignment.type == "assignment" else None
+    )
+    if left is None or match.ctx.text(left) not in ("self.check_hostname", "self.verify_mode"):
+        return False
+    function = enclosing_function(match.target)
+    if function is None or match.ctx.text(function.child_by_field_name("name")) != "__init__":
+        return False
+    owner = function.parent.parent if function.parent is not None else None
+    if owner is None or owner.type != "class_definition":
+        return False
+    bases = owner.child_by_field_name("superclasses")
+    return bases is None or match.ctx.text(bases).replace(" ", "") in ("()", "(object)")
+
+
 def _verification_off(match: Match) -> bool | Report:
     ctx, target, key = match.ctx, match.target, match.text("_k")
-    if key in ("CERT_NONE", "check_hostname", "cert_reqs") and chosen_or_probe(match):
+    if key in ("CERT_NONE", "check_hostname", "cert_reqs") and (chosen_or_probe(match) or _own_initial_state(match)):
         return False
+    if key not in ("CERT_NONE", "check_hostname", "cert_reqs") and _under_verify_option(match):
+        return False  # `if ignore_ssl_certs: ctx = ssl._create_unverified_context()`: the user's own choice
     if match.node("fn") is not None or target.type == "assignment" and key == "_create_unverified_context":
         return Report(message=MESSAGES["context"])
     if key == "CERT_NONE":
@@ -170,6 +199,12 @@ get past a certificate error once, and it ships.
 In test code (`tests/`, `test_*.py`, `conftest.py`, testing settings) the finding is low severity
 and says "(in test code)": a test talking to a local server with its own certificate is common,
 though a test that reaches a real service this way still deserves a look.
+
+Not reported: verification turned off in the branch of the user's own setting
+(`if ignore_ssl_certs:`, `if cert_reqs == ssl.CERT_REQUIRED: ... else:`), contexts that only read
+a peer's certificate, the lowest step of an SSL-mode ladder that turns verification back on, and
+a context wrapper class's own starting state (`self.check_hostname = False` in the `__init__` of
+a class with no base).
 
 ## How to fix
 Remove `verify=False`. For an internal CA, point at its bundle instead:
@@ -253,6 +288,30 @@ class NoVerificationEmailBackend(EmailBackend):
         context = ssl.create_default_context()
         context.verify_mode = ssl.CERT_NONE  # ruleid: tls-verification-disabled
         return context
+class PyOpenSSLContext:
+    def __init__(self, protocol):
+        self._ctx = OpenSSL.SSL.Context(protocol)
+        self.check_hostname = False  # ok: tls-verification-disabled
+        self.verify_mode = ssl.CERT_NONE  # ok: tls-verification-disabled
+class PermissiveContext(ssl.SSLContext):
+    def __init__(self, protocol):
+        super().__init__(protocol)
+        self.check_hostname = False  # ruleid: tls-verification-disabled
+class Downloader:
+    def configure(self):
+        self.check_hostname = False  # ruleid: tls-verification-disabled
+def resolve_cert_reqs(context, cert_reqs):
+    if cert_reqs == ssl.CERT_REQUIRED:
+        context.check_hostname = True
+    else:
+        context.check_hostname = False  # ok: tls-verification-disabled
+def download(req, ignore_ssl_certs):
+    if ignore_ssl_certs:
+        context = ssl._create_unverified_context()  # ok: tls-verification-disabled
+        return urlopen(req, context=context)
+    if retries > 3:
+        context = ssl._create_unverified_context()  # ruleid: tls-verification-disabled
+    return urlopen(req)
 # todoruleid: tls-verification-disabled (the flag is passed through a variable)
 requests.get(url, verify=VERIFY_TLS)
 # todook: tls-verification-disabled (a test that talks to a local server with a self-signed certificate)
