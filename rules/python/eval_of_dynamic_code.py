@@ -13,15 +13,19 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ..analysis.nodes import argument, positional_args
+from ..analysis.nodes import argument, enclosing_function, positional_args
 from ..analysis.sinks import taint_verdict
+from ..analysis.taint import Kind
 from ..context import Match
 from ..model import Category, Confidence, Edit, Fix, Report, Rule, Severity
+from ..patterns import linear
 from ._compiled_code import is_ast_tree, is_compiled, parsed_text, result_unused
 from ._edits import import_edit
 
 _RUNS = "any Python code in it runs"
 CALLS = frozenset({"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"})
+# A string literal that opens a Python definition (`f"def {name}({args}):"`, `f"lambda _cls, {fields}: ..."`).
+GENERATED_SOURCE = linear(r"""(?:^|[\s(\[=+,])[rRfFbBuU]{0,2}(?:"{1,3}|'{1,3})\s*(?:async\s+def|def|lambda|class)\s""")
 
 
 def _shadowed(match: Match) -> bool:
@@ -45,8 +49,20 @@ def evaluates_dynamic_code(match: Match) -> Report | None:
         return taint_verdict(match, parsed, sink, report_unknown=False, consequence=_RUNS) if parsed else None
     if name != "compile" and is_compiled(match.ctx, code):
         return None  # `exec(compile(src, ...))`: reported once, at the `compile` that sees `src`
+    if _writes_its_own_code(match, code):
+        return None
     # Unknown code outside handlers and helpers is the project's own settings, plugins or modules.
     return taint_verdict(match, code, f"`{name}`", unknown_needs_request=True, consequence=_RUNS)
+
+
+def _writes_its_own_code(match: Match, code: Node | None) -> bool:
+    """Code generation (`dataclasses`, `namedtuple`, attrs, cattrs): the function that runs the
+    text writes it from a template opening a definition, filling in names and fields its caller
+    passed. Request data reaching the text is still reported; a value of unknown origin is not."""
+    function = enclosing_function(match.target)
+    if function is None or code is None or match.ctx.taint.origin(code).kind is not Kind.UNKNOWN:
+        return False
+    return GENERATED_SOURCE.search(match.ctx.text(function)) is not None
 
 
 def _compiles_nothing_to_run(match: Match, code: Node | None) -> bool:
@@ -96,7 +112,9 @@ a config file or a model's output, which hands the sender of that text the proce
 
 Confidence is high when request data, `input()` or `sys.argv` reaches the call, medium when the
 string's origin is unknown. A literal or a string built only from constants is the program's
-own code and is not reported.
+own code and is not reported; nor is code generation of unknown origin, where the function
+that runs the text writes it from a template opening a definition (`f"def {name}({args}):"`,
+`f"lambda _cls, {fields}: ..."`, as `dataclasses` and `namedtuple` do).
 
 `code = compile(src, ...)` then `exec(code)` in one function is one finding, at the `compile`
 (which sees where `src` came from). A `compile(text, "", "eval")` whose result is dropped only
@@ -147,6 +165,22 @@ def calc():
     # ok: eval-of-dynamic-code
     eval(str(int(expression)) + " * 2")
     return str(result)
+
+def create_fn(name, args, body, namespace):
+    text = f"def {name}({', '.join(args)}):\\n" + "\\n".join(f"  {line}" for line in body)
+    # ok: eval-of-dynamic-code
+    exec(text, namespace)
+    return namespace[name]
+
+def tuple_new(typename, field_names):
+    code = f"lambda _cls, {', '.join(field_names)}: _tuple_new(_cls, ({', '.join(field_names)}))"
+    # ok: eval-of-dynamic-code
+    return eval(code, {"_tuple_new": tuple.__new__})
+
+@app.route("/handler")
+def make_handler():
+    # ruleid: eval-of-dynamic-code
+    exec(f"def handler():\\n    return {request.args['expr']}", {})
 
 def run_plugin(source):
     # ruleid: eval-of-dynamic-code
