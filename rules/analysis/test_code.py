@@ -93,7 +93,18 @@ def is_example_code(path: str) -> bool:
 # per `eval` of a bundled framework is no finding about the application (updating the copy is the
 # dependency review's job); request data reaching a sink there is still reported.
 _VENDOR_FOLDERS = frozenset(
-    {"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "third-party", "extern", "_extern"}
+    {
+        "_vendor",
+        "vendor",
+        "vendored",
+        "_vendored",
+        "third_party",
+        "thirdparty",
+        "third-party",
+        "extern",
+        "_extern",
+        "extlib",
+    }
 )
 _SINGLE_FILE_LIBRARIES = frozenset(
     {"bottle", "six", "appdirs", "mimeparse", "pyparsing", "markdown2", "feedparser", "xmltodict", "texttable"}
@@ -101,7 +112,7 @@ _SINGLE_FILE_LIBRARIES = frozenset(
 
 
 def is_vendored_code(path: str) -> bool:
-    """True for a module under a vendoring folder (`_vendor/`, `vendor/`, `third_party/`, `extern/`)
+    """True for a module under a vendoring folder (`_vendor/`, `vendor/`, `third_party/`, `extern/`, `extlib/`)
     or a known single-file library inside another project's package (`app/lib/bottle.py`, but not
     `bottle.py` or `bottle-0.13/bottle.py` in bottle's own tree)."""
     parts = path.replace("\\", "/").split("/")

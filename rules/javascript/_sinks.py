@@ -37,7 +37,7 @@ _TOOLING_PATH = linear(r"(?:^|[/\\])(?:bin|scripts?|tools)[/\\]")
 
 # Vendored libraries and build output inside an application's static files.
 _SHIPPED_PATH = linear(
-    r"(?:^|/)(?:vendors?|vendored|third[_-]?party|static_build|bower_components)/"
+    r"(?:^|/)(?:vendors?|vendored|third[_-]?party|static_build|bower_components|extlibs?)/"
     r"|(?:^|/)static/(?:[^/]+/)*libs?/"  # `static/js/libs/bar-ui.js`: libraries copied into static files
     r"|(?:^|/)vendors?\.[cm]?js$"
     r"|\.[0-9a-f]{8,}\.[cm]?js$"  # `jquery.12e87d2f3a4c.js`: a content-hashed copy (Django's manifest storage)

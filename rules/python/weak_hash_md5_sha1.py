@@ -6,7 +6,7 @@ thumbnail name, a colour, a change-detection checksum named after its algorithm 
 `previous_md5`, a truncated `hexdigest()[:8]` id, a Django `upload_to` path, an index or message id, an e-mail's
 hash for avatars, a digest whose function docstring or the comment above it calls it a
 checksum), a digest in a module named for caching, a digest used as a database lookup key (`filter(auth_hash=digest)`), a digest that becomes part
-of a filesystem path (`os.path.join(root, digest[0:3], digest)`), a logger's name, a fingerprint of
+of a filesystem path (`os.path.join(root, digest[0:3], digest)`), a logger's name, a Redis script's `EVALSHA` id, a fingerprint of
 the application's signing key alone (`sha1(force_bytes(settings.SECRET_KEY))`, an install id),
 a digest of a random value made on the spot (`md5(str(random.randint(...)).encode())`, which only
 formats it as hex) and a digest that a keyed signer signs or checks (`signer.sign(sha1(payload).hexdigest())`):
@@ -54,7 +54,9 @@ NON_SECURITY_USE = linear(
     r"|upload_to|spread_path|index_name|index_id|msg_id|message_id|email_hash|hash_email|file_hash"
     r"|stable hash"
     # A logger's name (`log_id = 'Trac.%s' % sha1(env_path).hexdigest()`).
-    r"|\blog_id\b|\blogger_name\b|getlogger\(",
+    r"|\blog_id\b|\blogger_name\b|getlogger\("
+    # Redis names a Lua script by its SHA-1 (`EVALSHA`): the protocol's identifier, not a protection.
+    r"|script_hash|evalsha",
     re.IGNORECASE,
 )
 # A digest of a fresh random value (`md5(str(random.randint(...)).encode())`) only formats it as
@@ -409,6 +411,10 @@ def obscured_folder(upload_path):
     # ok: weak-hash-md5-sha1
     digest = hashlib.md5(str(random.randint(0, 100000000000000)).encode("ascii"))
     return os.path.join(upload_path, digest.hexdigest())
+class RedisCacheProvider:
+    def register_scripts(self, scripts):
+        # ok: weak-hash-md5-sha1
+        self._script_hashes = {key: hashlib.sha1(script.encode()).hexdigest() for key, script in scripts.items()}
 def sign_payload(payload):
     # ruleid: weak-hash-md5-sha1
     return hashlib.md5(payload + SECRET).hexdigest()

@@ -378,10 +378,19 @@ def _has_run(value: str, length: int) -> bool:
     return False
 
 
+# A configobj/validate specification (`email_smtp_pass = string(default=None)` in a `config_spec.ini`):
+# the type a setting must have, not its value.
+_TYPE_SPEC = linear(
+    r"^(?:string|integer|float|boolean|option|list|tuple|string_list|int_list|float_list|bool_list"
+    r"|mixed_list|force_list|ip_addr|pass)\([^()]{0,200}\)$"
+)
+
+
 @lru_cache_bytes(SECRETS_BUDGET)
 def is_reference(value: str) -> bool:
-    """A value that names configuration instead of holding a secret: `${DB_PASSWORD}`, `OPENAI_API_KEY`."""
-    return bool(_REFERENCE.search(value))
+    """A value that names configuration instead of holding a secret: `${DB_PASSWORD}`, `OPENAI_API_KEY`,
+    or a configobj type specification (`string(default=None)`)."""
+    return bool(_REFERENCE.search(value)) or _TYPE_SPEC.search(value) is not None
 
 
 @lru_cache_bytes(SECRETS_BUDGET)

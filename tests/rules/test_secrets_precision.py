@@ -146,3 +146,11 @@ def test_a_django_lookup_path_is_a_field_name_not_a_secret() -> None:
     is quiet while a key-shaped value under the same name is reported."""
     assert rules_fired('master_subnet_key = "config__subnetdivisionindex__subnet__master_subnet__subnet"\n') == []
     assert rules_fired('master_subnet_key = "Xk29fLm3Qp8Rt5aa"\n') == [(1, "hardcoded-password")]
+
+
+def test_a_configobj_type_specification_is_no_password() -> None:
+    """Ensure that a `config_spec.ini` line declaring a setting's type (`string(default=None)`) is
+    quiet while a literal password in the same file is reported."""
+    spec = "# Password used for SMTP server\nemail_smtp_pass = string(default=None)\ndb_password = Xk29fLm3Qp8Rt5\n"
+    fired = [(f.start.line + 1, f.rule_id) for f in scan(spec, "ini", "mediagoblin/config_spec.ini")]
+    assert fired == [(3, "hardcoded-password")]

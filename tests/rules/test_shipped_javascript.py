@@ -28,6 +28,7 @@ def test_application_code_reports_assembled_markup() -> None:
         "core/static_build/js/jquery.12e87d2f3a4c.js",
         "flaskbb/static/vendors.js",
         "cps/static/js/libs/bar-ui.js",
+        "mediagoblin/static/js/extlib/thingiview.js/thingiloader.js",
     ],
 )
 def test_vendored_and_hashed_files_drop_unknown_origin(path: str) -> None:

@@ -35,6 +35,7 @@ RULES = [EVAL, COMMAND, PICKLE]
         "app/vendor/helpers.py",
         "project/third_party/tool/run.py",
         "pkg/extern/six.py",
+        "mediagoblin/extlib/leaflet/helpers.py",
         "app/lib/six.py",
     ],
 )
