@@ -19,6 +19,7 @@ the wrong tool there, so no "use SHA-256" fix is offered for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from tree_sitter import Node
 
@@ -179,18 +180,7 @@ def keys_a_lookup_or_signature(match: Match) -> bool:
     ctx = match.ctx
     if any(name.rsplit(".", 1)[-1] in SIGNING_CALLS for name in destination_names(ctx, match.target)):
         return True
-    names = [name for name in destination_names(ctx, match.target) if name.isidentifier()]
-    function = enclosing_function(match.target)
-    if not names or function is None:
-        return False
-    stack = [function]
-    while stack:
-        node = stack.pop()
-        later_use = node.start_byte > match.target.end_byte and node.type == "identifier"
-        if later_use and ctx.text(node) == names[-1] and _used_as_key(ctx, node):
-            return True
-        stack.extend(node.named_children)
-    return False
+    return _later_use(match, _used_as_key)
 
 
 # Calls that build a filesystem path: a digest passed to them names a file or a folder.
@@ -201,6 +191,11 @@ def names_a_path(match: Match) -> bool:
     """The digest becomes part of a filesystem path (`os.path.join(root, digest[0:3], digest)`,
     `Path(root) / digest`): the file storage is spread by it, as with Django's `upload_to`; a
     collision there protects nothing that reading the folder would not give away."""
+    return _later_use(match, _in_path_expression)
+
+
+def _later_use(match: Match, test: Callable[[FileContext, Node], bool]) -> bool:
+    """Whether a later mention of the name the digest is stored in, in the same function, passes `test`."""
     ctx = match.ctx
     names = [name for name in destination_names(ctx, match.target) if name.isidentifier()]
     function = enclosing_function(match.target)
@@ -210,7 +205,7 @@ def names_a_path(match: Match) -> bool:
     while stack:
         node = stack.pop()
         later = node.start_byte > match.target.end_byte and node.type == "identifier"
-        if later and ctx.text(node) == names[-1] and _in_path_expression(ctx, node):
+        if later and ctx.text(node) == names[-1] and test(ctx, node):
             return True
         stack.extend(node.named_children)
     return False
