@@ -110,7 +110,7 @@ def _shadowed(match: Match) -> bool:
         scope = scope.parent
     if scope is not None:
         source = match.ctx.text(scope)
-        return any(m in source for m in ("let location", "var location", "const location", "(location", ", location"))
+        return any(m in source for m in (*_DECLARATIONS, "(location", ", location"))
     root = match.target
     while root.parent is not None:
         root = root.parent

@@ -79,11 +79,18 @@ def signs_with_a_key(match: Match, name: str) -> bool:
 
 
 def _operands(chain: Node) -> list[Node]:
-    """The operands of a `+` chain: `a + b + c` -> [a, b, c]."""
-    if chain.type != "binary_operator" or _operator(chain) != "+":
-        return [chain]
-    left, right = chain.child_by_field_name("left"), chain.child_by_field_name("right")
-    return [*(_operands(left) if left else []), *(_operands(right) if right else [])]
+    """The operands of a `+` chain, `a + b + c` -> [a, b, c], without recursion (a generated
+    chain of thousands of operands is as deep as it is long)."""
+    found: list[Node] = []
+    stack = [chain]
+    while stack:
+        node = stack.pop()
+        if node.type != "binary_operator" or _operator(node) != "+":
+            found.append(node)
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        stack.extend(side for side in (right, left) if side is not None)
+    return found
 
 
 def _operator(node: Node) -> str:

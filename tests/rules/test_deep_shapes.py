@@ -56,3 +56,23 @@ def test_many_assignments_keep_taint_to_the_end() -> None:
     lines = "".join(f"v{i} = v{i - 1} + 'x'\n" for i in range(1, 5_000))
     found, errors = findings(f"v0 = input()\n{lines}eval(v4999)\n")
     assert ("eval-of-dynamic-code", 5_000) in found and errors == ()
+
+
+def test_a_long_signature_chain_after_a_random_salt_does_not_recurse() -> None:
+    """Ensure that a 5,000-operand `+` chain joining a random salt with a key is analysed whole
+    (insecure-random-for-secrets flattened it recursively), and that the salt of a password hash
+    after it is still reported."""
+    chain = " + ".join(["x"] * 5_000)
+    text = (
+        "import random\n"
+        "def sign(secret):\n"
+        "    salt = str(random.randint(0, 9))\n"
+        f"    payload = salt + {chain} + secret\n"
+        "    return payload\n"
+        "def hashed(password):\n"
+        "    salt = str(random.randint(0, 9))\n"
+        "    return md5(password + salt)\n"
+    )
+    found, errors = findings(text)
+    assert errors == ()
+    assert [f for f in found if f[0] == "insecure-random-for-secrets"] == [("insecure-random-for-secrets", 6)]
