@@ -24,6 +24,26 @@ def _join(op: str, item: str) -> Callable[[int], str]:
     return lambda n: "x = " + op.join([item] * n) + PLANTED
 
 
+_SINKS = [
+    "    exec(x)\n",
+    "    os.system(x)\n",
+    '    cursor.execute("select " + x)\n',
+    "    open(x)\n",
+    "    pickle.loads(x)\n",
+    "    subprocess.call(x, shell=True)\n",
+    "    redirect(x)\n",
+    '    log.info("password %s", x)\n',
+]
+# JavaScript: the same question in a function of the other language's rules (found: js-eval-of-dynamic-code).
+_JS_SINKS = ["  eval(x);\n", "  el.innerHTML = x;\n", '  db.query("select " + x);\n', "  res.redirect(x);\n"]
+JS_SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
+    "many sinks in one JS function": (
+        lambda n: "function f(x, el, db, res) {\n" + "".join(_JS_SINKS[i % 4] for i in range(n)) + "}\n" + JS_PLANTED,
+        2_000,
+    ),
+}
+JS_PLANTED = "\neval(prompt());\n"
+
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     # name: (generator of a file with n repetitions, base n)
     "a+a+...+a": (_join("+", "a"), 20_000),
@@ -48,6 +68,13 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
         5_000,
     ),
     "many assignments": (lambda n: "".join(f"v{i} = v{i - 1} + '{i}'\n" for i in range(n)) + PLANTED, 10_000),
+    # One function with thousands of sinks of every kind: each asked for its argument's last binding.
+    "many sinks in one function": (
+        lambda n: (
+            "import os, pickle, subprocess\ndef f(x):\n" + "".join(_SINKS[i % len(_SINKS)] for i in range(n)) + PLANTED
+        ),
+        2_000,
+    ),
     # Taint carried through every assignment to a sink at the end: the data-flow walk is exercised.
     "tainted assignment chain": (
         lambda n: (
@@ -58,14 +85,15 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
 }
 
 
-def measure(engine: Engine, source: str) -> tuple[float, bool]:
+def measure(engine: Engine, source: str, language: str = "python") -> tuple[float, bool]:
     """Seconds to parse and analyse `source`, and whether the planted `eval` was found."""
     data = source.encode()
     started = time.perf_counter()
-    analysis = engine.analyze(data, "python", "pathological.py")
+    analysis = engine.analyze(data, language, "pathological." + ("py" if language == "python" else "js"))
     elapsed = time.perf_counter() - started
     last_line = data.rstrip(b"\n").count(b"\n")
-    found = any(f.rule_id == "eval-of-dynamic-code" and f.start.line == last_line for f in analysis.findings)
+    rule = "eval-of-dynamic-code" if language == "python" else "js-eval-of-dynamic-code"
+    found = any(f.rule_id == rule and f.start.line == last_line for f in analysis.findings)
     return elapsed, found
 
 
@@ -76,18 +104,20 @@ def main() -> None:
     args = parser.parse_args()
     engine = Engine(all_rules())
     engine.analyze(b"import os\n", "python", "warm.py")  # compile queries once, outside the timing
-    print(f"{'shape':24s} {'size':>9s} {'ms/KB':>8s} {'size x4':>9s} {'ms/KB':>8s} {'ratio':>6s}  eval found")
-    for name, (make, base) in SHAPES.items():
+    print(f"{'shape':30s} {'size':>9s} {'ms/KB':>8s} {'size x4':>9s} {'ms/KB':>8s} {'ratio':>6s}  eval found")
+    shapes = [(name, shape, "python") for name, shape in SHAPES.items()]
+    shapes += [(name, shape, "javascript") for name, shape in JS_SHAPES.items()]
+    for name, (make, base), language in shapes:
         if args.only and name not in args.only:
             continue
         n = max(1, int(base * args.scale))
         small, large = make(n), make(4 * n)
-        t_small, found_small = measure(engine, small)
-        t_large, found_large = measure(engine, large)
+        t_small, found_small = measure(engine, small, language)
+        t_large, found_large = measure(engine, large, language)
         per_kb_small = 1000 * t_small / (len(small) / 1024)
         per_kb_large = 1000 * t_large / (len(large) / 1024)
         print(
-            f"{name:24s} {len(small) / 1024:7.0f}KB {per_kb_small:8.3f} {len(large) / 1024:7.0f}KB"
+            f"{name:30s} {len(small) / 1024:7.0f}KB {per_kb_small:8.3f} {len(large) / 1024:7.0f}KB"
             f" {per_kb_large:8.3f} {per_kb_large / per_kb_small:6.2f}  {found_small and found_large}"
         )
 

@@ -36,6 +36,7 @@ class FileContext:
     # The engine's rules by id, as configured (severity overrides applied): a `scan=` function
     # builds its findings from these so that configuration reaches whole-file rules too.
     rules: Mapping[str, Rule] = field(default_factory=dict)
+    _contains: dict[tuple[bytes, int, int], bool] = field(default_factory=dict, init=False, repr=False)
 
     def text(self, node: Node | None) -> str:
         """The source text of a node, decoded (invalid bytes replaced)."""
@@ -49,6 +50,15 @@ class FileContext:
         if key in configured:
             return configured[key]
         return rule.options.get(key, default)
+
+    def contains(self, needle: bytes, within: Node | None = None) -> bool:
+        """Whether `needle` occurs in the file, or in the text of `within`. Each question is
+        answered once per file, so a rule asking it at each of thousands of matches stays linear."""
+        start, end = (within.start_byte, within.end_byte) if within is not None else (0, len(self.source))
+        key = (needle, start, end)
+        if key not in self._contains:
+            self._contains[key] = self.source.find(needle, start, end) != -1
+        return self._contains[key]
 
     @functools.cached_property
     def line_starts(self) -> list[int]:

@@ -22,6 +22,7 @@ import tree_sitter
 from tree_sitter import Node, Tree
 
 from . import languages, suppress, walk
+from .analysis import bindings
 from .context import FileContext, Match
 from .model import Category, Finding, Report, Rule
 
@@ -100,7 +101,10 @@ class Engine:
             path=path, language=language, source=source, tree=tree, options=self.options, rules=plan.by_id
         )
         errors: list[str] = []
-        findings = list(plan.run(ctx, errors))
+        try:
+            findings = list(plan.run(ctx, errors))
+        finally:
+            bindings.forget()
         findings = suppress.filter_findings(findings, ctx, plan.aliases, self.suppression)
         if languages.grammar(language) is not None:
             findings = one_dependency_finding_per_import(findings, plan.by_id)

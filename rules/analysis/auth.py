@@ -109,7 +109,7 @@ def base_names(ctx: FileContext, cls: Node) -> list[str]:
 
 def has_auth_hook(ctx: FileContext, node: Node) -> bool:
     """A `before_request`-style hook in the file that checks the caller (guards every route)."""
-    if not any(hook.encode() in ctx.source for hook in fw.HOOKS):
+    if not any(ctx.contains(hook.encode()) for hook in fw.HOOKS):
         return False
     root = _root(node)
     for statement in root.named_children:

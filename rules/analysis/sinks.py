@@ -13,13 +13,14 @@ protect it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 from tree_sitter import Node
 
 from ..context import FileContext, Match
 from ..model import Confidence, Report
 from ..patterns import linear
+from .bindings import last_binding
 from .nodes import enclosing_function
 from .taint import Kind, Origin
 from .taint_tables import ENVIRONMENT_SOURCES, FILE_READ, SOCKET_READ, SOFT_SOURCES, STRING_METHODS
@@ -310,20 +311,21 @@ def _enclosing_scope(node: Node) -> Node:
 
 def bound_value(name: Node) -> Node | None:
     """The value last bound to identifier `name` by `x = ...` or `with ... as x` before it, in its scope."""
-    scope = _enclosing_scope(name)
-    found, stack = None, [scope]
+    return last_binding(_enclosing_scope(name), name, _assignments_and_aliases)
+
+
+def _assignments_and_aliases(scope: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    """`x = ...` and `... as x` in `scope` outside nested functions and classes, in source order."""
+    stack = [scope]
     while stack:
         node = stack.pop()
-        if node.start_byte >= name.start_byte:
-            continue
         if node.type == "assignment":
             left = node.child_by_field_name("left")
-            if left is not None and left.text == name.text:
-                found = node.child_by_field_name("right")
+            if left is not None and left.text is not None:
+                yield node.start_byte, left.text, node.child_by_field_name("right")
         elif node.type == "as_pattern":
             alias = node.child_by_field_name("alias")
-            if alias is not None and alias.text == name.text and node.named_children:
-                found = node.named_children[0]
+            if alias is not None and alias.text is not None and node.named_children:
+                yield node.start_byte, alias.text, node.named_children[0]
         if node.type not in ("function_definition", "class_definition") or node is scope:
             stack.extend(reversed(node.named_children))
-    return found

@@ -6,28 +6,40 @@ look through one local name: `const sql = `...${id}`; db.query(sql)`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from tree_sitter import Node
 
+from ..analysis.bindings import last_binding
 from ._nodes import unwrap
 from ._taint import FUNCTION_TYPES, scope_of
 
 
 def bound_value(name: Node) -> Node | None:
     """The value last given to identifier `name` before it, in its own scope, or None."""
-    scope = scope_of(name)
-    found: Node | None = None
-    found_at = -1
+    return last_binding(scope_of(name), name, _declarations_and_assignments)
+
+
+def _declarations_and_assignments(scope: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    """`let x = ...` and `x = ...` in `scope` outside nested functions."""
     stack = [scope]
     while stack:
         node = stack.pop()
-        if node.start_byte >= name.start_byte:
-            continue
-        value = _assigned(node, name.text)
-        if value is not None and node.start_byte > found_at:
-            found, found_at = value, node.start_byte
+        target = _target(node)
+        if target is not None and target.text is not None:
+            value = _assigned(node, target.text)
+            if value is not None:
+                yield node.start_byte, target.text, value
         if node.type not in FUNCTION_TYPES or node is scope:
             stack.extend(node.named_children)
-    return found
+
+
+def _target(node: Node) -> Node | None:
+    if node.type == "variable_declarator":
+        return node.child_by_field_name("name")
+    if node.type == "assignment_expression":
+        return node.child_by_field_name("left")
+    return None
 
 
 def resolved(node: Node | None) -> Node | None:
@@ -39,12 +51,7 @@ def resolved(node: Node | None) -> Node | None:
 
 
 def _assigned(node: Node, name: bytes | None) -> Node | None:
-    if node.type == "variable_declarator":
-        target = node.child_by_field_name("name")
-        if target is not None and target.type == "identifier" and target.text == name:
-            return node.child_by_field_name("value")
-    elif node.type == "assignment_expression":
-        target = node.child_by_field_name("left")
-        if target is not None and target.type == "identifier" and target.text == name:
-            return node.child_by_field_name("right")
-    return None
+    target = _target(node)
+    if target is None or target.type != "identifier" or target.text != name:
+        return None
+    return node.child_by_field_name("value" if node.type == "variable_declarator" else "right")

@@ -69,7 +69,7 @@ def trusts_unverified_token(match: Match) -> Report | None:
     scope = scope_of(match.target)
     if name.endswith(".decode") and _reads_only_metadata(match, scope):
         return None  # `jwt.decode(t)?.iss`, `decoded.header.kid`: routing a token, not trusting its claims
-    if name.endswith(".decode") and b".verify(" not in match.ctx.source[scope.start_byte : scope.end_byte]:
+    if name.endswith(".decode") and not match.ctx.contains(b".verify(", scope):
         return Report(
             message="`jwt.decode` does not check the signature, and this function never calls `jwt.verify`: the client can write any claims."
         )

@@ -8,8 +8,11 @@ checked against an allow-list before (`if (!ALLOWED.includes(next)) return`) is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from tree_sitter import Node
 
+from ..analysis.bindings import first_binding
 from ..context import Match
 from ..model import Category, Confidence, Report, Rule, Severity
 from ._http import RESPONSE_NAMES
@@ -137,22 +140,30 @@ def _own_page_url(match: Match, name: Node) -> bool:
         return False
     page = match.ctx.qualified_name(parts[0]) or match.ctx.text(parts[0])
     moved = (f"{match.ctx.text(name)}.{part} =" for part in _URL_ORIGIN_PARTS)
-    return page.endswith(("location", "location.href")) and not any(m.encode() in match.ctx.source for m in moved)
+    return page.endswith(("location", "location.href")) and not any(match.ctx.contains(m.encode()) for m in moved)
 
 
 def _declaration(match: Match, name: str) -> Node | None:
     """The value a `const` declaration of `name` in the enclosing blocks gives it (never reassigned)."""
     scope = match.target.parent
     while scope is not None:
-        for child in scope.named_children:
-            if child.type != "lexical_declaration" or not match.ctx.text(child).startswith("const "):
-                continue
-            for declarator in child.named_children:
-                named = declarator.child_by_field_name("name")
-                if declarator.type == "variable_declarator" and named is not None and match.ctx.text(named) == name:
-                    return declarator.child_by_field_name("value")
+        declared = first_binding(scope, name.encode(), _constants_declared_in)
+        if declared is not None:
+            return declared
         scope = scope.parent
     return None
+
+
+def _constants_declared_in(block: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    """Each `const name = value` that is a statement of `block` itself."""
+    for child in block.named_children:
+        if child.type != "lexical_declaration" or not (child.text or b"").startswith(b"const "):
+            continue
+        for declarator in child.named_children:
+            named = declarator.child_by_field_name("name")
+            value = declarator.child_by_field_name("value")
+            if declarator.type == "variable_declarator" and named is not None and named.text and value is not None:
+                yield declarator.start_byte, named.text, value
 
 
 def _leading_parts(value: Node) -> tuple[Node, Node | None]:

@@ -68,7 +68,7 @@ def _checks_certificate_itself(match: Match) -> bool:
     ):
         return True
     scope = scope_of(match.target)
-    return b"getPeerCertificate(" in match.ctx.source[scope.start_byte : scope.end_byte] and scope.type != "program"
+    return match.ctx.contains(b"getPeerCertificate(", scope) and scope.type != "program"
 
 
 _OPTION_WORDS = ("ssl", "tls", "verify", "insecure", "selfsigned", "self_signed", "reject", "unauthorized", "strict")

@@ -10,8 +10,11 @@ is thrown away only checks the syntax. When `code = compile(src, ...)` is later 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from tree_sitter import Node
 
+from ..analysis.bindings import last_binding
 from ..context import FileContext
 
 COMPILE = frozenset({"compile", "builtins.compile"})
@@ -26,18 +29,30 @@ def bound_value(name: Node) -> Node | None:
     scope = name.parent
     while scope is not None and scope.type not in _SCOPES:
         scope = scope.parent
-    best: tuple[int, Node] | None = None
-    stack = list(scope.named_children) if scope is not None else []
+    return last_binding(scope, name, _assignments) if scope is not None else None
+
+
+def _assignments(scope: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    """Each name an assignment in `scope` (outside nested functions, classes and lambdas) binds."""
+    stack = list(scope.named_children)
     while stack:
         node = stack.pop()
-        if node.start_byte >= name.start_byte or node.type in _NESTED:
+        if node.type in _NESTED:
             continue
-        if node.type == "assignment" and (best is None or node.start_byte > best[0]):
-            value = _assigned(node, name.text)
-            if value is not None:
-                best = (node.start_byte, value)
+        if node.type == "assignment":
+            for target in _target_names(node):
+                value = _assigned(node, target)
+                if value is not None:
+                    yield node.start_byte, target, value
         stack.extend(node.named_children)
-    return best[1] if best is not None else None
+
+
+def _target_names(assignment: Node) -> set[bytes]:
+    left = assignment.child_by_field_name("left")
+    if left is None:
+        return set()
+    targets = [left] if left.type == "identifier" else left.named_children if left.type in _TARGETS else []
+    return {target.text for target in targets if target.type == "identifier" and target.text is not None}
 
 
 def _assigned(assignment: Node, name: bytes | None) -> Node | None:

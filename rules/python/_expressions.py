@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
+from ..analysis.bindings import last_binding
 from ..analysis.sinks import taint_verdict
 from ..analysis.taint import Kind
 from ..context import Match
@@ -48,18 +49,23 @@ def definition(node: Node | None) -> Node | None:
     scope = node.parent
     while scope is not None and scope.type not in _SCOPES:
         scope = scope.parent
-    best: Node | None = None
-    stack = list(scope.named_children) if scope is not None else []
-    while stack:
-        current = stack.pop()
-        if current.start_byte >= node.start_byte or current.type in _NESTED:
-            continue
-        later = best is None or current.start_byte > best.start_byte
-        if later and current.type == "assignment" and _assigns(current, node.text):
-            best = current
-        stack.extend(current.named_children)
+    best = last_binding(scope, node, _plain_assignments) if scope is not None else None
     value = best.child_by_field_name("right") if best is not None else _with_binding(node)
     return value if value is not None else node
+
+
+def _plain_assignments(scope: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    """Each `name = ...` in `scope` outside nested functions, classes and lambdas (the whole assignment)."""
+    stack = list(scope.named_children)
+    while stack:
+        current = stack.pop()
+        if current.type in _NESTED:
+            continue
+        if current.type == "assignment":
+            left = current.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and left.text is not None:
+                yield current.start_byte, left.text, current
+        stack.extend(current.named_children)
 
 
 def _with_binding(name: Node) -> Node | None:
@@ -76,11 +82,6 @@ def _with_binding(name: Node) -> Node | None:
                 return value.named_children[0]
         current = current.parent
     return None
-
-
-def _assigns(assignment: Node, name: bytes | None) -> bool:
-    left = assignment.child_by_field_name("left")
-    return left is not None and left.type == "identifier" and left.text == name
 
 
 def is_built(node: Node | None) -> bool:

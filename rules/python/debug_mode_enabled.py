@@ -90,7 +90,7 @@ def looks_like_django_settings(match: Match) -> bool:
     path = PurePath(match.ctx.path)
     if _DEV_SETTINGS.search(path.stem):
         return False  # settings/dev.py and local_settings.py are meant to debug
-    return path.name == "settings.py" or b"INSTALLED_APPS" in match.ctx.source or b"ROOT_URLCONF" in match.ctx.source
+    return path.name == "settings.py" or match.ctx.contains(b"INSTALLED_APPS") or match.ctx.contains(b"ROOT_URLCONF")
 
 
 def read_from_environment(match: Match) -> Fix | None:

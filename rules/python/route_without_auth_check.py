@@ -185,7 +185,7 @@ def unauthenticated(match: Match) -> bool | Report:
 
 def _application_note(ctx: FileContext, handler: Handler, unprotected: list[Handler]) -> bool | Report:
     """No route of the file checks anyone: one low note, on the first open route of the app's own module."""
-    if handler is not unprotected[0] or not any(call in ctx.source for call in APP_CONSTRUCTORS):
+    if handler is not unprotected[0] or not any(ctx.contains(call) for call in APP_CONSTRUCTORS):
         return False
     others = len(unprotected) - 1
     rest = f" and {others} other state-changing route{'s' if others != 1 else ''}" if others else ""

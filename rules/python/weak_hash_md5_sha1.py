@@ -152,8 +152,9 @@ def non_security_digest(match: Match) -> bool:
 def _docstring(ctx: FileContext, function: Node) -> str:
     """The function's docstring ("Calculate MD5 checksum of text content."), or ""."""
     body = function.child_by_field_name("body")
-    first = body.named_children[0] if body is not None and body.named_children else None
-    if first is None or first.type != "expression_statement" or first.named_children[0].type != "string":
+    first = body.named_child(0) if body is not None else None  # one child, not the body's list
+    head = first.named_child(0) if first is not None and first.type == "expression_statement" else None
+    if head is None or head.type != "string":
         return ""
     return ctx.text(first)
 

@@ -20,14 +20,6 @@ def char_column(source: bytes | None, line_start_byte: int, byte_column: int) ->
     return len(prefix.decode("utf-8", "replace")) + 1
 
 
-def line_start(source: bytes, line: int) -> int:
-    """The byte offset where zero-based `line` starts."""
-    offset = 0
-    for _ in range(line):
-        offset = source.index(b"\n", offset) + 1
-    return offset
-
-
 def source_of(result: FileResult, finding: Finding) -> bytes | None:
     """The text a finding's positions count in: the file's, or its notebook cell's or output's."""
     if result.parts:

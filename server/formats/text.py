@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from vetline.rules.model import Finding, Rule, Severity
 
 from ..scanner import FileResult
-from . import is_secret, line_start, place_label, source_of, span
+from . import is_secret, place_label, source_of, span
 
 COLOURS = {Severity.HIGH: "31", Severity.MEDIUM: "33", Severity.LOW: "36"}
 MASK = "•"
@@ -37,32 +37,35 @@ def render(results: Sequence[FileResult], rules: Mapping[str, Rule], colour: boo
 
 def _file_block(result: FileResult, rules: Mapping[str, Rule], palette: Palette) -> str:
     lines = [palette.paint(result.relative, "1")]
+    secrets = _secret_spans(result)
     for finding in result.findings:
-        lines.extend(_finding_lines(result, finding, rules[finding.rule_id], palette))
+        lines.extend(_finding_lines(result, finding, rules[finding.rule_id], palette, secrets))
     return "\n".join(lines) + "\n"
 
 
-def _finding_lines(result: FileResult, finding: Finding, rule: Rule, palette: Palette) -> list[str]:
+def _finding_lines(
+    result: FileResult, finding: Finding, rule: Rule, palette: Palette, secrets: _SecretSpans
+) -> list[str]:
     line, column, _, _ = span(result, finding)
     severity = palette.paint(finding.severity.label, COLOURS[finding.severity])
     head = f"  {place_label(finding)}{line}:{column} {palette.paint(rule.id, '1')} [{severity}, CWE-{(finding.cwe or rule.cwe)[0]}] {finding.message}"
     out = [head]
     if source_of(result, finding) is not None:
-        out.extend(_snippet(result, finding, palette))
+        out.extend(_snippet(result, finding, palette, secrets))
     if finding.fix is not None:
         safety = "safe fix" if finding.fix.safe else "unsafe fix: review it"
         out.append(f"     = {palette.paint('fix', '32')}: {finding.fix.title} ({safety})")
     return out
 
 
-def _snippet(result: FileResult, finding: Finding, palette: Palette) -> list[str]:
+def _snippet(result: FileResult, finding: Finding, palette: Palette, secrets: _SecretSpans) -> list[str]:
     source = source_of(result, finding)
     assert source is not None
     line, column, end_line, end_column = span(result, finding)
-    start = line_start(source, line - 1)
+    start = finding.start_byte - finding.start.column
     end = source.find(b"\n", start)
     text = source[start : end if end != -1 else len(source)].decode("utf-8", "replace").rstrip("\r")
-    text = _mask_secrets(result, finding, line, text)
+    text = _mask_secrets(secrets.get((id(source), line), ()), text)
     last = end_column - 1 if end_line == line else len(text)
     gutter = " " * len(str(line))
     width = max(1, last - (column - 1))
@@ -73,19 +76,32 @@ def _snippet(result: FileResult, finding: Finding, palette: Palette) -> list[str
     ]
 
 
-def _mask_secrets(result: FileResult, shown: Finding, line: int, text: str) -> str:
+_SecretSpans = dict[tuple[int, int], list[tuple[int, int, int, int, int]]]
+"""(id of the text, 1-based line) -> (line, first, column, last, end column) of each flagged secret on it."""
+
+
+def _secret_spans(result: FileResult) -> _SecretSpans:
+    """Where each flagged secret of the file lies, by line, so any finding's shown line masks them all."""
+    spans: _SecretSpans = {}
+    for finding in result.findings:
+        source = source_of(result, finding)
+        if not is_secret(finding) or source is None:
+            continue
+        first, column, last, end_column = span(result, finding)
+        for line in range(first, last + 1):
+            spans.setdefault((id(source), line), []).append((line, first, column, last, end_column))
+    return spans
+
+
+def _mask_secrets(secrets: Sequence[tuple[int, int, int, int, int]], text: str) -> str:
     """Mask every flagged secret on the shown line, whichever finding the line is shown for.
 
     The mask keeps the length (which the message already states) so carets stay aligned.
     """
-    for other in result.findings:
-        if not is_secret(other) or source_of(result, other) is not source_of(result, shown):
-            continue
-        first, column, last, end_column = span(result, other)
-        if first <= line <= last:
-            a = column - 1 if first == line else 0
-            b = end_column - 1 if last == line else len(text)
-            text = text[:a] + MASK * (b - a) + text[b:]
+    for line, first, column, last, end_column in secrets:
+        a = column - 1 if first == line else 0
+        b = end_column - 1 if last == line else len(text)
+        text = text[:a] + MASK * (b - a) + text[b:]
     return text
 
 
