@@ -42,6 +42,7 @@ JS_SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
         2_000,
     ),
 }
+JS_SHAPES["nested callbacks"] = (lambda n: "f(function () {\n" * n + "});\n" * n + JS_PLANTED, 500)
 JS_PLANTED = "\neval(prompt());\n"
 
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
@@ -74,6 +75,26 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
             "import os, pickle, subprocess\ndef f(x):\n" + "".join(_SINKS[i % len(_SINKS)] for i in range(n)) + PLANTED
         ),
         2_000,
+    ),
+    # A Flask module of many routes: each route's finding compares it with all its siblings.
+    "many routes": (
+        lambda n: (
+            "from flask import Flask, request\napp = Flask(__name__)\n"
+            + "".join(
+                f"@app.route('/r{i}', methods=['POST'])\ndef r{i}():\n    return request.form['a']\n" for i in range(n)
+            )
+            + PLANTED
+        ),
+        1_000,
+    ),
+    # Many digests in one function: each looks for later uses of the name it is stored in.
+    "many md5 digests": (
+        lambda n: (
+            "import hashlib\ndef f(x):\n"
+            + "".join(f"    h{i} = hashlib.md5(x).hexdigest()\n" for i in range(n))
+            + PLANTED
+        ),
+        1_000,
     ),
     # Taint carried through every assignment to a sink at the end: the data-flow walk is exercised.
     "tainted assignment chain": (

@@ -9,14 +9,16 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from tree_sitter import Node, Tree
 
 from .languages import is_javascript
 from .model import Position
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .analysis.names import NameResolver
@@ -37,6 +39,7 @@ class FileContext:
     # builds its findings from these so that configuration reaches whole-file rules too.
     rules: Mapping[str, Rule] = field(default_factory=dict)
     _contains: dict[tuple[bytes, int, int], bool] = field(default_factory=dict, init=False, repr=False)
+    _facts: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def text(self, node: Node | None) -> str:
         """The source text of a node, decoded (invalid bytes replaced)."""
@@ -50,6 +53,12 @@ class FileContext:
         if key in configured:
             return configured[key]
         return rule.options.get(key, default)
+
+    def fact(self, key: str, compute: Callable[[], T]) -> T:
+        """A file-wide fact a rule needs at many matches (the file's guarded routers), computed once."""
+        if key not in self._facts:
+            self._facts[key] = compute()
+        return cast(T, self._facts[key])
 
     def contains(self, needle: bytes, within: Node | None = None) -> bool:
         """Whether `needle` occurs in the file, or in the text of `within`. Each question is

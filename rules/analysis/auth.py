@@ -13,7 +13,7 @@ trace; they err towards "protected", since a false "unprotected" is the costlier
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from tree_sitter import Node
@@ -22,6 +22,7 @@ from .. import files
 from ..context import FileContext
 from ..patterns import linear
 from . import frameworks as fw
+from .bindings import first_binding
 from .nodes import decorators, keyword_arg
 
 BODY_CHECK = "a check of the caller"  # what `own_protection` says of a check in the handler's body
@@ -111,7 +112,10 @@ def has_auth_hook(ctx: FileContext, node: Node) -> bool:
     """A `before_request`-style hook in the file that checks the caller (guards every route)."""
     if not any(ctx.contains(hook.encode()) for hook in fw.HOOKS):
         return False
-    root = _root(node)
+    return ctx.fact("auth.hook", lambda: _hook_checks(ctx, _root(node)))
+
+
+def _hook_checks(ctx: FileContext, root: Node) -> bool:
     for statement in root.named_children:
         function = statement.child_by_field_name("definition") if statement.type == "decorated_definition" else None
         hooked = function is not None and any(_names_hook(ctx, d) for d in decorators(function))
@@ -123,18 +127,22 @@ def has_auth_hook(ctx: FileContext, node: Node) -> bool:
 def has_router_guard(ctx: FileContext, function: Node) -> bool:
     """The route's receiver (`router` of `@router.post`) is built in the file with an auth guard argument."""
     receiver = _route_receiver(ctx, function)
-    if receiver is None:
-        return False
-    for statement in _root(function).named_children:
+    return receiver is not None and receiver in ctx.fact(
+        "auth.guarded", lambda: _guarded_receivers(ctx, _root(function))
+    )
+
+
+def _guarded_receivers(ctx: FileContext, root: Node) -> set[str]:
+    """The names the module assigns a router or blueprint built with an auth guard argument."""
+    guarded = set()
+    for statement in root.named_children:
         assignment = statement.named_children[0] if statement.type == "expression_statement" else None
         if assignment is None or assignment.type != "assignment":
             continue
-        if ctx.text(assignment.child_by_field_name("left")) != receiver:
-            continue
         call = assignment.child_by_field_name("right")
         if call is not None and call.type == "call" and _guards(ctx, call.child_by_field_name("arguments")):
-            return True
-    return False
+            guarded.add(ctx.text(assignment.child_by_field_name("left")))
+    return guarded
 
 
 def _guards(ctx: FileContext, arguments: Node | None) -> bool:
@@ -249,25 +257,29 @@ def _denies(ctx: FileContext, node: Node, name: str) -> bool:
 
 
 def _top_level_function(root: Node, name: str) -> Node | None:
+    return first_binding(root, name.encode(), _top_level_functions)
+
+
+def _top_level_functions(root: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    yield from _top_level_definitions(root, "function_definition")
+
+
+def _top_level_classes(root: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    yield from _top_level_definitions(root, "class_definition")
+
+
+def _top_level_definitions(root: Node, kind: str) -> Iterator[tuple[int, bytes, Node | None]]:
     for statement in root.named_children:
-        function = (
+        definition = (
             statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
         )
-        if function is not None and function.type == "function_definition":
-            named = function.child_by_field_name("name")
-            if named is not None and named.text == name.encode():
-                return function
-    return None
+        named = definition.child_by_field_name("name") if definition is not None and definition.type == kind else None
+        if definition is not None and named is not None and named.text is not None:
+            yield definition.start_byte, named.text, definition
 
 
 def _class_named(node: Node, name: str) -> Node | None:
-    for statement in _root(node).named_children:
-        cls = statement.child_by_field_name("definition") if statement.type == "decorated_definition" else statement
-        if cls is not None and cls.type == "class_definition":
-            named = cls.child_by_field_name("name")
-            if named is not None and named.text == name.encode():
-                return cls
-    return None
+    return first_binding(_root(node), name.encode(), _top_level_classes)
 
 
 def _owner_class(function: Node) -> Node | None:

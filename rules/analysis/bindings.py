@@ -41,6 +41,15 @@ def first_binding(scope: Node, name: bytes, binder: Binder) -> Node | None:
     return entry[1][0] if entry is not None else None
 
 
+def later_bindings(scope: Node, name: bytes, after: int, binder: Binder) -> list[Node | None]:
+    """The values of every binding of `name` that `binder` finds in `scope` starting after byte `after`."""
+    entry = _index(scope, binder).get(name)
+    if entry is None:
+        return []
+    starts, values = entry
+    return values[bisect.bisect_right(starts, after) :]
+
+
 def forget() -> None:
     """Drop every index (and the trees they keep alive)."""
     _INDEXES.clear()

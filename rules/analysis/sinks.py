@@ -248,18 +248,20 @@ def built_from_strings(node: Node | None, ctx: FileContext | None = None) -> boo
         return is_string_building(node) or _returns_built_string(ctx, node)
     if node.type != "identifier":
         return is_string_building(node)
-    scope = _enclosing_scope(node)
-    name = node.text
+    return last_binding(_enclosing_scope(node), node, _string_buildings) is not None
+
+
+def _string_buildings(scope: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    """Each `name += ...` or `name = <string-building expression>` in `scope`, outside nested code."""
     stack = [scope]
     while stack:
         current = stack.pop()
-        if current.start_byte >= node.start_byte:
-            continue
-        if current.type in ("assignment", "augmented_assignment") and _builds(current, name):
-            return True
+        if current.type in ("assignment", "augmented_assignment"):
+            left = current.child_by_field_name("left")
+            if left is not None and left.text is not None and _builds(current, left.text):
+                yield current.start_byte, left.text, current
         if current.type not in ("function_definition", "class_definition", "lambda") or current is scope:
             stack.extend(current.named_children)
-    return False
 
 
 def _builds(assignment: Node, name: bytes | None) -> bool:

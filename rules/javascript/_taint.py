@@ -74,6 +74,8 @@ class JsTaintAnalysis:
         self.ctx = ctx
         self._snapshots: dict[int, dict[int, Env]] = {}
         self._bound: dict[int, Env] = {}  # every value each scope binds, joined (for closures)
+        self._enclosing: dict[int, list[Node]] = {}
+        self._parameters: dict[int, Env] = {}
         configured = ctx.options.get("taint", {})
         self.extra_sources = frozenset(configured.get("sources", ()))
         self.extra_sanitizers = frozenset(configured.get("sanitizers", ()))
@@ -85,7 +87,7 @@ class JsTaintAnalysis:
         current: Node | None = node
         while current is not None and current.id not in snapshots:
             current = current.parent
-        env = snapshots[current.id] if current is not None else self.parameters(scope)
+        env = snapshots[current.id] if current is not None else dict(self._parameters_of(scope))
         return plain(self.evaluate(node, env, scope))
 
     def evaluate(self, node: Node, env: Env, scope: Node) -> Origin:
@@ -95,15 +97,29 @@ class JsTaintAnalysis:
 
     def free_name(self, name: str, scope: Node) -> Origin | None:
         """A name the scope does not bind: what the enclosing functions and the program bind."""
-        current = scope
-        while current.parent is not None:
-            current = scope_of(current)
-            found = self._bound_in(current).get(name) or self.parameters(current).get(name)
+        for current in self._enclosing_scopes(scope):
+            found = self._bound_in(current).get(name) or self._parameters_of(current).get(name)
             if found is not None:
                 return found
-            if current.parent is None:
-                break
         return None
+
+    def _enclosing_scopes(self, scope: Node) -> list[Node]:
+        """The functions around `scope`, innermost first, then the program. Found by one descent
+        from the root: tree-sitter finds each `parent` by descending from the root, so climbing
+        2,000 nested callbacks one parent at a time cost the square of the depth."""
+        if scope.id not in self._enclosing:
+            root = self.ctx.tree.root_node if self.ctx.tree is not None else scope
+            path, current = [], root
+            while current != scope and (inner := current.child_with_descendant(scope)) is not None:
+                path.append(current)
+                current = inner
+            self._enclosing[scope.id] = [n for n in reversed(path) if n.type in FUNCTION_TYPES or n == root]
+        return self._enclosing[scope.id]
+
+    def _parameters_of(self, scope: Node) -> Env:
+        if scope.id not in self._parameters:
+            self._parameters[scope.id] = self.parameters(scope)
+        return self._parameters[scope.id]
 
     def _bound_in(self, scope: Node) -> Env:
         self._walk(scope)
@@ -115,7 +131,7 @@ class JsTaintAnalysis:
 
             self._snapshots[scope.id] = {}  # a question asked during the walk sees no facts yet
             walker = ScopeWalker(self, scope)
-            walker.run(self.parameters(scope))
+            walker.run(dict(self._parameters_of(scope)))
             self._snapshots[scope.id] = walker.snapshots
             self._bound[scope.id] = walker.bound
         return self._snapshots[scope.id]

@@ -129,17 +129,40 @@ def survey(match: Match) -> list[Handler]:
 
 
 def open_handlers(match: Match) -> list[Handler]:
-    """The file's handlers that need a check, have none of their own and are not guarded file-wide."""
+    """The file's handlers that need a check, have none of their own and are not guarded file-wide
+    (computed once per file: each route's match asks)."""
     ctx = match.ctx
-    return [
-        h
-        for h in survey(match)
-        if h.protection is None
-        and not is_public_by_design(ctx, h)
-        and needs_auth(ctx, h)
-        and not file_protection(ctx, h.function)
-        and not wired_elsewhere(ctx, h)
-    ]
+    return ctx.fact(
+        "route.open",
+        lambda: [
+            h
+            for h in survey(match)
+            if h.protection is None
+            and not is_public_by_design(ctx, h)
+            and needs_auth(ctx, h)
+            and not file_protection(ctx, h.function)
+            and not wired_elsewhere(ctx, h)
+        ],
+    )
+
+
+def protected_handlers(match: Match) -> tuple[list[Handler], list[Handler]]:
+    """The handlers with declared protection, and the state-changing ones that set the standard:
+    protected by declaration or file-wide (computed once per file)."""
+    ctx = match.ctx
+
+    def classify() -> tuple[list[Handler], list[Handler]]:
+        declared = [h for h in survey(match) if h.protection not in (None, BODY_CHECK)]
+        standard = [
+            h
+            for h in survey(match)
+            if needs_auth(ctx, h)
+            and not is_public_by_design(ctx, h)
+            and (h.protection not in (None, BODY_CHECK) or file_protection(ctx, h.function))
+        ]
+        return declared, standard
+
+    return ctx.fact("route.protected", classify)
 
 
 def unauthenticated(match: Match) -> bool | Report:
@@ -163,14 +186,7 @@ def unauthenticated(match: Match) -> bool | Report:
     # declared protection (decorator, dependency, class) makes the siblings' standard, and only when
     # at least as many state-changing siblings have it as lack it (else protection lives elsewhere:
     # URL configuration, middleware, a base class in another module).
-    protected = [h for h in survey(match) if h.protection not in (None, BODY_CHECK)]
-    standard = [
-        h
-        for h in survey(match)
-        if needs_auth(ctx, h)
-        and not is_public_by_design(ctx, h)
-        and (h.protection not in (None, BODY_CHECK) or file_protection(ctx, h.function))
-    ]
+    protected, standard = protected_handlers(match)
     if protected and len(standard) >= len(unprotected):
         sibling = protected[0]
         return Report(

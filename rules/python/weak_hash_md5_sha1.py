@@ -19,10 +19,11 @@ the wrong tool there, so no "use SHA-256" fix is offered for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
+from ..analysis.bindings import later_bindings
 from ..analysis.crypto_names import destination_names, is_password_name
 from ..analysis.nodes import argument, enclosing_function, is_false, keyword_arg, string_value
 from ..analysis.test_code import is_test_code
@@ -202,14 +203,18 @@ def _later_use(match: Match, test: Callable[[FileContext, Node], bool]) -> bool:
     function = enclosing_function(match.target)
     if not names or function is None:
         return False
+    mentions = later_bindings(function, names[-1].encode(), match.target.end_byte, _identifiers)
+    return any(mention is not None and test(ctx, mention) for mention in mentions)
+
+
+def _identifiers(function: Node) -> Iterator[tuple[int, bytes, Node | None]]:
+    """Every identifier in `function`, nested code included (an index of mentions, not bindings)."""
     stack = [function]
     while stack:
         node = stack.pop()
-        later = node.start_byte > match.target.end_byte and node.type == "identifier"
-        if later and ctx.text(node) == names[-1] and test(ctx, node):
-            return True
+        if node.type == "identifier" and node.text is not None:
+            yield node.start_byte, node.text, node
         stack.extend(node.named_children)
-    return False
 
 
 def _in_path_expression(ctx: FileContext, name: Node) -> bool:
