@@ -76,8 +76,9 @@ def _snippet(result: FileResult, finding: Finding, palette: Palette, secrets: _S
     ]
 
 
-_SecretSpans = dict[tuple[int, int], list[tuple[int, int, int, int, int]]]
-"""(id of the text, 1-based line) -> (line, first, column, last, end column) of each flagged secret on it."""
+_SecretSpans = dict[tuple[int, int], list[tuple[int, int | None]]]
+"""(id of the text, 1-based line) -> the 0-based character range of each flagged secret on that
+line (an end of None: the secret runs on past the line's end)."""
 
 
 def _secret_spans(result: FileResult) -> _SecretSpans:
@@ -89,19 +90,20 @@ def _secret_spans(result: FileResult) -> _SecretSpans:
             continue
         first, column, last, end_column = span(result, finding)
         for line in range(first, last + 1):
-            spans.setdefault((id(source), line), []).append((line, first, column, last, end_column))
+            start = column - 1 if line == first else 0
+            end = end_column - 1 if line == last else None
+            spans.setdefault((id(source), line), []).append((start, end))
     return spans
 
 
-def _mask_secrets(secrets: Sequence[tuple[int, int, int, int, int]], text: str) -> str:
+def _mask_secrets(secrets: Sequence[tuple[int, int | None]], text: str) -> str:
     """Mask every flagged secret on the shown line, whichever finding the line is shown for.
 
     The mask keeps the length (which the message already states) so carets stay aligned.
     """
-    for line, first, column, last, end_column in secrets:
-        a = column - 1 if first == line else 0
-        b = end_column - 1 if last == line else len(text)
-        text = text[:a] + MASK * (b - a) + text[b:]
+    for start, end in secrets:
+        stop = len(text) if end is None else end
+        text = text[:start] + MASK * (stop - start) + text[stop:]
     return text
 
 
