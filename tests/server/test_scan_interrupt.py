@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 # Enough files (over `PARALLEL_MIN_FILES`) of enough lines that the scan is still running
-# when the workers have started.
+# when the workers have started: 150 functions a file made a whole scan 0.8 s, and on a loaded
+# CI machine it sometimes ended (exit 1: findings) before the signal landed; 1,500 make it ~3 s.
 FILES = 800
-BODY = "import hashlib\n\ndigest = hashlib.md5(b'a')\n" + "def f(x):\n    return x + 1\n\n" * 150
+BODY = "import hashlib\n\ndigest = hashlib.md5(b'a')\n" + "def f(x):\n    return x + 1\n\n" * 1500
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc for child processes")
 
